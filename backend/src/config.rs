@@ -1,0 +1,202 @@
+//! Settings read from the environment, the same for all three binaries.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Everything a process needs to know about its surroundings.
+///
+/// Every binary loads this type with [`Settings::from_env`]; tests build it as a
+/// struct literal (see `Settings::for_tests`) so nothing global leaks between runs.
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub redis_url: String,
+    pub bind: SocketAddr,
+    /// Absolute URL users reach the product at, without a trailing slash.
+    pub public_url: String,
+    pub secret_key: String,
+    /// Prefix for every Redis key and channel, so several installs (or test runs) share one Redis.
+    pub redis_prefix: String,
+    /// `smtp://`, `smtps://` URL of the mail relay; `None` logs emails instead of sending them.
+    pub smtp_url: Option<String>,
+    pub from_email: String,
+    pub media_dir: PathBuf,
+    pub allow_private_addresses: bool,
+    pub access_token_lifetime: Duration,
+    pub refresh_token_lifetime: Duration,
+    /// Largest accepted request body in bytes; bigger ones get 413.
+    pub max_body_bytes: usize,
+}
+
+/// A setting that is missing or malformed; the message says how to fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+const DEV_SECRET_KEY: &str = "tessera-development-secret-key-do-not-use-in-production";
+
+impl Settings {
+    /// Reads the environment. `TESSERA_DEV=1` allows a missing secret key (a fixed,
+    /// clearly insecure one is used) so a laptop set-up needs no extra step.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Same as [`Settings::from_env`] with an injectable lookup (tests use a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let dev = flag(get("TESSERA_DEV").as_deref());
+        let secret_key = match get("TESSERA_SECRET_KEY") {
+            Some(key) if key.len() >= 32 => key,
+            Some(_) => {
+                return Err(ConfigError(
+                    "TESSERA_SECRET_KEY must be at least 32 characters. Make one with: \
+                     head -c 48 /dev/urandom | base64"
+                        .into(),
+                ));
+            }
+            None if dev => DEV_SECRET_KEY.to_owned(),
+            None => {
+                return Err(ConfigError(
+                    "TESSERA_SECRET_KEY is not set. Make one with: \
+                     export TESSERA_SECRET_KEY=\"$(head -c 48 /dev/urandom | base64)\" \
+                     (or set TESSERA_DEV=1 for a local, insecure development key)"
+                        .into(),
+                ));
+            }
+        };
+        let bind = get("TESSERA_BIND").unwrap_or_else(|| "127.0.0.1:8000".into());
+        let bind: SocketAddr = bind.parse().map_err(|_| {
+            ConfigError(format!(
+                "TESSERA_BIND must be an address like 127.0.0.1:8000, got {bind:?}"
+            ))
+        })?;
+        let public_url = get("TESSERA_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&public_url).map_err(|e| {
+            ConfigError(format!("TESSERA_PUBLIC_URL is not a valid URL ({e}): {public_url:?}"))
+        })?;
+        Ok(Self {
+            database_url: get("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/tessera".into()),
+            redis_url: get("REDIS_URL").unwrap_or_else(|| "redis://127.0.0.1:6379".into()),
+            bind,
+            public_url,
+            secret_key,
+            redis_prefix: get("TESSERA_REDIS_PREFIX").unwrap_or_else(|| "tessera:".into()),
+            smtp_url: get("TESSERA_SMTP_URL"),
+            from_email: get("TESSERA_FROM_EMAIL").unwrap_or_else(|| "tessera@localhost".into()),
+            media_dir: get("TESSERA_MEDIA_DIR").unwrap_or_else(|| "media".into()).into(),
+            allow_private_addresses: flag(get("TESSERA_ALLOW_PRIVATE_ADDRESSES").as_deref()),
+            access_token_lifetime: minutes(&get, "TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", 10)?,
+            refresh_token_lifetime: minutes(&get, "TESSERA_REFRESH_TOKEN_LIFETIME_MINUTES", 7 * 24 * 60)?,
+            max_body_bytes: number(&get, "TESSERA_MAX_BODY_BYTES", 20 * 1024 * 1024)?,
+        })
+    }
+
+    /// Host (and port) part of the public URL, which user-supplied `base_url`s must match.
+    pub fn public_host(&self) -> Option<String> {
+        let url = url::Url::parse(&self.public_url).ok()?;
+        Some(match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str()?),
+            None => url.host_str()?.to_owned(),
+        })
+    }
+}
+
+fn flag(value: Option<&str>) -> bool {
+    matches!(value, Some("1" | "true" | "yes" | "on"))
+}
+
+fn number(get: &impl Fn(&str) -> Option<String>, key: &str, default: usize) -> Result<usize, ConfigError> {
+    match get(key) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| ConfigError(format!("{key} must be a whole number, got {v:?}"))),
+    }
+}
+
+fn minutes(get: &impl Fn(&str) -> Option<String>, key: &str, default: u64) -> Result<Duration, ConfigError> {
+    let n = number(get, key, default as usize)?;
+    if n == 0 {
+        return Err(ConfigError(format!("{key} must be at least 1")));
+    }
+    Ok(Duration::from_secs(n as u64 * 60))
+}
+
+/// Redacts credentials so settings can be logged.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &redact_url(&self.redis_url))
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("secret_key", &"<redacted>")
+            .field("redis_prefix", &self.redis_prefix)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("from_email", &self.from_email)
+            .field("media_dir", &self.media_dir)
+            .field("allow_private_addresses", &self.allow_private_addresses)
+            .finish_non_exhaustive()
+    }
+}
+
+fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        Ok(url) => url.to_string(),
+        Err(_) => "<unparseable>".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn a_missing_secret_key_explains_how_to_make_one() {
+        let err = load(&[]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("TESSERA_SECRET_KEY"), "{err}");
+        assert!(err.contains("/dev/urandom"), "{err}");
+    }
+
+    #[test]
+    fn dev_mode_supplies_a_key_and_defaults_apply() {
+        let s = load(&[("TESSERA_DEV", "1")]).expect("dev settings");
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8000");
+        assert_eq!(s.public_url, "http://127.0.0.1:8000");
+        assert_eq!(s.access_token_lifetime, Duration::from_secs(600));
+        assert!(!s.allow_private_addresses);
+    }
+
+    #[test]
+    fn short_keys_and_bad_addresses_are_refused() {
+        assert!(load(&[("TESSERA_SECRET_KEY", "short")]).is_err());
+        let key = "k".repeat(40);
+        assert!(load(&[("TESSERA_SECRET_KEY", &key), ("TESSERA_BIND", "nowhere")]).is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_passwords() {
+        let key = "k".repeat(40);
+        let s = load(&[
+            ("TESSERA_SECRET_KEY", &key),
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+        ])
+        .expect("settings");
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains(&key), "{shown}");
+    }
+}

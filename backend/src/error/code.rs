@@ -1,0 +1,95 @@
+//! Every error code a client can receive, with its HTTP status: one row each.
+
+macro_rules! codes {
+    ($($variant:ident => $text:literal, $status:literal;)*) => {
+        /// A wire error code. The only place where statuses are chosen.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, for documentation and tests.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $text,)* }
+            }
+
+            pub fn status(self) -> u16 {
+                match self { $(Code::$variant => $status,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Request shape
+    RequestBodyValidation => "ERROR_REQUEST_BODY_VALIDATION", 400;
+    QueryParameterValidation => "ERROR_QUERY_PARAMETER_VALIDATION", 400;
+    RequestBodyTooLarge => "ERROR_REQUEST_BODY_TOO_LARGE", 413;
+    UrlNotFound => "URL_NOT_FOUND", 404;
+    UrlTrailingSlashMissing => "URL_TRAILING_SLASH_MISSING", 404;
+    MethodNotAllowed => "ERROR_METHOD_NOT_ALLOWED", 405;
+    // Authentication (DRF's own shape for missing credentials, see `Code::NotAuthenticated`)
+    NotAuthenticated => "ERROR_NOT_AUTHENTICATED", 401;
+    InvalidAccessToken => "ERROR_INVALID_ACCESS_TOKEN", 401;
+    InvalidRefreshToken => "ERROR_INVALID_REFRESH_TOKEN", 401;
+    InvalidCredentials => "ERROR_INVALID_CREDENTIALS", 401;
+    DeactivatedUser => "ERROR_DEACTIVATED_USER", 401;
+    PermissionDenied => "PERMISSION_DENIED", 401;
+    // Users
+    EmailAlreadyExists => "ERROR_EMAIL_ALREADY_EXISTS", 400;
+    DisabledSignup => "ERROR_DISABLED_SIGNUP", 400;
+    DisabledResetPassword => "ERROR_DISABLED_RESET_PASSWORD", 400;
+    InvalidOldPassword => "ERROR_INVALID_OLD_PASSWORD", 400;
+    UserNotFound => "ERROR_USER_NOT_FOUND", 400;
+    BadTokenSignature => "BAD_TOKEN_SIGNATURE", 400;
+    ExpiredTokenSignature => "EXPIRED_TOKEN_SIGNATURE", 400;
+    HostnameIsNotAllowed => "ERROR_HOSTNAME_IS_NOT_ALLOWED", 400;
+    // Workspaces (Baserow's codes still say "group")
+    GroupDoesNotExist => "ERROR_GROUP_DOES_NOT_EXIST", 404;
+    UserNotInGroup => "ERROR_USER_NOT_IN_GROUP", 400;
+    UserInvalidGroupPermissions => "ERROR_USER_INVALID_GROUP_PERMISSIONS", 400;
+    GroupUserIsLastAdmin => "ERROR_GROUP_USER_IS_LAST_ADMIN", 400;
+    GroupUserDoesNotExist => "ERROR_GROUP_USER_DOES_NOT_EXIST", 404;
+    GroupUserAlreadyExists => "ERROR_GROUP_USER_ALREADY_EXISTS", 400;
+    CannotDeleteYourselfFromGroup => "ERROR_CANNOT_DELETE_YOURSELF_FROM_GROUP", 400;
+    GroupInvitationDoesNotExist => "ERROR_GROUP_INVITATION_DOES_NOT_EXIST", 404;
+    GroupInvitationEmailMismatch => "ERROR_GROUP_INVITATION_EMAIL_MISMATCH", 400;
+    // Applications
+    ApplicationDoesNotExist => "ERROR_APPLICATION_DOES_NOT_EXIST", 404;
+    ApplicationNotInGroup => "ERROR_APPLICATION_NOT_IN_GROUP", 400;
+    // Server side
+    ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
+    Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_screaming_snake_case() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} listed twice");
+            assert!(
+                text.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{text} is not SCREAMING_SNAKE_CASE"
+            );
+            // Baserow's few codes without the prefix are kept verbatim for client compatibility.
+            let unprefixed = ["PERMISSION_DENIED", "BAD_TOKEN_SIGNATURE", "EXPIRED_TOKEN_SIGNATURE", "URL_NOT_FOUND", "URL_TRAILING_SLASH_MISSING"];
+            assert!(text.starts_with("ERROR_") || unprefixed.contains(&text), "{text}");
+            assert!((400..600).contains(&code.status()));
+        }
+    }
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../../../docs/api-errors.md");
+        for code in Code::ALL {
+            assert!(doc.contains(&format!("`{}`", code.as_str())), "{} missing from docs/api-errors.md", code.as_str());
+        }
+    }
+}

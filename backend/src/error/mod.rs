@@ -1,0 +1,98 @@
+//! The one error vocabulary: domain errors map to a [`Code`], the wire shape is `{"error", "detail"}`.
+
+mod code;
+
+pub use code::Code;
+
+use serde::Serialize;
+use std::{collections::BTreeMap, sync::Arc};
+
+/// What a client sees as `detail`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Detail {
+    Message(String),
+    /// Baserow's validation shape: `{"name": [{"error": "...", "code": "required"}]}`.
+    Fields(BTreeMap<String, Vec<FieldIssue>>),
+}
+
+/// One validation problem of one input field.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldIssue {
+    pub error: String,
+    pub code: String,
+}
+
+impl Detail {
+    /// A single-field validation detail.
+    pub fn field(name: &str, code: &str, error: impl Into<String>) -> Self {
+        let mut map = BTreeMap::new();
+        map.insert(name.to_owned(), vec![FieldIssue { error: error.into(), code: code.into() }]);
+        Detail::Fields(map)
+    }
+}
+
+/// Implemented by every domain error enum: which wire code it becomes.
+pub trait HasCode: std::error::Error {
+    fn code(&self) -> Code;
+    /// What the client sees as `detail`; defaults to the Display text.
+    fn detail(&self) -> Detail {
+        Detail::Message(self.to_string())
+    }
+}
+
+/// An error on its way to a client. Server-side causes are kept for the log only.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: Code,
+    pub detail: Detail,
+    pub source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        Self { code, detail: Detail::Message(detail.into()), source: None }
+    }
+
+    pub fn validation(detail: Detail) -> Self {
+        Self { code: Code::RequestBodyValidation, detail, source: None }
+    }
+
+    pub fn query_validation(detail: Detail) -> Self {
+        Self { code: Code::QueryParameterValidation, detail, source: None }
+    }
+
+    /// The JSON body sent to the client.
+    pub fn body(&self) -> serde_json::Value {
+        if self.code == Code::NotAuthenticated {
+            // DRF produces this one itself, without an `error` key.
+            return serde_json::json!({ "detail": "Authentication credentials were not provided." });
+        }
+        serde_json::json!({ "error": self.code.as_str(), "detail": self.detail })
+    }
+}
+
+impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
+    fn from(err: E) -> Self {
+        let code = err.code();
+        let detail = if code.status() >= 500 {
+            Detail::Message("An internal server error occurred.".into())
+        } else {
+            err.detail()
+        };
+        Self { code, detail, source: Some(Arc::new(err)) }
+    }
+}
+
+/// A database failure nobody expected: logged, shown as a 500 without details.
+impl HasCode for sqlx::Error {
+    fn code(&self) -> Code {
+        Code::Internal
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code.as_str())
+    }
+}

@@ -1,0 +1,128 @@
+//! Application use cases: list, create, get, rename, delete (to trash), reorder.
+
+use super::{Application, ApplicationError, TYPES, repo};
+use crate::{
+    context::AppContext,
+    platform::{
+        auth::Actor,
+        trash,
+        validation::{self, ValidationError},
+        workspaces::require_member,
+    },
+};
+use sqlx::PgConnection;
+
+const MAX_NAME_LENGTH: usize = 160;
+
+fn valid_name(name: &str) -> Result<String, ValidationError> {
+    let mut errors = ValidationError::default();
+    let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
+    errors.into_result().map(|_| name)
+}
+
+/// Every application the caller can reach.
+pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<Application>, ApplicationError> {
+    Ok(repo::list_for_user(&ctx.db, actor.id()).await?)
+}
+
+pub async fn list_in_workspace(ctx: &AppContext, actor: &Actor, workspace_id: i64) -> Result<Vec<Application>, ApplicationError> {
+    let mut conn = ctx.db.acquire().await?;
+    require_member(&mut conn, actor.id(), workspace_id).await?;
+    Ok(repo::list_in_workspace(&mut *conn, workspace_id).await?)
+}
+
+/// An application the caller can reach: 404 when unknown, not-a-member otherwise.
+pub async fn accessible(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Application, ApplicationError> {
+    let app = repo::get(&mut *conn, id).await?.ok_or(ApplicationError::NotFound)?;
+    require_member(conn, actor.id(), app.workspace_id).await?;
+    Ok(app)
+}
+
+pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<Application, ApplicationError> {
+    let mut conn = ctx.db.acquire().await?;
+    accessible(&mut conn, actor, id).await
+}
+
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id))]
+pub async fn create(ctx: &AppContext, actor: &Actor, workspace_id: i64, name: &str, kind: &str) -> Result<Application, ApplicationError> {
+    let mut errors = ValidationError::default();
+    let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
+    validation::choice(&mut errors, "type", kind, TYPES);
+    errors.into_result()?;
+    let mut tx = ctx.db.begin().await?;
+    require_member(&mut tx, actor.id(), workspace_id).await?;
+    let id = repo::insert(&mut *tx, workspace_id, &name, kind).await?;
+    let app = repo::get(&mut *tx, id).await?.ok_or(ApplicationError::NotFound)?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+pub async fn rename(ctx: &AppContext, actor: &Actor, id: i64, name: &str) -> Result<Application, ApplicationError> {
+    let name = valid_name(name)?;
+    let mut tx = ctx.db.begin().await?;
+    accessible(&mut tx, actor, id).await?;
+    repo::rename(&mut *tx, id, &name).await?;
+    let app = repo::get(&mut *tx, id).await?.ok_or(ApplicationError::NotFound)?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), ApplicationError> {
+    let mut tx = ctx.db.begin().await?;
+    let app = accessible(&mut tx, actor, id).await?;
+    repo::set_trashed(&mut *tx, id, true).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "application",
+        item_id: id,
+        parent_item_id: None,
+        workspace_id: app.workspace_id,
+        application_id: Some(id),
+        user_id: actor.id(),
+        name: &app.name,
+    };
+    trash::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Listed ids take the given relative order; unlisted ids keep their place among them.
+pub async fn order(ctx: &AppContext, actor: &Actor, workspace_id: i64, application_ids: &[i64]) -> Result<(), ApplicationError> {
+    let mut tx = ctx.db.begin().await?;
+    require_member(&mut tx, actor.id(), workspace_id).await?;
+    let current = repo::ids_in_workspace(&mut *tx, workspace_id).await?;
+    if let Some(foreign) = application_ids.iter().find(|id| !current.contains(id)) {
+        return Err(ApplicationError::NotInWorkspace(*foreign));
+    }
+    let ordered = merge_order(&current, application_ids);
+    repo::set_order(&mut *tx, &ordered).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Places `wanted` in the slots the listed ids occupy in `current`, keeping the others fixed.
+pub fn merge_order(current: &[i64], wanted: &[i64]) -> Vec<i64> {
+    let mut wanted_iter = wanted.iter().copied().filter(|id| current.contains(id));
+    let mut seen = std::collections::HashSet::new();
+    current
+        .iter()
+        .map(|id| {
+            if wanted.contains(id) {
+                wanted_iter.find(|w| seen.insert(*w)).unwrap_or(*id)
+            } else {
+                *id
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_order;
+
+    #[test]
+    fn partial_orders_keep_unlisted_ids_in_place() {
+        assert_eq!(merge_order(&[1, 2, 3, 4], &[3, 1]), vec![3, 2, 1, 4]);
+        assert_eq!(merge_order(&[1, 2, 3], &[3, 2, 1]), vec![3, 2, 1]);
+        assert_eq!(merge_order(&[1, 2, 3], &[]), vec![1, 2, 3]);
+    }
+}

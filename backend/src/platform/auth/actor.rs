@@ -1,0 +1,17 @@
+//! Who performs a request, and from which browser tab.
+
+use crate::platform::users::User;
+
+/// The authenticated caller of a service.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    /// The `WebSocketId` header of the tab that made the request; its own socket skips the echo.
+    pub websocket_id: Option<String>,
+}
+
+impl Actor {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+}

@@ -1,0 +1,12 @@
+//! Background jobs on two durable PostgreSQL queues (apalis): `high` for the worker, `low`
+//! for the export worker. Jobs are enqueued inside the transaction that causes them.
+
+mod high;
+mod low;
+mod queue;
+mod runner;
+
+pub use high::HighJob;
+pub use low::LowJob;
+pub use queue::{Queue, enqueue, enqueue_low};
+pub use runner::{RunnerOptions, run};

@@ -1,0 +1,83 @@
+//! Runs one queue's jobs until shutdown: the body of both worker binaries.
+
+use super::{HighJob, LowJob, Queue};
+use crate::context::AppContext;
+use apalis::prelude::*;
+use apalis_postgres::{Config, PostgresStorage};
+use std::{future::Future, time::Duration};
+
+/// Tuning for one worker process.
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    pub concurrency: usize,
+    /// How often the worker proves it is alive; a job held by a worker silent for
+    /// `heartbeat * missed_heartbeats` is handed to another worker.
+    pub heartbeat: Duration,
+    pub missed_heartbeats: usize,
+    pub job_timeout: Duration,
+}
+
+impl RunnerOptions {
+    pub fn for_queue(queue: Queue) -> Self {
+        match queue {
+            Queue::High => Self { concurrency: 16, heartbeat: Duration::from_secs(5), missed_heartbeats: 3, job_timeout: Duration::from_secs(60) },
+            Queue::Low => Self { concurrency: 2, heartbeat: Duration::from_secs(5), missed_heartbeats: 3, job_timeout: Duration::from_secs(3600) },
+        }
+    }
+}
+
+/// Consumes `queue` until `shutdown` resolves, then lets running jobs finish.
+pub async fn run(ctx: AppContext, queue: Queue, options: RunnerOptions, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let config = Config::default()
+        .queue(queue.name())
+        .heartbeat_interval(options.heartbeat)
+        .missed_heartbeats(options.missed_heartbeats);
+    // Unique per process: apalis tracks liveness per worker name.
+    let name = format!("{}-{}-{}", queue.name(), std::process::id(), uuid::Uuid::new_v4().simple());
+    let monitor = match queue {
+        Queue::High => {
+            let storage = PostgresStorage::<HighJob>::new(&ctx.db).with_config(config);
+            Monitor::new().register(move |_| {
+                WorkerBuilder::new(name.clone())
+                    .backend(storage.clone().with_pubsub())
+                    .concurrency(options.concurrency)
+                    .retry(RetryPolicy::retries(5))
+                    .catch_panic()
+                    .timeout(options.job_timeout)
+                    .enable_tracing()
+                    .data(ctx.clone())
+                    .build(run_high)
+            })
+        }
+        Queue::Low => {
+            let storage = PostgresStorage::<LowJob>::new(&ctx.db).with_config(config);
+            Monitor::new().register(move |_| {
+                WorkerBuilder::new(name.clone())
+                    .backend(storage.clone().with_pubsub())
+                    .concurrency(options.concurrency)
+                    .retry(RetryPolicy::retries(5))
+                    .catch_panic()
+                    .timeout(options.job_timeout)
+                    .enable_tracing()
+                    .data(ctx.clone())
+                    .build(run_low)
+            })
+        }
+    };
+    monitor
+        .shutdown_timeout(Duration::from_secs(30))
+        .run_with_signal(async move {
+            shutdown.await;
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+async fn run_high(job: HighJob, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+    job.run(&ctx).await.map_err(Into::into)
+}
+
+async fn run_low(job: LowJob, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+    job.run(&ctx).await.map_err(Into::into)
+}

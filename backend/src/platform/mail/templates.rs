@@ -1,0 +1,85 @@
+//! The emails the product sends, each an HTML and a plain-text askama template.
+
+use super::EmailMessage;
+use crate::platform::{users::User, workspaces::Invitation};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "emails/reset_password.html")]
+struct ResetPasswordHtml<'a> {
+    name: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/reset_password.txt")]
+struct ResetPasswordText<'a> {
+    name: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+pub fn reset_password(user: &User, link: &str, public_url: &str) -> anyhow::Result<EmailMessage> {
+    Ok(EmailMessage {
+        to: user.email.clone(),
+        subject: "Reset your Tessera password".into(),
+        text: ResetPasswordText { name: &user.first_name, link, public_url }.render()?,
+        html: ResetPasswordHtml { name: &user.first_name, link, public_url }.render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.html")]
+struct InvitationHtml<'a> {
+    inviter: &'a str,
+    workspace: &'a str,
+    message: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.txt")]
+struct InvitationText<'a> {
+    inviter: &'a str,
+    workspace: &'a str,
+    message: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+pub fn invitation(invitation: &Invitation, workspace: &str, inviter: &str, link: &str, public_url: &str) -> anyhow::Result<EmailMessage> {
+    let message = invitation.message.as_str();
+    Ok(EmailMessage {
+        to: invitation.email.clone(),
+        subject: format!("{inviter} invited you to {workspace} on Tessera"),
+        text: InvitationText { inviter, workspace, message, link, public_url }.render()?,
+        html: InvitationHtml { inviter, workspace, message, link, public_url }.render()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitation_html_escapes_user_text_and_keeps_the_link() {
+        let inv = Invitation {
+            id: 1,
+            workspace_id: 2,
+            invited_by: Some(3),
+            email: "bob@x.io".into(),
+            permissions: "MEMBER".into(),
+            message: "<script>alert(1)</script>".into(),
+            created_on: chrono::Utc::now(),
+        };
+        let m = invitation(&inv, "Team <b>", "Ann", "http://h/invite/tok", "http://h").unwrap();
+        assert!(!m.html.contains("<script>"), "{}", m.html);
+        assert!(!m.html.contains("Team <b>"));
+        assert!(m.html.contains("http://h/invite/tok"));
+        assert!(m.text.contains("http://h/invite/tok"));
+        assert!(m.text.contains("<script>alert(1)</script>"), "plain text stays literal");
+        assert_eq!(m.to, "bob@x.io");
+    }
+}

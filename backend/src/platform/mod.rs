@@ -1,0 +1,13 @@
+//! Workspace-wide concepts: users and auth, instance settings, workspaces, applications, jobs, mail.
+
+pub mod applications;
+pub mod auth;
+pub mod jobs;
+pub mod links;
+pub mod mail;
+pub mod settings;
+pub mod signing;
+pub mod trash;
+pub mod users;
+pub mod validation;
+pub mod workspaces;

@@ -1,0 +1,267 @@
+//! User use cases. Each opens its own transaction where it writes.
+
+use super::{
+    User, UserError, UserSession,
+    repo::{self, AccountChanges, NewUser},
+};
+use crate::{
+    context::AppContext,
+    platform::{
+        auth::{
+            Actor, AuthError,
+            jwt::{self, TokenType},
+            password,
+        },
+        jobs::{self, HighJob},
+        links, mail, settings, signing,
+        validation::{self, ValidationError},
+        workspaces::invitations,
+    },
+};
+
+const RESET_PURPOSE: &str = "user-reset-password";
+const RESET_MAX_AGE_SECS: i64 = 48 * 3600;
+pub const LANGUAGES: &[&str] = &["en", "fr", "nl", "de", "es", "it", "pl", "ko"];
+const NOTIFICATION_FREQUENCIES: &[&str] = &["instant", "daily", "weekly", "never"];
+
+/// What a sign-up form sends.
+pub struct SignUp {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub language: Option<String>,
+    pub workspace_invitation_token: Option<String>,
+}
+
+/// Creates an account. The first account of the instance becomes staff.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError> {
+    let mut errors = ValidationError::default();
+    let name = validation::text(&mut errors, "name", &input.name, 2, 150);
+    let email = validation::email(&mut errors, "email", &input.email);
+    validation::password(&mut errors, "password", &input.password);
+    let language = input.language.unwrap_or_else(|| "en".into());
+    validation::choice(&mut errors, "language", &language, LANGUAGES);
+    if let Some(token) = &input.workspace_invitation_token {
+        validation::free_text(&mut errors, "workspace_invitation_token", token, 1000);
+    }
+    errors.into_result()?;
+
+    let password_hash = password::hash(&input.password).await?;
+    let mut tx = ctx.db.begin().await?;
+    // Serialise sign-ups so exactly one can be the first (staff) user.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('tessera.sign_up'))").execute(&mut *tx).await?;
+    let instance = settings::repo::get(&mut *tx).await?;
+    let invitation = match &input.workspace_invitation_token {
+        Some(token) => Some(invitations::find_by_token(ctx, &mut tx, token).await?),
+        None => None,
+    };
+    let allowed = instance.allow_new_signups
+        || (invitation.is_some() && instance.allow_signups_via_workspace_invitations);
+    if !allowed {
+        return Err(UserError::SignupDisabled);
+    }
+    if let Some(inv) = &invitation
+        && inv.email != email
+    {
+        return Err(crate::platform::workspaces::WorkspaceError::InvitationEmailMismatch.into());
+    }
+    let is_staff = !repo::any_exists(&mut *tx).await?;
+    let new = NewUser {
+        email: &email,
+        first_name: &name,
+        password_hash: &password_hash,
+        is_staff,
+        language: &language,
+        email_verified: invitation.is_some(),
+    };
+    let user = repo::insert(&mut *tx, &new).await?.ok_or(UserError::EmailAlreadyExists)?;
+    if is_staff {
+        settings::repo::mark_first_user_created(&mut *tx).await?;
+    }
+    if let Some(inv) = invitation {
+        invitations::accept_in_tx(&mut tx, &inv, &user).await?;
+    }
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Issues an access and refresh token pair for a user.
+pub fn issue_session(ctx: &AppContext, user: User) -> UserSession {
+    let access_token = jwt::issue(&ctx.settings, TokenType::Access, user.id, user.auth_epoch);
+    let refresh_token = jwt::issue(&ctx.settings, TokenType::Refresh, user.id, user.auth_epoch);
+    UserSession { user, access_token, refresh_token }
+}
+
+/// Checks email and password; a wrong pair and an unknown email look the same.
+#[tracing::instrument(skip_all)]
+pub async fn log_in(ctx: &AppContext, email: &str, password: &str) -> Result<UserSession, UserError> {
+    let email = email.trim().to_lowercase();
+    if email.contains('\0') || password.contains('\0') {
+        return Err(AuthError::InvalidCredentials.into());
+    }
+    let user = repo::get_by_email(&ctx.db, &email).await?;
+    let Some(user) = user else {
+        // Spend the same time as a real check so response times do not reveal accounts.
+        let _ = password::verify(password, DUMMY_HASH).await;
+        return Err(AuthError::InvalidCredentials.into());
+    };
+    if !password::verify(password, &user.password_hash).await {
+        return Err(AuthError::InvalidCredentials.into());
+    }
+    if !user.is_active {
+        return Err(AuthError::Deactivated.into());
+    }
+    repo::touch_last_login(&ctx.db, user.id).await?;
+    Ok(issue_session(ctx, user))
+}
+
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4fL5qMd0fR3vJm9dAFc8Eq2S2CGvmHmvrI3zw5n7x6A";
+
+/// Resolves the user of an access token, refusing retired (pre-password-change) tokens.
+pub async fn authenticate_access(ctx: &AppContext, token: &str) -> Result<User, AuthError> {
+    let claims = jwt::verify(&ctx.settings, TokenType::Access, token).ok_or(AuthError::InvalidAccessToken)?;
+    let user = repo::get(&ctx.db, claims.user_id).await?.ok_or(AuthError::InvalidAccessToken)?;
+    if !user.is_active || user.auth_epoch != claims.epoch {
+        return Err(AuthError::InvalidAccessToken);
+    }
+    Ok(user)
+}
+
+/// The user of a valid, not logged-out refresh token.
+pub async fn verify_refresh(ctx: &AppContext, token: &str) -> Result<User, UserError> {
+    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token).ok_or(AuthError::InvalidRefreshToken)?;
+    if repo::is_blacklisted(&ctx.db, &claims.jti).await? {
+        return Err(AuthError::InvalidRefreshToken.into());
+    }
+    let user = repo::get(&ctx.db, claims.user_id).await?.ok_or(AuthError::InvalidRefreshToken)?;
+    if !user.is_active || user.auth_epoch != claims.epoch {
+        return Err(AuthError::InvalidRefreshToken.into());
+    }
+    Ok(user)
+}
+
+/// A new access token for a valid refresh token.
+pub async fn refresh(ctx: &AppContext, token: &str) -> Result<(User, String), UserError> {
+    let user = verify_refresh(ctx, token).await?;
+    let access = jwt::issue(&ctx.settings, TokenType::Access, user.id, user.auth_epoch);
+    Ok((user, access))
+}
+
+/// Logs a refresh token out. Unknown or already invalid tokens are an error, as in Baserow.
+pub async fn blacklist(ctx: &AppContext, token: &str) -> Result<(), UserError> {
+    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token).ok_or(AuthError::InvalidRefreshToken)?;
+    repo::blacklist(&ctx.db, &claims.jti, claims.exp).await?;
+    Ok(())
+}
+
+/// Changes the password; every token issued before stops working.
+#[tracing::instrument(skip_all, fields(user_id = actor.id()))]
+pub async fn change_password(ctx: &AppContext, actor: &Actor, old: &str, new: &str) -> Result<(), UserError> {
+    let mut errors = ValidationError::default();
+    validation::password(&mut errors, "new_password", new);
+    errors.into_result()?;
+    if !password::verify(old, &actor.user.password_hash).await {
+        return Err(UserError::InvalidOldPassword);
+    }
+    let hash = password::hash(new).await?;
+    repo::set_password(&ctx.db, actor.id(), &hash).await?;
+    Ok(())
+}
+
+/// Emails a reset link when the address belongs to an account; says nothing either way.
+#[tracing::instrument(skip_all)]
+pub async fn send_reset_password_email(ctx: &AppContext, email: &str, base_url: &str) -> Result<(), UserError> {
+    let mut errors = ValidationError::default();
+    let email = validation::email(&mut errors, "email", email);
+    validation::free_text(&mut errors, "base_url", base_url, 2000);
+    errors.into_result()?;
+    let base_url = links::checked_base_url(&ctx.settings, base_url).ok_or(UserError::HostnameNotAllowed)?;
+    let mut tx = ctx.db.begin().await?;
+    if !settings::repo::get(&mut *tx).await?.allow_reset_password {
+        return Err(UserError::ResetPasswordDisabled);
+    }
+    let Some(user) = repo::get_by_email(&mut *tx, &email).await? else {
+        return Ok(());
+    };
+    if !user.is_active {
+        return Ok(());
+    }
+    let now = chrono::Utc::now().timestamp();
+    // The epoch in the payload makes the link single-use: resetting bumps it.
+    let token = signing::sign(&ctx.settings.secret_key, RESET_PURPOSE, &format!("{}:{}", user.id, user.auth_epoch), now);
+    let message = mail::templates::reset_password(&user, &format!("{base_url}/{token}"), &ctx.settings.public_url)?;
+    jobs::enqueue(&mut tx, &HighJob::SendEmail(message)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password from an emailed reset token.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -> Result<(), UserError> {
+    let mut errors = ValidationError::default();
+    validation::password(&mut errors, "password", new_password);
+    validation::free_text(&mut errors, "token", token, 1000);
+    errors.into_result()?;
+    if !settings::repo::get(&ctx.db).await?.allow_reset_password {
+        return Err(UserError::ResetPasswordDisabled);
+    }
+    let now = chrono::Utc::now().timestamp();
+    let payload = signing::unsign(&ctx.settings.secret_key, RESET_PURPOSE, token, RESET_MAX_AGE_SECS, now)
+        .map_err(|e| match e {
+            signing::SignError::Bad => UserError::BadToken,
+            signing::SignError::Expired => UserError::ExpiredToken,
+        })?;
+    let (id, epoch) = payload.split_once(':').ok_or(UserError::BadToken)?;
+    let id: i64 = id.parse().map_err(|_| UserError::BadToken)?;
+    let epoch: i32 = epoch.parse().map_err(|_| UserError::BadToken)?;
+    let user = repo::get(&ctx.db, id).await?.ok_or(UserError::NotFound)?;
+    if user.auth_epoch != epoch {
+        // Already used, or the password changed since the link was sent.
+        return Err(UserError::BadToken);
+    }
+    let hash = password::hash(new_password).await?;
+    repo::set_password(&ctx.db, user.id, &hash).await?;
+    Ok(())
+}
+
+/// Editable account fields; `None` leaves a field unchanged.
+#[derive(Default)]
+pub struct AccountUpdate {
+    pub first_name: Option<String>,
+    pub language: Option<String>,
+    pub email_notification_frequency: Option<String>,
+    pub completed_onboarding: Option<bool>,
+    pub completed_guided_tours: Option<Vec<String>>,
+}
+
+pub async fn update_account(ctx: &AppContext, actor: &Actor, update: AccountUpdate) -> Result<User, UserError> {
+    let mut errors = ValidationError::default();
+    let first_name = update.first_name.map(|n| validation::text(&mut errors, "first_name", &n, 1, 150));
+    if let Some(language) = &update.language {
+        validation::choice(&mut errors, "language", language, LANGUAGES);
+    }
+    if let Some(freq) = &update.email_notification_frequency {
+        validation::choice(&mut errors, "email_notification_frequency", freq, NOTIFICATION_FREQUENCIES);
+    }
+    for tour in update.completed_guided_tours.iter().flatten() {
+        validation::text(&mut errors, "completed_guided_tours", tour, 1, 255);
+    }
+    errors.into_result()?;
+    let changes = AccountChanges {
+        first_name,
+        language: update.language,
+        email_notification_frequency: update.email_notification_frequency,
+        completed_onboarding: update.completed_onboarding,
+        completed_guided_tours: update.completed_guided_tours,
+    };
+    if changes.first_name.is_none()
+        && changes.language.is_none()
+        && changes.email_notification_frequency.is_none()
+        && changes.completed_onboarding.is_none()
+        && changes.completed_guided_tours.is_none()
+    {
+        return Err(UserError::NothingToUpdate);
+    }
+    Ok(repo::update_account(&ctx.db, actor.id(), &changes).await?)
+}

@@ -1,0 +1,113 @@
+//! Workspace use cases: list, create, rename, delete (to trash), reorder, leave.
+
+use super::{Role, WorkspaceError, WorkspaceWithMembers, access, repo};
+use crate::{
+    context::AppContext,
+    platform::{
+        auth::Actor,
+        settings, trash,
+        validation::{self, ValidationError},
+    },
+};
+
+/// Baserow's workspace name limit.
+pub const MAX_NAME_LENGTH: usize = 165;
+
+fn valid_name(name: &str) -> Result<String, ValidationError> {
+    let mut errors = ValidationError::default();
+    let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
+    errors.into_result().map(|_| name)
+}
+
+/// The caller's workspaces with their members, in the caller's order.
+pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<WorkspaceWithMembers>, WorkspaceError> {
+    let mut conn = ctx.db.acquire().await?;
+    let mut result = Vec::new();
+    for (workspace, membership) in repo::memberships_of_user(&mut *conn, actor.id()).await? {
+        let members = repo::members(&mut *conn, workspace.id).await?;
+        result.push(WorkspaceWithMembers { workspace, membership, members });
+    }
+    Ok(result)
+}
+
+/// One workspace of the caller with its members.
+pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<WorkspaceWithMembers, WorkspaceError> {
+    let mut conn = ctx.db.acquire().await?;
+    let membership = access::require_member(&mut conn, actor.id(), id).await?;
+    let workspace = repo::get(&mut *conn, id).await?.ok_or(WorkspaceError::NotFound)?;
+    let members = repo::members(&mut *conn, id).await?;
+    Ok(WorkspaceWithMembers { workspace, membership, members })
+}
+
+/// Creates a workspace with the caller as its admin.
+#[tracing::instrument(skip_all, fields(user_id = actor.id()))]
+pub async fn create(ctx: &AppContext, actor: &Actor, name: &str) -> Result<WorkspaceWithMembers, WorkspaceError> {
+    let name = valid_name(name)?;
+    let mut tx = ctx.db.begin().await?;
+    let instance = settings::repo::get(&mut *tx).await?;
+    if !instance.allow_global_workspace_creation && !actor.user.is_staff {
+        return Err(WorkspaceError::CreationNotAllowed);
+    }
+    let workspace = repo::insert(&mut *tx, &name).await?;
+    let membership = repo::add_member(&mut *tx, workspace.id, actor.id(), Role::Admin.as_str())
+        .await?
+        .ok_or(WorkspaceError::AlreadyMember)?;
+    let members = repo::members(&mut *tx, workspace.id).await?;
+    tx.commit().await?;
+    Ok(WorkspaceWithMembers { workspace, membership, members })
+}
+
+/// Renames a workspace; admins only.
+pub async fn rename(ctx: &AppContext, actor: &Actor, id: i64, name: &str) -> Result<WorkspaceWithMembers, WorkspaceError> {
+    let name = valid_name(name)?;
+    let mut tx = ctx.db.begin().await?;
+    let membership = access::require_admin(&mut tx, actor.id(), id).await?;
+    let workspace = repo::rename(&mut *tx, id, &name).await?;
+    let members = repo::members(&mut *tx, id).await?;
+    tx.commit().await?;
+    Ok(WorkspaceWithMembers { workspace, membership, members })
+}
+
+/// Moves a workspace to the trash; admins only.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id = id))]
+pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
+    let mut tx = ctx.db.begin().await?;
+    access::require_admin(&mut tx, actor.id(), id).await?;
+    let workspace = repo::get(&mut *tx, id).await?.ok_or(WorkspaceError::NotFound)?;
+    repo::set_trashed(&mut *tx, id, true).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "workspace",
+        item_id: id,
+        parent_item_id: None,
+        workspace_id: id,
+        application_id: None,
+        user_id: actor.id(),
+        name: &workspace.name,
+    };
+    trash::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the caller's order of their workspaces; ids they are not a member of are refused.
+pub async fn order(ctx: &AppContext, actor: &Actor, workspace_ids: &[i64]) -> Result<(), WorkspaceError> {
+    let mut tx = ctx.db.begin().await?;
+    for id in workspace_ids {
+        access::require_member(&mut tx, actor.id(), *id).await?;
+    }
+    repo::reorder_for_user(&mut *tx, actor.id(), workspace_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Leaves a workspace; the last admin cannot.
+pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
+    let mut tx = ctx.db.begin().await?;
+    let membership = access::require_member(&mut tx, actor.id(), id).await?;
+    if membership.is_admin() && repo::count_admins_for_update(&mut *tx, id).await? <= 1 {
+        return Err(WorkspaceError::LastAdmin);
+    }
+    repo::remove_member(&mut *tx, membership.id).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! `/api/user/…`: sign-up, log-in, tokens, passwords and the account.
+
+use super::dto::{InvitationBody, UserBody};
+use crate::{
+    error::ApiError,
+    platform::{
+        users::{self, AccountUpdate, SignUp, User, UserSession},
+        workspaces,
+    },
+    web::{
+        extract::{ApiJson, Auth},
+        state::AppState,
+    },
+};
+use axum::{Json, extract::State, http::StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    name: String,
+    email: String,
+    password: String,
+    language: Option<String>,
+    #[serde(default)]
+    authenticate: bool,
+    workspace_invitation_token: Option<String>,
+}
+
+/// The log-in payload: tokens, the user, and what the UI needs at start.
+#[derive(Serialize, ToSchema)]
+pub struct SessionBody {
+    /// Deprecated alias of `access_token`, kept for older clients.
+    token: String,
+    access_token: String,
+    refresh_token: String,
+    user: UserBody,
+    #[schema(value_type = Object)]
+    permissions: Value,
+    #[schema(value_type = Object)]
+    user_notifications: Value,
+}
+
+fn session_body(s: &UserSession) -> SessionBody {
+    SessionBody {
+        token: s.access_token.clone(),
+        access_token: s.access_token.clone(),
+        refresh_token: s.refresh_token.clone(),
+        user: UserBody::from(&s.user),
+        permissions: permissions(&s.user),
+        user_notifications: json!({ "unread_count": 0 }),
+    }
+}
+
+/// Instance-level permissions the UI checks (core has one: staff).
+fn permissions(user: &User) -> Value {
+    json!([{ "name": "staff", "permissions": { "is_staff": user.is_staff } }])
+}
+
+/// Creates an account; with `authenticate` the response also carries tokens.
+#[utoipa::path(post, path = "/api/user/", tag = "User", request_body = RegisterBody,
+    responses((status = 200, description = "`{user}`, plus the log-in payload when `authenticate` is true")))]
+pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<RegisterBody>) -> Result<Json<Value>, ApiError> {
+    let input = SignUp {
+        name: body.name,
+        email: body.email,
+        password: body.password,
+        language: body.language,
+        workspace_invitation_token: body.workspace_invitation_token,
+    };
+    let user = users::sign_up(&state.ctx, input).await?;
+    if body.authenticate {
+        let session = users::issue_session(&state.ctx, user);
+        return Ok(Json(serde_json::to_value(session_body(&session)).unwrap_or_default()));
+    }
+    Ok(Json(json!({ "user": UserBody::from(&user) })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    email: Option<String>,
+    /// Deprecated alias of `email`.
+    username: Option<String>,
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/user/token-auth/", tag = "User", request_body = LoginBody,
+    responses((status = 200, body = SessionBody), (status = 401, description = "ERROR_INVALID_CREDENTIALS")))]
+pub async fn token_auth(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Json<SessionBody>, ApiError> {
+    let Some(email) = body.email.or(body.username) else {
+        return Err(ApiError::validation(crate::error::Detail::field("email", "required", "This field is required.")));
+    };
+    let session = users::log_in(&state.ctx, &email, &body.password).await?;
+    Ok(Json(session_body(&session)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshBody {
+    refresh_token: Option<String>,
+    /// Deprecated alias of `refresh_token`.
+    token: Option<String>,
+}
+
+impl RefreshBody {
+    fn token(self) -> Result<String, ApiError> {
+        self.refresh_token
+            .or(self.token)
+            .ok_or_else(|| ApiError::validation(crate::error::Detail::field("refresh_token", "required", "This field is required.")))
+    }
+}
+
+#[utoipa::path(post, path = "/api/user/token-refresh/", tag = "User", request_body = RefreshBody,
+    responses((status = 200, description = "`{token, access_token, user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
+pub async fn token_refresh(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<Json<Value>, ApiError> {
+    let (user, access) = users::refresh(&state.ctx, &body.token()?).await?;
+    Ok(Json(json!({ "token": access, "access_token": access, "user": UserBody::from(&user), "permissions": permissions(&user) })))
+}
+
+#[utoipa::path(post, path = "/api/user/token-verify/", tag = "User", request_body = RefreshBody,
+    responses((status = 200, description = "`{user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
+pub async fn token_verify(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<Json<Value>, ApiError> {
+    let user = users::verify_refresh(&state.ctx, &body.token()?).await?;
+    Ok(Json(json!({ "user": UserBody::from(&user) })))
+}
+
+#[utoipa::path(post, path = "/api/user/token-blacklist/", tag = "User", request_body = RefreshBody,
+    responses((status = 204, description = "Logged out")))]
+pub async fn token_blacklist(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<StatusCode, ApiError> {
+    users::blacklist(&state.ctx, &body.token()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SendResetBody {
+    email: String,
+    /// Where the emailed link points: `base_url/<token>`; must be on the public host.
+    base_url: String,
+}
+
+#[utoipa::path(post, path = "/api/user/send-reset-password-email/", tag = "User", request_body = SendResetBody,
+    responses((status = 204, description = "Sent when the account exists; the same answer when it does not")))]
+pub async fn send_reset_password_email(State(state): State<AppState>, ApiJson(body): ApiJson<SendResetBody>) -> Result<StatusCode, ApiError> {
+    users::send_reset_password_email(&state.ctx, &body.email, &body.base_url).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetBody {
+    token: String,
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/user/reset-password/", tag = "User", request_body = ResetBody,
+    responses((status = 204, description = "Password changed"), (status = 400, description = "BAD_TOKEN_SIGNATURE, EXPIRED_TOKEN_SIGNATURE")))]
+pub async fn reset_password(State(state): State<AppState>, ApiJson(body): ApiJson<ResetBody>) -> Result<StatusCode, ApiError> {
+    users::reset_password(&state.ctx, &body.token, &body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordBody {
+    old_password: String,
+    new_password: String,
+}
+
+/// Changes the password; every token issued before (this session's included) stops working.
+#[utoipa::path(post, path = "/api/user/change-password/", tag = "User", request_body = ChangePasswordBody,
+    responses((status = 204, description = "Changed; log in again")), security(("jwt" = [])))]
+pub async fn change_password(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<ChangePasswordBody>) -> Result<StatusCode, ApiError> {
+    users::change_password(&state.ctx, &actor, &body.old_password, &body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AccountBody {
+    first_name: Option<String>,
+    language: Option<String>,
+    email_notification_frequency: Option<String>,
+    completed_onboarding: Option<bool>,
+    completed_guided_tours: Option<Vec<String>>,
+}
+
+#[utoipa::path(patch, path = "/api/user/account/", tag = "User", request_body = AccountBody,
+    responses((status = 200, body = UserBody)), security(("jwt" = [])))]
+pub async fn update_account(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<AccountBody>) -> Result<Json<UserBody>, ApiError> {
+    let update = AccountUpdate {
+        first_name: body.first_name,
+        language: body.language,
+        email_notification_frequency: body.email_notification_frequency,
+        completed_onboarding: body.completed_onboarding,
+        completed_guided_tours: body.completed_guided_tours,
+    };
+    let user = users::update_account(&state.ctx, &actor, update).await?;
+    Ok(Json(UserBody::from(&user)))
+}
+
+/// Pending invitations addressed to the caller.
+#[utoipa::path(get, path = "/api/user/dashboard/", tag = "User",
+    responses((status = 200, description = "`{workspace_invitations}`")), security(("jwt" = [])))]
+pub async fn dashboard(State(state): State<AppState>, Auth(actor): Auth) -> Result<Json<Value>, ApiError> {
+    let invitations = workspaces::invitations::addressed_to_user(&state.ctx, &actor).await?;
+    let list: Vec<InvitationBody> = invitations.iter().map(InvitationBody::from).collect();
+    Ok(Json(json!({ "workspace_invitations": list })))
+}

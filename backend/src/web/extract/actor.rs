@@ -1,0 +1,39 @@
+//! `Auth`: the user behind `Authorization: JWT …` (or `Bearer …`) plus the `WebSocketId` header.
+
+use crate::{
+    error::ApiError,
+    platform::{
+        auth::{Actor, AuthError},
+        users,
+    },
+    web::state::AppState,
+};
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+/// The authenticated caller; rejects with DRF's "credentials were not provided" or
+/// `ERROR_INVALID_ACCESS_TOKEN`.
+pub struct Auth(pub Actor);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(AuthError::NotAuthenticated)?;
+        let (scheme, token) = header.trim().split_once(' ').ok_or(AuthError::NotAuthenticated)?;
+        if !scheme.eq_ignore_ascii_case("JWT") && !scheme.eq_ignore_ascii_case("Bearer") {
+            return Err(AuthError::NotAuthenticated.into());
+        }
+        let user = users::authenticate_access(&state.ctx, token.trim()).await?;
+        let websocket_id = parts
+            .headers
+            .get("websocketid")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .map(str::to_owned);
+        Ok(Auth(Actor { user, websocket_id }))
+    }
+}

@@ -1,0 +1,10 @@
+//! Request extractors: the authenticated actor and JSON bodies with Baserow-shaped errors.
+
+mod actor;
+mod json;
+
+pub use actor::Auth;
+pub use json::ApiJson;
+mod path;
+
+pub use path::ApiPath;

@@ -1,0 +1,36 @@
+//! The HTTP layer (feature `web`): JSON API, docs, and the server itself.
+
+mod api;
+mod errors;
+mod extract;
+mod openapi;
+mod routes;
+mod state;
+
+pub use state::AppState;
+
+use crate::context::AppContext;
+use axum::{Router, extract::DefaultBodyLimit, middleware};
+use std::future::Future;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// The whole application router.
+pub fn router(ctx: AppContext) -> Router {
+    let max_body = ctx.settings.max_body_bytes;
+    let table = api::routes();
+    let state = AppState::new(ctx, table.patterns());
+    table
+        .into_router()
+        .merge(openapi::docs_router())
+        .fallback(errors::not_found)
+        .layer(middleware::map_response(errors::json_for_bare_errors))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(ctx: AppContext, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(ctx)).with_graceful_shutdown(shutdown).await
+}

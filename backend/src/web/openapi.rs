@@ -1,0 +1,53 @@
+//! The OpenAPI document (generated from the handlers' annotations) and its docs page.
+
+use super::{api::*, state::AppState};
+use axum::{Json, Router, routing::get};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+};
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tessera API", description = "Baserow-compatible REST API of Tessera. Errors are `{\"error\": \"ERROR_…\", \"detail\": …}`."),
+    paths(
+        health::health,
+        users::register, users::token_auth, users::token_refresh, users::token_verify,
+        users::token_blacklist, users::send_reset_password_email, users::reset_password,
+        users::change_password, users::update_account, users::dashboard,
+        settings::get, settings::update, settings::instance_id,
+        workspaces::list, workspaces::create, workspaces::get, workspaces::update,
+        workspaces::delete, workspaces::leave, workspaces::order, workspaces::permissions,
+        workspaces::list_members, workspaces::update_member, workspaces::remove_member,
+        invitations::list, invitations::create, invitations::get, invitations::update,
+        invitations::delete, invitations::by_token, invitations::accept, invitations::reject,
+        applications::list, applications::list_in_workspace, applications::create,
+        applications::get, applications::update, applications::delete, applications::order,
+    ),
+    modifiers(&JwtAuth)
+)]
+pub struct ApiDoc;
+
+struct JwtAuth;
+
+impl Modify for JwtAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "jwt",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`JWT <access_token>` (or `Bearer <access_token>`)",
+            ))),
+        );
+    }
+}
+
+/// `/api/schema.json` and the Swagger UI at `/api/docs/`, whose assets are compiled in.
+pub fn docs_router() -> Router<AppState> {
+    let ui: Router<AppState> = SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", ApiDoc::openapi()).into();
+    Router::new()
+        .route("/api/schema.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .merge(ui)
+}

@@ -1,0 +1,17 @@
+//! Shared state of every handler.
+
+use crate::context::AppContext;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub ctx: AppContext,
+    /// Every API route pattern, to tell a missing trailing slash from an unknown URL.
+    pub route_patterns: Arc<Vec<&'static str>>,
+}
+
+impl AppState {
+    pub fn new(ctx: AppContext, route_patterns: Vec<&'static str>) -> Self {
+        Self { ctx, route_patterns: Arc::new(route_patterns) }
+    }
+}

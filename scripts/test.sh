@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every check and test: services first (as scripts/up.sh), then formatting, lints,
+# and the whole test suite against real PostgreSQL, Redis and an in-process SMTP server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(scripts/services.sh)"
+# The SMTP server used by tests links the system OpenSSL.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config
+fi
+
+export TEST_DATABASE_SERVER_URL=$DATABASE_SERVER_URL
+export TEST_REDIS_URL=$REDIS_URL
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace --no-fail-fast
