@@ -25,6 +25,9 @@ pub struct Settings {
     pub refresh_token_lifetime: Duration,
     /// Largest accepted request body in bytes; bigger ones get 413.
     pub max_body_bytes: usize,
+    /// How often workers prove they are alive; jobs of a worker silent for three
+    /// heartbeats go to another worker.
+    pub job_heartbeat: Duration,
 }
 
 /// A setting that is missing or malformed; the message says how to fix it.
@@ -74,7 +77,9 @@ impl Settings {
             .trim_end_matches('/')
             .to_owned();
         url::Url::parse(&public_url).map_err(|e| {
-            ConfigError(format!("TESSERA_PUBLIC_URL is not a valid URL ({e}): {public_url:?}"))
+            ConfigError(format!(
+                "TESSERA_PUBLIC_URL is not a valid URL ({e}): {public_url:?}"
+            ))
         })?;
         Ok(Self {
             database_url: get("DATABASE_URL")
@@ -86,11 +91,20 @@ impl Settings {
             redis_prefix: get("TESSERA_REDIS_PREFIX").unwrap_or_else(|| "tessera:".into()),
             smtp_url: get("TESSERA_SMTP_URL"),
             from_email: get("TESSERA_FROM_EMAIL").unwrap_or_else(|| "tessera@localhost".into()),
-            media_dir: get("TESSERA_MEDIA_DIR").unwrap_or_else(|| "media".into()).into(),
+            media_dir: get("TESSERA_MEDIA_DIR")
+                .unwrap_or_else(|| "media".into())
+                .into(),
             allow_private_addresses: flag(get("TESSERA_ALLOW_PRIVATE_ADDRESSES").as_deref()),
             access_token_lifetime: minutes(&get, "TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", 10)?,
-            refresh_token_lifetime: minutes(&get, "TESSERA_REFRESH_TOKEN_LIFETIME_MINUTES", 7 * 24 * 60)?,
+            refresh_token_lifetime: minutes(
+                &get,
+                "TESSERA_REFRESH_TOKEN_LIFETIME_MINUTES",
+                7 * 24 * 60,
+            )?,
             max_body_bytes: number(&get, "TESSERA_MAX_BODY_BYTES", 20 * 1024 * 1024)?,
+            job_heartbeat: Duration::from_secs(
+                number(&get, "TESSERA_JOB_HEARTBEAT_SECONDS", 5)?.max(1) as u64,
+            ),
         })
     }
 
@@ -108,7 +122,11 @@ fn flag(value: Option<&str>) -> bool {
     matches!(value, Some("1" | "true" | "yes" | "on"))
 }
 
-fn number(get: &impl Fn(&str) -> Option<String>, key: &str, default: usize) -> Result<usize, ConfigError> {
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: usize,
+) -> Result<usize, ConfigError> {
     match get(key) {
         None => Ok(default),
         Some(v) => v
@@ -117,7 +135,11 @@ fn number(get: &impl Fn(&str) -> Option<String>, key: &str, default: usize) -> R
     }
 }
 
-fn minutes(get: &impl Fn(&str) -> Option<String>, key: &str, default: u64) -> Result<Duration, ConfigError> {
+fn minutes(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
     let n = number(get, key, default as usize)?;
     if n == 0 {
         return Err(ConfigError(format!("{key} must be at least 1")));
@@ -160,8 +182,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -197,6 +221,9 @@ mod tests {
         ])
         .expect("settings");
         let shown = format!("{s:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains(&key), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains(&key),
+            "{shown}"
+        );
     }
 }

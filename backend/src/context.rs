@@ -21,7 +21,12 @@ impl AppContext {
         let db = db::connect(&settings.database_url, max_db_connections).await?;
         let redis = connect_redis(&settings.redis_url).await?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
-        Ok(Self { db, redis, settings: Arc::new(settings), mailer })
+        Ok(Self {
+            db,
+            redis,
+            settings: Arc::new(settings),
+            mailer,
+        })
     }
 
     /// A Redis key or channel name under this installation's prefix.

@@ -7,6 +7,8 @@ pub mod db;
 pub mod error;
 pub mod platform;
 pub mod telemetry;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 #[cfg(feature = "web")]
 pub mod web;
 

@@ -17,5 +17,6 @@ async fn main() -> anyhow::Result<()> {
     let ctx = AppContext::connect(settings, 10).await?;
     tokio::spawn(schedule::run(ctx.clone()));
     tracing::info!("tessera-export-worker consuming queue `low`");
-    jobs::run(ctx, Queue::Low, RunnerOptions::for_queue(Queue::Low), tessera::shutdown_signal()).await
+    let options = RunnerOptions::for_queue(Queue::Low, &ctx.settings);
+    jobs::run(ctx, Queue::Low, options, tessera::shutdown_signal()).await
 }

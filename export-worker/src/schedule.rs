@@ -22,9 +22,10 @@ pub async fn run(ctx: AppContext) {
 async fn schedule_once(ctx: &AppContext) -> anyhow::Result<()> {
     let mut tx = ctx.db.begin().await?;
     // Transaction-scoped: released at commit, so a crashed scheduler never holds it.
-    let won: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtext('tessera.schedule'))")
-        .fetch_one(&mut *tx)
-        .await?;
+    let won: bool =
+        sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtext('tessera.schedule'))")
+            .fetch_one(&mut *tx)
+            .await?;
     if won {
         enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
     }

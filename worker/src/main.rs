@@ -13,5 +13,6 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     let ctx = AppContext::connect(settings, 10).await?;
     tracing::info!("tessera-worker consuming queue `high`");
-    jobs::run(ctx, Queue::High, RunnerOptions::for_queue(Queue::High), tessera::shutdown_signal()).await
+    let options = RunnerOptions::for_queue(Queue::High, &ctx.settings);
+    jobs::run(ctx, Queue::High, options, tessera::shutdown_signal()).await
 }

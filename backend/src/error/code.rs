@@ -79,8 +79,17 @@ mod tests {
                 "{text} is not SCREAMING_SNAKE_CASE"
             );
             // Baserow's few codes without the prefix are kept verbatim for client compatibility.
-            let unprefixed = ["PERMISSION_DENIED", "BAD_TOKEN_SIGNATURE", "EXPIRED_TOKEN_SIGNATURE", "URL_NOT_FOUND", "URL_TRAILING_SLASH_MISSING"];
-            assert!(text.starts_with("ERROR_") || unprefixed.contains(&text), "{text}");
+            let unprefixed = [
+                "PERMISSION_DENIED",
+                "BAD_TOKEN_SIGNATURE",
+                "EXPIRED_TOKEN_SIGNATURE",
+                "URL_NOT_FOUND",
+                "URL_TRAILING_SLASH_MISSING",
+            ];
+            assert!(
+                text.starts_with("ERROR_") || unprefixed.contains(&text),
+                "{text}"
+            );
             assert!((400..600).contains(&code.status()));
         }
     }
@@ -89,7 +98,11 @@ mod tests {
     fn every_code_is_documented() {
         let doc = include_str!("../../../docs/api-errors.md");
         for code in Code::ALL {
-            assert!(doc.contains(&format!("`{}`", code.as_str())), "{} missing from docs/api-errors.md", code.as_str());
+            assert!(
+                doc.contains(&format!("`{}`", code.as_str())),
+                "{} missing from docs/api-errors.md",
+                code.as_str()
+            );
         }
     }
 }

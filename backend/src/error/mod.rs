@@ -27,7 +27,13 @@ impl Detail {
     /// A single-field validation detail.
     pub fn field(name: &str, code: &str, error: impl Into<String>) -> Self {
         let mut map = BTreeMap::new();
-        map.insert(name.to_owned(), vec![FieldIssue { error: error.into(), code: code.into() }]);
+        map.insert(
+            name.to_owned(),
+            vec![FieldIssue {
+                error: error.into(),
+                code: code.into(),
+            }],
+        );
         Detail::Fields(map)
     }
 }
@@ -51,15 +57,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: Code, detail: impl Into<String>) -> Self {
-        Self { code, detail: Detail::Message(detail.into()), source: None }
+        Self {
+            code,
+            detail: Detail::Message(detail.into()),
+            source: None,
+        }
     }
 
     pub fn validation(detail: Detail) -> Self {
-        Self { code: Code::RequestBodyValidation, detail, source: None }
+        Self {
+            code: Code::RequestBodyValidation,
+            detail,
+            source: None,
+        }
     }
 
     pub fn query_validation(detail: Detail) -> Self {
-        Self { code: Code::QueryParameterValidation, detail, source: None }
+        Self {
+            code: Code::QueryParameterValidation,
+            detail,
+            source: None,
+        }
     }
 
     /// The JSON body sent to the client.
@@ -80,7 +98,11 @@ impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
         } else {
             err.detail()
         };
-        Self { code, detail, source: Some(Arc::new(err)) }
+        Self {
+            code,
+            detail,
+            source: Some(Arc::new(err)),
+        }
     }
 }
 

@@ -24,10 +24,17 @@ pub fn sign(secret: &str, purpose: &str, payload: &str, now: i64) -> String {
 }
 
 /// Returns the payload of a token signed for `purpose`, no older than `max_age_secs`.
-pub fn unsign(secret: &str, purpose: &str, token: &str, max_age_secs: i64, now: i64) -> Result<String, SignError> {
+pub fn unsign(
+    secret: &str,
+    purpose: &str,
+    token: &str,
+    max_age_secs: i64,
+    now: i64,
+) -> Result<String, SignError> {
     let (body, signature) = token.rsplit_once('.').ok_or(SignError::Bad)?;
     let signature = B64.decode(signature).map_err(|_| SignError::Bad)?;
-    let mut check = HmacSha256::new_from_slice(key(secret, purpose).as_bytes()).map_err(|_| SignError::Bad)?;
+    let mut check =
+        HmacSha256::new_from_slice(key(secret, purpose).as_bytes()).map_err(|_| SignError::Bad)?;
     check.update(body.as_bytes());
     // Constant-time comparison.
     check.verify_slice(&signature).map_err(|_| SignError::Bad)?;
@@ -73,6 +80,9 @@ mod tests {
         assert_eq!(unsign("s", "invite", &t, 10, 1000), Err(SignError::Bad));
         assert_eq!(unsign("other", "reset", &t, 10, 1000), Err(SignError::Bad));
         assert_eq!(unsign("s", "reset", &t, 10, 1011), Err(SignError::Expired));
-        assert_eq!(unsign("s", "reset", "garbage", 10, 1000), Err(SignError::Bad));
+        assert_eq!(
+            unsign("s", "reset", "garbage", 10, 1000),
+            Err(SignError::Bad)
+        );
     }
 }

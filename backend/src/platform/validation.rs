@@ -21,7 +21,10 @@ impl ValidationError {
         self.issues
             .entry(field.to_owned())
             .or_default()
-            .push(FieldIssue { error: message.into(), code: code.into() });
+            .push(FieldIssue {
+                error: message.into(),
+                code: code.into(),
+            });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -45,7 +48,13 @@ impl HasCode for ValidationError {
 
 /// Checks one text input: no NUL bytes (PostgreSQL cannot store them), trimmed length within bounds.
 /// Returns the trimmed text.
-pub fn text(errors: &mut ValidationError, field: &str, value: &str, min: usize, max: usize) -> String {
+pub fn text(
+    errors: &mut ValidationError,
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> String {
     if value.contains('\0') {
         errors.add(field, "invalid", "Null characters are not allowed.");
         return String::new();
@@ -55,9 +64,17 @@ pub fn text(errors: &mut ValidationError, field: &str, value: &str, min: usize, 
     if len == 0 && min > 0 {
         errors.add(field, "blank", "This field may not be blank.");
     } else if len < min {
-        errors.add(field, "min_length", format!("Ensure this field has at least {min} characters."));
+        errors.add(
+            field,
+            "min_length",
+            format!("Ensure this field has at least {min} characters."),
+        );
     } else if len > max {
-        errors.add(field, "max_length", format!("Ensure this field has no more than {max} characters."));
+        errors.add(
+            field,
+            "max_length",
+            format!("Ensure this field has no more than {max} characters."),
+        );
     }
     trimmed.to_owned()
 }
@@ -67,7 +84,11 @@ pub fn free_text(errors: &mut ValidationError, field: &str, value: &str, max: us
     if value.contains('\0') {
         errors.add(field, "invalid", "Null characters are not allowed.");
     } else if value.chars().count() > max {
-        errors.add(field, "max_length", format!("Ensure this field has no more than {max} characters."));
+        errors.add(
+            field,
+            "max_length",
+            format!("Ensure this field has no more than {max} characters."),
+        );
     }
 }
 
@@ -91,7 +112,9 @@ fn is_email(value: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
 }
 
 /// Passwords: 8–256 characters, Baserow's rule and error code.
@@ -100,16 +123,28 @@ pub fn password(errors: &mut ValidationError, field: &str, value: &str) {
     if value.contains('\0') {
         errors.add(field, "invalid", "Null characters are not allowed.");
     } else if len < 8 {
-        errors.add(field, "password_validation_failed", "This password is too short. It must contain at least 8 characters.");
+        errors.add(
+            field,
+            "password_validation_failed",
+            "This password is too short. It must contain at least 8 characters.",
+        );
     } else if len > 256 {
-        errors.add(field, "password_validation_failed", "This password is too long. It must contain at most 256 characters.");
+        errors.add(
+            field,
+            "password_validation_failed",
+            "This password is too long. It must contain at most 256 characters.",
+        );
     }
 }
 
 /// One value of a closed set.
 pub fn choice(errors: &mut ValidationError, field: &str, value: &str, allowed: &[&str]) {
     if !allowed.contains(&value) {
-        errors.add(field, "invalid_choice", format!("\"{}\" is not a valid choice.", value.replace('\0', "")));
+        errors.add(
+            field,
+            "invalid_choice",
+            format!("\"{}\" is not a valid choice.", value.replace('\0', "")),
+        );
     }
 }
 

@@ -11,14 +11,18 @@ use axum::{
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             tracing::error!(code = self.code.as_str(), cause = ?self.source, "request failed");
         }
         let mut response = (status, Json(self.body())).into_response();
         if self.code == Code::NotAuthenticated {
             // DRF advertises the scheme, which is why this is 401 rather than 403.
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("JWT realm=\"api\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("JWT realm=\"api\""),
+            );
         }
         response
     }
@@ -28,7 +32,12 @@ impl IntoResponse for ApiError {
 pub async fn not_found(State(state): State<AppState>, uri: Uri) -> ApiError {
     let path = uri.path();
     let with_slash = format!("{path}/");
-    if !path.ends_with('/') && state.route_patterns.iter().any(|p| routes::matches(p, &with_slash)) {
+    if !path.ends_with('/')
+        && state
+            .route_patterns
+            .iter()
+            .any(|p| routes::matches(p, &with_slash))
+    {
         return ApiError::new(
             Code::UrlTrailingSlashMissing,
             "A valid URL must end with a trailing slash. Please, redirect requests to a URL ending with a slash.",

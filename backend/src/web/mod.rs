@@ -30,7 +30,18 @@ pub fn router(ctx: AppContext) -> Router {
         .with_state(state)
 }
 
+/// Every API route pattern (for documentation checks).
+pub fn route_patterns() -> Vec<&'static str> {
+    api::routes().patterns()
+}
+
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
-pub async fn serve(ctx: AppContext, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(ctx)).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    ctx: AppContext,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(ctx))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -46,8 +46,13 @@ impl Modify for JwtAuth {
 
 /// `/api/schema.json` and the Swagger UI at `/api/docs/`, whose assets are compiled in.
 pub fn docs_router() -> Router<AppState> {
-    let ui: Router<AppState> = SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", ApiDoc::openapi()).into();
+    let ui: Router<AppState> = SwaggerUi::new("/api/docs")
+        .url("/api/docs/openapi.json", ApiDoc::openapi())
+        .into();
     Router::new()
-        .route("/api/schema.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route(
+            "/api/schema.json",
+            get(|| async { Json(ApiDoc::openapi()) }),
+        )
         .merge(ui)
 }

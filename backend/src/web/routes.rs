@@ -10,7 +10,10 @@ pub struct RouteTable {
 
 impl RouteTable {
     pub fn new() -> Self {
-        Self { router: Router::new(), patterns: Vec::new() }
+        Self {
+            router: Router::new(),
+            patterns: Vec::new(),
+        }
     }
 
     pub fn route(mut self, path: &'static str, method_router: MethodRouter<AppState>) -> Self {

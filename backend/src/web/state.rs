@@ -12,6 +12,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(ctx: AppContext, route_patterns: Vec<&'static str>) -> Self {
-        Self { ctx, route_patterns: Arc::new(route_patterns) }
+        Self {
+            ctx,
+            route_patterns: Arc::new(route_patterns),
+        }
     }
 }

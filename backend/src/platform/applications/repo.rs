@@ -15,7 +15,10 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Applic
 }
 
 /// Every live application in workspaces the user belongs to.
-pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Application>> {
+pub async fn list_for_user(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Vec<Application>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} AND a.workspace_id IN (SELECT workspace_id FROM workspace_users WHERE user_id = $1) \
          ORDER BY a.workspace_id, a.\"order\", a.id"
@@ -25,14 +28,24 @@ pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Resul
     .await
 }
 
-pub async fn list_in_workspace(db: impl PgExecutor<'_>, workspace_id: i64) -> sqlx::Result<Vec<Application>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} AND a.workspace_id = $1 ORDER BY a.\"order\", a.id")))
-        .bind(workspace_id)
-        .fetch_all(db)
-        .await
+pub async fn list_in_workspace(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+) -> sqlx::Result<Vec<Application>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND a.workspace_id = $1 ORDER BY a.\"order\", a.id"
+    )))
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await
 }
 
-pub async fn insert(db: impl PgExecutor<'_>, workspace_id: i64, name: &str, kind: &str) -> sqlx::Result<i64> {
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+    name: &str,
+    kind: &str,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO applications (workspace_id, name, type, \"order\") \
          VALUES ($1, $2, $3, (SELECT COALESCE(MAX(\"order\"), 0) + 1 FROM applications WHERE workspace_id = $1)) \
@@ -46,15 +59,28 @@ pub async fn insert(db: impl PgExecutor<'_>, workspace_id: i64, name: &str, kind
 }
 
 pub async fn rename(db: impl PgExecutor<'_>, id: i64, name: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE applications SET name = $2 WHERE id = $1").bind(id).bind(name).execute(db).await.map(|_| ())
+    sqlx::query("UPDATE applications SET name = $2 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn set_trashed(db: impl PgExecutor<'_>, id: i64, trashed: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE applications SET trashed = $2 WHERE id = $1").bind(id).bind(trashed).execute(db).await.map(|_| ())
+    sqlx::query("UPDATE applications SET trashed = $2 WHERE id = $1")
+        .bind(id)
+        .bind(trashed)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Ids of all live applications of a workspace, in their current order.
-pub async fn ids_in_workspace(db: impl PgExecutor<'_>, workspace_id: i64) -> sqlx::Result<Vec<i64>> {
+pub async fn ids_in_workspace(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT id FROM applications WHERE workspace_id = $1 AND NOT trashed ORDER BY \"order\", id")
         .bind(workspace_id)
         .fetch_all(db)

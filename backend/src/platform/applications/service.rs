@@ -25,26 +25,46 @@ pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<Application>, A
     Ok(repo::list_for_user(&ctx.db, actor.id()).await?)
 }
 
-pub async fn list_in_workspace(ctx: &AppContext, actor: &Actor, workspace_id: i64) -> Result<Vec<Application>, ApplicationError> {
+pub async fn list_in_workspace(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_id: i64,
+) -> Result<Vec<Application>, ApplicationError> {
     let mut conn = ctx.db.acquire().await?;
     require_member(&mut conn, actor.id(), workspace_id).await?;
     Ok(repo::list_in_workspace(&mut *conn, workspace_id).await?)
 }
 
 /// An application the caller can reach: 404 when unknown, not-a-member otherwise.
-pub async fn accessible(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Application, ApplicationError> {
-    let app = repo::get(&mut *conn, id).await?.ok_or(ApplicationError::NotFound)?;
+pub async fn accessible(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<Application, ApplicationError> {
+    let app = repo::get(&mut *conn, id)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
     require_member(conn, actor.id(), app.workspace_id).await?;
     Ok(app)
 }
 
-pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<Application, ApplicationError> {
+pub async fn get(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+) -> Result<Application, ApplicationError> {
     let mut conn = ctx.db.acquire().await?;
     accessible(&mut conn, actor, id).await
 }
 
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id))]
-pub async fn create(ctx: &AppContext, actor: &Actor, workspace_id: i64, name: &str, kind: &str) -> Result<Application, ApplicationError> {
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_id: i64,
+    name: &str,
+    kind: &str,
+) -> Result<Application, ApplicationError> {
     let mut errors = ValidationError::default();
     let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
     validation::choice(&mut errors, "type", kind, TYPES);
@@ -52,17 +72,26 @@ pub async fn create(ctx: &AppContext, actor: &Actor, workspace_id: i64, name: &s
     let mut tx = ctx.db.begin().await?;
     require_member(&mut tx, actor.id(), workspace_id).await?;
     let id = repo::insert(&mut *tx, workspace_id, &name, kind).await?;
-    let app = repo::get(&mut *tx, id).await?.ok_or(ApplicationError::NotFound)?;
+    let app = repo::get(&mut *tx, id)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
     tx.commit().await?;
     Ok(app)
 }
 
-pub async fn rename(ctx: &AppContext, actor: &Actor, id: i64, name: &str) -> Result<Application, ApplicationError> {
+pub async fn rename(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> Result<Application, ApplicationError> {
     let name = valid_name(name)?;
     let mut tx = ctx.db.begin().await?;
     accessible(&mut tx, actor, id).await?;
     repo::rename(&mut *tx, id, &name).await?;
-    let app = repo::get(&mut *tx, id).await?.ok_or(ApplicationError::NotFound)?;
+    let app = repo::get(&mut *tx, id)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
     tx.commit().await?;
     Ok(app)
 }
@@ -86,7 +115,12 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Appl
 }
 
 /// Listed ids take the given relative order; unlisted ids keep their place among them.
-pub async fn order(ctx: &AppContext, actor: &Actor, workspace_id: i64, application_ids: &[i64]) -> Result<(), ApplicationError> {
+pub async fn order(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_id: i64,
+    application_ids: &[i64],
+) -> Result<(), ApplicationError> {
     let mut tx = ctx.db.begin().await?;
     require_member(&mut tx, actor.id(), workspace_id).await?;
     let current = repo::ids_in_workspace(&mut *tx, workspace_id).await?;

@@ -39,17 +39,25 @@ pub fn issue(settings: &Settings, kind: TokenType, user_id: i64, epoch: i32) -> 
         epoch,
     };
     // Encoding HS256 claims that are plain numbers and strings cannot fail.
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(settings.secret_key.as_bytes()))
-        .unwrap_or_default()
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(settings.secret_key.as_bytes()),
+    )
+    .unwrap_or_default()
 }
 
 /// Verifies signature, expiry and kind; `None` for anything else.
 pub fn verify(settings: &Settings, kind: TokenType, token: &str) -> Option<Claims> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
-    let claims = decode::<Claims>(token, &DecodingKey::from_secret(settings.secret_key.as_bytes()), &validation)
-        .ok()?
-        .claims;
+    let claims = decode::<Claims>(
+        token,
+        &DecodingKey::from_secret(settings.secret_key.as_bytes()),
+        &validation,
+    )
+    .ok()?
+    .claims;
     (claims.token_type == kind).then_some(claims)
 }
 
@@ -59,7 +67,9 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings() -> Settings {
-        let map: HashMap<&str, String> = [("TESSERA_SECRET_KEY", "x".repeat(40))].into_iter().collect();
+        let map: HashMap<&str, String> = [("TESSERA_SECRET_KEY", "x".repeat(40))]
+            .into_iter()
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned()).unwrap()
     }
 
@@ -78,9 +88,28 @@ mod tests {
         assert!(verify(&s, TokenType::Access, "garbage").is_none());
         let mut other = s.clone();
         other.secret_key = "y".repeat(40);
-        assert!(verify(&s, TokenType::Access, &issue(&other, TokenType::Access, 1, 0)).is_none());
-        let expired = Claims { token_type: TokenType::Access, user_id: 1, exp: 1, iat: 0, jti: "j".into(), epoch: 0 };
-        let t = encode(&Header::default(), &expired, &EncodingKey::from_secret(s.secret_key.as_bytes())).unwrap();
+        assert!(
+            verify(
+                &s,
+                TokenType::Access,
+                &issue(&other, TokenType::Access, 1, 0)
+            )
+            .is_none()
+        );
+        let expired = Claims {
+            token_type: TokenType::Access,
+            user_id: 1,
+            exp: 1,
+            iat: 0,
+            jti: "j".into(),
+            epoch: 0,
+        };
+        let t = encode(
+            &Header::default(),
+            &expired,
+            &EncodingKey::from_secret(s.secret_key.as_bytes()),
+        )
+        .unwrap();
         assert!(verify(&s, TokenType::Access, &t).is_none());
     }
 }

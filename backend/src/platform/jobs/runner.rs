@@ -1,7 +1,7 @@
 //! Runs one queue's jobs until shutdown: the body of both worker binaries.
 
 use super::{HighJob, LowJob, Queue};
-use crate::context::AppContext;
+use crate::{config::Settings, context::AppContext};
 use apalis::prelude::*;
 use apalis_postgres::{Config, PostgresStorage};
 use std::{future::Future, time::Duration};
@@ -18,22 +18,44 @@ pub struct RunnerOptions {
 }
 
 impl RunnerOptions {
-    pub fn for_queue(queue: Queue) -> Self {
+    /// Many short jobs on `high`; few long ones on `low`.
+    pub fn for_queue(queue: Queue, settings: &Settings) -> Self {
+        let heartbeat = settings.job_heartbeat;
         match queue {
-            Queue::High => Self { concurrency: 16, heartbeat: Duration::from_secs(5), missed_heartbeats: 3, job_timeout: Duration::from_secs(60) },
-            Queue::Low => Self { concurrency: 2, heartbeat: Duration::from_secs(5), missed_heartbeats: 3, job_timeout: Duration::from_secs(3600) },
+            Queue::High => Self {
+                concurrency: 16,
+                heartbeat,
+                missed_heartbeats: 3,
+                job_timeout: Duration::from_secs(60),
+            },
+            Queue::Low => Self {
+                concurrency: 2,
+                heartbeat,
+                missed_heartbeats: 3,
+                job_timeout: Duration::from_secs(3600),
+            },
         }
     }
 }
 
 /// Consumes `queue` until `shutdown` resolves, then lets running jobs finish.
-pub async fn run(ctx: AppContext, queue: Queue, options: RunnerOptions, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    ctx: AppContext,
+    queue: Queue,
+    options: RunnerOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let config = Config::default()
         .queue(queue.name())
         .heartbeat_interval(options.heartbeat)
         .missed_heartbeats(options.missed_heartbeats);
     // Unique per process: apalis tracks liveness per worker name.
-    let name = format!("{}-{}-{}", queue.name(), std::process::id(), uuid::Uuid::new_v4().simple());
+    let name = format!(
+        "{}-{}-{}",
+        queue.name(),
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
     let monitor = match queue {
         Queue::High => {
             let storage = PostgresStorage::<HighJob>::new(&ctx.db).with_config(config);

@@ -53,7 +53,10 @@ impl Mailer {
             .from(self.from.clone())
             .to(message.to.parse()?)
             .subject(&message.subject)
-            .multipart(MultiPart::alternative_plain_html(message.text.clone(), message.html.clone()))?;
+            .multipart(MultiPart::alternative_plain_html(
+                message.text.clone(),
+                message.html.clone(),
+            ))?;
         transport.send(email).await?;
         Ok(())
     }

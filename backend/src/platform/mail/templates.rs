@@ -24,8 +24,18 @@ pub fn reset_password(user: &User, link: &str, public_url: &str) -> anyhow::Resu
     Ok(EmailMessage {
         to: user.email.clone(),
         subject: "Reset your Tessera password".into(),
-        text: ResetPasswordText { name: &user.first_name, link, public_url }.render()?,
-        html: ResetPasswordHtml { name: &user.first_name, link, public_url }.render()?,
+        text: ResetPasswordText {
+            name: &user.first_name,
+            link,
+            public_url,
+        }
+        .render()?,
+        html: ResetPasswordHtml {
+            name: &user.first_name,
+            link,
+            public_url,
+        }
+        .render()?,
     })
 }
 
@@ -49,13 +59,33 @@ struct InvitationText<'a> {
     public_url: &'a str,
 }
 
-pub fn invitation(invitation: &Invitation, workspace: &str, inviter: &str, link: &str, public_url: &str) -> anyhow::Result<EmailMessage> {
+pub fn invitation(
+    invitation: &Invitation,
+    workspace: &str,
+    inviter: &str,
+    link: &str,
+    public_url: &str,
+) -> anyhow::Result<EmailMessage> {
     let message = invitation.message.as_str();
     Ok(EmailMessage {
         to: invitation.email.clone(),
         subject: format!("{inviter} invited you to {workspace} on Tessera"),
-        text: InvitationText { inviter, workspace, message, link, public_url }.render()?,
-        html: InvitationHtml { inviter, workspace, message, link, public_url }.render()?,
+        text: InvitationText {
+            inviter,
+            workspace,
+            message,
+            link,
+            public_url,
+        }
+        .render()?,
+        html: InvitationHtml {
+            inviter,
+            workspace,
+            message,
+            link,
+            public_url,
+        }
+        .render()?,
     })
 }
 
@@ -79,7 +109,10 @@ mod tests {
         assert!(!m.html.contains("Team <b>"));
         assert!(m.html.contains("http://h/invite/tok"));
         assert!(m.text.contains("http://h/invite/tok"));
-        assert!(m.text.contains("<script>alert(1)</script>"), "plain text stays literal");
+        assert!(
+            m.text.contains("<script>alert(1)</script>"),
+            "plain text stays literal"
+        );
         assert_eq!(m.to, "bob@x.io");
     }
 }

@@ -72,16 +72,29 @@ pub async fn get(ctx: &AppContext) -> Result<InstanceSettings, SettingsError> {
 }
 
 /// Staff only.
-pub async fn update(ctx: &AppContext, actor: &Actor, update: SettingsUpdate) -> Result<InstanceSettings, SettingsError> {
+pub async fn update(
+    ctx: &AppContext,
+    actor: &Actor,
+    update: SettingsUpdate,
+) -> Result<InstanceSettings, SettingsError> {
     require_staff(actor)?;
     let mut errors = ValidationError::default();
     if let Some(v) = &update.email_verification {
-        validation::choice(&mut errors, "email_verification", v, &["no_verification", "recommended", "enforced"]);
+        validation::choice(
+            &mut errors,
+            "email_verification",
+            v,
+            &["no_verification", "recommended", "enforced"],
+        );
     }
     if let Some(days) = update.account_deletion_grace_delay
         && !(1..=32000).contains(&days)
     {
-        errors.add("account_deletion_grace_delay", "invalid", "Ensure this value is between 1 and 32000.");
+        errors.add(
+            "account_deletion_grace_delay",
+            "invalid",
+            "Ensure this value is between 1 and 32000.",
+        );
     }
     errors.into_result()?;
     Ok(repo::update(&ctx.db, &update).await?)
@@ -94,5 +107,9 @@ pub async fn instance_id(ctx: &AppContext, actor: &Actor) -> Result<String, Sett
 }
 
 fn require_staff(actor: &Actor) -> Result<(), AuthError> {
-    if actor.user.is_staff { Ok(()) } else { Err(AuthError::PermissionDenied) }
+    if actor.user.is_staff {
+        Ok(())
+    } else {
+        Err(AuthError::PermissionDenied)
+    }
 }

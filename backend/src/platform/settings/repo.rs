@@ -9,9 +9,11 @@ const COLUMNS: &str = "instance_id, allow_new_signups, allow_signups_via_workspa
     verify_import_signature";
 
 pub async fn get(db: impl PgExecutor<'_>) -> sqlx::Result<InstanceSettings> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM instance_settings WHERE id = 1")))
-        .fetch_one(db)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM instance_settings WHERE id = 1"
+    )))
+    .fetch_one(db)
+    .await
 }
 
 pub async fn mark_first_user_created(db: impl PgExecutor<'_>) -> sqlx::Result<()> {

@@ -8,21 +8,27 @@ const COLUMNS: &str = "id, email, first_name, password_hash, is_staff, is_active
     auth_epoch, date_joined";
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn get_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<User>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE email = $1")))
-        .bind(email)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE email = $1"
+    )))
+    .bind(email)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn any_exists(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(db).await
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(db)
+        .await
 }
 
 pub struct NewUser<'a> {
@@ -51,7 +57,11 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewUser<'_>) -> sqlx::Result<
 }
 
 /// Stores a new password hash and retires every token issued before.
-pub async fn set_password(db: impl PgExecutor<'_>, id: i64, password_hash: &str) -> sqlx::Result<()> {
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    password_hash: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $2, auth_epoch = auth_epoch + 1 WHERE id = $1")
         .bind(id)
         .bind(password_hash)
@@ -61,7 +71,11 @@ pub async fn set_password(db: impl PgExecutor<'_>, id: i64, password_hash: &str)
 }
 
 pub async fn touch_last_login(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET last_login = now() WHERE id = $1").bind(id).execute(db).await.map(|_| ())
+    sqlx::query("UPDATE users SET last_login = now() WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 pub struct AccountChanges {
@@ -72,7 +86,11 @@ pub struct AccountChanges {
     pub completed_guided_tours: Option<Vec<String>>,
 }
 
-pub async fn update_account(db: impl PgExecutor<'_>, id: i64, c: &AccountChanges) -> sqlx::Result<User> {
+pub async fn update_account(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    c: &AccountChanges,
+) -> sqlx::Result<User> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE users SET first_name = COALESCE($2, first_name), language = COALESCE($3, language), \
          email_notification_frequency = COALESCE($4, email_notification_frequency), \
@@ -91,7 +109,11 @@ pub async fn update_account(db: impl PgExecutor<'_>, id: i64, c: &AccountChanges
 }
 
 pub async fn mark_email_verified(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET email_verified = TRUE WHERE id = $1").bind(id).execute(db).await.map(|_| ())
+    sqlx::query("UPDATE users SET email_verified = TRUE WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn blacklist(db: impl PgExecutor<'_>, jti: &str, expires_at: i64) -> sqlx::Result<()> {

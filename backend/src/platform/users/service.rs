@@ -50,7 +50,9 @@ pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError>
     let password_hash = password::hash(&input.password).await?;
     let mut tx = ctx.db.begin().await?;
     // Serialise sign-ups so exactly one can be the first (staff) user.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('tessera.sign_up'))").execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('tessera.sign_up'))")
+        .execute(&mut *tx)
+        .await?;
     let instance = settings::repo::get(&mut *tx).await?;
     let invitation = match &input.workspace_invitation_token {
         Some(token) => Some(invitations::find_by_token(ctx, &mut tx, token).await?),
@@ -75,7 +77,9 @@ pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError>
         language: &language,
         email_verified: invitation.is_some(),
     };
-    let user = repo::insert(&mut *tx, &new).await?.ok_or(UserError::EmailAlreadyExists)?;
+    let user = repo::insert(&mut *tx, &new)
+        .await?
+        .ok_or(UserError::EmailAlreadyExists)?;
     if is_staff {
         settings::repo::mark_first_user_created(&mut *tx).await?;
     }
@@ -90,12 +94,20 @@ pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError>
 pub fn issue_session(ctx: &AppContext, user: User) -> UserSession {
     let access_token = jwt::issue(&ctx.settings, TokenType::Access, user.id, user.auth_epoch);
     let refresh_token = jwt::issue(&ctx.settings, TokenType::Refresh, user.id, user.auth_epoch);
-    UserSession { user, access_token, refresh_token }
+    UserSession {
+        user,
+        access_token,
+        refresh_token,
+    }
 }
 
 /// Checks email and password; a wrong pair and an unknown email look the same.
 #[tracing::instrument(skip_all)]
-pub async fn log_in(ctx: &AppContext, email: &str, password: &str) -> Result<UserSession, UserError> {
+pub async fn log_in(
+    ctx: &AppContext,
+    email: &str,
+    password: &str,
+) -> Result<UserSession, UserError> {
     let email = email.trim().to_lowercase();
     if email.contains('\0') || password.contains('\0') {
         return Err(AuthError::InvalidCredentials.into());
@@ -120,8 +132,11 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// Resolves the user of an access token, refusing retired (pre-password-change) tokens.
 pub async fn authenticate_access(ctx: &AppContext, token: &str) -> Result<User, AuthError> {
-    let claims = jwt::verify(&ctx.settings, TokenType::Access, token).ok_or(AuthError::InvalidAccessToken)?;
-    let user = repo::get(&ctx.db, claims.user_id).await?.ok_or(AuthError::InvalidAccessToken)?;
+    let claims = jwt::verify(&ctx.settings, TokenType::Access, token)
+        .ok_or(AuthError::InvalidAccessToken)?;
+    let user = repo::get(&ctx.db, claims.user_id)
+        .await?
+        .ok_or(AuthError::InvalidAccessToken)?;
     if !user.is_active || user.auth_epoch != claims.epoch {
         return Err(AuthError::InvalidAccessToken);
     }
@@ -130,11 +145,14 @@ pub async fn authenticate_access(ctx: &AppContext, token: &str) -> Result<User, 
 
 /// The user of a valid, not logged-out refresh token.
 pub async fn verify_refresh(ctx: &AppContext, token: &str) -> Result<User, UserError> {
-    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token).ok_or(AuthError::InvalidRefreshToken)?;
+    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token)
+        .ok_or(AuthError::InvalidRefreshToken)?;
     if repo::is_blacklisted(&ctx.db, &claims.jti).await? {
         return Err(AuthError::InvalidRefreshToken.into());
     }
-    let user = repo::get(&ctx.db, claims.user_id).await?.ok_or(AuthError::InvalidRefreshToken)?;
+    let user = repo::get(&ctx.db, claims.user_id)
+        .await?
+        .ok_or(AuthError::InvalidRefreshToken)?;
     if !user.is_active || user.auth_epoch != claims.epoch {
         return Err(AuthError::InvalidRefreshToken.into());
     }
@@ -148,16 +166,22 @@ pub async fn refresh(ctx: &AppContext, token: &str) -> Result<(User, String), Us
     Ok((user, access))
 }
 
-/// Logs a refresh token out. Unknown or already invalid tokens are an error, as in Baserow.
+/// Logs a refresh token out. A malformed or expired token is an error; logging out twice is not.
 pub async fn blacklist(ctx: &AppContext, token: &str) -> Result<(), UserError> {
-    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token).ok_or(AuthError::InvalidRefreshToken)?;
+    let claims = jwt::verify(&ctx.settings, TokenType::Refresh, token)
+        .ok_or(AuthError::InvalidRefreshToken)?;
     repo::blacklist(&ctx.db, &claims.jti, claims.exp).await?;
     Ok(())
 }
 
 /// Changes the password; every token issued before stops working.
 #[tracing::instrument(skip_all, fields(user_id = actor.id()))]
-pub async fn change_password(ctx: &AppContext, actor: &Actor, old: &str, new: &str) -> Result<(), UserError> {
+pub async fn change_password(
+    ctx: &AppContext,
+    actor: &Actor,
+    old: &str,
+    new: &str,
+) -> Result<(), UserError> {
     let mut errors = ValidationError::default();
     validation::password(&mut errors, "new_password", new);
     errors.into_result()?;
@@ -171,12 +195,17 @@ pub async fn change_password(ctx: &AppContext, actor: &Actor, old: &str, new: &s
 
 /// Emails a reset link when the address belongs to an account; says nothing either way.
 #[tracing::instrument(skip_all)]
-pub async fn send_reset_password_email(ctx: &AppContext, email: &str, base_url: &str) -> Result<(), UserError> {
+pub async fn send_reset_password_email(
+    ctx: &AppContext,
+    email: &str,
+    base_url: &str,
+) -> Result<(), UserError> {
     let mut errors = ValidationError::default();
     let email = validation::email(&mut errors, "email", email);
     validation::free_text(&mut errors, "base_url", base_url, 2000);
     errors.into_result()?;
-    let base_url = links::checked_base_url(&ctx.settings, base_url).ok_or(UserError::HostnameNotAllowed)?;
+    let base_url =
+        links::checked_base_url(&ctx.settings, base_url).ok_or(UserError::HostnameNotAllowed)?;
     let mut tx = ctx.db.begin().await?;
     if !settings::repo::get(&mut *tx).await?.allow_reset_password {
         return Err(UserError::ResetPasswordDisabled);
@@ -189,8 +218,17 @@ pub async fn send_reset_password_email(ctx: &AppContext, email: &str, base_url: 
     }
     let now = chrono::Utc::now().timestamp();
     // The epoch in the payload makes the link single-use: resetting bumps it.
-    let token = signing::sign(&ctx.settings.secret_key, RESET_PURPOSE, &format!("{}:{}", user.id, user.auth_epoch), now);
-    let message = mail::templates::reset_password(&user, &format!("{base_url}/{token}"), &ctx.settings.public_url)?;
+    let token = signing::sign(
+        &ctx.settings.secret_key,
+        RESET_PURPOSE,
+        &format!("{}:{}", user.id, user.auth_epoch),
+        now,
+    );
+    let message = mail::templates::reset_password(
+        &user,
+        &format!("{base_url}/{token}"),
+        &ctx.settings.public_url,
+    )?;
     jobs::enqueue(&mut tx, &HighJob::SendEmail(message)).await?;
     tx.commit().await?;
     Ok(())
@@ -198,7 +236,11 @@ pub async fn send_reset_password_email(ctx: &AppContext, email: &str, base_url: 
 
 /// Sets a new password from an emailed reset token.
 #[tracing::instrument(skip_all)]
-pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -> Result<(), UserError> {
+pub async fn reset_password(
+    ctx: &AppContext,
+    token: &str,
+    new_password: &str,
+) -> Result<(), UserError> {
     let mut errors = ValidationError::default();
     validation::password(&mut errors, "password", new_password);
     validation::free_text(&mut errors, "token", token, 1000);
@@ -207,11 +249,17 @@ pub async fn reset_password(ctx: &AppContext, token: &str, new_password: &str) -
         return Err(UserError::ResetPasswordDisabled);
     }
     let now = chrono::Utc::now().timestamp();
-    let payload = signing::unsign(&ctx.settings.secret_key, RESET_PURPOSE, token, RESET_MAX_AGE_SECS, now)
-        .map_err(|e| match e {
-            signing::SignError::Bad => UserError::BadToken,
-            signing::SignError::Expired => UserError::ExpiredToken,
-        })?;
+    let payload = signing::unsign(
+        &ctx.settings.secret_key,
+        RESET_PURPOSE,
+        token,
+        RESET_MAX_AGE_SECS,
+        now,
+    )
+    .map_err(|e| match e {
+        signing::SignError::Bad => UserError::BadToken,
+        signing::SignError::Expired => UserError::ExpiredToken,
+    })?;
     let (id, epoch) = payload.split_once(':').ok_or(UserError::BadToken)?;
     let id: i64 = id.parse().map_err(|_| UserError::BadToken)?;
     let epoch: i32 = epoch.parse().map_err(|_| UserError::BadToken)?;
@@ -235,14 +283,25 @@ pub struct AccountUpdate {
     pub completed_guided_tours: Option<Vec<String>>,
 }
 
-pub async fn update_account(ctx: &AppContext, actor: &Actor, update: AccountUpdate) -> Result<User, UserError> {
+pub async fn update_account(
+    ctx: &AppContext,
+    actor: &Actor,
+    update: AccountUpdate,
+) -> Result<User, UserError> {
     let mut errors = ValidationError::default();
-    let first_name = update.first_name.map(|n| validation::text(&mut errors, "first_name", &n, 1, 150));
+    let first_name = update
+        .first_name
+        .map(|n| validation::text(&mut errors, "first_name", &n, 1, 150));
     if let Some(language) = &update.language {
         validation::choice(&mut errors, "language", language, LANGUAGES);
     }
     if let Some(freq) = &update.email_notification_frequency {
-        validation::choice(&mut errors, "email_notification_frequency", freq, NOTIFICATION_FREQUENCIES);
+        validation::choice(
+            &mut errors,
+            "email_notification_frequency",
+            freq,
+            NOTIFICATION_FREQUENCIES,
+        );
     }
     for tour in update.completed_guided_tours.iter().flatten() {
         validation::text(&mut errors, "completed_guided_tours", tour, 1, 255);

@@ -36,45 +36,84 @@ pub struct InvitationInfo {
 }
 
 pub fn token_for(ctx: &AppContext, invitation_id: i64) -> String {
-    signing::sign(&ctx.settings.secret_key, TOKEN_PURPOSE, &invitation_id.to_string(), chrono::Utc::now().timestamp())
+    signing::sign(
+        &ctx.settings.secret_key,
+        TOKEN_PURPOSE,
+        &invitation_id.to_string(),
+        chrono::Utc::now().timestamp(),
+    )
 }
 
 /// Creates (or refreshes) an invitation and queues its email in the same transaction.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id))]
-pub async fn create(ctx: &AppContext, actor: &Actor, workspace_id: i64, new: NewInvitation) -> Result<Invitation, WorkspaceError> {
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_id: i64,
+    new: NewInvitation,
+) -> Result<Invitation, WorkspaceError> {
     let mut errors = ValidationError::default();
     let email = validation::email(&mut errors, "email", &new.email);
     validation::choice(&mut errors, "permissions", &new.permissions, Role::NAMES);
     validation::free_text(&mut errors, "message", &new.message, 250);
     validation::free_text(&mut errors, "base_url", &new.base_url, 2000);
     errors.into_result()?;
-    let base_url = links::checked_base_url(&ctx.settings, &new.base_url).ok_or(WorkspaceError::HostnameNotAllowed)?;
+    let base_url = links::checked_base_url(&ctx.settings, &new.base_url)
+        .ok_or(WorkspaceError::HostnameNotAllowed)?;
 
     let mut tx = ctx.db.begin().await?;
     access::require_admin(&mut tx, actor.id(), workspace_id).await?;
-    let workspace = repo::get(&mut *tx, workspace_id).await?.ok_or(WorkspaceError::NotFound)?;
+    let workspace = repo::get(&mut *tx, workspace_id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
     if let Some(existing) = users::repo::get_by_email(&mut *tx, &email).await?
-        && repo::membership(&mut *tx, workspace_id, existing.id).await?.is_some()
+        && repo::membership(&mut *tx, workspace_id, existing.id)
+            .await?
+            .is_some()
     {
         return Err(WorkspaceError::AlreadyMember);
     }
-    let invitation = repo::upsert_invitation(&mut *tx, workspace_id, actor.id(), &email, &new.permissions, &new.message).await?;
+    let invitation = repo::upsert_invitation(
+        &mut *tx,
+        workspace_id,
+        actor.id(),
+        &email,
+        &new.permissions,
+        &new.message,
+    )
+    .await?;
     let link = format!("{base_url}/{}", token_for(ctx, invitation.id));
-    let message = mail::templates::invitation(&invitation, &workspace.name, &actor.user.first_name, &link, &ctx.settings.public_url)?;
+    let message = mail::templates::invitation(
+        &invitation,
+        &workspace.name,
+        &actor.user.first_name,
+        &link,
+        &ctx.settings.public_url,
+    )?;
     jobs::enqueue(&mut tx, &HighJob::SendEmail(message)).await?;
     tx.commit().await?;
     Ok(invitation)
 }
 
-pub async fn list(ctx: &AppContext, actor: &Actor, workspace_id: i64) -> Result<Vec<Invitation>, WorkspaceError> {
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_id: i64,
+) -> Result<Vec<Invitation>, WorkspaceError> {
     let mut conn = ctx.db.acquire().await?;
     access::require_admin(&mut conn, actor.id(), workspace_id).await?;
     Ok(repo::invitations(&mut *conn, workspace_id).await?)
 }
 
 /// An invitation of a workspace the caller administers.
-async fn administered(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Invitation, WorkspaceError> {
-    let invitation = repo::invitation(&mut *conn, id).await?.ok_or(WorkspaceError::InvitationNotFound)?;
+async fn administered(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<Invitation, WorkspaceError> {
+    let invitation = repo::invitation(&mut *conn, id)
+        .await?
+        .ok_or(WorkspaceError::InvitationNotFound)?;
     access::require_admin(conn, actor.id(), invitation.workspace_id).await?;
     Ok(invitation)
 }
@@ -84,7 +123,12 @@ pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<Invitation,
     administered(&mut conn, actor, id).await
 }
 
-pub async fn update(ctx: &AppContext, actor: &Actor, id: i64, permissions: &str) -> Result<Invitation, WorkspaceError> {
+pub async fn update(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    permissions: &str,
+) -> Result<Invitation, WorkspaceError> {
     let mut errors = ValidationError::default();
     validation::choice(&mut errors, "permissions", permissions, Role::NAMES);
     errors.into_result()?;
@@ -104,39 +148,78 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
 }
 
 /// The invitation an emailed token names.
-pub async fn find_by_token(ctx: &AppContext, conn: &mut PgConnection, token: &str) -> Result<Invitation, WorkspaceError> {
+pub async fn find_by_token(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Invitation, WorkspaceError> {
     let now = chrono::Utc::now().timestamp();
-    let id = signing::unsign(&ctx.settings.secret_key, TOKEN_PURPOSE, token, TOKEN_MAX_AGE_SECS, now)
-        .ok()
-        .and_then(|payload| payload.parse::<i64>().ok())
-        .ok_or(WorkspaceError::BadInvitationToken)?;
-    repo::invitation(conn, id).await?.ok_or(WorkspaceError::InvitationNotFound)
+    let id = signing::unsign(
+        &ctx.settings.secret_key,
+        TOKEN_PURPOSE,
+        token,
+        TOKEN_MAX_AGE_SECS,
+        now,
+    )
+    .ok()
+    .and_then(|payload| payload.parse::<i64>().ok())
+    .ok_or(WorkspaceError::BadInvitationToken)?;
+    repo::invitation(conn, id)
+        .await?
+        .ok_or(WorkspaceError::InvitationNotFound)
 }
 
 /// Public lookup by token: no authentication, only what the sign-up page shows.
-pub async fn info_by_token(ctx: &AppContext, token: &str) -> Result<InvitationInfo, WorkspaceError> {
+pub async fn info_by_token(
+    ctx: &AppContext,
+    token: &str,
+) -> Result<InvitationInfo, WorkspaceError> {
     let mut conn = ctx.db.acquire().await?;
     let invitation = find_by_token(ctx, &mut conn, token).await?;
-    let workspace = repo::get(&mut *conn, invitation.workspace_id).await?.ok_or(WorkspaceError::InvitationNotFound)?;
+    let workspace = repo::get(&mut *conn, invitation.workspace_id)
+        .await?
+        .ok_or(WorkspaceError::InvitationNotFound)?;
     let invited_by = match invitation.invited_by {
-        Some(id) => users::repo::get(&mut *conn, id).await?.map(|u| u.first_name).unwrap_or_default(),
+        Some(id) => users::repo::get(&mut *conn, id)
+            .await?
+            .map(|u| u.first_name)
+            .unwrap_or_default(),
         None => String::new(),
     };
-    let email_exists = users::repo::get_by_email(&mut *conn, &invitation.email).await?.is_some();
-    Ok(InvitationInfo { invitation, workspace_name: workspace.name, invited_by, email_exists })
+    let email_exists = users::repo::get_by_email(&mut *conn, &invitation.email)
+        .await?
+        .is_some();
+    Ok(InvitationInfo {
+        invitation,
+        workspace_name: workspace.name,
+        invited_by,
+        email_exists,
+    })
 }
 
 /// The signed-in invitee accepts: they become a member and the invitation is used up.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), invitation_id = id))]
-pub async fn accept(ctx: &AppContext, actor: &Actor, id: i64) -> Result<WorkspaceWithMembers, WorkspaceError> {
+pub async fn accept(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let mut tx = ctx.db.begin().await?;
     let invitation = addressed_to(&mut tx, actor, id).await?;
     accept_in_tx(&mut tx, &invitation, &actor.user).await?;
-    let membership = repo::membership(&mut *tx, invitation.workspace_id, actor.id()).await?.ok_or(WorkspaceError::NotMember)?;
-    let workspace = repo::get(&mut *tx, invitation.workspace_id).await?.ok_or(WorkspaceError::NotFound)?;
+    let membership = repo::membership(&mut *tx, invitation.workspace_id, actor.id())
+        .await?
+        .ok_or(WorkspaceError::NotMember)?;
+    let workspace = repo::get(&mut *tx, invitation.workspace_id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
     let members = repo::members(&mut *tx, workspace.id).await?;
     tx.commit().await?;
-    Ok(WorkspaceWithMembers { workspace, membership, members })
+    Ok(WorkspaceWithMembers {
+        workspace,
+        membership,
+        members,
+    })
 }
 
 pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
@@ -147,8 +230,14 @@ pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
     Ok(())
 }
 
-async fn addressed_to(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result<Invitation, WorkspaceError> {
-    let invitation = repo::invitation(&mut *conn, id).await?.ok_or(WorkspaceError::InvitationNotFound)?;
+async fn addressed_to(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+) -> Result<Invitation, WorkspaceError> {
+    let invitation = repo::invitation(&mut *conn, id)
+        .await?
+        .ok_or(WorkspaceError::InvitationNotFound)?;
     if invitation.email != actor.user.email {
         return Err(WorkspaceError::InvitationEmailMismatch);
     }
@@ -156,15 +245,28 @@ async fn addressed_to(conn: &mut PgConnection, actor: &Actor, id: i64) -> Result
 }
 
 /// Turns an invitation into a membership inside the caller's transaction (also used by sign-up).
-pub async fn accept_in_tx(tx: &mut Transaction<'_, Postgres>, invitation: &Invitation, user: &User) -> Result<(), WorkspaceError> {
+pub async fn accept_in_tx(
+    tx: &mut Transaction<'_, Postgres>,
+    invitation: &Invitation,
+    user: &User,
+) -> Result<(), WorkspaceError> {
     // Already a member (e.g. invited twice): keep the existing role, just use up the invitation.
-    repo::add_member(&mut **tx, invitation.workspace_id, user.id, &invitation.permissions).await?;
+    repo::add_member(
+        &mut **tx,
+        invitation.workspace_id,
+        user.id,
+        &invitation.permissions,
+    )
+    .await?;
     repo::delete_invitation(&mut **tx, invitation.id).await?;
     users::repo::mark_email_verified(&mut **tx, user.id).await?;
     Ok(())
 }
 
 /// Pending invitations to the caller's email address, for their dashboard.
-pub async fn addressed_to_user(ctx: &AppContext, actor: &Actor) -> Result<Vec<Invitation>, WorkspaceError> {
+pub async fn addressed_to_user(
+    ctx: &AppContext,
+    actor: &Actor,
+) -> Result<Vec<Invitation>, WorkspaceError> {
     Ok(repo::invitations_for_email(&ctx.db, &actor.user.email).await?)
 }

@@ -31,13 +31,34 @@ pub async fn rename(db: impl PgExecutor<'_>, id: i64, name: &str) -> sqlx::Resul
 }
 
 pub async fn set_trashed(db: impl PgExecutor<'_>, id: i64, trashed: bool) -> sqlx::Result<()> {
-    sqlx::query("UPDATE workspaces SET trashed = $2 WHERE id = $1").bind(id).bind(trashed).execute(db).await.map(|_| ())
+    sqlx::query("UPDATE workspaces SET trashed = $2 WHERE id = $1")
+        .bind(id)
+        .bind(trashed)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// One row of [`memberships_of_user`]: a workspace joined with the user's membership.
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    workspace_id: i64,
+    name: String,
+    workspace_created_on: chrono::DateTime<chrono::Utc>,
+    id: i64,
+    permissions: String,
+    order: i32,
+    created_on: chrono::DateTime<chrono::Utc>,
 }
 
 /// The user's memberships of live workspaces, in their own order.
-pub async fn memberships_of_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<(Workspace, Membership)>> {
-    let rows: Vec<(i64, String, chrono::DateTime<chrono::Utc>, i64, String, i32, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-        "SELECT w.id, w.name, w.created_on, wu.id, wu.permissions, wu.\"order\", wu.created_on \
+pub async fn memberships_of_user(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Vec<(Workspace, Membership)>> {
+    let rows: Vec<MembershipRow> = sqlx::query_as(
+        "SELECT w.id AS workspace_id, w.name, w.created_on AS workspace_created_on, wu.id, wu.permissions, \
+           wu.\"order\", wu.created_on \
          FROM workspace_users wu JOIN workspaces w ON w.id = wu.workspace_id \
          WHERE wu.user_id = $1 AND NOT w.trashed ORDER BY wu.\"order\", w.id",
     )
@@ -46,16 +67,30 @@ pub async fn memberships_of_user(db: impl PgExecutor<'_>, user_id: i64) -> sqlx:
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(wid, name, wcreated, mid, permissions, order, mcreated)| {
-            (
-                Workspace { id: wid, name, created_on: wcreated },
-                Membership { id: mid, workspace_id: wid, user_id, permissions, order, created_on: mcreated },
-            )
+        .map(|r| {
+            let workspace = Workspace {
+                id: r.workspace_id,
+                name: r.name,
+                created_on: r.workspace_created_on,
+            };
+            let membership = Membership {
+                id: r.id,
+                workspace_id: r.workspace_id,
+                user_id,
+                permissions: r.permissions,
+                order: r.order,
+                created_on: r.created_on,
+            };
+            (workspace, membership)
         })
         .collect())
 }
 
-pub async fn membership(db: impl PgExecutor<'_>, workspace_id: i64, user_id: i64) -> sqlx::Result<Option<Membership>> {
+pub async fn membership(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<Membership>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {MEMBERSHIP} FROM workspace_users WHERE workspace_id = $1 AND user_id = $2"
     )))
@@ -65,15 +100,25 @@ pub async fn membership(db: impl PgExecutor<'_>, workspace_id: i64, user_id: i64
     .await
 }
 
-pub async fn membership_by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Membership>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {MEMBERSHIP} FROM workspace_users WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+pub async fn membership_by_id(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<Membership>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MEMBERSHIP} FROM workspace_users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 /// Adds a member at the end of the user's workspace order; `None` when already a member.
-pub async fn add_member(db: impl PgExecutor<'_>, workspace_id: i64, user_id: i64, permissions: &str) -> sqlx::Result<Option<Membership>> {
+pub async fn add_member(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+    user_id: i64,
+    permissions: &str,
+) -> sqlx::Result<Option<Membership>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO workspace_users (workspace_id, user_id, permissions, \"order\") \
          VALUES ($1, $2, $3, (SELECT COALESCE(MAX(\"order\"), 0) + 1 FROM workspace_users WHERE user_id = $2)) \
@@ -86,7 +131,11 @@ pub async fn add_member(db: impl PgExecutor<'_>, workspace_id: i64, user_id: i64
     .await
 }
 
-pub async fn set_permissions(db: impl PgExecutor<'_>, membership_id: i64, permissions: &str) -> sqlx::Result<()> {
+pub async fn set_permissions(
+    db: impl PgExecutor<'_>,
+    membership_id: i64,
+    permissions: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE workspace_users SET permissions = $2 WHERE id = $1")
         .bind(membership_id)
         .bind(permissions)
@@ -96,11 +145,18 @@ pub async fn set_permissions(db: impl PgExecutor<'_>, membership_id: i64, permis
 }
 
 pub async fn remove_member(db: impl PgExecutor<'_>, membership_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM workspace_users WHERE id = $1").bind(membership_id).execute(db).await.map(|_| ())
+    sqlx::query("DELETE FROM workspace_users WHERE id = $1")
+        .bind(membership_id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Admins left, locking the member rows so two concurrent demotions cannot both pass.
-pub async fn count_admins_for_update(db: impl PgExecutor<'_>, workspace_id: i64) -> sqlx::Result<i64> {
+pub async fn count_admins_for_update(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+) -> sqlx::Result<i64> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM workspace_users WHERE workspace_id = $1 AND permissions = 'ADMIN' FOR UPDATE",
     )
@@ -130,7 +186,11 @@ pub async fn member(db: impl PgExecutor<'_>, membership_id: i64) -> sqlx::Result
 }
 
 /// Sets the user's `order` of the listed workspaces to their position (1-based).
-pub async fn reorder_for_user(db: impl PgExecutor<'_>, user_id: i64, workspace_ids: &[i64]) -> sqlx::Result<()> {
+pub async fn reorder_for_user(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    workspace_ids: &[i64],
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE workspace_users wu SET \"order\" = o.position \
          FROM unnest($2::bigint[]) WITH ORDINALITY AS o(workspace_id, position) \
@@ -153,7 +213,10 @@ pub async fn invitation(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option
     .await
 }
 
-pub async fn invitations(db: impl PgExecutor<'_>, workspace_id: i64) -> sqlx::Result<Vec<Invitation>> {
+pub async fn invitations(
+    db: impl PgExecutor<'_>,
+    workspace_id: i64,
+) -> sqlx::Result<Vec<Invitation>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITATION} FROM workspace_invitations WHERE workspace_id = $1 ORDER BY id"
     )))
@@ -187,7 +250,11 @@ pub async fn upsert_invitation(
     .await
 }
 
-pub async fn set_invitation_permissions(db: impl PgExecutor<'_>, id: i64, permissions: &str) -> sqlx::Result<Invitation> {
+pub async fn set_invitation_permissions(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    permissions: &str,
+) -> sqlx::Result<Invitation> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE workspace_invitations SET permissions = $2 WHERE id = $1 RETURNING {INVITATION}"
     )))
@@ -198,10 +265,17 @@ pub async fn set_invitation_permissions(db: impl PgExecutor<'_>, id: i64, permis
 }
 
 pub async fn delete_invitation(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM workspace_invitations WHERE id = $1").bind(id).execute(db).await.map(|_| ())
+    sqlx::query("DELETE FROM workspace_invitations WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
-pub async fn invitations_for_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Vec<Invitation>> {
+pub async fn invitations_for_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Vec<Invitation>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {INVITATION} FROM workspace_invitations i WHERE email = $1 \
          AND EXISTS (SELECT 1 FROM workspaces w WHERE w.id = i.workspace_id AND NOT w.trashed) ORDER BY id"

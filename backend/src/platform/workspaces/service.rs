@@ -20,28 +20,49 @@ fn valid_name(name: &str) -> Result<String, ValidationError> {
 }
 
 /// The caller's workspaces with their members, in the caller's order.
-pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<WorkspaceWithMembers>, WorkspaceError> {
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+) -> Result<Vec<WorkspaceWithMembers>, WorkspaceError> {
     let mut conn = ctx.db.acquire().await?;
     let mut result = Vec::new();
     for (workspace, membership) in repo::memberships_of_user(&mut *conn, actor.id()).await? {
         let members = repo::members(&mut *conn, workspace.id).await?;
-        result.push(WorkspaceWithMembers { workspace, membership, members });
+        result.push(WorkspaceWithMembers {
+            workspace,
+            membership,
+            members,
+        });
     }
     Ok(result)
 }
 
 /// One workspace of the caller with its members.
-pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<WorkspaceWithMembers, WorkspaceError> {
+pub async fn get(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let mut conn = ctx.db.acquire().await?;
     let membership = access::require_member(&mut conn, actor.id(), id).await?;
-    let workspace = repo::get(&mut *conn, id).await?.ok_or(WorkspaceError::NotFound)?;
+    let workspace = repo::get(&mut *conn, id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
     let members = repo::members(&mut *conn, id).await?;
-    Ok(WorkspaceWithMembers { workspace, membership, members })
+    Ok(WorkspaceWithMembers {
+        workspace,
+        membership,
+        members,
+    })
 }
 
 /// Creates a workspace with the caller as its admin.
 #[tracing::instrument(skip_all, fields(user_id = actor.id()))]
-pub async fn create(ctx: &AppContext, actor: &Actor, name: &str) -> Result<WorkspaceWithMembers, WorkspaceError> {
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    name: &str,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let name = valid_name(name)?;
     let mut tx = ctx.db.begin().await?;
     let instance = settings::repo::get(&mut *tx).await?;
@@ -54,18 +75,31 @@ pub async fn create(ctx: &AppContext, actor: &Actor, name: &str) -> Result<Works
         .ok_or(WorkspaceError::AlreadyMember)?;
     let members = repo::members(&mut *tx, workspace.id).await?;
     tx.commit().await?;
-    Ok(WorkspaceWithMembers { workspace, membership, members })
+    Ok(WorkspaceWithMembers {
+        workspace,
+        membership,
+        members,
+    })
 }
 
 /// Renames a workspace; admins only.
-pub async fn rename(ctx: &AppContext, actor: &Actor, id: i64, name: &str) -> Result<WorkspaceWithMembers, WorkspaceError> {
+pub async fn rename(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let name = valid_name(name)?;
     let mut tx = ctx.db.begin().await?;
     let membership = access::require_admin(&mut tx, actor.id(), id).await?;
     let workspace = repo::rename(&mut *tx, id, &name).await?;
     let members = repo::members(&mut *tx, id).await?;
     tx.commit().await?;
-    Ok(WorkspaceWithMembers { workspace, membership, members })
+    Ok(WorkspaceWithMembers {
+        workspace,
+        membership,
+        members,
+    })
 }
 
 /// Moves a workspace to the trash; admins only.
@@ -73,7 +107,9 @@ pub async fn rename(ctx: &AppContext, actor: &Actor, id: i64, name: &str) -> Res
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
     let mut tx = ctx.db.begin().await?;
     access::require_admin(&mut tx, actor.id(), id).await?;
-    let workspace = repo::get(&mut *tx, id).await?.ok_or(WorkspaceError::NotFound)?;
+    let workspace = repo::get(&mut *tx, id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
     repo::set_trashed(&mut *tx, id, true).await?;
     let entry = trash::NewTrashEntry {
         item_type: "workspace",
@@ -90,7 +126,11 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
 }
 
 /// Sets the caller's order of their workspaces; ids they are not a member of are refused.
-pub async fn order(ctx: &AppContext, actor: &Actor, workspace_ids: &[i64]) -> Result<(), WorkspaceError> {
+pub async fn order(
+    ctx: &AppContext,
+    actor: &Actor,
+    workspace_ids: &[i64],
+) -> Result<(), WorkspaceError> {
     let mut tx = ctx.db.begin().await?;
     for id in workspace_ids {
         access::require_member(&mut tx, actor.id(), *id).await?;

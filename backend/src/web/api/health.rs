@@ -21,9 +21,28 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthBo
     let timeout = Duration::from_secs(2);
     let pg = tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&state.ctx.db)).await;
     let redis = tokio::time::timeout(timeout, state.ctx.redis.ping::<String>(None)).await;
-    let postgresql = if matches!(pg, Ok(Ok(_))) { "ok" } else { "unavailable" };
-    let redis = if matches!(redis, Ok(Ok(_))) { "ok" } else { "unavailable" };
+    let postgresql = if matches!(pg, Ok(Ok(_))) {
+        "ok"
+    } else {
+        "unavailable"
+    };
+    let redis = if matches!(redis, Ok(Ok(_))) {
+        "ok"
+    } else {
+        "unavailable"
+    };
     let healthy = postgresql == "ok" && redis == "ok";
-    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(HealthBody { status: if healthy { "ok" } else { "degraded" }, postgresql, redis }))
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(HealthBody {
+            status: if healthy { "ok" } else { "degraded" },
+            postgresql,
+            redis,
+        }),
+    )
 }

@@ -16,7 +16,11 @@ use utoipa::ToSchema;
 
 #[utoipa::path(get, path = "/api/workspaces/invitations/workspace/{workspace_id}/", tag = "Invitations",
     params(("workspace_id" = i64, Path)), responses((status = 200, body = Vec<InvitationBody>)), security(("jwt" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<Vec<InvitationBody>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<InvitationBody>>, ApiError> {
     let list = invitations::list(&state.ctx, &actor, id).await?;
     Ok(Json(list.iter().map(InvitationBody::from).collect()))
 }
@@ -33,15 +37,33 @@ pub struct CreateBody {
 
 #[utoipa::path(post, path = "/api/workspaces/invitations/workspace/{workspace_id}/", tag = "Invitations", request_body = CreateBody,
     params(("workspace_id" = i64, Path)), responses((status = 200, body = InvitationBody)), security(("jwt" = [])))]
-pub async fn create(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<CreateBody>) -> Result<Json<InvitationBody>, ApiError> {
-    let new = NewInvitation { email: b.email, permissions: b.permissions, message: b.message, base_url: b.base_url };
-    Ok(Json(InvitationBody::from(&invitations::create(&state.ctx, &actor, id, new).await?)))
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CreateBody>,
+) -> Result<Json<InvitationBody>, ApiError> {
+    let new = NewInvitation {
+        email: b.email,
+        permissions: b.permissions,
+        message: b.message,
+        base_url: b.base_url,
+    };
+    Ok(Json(InvitationBody::from(
+        &invitations::create(&state.ctx, &actor, id, new).await?,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/invitations/{invitation_id}/", tag = "Invitations",
     params(("invitation_id" = i64, Path)), responses((status = 200, body = InvitationBody)), security(("jwt" = [])))]
-pub async fn get(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<InvitationBody>, ApiError> {
-    Ok(Json(InvitationBody::from(&invitations::get(&state.ctx, &actor, id).await?)))
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<InvitationBody>, ApiError> {
+    Ok(Json(InvitationBody::from(
+        &invitations::get(&state.ctx, &actor, id).await?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -51,13 +73,24 @@ pub struct UpdateBody {
 
 #[utoipa::path(patch, path = "/api/workspaces/invitations/{invitation_id}/", tag = "Invitations", request_body = UpdateBody,
     params(("invitation_id" = i64, Path)), responses((status = 200, body = InvitationBody)), security(("jwt" = [])))]
-pub async fn update(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>, ApiJson(b): ApiJson<UpdateBody>) -> Result<Json<InvitationBody>, ApiError> {
-    Ok(Json(InvitationBody::from(&invitations::update(&state.ctx, &actor, id, &b.permissions).await?)))
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UpdateBody>,
+) -> Result<Json<InvitationBody>, ApiError> {
+    Ok(Json(InvitationBody::from(
+        &invitations::update(&state.ctx, &actor, id, &b.permissions).await?,
+    )))
 }
 
 #[utoipa::path(delete, path = "/api/workspaces/invitations/{invitation_id}/", tag = "Invitations",
     params(("invitation_id" = i64, Path)), responses((status = 204, description = "Deleted")), security(("jwt" = [])))]
-pub async fn delete(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     invitations::delete(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -76,7 +109,10 @@ pub struct PublicInvitationBody {
 
 #[utoipa::path(get, path = "/api/workspaces/invitations/token/{token}/", tag = "Invitations",
     params(("token" = String, Path)), responses((status = 200, body = PublicInvitationBody)))]
-pub async fn by_token(State(state): State<AppState>, ApiPath(token): ApiPath<String>) -> Result<Json<PublicInvitationBody>, ApiError> {
+pub async fn by_token(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<PublicInvitationBody>, ApiError> {
     let info = invitations::info_by_token(&state.ctx, &token).await?;
     Ok(Json(PublicInvitationBody {
         id: info.invitation.id,
@@ -91,13 +127,23 @@ pub async fn by_token(State(state): State<AppState>, ApiPath(token): ApiPath<Str
 
 #[utoipa::path(post, path = "/api/workspaces/invitations/{invitation_id}/accept/", tag = "Invitations",
     params(("invitation_id" = i64, Path)), responses((status = 200, body = WorkspaceBody)), security(("jwt" = [])))]
-pub async fn accept(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<WorkspaceBody>, ApiError> {
-    Ok(Json(WorkspaceBody::from(&invitations::accept(&state.ctx, &actor, id).await?)))
+pub async fn accept(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<WorkspaceBody>, ApiError> {
+    Ok(Json(WorkspaceBody::from(
+        &invitations::accept(&state.ctx, &actor, id).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/workspaces/invitations/{invitation_id}/reject/", tag = "Invitations",
     params(("invitation_id" = i64, Path)), responses((status = 204, description = "Rejected")), security(("jwt" = [])))]
-pub async fn reject(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, ApiError> {
+pub async fn reject(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     invitations::reject(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,6 @@ pub mod settings;
 pub mod users;
 pub mod workspaces;
 
-
 use super::routes::RouteTable;
 use axum::routing::{MethodRouter, get, patch, post};
 
@@ -21,7 +20,10 @@ pub fn routes() -> RouteTable {
         .route("/api/user/token-refresh/", post(users::token_refresh))
         .route("/api/user/token-verify/", post(users::token_verify))
         .route("/api/user/token-blacklist/", post(users::token_blacklist))
-        .route("/api/user/send-reset-password-email/", post(users::send_reset_password_email))
+        .route(
+            "/api/user/send-reset-password-email/",
+            post(users::send_reset_password_email),
+        )
         .route("/api/user/reset-password/", post(users::reset_password))
         .route("/api/user/change-password/", post(users::change_password))
         .route("/api/user/account/", patch(users::update_account))
@@ -30,7 +32,12 @@ pub fn routes() -> RouteTable {
         .route("/api/settings/update/", patch(settings::update))
         .route("/api/settings/instance-id/", get(settings::instance_id))
         .route("/api/applications/", get(applications::list))
-        .route("/api/applications/{id}/", get(applications::get).patch(applications::update).delete(applications::delete));
+        .route(
+            "/api/applications/{id}/",
+            get(applications::get)
+                .patch(applications::update)
+                .delete(applications::delete),
+        );
     for (path, method_router) in workspace_routes() {
         table = table.route(path, method_router.clone());
         if let Some(alias) = group_alias(path) {
@@ -43,26 +50,68 @@ pub fn routes() -> RouteTable {
 /// Routes that name a workspace, served twice.
 fn workspace_routes() -> Vec<(&'static str, MethodRouter<super::state::AppState>)> {
     vec![
-        ("/api/workspaces/", get(workspaces::list).post(workspaces::create)),
+        (
+            "/api/workspaces/",
+            get(workspaces::list).post(workspaces::create),
+        ),
         ("/api/workspaces/order/", post(workspaces::order)),
-        ("/api/workspaces/{id}/", get(workspaces::get).patch(workspaces::update).delete(workspaces::delete)),
+        (
+            "/api/workspaces/{id}/",
+            get(workspaces::get)
+                .patch(workspaces::update)
+                .delete(workspaces::delete),
+        ),
         ("/api/workspaces/{id}/leave/", post(workspaces::leave)),
-        ("/api/workspaces/{id}/permissions/", get(workspaces::permissions)),
-        ("/api/workspaces/users/workspace/{id}/", get(workspaces::list_members)),
-        ("/api/workspaces/users/{id}/", patch(workspaces::update_member).delete(workspaces::remove_member)),
-        ("/api/workspaces/invitations/workspace/{id}/", get(invitations::list).post(invitations::create)),
-        ("/api/workspaces/invitations/token/{token}/", get(invitations::by_token)),
-        ("/api/workspaces/invitations/{id}/", get(invitations::get).patch(invitations::update).delete(invitations::delete)),
-        ("/api/workspaces/invitations/{id}/accept/", post(invitations::accept)),
-        ("/api/workspaces/invitations/{id}/reject/", post(invitations::reject)),
-        ("/api/applications/workspace/{id}/", get(applications::list_in_workspace).post(applications::create)),
-        ("/api/applications/workspace/{id}/order/", post(applications::order)),
+        (
+            "/api/workspaces/{id}/permissions/",
+            get(workspaces::permissions),
+        ),
+        (
+            "/api/workspaces/users/workspace/{id}/",
+            get(workspaces::list_members),
+        ),
+        (
+            "/api/workspaces/users/{id}/",
+            patch(workspaces::update_member).delete(workspaces::remove_member),
+        ),
+        (
+            "/api/workspaces/invitations/workspace/{id}/",
+            get(invitations::list).post(invitations::create),
+        ),
+        (
+            "/api/workspaces/invitations/token/{token}/",
+            get(invitations::by_token),
+        ),
+        (
+            "/api/workspaces/invitations/{id}/",
+            get(invitations::get)
+                .patch(invitations::update)
+                .delete(invitations::delete),
+        ),
+        (
+            "/api/workspaces/invitations/{id}/accept/",
+            post(invitations::accept),
+        ),
+        (
+            "/api/workspaces/invitations/{id}/reject/",
+            post(invitations::reject),
+        ),
+        (
+            "/api/applications/workspace/{id}/",
+            get(applications::list_in_workspace).post(applications::create),
+        ),
+        (
+            "/api/applications/workspace/{id}/order/",
+            post(applications::order),
+        ),
     ]
 }
 
 /// Baserow's pre-rename path for a workspace route (`/api/groups/…`, `…/group/{id}/`).
 fn group_alias(path: &'static str) -> Option<&'static str> {
-    let alias = path.replacen("/api/workspaces/", "/api/groups/", 1).replace("/workspace/{", "/group/{");
+    let alias = path
+        .replacen("/api/workspaces/", "/api/groups/", 1)
+        .replace("/workspace/{", "/group/{");
     // Routes are registered once at start-up; leaking a few short strings is the simplest
     // way to hand axum (and the route table) `'static` paths.
     (alias != path).then(|| &*Box::leak(alias.into_boxed_str()))

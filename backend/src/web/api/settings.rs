@@ -68,7 +68,11 @@ pub async fn get(State(state): State<AppState>) -> Result<Json<SettingsBody>, Ap
 #[utoipa::path(patch, path = "/api/settings/update/", tag = "Settings", request_body = SettingsUpdateBody,
     responses((status = 200, body = SettingsBody), (status = 401, description = "PERMISSION_DENIED for non-staff")),
     security(("jwt" = [])))]
-pub async fn update(State(state): State<AppState>, Auth(actor): Auth, ApiJson(b): ApiJson<SettingsUpdateBody>) -> Result<Json<SettingsBody>, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(b): ApiJson<SettingsUpdateBody>,
+) -> Result<Json<SettingsBody>, ApiError> {
     let update = SettingsUpdate {
         allow_new_signups: b.allow_new_signups,
         allow_signups_via_workspace_invitations: b.allow_signups_via_workspace_invitations,
@@ -80,7 +84,9 @@ pub async fn update(State(state): State<AppState>, Auth(actor): Auth, ApiJson(b)
         email_verification: b.email_verification,
         verify_import_signature: b.verify_import_signature,
     };
-    Ok(Json(settings::update(&state.ctx, &actor, update).await?.into()))
+    Ok(Json(
+        settings::update(&state.ctx, &actor, update).await?.into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -90,6 +96,11 @@ pub struct InstanceIdBody {
 
 #[utoipa::path(get, path = "/api/settings/instance-id/", tag = "Settings",
     responses((status = 200, body = InstanceIdBody)), security(("jwt" = [])))]
-pub async fn instance_id(State(state): State<AppState>, Auth(actor): Auth) -> Result<Json<InstanceIdBody>, ApiError> {
-    Ok(Json(InstanceIdBody { instance_id: settings::instance_id(&state.ctx, &actor).await? }))
+pub async fn instance_id(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<InstanceIdBody>, ApiError> {
+    Ok(Json(InstanceIdBody {
+        instance_id: settings::instance_id(&state.ctx, &actor).await?,
+    }))
 }

@@ -61,7 +61,10 @@ fn permissions(user: &User) -> Value {
 /// Creates an account; with `authenticate` the response also carries tokens.
 #[utoipa::path(post, path = "/api/user/", tag = "User", request_body = RegisterBody,
     responses((status = 200, description = "`{user}`, plus the log-in payload when `authenticate` is true")))]
-pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<RegisterBody>) -> Result<Json<Value>, ApiError> {
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> Result<Json<Value>, ApiError> {
     let input = SignUp {
         name: body.name,
         email: body.email,
@@ -72,7 +75,9 @@ pub async fn register(State(state): State<AppState>, ApiJson(body): ApiJson<Regi
     let user = users::sign_up(&state.ctx, input).await?;
     if body.authenticate {
         let session = users::issue_session(&state.ctx, user);
-        return Ok(Json(serde_json::to_value(session_body(&session)).unwrap_or_default()));
+        return Ok(Json(
+            serde_json::to_value(session_body(&session)).unwrap_or_default(),
+        ));
     }
     Ok(Json(json!({ "user": UserBody::from(&user) })))
 }
@@ -87,9 +92,16 @@ pub struct LoginBody {
 
 #[utoipa::path(post, path = "/api/user/token-auth/", tag = "User", request_body = LoginBody,
     responses((status = 200, body = SessionBody), (status = 401, description = "ERROR_INVALID_CREDENTIALS")))]
-pub async fn token_auth(State(state): State<AppState>, ApiJson(body): ApiJson<LoginBody>) -> Result<Json<SessionBody>, ApiError> {
+pub async fn token_auth(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Json<SessionBody>, ApiError> {
     let Some(email) = body.email.or(body.username) else {
-        return Err(ApiError::validation(crate::error::Detail::field("email", "required", "This field is required.")));
+        return Err(ApiError::validation(crate::error::Detail::field(
+            "email",
+            "required",
+            "This field is required.",
+        )));
     };
     let session = users::log_in(&state.ctx, &email, &body.password).await?;
     Ok(Json(session_body(&session)))
@@ -104,29 +116,44 @@ pub struct RefreshBody {
 
 impl RefreshBody {
     fn token(self) -> Result<String, ApiError> {
-        self.refresh_token
-            .or(self.token)
-            .ok_or_else(|| ApiError::validation(crate::error::Detail::field("refresh_token", "required", "This field is required.")))
+        self.refresh_token.or(self.token).ok_or_else(|| {
+            ApiError::validation(crate::error::Detail::field(
+                "refresh_token",
+                "required",
+                "This field is required.",
+            ))
+        })
     }
 }
 
 #[utoipa::path(post, path = "/api/user/token-refresh/", tag = "User", request_body = RefreshBody,
     responses((status = 200, description = "`{token, access_token, user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
-pub async fn token_refresh(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<Json<Value>, ApiError> {
+pub async fn token_refresh(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshBody>,
+) -> Result<Json<Value>, ApiError> {
     let (user, access) = users::refresh(&state.ctx, &body.token()?).await?;
-    Ok(Json(json!({ "token": access, "access_token": access, "user": UserBody::from(&user), "permissions": permissions(&user) })))
+    Ok(Json(
+        json!({ "token": access, "access_token": access, "user": UserBody::from(&user), "permissions": permissions(&user) }),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/user/token-verify/", tag = "User", request_body = RefreshBody,
     responses((status = 200, description = "`{user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
-pub async fn token_verify(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<Json<Value>, ApiError> {
+pub async fn token_verify(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshBody>,
+) -> Result<Json<Value>, ApiError> {
     let user = users::verify_refresh(&state.ctx, &body.token()?).await?;
     Ok(Json(json!({ "user": UserBody::from(&user) })))
 }
 
 #[utoipa::path(post, path = "/api/user/token-blacklist/", tag = "User", request_body = RefreshBody,
     responses((status = 204, description = "Logged out")))]
-pub async fn token_blacklist(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshBody>) -> Result<StatusCode, ApiError> {
+pub async fn token_blacklist(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshBody>,
+) -> Result<StatusCode, ApiError> {
     users::blacklist(&state.ctx, &body.token()?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -140,7 +167,10 @@ pub struct SendResetBody {
 
 #[utoipa::path(post, path = "/api/user/send-reset-password-email/", tag = "User", request_body = SendResetBody,
     responses((status = 204, description = "Sent when the account exists; the same answer when it does not")))]
-pub async fn send_reset_password_email(State(state): State<AppState>, ApiJson(body): ApiJson<SendResetBody>) -> Result<StatusCode, ApiError> {
+pub async fn send_reset_password_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SendResetBody>,
+) -> Result<StatusCode, ApiError> {
     users::send_reset_password_email(&state.ctx, &body.email, &body.base_url).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -153,7 +183,10 @@ pub struct ResetBody {
 
 #[utoipa::path(post, path = "/api/user/reset-password/", tag = "User", request_body = ResetBody,
     responses((status = 204, description = "Password changed"), (status = 400, description = "BAD_TOKEN_SIGNATURE, EXPIRED_TOKEN_SIGNATURE")))]
-pub async fn reset_password(State(state): State<AppState>, ApiJson(body): ApiJson<ResetBody>) -> Result<StatusCode, ApiError> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ResetBody>,
+) -> Result<StatusCode, ApiError> {
     users::reset_password(&state.ctx, &body.token, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -167,7 +200,11 @@ pub struct ChangePasswordBody {
 /// Changes the password; every token issued before (this session's included) stops working.
 #[utoipa::path(post, path = "/api/user/change-password/", tag = "User", request_body = ChangePasswordBody,
     responses((status = 204, description = "Changed; log in again")), security(("jwt" = [])))]
-pub async fn change_password(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<ChangePasswordBody>) -> Result<StatusCode, ApiError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<ChangePasswordBody>,
+) -> Result<StatusCode, ApiError> {
     users::change_password(&state.ctx, &actor, &body.old_password, &body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -183,7 +220,11 @@ pub struct AccountBody {
 
 #[utoipa::path(patch, path = "/api/user/account/", tag = "User", request_body = AccountBody,
     responses((status = 200, body = UserBody)), security(("jwt" = [])))]
-pub async fn update_account(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<AccountBody>) -> Result<Json<UserBody>, ApiError> {
+pub async fn update_account(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<AccountBody>,
+) -> Result<Json<UserBody>, ApiError> {
     let update = AccountUpdate {
         first_name: body.first_name,
         language: body.language,
@@ -198,7 +239,10 @@ pub async fn update_account(State(state): State<AppState>, Auth(actor): Auth, Ap
 /// Pending invitations addressed to the caller.
 #[utoipa::path(get, path = "/api/user/dashboard/", tag = "User",
     responses((status = 200, description = "`{workspace_invitations}`")), security(("jwt" = [])))]
-pub async fn dashboard(State(state): State<AppState>, Auth(actor): Auth) -> Result<Json<Value>, ApiError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Value>, ApiError> {
     let invitations = workspaces::invitations::addressed_to_user(&state.ctx, &actor).await?;
     let list: Vec<InvitationBody> = invitations.iter().map(InvitationBody::from).collect();
     Ok(Json(json!({ "workspace_invitations": list })))

@@ -21,40 +21,68 @@ pub struct NameBody {
 
 #[utoipa::path(get, path = "/api/workspaces/", tag = "Workspaces",
     responses((status = 200, body = Vec<WorkspaceBody>)), security(("jwt" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(actor): Auth) -> Result<Json<Vec<WorkspaceBody>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Vec<WorkspaceBody>>, ApiError> {
     let list = workspaces::list(&state.ctx, &actor).await?;
     Ok(Json(list.iter().map(WorkspaceBody::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/workspaces/", tag = "Workspaces", request_body = NameBody,
     responses((status = 200, body = WorkspaceBody)), security(("jwt" = [])))]
-pub async fn create(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<NameBody>) -> Result<Json<WorkspaceBody>, ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<NameBody>,
+) -> Result<Json<WorkspaceBody>, ApiError> {
     let created = workspaces::create(&state.ctx, &actor, &body.name).await?;
     Ok(Json(WorkspaceBody::from(&created)))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{workspace_id}/", tag = "Workspaces",
     params(("workspace_id" = i64, Path)), responses((status = 200, body = WorkspaceBody)), security(("jwt" = [])))]
-pub async fn get(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<WorkspaceBody>, ApiError> {
-    Ok(Json(WorkspaceBody::from(&workspaces::get(&state.ctx, &actor, id).await?)))
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<WorkspaceBody>, ApiError> {
+    Ok(Json(WorkspaceBody::from(
+        &workspaces::get(&state.ctx, &actor, id).await?,
+    )))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{workspace_id}/", tag = "Workspaces", request_body = NameBody,
     params(("workspace_id" = i64, Path)), responses((status = 200, body = WorkspaceBody)), security(("jwt" = [])))]
-pub async fn update(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<NameBody>) -> Result<Json<WorkspaceBody>, ApiError> {
-    Ok(Json(WorkspaceBody::from(&workspaces::rename(&state.ctx, &actor, id, &body.name).await?)))
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NameBody>,
+) -> Result<Json<WorkspaceBody>, ApiError> {
+    Ok(Json(WorkspaceBody::from(
+        &workspaces::rename(&state.ctx, &actor, id, &body.name).await?,
+    )))
 }
 
 #[utoipa::path(delete, path = "/api/workspaces/{workspace_id}/", tag = "Workspaces",
     params(("workspace_id" = i64, Path)), responses((status = 204, description = "Moved to the trash")), security(("jwt" = [])))]
-pub async fn delete(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     workspaces::delete(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{workspace_id}/leave/", tag = "Workspaces",
     params(("workspace_id" = i64, Path)), responses((status = 204, description = "Left")), security(("jwt" = [])))]
-pub async fn leave(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, ApiError> {
+pub async fn leave(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     workspaces::leave(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -66,7 +94,11 @@ pub struct OrderBody {
 
 #[utoipa::path(post, path = "/api/workspaces/order/", tag = "Workspaces", request_body = OrderBody,
     responses((status = 204, description = "Reordered")), security(("jwt" = [])))]
-pub async fn order(State(state): State<AppState>, Auth(actor): Auth, ApiJson(body): ApiJson<OrderBody>) -> Result<StatusCode, ApiError> {
+pub async fn order(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<OrderBody>,
+) -> Result<StatusCode, ApiError> {
     workspaces::order(&state.ctx, &actor, &body.workspaces).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -74,7 +106,11 @@ pub async fn order(State(state): State<AppState>, Auth(actor): Auth, ApiJson(bod
 /// What the caller may do in the workspace, for the UI (core's basic manager).
 #[utoipa::path(get, path = "/api/workspaces/{workspace_id}/permissions/", tag = "Workspaces",
     params(("workspace_id" = i64, Path)), responses((status = 200, description = "Permission managers and their data")), security(("jwt" = [])))]
-pub async fn permissions(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn permissions(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
     let workspace = workspaces::get(&state.ctx, &actor, id).await?;
     Ok(Json(json!([
         { "name": "staff", "permissions": { "is_staff": actor.user.is_staff } },
@@ -88,7 +124,11 @@ pub async fn permissions(State(state): State<AppState>, Auth(actor): Auth, ApiPa
 
 #[utoipa::path(get, path = "/api/workspaces/users/workspace/{workspace_id}/", tag = "Workspaces",
     params(("workspace_id" = i64, Path)), responses((status = 200, body = Vec<MemberBody>)), security(("jwt" = [])))]
-pub async fn list_members(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<Json<Vec<MemberBody>>, ApiError> {
+pub async fn list_members(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<MemberBody>>, ApiError> {
     let list = members::list(&state.ctx, &actor, id).await?;
     Ok(Json(list.iter().map(MemberBody::from).collect()))
 }
@@ -100,13 +140,24 @@ pub struct PermissionsBody {
 
 #[utoipa::path(patch, path = "/api/workspaces/users/{workspace_user_id}/", tag = "Workspaces", request_body = PermissionsBody,
     params(("workspace_user_id" = i64, Path)), responses((status = 200, body = MemberBody)), security(("jwt" = [])))]
-pub async fn update_member(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<PermissionsBody>) -> Result<Json<MemberBody>, ApiError> {
-    Ok(Json(MemberBody::from(&members::update(&state.ctx, &actor, id, &body.permissions).await?)))
+pub async fn update_member(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PermissionsBody>,
+) -> Result<Json<MemberBody>, ApiError> {
+    Ok(Json(MemberBody::from(
+        &members::update(&state.ctx, &actor, id, &body.permissions).await?,
+    )))
 }
 
 #[utoipa::path(delete, path = "/api/workspaces/users/{workspace_user_id}/", tag = "Workspaces",
     params(("workspace_user_id" = i64, Path)), responses((status = 204, description = "Removed")), security(("jwt" = [])))]
-pub async fn remove_member(State(state): State<AppState>, Auth(actor): Auth, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, ApiError> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
     members::remove(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,13 +17,19 @@ pub struct Auth(pub Actor);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or(AuthError::NotAuthenticated)?;
-        let (scheme, token) = header.trim().split_once(' ').ok_or(AuthError::NotAuthenticated)?;
+        let (scheme, token) = header
+            .trim()
+            .split_once(' ')
+            .ok_or(AuthError::NotAuthenticated)?;
         if !scheme.eq_ignore_ascii_case("JWT") && !scheme.eq_ignore_ascii_case("Bearer") {
             return Err(AuthError::NotAuthenticated.into());
         }

@@ -18,7 +18,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(Code::RequestBodyTooLarge, "The request body is too large.")
             } else {
-                ApiError::validation(Detail::Message("The request body could not be read.".into()))
+                ApiError::validation(Detail::Message(
+                    "The request body could not be read.".into(),
+                ))
             }
         })?;
         parse(&bytes).map(ApiJson)
@@ -42,12 +44,24 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// Turns serde's message into Baserow's `{"field": [{"error", "code"}]}` shape.
 fn describe(path: &str, message: &str) -> Detail {
-    let parent = if path == "." { String::new() } else { format!("{path}.") };
+    let parent = if path == "." {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        return Detail::field(&format!("{parent}{field}"), "required", "This field is required.");
+        return Detail::field(
+            &format!("{parent}{field}"),
+            "required",
+            "This field is required.",
+        );
     }
-    let key = if path == "." { "non_field_errors".to_string() } else { path.to_string() };
+    let key = if path == "." {
+        "non_field_errors".to_string()
+    } else {
+        path.to_string()
+    };
     let code = if message.starts_with("invalid type") || message.starts_with("invalid value") {
         "invalid"
     } else if message.starts_with("unknown variant") {
@@ -56,7 +70,11 @@ fn describe(path: &str, message: &str) -> Detail {
         "invalid"
     };
     // serde's text can quote the offending input; keep it short and printable.
-    let text: String = message.chars().filter(|c| !c.is_control()).take(300).collect();
+    let text: String = message
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
     Detail::field(&key, code, text)
 }
 
@@ -86,13 +104,24 @@ mod tests {
 
     #[test]
     fn wrong_types_name_the_field() {
-        assert_eq!(detail(br#"{"name": "x", "age": "old"}"#)["age"][0]["code"], "invalid");
+        assert_eq!(
+            detail(br#"{"name": "x", "age": "old"}"#)["age"][0]["code"],
+            "invalid"
+        );
         assert_eq!(detail(br#"{"name": 5}"#)["name"][0]["code"], "invalid");
     }
 
     #[test]
     fn syntax_errors_and_wrong_shapes_are_messages() {
-        assert!(detail(b"{not json").as_str().unwrap().starts_with("JSON parse error"));
-        assert_eq!(detail(br#""text""#)["non_field_errors"][0]["code"], "invalid");
+        assert!(
+            detail(b"{not json")
+                .as_str()
+                .unwrap()
+                .starts_with("JSON parse error")
+        );
+        assert_eq!(
+            detail(br#""text""#)["non_field_errors"][0]["code"],
+            "invalid"
+        );
     }
 }

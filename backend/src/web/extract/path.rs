@@ -16,8 +16,17 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(value)) => Ok(ApiPath(value)),
             Err(_) => {
-                let shown: String = parts.uri.path().chars().filter(|c| !c.is_control()).take(500).collect();
-                Err(ApiError::new(Code::UrlNotFound, format!("URL {shown} not found.")))
+                let shown: String = parts
+                    .uri
+                    .path()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(500)
+                    .collect();
+                Err(ApiError::new(
+                    Code::UrlNotFound,
+                    format!("URL {shown} not found."),
+                ))
             }
         }
     }

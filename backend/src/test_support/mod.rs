@@ -1,0 +1,42 @@
+//! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
+//! per test, settings with a private Redis prefix, and a real SMTP server.
+
+mod database;
+mod mail_server;
+
+pub use database::TestDatabase;
+pub use mail_server::{MailServer, ReceivedMail};
+
+use crate::config::Settings;
+use std::{net::SocketAddr, time::Duration};
+
+/// PostgreSQL server the tests create their databases on.
+pub fn database_server_url() -> String {
+    std::env::var("TEST_DATABASE_SERVER_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Settings for one test: its own database and Redis prefix, port 0, short lifetimes left at defaults.
+pub fn settings(database_url: &str) -> Settings {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    Settings {
+        database_url: database_url.to_owned(),
+        redis_url: redis_url(),
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        public_url: "http://127.0.0.1:0".into(),
+        secret_key: format!("test-secret-key-{unique}"),
+        redis_prefix: format!("tessera-test:{unique}:"),
+        smtp_url: None,
+        from_email: "Tessera <tessera@example.com>".into(),
+        media_dir: std::env::temp_dir().join(format!("tessera-test-{unique}")),
+        allow_private_addresses: true,
+        access_token_lifetime: Duration::from_secs(600),
+        refresh_token_lifetime: Duration::from_secs(7 * 24 * 3600),
+        max_body_bytes: 1024 * 1024,
+        job_heartbeat: Duration::from_secs(1),
+    }
+}

@@ -1,0 +1,173 @@
+//! `TestApp`: spawns the backend (and the `high` worker) for one test.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tessera::{
+    context::AppContext,
+    platform::jobs::{self, Queue, RunnerOptions},
+    test_support::{self, MailServer, TestDatabase},
+    web,
+};
+use tokio::sync::watch;
+
+pub struct TestApp {
+    pub url: String,
+    pub ctx: AppContext,
+    pub mail: MailServer,
+    client: reqwest::Client,
+    shutdown: watch::Sender<bool>,
+    _db: TestDatabase,
+}
+
+/// A response, read completely.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+/// A signed-up, logged-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: i64,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with adjusted settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut tessera::config::Settings)) -> Self {
+        let db = TestDatabase::create().await.expect("test database");
+        let mail = MailServer::start().expect("smtp server");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut settings = test_support::settings(&db.url);
+        settings.public_url = url.clone();
+        settings.smtp_url = Some(mail.url.clone());
+        adjust(&mut settings);
+        let ctx = AppContext::connect(settings, 10).await.expect("context");
+        let (shutdown, rx) = watch::channel(false);
+        let stop = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        tokio::spawn(web::serve(ctx.clone(), listener, stop(rx.clone())));
+        let options = RunnerOptions::for_queue(Queue::High, &ctx.settings);
+        tokio::spawn(jobs::run(ctx.clone(), Queue::High, options, stop(rx)));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Self {
+            url,
+            ctx,
+            mail,
+            client,
+            shutdown,
+            _db: db,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self.client.request(method, format!("{}{path}", self.url));
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("JWT {token}"));
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        Self::read(req.send().await.expect("request")).await
+    }
+
+    pub async fn raw(&self, req: reqwest::RequestBuilder) -> Resp {
+        Self::read(req.send().await.expect("request")).await
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    async fn read(resp: reqwest::Response) -> Resp {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Resp {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Signs up and logs in; `email` doubles as a unique name.
+    pub async fn sign_up(&self, name: &str, email: &str) -> Session {
+        let r = self
+            .post("/api/user/", None, json!({"name": name, "email": email, "password": "password123", "authenticate": true}))
+            .await;
+        assert_eq!(r.status, 200, "sign-up failed: {:?}", r.body);
+        Session {
+            id: r.body["user"]["id"].as_i64().unwrap(),
+            access: r.body["access_token"].as_str().unwrap().to_owned(),
+            refresh: r.body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Creates a workspace owned by `user`; returns its id.
+    pub async fn workspace(&self, user: &Session, name: &str) -> i64 {
+        let r = self
+            .post(
+                "/api/workspaces/",
+                Some(&user.access),
+                json!({"name": name}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Asserts an error response's status and code.
+#[track_caller]
+pub fn assert_error(r: &Resp, status: u16, code: &str) {
+    assert_eq!(r.status, status, "unexpected status, body: {:?}", r.body);
+    assert_eq!(r.body["error"], code, "unexpected body: {:?}", r.body);
+    assert!(r.body.get("detail").is_some(), "no detail: {:?}", r.body);
+}

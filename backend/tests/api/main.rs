@@ -1,0 +1,13 @@
+//! API tests: the real router on a local port, a fresh PostgreSQL database per test, a
+//! Redis prefix per test, a real SMTP server and the `high` queue's worker in-process.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod applications;
+mod auth;
+mod errors;
+mod helpers;
+mod invitations;
+mod jobs;
+mod settings;
+mod users;
+mod workspaces;

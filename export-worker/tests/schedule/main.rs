@@ -1,0 +1,61 @@
+//! The export worker binary schedules its housekeeping and runs it from the `low` queue.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+use tessera::test_support::{self, TestDatabase};
+
+#[tokio::test]
+async fn expired_logged_out_tokens_are_flushed_on_schedule_and_sigterm_exits_cleanly() {
+    let db = TestDatabase::create().await.unwrap();
+    sqlx::query("INSERT INTO blacklisted_tokens (jti, expires_at) VALUES ('old', now() - interval '1 day'), ('live', now() + interval '1 day')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let settings = test_support::settings(&db.url);
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let start = Instant::now();
+    let mut left: Vec<String> = Vec::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        left = sqlx::query_scalar("SELECT jti FROM blacklisted_tokens ORDER BY jti")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        if left == ["live"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, ["live"], "only the expired entry is removed");
+
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &worker.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = worker.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
