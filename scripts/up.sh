@@ -3,10 +3,12 @@
 # database and its migrations, then builds and starts tessera-backend, tessera-worker and
 # tessera-export-worker in the background, and prints the URL.
 #   Stop them with: scripts/down.sh      Logs: .tessera/logs/
+# TESSERA_PROFILE=dev builds without optimisations (faster to build); TESSERA_STATE_DIR
+# moves .tessera/ (pids, logs, secret key, media) elsewhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-state="$root/.tessera"
+state=${TESSERA_STATE_DIR:-$root/.tessera}
 mkdir -p "$state/logs" "$state/media"
 
 eval "$(scripts/services.sh)"
@@ -30,7 +32,7 @@ else
   cargo build --workspace --bins >&2; bin="$CARGO_TARGET_DIR/debug"
 fi
 
-scripts/down.sh >/dev/null 2>&1 || true
+TESSERA_STATE_DIR=$state scripts/down.sh >/dev/null 2>&1 || true
 "$bin/tessera-backend" migrate >>"$state/logs/backend.log" 2>&1
 for proc in tessera-backend tessera-worker tessera-export-worker; do
   nohup "$bin/$proc" >>"$state/logs/$proc.log" 2>&1 &

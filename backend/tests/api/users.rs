@@ -369,3 +369,62 @@ async fn expired_reset_tokens_are_refused() {
         .await;
     assert_error(&r, 400, "EXPIRED_TOKEN_SIGNATURE");
 }
+
+#[tokio::test]
+async fn deactivated_accounts_cannot_log_in_or_use_their_tokens() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    sqlx::query("UPDATE users SET is_active = FALSE WHERE id = $1")
+        .bind(ann.id)
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            "/api/user/token-auth/",
+            None,
+            json!({"email": "ann@x.io", "password": "password123"}),
+        )
+        .await;
+    assert_error(&r, 401, "ERROR_DEACTIVATED_USER");
+    assert_error(
+        &app.get("/api/workspaces/", Some(&ann.access)).await,
+        401,
+        "ERROR_INVALID_ACCESS_TOKEN",
+    );
+    assert_error(
+        &app.post(
+            "/api/user/token-refresh/",
+            None,
+            json!({"refresh_token": ann.refresh}),
+        )
+        .await,
+        401,
+        "ERROR_INVALID_REFRESH_TOKEN",
+    );
+}
+
+#[tokio::test]
+async fn a_reset_token_of_a_deleted_account_is_refused() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let token = tessera::platform::signing::sign(
+        &app.ctx.settings.secret_key,
+        "user-reset-password",
+        &format!("{}:0", ann.id),
+        chrono::Utc::now().timestamp(),
+    );
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(ann.id)
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            "/api/user/reset-password/",
+            None,
+            json!({"token": token, "password": "brand-new-pass"}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_USER_NOT_FOUND");
+}
