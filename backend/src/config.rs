@@ -28,6 +28,10 @@ pub struct Settings {
     /// How often workers prove they are alive; jobs of a worker silent for three
     /// heartbeats go to another worker.
     pub job_heartbeat: Duration,
+    /// Most fields a table may have (Baserow: 600).
+    pub max_fields_per_table: usize,
+    /// Most rows one batch request may create, update or delete (Baserow: 200).
+    pub batch_rows_limit: usize,
 }
 
 /// A setting that is missing or malformed; the message says how to fix it.
@@ -105,6 +109,8 @@ impl Settings {
             job_heartbeat: Duration::from_secs(
                 number(&get, "TESSERA_JOB_HEARTBEAT_SECONDS", 5)?.max(1) as u64,
             ),
+            max_fields_per_table: number(&get, "TESSERA_MAX_FIELDS_PER_TABLE", 600)?,
+            batch_rows_limit: number(&get, "TESSERA_BATCH_ROWS_LIMIT", 1000)?.max(1),
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod context;
+pub mod database;
 pub mod db;
 pub mod error;
 pub mod platform;

@@ -58,6 +58,28 @@ codes! {
     // Applications
     ApplicationDoesNotExist => "ERROR_APPLICATION_DOES_NOT_EXIST", 404;
     ApplicationNotInGroup => "ERROR_APPLICATION_NOT_IN_GROUP", 400;
+    // Tables, fields, rows
+    TableDoesNotExist => "ERROR_TABLE_DOES_NOT_EXIST", 404;
+    TableNotInDatabase => "ERROR_TABLE_NOT_IN_DATABASE", 400;
+    InvalidInitialTableData => "ERROR_INVALID_INITIAL_TABLE_DATA", 400;
+    InitialTableDataHasDuplicateNames => "ERROR_INITIAL_TABLE_DATA_HAS_DUPLICATE_NAMES", 400;
+    FieldDoesNotExist => "ERROR_FIELD_DOES_NOT_EXIST", 404;
+    FieldWithSameNameAlreadyExists => "ERROR_FIELD_WITH_SAME_NAME_ALREADY_EXISTS", 400;
+    ReservedBaserowFieldName => "ERROR_RESERVED_BASEROW_FIELD_NAME", 400;
+    InvalidBaserowFieldName => "ERROR_INVALID_BASEROW_FIELD_NAME", 400;
+    MaxFieldNameLengthExceeded => "ERROR_MAX_FIELD_NAME_LENGTH_EXCEEDED", 400;
+    MaxFieldCountExceeded => "ERROR_MAX_FIELD_COUNT_EXCEEDED", 400;
+    CannotDeletePrimaryField => "ERROR_CANNOT_DELETE_PRIMARY_FIELD", 400;
+    IncompatiblePrimaryFieldType => "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE", 400;
+    RowDoesNotExist => "ERROR_ROW_DOES_NOT_EXIST", 404;
+    RowIdsNotUnique => "ERROR_ROW_IDS_NOT_UNIQUE", 400;
+    PageSizeLimit => "ERROR_PAGE_SIZE_LIMIT", 400;
+    OrderByFieldNotFound => "ERROR_ORDER_BY_FIELD_NOT_FOUND", 400;
+    OrderByFieldNotPossible => "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", 400;
+    FilterFieldNotFound => "ERROR_FILTER_FIELD_NOT_FOUND", 400;
+    ViewFilterTypeDoesNotExist => "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST", 400;
+    ViewFilterTypeUnsupportedField => "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD", 400;
+    FiltersParamValidationError => "ERROR_FILTERS_PARAM_VALIDATION_ERROR", 400;
     // Server side
     ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
     Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;

@@ -14,6 +14,8 @@ pub enum Detail {
     Message(String),
     /// Baserow's validation shape: `{"name": [{"error": "...", "code": "required"}]}`.
     Fields(BTreeMap<String, Vec<FieldIssue>>),
+    /// Nested validation detail that mirrors the input (batch rows: `{"items": {"0": {…}}}`).
+    Json(serde_json::Value),
 }
 
 /// One validation problem of one input field.

@@ -38,5 +38,7 @@ pub fn settings(database_url: &str) -> Settings {
         refresh_token_lifetime: Duration::from_secs(7 * 24 * 3600),
         max_body_bytes: 1024 * 1024,
         job_heartbeat: Duration::from_secs(1),
+        max_fields_per_table: 600,
+        batch_rows_limit: 1000,
     }
 }

@@ -114,29 +114,37 @@ async fn the_openapi_document_covers_every_route_and_the_docs_page_is_self_conta
     let r = app.get("/api/schema.json", None).await;
     assert_eq!(r.status, 200);
     assert!(r.body["openapi"].as_str().unwrap().starts_with("3."));
-    let paths = r.body["paths"].as_object().unwrap();
+    // Parameter names differ between routes and docs (`{id}` vs `{table_id}`); compare shapes.
+    let shape = |p: &str| -> String {
+        let mut out = String::new();
+        let mut in_param = false;
+        for c in p.chars() {
+            match c {
+                '{' => {
+                    in_param = true;
+                    out.push_str("{}");
+                }
+                '}' => in_param = false,
+                _ if in_param => {}
+                _ => out.push(c),
+            }
+        }
+        out
+    };
+    let documented: Vec<String> = r.body["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| shape(k))
+        .collect();
     for path in tessera::web::route_patterns() {
         if path.starts_with("/api/groups/") || path.starts_with("/api/applications/group/") {
             continue; // aliases of documented routes
         }
-        let documented = path.replace("{id}", "{x}");
-        let found = paths.keys().any(|k| {
-            let mut normalized = k.clone();
-            for name in [
-                "workspace_id",
-                "workspace_user_id",
-                "invitation_id",
-                "application_id",
-                "token",
-            ] {
-                normalized = normalized.replace(
-                    &format!("{{{name}}}"),
-                    if name == "token" { "{token}" } else { "{x}" },
-                );
-            }
-            normalized == documented
-        });
-        assert!(found, "{path} is not in the OpenAPI document");
+        assert!(
+            documented.contains(&shape(path)),
+            "{path} is not in the OpenAPI document"
+        );
     }
 
     let page = app

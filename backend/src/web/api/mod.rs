@@ -1,6 +1,7 @@
 //! The JSON REST API under `/api/`, mirroring Baserow's paths.
 
 pub mod applications;
+pub mod database;
 pub mod dto;
 pub mod health;
 pub mod invitations;
@@ -37,6 +38,52 @@ pub fn routes() -> RouteTable {
             get(applications::get)
                 .patch(applications::update)
                 .delete(applications::delete),
+        )
+        .route(
+            "/api/database/tables/database/{id}/",
+            get(database::tables::list).post(database::tables::create),
+        )
+        .route(
+            "/api/database/tables/database/{id}/order/",
+            post(database::tables::order),
+        )
+        .route(
+            "/api/database/tables/{id}/",
+            get(database::tables::get)
+                .patch(database::tables::update)
+                .delete(database::tables::delete),
+        )
+        .route(
+            "/api/database/fields/table/{id}/",
+            get(database::fields::list).post(database::fields::create),
+        )
+        .route(
+            "/api/database/fields/{id}/",
+            get(database::fields::get)
+                .patch(database::fields::update)
+                .delete(database::fields::delete),
+        )
+        .route(
+            "/api/database/rows/table/{id}/",
+            get(database::rows::list).post(database::rows::create),
+        )
+        .route(
+            "/api/database/rows/table/{id}/batch/",
+            post(database::rows::batch_create).patch(database::rows::batch_update),
+        )
+        .route(
+            "/api/database/rows/table/{id}/batch-delete/",
+            post(database::rows::batch_delete),
+        )
+        .route(
+            "/api/database/rows/table/{id}/{row_id}/",
+            get(database::rows::get)
+                .patch(database::rows::update)
+                .delete(database::rows::delete),
+        )
+        .route(
+            "/api/database/rows/table/{id}/{row_id}/move/",
+            patch(database::rows::move_row),
         );
     for (path, method_router) in workspace_routes() {
         table = table.route(path, method_router.clone());

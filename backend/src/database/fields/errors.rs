@@ -1,0 +1,61 @@
+//! Errors of field use cases.
+
+use crate::{
+    error::{Code, Detail, HasCode},
+    platform::{validation::ValidationError, workspaces::WorkspaceError},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FieldError {
+    #[error("The requested table does not exist.")]
+    TableNotFound,
+    #[error("The requested field does not exist.")]
+    NotFound,
+    #[error("A field with that name already exists.")]
+    NameNotUnique,
+    #[error("\"{0}\" is a reserved field name.")]
+    ReservedName(String),
+    #[error("Fields must have a name.")]
+    InvalidName,
+    #[error("A field name can be at most 255 characters long.")]
+    NameTooLong,
+    #[error("A table can have at most {0} fields.")]
+    MaxFieldCount(usize),
+    #[error("The primary field cannot be deleted.")]
+    CannotDeletePrimary,
+    #[error("The {0} field type cannot be the primary field.")]
+    IncompatiblePrimaryType(String),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl HasCode for FieldError {
+    fn code(&self) -> Code {
+        match self {
+            Self::TableNotFound => Code::TableDoesNotExist,
+            Self::NotFound => Code::FieldDoesNotExist,
+            Self::NameNotUnique => Code::FieldWithSameNameAlreadyExists,
+            Self::ReservedName(_) => Code::ReservedBaserowFieldName,
+            Self::InvalidName => Code::InvalidBaserowFieldName,
+            Self::NameTooLong => Code::MaxFieldNameLengthExceeded,
+            Self::MaxFieldCount(_) => Code::MaxFieldCountExceeded,
+            Self::CannotDeletePrimary => Code::CannotDeletePrimaryField,
+            Self::IncompatiblePrimaryType(_) => Code::IncompatiblePrimaryFieldType,
+            Self::Workspace(e) => e.code(),
+            Self::Validation(e) => e.code(),
+            Self::Database(_) => Code::Internal,
+        }
+    }
+
+    fn detail(&self) -> Detail {
+        match self {
+            Self::Workspace(e) => e.detail(),
+            Self::Validation(e) => e.detail(),
+            other => Detail::Message(other.to_string()),
+        }
+    }
+}

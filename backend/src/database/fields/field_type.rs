@@ -1,0 +1,180 @@
+//! The `FieldType` trait: everything that differs between kinds of field.
+//!
+//! A type either owns a column (`Storage::Column`), reads a system column of the row
+//! (`Storage::System`), or has no column at all (`Storage::Virtual`, for fields computed
+//! from other data such as links or formulas). Values are always read through
+//! [`FieldType::select_sql`], one SQL expression per field, so a whole page — including
+//! values looked up in other tables — comes back in one query.
+
+use super::{Field, SelectOption};
+use crate::platform::validation::ValidationError;
+use serde_json::{Map, Value};
+
+/// Where a field's values live.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Storage {
+    /// Its own column `field_{id}` of this SQL type; `not_null_default` for types that are never empty.
+    Column {
+        sql_type: String,
+        not_null_default: Option<&'static str>,
+    },
+    /// A system column of the row (`created_on`, `updated_on`, `created_by`, `last_modified_by`).
+    System(&'static str),
+    /// No column: computed when read.
+    Virtual,
+}
+
+/// A parsed cell value, bound as a parameter (text values are cast to the column type).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    Null,
+    Text(String),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Ids(Vec<i64>),
+}
+
+pub trait FieldType: Send + Sync + 'static {
+    fn name(&self) -> &'static str;
+
+    /// Validates and normalises this type's properties from a create or update body.
+    /// `current` holds the field's present properties on update (same type), so omitted
+    /// keys keep their value.
+    fn parse_options(
+        &self,
+        body: &Map<String, Value>,
+        current: Option<&Value>,
+    ) -> Result<Value, ValidationError> {
+        let _ = (body, current);
+        Ok(Value::Object(Map::new()))
+    }
+
+    fn storage(&self, field: &Field) -> Storage;
+
+    /// Whether values are chosen from `select_options`.
+    fn has_select_options(&self) -> bool {
+        false
+    }
+    /// Values are computed; writing them is refused.
+    fn is_read_only(&self) -> bool {
+        false
+    }
+    fn can_be_primary(&self) -> bool {
+        true
+    }
+    fn can_order_by(&self) -> bool {
+        true
+    }
+
+    /// SQL reading the value; `col` is the qualified column (or system column) expression.
+    /// Must produce something `row_to_json` renders as the API value (or close to it, see
+    /// [`FieldType::to_api`]).
+    fn select_sql(&self, field: &Field, col: &str) -> String {
+        let _ = field;
+        col.to_owned()
+    }
+
+    /// Final touch on the value read by `select_sql` (e.g. `""` for an empty URL).
+    fn to_api(&self, field: &Field, raw: Value) -> Value {
+        let _ = field;
+        raw
+    }
+
+    /// API input → value to store, or the reason it is refused.
+    fn parse_cell(&self, field: &Field, value: &Value) -> Result<CellValue, String>;
+
+    /// The value as text in SQL: used by search, text filters and type conversion.
+    fn text_sql(&self, field: &Field, col: &str) -> String {
+        let _ = field;
+        format!("({col})::text")
+    }
+
+    /// SQL turning a text expression into this type's stored value, for conversions from
+    /// any other type. Must never fail: what does not fit becomes NULL (or the default).
+    fn text_to_value_sql(&self, field: &Field, text: &str) -> String;
+
+    /// SQL condition true when the value counts as empty (the `empty` filter).
+    fn empty_sql(&self, field: &Field, col: &str) -> String {
+        format!("COALESCE({}, '') = ''", self.text_sql(field, col))
+    }
+
+    /// SQL expression to sort by.
+    fn sort_sql(&self, field: &Field, col: &str) -> String {
+        let _ = field;
+        col.to_owned()
+    }
+
+    /// Plain text of an API value (exports, row names, emails).
+    fn to_text(&self, field: &Field, value: &Value) -> String {
+        let _ = field;
+        match value {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Statements run after the column is added to `table` (sequences, back-filling).
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        let _ = (field, table);
+        Vec::new()
+    }
+
+    /// The value a new row gets when none is given.
+    fn default_value(&self, field: &Field) -> CellValue {
+        let _ = field;
+        CellValue::Null
+    }
+}
+
+/// Reads options of select types from a body: `[{id?, value, color}]`.
+pub fn parse_select_options(
+    body: &Map<String, Value>,
+    errors: &mut ValidationError,
+) -> Option<Vec<SelectOption>> {
+    let raw = body.get("select_options")?;
+    let Some(items) = raw.as_array() else {
+        errors.add("select_options", "not_a_list", "Expected a list of items.");
+        return None;
+    };
+    let mut options = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let value = item
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let color = item
+            .get("color")
+            .and_then(Value::as_str)
+            .unwrap_or("light-blue");
+        if value.contains('\0')
+            || color.contains('\0')
+            || value.chars().count() > 255
+            || color.chars().count() > 255
+        {
+            errors.add(
+                "select_options",
+                "invalid",
+                format!("Option {i} is invalid."),
+            );
+            continue;
+        }
+        let id = item.get("id").and_then(Value::as_i64).unwrap_or(0);
+        options.push(SelectOption {
+            id,
+            value: value.to_owned(),
+            color: color.to_owned(),
+            order: i as i32,
+        });
+    }
+    Some(options)
+}
+
+/// Quotes nothing: a helper for the many types whose SQL type needs no parameters.
+pub fn column(sql_type: &str) -> Storage {
+    Storage::Column {
+        sql_type: sql_type.to_owned(),
+        not_null_default: None,
+    }
+}

@@ -1,0 +1,31 @@
+//! Fields: typed columns of a table, one `FieldType` per kind.
+
+mod ddl;
+mod errors;
+pub mod field_type;
+mod model;
+pub mod registry;
+pub mod repo;
+mod service;
+pub mod types;
+
+pub use errors::FieldError;
+pub use field_type::{CellValue, FieldType, Storage};
+pub use model::{Field, SelectOption};
+pub use service::*;
+
+/// A field for unit tests of field types.
+#[cfg(test)]
+pub fn test_field(kind: &str, options: serde_json::Value) -> Field {
+    Field {
+        id: 1,
+        table_id: 1,
+        name: "f".into(),
+        kind: kind.into(),
+        order: 1,
+        primary: false,
+        description: None,
+        options,
+        select_options: Vec::new(),
+    }
+}

@@ -1,0 +1,52 @@
+//! Field records and select options.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: i64,
+    pub table_id: i64,
+    pub name: String,
+    /// Registered type name (`text`, `number`, …).
+    pub kind: String,
+    pub order: i32,
+    pub primary: bool,
+    pub description: Option<String>,
+    /// The type's own properties, validated by its `FieldType`.
+    pub options: Value,
+    pub select_options: Vec<SelectOption>,
+}
+
+impl Field {
+    /// The column of this field in `database_table_{table_id}`; ids only, never user text.
+    pub fn column(&self) -> String {
+        format!("field_{}", self.id)
+    }
+
+    /// A type property, e.g. `number_decimal_places`.
+    pub fn opt(&self, key: &str) -> &Value {
+        self.options.get(key).unwrap_or(&Value::Null)
+    }
+
+    pub fn opt_bool(&self, key: &str) -> bool {
+        self.opt(key).as_bool().unwrap_or(false)
+    }
+
+    pub fn opt_i64(&self, key: &str, default: i64) -> i64 {
+        self.opt(key).as_i64().unwrap_or(default)
+    }
+
+    pub fn opt_str(&self, key: &str) -> Option<&str> {
+        self.opt(key).as_str()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct SelectOption {
+    pub id: i64,
+    pub value: String,
+    pub color: String,
+    #[serde(skip)]
+    pub order: i32,
+}

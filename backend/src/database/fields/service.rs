@@ -1,0 +1,376 @@
+//! Field use cases: list, create, get, update (including type conversion), delete.
+
+use super::{
+    Field, FieldError, FieldType, ddl,
+    field_type::parse_select_options,
+    registry::field_types,
+    repo::{self, NewField},
+};
+use crate::{
+    context::AppContext,
+    database::{
+        access::{self, TableScope},
+        events::{self, EventOrigin},
+    },
+    platform::{auth::Actor, trash, validation::ValidationError},
+};
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+
+/// `id` and `order` name system columns in Baserow's API.
+const RESERVED_NAMES: &[&str] = &["id", "order"];
+pub const MAX_NAME_LENGTH: usize = 255;
+
+/// The field as the API shows it, with the type's own properties.
+pub fn field_json(field: &Field, scope: &TableScope) -> Value {
+    let ft = field_types().get(&field.kind);
+    let mut obj = json!({
+        "id": field.id,
+        "table_id": field.table_id,
+        "name": field.name,
+        "order": field.order,
+        "type": field.kind,
+        "primary": field.primary,
+        "read_only": ft.is_some_and(|t| t.is_read_only()),
+        "immutable_type": false,
+        "immutable_properties": false,
+        "description": field.description,
+        "database_id": scope.database_id,
+        "workspace_id": scope.workspace_id,
+        "db_index": false,
+        "field_constraints": [],
+    });
+    if let (Some(map), Some(props)) = (obj.as_object_mut(), field.options.as_object()) {
+        for (k, v) in props {
+            map.insert(k.clone(), v.clone());
+        }
+        if ft.is_some_and(|t| t.has_select_options()) {
+            map.insert(
+                "select_options".into(),
+                serde_json::to_value(&field.select_options).unwrap_or_default(),
+            );
+        }
+    }
+    obj
+}
+
+/// Resolves a table the caller may use, or the right error.
+pub async fn table_scope(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+) -> Result<TableScope, FieldError> {
+    let scope = access::scope(conn, table_id)
+        .await?
+        .ok_or(FieldError::TableNotFound)?;
+    access::require_table_member(conn, actor.id(), &scope).await?;
+    Ok(scope)
+}
+
+/// A live field the caller may use, with its table's scope.
+pub async fn accessible(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    field_id: i64,
+) -> Result<(Field, TableScope), FieldError> {
+    let field = repo::get(conn, field_id)
+        .await?
+        .ok_or(FieldError::NotFound)?;
+    let scope = access::scope(conn, field.table_id)
+        .await?
+        .ok_or(FieldError::NotFound)?;
+    access::require_table_member(conn, actor.id(), &scope).await?;
+    Ok((field, scope))
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+) -> Result<(Vec<Field>, TableScope), FieldError> {
+    let mut conn = ctx.db.acquire().await?;
+    let scope = table_scope(&mut conn, actor, table_id).await?;
+    Ok((repo::list(&mut conn, table_id).await?, scope))
+}
+
+pub async fn get(
+    ctx: &AppContext,
+    actor: &Actor,
+    field_id: i64,
+) -> Result<(Field, TableScope), FieldError> {
+    let mut conn = ctx.db.acquire().await?;
+    accessible(&mut conn, actor, field_id).await
+}
+
+/// Checks a field name against Baserow's rules.
+pub fn check_name(name: &str) -> Result<String, FieldError> {
+    if name.contains('\0') {
+        return Err(
+            ValidationError::single("name", "invalid", "Null characters are not allowed.").into(),
+        );
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(FieldError::InvalidName);
+    }
+    if name.chars().count() > MAX_NAME_LENGTH {
+        return Err(FieldError::NameTooLong);
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(FieldError::ReservedName(name.to_owned()));
+    }
+    Ok(name.to_owned())
+}
+
+fn field_type_of(kind: &str) -> Result<&'static dyn FieldType, FieldError> {
+    field_types().get(kind).ok_or_else(|| {
+        ValidationError::single(
+            "type",
+            "invalid_choice",
+            format!("\"{}\" is not a valid choice.", kind.replace('\0', "")),
+        )
+        .into()
+    })
+}
+
+fn description_of(
+    body: &Map<String, Value>,
+    current: Option<&str>,
+) -> Result<Option<String>, FieldError> {
+    match body.get("description") {
+        None => Ok(current.map(str::to_owned)),
+        Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.contains('\0') && s.chars().count() <= 10_000 => {
+            Ok(Some(s.clone()))
+        }
+        Some(_) => Err(ValidationError::single(
+            "description",
+            "invalid",
+            "Must be a text without null characters.",
+        )
+        .into()),
+    }
+}
+
+/// What a field creation needs inside a caller's transaction (also used when creating tables).
+pub struct FieldSpec<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub primary: bool,
+    pub body: &'a Map<String, Value>,
+}
+
+/// Creates a field and its column inside `conn`'s transaction; no event, no permission check.
+pub async fn create_in_tx(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    table_id: i64,
+    spec: FieldSpec<'_>,
+) -> Result<Field, FieldError> {
+    let name = check_name(spec.name)?;
+    let ft = field_type_of(spec.kind)?;
+    if spec.primary && !ft.can_be_primary() {
+        return Err(FieldError::IncompatiblePrimaryType(spec.kind.to_owned()));
+    }
+    let options = ft.parse_options(spec.body, None)?;
+    let description = description_of(spec.body, None)?;
+    let mut errors = ValidationError::default();
+    let select_options = if ft.has_select_options() {
+        parse_select_options(spec.body, &mut errors)
+    } else {
+        None
+    };
+    errors.into_result()?;
+    if repo::count_live(&mut *conn, table_id).await? >= ctx.settings.max_fields_per_table as i64 {
+        return Err(FieldError::MaxFieldCount(ctx.settings.max_fields_per_table));
+    }
+    if repo::name_taken(&mut *conn, table_id, &name, None).await? {
+        return Err(FieldError::NameNotUnique);
+    }
+    let new = NewField {
+        table_id,
+        name: &name,
+        kind: spec.kind,
+        primary: spec.primary,
+        description: description.as_deref(),
+        options: &options,
+    };
+    let id = repo::insert(&mut *conn, &new).await?;
+    if let Some(select_options) = select_options {
+        repo::replace_select_options(conn, id, &select_options).await?;
+    }
+    let field = repo::get(conn, id).await?.ok_or(FieldError::NotFound)?;
+    ddl::add_column(conn, &field, ft).await?;
+    Ok(field)
+}
+
+/// Reads `name` and `type` from a create body.
+fn name_and_type(body: &Map<String, Value>) -> Result<(String, String), FieldError> {
+    let mut errors = ValidationError::default();
+    let name = match body.get("name") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            errors.add("name", "invalid", "Not a valid string.");
+            String::new()
+        }
+        None => {
+            errors.add("name", "required", "This field is required.");
+            String::new()
+        }
+    };
+    let kind = match body.get("type") {
+        Some(Value::String(s)) => s.clone(),
+        _ => {
+            errors.add("type", "required", "This field is required.");
+            String::new()
+        }
+    };
+    errors.into_result()?;
+    Ok((name, kind))
+}
+
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), table_id))]
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    body: &Map<String, Value>,
+) -> Result<(Field, TableScope), FieldError> {
+    let (name, kind) = name_and_type(body)?;
+    let mut tx = ctx.db.begin().await?;
+    let scope = table_scope(&mut tx, actor, table_id).await?;
+    let field = create_in_tx(
+        ctx,
+        &mut tx,
+        table_id,
+        FieldSpec {
+            name: &name,
+            kind: &kind,
+            primary: false,
+            body,
+        },
+    )
+    .await?;
+    let payload = json!({ "field": field_json(&field, &scope), "related_fields": [] });
+    events::append(&mut tx, table_id, "field_created", &payload, &origin(actor)).await?;
+    tx.commit().await?;
+    Ok((field, scope))
+}
+
+/// Renames, re-describes and re-configures a field; a new `type` converts its values.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), field_id))]
+pub async fn update(
+    ctx: &AppContext,
+    actor: &Actor,
+    field_id: i64,
+    body: &Map<String, Value>,
+) -> Result<(Field, TableScope), FieldError> {
+    let mut tx = ctx.db.begin().await?;
+    let (old, scope) = accessible(&mut tx, actor, field_id).await?;
+    let name = match body.get("name") {
+        Some(Value::String(s)) => check_name(s)?,
+        Some(_) => {
+            return Err(ValidationError::single("name", "invalid", "Not a valid string.").into());
+        }
+        None => old.name.clone(),
+    };
+    let kind = match body.get("type") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(ValidationError::single("type", "invalid", "Not a valid string.").into());
+        }
+        None => old.kind.clone(),
+    };
+    let old_ft = field_type_of(&old.kind)?;
+    let new_ft = field_type_of(&kind)?;
+    if old.primary && !new_ft.can_be_primary() {
+        return Err(FieldError::IncompatiblePrimaryType(kind));
+    }
+    let same_type = kind == old.kind;
+    let options = new_ft.parse_options(body, same_type.then_some(&old.options))?;
+    let description = description_of(body, old.description.as_deref())?;
+    let mut errors = ValidationError::default();
+    let select_options = if new_ft.has_select_options() {
+        parse_select_options(body, &mut errors)
+    } else {
+        None
+    };
+    errors.into_result()?;
+    if name != old.name && repo::name_taken(&mut *tx, old.table_id, &name, Some(old.id)).await? {
+        return Err(FieldError::NameNotUnique);
+    }
+    repo::update(
+        &mut *tx,
+        field_id,
+        &name,
+        &kind,
+        description.as_deref(),
+        &options,
+    )
+    .await?;
+    if let Some(select_options) = &select_options {
+        repo::replace_select_options(&mut tx, field_id, select_options).await?;
+    }
+    let new = repo::get(&mut tx, field_id)
+        .await?
+        .ok_or(FieldError::NotFound)?;
+    ddl::convert_column(&mut tx, &old, old_ft, &new, new_ft).await?;
+    if old_ft.has_select_options() && !new_ft.has_select_options() {
+        repo::delete_select_options(&mut *tx, field_id).await?;
+    }
+    let field = repo::get(&mut tx, field_id)
+        .await?
+        .ok_or(FieldError::NotFound)?;
+    let payload =
+        json!({ "field_id": field.id, "field": field_json(&field, &scope), "related_fields": [] });
+    events::append(
+        &mut tx,
+        field.table_id,
+        "field_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((field, scope))
+}
+
+/// Moves a field to the trash; its column stays until the trash is emptied.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), field_id))]
+pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<(), FieldError> {
+    let mut tx = ctx.db.begin().await?;
+    let (field, scope) = accessible(&mut tx, actor, field_id).await?;
+    if field.primary {
+        return Err(FieldError::CannotDeletePrimary);
+    }
+    repo::set_trashed(&mut *tx, field_id, true).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "field",
+        item_id: field_id,
+        parent_item_id: Some(field.table_id),
+        workspace_id: scope.workspace_id,
+        application_id: Some(scope.database_id),
+        user_id: actor.id(),
+        name: &field.name,
+    };
+    trash::record(&mut *tx, &entry).await?;
+    let payload = json!({ "table_id": field.table_id, "field_id": field_id, "related_fields": [] });
+    events::append(
+        &mut tx,
+        field.table_id,
+        "field_deleted",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub fn origin(actor: &Actor) -> EventOrigin {
+    EventOrigin {
+        user_id: Some(actor.id()),
+        websocket_id: actor.websocket_id.clone(),
+        send_webhooks: true,
+    }
+}

@@ -1,0 +1,48 @@
+//! `autonumber`: a read-only number given to each row in creation order.
+
+use crate::database::fields::{CellValue, Field, FieldType, Storage};
+use serde_json::Value;
+
+pub struct AutonumberFieldType;
+
+impl FieldType for AutonumberFieldType {
+    fn name(&self) -> &'static str {
+        "autonumber"
+    }
+
+    fn storage(&self, field: &Field) -> Storage {
+        let _ = field;
+        Storage::Column {
+            sql_type: "BIGINT".into(),
+            not_null_default: None,
+        }
+    }
+
+    fn is_read_only(&self) -> bool {
+        true
+    }
+
+    fn parse_cell(&self, _field: &Field, _value: &Value) -> Result<CellValue, String> {
+        Err("This field is read only.".into())
+    }
+
+    fn text_to_value_sql(&self, _field: &Field, _text: &str) -> String {
+        "NULL".into()
+    }
+
+    /// Numbers existing rows in their order, then lets a sequence number new ones.
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        let col = field.column();
+        let seq = format!("{table}_{col}_seq");
+        vec![
+            format!("CREATE SEQUENCE IF NOT EXISTS {seq}"),
+            format!(
+                "UPDATE {table} t SET {col} = n.num FROM (SELECT id, row_number() OVER (ORDER BY \"order\", id) AS num FROM {table}) n WHERE n.id = t.id"
+            ),
+            format!(
+                "SELECT setval('{seq}', GREATEST((SELECT COALESCE(MAX({col}), 0) FROM {table}), 1), (SELECT COUNT(*) > 0 FROM {table}))"
+            ),
+            format!("ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT nextval('{seq}')"),
+        ]
+    }
+}

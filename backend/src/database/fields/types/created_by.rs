@@ -1,0 +1,53 @@
+//! `created_by` and `last_modified_by`: read-only users taken from the row's system columns.
+
+use crate::database::fields::{CellValue, Field, FieldType, Storage};
+use serde_json::Value;
+
+pub struct UserStampFieldType {
+    pub name: &'static str,
+    pub system_column: &'static str,
+}
+
+impl FieldType for UserStampFieldType {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn storage(&self, _field: &Field) -> Storage {
+        Storage::System(self.system_column)
+    }
+
+    fn is_read_only(&self) -> bool {
+        true
+    }
+
+    fn select_sql(&self, _field: &Field, col: &str) -> String {
+        format!(
+            "(SELECT json_build_object('id', u.id, 'name', u.first_name) FROM users u WHERE u.id = {col})"
+        )
+    }
+
+    fn parse_cell(&self, _field: &Field, _value: &Value) -> Result<CellValue, String> {
+        Err("This field is read only.".into())
+    }
+
+    fn text_sql(&self, _field: &Field, col: &str) -> String {
+        format!("(SELECT u.first_name FROM users u WHERE u.id = {col})")
+    }
+
+    fn text_to_value_sql(&self, _field: &Field, _text: &str) -> String {
+        "NULL".into()
+    }
+
+    fn sort_sql(&self, field: &Field, col: &str) -> String {
+        self.text_sql(field, col)
+    }
+
+    fn to_text(&self, _field: &Field, value: &Value) -> String {
+        value
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    }
+}

@@ -1,0 +1,59 @@
+//! `created_on` and `last_modified`: read-only timestamps taken from the row's system columns.
+
+use super::{date_props, iso_datetime_sql};
+use crate::{
+    database::fields::{CellValue, Field, FieldType, Storage},
+    platform::validation::ValidationError,
+};
+use serde_json::{Map, Value};
+
+/// One type per system column: `created_on` reads `created_on`, `last_modified` reads `updated_on`.
+pub struct TimestampFieldType {
+    pub name: &'static str,
+    pub system_column: &'static str,
+}
+
+impl FieldType for TimestampFieldType {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn parse_options(
+        &self,
+        body: &Map<String, Value>,
+        current: Option<&Value>,
+    ) -> Result<Value, ValidationError> {
+        let mut errors = ValidationError::default();
+        let props = date_props(body, current, true, &mut errors);
+        errors.into_result()?;
+        Ok(Value::Object(props))
+    }
+
+    fn storage(&self, _field: &Field) -> Storage {
+        Storage::System(self.system_column)
+    }
+
+    fn is_read_only(&self) -> bool {
+        true
+    }
+
+    fn select_sql(&self, field: &Field, col: &str) -> String {
+        if field.opt_bool("date_include_time") {
+            iso_datetime_sql(col, true)
+        } else {
+            format!("to_char(({col}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+        }
+    }
+
+    fn parse_cell(&self, _field: &Field, _value: &Value) -> Result<CellValue, String> {
+        Err("This field is read only.".into())
+    }
+
+    fn text_sql(&self, field: &Field, col: &str) -> String {
+        self.select_sql(field, col)
+    }
+
+    fn text_to_value_sql(&self, _field: &Field, _text: &str) -> String {
+        "NULL".into()
+    }
+}

@@ -1,0 +1,53 @@
+//! `email`: an email address.
+
+use super::text_input;
+use crate::database::fields::{CellValue, Field, FieldType, Storage, field_type::column};
+use serde_json::Value;
+
+pub struct EmailFieldType;
+
+/// Baserow's permissive `local@domain` check.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    (3..=254).contains(&s.chars().count())
+        && !local.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+impl FieldType for EmailFieldType {
+    fn name(&self) -> &'static str {
+        "email"
+    }
+
+    fn storage(&self, _field: &Field) -> Storage {
+        column("TEXT")
+    }
+
+    fn to_api(&self, _field: &Field, raw: Value) -> Value {
+        if raw.is_null() {
+            Value::String(String::new())
+        } else {
+            raw
+        }
+    }
+
+    fn parse_cell(&self, _field: &Field, value: &Value) -> Result<CellValue, String> {
+        match text_input(value, 254)? {
+            None => Ok(CellValue::Null),
+            Some(s) if s.trim().is_empty() => Ok(CellValue::Null),
+            Some(s) if is_email(s.trim()) => Ok(CellValue::Text(s.trim().to_owned())),
+            Some(_) => Err("Enter a valid email address.".into()),
+        }
+    }
+
+    fn text_to_value_sql(&self, _field: &Field, text: &str) -> String {
+        format!(
+            "CASE WHEN btrim({text}) ~ '^[^@[:space:]]+@[^@[:space:].][^@[:space:]]*\\.[^@[:space:].]+$' THEN btrim({text}) END"
+        )
+    }
+}

@@ -1,0 +1,40 @@
+//! `phone_number`: digits and the punctuation phone numbers use.
+
+use super::text_input;
+use crate::database::fields::{CellValue, Field, FieldType, Storage, field_type::column};
+use serde_json::Value;
+
+pub struct PhoneNumberFieldType;
+
+const ALLOWED: &str = "0123456789NnXx,+._*()#=;/- ";
+
+impl FieldType for PhoneNumberFieldType {
+    fn name(&self) -> &'static str {
+        "phone_number"
+    }
+
+    fn storage(&self, _field: &Field) -> Storage {
+        column("TEXT")
+    }
+
+    fn to_api(&self, _field: &Field, raw: Value) -> Value {
+        if raw.is_null() {
+            Value::String(String::new())
+        } else {
+            raw
+        }
+    }
+
+    fn parse_cell(&self, _field: &Field, value: &Value) -> Result<CellValue, String> {
+        match text_input(value, 100)? {
+            None => Ok(CellValue::Null),
+            Some(s) if s.is_empty() => Ok(CellValue::Null),
+            Some(s) if s.chars().all(|c| ALLOWED.contains(c)) => Ok(CellValue::Text(s)),
+            Some(_) => Err("Enter a valid phone number.".into()),
+        }
+    }
+
+    fn text_to_value_sql(&self, _field: &Field, text: &str) -> String {
+        format!("CASE WHEN ({text}) ~ '^[0-9NnXx,+._*()#=;/ -]{{1,100}}$' THEN {text} END")
+    }
+}

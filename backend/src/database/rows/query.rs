@@ -1,0 +1,320 @@
+//! Listing rows: filters, search, ordering, paging, and how `count` is produced.
+//!
+//! `count` never waits for an exact `COUNT(*)` of a large table: without filters or search
+//! it is the table's live row counter (kept exact in every write transaction); with them,
+//! matching rows are counted exactly up to [`EXACT_COUNT_LIMIT`], beyond which the
+//! planner's estimate is reported (never less than the limit).
+
+use super::{
+    RowError,
+    read::{RowKeys, column_expr, fetch_raw, select_list, to_api_row},
+};
+use crate::database::{
+    fields::{Field, registry::field_types},
+    filters::{
+        FilterGroup, like_pattern,
+        tree::{FieldRef, resolve},
+    },
+    tables::table_name,
+};
+use serde_json::{Map, Value};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+/// Filtered counts are exact up to this many rows.
+pub const EXACT_COUNT_LIMIT: i64 = 100_000;
+/// Baserow's page size limit.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Paging {
+    Page { page: usize, size: usize },
+    Offset { limit: usize, offset: usize },
+}
+
+/// What to list.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub filter: Option<FilterGroup>,
+    pub search: Option<String>,
+    pub order_by: Option<String>,
+    /// Field keys (`field_5` or names) to return; `None` = all.
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub paging: Paging,
+    pub keys: RowKeys,
+    /// Skip counting entirely (`exclude_count`).
+    pub with_count: bool,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            filter: None,
+            search: None,
+            order_by: None,
+            include: None,
+            exclude: None,
+            paging: Paging::Page { page: 1, size: 100 },
+            keys: RowKeys::Ids,
+            with_count: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub count: Option<i64>,
+    pub results: Vec<Map<String, Value>>,
+}
+
+/// Splits `order_by` at commas outside double quotes; `\` escapes the next character.
+pub fn split_order_by(raw: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for c in raw.chars() {
+        match c {
+            _ if escaped => {
+                current.push(c);
+                escaped = false;
+            }
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => items.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `ORDER BY` clause: the requested fields, then the manual order and id.
+fn order_clause(
+    fields: &[Field],
+    order_by: Option<&str>,
+    by_name: bool,
+) -> Result<String, RowError> {
+    let mut parts = Vec::new();
+    for item in order_by.map(split_order_by).unwrap_or_default() {
+        let (desc, name) = match item.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, item.strip_prefix('+').unwrap_or(&item)),
+        };
+        // A `[type]` suffix picks a sort variant; the default one is used for every variant.
+        let name = name.split_once('[').map(|(n, _)| n).unwrap_or(name);
+        let field = resolve(fields, &FieldRef::Text(name.to_owned()), by_name)
+            .ok_or_else(|| RowError::OrderByFieldNotFound(name.to_owned()))?;
+        let ft = field_types()
+            .get(&field.kind)
+            .ok_or_else(|| RowError::OrderByFieldNotPossible(name.to_owned()))?;
+        if !ft.can_order_by() {
+            return Err(RowError::OrderByFieldNotPossible(name.to_owned()));
+        }
+        let expr = ft.sort_sql(field, &column_expr(field, ft));
+        parts.push(format!(
+            "{expr} {}",
+            if desc {
+                "DESC NULLS LAST"
+            } else {
+                "ASC NULLS FIRST"
+            }
+        ));
+    }
+    parts.push("t.\"order\" ASC".into());
+    parts.push("t.id ASC".into());
+    Ok(parts.join(", "))
+}
+
+/// Appends `NOT t.trashed AND <filters> AND <search>`.
+fn push_where(
+    sql: &mut QueryBuilder<Postgres>,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<(), RowError> {
+    sql.push(" WHERE NOT t.trashed");
+    if let Some(filter) = &q.filter {
+        sql.push(" AND ");
+        filter.push_sql(sql, fields, q.keys == RowKeys::Names)?;
+    }
+    if let Some(search) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        sql.push(" AND (FALSE");
+        let pattern = like_pattern(search.trim());
+        for field in fields {
+            if let Some(ft) = field_types().get(&field.kind) {
+                sql.push(" OR ")
+                    .push(ft.text_sql(field, &column_expr(field, ft)))
+                    .push(" ILIKE ")
+                    .push_bind(pattern.clone());
+            }
+        }
+        sql.push(" OR t.id::text = ")
+            .push_bind(search.trim().to_owned())
+            .push(")");
+    }
+    Ok(())
+}
+
+/// The fields a listing returns, after `include`/`exclude`.
+fn output_fields(fields: &[Field], q: &ListQuery) -> Vec<Field> {
+    let by_name = q.keys == RowKeys::Names;
+    let named = |list: &Vec<String>, f: &Field| {
+        list.iter().any(|k| {
+            resolve(std::slice::from_ref(f), &FieldRef::Text(k.clone()), by_name).is_some()
+        })
+    };
+    fields
+        .iter()
+        .filter(|f| q.include.as_ref().is_none_or(|inc| named(inc, f)))
+        .filter(|f| q.exclude.as_ref().is_none_or(|exc| !named(exc, f)))
+        .cloned()
+        .collect()
+}
+
+/// Lists one page of a table's rows.
+pub async fn list(
+    conn: &mut PgConnection,
+    table_id: i64,
+    row_count: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<Page, RowError> {
+    if q.search.as_deref().is_some_and(|s| s.contains('\0')) {
+        return Err(crate::platform::validation::ValidationError::single(
+            "search",
+            "invalid",
+            "Null characters are not allowed.",
+        )
+        .into());
+    }
+    let (limit, offset) = match q.paging {
+        Paging::Page { page, size } => {
+            if size > MAX_PAGE_SIZE {
+                return Err(RowError::PageSizeLimit(MAX_PAGE_SIZE));
+            }
+            (size, (page.max(1) - 1).saturating_mul(size))
+        }
+        Paging::Offset { limit, offset } => (limit, offset),
+    };
+    let out_fields = output_fields(fields, q);
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    let table = table_name(table_id);
+
+    let mut sql = QueryBuilder::<Postgres>::new(format!(
+        "SELECT row_to_json(r)::text FROM (SELECT {} FROM {table} t",
+        select_list(&out_fields)
+    ));
+    push_where(&mut sql, fields, q)?;
+    sql.push(format!(" ORDER BY {order} LIMIT "));
+    sql.push_bind(limit as i64)
+        .push(" OFFSET ")
+        .push_bind(offset.min(i64::MAX as usize) as i64)
+        .push(") r");
+    let texts: Vec<String> = sql.build_query_scalar().fetch_all(&mut *conn).await?;
+    let results = texts
+        .iter()
+        .filter_map(|t| serde_json::from_str::<Value>(t).ok())
+        .filter_map(|v| {
+            if let Value::Object(m) = v {
+                Some(to_api_row(&out_fields, m, q.keys))
+            } else {
+                None
+            }
+        })
+        .collect();
+
+    let filtered = q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let count = match (q.with_count, filtered) {
+        (false, _) => None,
+        (true, false) => Some(row_count),
+        (true, true) => Some(filtered_count(conn, &table, fields, q).await?),
+    };
+    Ok(Page { count, results })
+}
+
+async fn filtered_count(
+    conn: &mut PgConnection,
+    table: &str,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<i64, RowError> {
+    let mut sql =
+        QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM (SELECT 1 FROM {table} t"));
+    push_where(&mut sql, fields, q)?;
+    sql.push(" LIMIT ")
+        .push_bind(EXACT_COUNT_LIMIT + 1)
+        .push(") c");
+    let exact: i64 = sql.build_query_scalar().fetch_one(&mut *conn).await?;
+    if exact <= EXACT_COUNT_LIMIT {
+        return Ok(exact);
+    }
+    let mut explain =
+        QueryBuilder::<Postgres>::new(format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} t"));
+    push_where(&mut explain, fields, q)?;
+    let plan: Value = explain
+        .build_query_scalar::<sqlx::types::Json<Value>>()
+        .fetch_one(&mut *conn)
+        .await?
+        .0;
+    let estimate = plan
+        .pointer("/0/Plan/Plan Rows")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0) as i64;
+    Ok(estimate.max(exact))
+}
+
+/// One live row by id, as the API shows it.
+pub async fn get_row(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    row_id: i64,
+    keys: RowKeys,
+) -> Result<Option<Map<String, Value>>, RowError> {
+    let inner = format!(
+        "SELECT {} FROM {} t WHERE t.id = $1 AND NOT t.trashed",
+        select_list(fields),
+        table_name(table_id)
+    );
+    let rows = fetch_raw(conn, inner, Some(&[row_id])).await?;
+    Ok(rows.into_iter().next().map(|r| to_api_row(fields, r, keys)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_by_splits_on_unquoted_commas() {
+        assert_eq!(
+            split_order_by("-field_1, field_2"),
+            vec!["-field_1", "field_2"]
+        );
+        assert_eq!(split_order_by(r#""a,b",-c\,d"#), vec!["a,b", "-c,d"]);
+        assert!(split_order_by("").is_empty());
+    }
+
+    #[test]
+    fn rows_are_ordered_by_fields_then_manual_order() {
+        let fields = vec![crate::database::fields::test_field(
+            "text",
+            serde_json::json!({}),
+        )];
+        assert_eq!(
+            order_clause(&fields, Some("-field_1"), false).unwrap(),
+            "t.field_1 DESC NULLS LAST, t.\"order\" ASC, t.id ASC"
+        );
+        assert!(matches!(
+            order_clause(&fields, Some("field_9"), false),
+            Err(RowError::OrderByFieldNotFound(_))
+        ));
+        assert!(matches!(
+            order_clause(&fields, Some("f"), false),
+            Err(RowError::OrderByFieldNotFound(_))
+        ));
+        assert!(order_clause(&fields, Some("f"), true).is_ok());
+    }
+}

@@ -1,0 +1,383 @@
+//! Row use cases: list, get, create (one or a batch), update, delete, move. Each write
+//! runs in one transaction with its event.
+
+use super::{
+    RowError, order,
+    query::{self, ListQuery, Page},
+    read::{RowKeys, rows_by_ids, to_api_row},
+    write::{self, Cells},
+};
+use crate::{
+    context::AppContext,
+    database::{
+        access::TableScope,
+        events::{self, EventOrigin},
+        fields::{self, Field, FieldError},
+        tables,
+    },
+    platform::{auth::Actor, trash},
+};
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+
+/// How a write was asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    pub keys: RowKeys,
+    /// `send_webhook_events=false` suppresses webhook calls (realtime still fires).
+    pub send_webhooks: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            keys: RowKeys::Ids,
+            send_webhooks: true,
+        }
+    }
+}
+
+/// The table (locked for writing when `lock`), its scope and live fields.
+async fn open(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+) -> Result<(tables::Table, TableScope, Vec<Field>), RowError> {
+    let scope = fields::table_scope(conn, actor, table_id)
+        .await
+        .map_err(|e| match e {
+            FieldError::TableNotFound => RowError::TableNotFound,
+            other => other.into(),
+        })?;
+    let table = tables::repo::get(&mut *conn, table_id)
+        .await?
+        .ok_or(RowError::TableNotFound)?;
+    let field_list = fields::repo::list(conn, table_id).await?;
+    Ok((table, scope, field_list))
+}
+
+fn origin(actor: &Actor, opts: WriteOptions) -> EventOrigin {
+    EventOrigin {
+        user_id: Some(actor.id()),
+        websocket_id: actor.websocket_id.clone(),
+        send_webhooks: opts.send_webhooks,
+    }
+}
+
+fn api_rows(
+    fields: &[Field],
+    raw: Vec<Map<String, Value>>,
+    keys: RowKeys,
+) -> Vec<Map<String, Value>> {
+    raw.into_iter()
+        .map(|r| to_api_row(fields, r, keys))
+        .collect()
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    q: &ListQuery,
+) -> Result<Page, RowError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (table, _, field_list) = open(&mut conn, actor, table_id).await?;
+    query::list(&mut conn, table_id, table.row_count, &field_list, q).await
+}
+
+pub async fn get(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    row_id: i64,
+    keys: RowKeys,
+) -> Result<Map<String, Value>, RowError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (_, _, field_list) = open(&mut conn, actor, table_id).await?;
+    query::get_row(&mut conn, table_id, &field_list, row_id, keys)
+        .await?
+        .ok_or(RowError::NotFound(vec![row_id]))
+}
+
+/// Parses every item; errors are reported per item index, as Baserow's batch endpoints do.
+fn parse_items(
+    field_list: &[Field],
+    items: &[Map<String, Value>],
+    keys: RowKeys,
+    batch: bool,
+) -> Result<Vec<Cells>, RowError> {
+    let mut parsed = Vec::with_capacity(items.len());
+    let mut errors = Map::new();
+    for (i, item) in items.iter().enumerate() {
+        match write::parse_row(field_list, item, keys)? {
+            Ok(cells) => parsed.push(cells),
+            Err(detail) => {
+                errors.insert(i.to_string(), Value::Object(detail));
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Ok(parsed);
+    }
+    Err(RowError::Invalid(if batch {
+        json!({ "items": errors })
+    } else {
+        errors
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    }))
+}
+
+/// Creates rows at the end, or just before `before`.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), table_id, count = items.len()))]
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    items: &[Map<String, Value>],
+    before: Option<i64>,
+    opts: WriteOptions,
+    batch: bool,
+) -> Result<Vec<Map<String, Value>>, RowError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    let parsed = parse_items(&field_list, items, opts.keys, batch)?;
+    // Taking the event sequence first locks the table row: concurrent inserts queue here,
+    // so orders computed below cannot collide.
+    tables::repo::add_row_count(&mut *tx, table_id, items.len() as i64).await?;
+    let orders = match before {
+        None => {
+            let first: i64 = order::next_order(&mut tx, table_id)
+                .await?
+                .split('.')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            (0..items.len() as i64)
+                .map(|i| (first + i).to_string())
+                .collect()
+        }
+        Some(before_id) => order::orders_before(&mut tx, table_id, before_id, items.len())
+            .await?
+            .ok_or(RowError::NotFound(vec![before_id]))?,
+    };
+    let ids =
+        write::insert_rows(&mut tx, table_id, &field_list, parsed, &orders, actor.id()).await?;
+    let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
+    let event_rows = api_rows(&field_list, raw.clone(), RowKeys::Ids);
+    let payload = json!({ "table_id": table_id, "rows": event_rows, "metadata": {}, "before_row_id": before });
+    events::append(
+        &mut tx,
+        table_id,
+        "rows_created",
+        &payload,
+        &origin(actor, opts),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(api_rows(&field_list, raw, opts.keys))
+}
+
+/// Checks ids of a batch: unique and all live rows.
+async fn check_ids(conn: &mut PgConnection, table_id: i64, ids: &[i64]) -> Result<(), RowError> {
+    let mut seen = std::collections::HashSet::new();
+    if !ids.iter().all(|id| seen.insert(*id)) {
+        return Err(RowError::IdsNotUnique);
+    }
+    let found: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM {} WHERE id = ANY($1) AND NOT trashed",
+        tables::table_name(table_id)
+    )))
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(RowError::NotFound(missing))
+    }
+}
+
+/// Updates rows given as `(id, values)`; returns them as they are after the change.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), table_id, count = items.len()))]
+pub async fn update(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    items: &[(i64, Map<String, Value>)],
+    opts: WriteOptions,
+    batch: bool,
+) -> Result<Vec<Map<String, Value>>, RowError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
+    let parsed = parse_items(&field_list, &values, opts.keys, batch)?;
+    // Lock the table row (and with it the event sequence) before reading old values.
+    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
+        .bind(table_id)
+        .execute(&mut *tx)
+        .await?;
+    check_ids(&mut tx, table_id, &ids).await?;
+    let before = api_rows(
+        &field_list,
+        rows_by_ids(&mut tx, table_id, &field_list, &ids).await?,
+        RowKeys::Ids,
+    );
+    let mut updated_field_ids: Vec<i64> = Vec::new();
+    for (id, cells) in ids.iter().zip(parsed) {
+        for (i, _) in &cells {
+            if !updated_field_ids.contains(&field_list[*i].id) {
+                updated_field_ids.push(field_list[*i].id);
+            }
+        }
+        write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
+    }
+    let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
+    let payload = json!({
+        "table_id": table_id,
+        "rows_before_update": before,
+        "rows": api_rows(&field_list, raw.clone(), RowKeys::Ids),
+        "updated_field_ids": updated_field_ids,
+        "metadata": {},
+    });
+    events::append(
+        &mut tx,
+        table_id,
+        "rows_updated",
+        &payload,
+        &origin(actor, opts),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(api_rows(&field_list, raw, opts.keys))
+}
+
+/// Moves rows to the trash.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), table_id, count = ids.len()))]
+pub async fn delete(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    ids: &[i64],
+    opts: WriteOptions,
+) -> Result<(), RowError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, scope, field_list) = open(&mut tx, actor, table_id).await?;
+    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
+        .bind(table_id)
+        .execute(&mut *tx)
+        .await?;
+    check_ids(&mut tx, table_id, ids).await?;
+    let rows = api_rows(
+        &field_list,
+        rows_by_ids(&mut tx, table_id, &field_list, ids).await?,
+        RowKeys::Ids,
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET trashed = TRUE WHERE id = ANY($1)",
+        tables::table_name(table_id)
+    )))
+    .bind(ids)
+    .execute(&mut *tx)
+    .await?;
+    tables::repo::add_row_count(&mut *tx, table_id, -(ids.len() as i64)).await?;
+    let primary = field_list.iter().find(|f| f.primary);
+    for row in &rows {
+        let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+        let name = primary.and_then(|f| row.get(&f.column())).map(|v| match v {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        });
+        let entry = trash::NewTrashEntry {
+            item_type: "row",
+            item_id: id,
+            parent_item_id: Some(table_id),
+            workspace_id: scope.workspace_id,
+            application_id: Some(scope.database_id),
+            user_id: actor.id(),
+            name: name.as_deref().unwrap_or_default(),
+        };
+        trash::record(&mut *tx, &entry).await?;
+    }
+    let payload = json!({ "table_id": table_id, "row_ids": ids, "rows": rows });
+    events::append(
+        &mut tx,
+        table_id,
+        "rows_deleted",
+        &payload,
+        &origin(actor, opts),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a row just before `before_id`, or to the end.
+pub async fn move_row(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    row_id: i64,
+    before_id: Option<i64>,
+    opts: WriteOptions,
+) -> Result<Map<String, Value>, RowError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
+        .bind(table_id)
+        .execute(&mut *tx)
+        .await?;
+    check_ids(&mut tx, table_id, &[row_id]).await?;
+    let before = api_rows(
+        &field_list,
+        rows_by_ids(&mut tx, table_id, &field_list, &[row_id]).await?,
+        RowKeys::Ids,
+    );
+    let new_order = match before_id {
+        Some(b) if b == row_id => return Err(RowError::NotFound(vec![b])),
+        Some(b) => order::orders_before(&mut tx, table_id, b, 1)
+            .await?
+            .and_then(|o| o.into_iter().next())
+            .ok_or(RowError::NotFound(vec![b]))?,
+        None => order::next_order(&mut tx, table_id).await?,
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET \"order\" = $2::numeric, updated_on = now(), last_modified_by = $3 WHERE id = $1",
+        tables::table_name(table_id)
+    )))
+    .bind(row_id)
+    .bind(&new_order)
+    .bind(actor.id())
+    .execute(&mut *tx)
+    .await?;
+    let raw = rows_by_ids(&mut tx, table_id, &field_list, &[row_id]).await?;
+    let payload = json!({
+        "table_id": table_id,
+        "rows_before_update": before,
+        "rows": api_rows(&field_list, raw.clone(), RowKeys::Ids),
+        "updated_field_ids": [],
+        "metadata": {},
+    });
+    events::append(
+        &mut tx,
+        table_id,
+        "rows_updated",
+        &payload,
+        &origin(actor, opts),
+    )
+    .await?;
+    tx.commit().await?;
+    api_rows(&field_list, raw, opts.keys)
+        .into_iter()
+        .next()
+        .ok_or(RowError::NotFound(vec![row_id]))
+}

@@ -1,0 +1,182 @@
+//! Writing rows: parsing values per field type, inserting and updating with bound values.
+
+use super::{RowError, read::RowKeys};
+use crate::database::{
+    fields::{CellValue, Field, Storage, registry::field_types},
+    tables::table_name,
+};
+use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+/// PostgreSQL accepts at most 65,535 bound values per statement.
+const MAX_BINDS: usize = 60_000;
+
+/// Parsed cells of one row: field index → value. Unknown keys are ignored, as in Baserow.
+pub type Cells = Vec<(usize, CellValue)>;
+
+/// Parses one API row object. `Err` holds Baserow's per-field detail
+/// (`{"field_5": [{"error", "code"}]}`); a read-only field is its own error.
+pub fn parse_row(
+    fields: &[Field],
+    input: &Map<String, Value>,
+    keys: RowKeys,
+) -> Result<Result<Cells, Map<String, Value>>, RowError> {
+    let mut cells = Vec::new();
+    let mut errors = Map::new();
+    for (i, field) in fields.iter().enumerate() {
+        let key = match keys {
+            RowKeys::Ids => field.column(),
+            RowKeys::Names => field.name.clone(),
+        };
+        let Some(value) = input.get(&key) else {
+            continue;
+        };
+        let Some(ft) = field_types().get(&field.kind) else {
+            continue;
+        };
+        if ft.is_read_only() {
+            return Err(RowError::ReadOnlyField(format!(
+                "Field of type {} is read only and should not be set manually.",
+                field.kind
+            )));
+        }
+        match ft.parse_cell(field, value) {
+            Ok(cell) => cells.push((i, cell)),
+            Err(message) => {
+                errors.insert(key, json!([{ "error": message, "code": "invalid" }]));
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(cells)
+    } else {
+        Err(errors)
+    })
+}
+
+/// The columns a write touches: writable fields that own a column.
+fn writable_columns(fields: &[Field]) -> Vec<(usize, String)> {
+    fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let ft = field_types().get(&f.kind)?;
+            match ft.storage(f) {
+                Storage::Column { sql_type, .. } if !ft.is_read_only() => Some((i, sql_type)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn push_cell(qb: &mut QueryBuilder<Postgres>, value: CellValue, sql_type: &str) {
+    match value {
+        CellValue::Null => qb.push(format!("NULL::{sql_type}")),
+        CellValue::Text(s) => qb.push_bind(s).push(format!("::{sql_type}")),
+        CellValue::Bool(b) => qb.push_bind(b),
+        CellValue::Int(n) => qb.push_bind(n).push(format!("::{sql_type}")),
+        CellValue::Float(f) => qb.push_bind(f).push(format!("::{sql_type}")),
+        CellValue::Ids(ids) => qb.push_bind(ids).push("::bigint[]"),
+    };
+}
+
+/// Inserts rows with the given orders; missing values get the field's default. Returns ids in input order.
+pub async fn insert_rows(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    rows: Vec<Cells>,
+    orders: &[String],
+    user_id: i64,
+) -> sqlx::Result<Vec<i64>> {
+    let columns = writable_columns(fields);
+    let per_statement = (MAX_BINDS / (columns.len() + 2)).max(1);
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().zip(orders.iter()).peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(per_statement).collect();
+        let mut qb = QueryBuilder::<Postgres>::new(format!(
+            "INSERT INTO {} (\"order\", created_by, last_modified_by",
+            table_name(table_id)
+        ));
+        for (i, _) in &columns {
+            qb.push(", ").push(fields[*i].column());
+        }
+        qb.push(") VALUES ");
+        for (n, (mut cells, order)) in chunk.into_iter().enumerate() {
+            if n > 0 {
+                qb.push(", ");
+            }
+            qb.push("(")
+                .push_bind(order.clone())
+                .push("::numeric, ")
+                .push_bind(user_id)
+                .push(", ")
+                .push_bind(user_id);
+            for (i, sql_type) in &columns {
+                let value = match cells.iter().position(|(fi, _)| fi == i) {
+                    Some(pos) => cells.swap_remove(pos).1,
+                    None => field_types()
+                        .get(&fields[*i].kind)
+                        .map(|ft| ft.default_value(&fields[*i]))
+                        .unwrap_or(CellValue::Null),
+                };
+                qb.push(", ");
+                push_cell(&mut qb, value, sql_type);
+            }
+            qb.push(")");
+        }
+        qb.push(" RETURNING id");
+        ids.extend(qb.build_query_scalar::<i64>().fetch_all(&mut *conn).await?);
+    }
+    Ok(ids)
+}
+
+/// Updates the given cells of one live row; `false` when the row does not exist.
+pub async fn update_row(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    row_id: i64,
+    cells: Cells,
+    user_id: i64,
+) -> sqlx::Result<bool> {
+    let columns = writable_columns(fields);
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "UPDATE {} SET updated_on = now(), last_modified_by = ",
+        table_name(table_id)
+    ));
+    qb.push_bind(user_id);
+    for (i, cell) in cells {
+        if let Some((_, sql_type)) = columns.iter().find(|(c, _)| *c == i) {
+            qb.push(", ").push(fields[i].column()).push(" = ");
+            push_cell(&mut qb, cell, sql_type);
+        }
+    }
+    qb.push(" WHERE id = ")
+        .push_bind(row_id)
+        .push(" AND NOT trashed");
+    Ok(qb.build().execute(conn).await?.rows_affected() == 1)
+}
+
+/// Inserts the first rows of a new table (default empty rows or imported data).
+pub async fn insert_initial_rows(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    rows: Vec<Map<String, Value>>,
+    user_id: i64,
+) -> Result<(), RowError> {
+    let mut parsed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match parse_row(fields, row, RowKeys::Ids)? {
+            Ok(cells) => parsed.push(cells),
+            Err(detail) => return Err(RowError::Invalid(Value::Object(detail))),
+        }
+    }
+    let orders: Vec<String> = (1..=parsed.len()).map(|n| n.to_string()).collect();
+    let count = parsed.len() as i64;
+    insert_rows(conn, table_id, fields, parsed, &orders, user_id).await?;
+    crate::database::tables::repo::add_row_count(&mut *conn, table_id, count).await?;
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! Table use cases: list, create (empty or from data), get, rename, delete, reorder.
+
+use super::{Table, TableError, repo};
+use crate::{
+    context::AppContext,
+    database::{
+        access::TableScope,
+        events,
+        fields::{self, FieldSpec},
+        rows,
+    },
+    platform::{
+        applications,
+        auth::Actor,
+        trash,
+        validation::{self, ValidationError},
+    },
+};
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+
+pub const MAX_NAME_LENGTH: usize = 255;
+
+fn valid_name(name: &str) -> Result<String, ValidationError> {
+    let mut errors = ValidationError::default();
+    let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
+    errors.into_result().map(|_| name)
+}
+
+/// A live table the caller can reach, with its scope.
+pub async fn accessible(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+) -> Result<(Table, TableScope), TableError> {
+    let scope = fields::table_scope(conn, actor, table_id)
+        .await
+        .map_err(|e| match e {
+            fields::FieldError::TableNotFound => TableError::NotFound,
+            other => other.into(),
+        })?;
+    let table = repo::get(&mut *conn, table_id)
+        .await?
+        .ok_or(TableError::NotFound)?;
+    Ok((table, scope))
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    database_id: i64,
+) -> Result<Vec<Table>, TableError> {
+    let mut conn = ctx.db.acquire().await?;
+    applications::accessible(&mut conn, actor, database_id).await?;
+    Ok(repo::list(&mut *conn, database_id).await?)
+}
+
+pub async fn get(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<Table, TableError> {
+    let mut conn = ctx.db.acquire().await?;
+    Ok(accessible(&mut conn, actor, table_id).await?.0)
+}
+
+/// Initial content of a new table: Baserow's default fields, or imported rows.
+pub enum InitialData {
+    Default,
+    Rows {
+        data: Vec<Vec<Value>>,
+        first_row_header: bool,
+    },
+}
+
+/// Creates the table, its columns, its rows and its "Grid" view in one transaction.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), database_id))]
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    database_id: i64,
+    name: &str,
+    initial: InitialData,
+) -> Result<Table, TableError> {
+    let name = valid_name(name)?;
+    let (headers, data) = match initial {
+        InitialData::Default => (Vec::new(), Vec::new()),
+        InitialData::Rows {
+            data,
+            first_row_header,
+        } => split_header(data, first_row_header, ctx.settings.max_fields_per_table)?,
+    };
+    let mut tx = ctx.db.begin().await?;
+    let app = applications::accessible(&mut tx, actor, database_id).await?;
+    let table_id = repo::insert(&mut *tx, database_id, &name).await?;
+    repo::create_user_table(&mut tx, table_id).await?;
+    let empty = Map::new();
+    if headers.is_empty() {
+        fields::create_in_tx(
+            ctx,
+            &mut tx,
+            table_id,
+            FieldSpec {
+                name: "Name",
+                kind: "text",
+                primary: true,
+                body: &empty,
+            },
+        )
+        .await?;
+        fields::create_in_tx(
+            ctx,
+            &mut tx,
+            table_id,
+            FieldSpec {
+                name: "Notes",
+                kind: "long_text",
+                primary: false,
+                body: &empty,
+            },
+        )
+        .await?;
+        fields::create_in_tx(
+            ctx,
+            &mut tx,
+            table_id,
+            FieldSpec {
+                name: "Active",
+                kind: "boolean",
+                primary: false,
+                body: &empty,
+            },
+        )
+        .await?;
+    } else {
+        for (i, header) in headers.iter().enumerate() {
+            fields::create_in_tx(
+                ctx,
+                &mut tx,
+                table_id,
+                FieldSpec {
+                    name: header,
+                    kind: "text",
+                    primary: i == 0,
+                    body: &empty,
+                },
+            )
+            .await?;
+        }
+    }
+    let field_list = fields::repo::list(&mut tx, table_id).await?;
+    let rows: Vec<Map<String, Value>> = if headers.is_empty() {
+        vec![Map::new(), Map::new()]
+    } else {
+        data.into_iter()
+            .map(|row| {
+                field_list
+                    .iter()
+                    .zip(row)
+                    .map(|(f, v)| (f.column(), v))
+                    .collect()
+            })
+            .collect()
+    };
+    rows::insert_initial_rows(&mut tx, table_id, &field_list, rows, actor.id()).await?;
+    repo::create_default_view(&mut *tx, table_id).await?;
+    let table = repo::get(&mut *tx, table_id)
+        .await?
+        .ok_or(TableError::NotFound)?;
+    events::append(
+        &mut tx,
+        table_id,
+        "table_created",
+        &json!({ "table": table.to_json() }),
+        &fields::origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(table_id, workspace_id = app.workspace_id, "table created");
+    Ok(table)
+}
+
+/// Header names and data rows: padded to the widest row, values stringified.
+fn split_header(
+    mut data: Vec<Vec<Value>>,
+    first_row_header: bool,
+    max_fields: usize,
+) -> Result<(Vec<String>, Vec<Vec<Value>>), TableError> {
+    let width = data.iter().map(Vec::len).max().unwrap_or(0);
+    if data.is_empty() || width == 0 {
+        return Err(TableError::InvalidInitialData);
+    }
+    if width > max_fields {
+        return Err(fields::FieldError::MaxFieldCount(max_fields).into());
+    }
+    let text = |v: &Value| match v {
+        Value::Null => Value::Null,
+        Value::String(s) => Value::String(s.clone()),
+        other => Value::String(other.to_string()),
+    };
+    for row in &mut data {
+        row.resize(width, Value::Null);
+        for v in row.iter_mut() {
+            *v = text(v);
+        }
+    }
+    let headers: Vec<String> = if first_row_header {
+        let header = data.remove(0);
+        header
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().trim().to_owned())
+            .collect()
+    } else {
+        (1..=width).map(|i| format!("Field {i}")).collect()
+    };
+    for h in &headers {
+        fields::check_name(h)?;
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !headers.iter().all(|h| seen.insert(h.as_str())) {
+        return Err(TableError::DuplicateHeaderNames);
+    }
+    Ok((headers, data))
+}
+
+pub async fn rename(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    name: &str,
+) -> Result<Table, TableError> {
+    let name = valid_name(name)?;
+    let mut tx = ctx.db.begin().await?;
+    accessible(&mut tx, actor, table_id).await?;
+    repo::rename(&mut *tx, table_id, &name).await?;
+    let table = repo::get(&mut *tx, table_id)
+        .await?
+        .ok_or(TableError::NotFound)?;
+    let payload =
+        json!({ "table_id": table_id, "table": table.to_json(), "force_table_refresh": false });
+    events::append(
+        &mut tx,
+        table_id,
+        "table_updated",
+        &payload,
+        &fields::origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(table)
+}
+
+/// Moves a table to the trash; the PostgreSQL table stays until the trash is emptied.
+pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<(), TableError> {
+    let mut tx = ctx.db.begin().await?;
+    let (table, scope) = accessible(&mut tx, actor, table_id).await?;
+    repo::set_trashed(&mut *tx, table_id, true).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "table",
+        item_id: table_id,
+        parent_item_id: None,
+        workspace_id: scope.workspace_id,
+        application_id: Some(scope.database_id),
+        user_id: actor.id(),
+        name: &table.name,
+    };
+    trash::record(&mut *tx, &entry).await?;
+    let payload = json!({ "database_id": scope.database_id, "table_id": table_id });
+    events::append(
+        &mut tx,
+        table_id,
+        "table_deleted",
+        &payload,
+        &fields::origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Listed ids take the given relative order; unlisted ids keep their place.
+pub async fn order(
+    ctx: &AppContext,
+    actor: &Actor,
+    database_id: i64,
+    table_ids: &[i64],
+) -> Result<(), TableError> {
+    let mut tx = ctx.db.begin().await?;
+    applications::accessible(&mut tx, actor, database_id).await?;
+    let current: Vec<i64> = repo::list(&mut *tx, database_id)
+        .await?
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    if let Some(foreign) = table_ids.iter().find(|id| !current.contains(id)) {
+        return Err(TableError::NotInDatabase(*foreign));
+    }
+    repo::set_order(&mut *tx, &applications::merge_order(&current, table_ids)).await?;
+    tx.commit().await?;
+    Ok(())
+}

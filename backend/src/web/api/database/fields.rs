@@ -1,0 +1,87 @@
+//! `/api/database/fields/…`.
+
+use crate::{
+    database::fields::{self, field_json},
+    error::{ApiError, Detail},
+    web::{
+        extract::{ApiJson, ApiPath, Auth},
+        state::AppState,
+    },
+};
+use axum::{Json, extract::State};
+use serde_json::{Map, Value, json};
+
+fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
+    match body {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::validation(Detail::Message(
+            "The body must be a JSON object.".into(),
+        ))),
+    }
+}
+
+#[utoipa::path(get, path = "/api/database/fields/table/{table_id}/", tag = "Database fields",
+    params(("table_id" = i64, Path)), responses((status = 200, description = "Fields, primary first")), security(("jwt" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let (list, scope) = fields::list(&state.ctx, &actor, id).await?;
+    Ok(Json(list.iter().map(|f| field_json(f, &scope)).collect()))
+}
+
+/// Body: `{name, type, description?, …type properties}`; the response adds `related_fields`.
+#[utoipa::path(post, path = "/api/database/fields/table/{table_id}/", tag = "Database fields", request_body = Object,
+    params(("table_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`")), security(("jwt" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let (field, scope) = fields::create(&state.ctx, &actor, id, &object(body)?).await?;
+    Ok(Json(with_related(field_json(&field, &scope))))
+}
+
+fn with_related(mut field: Value) -> Value {
+    if let Some(map) = field.as_object_mut() {
+        map.insert("related_fields".into(), json!([]));
+    }
+    field
+}
+
+#[utoipa::path(get, path = "/api/database/fields/{field_id}/", tag = "Database fields",
+    params(("field_id" = i64, Path)), responses((status = 200, description = "The field")), security(("jwt" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let (field, scope) = fields::get(&state.ctx, &actor, id).await?;
+    Ok(Json(field_json(&field, &scope)))
+}
+
+/// A new `type` converts every value; what does not fit becomes empty.
+#[utoipa::path(patch, path = "/api/database/fields/{field_id}/", tag = "Database fields", request_body = Object,
+    params(("field_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`")), security(("jwt" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let (field, scope) = fields::update(&state.ctx, &actor, id, &object(body)?).await?;
+    Ok(Json(with_related(field_json(&field, &scope))))
+}
+
+#[utoipa::path(delete, path = "/api/database/fields/{field_id}/", tag = "Database fields",
+    params(("field_id" = i64, Path)), responses((status = 200, description = "`{related_fields}`")), security(("jwt" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    fields::delete(&state.ctx, &actor, id).await?;
+    Ok(Json(json!({ "related_fields": [] })))
+}

@@ -1,0 +1,21 @@
+//! `/api/database/…`: tables, fields and rows.
+
+pub mod fields;
+pub mod rows;
+pub mod tables;
+
+/// Baserow's truthy query values: present and empty, or `y`, `yes`, `true`, `t`, `on`, `1`.
+pub fn truthy(value: Option<&str>) -> bool {
+    matches!(
+        value.map(|v| v.to_ascii_lowercase()).as_deref(),
+        Some("" | "y" | "yes" | "true" | "t" | "on" | "1")
+    )
+}
+
+/// The first value of a query key.
+pub fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
