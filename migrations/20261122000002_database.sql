@@ -1,6 +1,9 @@
 -- The database application: tables, fields, select options, views, and the per-table event log.
 -- Every user table is a real table `database_table_{id}` created at run time.
 
+-- Trigram indexes make "contains" filters and search on text columns use an index.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 CREATE TABLE database_tables (
     id BIGSERIAL PRIMARY KEY,
     database_id BIGINT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,

@@ -171,3 +171,95 @@ pub fn assert_error(r: &Resp, status: u16, code: &str) {
     assert_eq!(r.body["error"], code, "unexpected body: {:?}", r.body);
     assert!(r.body.get("detail").is_some(), "no detail: {:?}", r.body);
 }
+
+/// A workspace, a database and a table (Baserow's default Name/Notes/Active fields).
+pub struct TableFixture {
+    pub user: Session,
+    pub database: i64,
+    pub table: i64,
+}
+
+impl TestApp {
+    pub async fn database(&self, user: &Session, workspace: i64) -> i64 {
+        let r = self
+            .post(
+                &format!("/api/applications/workspace/{workspace}/"),
+                Some(&user.access),
+                json!({"name": "DB", "type": "database"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
+    /// Signs up Ann and gives her a table named "T".
+    pub async fn table_fixture(&self) -> TableFixture {
+        let user = self.sign_up("Ann", "ann@x.io").await;
+        let workspace = self.workspace(&user, "W").await;
+        let database = self.database(&user, workspace).await;
+        let r = self
+            .post(
+                &format!("/api/database/tables/database/{database}/"),
+                Some(&user.access),
+                json!({"name": "T"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        TableFixture {
+            table: r.body["id"].as_i64().unwrap(),
+            user,
+            database,
+        }
+    }
+
+    /// Creates a field; returns its id.
+    pub async fn field(&self, user: &Session, table: i64, body: Value) -> i64 {
+        let r = self
+            .post(
+                &format!("/api/database/fields/table/{table}/"),
+                Some(&user.access),
+                body,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
+    /// The id of a field by name.
+    pub async fn field_id(&self, user: &Session, table: i64, name: &str) -> i64 {
+        let r = self
+            .get(
+                &format!("/api/database/fields/table/{table}/"),
+                Some(&user.access),
+            )
+            .await;
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Lists rows with the given query string (without `?`).
+    pub async fn rows(&self, user: &Session, table: i64, query: &str) -> Resp {
+        self.get(
+            &format!("/api/database/rows/table/{table}/?{query}"),
+            Some(&user.access),
+        )
+        .await
+    }
+
+    /// The events logged for a table, oldest first: `(seq, type, payload)`.
+    pub async fn events(&self, table: i64) -> Vec<(i64, String, Value)> {
+        let rows: Vec<(i64, String, sqlx::types::Json<Value>)> =
+            sqlx::query_as("SELECT seq, event_type, payload FROM database_table_events WHERE table_id = $1 ORDER BY seq")
+                .bind(table)
+                .fetch_all(&self.ctx.db)
+                .await
+                .unwrap();
+        rows.into_iter().map(|(s, t, p)| (s, t, p.0)).collect()
+    }
+}

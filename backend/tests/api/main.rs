@@ -4,6 +4,10 @@
 
 mod applications;
 mod auth;
+mod database_fields;
+mod database_filters;
+mod database_rows;
+mod database_tables;
 mod errors;
 mod helpers;
 mod invitations;

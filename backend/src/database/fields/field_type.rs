@@ -9,6 +9,7 @@
 use super::{Field, SelectOption};
 use crate::platform::validation::ValidationError;
 use serde_json::{Map, Value};
+use sqlx::{Postgres, QueryBuilder};
 
 /// Where a field's values live.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +94,28 @@ pub trait FieldType: Send + Sync + 'static {
     /// SQL turning a text expression into this type's stored value, for conversions from
     /// any other type. Must never fail: what does not fit becomes NULL (or the default).
     fn text_to_value_sql(&self, field: &Field, text: &str) -> String;
+
+    /// Whether the value's text could contain `term` at all (numbers need a digit); search
+    /// skips types that cannot, which keeps it on indexes.
+    fn can_contain(&self, term: &str) -> bool {
+        let _ = term;
+        true
+    }
+
+    /// Appends a condition true when the value's text matches the `ILIKE` `pattern`
+    /// (search and the `contains` filter). Types whose text lives elsewhere (select
+    /// options, user names) match there first instead of per row.
+    fn push_contains(
+        &self,
+        field: &Field,
+        col: &str,
+        sql: &mut QueryBuilder<Postgres>,
+        pattern: &str,
+    ) {
+        sql.push(self.text_sql(field, col))
+            .push(" ILIKE ")
+            .push_bind(pattern.to_owned());
+    }
 
     /// SQL condition true when the value counts as empty (the `empty` filter).
     fn empty_sql(&self, field: &Field, col: &str) -> String {

@@ -144,11 +144,12 @@ fn push_where(
         sql.push(" AND (FALSE");
         let pattern = like_pattern(search.trim());
         for field in fields {
-            if let Some(ft) = field_types().get(&field.kind) {
-                sql.push(" OR ")
-                    .push(ft.text_sql(field, &column_expr(field, ft)))
-                    .push(" ILIKE ")
-                    .push_bind(pattern.clone());
+            if let Some(ft) = field_types()
+                .get(&field.kind)
+                .filter(|ft| ft.can_contain(search.trim()))
+            {
+                sql.push(" OR ");
+                ft.push_contains(field, &column_expr(field, ft), sql, &pattern);
             }
         }
         sql.push(" OR t.id::text = ")
@@ -275,7 +276,7 @@ pub async fn get_row(
     keys: RowKeys,
 ) -> Result<Option<Map<String, Value>>, RowError> {
     let inner = format!(
-        "SELECT {} FROM {} t WHERE t.id = $1 AND NOT t.trashed",
+        "SELECT {} FROM {} t WHERE t.id = ANY($1) AND NOT t.trashed",
         select_list(fields),
         table_name(table_id)
     );

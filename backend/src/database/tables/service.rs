@@ -295,3 +295,16 @@ pub async fn order(
     tx.commit().await?;
     Ok(())
 }
+
+/// Live tables of the given databases, grouped by database (for database listings; the
+/// caller has already checked access to the databases).
+pub async fn by_database(
+    ctx: &AppContext,
+    database_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Table>>, TableError> {
+    let mut grouped: std::collections::HashMap<i64, Vec<Table>> = std::collections::HashMap::new();
+    for table in repo::list_for_databases(&ctx.db, database_ids).await? {
+        grouped.entry(table.database_id).or_default().push(table);
+    }
+    Ok(grouped)
+}

@@ -2,8 +2,10 @@
 
 use super::dto::ApplicationBody;
 use crate::{
+    database::tables,
     error::ApiError,
     platform::applications,
+    platform::applications::Application,
     web::{
         extract::{ApiJson, ApiPath, Auth},
         state::AppState,
@@ -13,6 +15,22 @@ use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+/// Response bodies for databases, with their tables read in one query.
+async fn bodies(state: &AppState, apps: &[Application]) -> Result<Vec<ApplicationBody>, ApiError> {
+    let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+    let tables = tables::by_database(&state.ctx, &ids).await?;
+    Ok(apps
+        .iter()
+        .map(|a| ApplicationBody::new(a, tables.get(&a.id).map(Vec::as_slice).unwrap_or_default()))
+        .collect())
+}
+
+async fn one(state: &AppState, app: Application) -> Result<ApplicationBody, ApiError> {
+    let mut list = bodies(state, std::slice::from_ref(&app)).await?;
+    list.pop()
+        .ok_or_else(|| ApiError::new(crate::error::Code::Internal, "missing application"))
+}
+
 #[utoipa::path(get, path = "/api/applications/", tag = "Applications",
     responses((status = 200, body = Vec<ApplicationBody>)), security(("jwt" = [])))]
 pub async fn list(
@@ -20,7 +38,7 @@ pub async fn list(
     Auth(actor): Auth,
 ) -> Result<Json<Vec<ApplicationBody>>, ApiError> {
     let list = applications::list(&state.ctx, &actor).await?;
-    Ok(Json(list.iter().map(ApplicationBody::from).collect()))
+    Ok(Json(bodies(&state, &list).await?))
 }
 
 #[utoipa::path(get, path = "/api/applications/workspace/{workspace_id}/", tag = "Applications",
@@ -31,7 +49,7 @@ pub async fn list_in_workspace(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ApplicationBody>>, ApiError> {
     let list = applications::list_in_workspace(&state.ctx, &actor, id).await?;
-    Ok(Json(list.iter().map(ApplicationBody::from).collect()))
+    Ok(Json(bodies(&state, &list).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -49,9 +67,13 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<Json<ApplicationBody>, ApiError> {
-    Ok(Json(ApplicationBody::from(
-        &applications::create(&state.ctx, &actor, id, &b.name, &b.kind).await?,
-    )))
+    Ok(Json(
+        one(
+            &state,
+            applications::create(&state.ctx, &actor, id, &b.name, &b.kind).await?,
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/applications/{application_id}/", tag = "Applications",
@@ -61,9 +83,9 @@ pub async fn get(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ApplicationBody>, ApiError> {
-    Ok(Json(ApplicationBody::from(
-        &applications::get(&state.ctx, &actor, id).await?,
-    )))
+    Ok(Json(
+        one(&state, applications::get(&state.ctx, &actor, id).await?).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -79,9 +101,13 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RenameBody>,
 ) -> Result<Json<ApplicationBody>, ApiError> {
-    Ok(Json(ApplicationBody::from(
-        &applications::rename(&state.ctx, &actor, id, &b.name).await?,
-    )))
+    Ok(Json(
+        one(
+            &state,
+            applications::rename(&state.ctx, &actor, id, &b.name).await?,
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/applications/{application_id}/", tag = "Applications",

@@ -148,8 +148,9 @@ pub struct ApplicationBody {
     pub tables: Vec<TableSummaryBody>,
 }
 
-impl From<&Application> for ApplicationBody {
-    fn from(a: &Application) -> Self {
+impl ApplicationBody {
+    /// A database with its tables.
+    pub fn new(a: &Application, tables: &[crate::database::tables::Table]) -> Self {
         Self {
             id: a.id,
             name: a.name.clone(),
@@ -161,8 +162,15 @@ impl From<&Application> for ApplicationBody {
                 generative_ai_models_enabled: Vec::new(),
             },
             created_on: a.created_on,
-            // Tables arrive with the data engine; a database has none until then.
-            tables: Vec::new(),
+            tables: tables
+                .iter()
+                .map(|t| TableSummaryBody {
+                    id: t.id,
+                    name: t.name.clone(),
+                    order: t.order,
+                    database_id: t.database_id,
+                })
+                .collect(),
         }
     }
 }

@@ -10,6 +10,10 @@ impl FieldType for AutonumberFieldType {
         "autonumber"
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, field: &Field) -> Storage {
         let _ = field;
         Storage::Column {

@@ -28,6 +28,10 @@ impl FieldType for BooleanFieldType {
         Ok(json!({ "boolean_default": default }))
     }
 
+    fn can_contain(&self, _term: &str) -> bool {
+        false
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         Storage::Column {
             sql_type: "BOOLEAN".into(),

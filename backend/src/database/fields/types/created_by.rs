@@ -2,6 +2,7 @@
 
 use crate::database::fields::{CellValue, Field, FieldType, Storage};
 use serde_json::Value;
+use sqlx::{Postgres, QueryBuilder};
 
 pub struct UserStampFieldType {
     pub name: &'static str,
@@ -11,6 +12,19 @@ pub struct UserStampFieldType {
 impl FieldType for UserStampFieldType {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn push_contains(
+        &self,
+        _field: &Field,
+        col: &str,
+        sql: &mut QueryBuilder<Postgres>,
+        pattern: &str,
+    ) {
+        sql.push(format!(
+            "{col} IN (SELECT u.id FROM users u WHERE u.first_name ILIKE "
+        ));
+        sql.push_bind(pattern.to_owned()).push(")");
     }
 
     fn storage(&self, _field: &Field) -> Storage {

@@ -29,6 +29,10 @@ impl FieldType for TimestampFieldType {
         Ok(Value::Object(props))
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         Storage::System(self.system_column)
     }

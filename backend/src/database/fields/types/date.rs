@@ -71,6 +71,10 @@ impl FieldType for DateFieldType {
         Ok(Value::Object(props))
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, field: &Field) -> Storage {
         column(if includes_time(field) {
             "TIMESTAMPTZ"

@@ -83,6 +83,10 @@ impl FieldType for DurationFieldType {
         Ok(json!({ "duration_format": format }))
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         column("DOUBLE PRECISION")
     }

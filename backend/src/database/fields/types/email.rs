@@ -24,6 +24,10 @@ impl FieldType for EmailFieldType {
         "email"
     }
 
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        super::trigram_index_sql(field, table)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         column("TEXT")
     }

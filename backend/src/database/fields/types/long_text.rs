@@ -31,6 +31,10 @@ impl FieldType for LongTextFieldType {
         Ok(json!({ "long_text_enable_rich_text": rich }))
     }
 
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        super::trigram_index_sql(field, table)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         column("TEXT")
     }

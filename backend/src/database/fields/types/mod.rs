@@ -234,3 +234,19 @@ pub(crate) fn iso_datetime_sql(col: &str, with_micros: bool) -> String {
     };
     format!("to_char(({col}) AT TIME ZONE 'UTC', '{pattern}')")
 }
+
+/// A trigram index on a text column, so `contains` and search need no full scan.
+pub(crate) fn trigram_index_sql(
+    field: &crate::database::fields::Field,
+    table: &str,
+) -> Vec<String> {
+    let col = field.column();
+    vec![format!(
+        "CREATE INDEX IF NOT EXISTS {table}_{col}_trgm ON {table} USING gin ({col} gin_trgm_ops)"
+    )]
+}
+
+/// Numbers and dates only contain terms that have a digit.
+pub(crate) fn has_digit(term: &str) -> bool {
+    term.chars().any(|c| c.is_ascii_digit())
+}

@@ -131,6 +131,10 @@ impl FieldType for NumberFieldType {
         }))
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, field: &Field) -> Storage {
         column(&format!("NUMERIC({PRECISION}, {})", decimal_places(field)))
     }

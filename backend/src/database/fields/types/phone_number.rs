@@ -13,6 +13,10 @@ impl FieldType for PhoneNumberFieldType {
         "phone_number"
     }
 
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        super::trigram_index_sql(field, table)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         column("TEXT")
     }

@@ -35,6 +35,10 @@ impl FieldType for RatingFieldType {
         Ok(json!({ "max_value": max, "color": color, "style": style }))
     }
 
+    fn can_contain(&self, term: &str) -> bool {
+        super::has_digit(term)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         Storage::Column {
             sql_type: "SMALLINT".into(),

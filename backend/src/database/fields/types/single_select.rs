@@ -5,6 +5,7 @@ use crate::{
     platform::validation::ValidationError,
 };
 use serde_json::{Map, Value, json};
+use sqlx::{Postgres, QueryBuilder};
 
 pub struct SingleSelectFieldType;
 
@@ -57,6 +58,17 @@ impl FieldType for SingleSelectFieldType {
             ));
         }
         Ok(json!({ "single_select_default": default }))
+    }
+
+    fn push_contains(
+        &self,
+        field: &Field,
+        col: &str,
+        sql: &mut QueryBuilder<Postgres>,
+        pattern: &str,
+    ) {
+        sql.push(format!("{col} IN (SELECT o.id FROM database_select_options o WHERE o.field_id = {} AND o.value ILIKE ", field.id));
+        sql.push_bind(pattern.to_owned()).push(")");
     }
 
     fn storage(&self, _field: &Field) -> Storage {

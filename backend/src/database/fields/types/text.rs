@@ -25,6 +25,10 @@ impl FieldType for TextFieldType {
         Ok(json!({ "text_default": default.unwrap_or_default() }))
     }
 
+    fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
+        super::trigram_index_sql(field, table)
+    }
+
     fn storage(&self, _field: &Field) -> Storage {
         column("TEXT")
     }

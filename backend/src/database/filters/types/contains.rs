@@ -67,10 +67,13 @@ impl FilterType for ContainsFilter {
             sql.push("TRUE");
             return;
         }
-        sql.push("((")
-            .push(t.text())
-            .push(" ILIKE ")
-            .push_bind(like_pattern(value));
+        if !t.field_type.can_contain(value) {
+            sql.push(if self.negate { "TRUE" } else { "FALSE" });
+            return;
+        }
+        sql.push("((");
+        t.field_type
+            .push_contains(t.field, &t.col, sql, &like_pattern(value));
         sql.push(if self.negate {
             ") IS NOT TRUE)"
         } else {
