@@ -7,6 +7,7 @@ pub mod database;
 pub mod db;
 pub mod error;
 pub mod platform;
+pub mod realtime;
 pub mod telemetry;
 #[cfg(feature = "test-support")]
 pub mod test_support;

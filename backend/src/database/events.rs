@@ -1,5 +1,6 @@
 //! The per-table event log: one row per mutation, gap-free sequence, same transaction.
 
+use crate::platform::jobs::{self, HighJob};
 use serde_json::Value;
 use sqlx::PgConnection;
 
@@ -41,6 +42,11 @@ pub async fn append(
     .bind(origin.send_webhooks)
     .execute(&mut *conn)
     .await?;
+    // Publishing happens after commit, in the worker; queued in this same transaction. The
+    // queue lives in the same database, so its failures are reported as database errors.
+    jobs::enqueue(conn, &HighJob::FanOutTable { table_id })
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     Ok(seq)
 }
 

@@ -6,6 +6,7 @@ mod extract;
 mod openapi;
 mod routes;
 mod state;
+mod ws;
 
 pub use state::AppState;
 
@@ -16,12 +17,11 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 /// The whole application router.
-pub fn router(ctx: AppContext) -> Router {
-    let max_body = ctx.settings.max_body_bytes;
-    let table = api::routes();
-    let state = AppState::new(ctx, table.patterns());
-    table
+pub fn router(state: AppState) -> Router {
+    let max_body = state.ctx.settings.max_body_bytes;
+    api::routes()
         .into_router()
+        .route("/ws/core/", axum::routing::get(ws::upgrade))
         .merge(openapi::docs_router())
         .fallback(errors::not_found)
         .layer(middleware::map_response(errors::json_for_bare_errors))
@@ -41,7 +41,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(ctx))
+    let state = AppState::new(ctx, api::routes().patterns());
+    // Every backend listens for realtime messages for as long as it serves.
+    let subscriber = tokio::spawn(crate::realtime::hub::run_subscriber(
+        state.ctx.settings.clone(),
+        state.hub.clone(),
+    ));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    subscriber.abort();
+    served
 }

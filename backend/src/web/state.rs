@@ -1,6 +1,6 @@
 //! Shared state of every handler.
 
-use crate::context::AppContext;
+use crate::{context::AppContext, realtime::Hub};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -8,6 +8,8 @@ pub struct AppState {
     pub ctx: AppContext,
     /// Every API route pattern, to tell a missing trailing slash from an unknown URL.
     pub route_patterns: Arc<Vec<&'static str>>,
+    /// This process's WebSocket clients.
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
@@ -15,6 +17,7 @@ impl AppState {
         Self {
             ctx,
             route_patterns: Arc::new(route_patterns),
+            hub: Hub::new(),
         }
     }
 }

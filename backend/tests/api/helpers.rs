@@ -263,3 +263,19 @@ impl TestApp {
         rows.into_iter().map(|(s, t, p)| (s, t, p.0)).collect()
     }
 }
+
+impl TestApp {
+    /// Starts another backend on the same database and Redis prefix (its own hub and
+    /// Redis subscriber, as a second process would have); returns its base URL.
+    pub async fn second_backend(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut rx = self.shutdown.subscribe();
+        tokio::spawn(web::serve(self.ctx.clone(), listener, async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }));
+        // Let its Redis subscriber attach before events are published.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        url
+    }
+}

@@ -12,6 +12,7 @@ mod errors;
 mod helpers;
 mod invitations;
 mod jobs;
+mod realtime;
 mod settings;
 mod users;
 mod workspaces;

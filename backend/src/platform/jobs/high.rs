@@ -1,12 +1,21 @@
 //! Jobs of the `high` queue, run by `tessera-worker`.
 
-use crate::{context::AppContext, platform::mail::EmailMessage};
+use crate::{context::AppContext, platform::mail::EmailMessage, realtime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum HighJob {
     SendEmail(EmailMessage),
+    /// Publish a table's new events to the realtime channel.
+    FanOutTable {
+        table_id: i64,
+    },
+    /// Close a user's sockets (after a password change), except the one that made it.
+    ForceDisconnect {
+        user_id: i64,
+        except_websocket_id: Option<String>,
+    },
 }
 
 impl HighJob {
@@ -16,6 +25,23 @@ impl HighJob {
                 ctx.mailer.send(&message).await?;
                 tracing::info!(to = %message.to, subject = %message.subject, "email sent");
                 Ok(())
+            }
+            HighJob::FanOutTable { table_id } => {
+                realtime::fan_out::publish_table_events(ctx, table_id).await?;
+                Ok(())
+            }
+            HighJob::ForceDisconnect {
+                user_id,
+                except_websocket_id,
+            } => {
+                let message = serde_json::json!({ "type": "force_disconnect" });
+                realtime::fan_out::publish_to_users(
+                    ctx,
+                    vec![user_id],
+                    except_websocket_id,
+                    message,
+                )
+                .await
             }
         }
     }

@@ -189,7 +189,14 @@ pub async fn change_password(
         return Err(UserError::InvalidOldPassword);
     }
     let hash = password::hash(new).await?;
-    repo::set_password(&ctx.db, actor.id(), &hash).await?;
+    let mut tx = ctx.db.begin().await?;
+    repo::set_password(&mut *tx, actor.id(), &hash).await?;
+    let job = HighJob::ForceDisconnect {
+        user_id: actor.id(),
+        except_websocket_id: actor.websocket_id.clone(),
+    };
+    jobs::enqueue(&mut tx, &job).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,0 +1,283 @@
+//! Live collaboration over `/ws/core/`: two backends, the worker, Redis in between.
+
+use crate::helpers::{TableFixture, TestApp};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A client socket with the id the server gave it.
+struct Client {
+    socket: Socket,
+    id: String,
+}
+
+async fn connect(base: &str, token: Option<&str>) -> (Socket, Value) {
+    let ws = base.replacen("http://", "ws://", 1);
+    let url = match token {
+        Some(t) => format!("{ws}/ws/core/?jwt_token={t}"),
+        None => format!("{ws}/ws/core/"),
+    };
+    let (mut socket, _) = connect_async(url).await.expect("websocket connects");
+    let first = next_json(&mut socket, Duration::from_secs(5))
+        .await
+        .expect("authentication message");
+    (socket, first)
+}
+
+async fn client(base: &str, token: &str) -> Client {
+    let (socket, auth) = connect(base, Some(token)).await;
+    assert_eq!(auth["success"], true, "{auth}");
+    Client {
+        socket,
+        id: auth["web_socket_id"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// The next JSON text message, or `None` after `timeout`.
+async fn next_json(socket: &mut Socket, timeout: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+        match tokio::time::timeout(left, socket.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(t.as_str()).ok(),
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) | Err(_) => return None,
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}
+
+/// The next message of the given type, skipping others.
+async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    loop {
+        let m = next_json(socket, Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|| panic!("no {kind} message"));
+        if m["type"] == kind {
+            return m;
+        }
+    }
+}
+
+async fn subscribe(c: &mut Client, table: i64, after_seq: Option<i64>) -> Value {
+    let mut msg = json!({"page": "table", "table_id": table});
+    if let Some(s) = after_seq {
+        msg["after_seq"] = json!(s);
+    }
+    c.socket
+        .send(Message::Text(msg.to_string().into()))
+        .await
+        .unwrap();
+    next_of(&mut c.socket, "page_add").await
+}
+
+async fn create_row(
+    app: &TestApp,
+    fx: &TableFixture,
+    websocket_id: Option<&str>,
+    name: &str,
+) -> i64 {
+    let name_field = app.field_id(&fx.user, fx.table, "Name").await;
+    let mut req = app
+        .client()
+        .post(format!("{}/api/database/rows/table/{}/", app.url, fx.table))
+        .header("Authorization", format!("JWT {}", fx.user.access))
+        .json(&json!({ format!("field_{name_field}"): name }));
+    if let Some(id) = websocket_id {
+        req = req.header("WebSocketId", id);
+    }
+    let r = app.raw(req).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn the_handshake_follows_baserow() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let (_, ok) = connect(&app.url, Some(&ann.access)).await;
+    assert_eq!(ok["type"], "authentication");
+    assert_eq!(ok["success"], true);
+    assert_eq!(ok["web_socket_id"].as_str().unwrap().len(), 36);
+    let (mut bad, m) = connect(&app.url, Some("garbage")).await;
+    assert_eq!(m["success"], false);
+    assert!(
+        m["web_socket_id"].is_string(),
+        "a token parameter yields an id even when bad"
+    );
+    assert!(
+        next_json(&mut bad, Duration::from_secs(2)).await.is_none(),
+        "then the socket closes"
+    );
+    let (_, none) = connect(&app.url, None).await;
+    assert_eq!(
+        none,
+        json!({"type": "authentication", "success": false, "web_socket_id": null})
+    );
+}
+
+#[tokio::test]
+async fn an_edit_on_one_backend_reaches_the_other_but_not_the_editors_socket() {
+    let app = TestApp::spawn().await;
+    let second = app.second_backend().await;
+    let fx = app.table_fixture().await;
+    let mut editor = client(&app.url, &fx.user.access).await;
+    let mut watcher = client(&second, &fx.user.access).await;
+    let add = subscribe(&mut watcher, fx.table, None).await;
+    assert_eq!(add["parameters"], json!({"table_id": fx.table}));
+    subscribe(&mut editor, fx.table, None).await;
+
+    let row = create_row(&app, &fx, Some(&editor.id), "live").await;
+    let event = next_of(&mut watcher.socket, "rows_created").await;
+    assert_eq!(event["table_id"], fx.table);
+    assert_eq!(event["rows"][0]["id"], row);
+    assert_eq!(event["before_row_id"], json!(null));
+    assert!(event["metadata"].is_object());
+    assert!(event["seq"].as_i64().unwrap() > 0);
+    assert!(
+        next_json(&mut editor.socket, Duration::from_millis(700))
+            .await
+            .is_none(),
+        "no echo to the editor"
+    );
+
+    // Without a WebSocketId (e.g. an API client), every subscriber gets the event.
+    create_row(&app, &fx, None, "from a script").await;
+    assert_eq!(
+        next_of(&mut editor.socket, "rows_created").await["rows"][0]["id"],
+        row + 1
+    );
+    assert_eq!(
+        next_of(&mut watcher.socket, "rows_created").await["rows"][0]["id"],
+        row + 1
+    );
+
+    editor
+        .socket
+        .send(Message::Text(
+            json!({"remove_page": "table", "table_id": fx.table})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_of(&mut editor.socket, "page_discard").await["parameters"],
+        json!({"table_id": fx.table})
+    );
+    create_row(&app, &fx, None, "after leaving").await;
+    next_of(&mut watcher.socket, "rows_created").await;
+    assert!(
+        next_json(&mut editor.socket, Duration::from_millis(700))
+            .await
+            .is_none(),
+        "unsubscribed sockets get nothing"
+    );
+}
+
+#[tokio::test]
+async fn subscribing_without_permission_gets_no_answer_and_no_events() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let eve = app.sign_up("Eve", "eve@x.io").await;
+    let mut spy = client(&app.url, &eve.access).await;
+    spy.socket
+        .send(Message::Text(
+            json!({"page": "table", "table_id": fx.table})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    create_row(&app, &fx, None, "secret").await;
+    assert!(
+        next_json(&mut spy.socket, Duration::from_secs(2))
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_was_away_is_replayed_exactly_what_it_missed() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let mut c = client(&app.url, &fx.user.access).await;
+    let seq = subscribe(&mut c, fx.table, None).await["seq"]
+        .as_i64()
+        .unwrap();
+    drop(c);
+    for i in 0..5 {
+        create_row(&app, &fx, None, &format!("while away {i}")).await;
+    }
+    let mut back = client(&app.url, &fx.user.access).await;
+    subscribe(&mut back, fx.table, Some(seq)).await;
+    let mut seqs = Vec::new();
+    for _ in 0..5 {
+        let m = next_of(&mut back.socket, "rows_created").await;
+        seqs.push(m["seq"].as_i64().unwrap());
+    }
+    assert_eq!(
+        seqs,
+        (seq + 1..=seq + 5).collect::<Vec<_>>(),
+        "in order, none missing"
+    );
+    // The live copies of already-replayed events are not sent twice.
+    assert!(
+        next_json(&mut back.socket, Duration::from_millis(800))
+            .await
+            .is_none()
+    );
+    create_row(&app, &fx, None, "live again").await;
+    assert_eq!(
+        next_of(&mut back.socket, "rows_created").await["seq"],
+        seq + 6
+    );
+}
+
+#[tokio::test]
+async fn a_client_behind_the_retained_log_is_told_to_resync() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    for i in 0..3 {
+        create_row(&app, &fx, None, &format!("{i}")).await;
+    }
+    sqlx::query("DELETE FROM database_table_events WHERE table_id = $1 AND seq <= 3")
+        .bind(fx.table)
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let mut c = client(&app.url, &fx.user.access).await;
+    subscribe(&mut c, fx.table, Some(1)).await;
+    let m = next_of(&mut c.socket, "resync_required").await;
+    assert_eq!(m["table_id"], fx.table);
+}
+
+#[tokio::test]
+async fn changing_the_password_disconnects_the_users_other_sockets() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let mut other = client(&app.url, &ann.access).await;
+    let mut current = client(&app.url, &ann.access).await;
+    let r = app
+        .raw(
+            app.client()
+                .post(format!("{}/api/user/change-password/", app.url))
+                .header("Authorization", format!("JWT {}", ann.access))
+                .header("WebSocketId", &current.id)
+                .json(&json!({"old_password": "password123", "new_password": "new-password-1"})),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        next_of(&mut other.socket, "force_disconnect").await,
+        json!({"type": "force_disconnect"})
+    );
+    assert!(
+        next_json(&mut current.socket, Duration::from_millis(700))
+            .await
+            .is_none()
+    );
+}
