@@ -32,6 +32,8 @@ pub struct Settings {
     pub max_fields_per_table: usize,
     /// Most rows one batch request may create, update or delete (Baserow: 200).
     pub batch_rows_limit: usize,
+    /// How long table events stay replayable (at least 24 hours).
+    pub event_retention: Duration,
 }
 
 /// A setting that is missing or malformed; the message says how to fix it.
@@ -111,6 +113,9 @@ impl Settings {
             ),
             max_fields_per_table: number(&get, "TESSERA_MAX_FIELDS_PER_TABLE", 600)?,
             batch_rows_limit: number(&get, "TESSERA_BATCH_ROWS_LIMIT", 1000)?.max(1),
+            event_retention: Duration::from_secs(
+                number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
+            ),
         })
     }
 

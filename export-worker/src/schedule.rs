@@ -28,6 +28,7 @@ async fn schedule_once(ctx: &AppContext) -> anyhow::Result<()> {
             .await?;
     if won {
         enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
+        enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
     }
     tx.commit().await?;
     Ok(())

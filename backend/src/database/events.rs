@@ -67,3 +67,17 @@ pub async fn since(
     .await?;
     Ok(rows.into_iter().map(|(s, t, p)| (s, t, p.0)).collect())
 }
+
+/// Deletes events older than `retention`; clients further behind are told to resync.
+pub async fn prune(
+    db: impl sqlx::PgExecutor<'_>,
+    retention: std::time::Duration,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "DELETE FROM database_table_events WHERE created_on < now() - make_interval(secs => $1)",
+    )
+    .bind(retention.as_secs_f64())
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}

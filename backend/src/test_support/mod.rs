@@ -40,5 +40,6 @@ pub fn settings(database_url: &str) -> Settings {
         job_heartbeat: Duration::from_secs(1),
         max_fields_per_table: 600,
         batch_rows_limit: 1000,
+        event_retention: Duration::from_secs(48 * 3600),
     }
 }

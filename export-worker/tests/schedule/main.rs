@@ -59,3 +59,24 @@ async fn expired_logged_out_tokens_are_flushed_on_schedule_and_sigterm_exits_cle
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn table_events_older_than_the_retention_are_pruned() {
+    let db = TestDatabase::create().await.unwrap();
+    sqlx::query(
+        "INSERT INTO database_table_events (table_id, seq, event_type, payload, created_on) VALUES \
+         (1, 1, 'rows_created', '{}', now() - interval '3 days'), (1, 2, 'rows_created', '{}', now())",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let removed = tessera::database::events::prune(&db.pool, Duration::from_secs(48 * 3600))
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    let left: Vec<i64> = sqlx::query_scalar("SELECT seq FROM database_table_events")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, vec![2]);
+}

@@ -1,6 +1,6 @@
 //! Jobs of the `low` queue, run by `tessera-export-worker`.
 
-use crate::{context::AppContext, platform::users};
+use crate::{context::AppContext, database, platform::users};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum LowJob {
     /// Housekeeping: forget logged-out refresh tokens that have expired anyway.
     FlushExpiredTokens,
+    /// Housekeeping: drop table events older than the replay retention.
+    PruneEvents,
 }
 
 impl LowJob {
@@ -16,6 +18,12 @@ impl LowJob {
             LowJob::FlushExpiredTokens => {
                 let removed = users::repo::flush_expired_blacklist(&ctx.db).await?;
                 tracing::info!(removed, "expired blacklisted tokens flushed");
+                Ok(())
+            }
+            LowJob::PruneEvents => {
+                let removed =
+                    database::events::prune(&ctx.db, ctx.settings.event_retention).await?;
+                tracing::info!(removed, "old table events pruned");
                 Ok(())
             }
         }
