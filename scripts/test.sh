@@ -23,6 +23,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== scripts/up.sh smoke test"
 scripts/smoke-up.sh
+echo "== Baserow client compatibility"
+scripts/compat-test.sh
 echo "== cargo test"
 log=$(mktemp)
 set +e
