@@ -34,6 +34,8 @@ pub struct Settings {
     pub batch_rows_limit: usize,
     /// How long table events stay replayable (at least 24 hours).
     pub event_retention: Duration,
+    /// Requests one database token may make per minute (0: unlimited).
+    pub token_rate_limit_per_minute: u64,
 }
 
 /// A setting that is missing or malformed; the message says how to fix it.
@@ -116,6 +118,8 @@ impl Settings {
             event_retention: Duration::from_secs(
                 number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
             ),
+            token_rate_limit_per_minute: number(&get, "TESSERA_TOKEN_RATE_LIMIT_PER_MINUTE", 1200)?
+                as u64,
         })
     }
 

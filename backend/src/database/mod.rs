@@ -7,3 +7,4 @@ pub mod fields;
 pub mod filters;
 pub mod rows;
 pub mod tables;
+pub mod tokens;

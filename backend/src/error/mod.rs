@@ -120,3 +120,19 @@ impl std::fmt::Display for ApiError {
         write!(f, "{}", self.code.as_str())
     }
 }
+
+impl ApiError {
+    /// Seconds to wait before retrying, for rate-limited requests (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        if self.code != Code::RateLimitExceeded {
+            return None;
+        }
+        self.source
+            .as_ref()
+            .and_then(|e| e.downcast_ref::<crate::database::tokens::TokenError>())
+            .and_then(|e| match e {
+                crate::database::tokens::TokenError::RateLimited(secs) => Some(*secs),
+                _ => None,
+            })
+    }
+}

@@ -41,5 +41,6 @@ pub fn settings(database_url: &str) -> Settings {
         max_fields_per_table: 600,
         batch_rows_limit: 1000,
         event_retention: Duration::from_secs(48 * 3600),
+        token_rate_limit_per_minute: 1200,
     }
 }

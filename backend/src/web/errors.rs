@@ -17,6 +17,11 @@ impl IntoResponse for ApiError {
             tracing::error!(code = self.code.as_str(), cause = ?self.source, "request failed");
         }
         let mut response = (status, Json(self.body())).into_response();
+        if let Some(retry_after) = self.retry_after()
+            && let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if self.code == Code::NotAuthenticated {
             // DRF advertises the scheme, which is why this is 401 rather than 403.
             response.headers_mut().insert(

@@ -29,6 +29,8 @@ use utoipa_swagger_ui::SwaggerUi;
         database::fields::list, database::fields::create, database::fields::get, database::fields::update, database::fields::delete,
         database::rows::list, database::rows::get, database::rows::create, database::rows::update, database::rows::delete,
         database::rows::move_row, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,
+        database::tokens::list, database::tokens::create, database::tokens::get, database::tokens::update,
+        database::tokens::delete, database::tokens::check, database::tokens::all_tables,
     ),
     modifiers(&JwtAuth)
 )]

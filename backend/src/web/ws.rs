@@ -61,6 +61,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     let actor = Actor {
         user,
         websocket_id: Some(websocket_id.clone()),
+        token: None,
     };
     let mut outgoing = state.hub.connect(&websocket_id, actor.id());
     let mut session = Session {

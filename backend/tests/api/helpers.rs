@@ -279,3 +279,14 @@ impl TestApp {
         url
     }
 }
+
+impl TableFixture {
+    /// The workspace the fixture's table lives in.
+    pub async fn workspace_id(&self, app: &TestApp) -> i64 {
+        sqlx::query_scalar("SELECT a.workspace_id FROM applications a WHERE a.id = $1")
+            .bind(self.database)
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap()
+    }
+}

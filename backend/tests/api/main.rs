@@ -14,5 +14,6 @@ mod invitations;
 mod jobs;
 mod realtime;
 mod settings;
+mod tokens;
 mod users;
 mod workspaces;

@@ -25,6 +25,8 @@ pub enum FieldError {
     CannotDeletePrimary,
     #[error("The {0} field type cannot be the primary field.")]
     IncompatiblePrimaryType(String),
+    #[error("The token does not have permission to the table.")]
+    NoPermissionToTable,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -45,6 +47,7 @@ impl HasCode for FieldError {
             Self::MaxFieldCount(_) => Code::MaxFieldCountExceeded,
             Self::CannotDeletePrimary => Code::CannotDeletePrimaryField,
             Self::IncompatiblePrimaryType(_) => Code::IncompatiblePrimaryFieldType,
+            Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

@@ -11,6 +11,7 @@ use crate::{
     database::{
         access::{self, TableScope},
         events::{self, EventOrigin},
+        tokens::Operation,
     },
     platform::{auth::Actor, trash, validation::ValidationError},
 };
@@ -60,10 +61,30 @@ pub async fn table_scope(
     actor: &Actor,
     table_id: i64,
 ) -> Result<TableScope, FieldError> {
+    table_scope_for(conn, actor, table_id, None).await
+}
+
+/// Like [`table_scope`], for the operations database tokens may perform: a token must be
+/// of the table's workspace and hold the right for `op` (`None`: tokens are refused).
+/// The membership check runs first, so a token whose owner left the workspace stops working.
+pub async fn table_scope_for(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+    op: Option<Operation>,
+) -> Result<TableScope, FieldError> {
     let scope = access::scope(conn, table_id)
         .await?
         .ok_or(FieldError::TableNotFound)?;
     access::require_table_member(conn, actor.id(), &scope).await?;
+    if let Some(grant) = &actor.token {
+        let allowed = op.is_some_and(|op| {
+            grant.workspace_id == scope.workspace_id && grant.permissions.allows(op, &scope)
+        });
+        if !allowed {
+            return Err(FieldError::NoPermissionToTable);
+        }
+    }
     Ok(scope)
 }
 
@@ -80,6 +101,9 @@ pub async fn accessible(
         .await?
         .ok_or(FieldError::NotFound)?;
     access::require_table_member(conn, actor.id(), &scope).await?;
+    if actor.token.is_some() {
+        return Err(FieldError::NoPermissionToTable);
+    }
     Ok((field, scope))
 }
 
@@ -89,7 +113,7 @@ pub async fn list(
     table_id: i64,
 ) -> Result<(Vec<Field>, TableScope), FieldError> {
     let mut conn = ctx.db.acquire().await?;
-    let scope = table_scope(&mut conn, actor, table_id).await?;
+    let scope = table_scope_for(&mut conn, actor, table_id, Some(Operation::Read)).await?;
     Ok((repo::list(&mut conn, table_id).await?, scope))
 }
 

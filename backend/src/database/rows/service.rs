@@ -14,6 +14,7 @@ use crate::{
         events::{self, EventOrigin},
         fields::{self, Field, FieldError},
         tables,
+        tokens::Operation,
     },
     platform::{auth::Actor, trash},
 };
@@ -42,8 +43,9 @@ async fn open(
     conn: &mut PgConnection,
     actor: &Actor,
     table_id: i64,
+    op: Operation,
 ) -> Result<(tables::Table, TableScope, Vec<Field>), RowError> {
-    let scope = fields::table_scope(conn, actor, table_id)
+    let scope = fields::table_scope_for(conn, actor, table_id, Some(op))
         .await
         .map_err(|e| match e {
             FieldError::TableNotFound => RowError::TableNotFound,
@@ -81,7 +83,7 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<Page, RowError> {
     let mut conn = ctx.db.acquire().await?;
-    let (table, _, field_list) = open(&mut conn, actor, table_id).await?;
+    let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
     query::list(&mut conn, table_id, table.row_count, &field_list, q).await
 }
 
@@ -93,7 +95,7 @@ pub async fn get(
     keys: RowKeys,
 ) -> Result<Map<String, Value>, RowError> {
     let mut conn = ctx.db.acquire().await?;
-    let (_, _, field_list) = open(&mut conn, actor, table_id).await?;
+    let (_, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
     query::get_row(&mut conn, table_id, &field_list, row_id, keys)
         .await?
         .ok_or(RowError::NotFound(vec![row_id]))
@@ -142,7 +144,7 @@ pub async fn create(
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
     let mut tx = ctx.db.begin().await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
     let parsed = parse_items(&field_list, items, opts.keys, batch)?;
     // Taking the event sequence first locks the table row: concurrent inserts queue here,
     // so orders computed below cannot collide.
@@ -216,7 +218,7 @@ pub async fn update(
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
     let mut tx = ctx.db.begin().await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
     let parsed = parse_items(&field_list, &values, opts.keys, batch)?;
@@ -270,7 +272,7 @@ pub async fn delete(
     opts: WriteOptions,
 ) -> Result<(), RowError> {
     let mut tx = ctx.db.begin().await?;
-    let (_, scope, field_list) = open(&mut tx, actor, table_id).await?;
+    let (_, scope, field_list) = open(&mut tx, actor, table_id, Operation::Delete).await?;
     sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
         .bind(table_id)
         .execute(&mut *tx)
@@ -331,7 +333,7 @@ pub async fn move_row(
     opts: WriteOptions,
 ) -> Result<Map<String, Value>, RowError> {
     let mut tx = ctx.db.begin().await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id).await?;
+    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
         .bind(table_id)
         .execute(&mut *tx)

@@ -308,3 +308,30 @@ pub async fn by_database(
     }
     Ok(grouped)
 }
+
+/// Tables of the token's workspace that any of its rights reaches.
+pub async fn reachable_by_token(
+    ctx: &AppContext,
+    actor: &Actor,
+    grant: &crate::database::tokens::TokenGrant,
+) -> Result<Vec<Table>, TableError> {
+    use crate::database::tokens::Operation;
+    let mut conn = ctx.db.acquire().await?;
+    crate::platform::workspaces::require_member(&mut conn, actor.id(), grant.workspace_id).await?;
+    let databases = applications::repo::list_in_workspace(&mut *conn, grant.workspace_id).await?;
+    let ids: Vec<i64> = databases.iter().map(|d| d.id).collect();
+    let all = repo::list_for_databases(&mut *conn, &ids).await?;
+    Ok(all
+        .into_iter()
+        .filter(|t| {
+            let scope = TableScope {
+                table_id: t.id,
+                database_id: t.database_id,
+                workspace_id: grant.workspace_id,
+            };
+            Operation::ALL
+                .iter()
+                .any(|op| grant.permissions.allows(*op, &scope))
+        })
+        .collect())
+}

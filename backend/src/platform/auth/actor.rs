@@ -1,6 +1,6 @@
 //! Who performs a request, and from which browser tab.
 
-use crate::platform::users::User;
+use crate::{database::tokens::TokenGrant, platform::users::User};
 
 /// The authenticated caller of a service.
 #[derive(Debug, Clone)]
@@ -8,6 +8,9 @@ pub struct Actor {
     pub user: User,
     /// The `WebSocketId` header of the tab that made the request; its own socket skips the echo.
     pub websocket_id: Option<String>,
+    /// Set when the request authenticated with a database token: its rights limit what
+    /// the user may do.
+    pub token: Option<TokenGrant>,
 }
 
 impl Actor {

@@ -40,6 +40,21 @@ pub fn routes() -> RouteTable {
                 .delete(applications::delete),
         )
         .route(
+            "/api/database/tables/all-tables/",
+            get(database::tokens::all_tables),
+        )
+        .route(
+            "/api/database/tokens/",
+            get(database::tokens::list).post(database::tokens::create),
+        )
+        .route("/api/database/tokens/check/", get(database::tokens::check))
+        .route(
+            "/api/database/tokens/{id}/",
+            get(database::tokens::get)
+                .patch(database::tokens::update)
+                .delete(database::tokens::delete),
+        )
+        .route(
             "/api/database/tables/database/{id}/",
             get(database::tables::list).post(database::tables::create),
         )

@@ -1,7 +1,8 @@
 //! `Auth`: the user behind `Authorization: JWT …` (or `Bearer …`) plus the `WebSocketId` header.
 
 use crate::{
-    error::ApiError,
+    database::tokens::{self, KeyRejection, TokenError},
+    error::{ApiError, Code},
     platform::{
         auth::{Actor, AuthError},
         users,
@@ -40,6 +41,52 @@ impl FromRequestParts<AppState> for Auth {
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
             .map(str::to_owned);
-        Ok(Auth(Actor { user, websocket_id }))
+        Ok(Auth(Actor {
+            user,
+            websocket_id,
+            token: None,
+        }))
+    }
+}
+
+/// The caller of an endpoint that also accepts database tokens (`Authorization: Token …`,
+/// Baserow's row and field-listing endpoints). Token requests never carry a `WebSocketId`,
+/// so their changes reach every socket.
+pub struct AuthOrToken(pub Actor);
+
+impl FromRequestParts<AppState> for AuthOrToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        match header.trim().split_once(' ') {
+            Some((scheme, key)) if scheme.eq_ignore_ascii_case("Token") => {
+                let (user, grant) = tokens::authenticate(&state.ctx, key.trim())
+                    .await
+                    .map_err(token_rejection)?;
+                Ok(AuthOrToken(tokens::actor_for(user, grant)))
+            }
+            _ => Auth::from_request_parts(parts, state)
+                .await
+                .map(|Auth(actor)| AuthOrToken(actor)),
+        }
+    }
+}
+
+/// A failed key as the API reports it.
+pub fn token_rejection(rejection: KeyRejection) -> ApiError {
+    match rejection {
+        KeyRejection::Invalid => ApiError::new(Code::TokenAuthFailed, "The token does not exist."),
+        KeyRejection::RateLimited(retry_after) => {
+            ApiError::from(TokenError::RateLimited(retry_after))
+        }
+        KeyRejection::Failed(e) => ApiError::from(e),
     }
 }

@@ -3,7 +3,7 @@
 mod actor;
 mod json;
 
-pub use actor::Auth;
+pub use actor::{Auth, AuthOrToken, token_rejection};
 pub use json::ApiJson;
 mod path;
 

@@ -4,7 +4,7 @@ use crate::{
     database::fields::{self, field_json},
     error::{ApiError, Detail},
     web::{
-        extract::{ApiJson, ApiPath, Auth},
+        extract::{ApiJson, ApiPath, Auth, AuthOrToken},
         state::AppState,
     },
 };
@@ -24,7 +24,7 @@ fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
     params(("table_id" = i64, Path)), responses((status = 200, description = "Fields, primary first")), security(("jwt" = [])))]
 pub async fn list(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let (list, scope) = fields::list(&state.ctx, &actor, id).await?;
@@ -36,7 +36,7 @@ pub async fn list(
     params(("table_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`")), security(("jwt" = [])))]
 pub async fn create(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {

@@ -3,6 +3,7 @@
 pub mod fields;
 pub mod rows;
 pub mod tables;
+pub mod tokens;
 
 /// Baserow's truthy query values: present and empty, or `y`, `yes`, `true`, `t`, `on`, `1`.
 pub fn truthy(value: Option<&str>) -> bool {

@@ -8,7 +8,7 @@ use crate::{
     },
     error::{ApiError, Detail},
     web::{
-        extract::{ApiJson, ApiPath, Auth},
+        extract::{ApiJson, ApiPath, AuthOrToken},
         state::AppState,
     },
 };
@@ -125,7 +125,7 @@ fn page_link(public_url: &str, path: &str, params: &[(String, String)], page: us
     responses((status = 200, description = "`{count, next, previous, results}`")), security(("jwt" = [])))]
 pub async fn list(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     uri: Uri,
     RawQuery(raw): RawQuery,
@@ -153,7 +153,7 @@ pub async fn list(
     params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 200, description = "The row")), security(("jwt" = [])))]
 pub async fn get(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Map<String, Value>>, ApiError> {
@@ -209,7 +209,7 @@ fn items(body: Value, limit: usize) -> Result<Vec<Value>, ApiError> {
     responses((status = 200, description = "The new row")), security(("jwt" = [])))]
 pub async fn create(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     RawQuery(raw): RawQuery,
     ApiJson(body): ApiJson<Value>,
@@ -237,7 +237,7 @@ pub async fn create(
     params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 200, description = "The whole row")), security(("jwt" = [])))]
 pub async fn update(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
     RawQuery(raw): RawQuery,
     ApiJson(body): ApiJson<Value>,
@@ -262,7 +262,7 @@ pub async fn update(
     params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 204, description = "Moved to the trash")), security(("jwt" = [])))]
 pub async fn delete(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
     RawQuery(raw): RawQuery,
 ) -> Result<StatusCode, ApiError> {
@@ -281,7 +281,7 @@ pub async fn delete(
     params(("table_id" = i64, Path), ("row_id" = i64, Path), ("before_id" = Option<i64>, Query)), responses((status = 200, description = "The row with its new order")), security(("jwt" = [])))]
 pub async fn move_row(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Map<String, Value>>, ApiError> {
@@ -304,7 +304,7 @@ pub async fn move_row(
     params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`")), security(("jwt" = [])))]
 pub async fn batch_create(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     RawQuery(raw): RawQuery,
     ApiJson(body): ApiJson<Value>,
@@ -332,7 +332,7 @@ pub async fn batch_create(
     params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`")), security(("jwt" = [])))]
 pub async fn batch_update(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     RawQuery(raw): RawQuery,
     ApiJson(body): ApiJson<Value>,
@@ -364,7 +364,7 @@ pub async fn batch_update(
     params(("table_id" = i64, Path)), responses((status = 204, description = "Moved to the trash")), security(("jwt" = [])))]
 pub async fn batch_delete(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    AuthOrToken(actor): AuthOrToken,
     ApiPath(id): ApiPath<i64>,
     RawQuery(raw): RawQuery,
     ApiJson(body): ApiJson<Value>,
