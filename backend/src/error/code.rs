@@ -87,6 +87,9 @@ codes! {
     TokenCheckFailed => "ERROR_TOKEN_DOES_NOT_EXIST", 403;
     NoPermissionToTable => "ERROR_NO_PERMISSION_TO_TABLE", 401;
     RateLimitExceeded => "ERROR_RATE_LIMIT_EXCEEDED", 429;
+    // Jobs
+    JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
+    MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;
     // Server side
     ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
     Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;

@@ -31,6 +31,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::rows::move_row, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,
         database::tokens::list, database::tokens::create, database::tokens::get, database::tokens::update,
         database::tokens::delete, database::tokens::check, database::tokens::all_tables,
+        database::tables::duplicate, jobs::list, jobs::get,
     ),
     modifiers(&JwtAuth)
 )]

@@ -328,3 +328,126 @@ async fn another_users_tables_are_out_of_reach() {
         "ERROR_TABLE_DOES_NOT_EXIST",
     );
 }
+
+#[tokio::test]
+async fn duplicating_a_table_is_a_job_that_copies_fields_options_and_rows() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let t = fx.table;
+    let a = Some(fx.user.access.as_str());
+    app.field(&fx.user, t, json!({"name": "Color", "type": "single_select", "select_options": [{"value": "Red", "color": "red"}, {"value": "Blue", "color": "blue"}]})).await;
+    app.field(&fx.user, t, json!({"name": "Tags", "type": "multiple_select", "select_options": [{"value": "A", "color": "red"}, {"value": "B", "color": "blue"}]})).await;
+    app.field(&fx.user, t, json!({"name": "No", "type": "autonumber"}))
+        .await;
+    app.patch(
+        &format!("/api/database/rows/table/{t}/1/?user_field_names=true"),
+        a,
+        json!({"Name": "first", "Color": "Blue", "Tags": ["B", "A"]}),
+    )
+    .await;
+    app.delete(&format!("/api/database/rows/table/{t}/2/"), a)
+        .await;
+
+    let r = app
+        .post(
+            &format!("/api/database/tables/{t}/duplicate/async/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    assert_eq!(r.body["type"], "duplicate_table");
+    assert_eq!(r.body["original_table"]["id"], t);
+    let job = r.body["id"].as_i64().unwrap();
+    let mut finished = json!(null);
+    for _ in 0..100 {
+        let j = app.get(&format!("/api/jobs/{job}/"), a).await.body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            finished = j;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(finished["state"], "finished", "{finished}");
+    assert_eq!(finished["progress_percentage"], 100);
+    let copy = finished["duplicated_table"]["id"].as_i64().unwrap();
+    assert_eq!(finished["duplicated_table"]["name"], "T 2");
+
+    let rows = app.rows(&fx.user, copy, "user_field_names=true").await;
+    assert_eq!(rows.body["count"], 1, "trashed rows stay behind");
+    let row = &rows.body["results"][0];
+    assert_eq!(row["Name"], "first");
+    assert_eq!(row["Color"]["value"], "Blue");
+    let tags: Vec<_> = row["Tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].clone())
+        .collect();
+    assert_eq!(tags, vec![json!("B"), json!("A")]);
+    assert_eq!(row["No"], 1);
+    let original_option =
+        app.rows(&fx.user, t, "user_field_names=true").await.body["results"][0]["Color"]["id"]
+            .clone();
+    assert_ne!(
+        row["Color"]["id"], original_option,
+        "the copy has its own options"
+    );
+    // The copy is independent and keeps numbering.
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{copy}/?user_field_names=true"),
+            a,
+            json!({"Name": "second"}),
+        )
+        .await;
+    assert_eq!(r.body["No"], 2);
+    assert_eq!(r.body["id"], 2, "row ids continue after the copied ones");
+    assert_eq!(
+        app.rows(&fx.user, t, "").await.body["count"],
+        1,
+        "the original is untouched"
+    );
+    let listed = app.get("/api/jobs/", a).await;
+    assert_eq!(listed.body["jobs"][0]["id"], job);
+
+    let eve = app.sign_up("Eve", "eve@x.io").await;
+    assert_error(
+        &app.get(&format!("/api/jobs/{job}/"), Some(&eve.access))
+            .await,
+        404,
+        "ERROR_JOB_DOES_NOT_EXIST",
+    );
+    assert_error(
+        &app.post(
+            &format!("/api/database/tables/{t}/duplicate/async/"),
+            Some(&eve.access),
+            json!({}),
+        )
+        .await,
+        400,
+        "ERROR_USER_NOT_IN_GROUP",
+    );
+}
+
+#[tokio::test]
+async fn one_unfinished_duplication_per_user() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    // A pending job of the same type blocks a second one.
+    sqlx::query(
+        "INSERT INTO jobs (type, user_id, state) VALUES ('duplicate_table', $1, 'started')",
+    )
+    .bind(fx.user.id)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    let r = app
+        .post(
+            &format!("/api/database/tables/{}/duplicate/async/", fx.table),
+            Some(&fx.user.access),
+            json!({}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_MAX_JOB_COUNT_EXCEEDED");
+}

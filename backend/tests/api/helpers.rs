@@ -58,7 +58,14 @@ impl TestApp {
         };
         tokio::spawn(web::serve(ctx.clone(), listener, stop(rx.clone())));
         let options = RunnerOptions::for_queue(Queue::High, &ctx.settings);
-        tokio::spawn(jobs::run(ctx.clone(), Queue::High, options, stop(rx)));
+        tokio::spawn(jobs::run(
+            ctx.clone(),
+            Queue::High,
+            options,
+            stop(rx.clone()),
+        ));
+        let low = RunnerOptions::for_queue(Queue::Low, &ctx.settings);
+        tokio::spawn(jobs::run(ctx.clone(), Queue::Low, low, stop(rx)));
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()

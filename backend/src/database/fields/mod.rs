@@ -1,6 +1,6 @@
 //! Fields: typed columns of a table, one `FieldType` per kind.
 
-mod ddl;
+pub mod ddl;
 mod errors;
 pub mod field_type;
 mod model;

@@ -18,6 +18,8 @@ pub enum TableError {
     InvalidInitialData,
     #[error("The header row contains duplicate field names.")]
     DuplicateHeaderNames,
+    #[error("You already have an unfinished job of this type.")]
+    MaxJobCount,
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
@@ -39,6 +41,7 @@ impl HasCode for TableError {
             Self::NotInDatabase(_) => Code::TableNotInDatabase,
             Self::InvalidInitialData => Code::InvalidInitialTableData,
             Self::DuplicateHeaderNames => Code::InitialTableDataHasDuplicateNames,
+            Self::MaxJobCount => Code::MaxJobCountExceeded,
             Self::Field(e) => e.code(),
             Self::Row(e) => e.code(),
             Self::Application(e) => e.code(),

@@ -1,5 +1,6 @@
 //! Jobs of the `low` queue, run by `tessera-export-worker`.
 
+use super::user_jobs;
 use crate::{context::AppContext, database, platform::users};
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,8 @@ pub enum LowJob {
     FlushExpiredTokens,
     /// Housekeeping: drop table events older than the replay retention.
     PruneEvents,
+    /// A user-visible job (a `jobs` row) of any type.
+    Run { job_id: i64 },
 }
 
 impl LowJob {
@@ -26,6 +29,24 @@ impl LowJob {
                 tracing::info!(removed, "old table events pruned");
                 Ok(())
             }
+            LowJob::Run { job_id } => run_user_job(ctx, job_id).await,
         }
     }
+}
+
+/// Runs a user-visible job by its type. A job that fails is marked failed with a readable
+/// message and not retried; a job already over (a redelivered queue entry) is skipped.
+async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
+    let Some(job) = user_jobs::claim(ctx, job_id).await? else {
+        return Ok(());
+    };
+    let outcome = match job.kind.as_str() {
+        database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
+        other => Err(anyhow::anyhow!("Unknown job type {other}.")),
+    };
+    if let Err(e) = outcome {
+        tracing::warn!(job_id, error = %e, "job failed");
+        user_jobs::fail(&ctx.db, job_id, &e.to_string()).await?;
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@ mod high;
 mod low;
 mod queue;
 mod runner;
+pub mod user_jobs;
 
 pub use high::HighJob;
 pub use low::LowJob;

@@ -5,6 +5,7 @@ pub mod database;
 pub mod dto;
 pub mod health;
 pub mod invitations;
+pub mod jobs;
 pub mod settings;
 pub mod users;
 pub mod workspaces;
@@ -38,6 +39,12 @@ pub fn routes() -> RouteTable {
             get(applications::get)
                 .patch(applications::update)
                 .delete(applications::delete),
+        )
+        .route("/api/jobs/", get(jobs::list))
+        .route("/api/jobs/{id}/", get(jobs::get))
+        .route(
+            "/api/database/tables/{id}/duplicate/async/",
+            post(database::tables::duplicate),
         )
         .route(
             "/api/database/tables/all-tables/",

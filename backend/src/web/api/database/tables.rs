@@ -118,3 +118,15 @@ pub async fn order(
     tables::order(&state.ctx, &actor, id, &b.table_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Queues a copy of the table (fields, options, rows); poll the returned job.
+#[utoipa::path(post, path = "/api/database/tables/{table_id}/duplicate/async/", tag = "Database tables",
+    params(("table_id" = i64, Path)), responses((status = 202, description = "A `duplicate_table` job")), security(("jwt" = [])))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let job = tables::duplicate::start(&state.ctx, &actor, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(job.to_json())))
+}

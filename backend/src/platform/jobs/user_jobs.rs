@@ -1,0 +1,168 @@
+//! User-visible jobs: a `jobs` row per job that users poll (`GET /api/jobs/{id}/`), with
+//! Baserow's states and progress, and the limit of one unfinished job per type and user.
+
+use super::{LowJob, enqueue_low};
+use crate::{
+    context::AppContext,
+    error::{Code, HasCode},
+    platform::auth::Actor,
+};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, types::Json};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserJob {
+    pub id: i64,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub user_id: i64,
+    pub state: String,
+    pub progress_percentage: i32,
+    pub params: Json<Value>,
+    pub result: Json<Value>,
+    pub human_readable_error: String,
+    pub created_on: DateTime<Utc>,
+}
+
+impl UserJob {
+    /// Baserow's job object: common keys plus the type's own (params, then results).
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("id".into(), json!(self.id));
+        out.insert("type".into(), json!(self.kind));
+        out.insert(
+            "progress_percentage".into(),
+            json!(self.progress_percentage),
+        );
+        out.insert("state".into(), json!(self.state));
+        out.insert(
+            "human_readable_error".into(),
+            json!(self.human_readable_error),
+        );
+        out.insert("created_on".into(), json!(self.created_on));
+        for source in [&self.params.0, &self.result.0] {
+            if let Some(map) = source.as_object() {
+                for (k, v) in map {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("The job does not exist.")]
+    NotFound,
+    #[error("You already have an unfinished job of this type.")]
+    MaxJobCountExceeded,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Queue(#[from] anyhow::Error),
+}
+
+impl HasCode for JobError {
+    fn code(&self) -> Code {
+        match self {
+            Self::NotFound => Code::JobDoesNotExist,
+            Self::MaxJobCountExceeded => Code::MaxJobCountExceeded,
+            Self::Database(_) | Self::Queue(_) => Code::Internal,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, type, user_id, state, progress_percentage, params, result, human_readable_error, created_on";
+
+/// Creates a job row and queues its work on `low`, inside the caller's transaction.
+pub async fn start(
+    conn: &mut PgConnection,
+    user_id: i64,
+    kind: &str,
+    params: Value,
+) -> Result<UserJob, JobError> {
+    // One unfinished job per type and user; the row lock on the user serialises the check.
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    let running: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM jobs WHERE user_id = $1 AND type = $2 AND state IN ('pending', 'started'))")
+        .bind(user_id)
+        .bind(kind)
+        .fetch_one(&mut *conn)
+        .await?;
+    if running {
+        return Err(JobError::MaxJobCountExceeded);
+    }
+    let job: UserJob = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO jobs (type, user_id, params) VALUES ($1, $2, $3) RETURNING {COLUMNS}"
+    )))
+    .bind(kind)
+    .bind(user_id)
+    .bind(Json(&params))
+    .fetch_one(&mut *conn)
+    .await?;
+    enqueue_low(conn, &LowJob::Run { job_id: job.id }).await?;
+    Ok(job)
+}
+
+pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<UserJob, JobError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2"
+    )))
+    .bind(id)
+    .bind(actor.id())
+    .fetch_optional(&ctx.db)
+    .await?
+    .ok_or(JobError::NotFound)
+}
+
+pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<UserJob>, JobError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT 100"
+    )))
+    .bind(actor.id())
+    .fetch_all(&ctx.db)
+    .await?)
+}
+
+/// Loads a job for running; `None` when it is gone or already over (a retried queue entry).
+pub async fn claim(ctx: &AppContext, id: i64) -> sqlx::Result<Option<UserJob>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'started', updated_on = now() WHERE id = $1 AND state IN ('pending', 'started') RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .fetch_optional(&ctx.db)
+    .await
+}
+
+pub async fn set_progress(db: &sqlx::PgPool, id: i64, percentage: i32) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET progress_percentage = $2, updated_on = now() WHERE id = $1")
+        .bind(id)
+        .bind(percentage.clamp(0, 100))
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Marks a job finished with its result, in the transaction that produced the result.
+pub async fn finish(conn: &mut PgConnection, id: i64, result: Value) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET state = 'finished', progress_percentage = 100, result = $2, updated_on = now() WHERE id = $1")
+        .bind(id)
+        .bind(Json(result))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks a job failed with a message users can read.
+pub async fn fail(db: &sqlx::PgPool, id: i64, message: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET state = 'failed', human_readable_error = $2, updated_on = now() WHERE id = $1")
+        .bind(id)
+        .bind(message)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
