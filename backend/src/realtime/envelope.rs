@@ -11,6 +11,9 @@ pub enum Target {
     Page { page: String },
     /// Every socket of these users.
     Users { user_ids: Vec<i64> },
+    /// These users lost some access: their sockets re-check every subscription and drop
+    /// what they may no longer read. Nothing is sent to the client for it.
+    Recheck { user_ids: Vec<i64> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -90,3 +90,21 @@ pub async fn publish_to_users(
         .await?;
     Ok(())
 }
+
+/// Tells the users' sockets to re-check their subscriptions (after losing access).
+pub async fn publish_recheck(ctx: &AppContext, user_ids: Vec<i64>) -> anyhow::Result<()> {
+    let envelope = Envelope {
+        target: Target::Recheck { user_ids },
+        skip_websocket_id: None,
+        table_seq: None,
+        message: Value::Null,
+    };
+    let _: i64 = ctx
+        .redis
+        .publish(
+            super::channel(&ctx.settings.redis_prefix),
+            serde_json::to_string(&envelope)?,
+        )
+        .await?;
+    Ok(())
+}

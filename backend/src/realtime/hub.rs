@@ -26,6 +26,8 @@ pub enum Outgoing {
     Seen { table_id: i64, seq: i64 },
     /// The Redis subscription was interrupted: replay what may have been missed.
     CatchUp,
+    /// The user lost some access: re-check subscriptions.
+    Recheck,
 }
 
 struct Socket {
@@ -109,6 +111,14 @@ impl Hub {
             let wanted = match &envelope.target {
                 Target::Page { page } => socket.pages.contains(page),
                 Target::Users { user_ids } => user_ids.contains(&socket.user_id),
+                Target::Recheck { user_ids } => {
+                    if user_ids.contains(&socket.user_id)
+                        && socket.tx.try_send(Outgoing::Recheck).is_err()
+                    {
+                        dropped.push(id.clone());
+                    }
+                    false
+                }
             };
             if wanted
                 && socket

@@ -83,6 +83,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
                 // The hub dropped this socket (buffer full or access lost).
                 None => break,
                 Some(Outgoing::CatchUp) => session.catch_up().await,
+                Some(Outgoing::Recheck) => session.recheck().await,
                 Some(Outgoing::Seen { table_id, seq }) => session.seen(table_id, seq).await,
                 Some(Outgoing::Message { table_seq, text }) => session.live(table_seq, text.to_string()).await,
             },
@@ -131,11 +132,7 @@ impl Session<'_> {
         if let (Some("table"), Some(table_id)) =
             (message.get("remove_page").and_then(Value::as_str), table_id)
         {
-            self.state
-                .hub
-                .unsubscribe(self.websocket_id, &table_page(table_id));
-            self.last_seq.remove(&table_id);
-            return vec![json!({ "type": "page_discard", "page": "table", "parameters": { "table_id": table_id } }).to_string()];
+            return vec![self.discard(table_id)];
         }
         // Unknown pages and missing permission get no answer, as in Baserow.
         Vec::new()
@@ -226,7 +223,41 @@ impl Session<'_> {
             return self.replay(table_id).await;
         }
         self.last_seq.insert(table_id, seq);
+        // A deleted table ends its subscriptions; the client gets the event, then the discard.
+        if text.contains("\"table_deleted\"")
+            && serde_json::from_str::<Value>(&text).is_ok_and(|m| m["type"] == "table_deleted")
+        {
+            return vec![text, self.discard(table_id)];
+        }
         vec![text]
+    }
+
+    /// Ends a table subscription; returns the `page_discard` message.
+    fn discard(&mut self, table_id: i64) -> String {
+        self.state
+            .hub
+            .unsubscribe(self.websocket_id, &table_page(table_id));
+        self.last_seq.remove(&table_id);
+        json!({ "type": "page_discard", "page": "table", "parameters": { "table_id": table_id } })
+            .to_string()
+    }
+
+    /// Drops every subscription the user may no longer read (removed from a workspace, …).
+    async fn recheck(&mut self) -> Vec<String> {
+        let Ok(mut conn) = self.state.ctx.db.acquire().await else {
+            return Vec::new();
+        };
+        let tables: Vec<i64> = self.last_seq.keys().copied().collect();
+        let mut out = Vec::new();
+        for table_id in tables {
+            if fields::table_scope(&mut conn, self.actor, table_id)
+                .await
+                .is_err()
+            {
+                out.push(self.discard(table_id));
+            }
+        }
+        out
     }
 
     /// Counts this socket's own edit as seen (after filling any gap before it).

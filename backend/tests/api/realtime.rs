@@ -281,3 +281,81 @@ async fn changing_the_password_disconnects_the_users_other_sockets() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn losing_access_ends_subscriptions_within_one_event() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let w: i64 = sqlx::query_scalar("SELECT workspace_id FROM applications WHERE id = $1")
+        .bind(fx.database)
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    tessera::platform::workspaces::repo::add_member(&app.ctx.db, w, bob.id, "MEMBER")
+        .await
+        .unwrap();
+    let mut c = client(&app.url, &bob.access).await;
+    subscribe(&mut c, fx.table, None).await;
+    create_row(&app, &fx, None, "visible").await;
+    next_of(&mut c.socket, "rows_created").await;
+
+    // Ann removes Bob: his socket drops the table, and later changes never reach him.
+    let members = app
+        .get(
+            &format!("/api/workspaces/users/workspace/{w}/"),
+            Some(&fx.user.access),
+        )
+        .await;
+    let membership = members
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == bob.id)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.delete(
+            &format!("/api/workspaces/users/{membership}/"),
+            Some(&fx.user.access)
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        next_of(&mut c.socket, "page_discard").await["parameters"],
+        json!({"table_id": fx.table})
+    );
+    create_row(&app, &fx, None, "secret").await;
+    assert!(
+        next_json(&mut c.socket, Duration::from_millis(800))
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_table_ends_its_subscriptions() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let mut c = client(&app.url, &fx.user.access).await;
+    subscribe(&mut c, fx.table, None).await;
+    assert_eq!(
+        app.delete(
+            &format!("/api/database/tables/{}/", fx.table),
+            Some(&fx.user.access)
+        )
+        .await
+        .status,
+        204
+    );
+    let deleted = next_of(&mut c.socket, "table_deleted").await;
+    assert_eq!(deleted["database_id"], fx.database);
+    assert_eq!(
+        next_of(&mut c.socket, "page_discard").await["parameters"],
+        json!({"table_id": fx.table})
+    );
+}

@@ -11,6 +11,10 @@ pub enum HighJob {
     FanOutTable {
         table_id: i64,
     },
+    /// Users lost access to a workspace or database: drop their subscriptions that no longer hold.
+    RecheckAccess {
+        user_ids: Vec<i64>,
+    },
     /// Close a user's sockets (after a password change), except the one that made it.
     ForceDisconnect {
         user_id: i64,
@@ -29,6 +33,9 @@ impl HighJob {
             HighJob::FanOutTable { table_id } => {
                 realtime::fan_out::publish_table_events(ctx, table_id).await?;
                 Ok(())
+            }
+            HighJob::RecheckAccess { user_ids } => {
+                realtime::fan_out::publish_recheck(ctx, user_ids).await
             }
             HighJob::ForceDisconnect {
                 user_id,

@@ -5,6 +5,7 @@ use crate::{
     context::AppContext,
     platform::{
         auth::Actor,
+        jobs::{self, HighJob},
         validation::{self, ValidationError},
     },
 };
@@ -63,6 +64,14 @@ pub async fn remove(
         return Err(WorkspaceError::CannotRemoveYourself);
     }
     repo::remove_member(&mut *tx, membership_id).await?;
+    // The removed member's open subscriptions must not outlive their access.
+    jobs::enqueue(
+        &mut tx,
+        &HighJob::RecheckAccess {
+            user_ids: vec![target.user_id],
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::{
     context::AppContext,
     platform::{
         auth::Actor,
+        jobs::{self, HighJob},
         settings, trash,
         validation::{self, ValidationError},
     },
@@ -121,6 +122,12 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
         name: &workspace.name,
     };
     trash::record(&mut *tx, &entry).await?;
+    let user_ids = repo::members(&mut *tx, id)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    jobs::enqueue(&mut tx, &HighJob::RecheckAccess { user_ids }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -148,6 +155,13 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
         return Err(WorkspaceError::LastAdmin);
     }
     repo::remove_member(&mut *tx, membership.id).await?;
+    jobs::enqueue(
+        &mut tx,
+        &HighJob::RecheckAccess {
+            user_ids: vec![actor.id()],
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
