@@ -33,11 +33,7 @@ impl FieldType for EmailFieldType {
     }
 
     fn to_api(&self, _field: &Field, raw: Value) -> Value {
-        if raw.is_null() {
-            Value::String(String::new())
-        } else {
-            raw
-        }
+        super::empty_string_for_null(raw)
     }
 
     fn parse_cell(&self, _field: &Field, value: &Value) -> Result<CellValue, String> {

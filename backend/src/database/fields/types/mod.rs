@@ -250,3 +250,12 @@ pub(crate) fn trigram_index_sql(
 pub(crate) fn has_digit(term: &str) -> bool {
     term.chars().any(|c| c.is_ascii_digit())
 }
+
+/// Baserow shows empty URL, email and phone values as `""`, not `null`.
+pub(crate) fn empty_string_for_null(raw: Value) -> Value {
+    if raw.is_null() {
+        Value::String(String::new())
+    } else {
+        raw
+    }
+}
