@@ -24,6 +24,11 @@ impl FieldType for EmailFieldType {
         "email"
     }
 
+    fn text_sql(&self, _field: &Field, col: &str) -> String {
+        // Already text: no cast, so the trigram index on the column applies.
+        col.to_owned()
+    }
+
     fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
         super::trigram_index_sql(field, table)
     }

@@ -31,6 +31,11 @@ impl FieldType for LongTextFieldType {
         Ok(json!({ "long_text_enable_rich_text": rich }))
     }
 
+    fn text_sql(&self, _field: &Field, col: &str) -> String {
+        // Already text: no cast, so the trigram index on the column applies.
+        col.to_owned()
+    }
+
     fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
         super::trigram_index_sql(field, table)
     }

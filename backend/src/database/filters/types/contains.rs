@@ -74,11 +74,7 @@ impl FilterType for ContainsFilter {
         sql.push("((");
         t.field_type
             .push_contains(t.field, &t.col, sql, &like_pattern(value));
-        sql.push(if self.negate {
-            ") IS NOT TRUE)"
-        } else {
-            ") IS TRUE)"
-        });
+        sql.push(if self.negate { ") IS NOT TRUE)" } else { "))" });
     }
 }
 
@@ -113,11 +109,7 @@ impl FilterType for ContainsWordFilter {
             .push(t.text())
             .push(" ~* ")
             .push_bind(word_regex(value.trim()));
-        sql.push(if self.negate {
-            ") IS NOT TRUE)"
-        } else {
-            ") IS TRUE)"
-        });
+        sql.push(if self.negate { ") IS NOT TRUE)" } else { "))" });
     }
 }
 
@@ -158,7 +150,7 @@ mod tests {
         assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
         assert_eq!(
             sql("contains", &field("text"), "x"),
-            "(((t.field_1)::text ILIKE $1) IS TRUE)"
+            "((t.field_1 ILIKE $1))"
         );
     }
 

@@ -309,7 +309,7 @@ impl FilterType for DateFilter {
         sql.push(if self.mode == Mode::IsNot {
             ") IS NOT TRUE)"
         } else {
-            ") IS TRUE)"
+            "))"
         });
     }
 }

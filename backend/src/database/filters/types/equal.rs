@@ -56,11 +56,7 @@ impl FilterType for EqualFilter {
         } else {
             sql.push("FALSE");
         }
-        sql.push(if self.negate {
-            ") IS NOT TRUE)"
-        } else {
-            ") IS TRUE)"
-        });
+        sql.push(if self.negate { ") IS NOT TRUE)" } else { "))" });
     }
 }
 
@@ -70,15 +66,12 @@ mod tests {
 
     #[test]
     fn binds_values_and_casts_numbers() {
-        assert_eq!(
-            sql("equal", &field("text"), "x"),
-            "(((t.field_1)::text = $1) IS TRUE)"
-        );
+        assert_eq!(sql("equal", &field("text"), "x"), "((t.field_1 = $1))");
         assert_eq!(
             sql("not_equal", &field("number"), "3.5"),
             "((t.field_1::numeric = $1::numeric) IS NOT TRUE)"
         );
-        assert_eq!(sql("equal", &field("number"), "abc"), "((FALSE) IS TRUE)");
+        assert_eq!(sql("equal", &field("number"), "abc"), "((FALSE))");
         assert_eq!(sql("equal", &field("text"), ""), "TRUE");
     }
 }

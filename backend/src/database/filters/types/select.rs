@@ -35,11 +35,7 @@ impl FilterType for SingleSelectFilter {
             .push(" = ANY(")
             .push_bind(wanted)
             .push("))");
-        sql.push(if self.negate {
-            " IS NOT TRUE)"
-        } else {
-            " IS TRUE)"
-        });
+        sql.push(if self.negate { " IS NOT TRUE)" } else { ")" });
     }
 }
 
@@ -71,10 +67,6 @@ impl FilterType for MultipleSelectHasFilter {
             .push(" && ")
             .push_bind(wanted)
             .push("::bigint[])");
-        sql.push(if self.negate {
-            " IS NOT TRUE)"
-        } else {
-            " IS TRUE)"
-        });
+        sql.push(if self.negate { " IS NOT TRUE)" } else { ")" });
     }
 }

@@ -31,10 +31,6 @@ impl FilterType for UserIsFilter {
             .push(" = ")
             .push_bind(user_id)
             .push(")");
-        sql.push(if self.negate {
-            " IS NOT TRUE)"
-        } else {
-            " IS TRUE)"
-        });
+        sql.push(if self.negate { " IS NOT TRUE)" } else { ")" });
     }
 }
