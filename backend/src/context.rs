@@ -12,6 +12,8 @@ pub struct AppContext {
     pub redis: fred::clients::Client,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
+    /// Sort indexes this process already asked for: `(table, field, field type)`.
+    pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<(i64, i64, String)>>>,
 }
 
 impl AppContext {
@@ -26,6 +28,7 @@ impl AppContext {
             redis,
             settings: Arc::new(settings),
             mailer,
+            index_requests: Arc::default(),
         })
     }
 

@@ -5,6 +5,7 @@ pub mod access;
 pub mod events;
 pub mod fields;
 pub mod filters;
+pub mod indexes;
 pub mod rows;
 pub mod tables;
 pub mod tokens;

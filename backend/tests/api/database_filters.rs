@@ -401,3 +401,55 @@ async fn date_filters_pick_the_right_days() {
         "unknown zones fall back to UTC"
     );
 }
+
+#[tokio::test]
+async fn sorting_by_a_field_builds_an_index_for_it_in_the_background() {
+    let app = TestApp::spawn().await;
+    let (user, t, _, n) = fruit(&app).await;
+    let index = format!("database_table_{t}_field_{n}_sort");
+    let exists = |app: &TestApp, name: String| {
+        let db = app.ctx.db.clone();
+        async move {
+            sqlx::query_scalar::<_, bool>("SELECT to_regclass($1) IS NOT NULL")
+                .bind(name)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!exists(&app, index.clone()).await);
+    assert_eq!(
+        names(
+            &app.rows(
+                &user,
+                t,
+                &format!("user_field_names=true&order_by=-field_{n}")
+            )
+            .await
+            .body
+        ),
+        vec!["cherry", "banana", "apple"]
+    );
+    let mut built = false;
+    for _ in 0..100 {
+        if exists(&app, index.clone()).await {
+            built = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(built, "{index} was not built");
+    // The same sort still answers the same, now from the index.
+    assert_eq!(
+        names(
+            &app.rows(
+                &user,
+                t,
+                &format!("user_field_names=true&order_by=-field_{n}")
+            )
+            .await
+            .body
+        ),
+        vec!["cherry", "banana", "apple"]
+    );
+}

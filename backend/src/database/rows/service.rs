@@ -13,7 +13,7 @@ use crate::{
         access::TableScope,
         events::{self, EventOrigin},
         fields::{self, Field, FieldError},
-        tables,
+        indexes, tables,
         tokens::Operation,
     },
     platform::{auth::Actor, trash},
@@ -84,7 +84,11 @@ pub async fn list(
 ) -> Result<Page, RowError> {
     let mut conn = ctx.db.acquire().await?;
     let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
-    query::list(&mut conn, table_id, table.row_count, &field_list, q).await
+    let page = query::list(&mut conn, table_id, table.row_count, &field_list, q).await?;
+    if let Some(field) = query::first_sort_field(&field_list, q) {
+        indexes::request_sort_index(ctx, table_id, field.id, &field.kind).await;
+    }
+    Ok(page)
 }
 
 pub async fn get(

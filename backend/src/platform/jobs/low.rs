@@ -13,6 +13,8 @@ pub enum LowJob {
     PruneEvents,
     /// A user-visible job (a `jobs` row) of any type.
     Run { job_id: i64 },
+    /// Build the index a table's sorts on a field use.
+    CreateSortIndex { table_id: i64, field_id: i64 },
 }
 
 impl LowJob {
@@ -30,6 +32,9 @@ impl LowJob {
                 Ok(())
             }
             LowJob::Run { job_id } => run_user_job(ctx, job_id).await,
+            LowJob::CreateSortIndex { table_id, field_id } => {
+                database::indexes::create_sort_index(ctx, table_id, field_id).await
+            }
         }
     }
 }
