@@ -50,3 +50,20 @@ impl FieldType for AutonumberFieldType {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn autonumbers_are_read_only_and_numbered_by_a_sequence() {
+        let f = test_field("autonumber", json!({}));
+        assert!(AutonumberFieldType.parse_cell(&f, &json!(5)).is_err());
+        let setup = AutonumberFieldType.column_setup_sql(&f, "database_table_9");
+        assert!(setup[0].contains("CREATE SEQUENCE IF NOT EXISTS database_table_9_field_1_seq"));
+        assert!(setup[1].contains("row_number() OVER (ORDER BY \"order\", id)"));
+        assert!(setup[3].contains("SET DEFAULT nextval('database_table_9_field_1_seq')"));
+    }
+}

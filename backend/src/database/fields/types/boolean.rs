@@ -69,3 +69,41 @@ impl FieldType for BooleanFieldType {
         CellValue::Bool(field.opt_bool("boolean_default"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+
+    #[test]
+    fn booleans_accept_baserows_words() {
+        let f = test_field("boolean", json!({}));
+        for yes in [
+            json!(true),
+            json!(1),
+            json!("Yes"),
+            json!("checked"),
+            json!(" on "),
+        ] {
+            assert_eq!(
+                BooleanFieldType.parse_cell(&f, &yes),
+                Ok(CellValue::Bool(true)),
+                "{yes}"
+            );
+        }
+        for no in [json!(false), json!(0), json!("off"), json!(""), Value::Null] {
+            assert_eq!(
+                BooleanFieldType.parse_cell(&f, &no),
+                Ok(CellValue::Bool(false)),
+                "{no}"
+            );
+        }
+        assert!(BooleanFieldType.parse_cell(&f, &json!("maybe")).is_err());
+        assert!(BooleanFieldType.parse_cell(&f, &json!(2)).is_err());
+        assert_eq!(
+            BooleanFieldType
+                .default_value(&test_field("boolean", json!({"boolean_default": true}))),
+            CellValue::Bool(true)
+        );
+    }
+}

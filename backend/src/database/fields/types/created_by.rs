@@ -65,3 +65,26 @@ impl FieldType for UserStampFieldType {
             .to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn user_stamps_read_a_system_column_as_id_and_name() {
+        let t = UserStampFieldType {
+            name: "created_by",
+            system_column: "created_by",
+        };
+        let f = test_field("created_by", json!({}));
+        assert_eq!(t.storage(&f), Storage::System("created_by"));
+        assert!(t.parse_cell(&f, &json!({"id": 1})).is_err());
+        assert!(
+            t.select_sql(&f, "t.created_by")
+                .contains("json_build_object('id', u.id, 'name', u.first_name)")
+        );
+        assert_eq!(t.to_text(&f, &json!({"id": 1, "name": "Ann"})), "Ann");
+    }
+}

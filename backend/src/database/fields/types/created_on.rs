@@ -61,3 +61,31 @@ impl FieldType for TimestampFieldType {
         "NULL".into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn timestamps_read_system_columns_and_refuse_writes() {
+        let t = TimestampFieldType {
+            name: "last_modified",
+            system_column: "updated_on",
+        };
+        let f = test_field("last_modified", json!({"date_include_time": true}));
+        assert_eq!(t.storage(&f), Storage::System("updated_on"));
+        assert!(t.is_read_only());
+        assert!(t.parse_cell(&f, &json!("2024-01-01")).is_err());
+        assert!(
+            t.select_sql(&f, "t.updated_on").contains("US\"Z\""),
+            "microseconds, UTC"
+        );
+        let date_only = test_field("last_modified", json!({"date_include_time": false}));
+        assert!(
+            t.select_sql(&date_only, "t.updated_on")
+                .contains("'YYYY-MM-DD'")
+        );
+    }
+}

@@ -56,3 +56,27 @@ impl FieldType for EmailFieldType {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn emails_are_checked_and_empty_reads_as_empty_string() {
+        let f = test_field("email", json!({}));
+        assert_eq!(
+            EmailFieldType.parse_cell(&f, &json!(" Ann@X.io ")),
+            Ok(CellValue::Text("Ann@X.io".into()))
+        );
+        assert_eq!(
+            EmailFieldType.parse_cell(&f, &json!("")),
+            Ok(CellValue::Null)
+        );
+        for bad in ["ann", "ann@x", "a b@x.io", "@x.io"] {
+            assert!(EmailFieldType.parse_cell(&f, &json!(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(EmailFieldType.to_api(&f, Value::Null), json!(""));
+    }
+}

@@ -52,3 +52,23 @@ impl FieldType for LongTextFieldType {
         text.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+
+    #[test]
+    fn long_text_keeps_newlines_and_refuses_nul() {
+        let f = test_field("long_text", json!({}));
+        assert_eq!(
+            LongTextFieldType.parse_cell(&f, &json!("a\nb")),
+            Ok(CellValue::Text("a\nb".into()))
+        );
+        assert!(LongTextFieldType.parse_cell(&f, &json!("a\u{0}")).is_err());
+        assert_eq!(
+            LongTextFieldType.parse_options(&Map::new(), None).unwrap(),
+            json!({"long_text_enable_rich_text": false})
+        );
+    }
+}

@@ -128,3 +128,49 @@ impl FieldType for MultipleSelectFieldType {
         CellValue::Ids(ids)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::{SelectOption, test_field};
+
+    #[test]
+    fn lists_csv_and_ids_pick_options_once_in_order() {
+        let mut f = test_field("multiple_select", json!({}));
+        f.select_options = vec![
+            SelectOption {
+                id: 1,
+                value: "A".into(),
+                color: "red".into(),
+                order: 0,
+            },
+            SelectOption {
+                id: 2,
+                value: "B".into(),
+                color: "blue".into(),
+                order: 1,
+            },
+        ];
+        assert_eq!(
+            MultipleSelectFieldType.parse_cell(&f, &json!(["B", 1, "B"])),
+            Ok(CellValue::Ids(vec![2, 1]))
+        );
+        assert_eq!(
+            MultipleSelectFieldType.parse_cell(&f, &json!("A, B")),
+            Ok(CellValue::Ids(vec![1, 2]))
+        );
+        assert_eq!(
+            MultipleSelectFieldType.parse_cell(&f, &Value::Null),
+            Ok(CellValue::Ids(vec![]))
+        );
+        assert!(
+            MultipleSelectFieldType
+                .parse_cell(&f, &json!(["C"]))
+                .is_err()
+        );
+        assert_eq!(
+            MultipleSelectFieldType.to_text(&f, &json!([{"value": "B"}, {"value": "A"}])),
+            "B, A"
+        );
+    }
+}

@@ -43,3 +43,29 @@ impl FieldType for PhoneNumberFieldType {
         format!("CASE WHEN ({text}) ~ '^[0-9NnXx,+._*()#=;/ -]{{1,100}}$' THEN {text} END")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn phone_numbers_allow_only_phone_characters() {
+        let f = test_field("phone_number", json!({}));
+        assert_eq!(
+            PhoneNumberFieldType.parse_cell(&f, &json!("+1 (555) 010-99 x12")),
+            Ok(CellValue::Text("+1 (555) 010-99 x12".into()))
+        );
+        assert!(
+            PhoneNumberFieldType
+                .parse_cell(&f, &json!("call me"))
+                .is_err()
+        );
+        assert!(
+            PhoneNumberFieldType
+                .parse_cell(&f, &json!("1".repeat(101)))
+                .is_err()
+        );
+    }
+}

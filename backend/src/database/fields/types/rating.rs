@@ -82,3 +82,34 @@ impl FieldType for RatingFieldType {
         CellValue::Int(0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+
+    #[test]
+    fn ratings_are_whole_numbers_up_to_the_maximum() {
+        let f = test_field("rating", json!({"max_value": 3}));
+        assert_eq!(
+            RatingFieldType.parse_cell(&f, &json!(3)),
+            Ok(CellValue::Int(3))
+        );
+        assert_eq!(
+            RatingFieldType.parse_cell(&f, &json!("2")),
+            Ok(CellValue::Int(2))
+        );
+        assert_eq!(
+            RatingFieldType.parse_cell(&f, &Value::Null),
+            Ok(CellValue::Int(0))
+        );
+        assert!(RatingFieldType.parse_cell(&f, &json!(4)).is_err());
+        assert!(RatingFieldType.parse_cell(&f, &json!(-1)).is_err());
+        assert!(RatingFieldType.parse_cell(&f, &json!(1.5)).is_err());
+        assert_eq!(
+            RatingFieldType.text_to_value_sql(&f, "x"),
+            "COALESCE(LEAST(GREATEST(round(tessera_try_numeric(x)), 0), 3)::smallint, 0)"
+        );
+        assert_eq!(RatingFieldType.empty_sql(&f, "t.c"), "t.c = 0");
+    }
+}

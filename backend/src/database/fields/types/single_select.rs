@@ -122,3 +122,61 @@ impl FieldType for SingleSelectFieldType {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::{SelectOption, test_field};
+
+    fn field() -> Field {
+        let mut f = test_field("single_select", json!({}));
+        f.select_options = vec![
+            SelectOption {
+                id: 7,
+                value: "Red".into(),
+                color: "red".into(),
+                order: 0,
+            },
+            SelectOption {
+                id: 8,
+                value: "8".into(),
+                color: "blue".into(),
+                order: 1,
+            },
+        ];
+        f
+    }
+
+    #[test]
+    fn options_are_found_by_id_or_value() {
+        let f = field();
+        assert_eq!(
+            SingleSelectFieldType.parse_cell(&f, &json!(7)),
+            Ok(CellValue::Int(7))
+        );
+        assert_eq!(
+            SingleSelectFieldType.parse_cell(&f, &json!("Red")),
+            Ok(CellValue::Int(7))
+        );
+        assert_eq!(
+            SingleSelectFieldType.parse_cell(&f, &json!("8")),
+            Ok(CellValue::Int(8)),
+            "value before id"
+        );
+        assert_eq!(
+            SingleSelectFieldType.parse_cell(&f, &Value::Null),
+            Ok(CellValue::Null)
+        );
+        assert!(SingleSelectFieldType.parse_cell(&f, &json!(999)).is_err());
+        assert!(
+            SingleSelectFieldType
+                .parse_cell(&f, &json!("Green"))
+                .is_err()
+        );
+        assert!(
+            SingleSelectFieldType
+                .text_to_value_sql(&f, "x")
+                .contains("o.field_id = 1")
+        );
+    }
+}

@@ -29,3 +29,27 @@ impl FieldType for UuidFieldType {
         format!("COALESCE(tessera_try_uuid({text}), gen_random_uuid())")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::fields::test_field;
+    use serde_json::json;
+
+    #[test]
+    fn uuids_are_generated_never_written_and_survive_conversion() {
+        let f = test_field("uuid", json!({}));
+        assert!(UuidFieldType.parse_cell(&f, &json!("x")).is_err());
+        assert_eq!(
+            UuidFieldType.storage(&f),
+            Storage::Column {
+                sql_type: "UUID".into(),
+                not_null_default: Some("gen_random_uuid()")
+            }
+        );
+        assert_eq!(
+            UuidFieldType.text_to_value_sql(&f, "x"),
+            "COALESCE(tessera_try_uuid(x), gen_random_uuid())"
+        );
+    }
+}
