@@ -136,6 +136,14 @@ fn push_where(
     fields: &[Field],
     q: &ListQuery,
 ) -> Result<(), RowError> {
+    if q.search.as_deref().is_some_and(|s| s.contains('\0')) {
+        return Err(crate::platform::validation::ValidationError::single(
+            "search",
+            "invalid",
+            "Null characters are not allowed.",
+        )
+        .into());
+    }
     sql.push(" WHERE NOT t.trashed");
     if let Some(filter) = &q.filter {
         sql.push(" AND ");
@@ -177,6 +185,8 @@ fn output_fields(fields: &[Field], q: &ListQuery) -> Vec<Field> {
 }
 
 /// Lists one page of a table's rows.
+/// One page of rows; `count` is the row counter when unfiltered, `None` when filtered
+/// (the caller counts, in parallel, with [`filtered_count_of`]) or not wanted.
 pub async fn list(
     conn: &mut PgConnection,
     table_id: i64,
@@ -184,14 +194,6 @@ pub async fn list(
     fields: &[Field],
     q: &ListQuery,
 ) -> Result<Page, RowError> {
-    if q.search.as_deref().is_some_and(|s| s.contains('\0')) {
-        return Err(crate::platform::validation::ValidationError::single(
-            "search",
-            "invalid",
-            "Null characters are not allowed.",
-        )
-        .into());
-    }
     let (limit, offset) = match q.paging {
         Paging::Page { page, size } => {
             if size > MAX_PAGE_SIZE {
@@ -228,13 +230,24 @@ pub async fn list(
         })
         .collect();
 
-    let filtered = q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let count = match (q.with_count, filtered) {
-        (false, _) => None,
-        (true, false) => Some(row_count),
-        (true, true) => Some(filtered_count(conn, &table, fields, q).await?),
-    };
+    let count = (q.with_count && !is_filtered(q)).then_some(row_count);
     Ok(Page { count, results })
+}
+
+/// Whether `count` needs counting (filters or search), rather than the row counter.
+pub fn is_filtered(q: &ListQuery) -> bool {
+    q.with_count
+        && (q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
+}
+
+/// `count` of a filtered listing (see the module documentation).
+pub async fn filtered_count_of(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<i64, RowError> {
+    filtered_count(conn, &table_name(table_id), fields, q).await
 }
 
 async fn filtered_count(

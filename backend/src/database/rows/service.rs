@@ -84,7 +84,20 @@ pub async fn list(
 ) -> Result<Page, RowError> {
     let mut conn = ctx.db.acquire().await?;
     let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
-    let page = query::list(&mut conn, table_id, table.row_count, &field_list, q).await?;
+    // A filtered count runs on a second connection while the page is read.
+    let page = if query::is_filtered(q) {
+        let mut count_conn = ctx.db.acquire().await?;
+        let (page, count) = tokio::join!(
+            query::list(&mut conn, table_id, table.row_count, &field_list, q),
+            query::filtered_count_of(&mut count_conn, table_id, &field_list, q)
+        );
+        Page {
+            count: Some(count?),
+            ..page?
+        }
+    } else {
+        query::list(&mut conn, table_id, table.row_count, &field_list, q).await?
+    };
     if let Some(field) = query::first_sort_field(&field_list, q) {
         indexes::request_sort_index(ctx, table_id, field.id, &field.kind).await;
     }
