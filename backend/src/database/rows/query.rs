@@ -161,9 +161,12 @@ fn push_where(
                 ft.push_contains(field, &column_expr(field, ft), sql, &pattern);
             }
         }
-        sql.push(" OR t.id::text = ")
-            .push_bind(search.trim().to_owned())
-            .push(")");
+        // A number may be a row id; comparing ids (not their text) keeps the planner's
+        // estimate and the primary key in play.
+        if let Ok(id) = search.trim().parse::<i64>() {
+            sql.push(" OR t.id = ").push_bind(id);
+        }
+        sql.push(")");
     }
     Ok(())
 }

@@ -1,0 +1,78 @@
+//! The machine's load while measuring: on a shared machine other work (a test run, a
+//! build) inflates latencies, and the report should say whether that happened.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::task::JoinHandle;
+
+/// How often the load average is read.
+const SAMPLE_EVERY: Duration = Duration::from_secs(5);
+
+/// The 1-minute load average (Linux `/proc/loadavg`); `None` elsewhere.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Records the highest 1-minute load average seen until stopped.
+pub struct LoadSampler {
+    start: Option<f64>,
+    max: Arc<Mutex<Option<f64>>>,
+    task: JoinHandle<()>,
+}
+
+impl LoadSampler {
+    pub fn start() -> Self {
+        let start = load_average();
+        let max = Arc::new(Mutex::new(start));
+        let task = tokio::spawn({
+            let max = Arc::clone(&max);
+            async move {
+                loop {
+                    tokio::time::sleep(SAMPLE_EVERY).await;
+                    if let (Some(now), Ok(mut max)) = (load_average(), max.lock()) {
+                        *max = Some(max.map_or(now, |m: f64| m.max(now)));
+                    }
+                }
+            }
+        });
+        Self { start, max, task }
+    }
+
+    /// `(load when started, highest load seen)`.
+    pub fn stop(self) -> (Option<f64>, Option<f64>) {
+        self.task.abort();
+        let max = self.max.lock().ok().and_then(|m| *m);
+        (self.start, max)
+    }
+}
+
+/// The commit of the checkout the benchmark runs from, and whether the server's code
+/// (`backend/`, `migrations/`) had uncommitted changes; `None` outside a git checkout.
+/// Read at run time, so it describes the build only when run right after building.
+pub fn source_version() -> Option<String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"])?;
+    let changes = git(&["status", "--porcelain", "--", "backend", "migrations"])?;
+    Some(if changes.is_empty() {
+        format!("commit {commit}, backend/ and migrations/ unmodified")
+    } else {
+        format!("commit {commit} with uncommitted changes in backend/ or migrations/")
+    })
+}

@@ -1,0 +1,114 @@
+//! The results as a Markdown table, beside Baserow's figures on the same machine kind
+//! (`/work/shared/spec/baserow-baseline.md`).
+
+use crate::measure::{Measurement, Workload};
+
+/// Baserow 1.35.3's p50 / p95 in ms, and which column of its baseline they come from.
+struct Baseline {
+    p50: f64,
+    p95: f64,
+    column: &'static str,
+}
+
+/// Reads compare with the baseline column nearest the table size (100k or 1M rows, split
+/// at their geometric mean); writes were only measured at 100k rows.
+fn baseline(workload: Workload, rows: u64) -> Baseline {
+    let million = rows >= 316_228;
+    let (p50, p95, column) = match (workload, million) {
+        (Workload::ListPage, true) => (122.0, 180.0, "1M"),
+        (Workload::ListPage, false) => (87.0, 126.0, "100k"),
+        (Workload::FilterSort, true) => (743.0, 977.0, "1M"),
+        (Workload::FilterSort, false) => (186.0, 302.0, "100k"),
+        (Workload::Search, true) => (2242.0, 2665.0, "1M"),
+        (Workload::Search, false) => (563.0, 824.0, "100k"),
+        (Workload::UpdateRow, _) => (106.0, 143.0, "100k"),
+        (Workload::BatchCreate, _) => (783.0, 1248.0, "100k"),
+    };
+    Baseline { p50, p95, column }
+}
+
+/// Milliseconds with precision where it means something.
+fn ms(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+fn ratio(value: f64) -> String {
+    if value >= 10.0 {
+        format!("{value:.0}×")
+    } else {
+        format!("{value:.1}×")
+    }
+}
+
+fn triple(series: &crate::measure::Series) -> String {
+    format!(
+        "{} / {} / {}",
+        ms(series.percentile_ms(50.0)),
+        ms(series.percentile_ms(95.0)),
+        ms(series.percentile_ms(99.0))
+    )
+}
+
+/// The result table. A workload cut short by the time budget names its request count.
+pub fn table(results: &[Measurement], rows: u64, requests: usize) -> String {
+    let mut out = String::from(
+        "| workload | API p50 / p95 / p99 ms | bare SQL p50 / p95 / p99 ms | API ÷ SQL (p50) | Baserow p50 / p95 ms | speed-up vs Baserow (p50) |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for m in results {
+        let base = baseline(m.workload, rows);
+        let mut label = m.workload.label().to_owned();
+        let (n_api, n_sql) = (m.api.samples.len(), m.sql.samples.len());
+        if n_api < requests || n_sql < requests {
+            label.push_str(&format!(" (only {n_api} API / {n_sql} SQL requests)"));
+        }
+        let api_p50 = m.api.percentile_ms(50.0);
+        out.push_str(&format!(
+            "| {label} | {} | {} | {} | {} / {} ({} rows) | {} |\n",
+            triple(&m.api),
+            triple(&m.sql),
+            ratio(api_p50 / m.sql.percentile_ms(50.0)),
+            ms(base.p50),
+            ms(base.p95),
+            base.column,
+            ratio(base.p50 / api_p50),
+        ));
+    }
+    out
+}
+
+/// Background work the warm-ups caused (sort indexes), waited for before measuring.
+pub fn waits(results: &[Measurement]) -> String {
+    let mut out = String::new();
+    for m in results.iter().filter(|m| m.settled.as_millis() >= 500) {
+        out.push_str(&format!(
+            "- {}: waited {:.1} s after the warm-up for background jobs (sort index build)\n",
+            m.workload.label(),
+            m.settled.as_secs_f64()
+        ));
+    }
+    out
+}
+
+/// How many rows the listings' `count` reported: shows how selective each probe was.
+pub fn counts(results: &[Measurement]) -> String {
+    let mut out = String::new();
+    for m in results.iter().filter(|m| !m.counts.is_empty()) {
+        let mut c = m.counts.clone();
+        c.sort_unstable();
+        out.push_str(&format!(
+            "- {}: `count` min {}, median {}, max {}\n",
+            m.workload.label(),
+            c[0],
+            c[c.len() / 2],
+            c[c.len() - 1]
+        ));
+    }
+    out
+}

@@ -1,0 +1,186 @@
+//! The real Tessera server, started in this process on a fresh database together with the
+//! job runners of both queues (what `tessera-worker` and `tessera-export-worker` do in a
+//! deployment), and the HTTP client that talks to it.
+
+use anyhow::{Context, bail};
+use reqwest::{Method, Request};
+use serde_json::Value;
+use std::time::Duration;
+use tessera::{
+    context::AppContext,
+    platform::jobs::{self, Queue, RunnerOptions},
+    test_support::{self, TestDatabase},
+    web,
+};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle, time::Instant};
+
+/// Database connections of the server's pool: what a production instance would give it.
+const SERVER_DB_CONNECTIONS: u32 = 20;
+
+pub struct Server {
+    pub url: String,
+    pub ctx: AppContext,
+    /// Dropping it drops the database (`DROP DATABASE … WITH (FORCE)`).
+    pub db: TestDatabase,
+    shutdown: watch::Sender<bool>,
+    web: JoinHandle<std::io::Result<()>>,
+    runners: Vec<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Server {
+    /// Creates and migrates a database, then serves the whole router on 127.0.0.1:<free port>
+    /// and consumes both job queues: the product relies on them (realtime fan-out after
+    /// every write, sort indexes built on first use), and Baserow's figures include its
+    /// background worker too.
+    pub async fn start() -> anyhow::Result<Self> {
+        let db = TestDatabase::create()
+            .await
+            .context("creating the benchmark database (is PostgreSQL running?)")?;
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let mut settings = test_support::settings(&db.url);
+        settings.public_url = url.clone();
+        // The test default (10 minutes) would expire in the middle of a million-row run.
+        settings.access_token_lifetime = Duration::from_secs(24 * 3600);
+        let ctx = AppContext::connect(settings, SERVER_DB_CONNECTIONS)
+            .await
+            .context("connecting the server (is Redis running?)")?;
+        let (shutdown, stop) = watch::channel(false);
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let web = tokio::spawn(web::serve(ctx.clone(), listener, stopped(stop.clone())));
+        let runners = [Queue::High, Queue::Low]
+            .into_iter()
+            .map(|queue| {
+                let options = RunnerOptions::for_queue(queue, &ctx.settings);
+                tokio::spawn(jobs::run(
+                    ctx.clone(),
+                    queue,
+                    options,
+                    stopped(stop.clone()),
+                ))
+            })
+            .collect();
+        Ok(Self {
+            url,
+            ctx,
+            db,
+            shutdown,
+            web,
+            runners,
+        })
+    }
+
+    /// Waits until the `low` queue has nothing pending or running (a sort index the last
+    /// requests asked for, say), so measurements see the product's steady state rather
+    /// than a background build competing for the two cores. Returns the time waited.
+    pub async fn settle(&self, timeout: Duration) -> anyhow::Result<Duration> {
+        let started = Instant::now();
+        loop {
+            // apalis keeps jobs in `apalis.jobs`; these are its states of unfinished work.
+            let active: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM apalis.jobs \
+                 WHERE job_type = 'low' AND status IN ('Pending', 'Queued', 'Running')",
+            )
+            .fetch_one(&self.ctx.db)
+            .await?;
+            if active == 0 {
+                return Ok(started.elapsed());
+            }
+            if started.elapsed() > timeout {
+                bail!("{active} background jobs still unfinished after {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Stops serving and closes the server's pool, so the database can be dropped (or kept)
+    /// with no connection of ours left on it. Returns the database for the caller to drop.
+    pub async fn stop(self) -> anyhow::Result<TestDatabase> {
+        let _ = self.shutdown.send(true);
+        self.web.await??;
+        for runner in self.runners {
+            runner.await??;
+        }
+        self.ctx.db.close().await;
+        self.db.pool.close().await;
+        Ok(self.db)
+    }
+}
+
+/// A keep-alive HTTP client for the API, signed in once set up.
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    pub fn new(base: &str) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            // Never through a proxy from the environment: this measures localhost round trips.
+            .no_proxy()
+            .pool_max_idle_per_host(1)
+            .timeout(Duration::from_secs(600))
+            .build()?;
+        Ok(Self {
+            client,
+            base: base.to_owned(),
+            token: None,
+        })
+    }
+
+    pub fn set_token(&mut self, token: &str) {
+        self.token = Some(token.to_owned());
+    }
+
+    /// A complete request, built before any timer starts so only the round trip is measured.
+    pub fn build(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Request> {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            req = req.header("Authorization", format!("JWT {token}"));
+        }
+        if let Some(body) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(body)?);
+        }
+        Ok(req.build()?)
+    }
+
+    /// Sends a request and reads the whole body: one round trip as a client sees it.
+    pub async fn send(&self, req: Request) -> anyhow::Result<(u16, Vec<u8>)> {
+        let resp = self.client.execute(req).await?;
+        let status = resp.status().as_u16();
+        let body = resp.bytes().await?.to_vec();
+        Ok((status, body))
+    }
+
+    /// A set-up call: anything but 200 is an error that shows the response.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Value> {
+        let what = format!("{method} {path}");
+        let (status, bytes) = self.send(self.build(method, path, body)?).await?;
+        expect_ok(&what, status, &bytes)?;
+        serde_json::from_slice(&bytes).with_context(|| format!("{what}: response is not JSON"))
+    }
+}
+
+/// Fails with the response body unless the status is 200.
+pub fn expect_ok(what: &str, status: u16, body: &[u8]) -> anyhow::Result<()> {
+    if status != 200 {
+        let text = String::from_utf8_lossy(&body[..body.len().min(2_000)]);
+        bail!("{what} answered {status}: {text}");
+    }
+    Ok(())
+}
