@@ -69,6 +69,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
         actor: &actor,
         websocket_id: &websocket_id,
         last_seq: HashMap::new(),
+        broken: false,
     };
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
@@ -101,7 +102,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
                 break;
             }
         }
-        if failed {
+        if failed || session.broken {
             break;
         }
     }
@@ -114,6 +115,9 @@ struct Session<'a> {
     websocket_id: &'a str,
     /// Last sequence number sent per subscribed table.
     last_seq: HashMap<i64, i64>,
+    /// Set when the session can no longer keep its promise (the database failed); the
+    /// socket is then closed and the client reconnects and replays.
+    broken: bool,
 }
 
 impl Session<'_> {
@@ -140,13 +144,18 @@ impl Session<'_> {
 
     async fn subscribe_table(&mut self, table_id: i64, after_seq: Option<i64>) -> Vec<String> {
         let Ok(mut conn) = self.state.ctx.db.acquire().await else {
+            self.broken = true;
             return Vec::new();
         };
-        if fields::table_scope(&mut conn, self.actor, table_id)
-            .await
-            .is_err()
-        {
-            return Vec::new();
+        match fields::table_scope(&mut conn, self.actor, table_id).await {
+            Ok(_) => {}
+            // The database failed, not the permission check: close, so the client
+            // reconnects and subscribes again instead of silently missing events.
+            Err(fields::FieldError::Database(_)) => {
+                self.broken = true;
+                return Vec::new();
+            }
+            Err(_) => return Vec::new(),
         }
         // Subscribe before reading the log: anything committed later arrives live, anything
         // earlier is in the replay, and duplicates are dropped by sequence number.
@@ -176,6 +185,7 @@ impl Session<'_> {
     async fn replay(&mut self, table_id: i64) -> Vec<String> {
         let after = self.last_seq.get(&table_id).copied().unwrap_or(0);
         let Ok(mut conn) = self.state.ctx.db.acquire().await else {
+            self.broken = true;
             return Vec::new();
         };
         match replay::missed(&mut conn, table_id, after, self.websocket_id).await {
@@ -202,7 +212,8 @@ impl Session<'_> {
                 ]
             }
             Err(e) => {
-                tracing::warn!(error = %e, table_id, "replay failed");
+                tracing::warn!(error = %e, table_id, "replay failed; closing the socket");
+                self.broken = true;
                 Vec::new()
             }
         }

@@ -51,7 +51,7 @@ impl TestApp {
         settings.public_url = url.clone();
         settings.smtp_url = Some(mail.url.clone());
         adjust(&mut settings);
-        let ctx = AppContext::connect(settings, 10).await.expect("context");
+        let ctx = AppContext::connect(settings, 20).await.expect("context");
         let (shutdown, rx) = watch::channel(false);
         let stop = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
