@@ -240,10 +240,7 @@ pub async fn update(
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
     let parsed = parse_items(&field_list, &values, opts.keys, batch)?;
     // Lock the table row (and with it the event sequence) before reading old values.
-    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
-        .bind(table_id)
-        .execute(&mut *tx)
-        .await?;
+    tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &ids).await?;
     let before = api_rows(
         &field_list,
@@ -290,10 +287,7 @@ pub async fn delete(
 ) -> Result<(), RowError> {
     let mut tx = ctx.db.begin().await?;
     let (_, scope, field_list) = open(&mut tx, actor, table_id, Operation::Delete).await?;
-    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
-        .bind(table_id)
-        .execute(&mut *tx)
-        .await?;
+    tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, ids).await?;
     let rows = api_rows(
         &field_list,
@@ -351,10 +345,7 @@ pub async fn move_row(
 ) -> Result<Map<String, Value>, RowError> {
     let mut tx = ctx.db.begin().await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
-    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
-        .bind(table_id)
-        .execute(&mut *tx)
-        .await?;
+    tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &[row_id]).await?;
     let before = api_rows(
         &field_list,

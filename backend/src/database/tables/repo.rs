@@ -114,3 +114,13 @@ pub async fn create_default_view(db: impl PgExecutor<'_>, table_id: i64) -> sqlx
         .fetch_one(db)
         .await
 }
+
+/// Locks the table's row until the transaction ends: writers of one table queue here, which
+/// keeps row orders and the event sequence free of races.
+pub async fn lock(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1 FROM database_tables WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
