@@ -20,7 +20,10 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub from_email: String,
     pub media_dir: PathBuf,
+    /// Whether outbound calls (webhooks) may reach private, loopback and link-local addresses.
     pub allow_private_addresses: bool,
+    /// Addresses or networks outbound calls may reach even when private ones are refused.
+    pub outbound_allowed: Vec<crate::platform::outbound::IpNet>,
     pub access_token_lifetime: Duration,
     pub refresh_token_lifetime: Duration,
     /// Largest accepted request body in bytes; bigger ones get 413.
@@ -36,6 +39,37 @@ pub struct Settings {
     pub event_retention: Duration,
     /// Requests one database token may make per minute (0: unlimited).
     pub token_rate_limit_per_minute: u64,
+    pub webhooks: WebhookSettings,
+}
+
+/// How outbound webhooks are called and retried.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Most webhooks one table may have (Baserow: 20).
+    pub max_per_table: usize,
+    /// How long one call may take, connecting included.
+    pub timeout: Duration,
+    /// Attempts per event before it counts as failed; the waits between them double from
+    /// `retry_base` (with up to 25 % jitter), so the defaults retry for about 34 hours.
+    pub max_attempts: u32,
+    pub retry_base: Duration,
+    /// Consecutive failed events after which a webhook is deactivated.
+    pub max_failed_events: u32,
+    /// How long the call log is kept.
+    pub call_log_retention: Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            max_per_table: 20,
+            timeout: Duration::from_secs(5),
+            max_attempts: 12,
+            retry_base: Duration::from_secs(60),
+            max_failed_events: 8,
+            call_log_retention: Duration::from_secs(14 * 24 * 3600),
+        }
+    }
 }
 
 /// A setting that is missing or malformed; the message says how to fix it.
@@ -103,6 +137,15 @@ impl Settings {
                 .unwrap_or_else(|| "media".into())
                 .into(),
             allow_private_addresses: flag(get("TESSERA_ALLOW_PRIVATE_ADDRESSES").as_deref()),
+            outbound_allowed: crate::platform::outbound::parse_allowed(
+                &get("TESSERA_OUTBOUND_ALLOWED_ADDRESSES").unwrap_or_default(),
+            )
+            .map_err(|bad| {
+                ConfigError(format!(
+                    "TESSERA_OUTBOUND_ALLOWED_ADDRESSES must list addresses or networks like \
+                     10.0.0.5 or 10.1.0.0/16, separated by commas; {bad:?} is neither"
+                ))
+            })?,
             access_token_lifetime: minutes(&get, "TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", 10)?,
             refresh_token_lifetime: minutes(
                 &get,
@@ -120,6 +163,7 @@ impl Settings {
             ),
             token_rate_limit_per_minute: number(&get, "TESSERA_TOKEN_RATE_LIMIT_PER_MINUTE", 1200)?
                 as u64,
+            webhooks: webhook_settings(&get)?,
         })
     }
 
@@ -131,6 +175,31 @@ impl Settings {
             None => url.host_str()?.to_owned(),
         })
     }
+}
+
+fn webhook_settings(get: &impl Fn(&str) -> Option<String>) -> Result<WebhookSettings, ConfigError> {
+    let d = WebhookSettings::default();
+    let secs = |key: &str, default: Duration| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_secs(
+            number(get, key, default.as_secs() as usize)?.max(1) as u64,
+        ))
+    };
+    Ok(WebhookSettings {
+        max_per_table: number(get, "TESSERA_WEBHOOK_MAX_PER_TABLE", d.max_per_table)?,
+        timeout: secs("TESSERA_WEBHOOK_TIMEOUT_SECONDS", d.timeout)?,
+        max_attempts: number(get, "TESSERA_WEBHOOK_MAX_ATTEMPTS", d.max_attempts as usize)?.max(1)
+            as u32,
+        retry_base: secs("TESSERA_WEBHOOK_RETRY_BASE_SECONDS", d.retry_base)?,
+        max_failed_events: number(
+            get,
+            "TESSERA_WEBHOOK_MAX_FAILED_EVENTS",
+            d.max_failed_events as usize,
+        )?
+        .max(1) as u32,
+        call_log_retention: Duration::from_secs(
+            number(get, "TESSERA_WEBHOOK_CALL_LOG_DAYS", 14)?.max(1) as u64 * 24 * 3600,
+        ),
+    })
 }
 
 fn flag(value: Option<&str>) -> bool {

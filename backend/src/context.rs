@@ -1,6 +1,10 @@
 //! `AppContext`: what every service needs (database, Redis, settings), shared by all binaries.
 
-use crate::{config::Settings, db, platform::mail::Mailer};
+use crate::{
+    config::Settings,
+    db,
+    platform::{mail::Mailer, outbound::Outbound},
+};
 use fred::prelude::*;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -12,6 +16,8 @@ pub struct AppContext {
     pub redis: fred::clients::Client,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
+    /// The guarded HTTP client for calls to user-given addresses (webhooks).
+    pub outbound: Outbound,
     /// Sort indexes this process already asked for: `(table, field, field type)`.
     pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<(i64, i64, String)>>>,
 }
@@ -23,11 +29,13 @@ impl AppContext {
         let db = db::connect(&settings.database_url, max_db_connections).await?;
         let redis = connect_redis(&settings.redis_url).await?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
+        let outbound = Outbound::from_settings(&settings)?;
         Ok(Self {
             db,
             redis,
             settings: Arc::new(settings),
             mailer,
+            outbound,
             index_requests: Arc::default(),
         })
     }

@@ -29,6 +29,7 @@ async fn schedule_once(ctx: &AppContext) -> anyhow::Result<()> {
     if won {
         enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
         enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
+        enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
     }
     tx.commit().await?;
     Ok(())

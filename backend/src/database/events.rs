@@ -1,6 +1,9 @@
 //! The per-table event log: one row per mutation, gap-free sequence, same transaction.
 
-use crate::platform::jobs::{self, HighJob};
+use crate::{
+    database::webhooks,
+    platform::jobs::{self, HighJob, LowJob},
+};
 use serde_json::Value;
 use sqlx::PgConnection;
 
@@ -47,6 +50,13 @@ pub async fn append(
     jobs::enqueue(conn, &HighJob::FanOutTable { table_id })
         .await
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    if origin.send_webhooks && webhooks::event_types::for_log_event(event_type).is_some() {
+        for webhook_id in webhooks::repo::active_ids(&mut *conn, table_id).await? {
+            jobs::enqueue_low(conn, &LowJob::DeliverWebhook { webhook_id })
+                .await
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        }
+    }
     Ok(seq)
 }
 
@@ -69,12 +79,15 @@ pub async fn since(
 }
 
 /// Deletes events older than `retention`; clients further behind are told to resync.
+/// Events an active webhook has not delivered yet stay, however old.
 pub async fn prune(
     db: impl sqlx::PgExecutor<'_>,
     retention: std::time::Duration,
 ) -> sqlx::Result<u64> {
     sqlx::query(
-        "DELETE FROM database_table_events WHERE created_on < now() - make_interval(secs => $1)",
+        "DELETE FROM database_table_events e WHERE created_on < now() - make_interval(secs => $1) \
+         AND NOT EXISTS (SELECT 1 FROM database_webhooks w \
+                         WHERE w.table_id = e.table_id AND w.active AND w.delivered_seq < e.seq)",
     )
     .bind(retention.as_secs_f64())
     .execute(db)

@@ -1,5 +1,5 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows, filters, and the per-table event log.
+//! rows, filters, the per-table event log, tokens and webhooks.
 
 pub mod access;
 pub mod events;
@@ -9,3 +9,4 @@ pub mod indexes;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod webhooks;

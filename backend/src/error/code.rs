@@ -87,6 +87,10 @@ codes! {
     TokenCheckFailed => "ERROR_TOKEN_DOES_NOT_EXIST", 403;
     NoPermissionToTable => "ERROR_NO_PERMISSION_TO_TABLE", 401;
     RateLimitExceeded => "ERROR_RATE_LIMIT_EXCEEDED", 429;
+    // Webhooks
+    TableWebhookDoesNotExist => "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST", 404;
+    TableWebhookMaxLimitExceeded => "ERROR_TABLE_WEBHOOK_MAX_LIMIT_EXCEEDED", 400;
+    TableWebhookCallDoesNotExist => "ERROR_TABLE_WEBHOOK_CALL_DOES_NOT_EXIST", 404;
     // Jobs
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod jobs;
 pub mod links;
 pub mod mail;
+pub mod outbound;
 pub mod settings;
 pub mod signing;
 pub mod trash;

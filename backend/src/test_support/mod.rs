@@ -1,10 +1,13 @@
 //! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
-//! per test, settings with a private Redis prefix, and a real SMTP server.
+//! per test, settings with a private Redis prefix, a real SMTP server and a real HTTP
+//! receiver for webhooks.
 
 mod database;
+mod http_receiver;
 mod mail_server;
 
 pub use database::TestDatabase;
+pub use http_receiver::{HttpReceiver, ReceivedRequest, Reply};
 pub use mail_server::{MailServer, ReceivedMail};
 
 use crate::config::Settings;
@@ -34,6 +37,7 @@ pub fn settings(database_url: &str) -> Settings {
         from_email: "Tessera <tessera@example.com>".into(),
         media_dir: std::env::temp_dir().join(format!("tessera-test-{unique}")),
         allow_private_addresses: true,
+        outbound_allowed: Vec::new(),
         access_token_lifetime: Duration::from_secs(600),
         refresh_token_lifetime: Duration::from_secs(7 * 24 * 3600),
         max_body_bytes: 1024 * 1024,
@@ -42,5 +46,9 @@ pub fn settings(database_url: &str) -> Settings {
         batch_rows_limit: 1000,
         event_retention: Duration::from_secs(48 * 3600),
         token_rate_limit_per_minute: 1200,
+        webhooks: crate::config::WebhookSettings {
+            retry_base: Duration::from_millis(50),
+            ..Default::default()
+        },
     }
 }

@@ -31,6 +31,9 @@ use utoipa_swagger_ui::SwaggerUi;
         database::rows::move_row, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,
         database::tokens::list, database::tokens::create, database::tokens::get, database::tokens::update,
         database::tokens::delete, database::tokens::check, database::tokens::all_tables,
+        database::webhooks::list, database::webhooks::create, database::webhooks::get,
+        database::webhooks::update, database::webhooks::delete, database::webhooks::rotate_secret,
+        database::webhooks::redeliver, database::webhooks::test_call,
         database::tables::duplicate, jobs::list, jobs::get,
     ),
     modifiers(&JwtAuth)

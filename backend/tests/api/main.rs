@@ -17,4 +17,5 @@ mod realtime_soak;
 mod settings;
 mod tokens;
 mod users;
+mod webhooks;
 mod workspaces;

@@ -15,6 +15,12 @@ pub enum LowJob {
     Run { job_id: i64 },
     /// Build the index a table's sorts on a field use.
     CreateSortIndex { table_id: i64, field_id: i64 },
+    /// Send a webhook's pending events, in order.
+    DeliverWebhook { webhook_id: i64 },
+    /// Send a logged webhook call again.
+    RedeliverWebhookCall { call_id: i64 },
+    /// Housekeeping: forget webhook calls older than the call-log retention.
+    PruneWebhookCalls,
 }
 
 impl LowJob {
@@ -32,6 +38,21 @@ impl LowJob {
                 Ok(())
             }
             LowJob::Run { job_id } => run_user_job(ctx, job_id).await,
+            LowJob::DeliverWebhook { webhook_id } => {
+                database::webhooks::deliver(ctx, webhook_id).await
+            }
+            LowJob::RedeliverWebhookCall { call_id } => {
+                database::webhooks::send_again(ctx, call_id).await
+            }
+            LowJob::PruneWebhookCalls => {
+                let removed = database::webhooks::repo::prune_calls(
+                    &ctx.db,
+                    ctx.settings.webhooks.call_log_retention,
+                )
+                .await?;
+                tracing::info!(removed, "old webhook calls pruned");
+                Ok(())
+            }
             LowJob::CreateSortIndex { table_id, field_id } => {
                 database::indexes::create_sort_index(ctx, table_id, field_id).await
             }

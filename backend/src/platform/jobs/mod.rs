@@ -9,5 +9,5 @@ pub mod user_jobs;
 
 pub use high::HighJob;
 pub use low::LowJob;
-pub use queue::{Queue, enqueue, enqueue_low};
+pub use queue::{Queue, enqueue, enqueue_low, enqueue_low_after};
 pub use runner::{RunnerOptions, run};

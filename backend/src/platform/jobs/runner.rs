@@ -3,7 +3,7 @@
 use super::{HighJob, LowJob, Queue};
 use crate::{config::Settings, context::AppContext};
 use apalis::prelude::*;
-use apalis_postgres::{Config, PostgresStorage};
+use apalis_postgres::{Config, PostgresStorage, Pubsub};
 use std::{future::Future, time::Duration};
 
 /// Tuning for one worker process.
@@ -18,7 +18,8 @@ pub struct RunnerOptions {
 }
 
 impl RunnerOptions {
-    /// Many short jobs on `high`; few long ones on `low`.
+    /// Many short jobs on `high`; on `low`, enough slots that webhook calls waiting on slow
+    /// receivers leave room for the rest.
     pub fn for_queue(queue: Queue, settings: &Settings) -> Self {
         let heartbeat = settings.job_heartbeat;
         match queue {
@@ -29,7 +30,7 @@ impl RunnerOptions {
                 job_timeout: Duration::from_secs(60),
             },
             Queue::Low => Self {
-                concurrency: 2,
+                concurrency: 8,
                 heartbeat,
                 missed_heartbeats: 3,
                 job_timeout: Duration::from_secs(3600),
@@ -61,7 +62,7 @@ pub async fn run(
             let storage = PostgresStorage::<HighJob>::new(&ctx.db).with_config(config);
             Monitor::new().register(move |_| {
                 WorkerBuilder::new(name.clone())
-                    .backend(storage.clone().with_pubsub())
+                    .backend(wake_and_poll(storage.clone(), &ctx, queue))
                     .concurrency(options.concurrency)
                     .retry(RetryPolicy::retries(5))
                     .catch_panic()
@@ -75,7 +76,7 @@ pub async fn run(
             let storage = PostgresStorage::<LowJob>::new(&ctx.db).with_config(config);
             Monitor::new().register(move |_| {
                 WorkerBuilder::new(name.clone())
-                    .backend(storage.clone().with_pubsub())
+                    .backend(wake_and_poll(storage.clone(), &ctx, queue))
                     .concurrency(options.concurrency)
                     .retry(RetryPolicy::retries(5))
                     .catch_panic()
@@ -94,6 +95,19 @@ pub async fn run(
         })
         .await?;
     Ok(())
+}
+
+/// How often a worker looks for jobs nobody announced: scheduled retries (their `NOTIFY`
+/// fires at insert, before they are due) and any notice lost while the listener reconnected.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+
+/// Jobs start on `NOTIFY` at once, and on a one-second poll otherwise.
+fn wake_and_poll<B>(storage: B, ctx: &AppContext, queue: Queue) -> PollWith<B, Strategy> {
+    let notices = Pubsub::new(ctx.db.clone(), queue.name().to_owned());
+    PollWith::new(
+        storage,
+        Strategy::new().stream(notices).interval(POLL_EVERY),
+    )
 }
 
 async fn run_high(job: HighJob, ctx: Data<AppContext>) -> Result<(), BoxDynError> {

@@ -116,3 +116,54 @@ mod tests {
         assert_eq!(m.to, "bob@x.io");
     }
 }
+
+#[derive(Template)]
+#[template(path = "emails/webhook_deactivated.html")]
+struct WebhookDeactivatedHtml<'a> {
+    name: &'a str,
+    webhook: &'a str,
+    table: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/webhook_deactivated.txt")]
+struct WebhookDeactivatedText<'a> {
+    name: &'a str,
+    webhook: &'a str,
+    table: &'a str,
+    link: &'a str,
+    public_url: &'a str,
+}
+
+/// To a workspace admin: a webhook of one of its tables was turned off after failures.
+pub fn webhook_deactivated(
+    to: &str,
+    name: &str,
+    webhook: &str,
+    table: &str,
+    link: &str,
+    public_url: &str,
+) -> anyhow::Result<EmailMessage> {
+    Ok(EmailMessage {
+        to: to.to_owned(),
+        subject: format!("Webhook \"{webhook}\" was turned off"),
+        text: WebhookDeactivatedText {
+            name,
+            webhook,
+            table,
+            link,
+            public_url,
+        }
+        .render()?,
+        html: WebhookDeactivatedHtml {
+            name,
+            webhook,
+            table,
+            link,
+            public_url,
+        }
+        .render()?,
+    })
+}

@@ -62,6 +62,28 @@ pub fn routes() -> RouteTable {
                 .delete(database::tokens::delete),
         )
         .route(
+            "/api/database/webhooks/table/{id}/",
+            get(database::webhooks::list).post(database::webhooks::create),
+        )
+        .route(
+            "/api/database/webhooks/table/{id}/test-call/",
+            post(database::webhooks::test_call),
+        )
+        .route(
+            "/api/database/webhooks/{id}/",
+            get(database::webhooks::get)
+                .patch(database::webhooks::update)
+                .delete(database::webhooks::delete),
+        )
+        .route(
+            "/api/database/webhooks/{id}/rotate-secret/",
+            post(database::webhooks::rotate_secret),
+        )
+        .route(
+            "/api/database/webhooks/calls/{id}/redeliver/",
+            post(database::webhooks::redeliver),
+        )
+        .route(
             "/api/database/tables/database/{id}/",
             get(database::tables::list).post(database::tables::create),
         )

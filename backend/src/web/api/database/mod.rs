@@ -1,9 +1,10 @@
-//! `/api/database/…`: tables, fields and rows.
+//! `/api/database/…`: tables, fields, rows, tokens and webhooks.
 
 pub mod fields;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod webhooks;
 
 /// Baserow's truthy query values: present and empty, or `y`, `yes`, `true`, `t`, `on`, `1`.
 pub fn truthy(value: Option<&str>) -> bool {
