@@ -245,6 +245,8 @@ impl fmt::Debug for Settings {
             .field("from_email", &self.from_email)
             .field("media_dir", &self.media_dir)
             .field("allow_private_addresses", &self.allow_private_addresses)
+            .field("outbound_allowed", &self.outbound_allowed)
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }
@@ -294,6 +296,49 @@ mod tests {
         assert!(load(&[("TESSERA_SECRET_KEY", "short")]).is_err());
         let key = "k".repeat(40);
         assert!(load(&[("TESSERA_SECRET_KEY", &key), ("TESSERA_BIND", "nowhere")]).is_err());
+    }
+
+    #[test]
+    fn webhook_and_outbound_settings_are_read_and_checked() {
+        let s = load(&[("TESSERA_DEV", "1")]).expect("defaults");
+        assert_eq!(s.webhooks.max_per_table, 20);
+        assert_eq!(s.webhooks.timeout, Duration::from_secs(5));
+        assert_eq!(s.webhooks.max_failed_events, 8);
+        assert!(s.outbound_allowed.is_empty());
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            (
+                "TESSERA_OUTBOUND_ALLOWED_ADDRESSES",
+                "10.0.0.5, 10.1.0.0/16",
+            ),
+            ("TESSERA_WEBHOOK_TIMEOUT_SECONDS", "2"),
+            ("TESSERA_WEBHOOK_MAX_ATTEMPTS", "3"),
+            ("TESSERA_WEBHOOK_RETRY_BASE_SECONDS", "10"),
+            ("TESSERA_WEBHOOK_CALL_LOG_DAYS", "1"),
+        ])
+        .expect("settings");
+        assert_eq!(s.outbound_allowed.len(), 2);
+        assert!(s.outbound_allowed[1].contains("10.1.200.3".parse().expect("ip")));
+        assert_eq!(
+            (
+                s.webhooks.timeout,
+                s.webhooks.max_attempts,
+                s.webhooks.retry_base
+            ),
+            (Duration::from_secs(2), 3, Duration::from_secs(10))
+        );
+        assert_eq!(
+            s.webhooks.call_log_retention,
+            Duration::from_secs(24 * 3600)
+        );
+        let err = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_OUTBOUND_ALLOWED_ADDRESSES", "10.0.0.5,intranet"),
+        ])
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("\"intranet\""), "{err}");
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! as bare SQL. Prints a Markdown table; see docs/benchmarks.md.
 
 mod cli;
-mod machine;
 mod measure;
 mod report;
-mod server;
 mod setup;
 mod words;
+
+use tessera_bench::{machine, server};
 
 use anyhow::Context;
 use cli::{Options, USAGE};
