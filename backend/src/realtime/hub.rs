@@ -186,6 +186,9 @@ async fn subscribe_once(settings: &Settings, hub: &Arc<Hub>) -> anyhow::Result<(
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => anyhow::bail!("subscriber closed"),
             },
             Ok(_) = reconnects.recv() => {
+                // Subscribe before catching up: anything published from then on arrives
+                // live, anything earlier is in the log the sockets replay from.
+                subscriber.subscribe(super::channel(&settings.redis_prefix)).await?;
                 tracing::info!("realtime subscriber reconnected; sockets catch up");
                 hub.catch_up_all();
             }
