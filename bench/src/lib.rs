@@ -1,5 +1,6 @@
 //! What the benchmark binaries share: the in-process server with its job runners, the API
-//! client, and the machine-load sampler.
+//! client, the machine-load sampler and percentile helpers.
 
 pub mod machine;
 pub mod server;
+pub mod stats;

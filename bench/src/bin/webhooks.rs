@@ -15,6 +15,7 @@ use tessera::test_support::{HttpReceiver, ReceivedRequest};
 use tessera_bench::{
     machine,
     server::{Api, Server},
+    stats::{ms, percentile},
 };
 
 const USAGE: &str = "\
@@ -232,16 +233,4 @@ fn batch_of(request: &ReceivedRequest) -> anyhow::Result<usize> {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .with_context(|| format!("unexpected row name {name}"))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
