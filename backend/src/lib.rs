@@ -5,6 +5,7 @@ pub mod config;
 pub mod context;
 pub mod database;
 pub mod db;
+pub mod dto;
 pub mod error;
 pub mod platform;
 pub mod realtime;

@@ -118,6 +118,7 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: &str) -> anyhow::Result<Self> {
+        tessera::platform::outbound::install_crypto_provider();
         let client = reqwest::Client::builder()
             // Never through a proxy from the environment: this measures localhost round trips.
             .no_proxy()

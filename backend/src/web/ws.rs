@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use std::{collections::HashMap, time::Duration};
 
 const PING_EVERY: Duration = Duration::from_secs(30);
+const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 #[derive(Deserialize)]
 pub struct ConnectParams {
@@ -34,7 +35,11 @@ pub async fn upgrade(
     State(state): State<AppState>,
     Query(params): Query<ConnectParams>,
 ) -> Response {
+    // Client messages are small (subscriptions); the library's default 128 KiB read buffer
+    // per socket would dominate the memory of thousands of idle sockets. It grows when a
+    // larger message arrives, up to the size limit.
     ws.max_message_size(64 * 1024)
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| run(socket, state, params.jwt_token))
 }
 

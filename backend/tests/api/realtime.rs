@@ -331,9 +331,10 @@ async fn losing_access_ends_subscriptions_within_one_event() {
     );
     create_row(&app, &fx, None, "secret").await;
     assert!(
-        next_json(&mut c.socket, Duration::from_millis(800))
+        maybe_of(&mut c.socket, &["rows_created"], Duration::from_millis(800))
             .await
-            .is_none()
+            .is_none(),
+        "changes after the removal never reach him"
     );
 }
 
@@ -357,5 +358,193 @@ async fn a_deleted_table_ends_its_subscriptions() {
     assert_eq!(
         next_of(&mut c.socket, "page_discard").await["parameters"],
         json!({"table_id": fx.table})
+    );
+}
+
+/// The next message of one of these types within `timeout`, skipping others.
+async fn maybe_of(socket: &mut Socket, kinds: &[&str], timeout: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
+        let m = next_json(socket, left).await?;
+        if kinds.iter().any(|k| m["type"] == *k) {
+            return Some(m);
+        }
+    }
+}
+
+#[tokio::test]
+async fn workspace_level_events_reach_every_member_without_a_page_but_no_outsider() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let workspace = app.workspace(&ann, "W").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let carol = app.sign_up("Carol", "carol@x.io").await;
+    let a = Some(ann.access.as_str());
+    // Bob joins through an invitation: Ann (an admin) sees the invitation and the new member.
+    let mut ann_socket = client(&app.url, &ann.access).await;
+    let r = app
+        .post(
+            &format!("/api/workspaces/invitations/workspace/{workspace}/"),
+            a,
+            json!({"email": "bob@x.io", "permissions": "MEMBER", "message": "", "base_url": format!("{}/invite", app.url)}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let invitation = r.body["id"].as_i64().unwrap();
+    let m = next_of(
+        &mut ann_socket.socket,
+        "workspace_invitation_updated_or_created",
+    )
+    .await;
+    assert_eq!(m["invitation"]["email"], "bob@x.io");
+    let r = app
+        .post(
+            &format!("/api/workspaces/invitations/{invitation}/accept/"),
+            Some(&bob.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let added = next_of(&mut ann_socket.socket, "group_user_added").await;
+    assert_eq!(added["workspace_id"], workspace);
+    assert_eq!(added["workspace_user"]["email"], "bob@x.io");
+    next_of(&mut ann_socket.socket, "workspace_invitation_accepted").await;
+
+    let mut bob_socket = client(&app.second_backend().await, &bob.access).await;
+    let mut carol_socket = client(&app.url, &carol.access).await;
+    // Ann's own tab (named by WebSocketId) does not get an echo; Bob's socket does.
+    let renamed = app
+        .raw(
+            app.client()
+                .patch(format!("{}/api/workspaces/{workspace}/", app.url))
+                .header("Authorization", format!("JWT {}", ann.access))
+                .header("WebSocketId", &ann_socket.id)
+                .json(&json!({"name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(renamed.status, 200);
+    let m = next_of(&mut bob_socket.socket, "group_updated").await;
+    assert_eq!(
+        (m["workspace_id"].clone(), m["workspace"]["name"].clone()),
+        (json!(workspace), json!("Renamed"))
+    );
+
+    let database = app.database(&ann, workspace).await;
+    let m = next_of(&mut bob_socket.socket, "application_created").await;
+    assert_eq!(m["application"]["id"], database);
+    assert_eq!(m["application"]["type"], "database");
+    let r = app
+        .post(
+            &format!("/api/database/tables/database/{database}/"),
+            a,
+            json!({"name": "T"}),
+        )
+        .await;
+    let table = r.body["id"].as_i64().unwrap();
+    let m = next_of(&mut bob_socket.socket, "table_created").await;
+    assert_eq!(m["table"]["id"], table);
+    app.patch(
+        &format!("/api/database/tables/{table}/"),
+        a,
+        json!({"name": "T2"}),
+    )
+    .await;
+    let m = next_of(&mut bob_socket.socket, "table_updated").await;
+    assert_eq!(
+        (m["table_id"].clone(), m["table"]["name"].clone()),
+        (json!(table), json!("T2"))
+    );
+    app.patch(
+        &format!("/api/applications/{database}/"),
+        a,
+        json!({"name": "DB2"}),
+    )
+    .await;
+    let m = next_of(&mut bob_socket.socket, "application_updated").await;
+    assert_eq!(m["application"]["name"], "DB2");
+    assert_eq!(m["application"]["tables"][0]["id"], table);
+    app.delete(&format!("/api/database/tables/{table}/"), a)
+        .await;
+    let m = next_of(&mut bob_socket.socket, "table_deleted").await;
+    assert_eq!(
+        (m["table_id"].clone(), m["database_id"].clone()),
+        (json!(table), json!(database))
+    );
+    app.delete(&format!("/api/applications/{database}/"), a)
+        .await;
+    assert_eq!(
+        next_of(&mut bob_socket.socket, "application_deleted").await["application_id"],
+        database
+    );
+
+    // Role change, then removal: the removed member is told too, and hears nothing after.
+    let membership = added["id"].as_i64().unwrap();
+    app.patch(
+        &format!("/api/workspaces/users/{membership}/"),
+        a,
+        json!({"permissions": "ADMIN"}),
+    )
+    .await;
+    let m = next_of(&mut bob_socket.socket, "group_user_updated").await;
+    assert_eq!(m["workspace_user"]["permissions"], "ADMIN");
+    app.patch(
+        &format!("/api/workspaces/users/{membership}/"),
+        a,
+        json!({"permissions": "MEMBER"}),
+    )
+    .await;
+    next_of(&mut bob_socket.socket, "group_user_updated").await;
+    let r = app
+        .delete(&format!("/api/workspaces/users/{membership}/"), a)
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let m = next_of(&mut bob_socket.socket, "group_user_deleted").await;
+    assert_eq!(m["id"], membership);
+    app.patch(
+        &format!("/api/workspaces/{workspace}/"),
+        a,
+        json!({"name": "After"}),
+    )
+    .await;
+    let m = next_of(&mut ann_socket.socket, "group_updated").await;
+    assert_eq!(
+        m["workspace"]["name"], "After",
+        "requests without WebSocketId reach the actor too"
+    );
+    assert!(
+        maybe_of(
+            &mut bob_socket.socket,
+            &["group_updated"],
+            Duration::from_millis(800)
+        )
+        .await
+        .is_none(),
+        "a removed member gets no more workspace events"
+    );
+    app.delete(&format!("/api/workspaces/{workspace}/"), a)
+        .await;
+    assert_eq!(
+        next_of(&mut ann_socket.socket, "group_deleted").await["workspace_id"],
+        workspace
+    );
+
+    let everything = [
+        "workspace_invitation_updated_or_created",
+        "group_user_added",
+        "group_updated",
+        "application_created",
+        "table_created",
+        "group_deleted",
+    ];
+    assert!(
+        maybe_of(
+            &mut carol_socket.socket,
+            &everything,
+            Duration::from_millis(500)
+        )
+        .await
+        .is_none(),
+        "someone outside the workspace hears nothing"
     );
 }

@@ -126,6 +126,7 @@ fn spawn(name: &str, env: &Env, bind: Option<u16>) -> anyhow::Result<Child> {
 }
 
 async fn wait_healthy(base: &str) -> anyhow::Result<()> {
+    tessera::platform::outbound::install_crypto_provider();
     let client = reqwest::Client::builder().no_proxy().build()?;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

@@ -2,6 +2,7 @@
 //! options, live rows and a fresh "Grid" view, in one transaction.
 
 use super::{Table, TableError, repo, table_name};
+use crate::realtime::notify::{self, Audience, WorkspaceEvent};
 use crate::{
     context::AppContext,
     database::{
@@ -88,6 +89,17 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         "table_created",
         &json!({ "table": copy.to_json() }),
         &origin,
+    )
+    .await?;
+    notify::queue(
+        &mut tx,
+        WorkspaceEvent {
+            workspace_id: scope.workspace_id,
+            audience: Audience::Members,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: None,
+            message: notify::message("table_created", json!({ "table": copy.to_json() })),
+        },
     )
     .await?;
     user_jobs::finish(

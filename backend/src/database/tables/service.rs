@@ -15,6 +15,7 @@ use crate::{
         trash,
         validation::{self, ValidationError},
     },
+    realtime::notify,
 };
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
@@ -171,6 +172,8 @@ pub async fn create(
         &fields::origin(actor),
     )
     .await?;
+    let keys = json!({ "table": table.to_json() });
+    notify::workspace(&mut tx, actor, app.workspace_id, "table_created", keys).await?;
     tx.commit().await?;
     tracing::info!(table_id, workspace_id = app.workspace_id, "table created");
     Ok(table)
@@ -227,7 +230,7 @@ pub async fn rename(
 ) -> Result<Table, TableError> {
     let name = valid_name(name)?;
     let mut tx = ctx.db.begin().await?;
-    accessible(&mut tx, actor, table_id).await?;
+    let (_, scope) = accessible(&mut tx, actor, table_id).await?;
     repo::rename(&mut *tx, table_id, &name).await?;
     let table = repo::get(&mut *tx, table_id)
         .await?
@@ -242,6 +245,7 @@ pub async fn rename(
         &fields::origin(actor),
     )
     .await?;
+    notify::workspace(&mut tx, actor, scope.workspace_id, "table_updated", payload).await?;
     tx.commit().await?;
     Ok(table)
 }
@@ -270,6 +274,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<()
         &fields::origin(actor),
     )
     .await?;
+    notify::workspace(&mut tx, actor, scope.workspace_id, "table_deleted", payload).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,13 +3,16 @@
 use super::{Application, ApplicationError, TYPES, repo};
 use crate::{
     context::AppContext,
+    dto::ApplicationBody,
     platform::{
         auth::Actor,
         trash,
         validation::{self, ValidationError},
         workspaces::require_member,
     },
+    realtime::notify,
 };
+use serde_json::json;
 use sqlx::PgConnection;
 
 const MAX_NAME_LENGTH: usize = 160;
@@ -75,6 +78,8 @@ pub async fn create(
     let app = repo::get(&mut *tx, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
+    let keys = json!({ "application": ApplicationBody::new(&app, &[]) });
+    notify::workspace(&mut tx, actor, workspace_id, "application_created", keys).await?;
     tx.commit().await?;
     Ok(app)
 }
@@ -92,6 +97,16 @@ pub async fn rename(
     let app = repo::get(&mut *tx, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
+    let tables = crate::database::tables::repo::list(&mut *tx, id).await?;
+    let keys = json!({ "application_id": id, "application": ApplicationBody::new(&app, &tables) });
+    notify::workspace(
+        &mut tx,
+        actor,
+        app.workspace_id,
+        "application_updated",
+        keys,
+    )
+    .await?;
     tx.commit().await?;
     Ok(app)
 }
@@ -110,6 +125,15 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Appl
         name: &app.name,
     };
     trash::record(&mut *tx, &entry).await?;
+    let keys = json!({ "application_id": id });
+    notify::workspace(
+        &mut tx,
+        actor,
+        app.workspace_id,
+        "application_deleted",
+        keys,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,6 +15,8 @@ pub enum HighJob {
     RecheckAccess {
         user_ids: Vec<i64>,
     },
+    /// Send a workspace-level event to the workspace's members.
+    NotifyWorkspace(realtime::notify::WorkspaceEvent),
     /// Close a user's sockets (after a password change), except the one that made it.
     ForceDisconnect {
         user_id: i64,
@@ -34,6 +36,7 @@ impl HighJob {
                 realtime::fan_out::publish_table_events(ctx, table_id).await?;
                 Ok(())
             }
+            HighJob::NotifyWorkspace(event) => realtime::notify::send(ctx, event).await,
             HighJob::RecheckAccess { user_ids } => {
                 realtime::fan_out::publish_recheck(ctx, user_ids).await
             }

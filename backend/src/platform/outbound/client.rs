@@ -177,8 +177,9 @@ fn redirect_policy(policy: Arc<OutboundPolicy>) -> reqwest::redirect::Policy {
 }
 
 /// reqwest is built without a default crypto provider (so only ring is compiled in), and
-/// panics on building a client unless one is installed process-wide.
-fn install_crypto_provider() {
+/// panics on building a client unless one is installed process-wide. [`client`] calls this;
+/// code that builds a plain reqwest client first (benchmarks, tools) calls it itself.
+pub fn install_crypto_provider() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Err only means another provider was installed first, which serves as well.

@@ -6,5 +6,7 @@ mod client;
 mod handle;
 
 pub use address::{InvalidIpNet, IpNet, is_public};
-pub use client::{OutboundError, OutboundPolicy, SendError, check_url, client, send};
+pub use client::{
+    OutboundError, OutboundPolicy, SendError, check_url, client, install_crypto_provider, send,
+};
 pub use handle::{Outbound, parse_allowed};

@@ -2,6 +2,7 @@
 //! token, then accepts (becoming a member) or rejects it.
 
 use super::{Invitation, Role, WorkspaceError, WorkspaceWithMembers, access, repo};
+use crate::realtime::notify::{self, Audience, WorkspaceEvent};
 use crate::{
     context::AppContext,
     platform::{
@@ -91,6 +92,12 @@ pub async fn create(
         &ctx.settings.public_url,
     )?;
     jobs::enqueue(&mut tx, &HighJob::SendEmail(message)).await?;
+    notify_admins(
+        &mut tx,
+        &invitation,
+        "workspace_invitation_updated_or_created",
+    )
+    .await?;
     tx.commit().await?;
     Ok(invitation)
 }
@@ -224,8 +231,9 @@ pub async fn accept(
 
 pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
     let mut tx = ctx.db.begin().await?;
-    addressed_to(&mut tx, actor, id).await?;
+    let invitation = addressed_to(&mut tx, actor, id).await?;
     repo::delete_invitation(&mut *tx, id).await?;
+    notify_admins(&mut tx, &invitation, "workspace_invitation_rejected").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -260,6 +268,12 @@ pub async fn accept_in_tx(
     .await?;
     repo::delete_invitation(&mut **tx, invitation.id).await?;
     users::repo::mark_email_verified(&mut **tx, user.id).await?;
+    notify_admins(tx, invitation, "workspace_invitation_accepted").await?;
+    if let Some(membership) = repo::membership(&mut **tx, invitation.workspace_id, user.id).await?
+        && let Some(member) = repo::member(&mut **tx, membership.id).await?
+    {
+        super::members::notify_added(tx, &member).await?;
+    }
     Ok(())
 }
 
@@ -269,4 +283,24 @@ pub async fn addressed_to_user(
     actor: &Actor,
 ) -> Result<Vec<Invitation>, WorkspaceError> {
     Ok(repo::invitations_for_email(&ctx.db, &actor.user.email).await?)
+}
+
+/// Invitation events go to the workspace's admins, the only ones who see invitations.
+async fn notify_admins(
+    conn: &mut PgConnection,
+    invitation: &Invitation,
+    event_type: &str,
+) -> sqlx::Result<()> {
+    let keys = serde_json::json!({ "invitation": crate::dto::InvitationBody::from(invitation) });
+    notify::queue(
+        conn,
+        WorkspaceEvent {
+            workspace_id: invitation.workspace_id,
+            audience: Audience::Admins,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: None,
+            message: notify::message(event_type, keys),
+        },
+    )
+    .await
 }

@@ -8,7 +8,10 @@ use crate::{
         jobs::{self, HighJob},
         validation::{self, ValidationError},
     },
+    realtime::notify::{self, Audience, WorkspaceEvent},
 };
+use serde_json::{Value, json};
+use sqlx::PgConnection;
 
 pub async fn list(
     ctx: &AppContext,
@@ -45,6 +48,14 @@ pub async fn update(
     let member = repo::member(&mut *tx, membership_id)
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;
+    notify::workspace(
+        &mut tx,
+        actor,
+        member.workspace_id,
+        "group_user_updated",
+        member_keys(&member),
+    )
+    .await?;
     tx.commit().await?;
     Ok(member)
 }
@@ -63,7 +74,11 @@ pub async fn remove(
     if target.user_id == actor.id() {
         return Err(WorkspaceError::CannotRemoveYourself);
     }
+    let member = repo::member(&mut *tx, membership_id).await?;
     repo::remove_member(&mut *tx, membership_id).await?;
+    if let Some(member) = member {
+        notify_removed(&mut tx, actor, &member).await?;
+    }
     // The removed member's open subscriptions must not outlive their access.
     jobs::enqueue(
         &mut tx,
@@ -74,4 +89,47 @@ pub async fn remove(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// `{id, workspace_id, workspace_user}` of the member events.
+pub fn member_keys(member: &Member) -> Value {
+    json!({
+        "id": member.id,
+        "workspace_id": member.workspace_id,
+        "workspace_user": crate::dto::MemberBody::from(member),
+    })
+}
+
+/// `group_user_deleted` to the remaining members and to the one who is gone.
+pub async fn notify_removed(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    member: &Member,
+) -> sqlx::Result<()> {
+    notify::queue(
+        conn,
+        WorkspaceEvent {
+            workspace_id: member.workspace_id,
+            audience: Audience::Members,
+            also_user_ids: vec![member.user_id],
+            skip_websocket_id: actor.websocket_id.clone(),
+            message: notify::message("group_user_deleted", member_keys(member)),
+        },
+    )
+    .await
+}
+
+/// `group_user_added` to the members, the new one included.
+pub async fn notify_added(conn: &mut PgConnection, member: &Member) -> sqlx::Result<()> {
+    notify::queue(
+        conn,
+        WorkspaceEvent {
+            workspace_id: member.workspace_id,
+            audience: Audience::Members,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: None,
+            message: notify::message("group_user_added", member_keys(member)),
+        },
+    )
+    .await
 }

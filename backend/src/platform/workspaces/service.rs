@@ -9,7 +9,9 @@ use crate::{
         settings, trash,
         validation::{self, ValidationError},
     },
+    realtime::notify,
 };
+use serde_json::json;
 
 /// Baserow's workspace name limit.
 pub const MAX_NAME_LENGTH: usize = 165;
@@ -95,6 +97,8 @@ pub async fn rename(
     let membership = access::require_admin(&mut tx, actor.id(), id).await?;
     let workspace = repo::rename(&mut *tx, id, &name).await?;
     let members = repo::members(&mut *tx, id).await?;
+    let keys = json!({"workspace_id": id, "workspace": {"id": id, "name": workspace.name}});
+    notify::workspace(&mut tx, actor, id, "group_updated", keys).await?;
     tx.commit().await?;
     Ok(WorkspaceWithMembers {
         workspace,
@@ -128,6 +132,14 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
         .map(|m| m.user_id)
         .collect();
     jobs::enqueue(&mut tx, &HighJob::RecheckAccess { user_ids }).await?;
+    notify::workspace(
+        &mut tx,
+        actor,
+        id,
+        "group_deleted",
+        json!({"workspace_id": id}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -154,6 +166,7 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
     if membership.is_admin() && repo::count_admins_for_update(&mut *tx, id).await? <= 1 {
         return Err(WorkspaceError::LastAdmin);
     }
+    let member = repo::member(&mut *tx, membership.id).await?;
     repo::remove_member(&mut *tx, membership.id).await?;
     jobs::enqueue(
         &mut tx,
@@ -162,6 +175,9 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
         },
     )
     .await?;
+    if let Some(member) = member {
+        super::members::notify_removed(&mut tx, actor, &member).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

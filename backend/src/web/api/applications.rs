@@ -1,6 +1,6 @@
 //! `/api/applications/…`: databases in workspaces.
 
-use super::dto::ApplicationBody;
+use crate::dto::ApplicationBody;
 use crate::{
     database::tables,
     error::ApiError,

@@ -1,6 +1,6 @@
 //! `/api/workspaces/invitations/…`: invite by email, public lookup by token, accept, reject.
 
-use super::dto::{InvitationBody, WorkspaceBody};
+use crate::dto::{InvitationBody, WorkspaceBody};
 use crate::{
     error::ApiError,
     platform::workspaces::invitations::{self, NewInvitation},

@@ -2,7 +2,6 @@
 
 pub mod applications;
 pub mod database;
-pub mod dto;
 pub mod health;
 pub mod invitations;
 pub mod jobs;

@@ -1,6 +1,6 @@
 //! `/api/user/…`: sign-up, log-in, tokens, passwords and the account.
 
-use super::dto::{InvitationBody, UserBody};
+use crate::dto::{InvitationBody, UserBody};
 use crate::{
     error::ApiError,
     platform::{

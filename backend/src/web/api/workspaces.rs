@@ -1,6 +1,6 @@
 //! `/api/workspaces/…` (also served under the old `/api/groups/…`): workspaces and members.
 
-use super::dto::{MemberBody, WorkspaceBody};
+use crate::dto::{MemberBody, WorkspaceBody};
 use crate::{
     error::ApiError,
     platform::workspaces::{self, members},

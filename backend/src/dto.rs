@@ -1,4 +1,5 @@
-//! Response shapes shared by several endpoints (users, workspaces, applications).
+//! JSON shapes of users, workspaces, members, invitations and applications, shared by the
+//! API responses and the realtime events that carry the same objects.
 
 use crate::platform::{
     applications::Application,
@@ -7,10 +8,10 @@ use crate::platform::{
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// A user as Baserow shows them to themselves.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct UserBody {
     pub id: i64,
     pub first_name: String,
@@ -44,7 +45,8 @@ impl From<&User> for UserBody {
 }
 
 /// One member of a workspace (`WorkspaceUserSerializer`).
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct MemberBody {
     pub id: i64,
     pub name: String,
@@ -72,7 +74,8 @@ impl From<&Member> for MemberBody {
 }
 
 /// A workspace as one of its members sees it (`WorkspaceUserWorkspaceSerializer`).
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct WorkspaceBody {
     pub id: i64,
     pub name: String,
@@ -97,7 +100,8 @@ impl From<&WorkspaceWithMembers> for WorkspaceBody {
     }
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct InvitationBody {
     pub id: i64,
     pub workspace: i64,
@@ -120,7 +124,8 @@ impl From<&Invitation> for InvitationBody {
     }
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct ApplicationWorkspaceBody {
     pub id: i64,
     pub name: String,
@@ -128,7 +133,8 @@ pub struct ApplicationWorkspaceBody {
 }
 
 /// A table of a database, as listed inside it.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct TableSummaryBody {
     pub id: i64,
     pub name: String,
@@ -136,7 +142,8 @@ pub struct TableSummaryBody {
     pub database_id: i64,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
 pub struct ApplicationBody {
     pub id: i64,
     pub name: String,

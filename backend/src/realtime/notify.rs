@@ -1,0 +1,112 @@
+//! Workspace-level events (workspaces, members, invitations, databases, tables): queued in
+//! the change's transaction, then sent by user id to whoever may see them at sending time.
+
+use super::fan_out::publish_to_users;
+use crate::{
+    context::AppContext,
+    platform::{
+        auth::Actor,
+        jobs::{self, HighJob},
+    },
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+
+/// Who of a workspace receives an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Members,
+    /// Admins only (invitations, which only admins can see).
+    Admins,
+}
+
+/// A workspace event, as queued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkspaceEvent {
+    pub workspace_id: i64,
+    pub audience: Audience,
+    /// Users who get it although they are no longer members (someone just removed).
+    pub also_user_ids: Vec<i64>,
+    /// The socket of the tab that made the change: it has applied it already.
+    pub skip_websocket_id: Option<String>,
+    pub message: Value,
+}
+
+/// Builds a `{"type": …, …}` message from an event name and its keys.
+pub fn message(event_type: &str, keys: Value) -> Value {
+    let mut message = Map::new();
+    message.insert("type".into(), Value::String(event_type.to_owned()));
+    if let Value::Object(keys) = keys {
+        message.extend(keys);
+    }
+    Value::Object(message)
+}
+
+/// Queues an event for the members of a workspace, in the caller's transaction.
+pub async fn workspace(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    workspace_id: i64,
+    event_type: &str,
+    keys: Value,
+) -> sqlx::Result<()> {
+    queue(
+        conn,
+        WorkspaceEvent {
+            workspace_id,
+            audience: Audience::Members,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: actor.websocket_id.clone(),
+            message: message(event_type, keys),
+        },
+    )
+    .await
+}
+
+/// Queues an event. The queue lives in the same database, so its failures are reported as
+/// database errors, which every use case's error type carries.
+pub async fn queue(conn: &mut PgConnection, event: WorkspaceEvent) -> sqlx::Result<()> {
+    jobs::enqueue(conn, &HighJob::NotifyWorkspace(event))
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+}
+
+/// Worker side: resolves the recipients now and publishes to their sockets.
+pub async fn send(ctx: &AppContext, event: WorkspaceEvent) -> anyhow::Result<()> {
+    let mut user_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM workspace_users WHERE workspace_id = $1 \
+         AND ($2 = 'members' OR permissions = 'ADMIN')",
+    )
+    .bind(event.workspace_id)
+    .bind(match event.audience {
+        Audience::Members => "members",
+        Audience::Admins => "admins",
+    })
+    .fetch_all(&ctx.db)
+    .await?;
+    for id in event.also_user_ids {
+        if !user_ids.contains(&id) {
+            user_ids.push(id);
+        }
+    }
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    publish_to_users(ctx, user_ids, event.skip_websocket_id, event.message).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn messages_carry_their_type_and_keys() {
+        assert_eq!(
+            message("group_deleted", json!({"workspace_id": 3})),
+            json!({"type": "group_deleted", "workspace_id": 3})
+        );
+    }
+}
