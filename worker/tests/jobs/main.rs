@@ -118,3 +118,27 @@ async fn a_job_whose_worker_died_is_retried_by_another_worker() {
         "the orphaned job was re-run by the second worker"
     );
 }
+
+/// A job this worker does not know (queued by a newer backend during a rolling upgrade, or
+/// damaged) must not stop the queue: the jobs after it still run.
+#[tokio::test]
+async fn an_unknown_job_does_not_stop_the_queue() {
+    let db = TestDatabase::create().await.unwrap();
+    let mail = MailServer::start().unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let unknown =
+        apalis::prelude::TaskBuilder::new(br#"{"type":"from_the_future","x":1}"#.to_vec()).build();
+    apalis_postgres::queries::push_tasks(&mut *conn, "high", vec![unknown])
+        .await
+        .unwrap();
+    drop(conn);
+    send_email(&db, "after@x.io").await;
+    let mut worker = start_worker(&db, &mail.url);
+    let got = mail.wait_for("after@x.io", Duration::from_secs(20)).await;
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    assert!(
+        got.is_some(),
+        "the email queued after the unknown job was sent"
+    );
+}

@@ -4,6 +4,7 @@ use super::{HighJob, LowJob, Queue};
 use crate::{config::Settings, context::AppContext};
 use apalis::prelude::*;
 use apalis_postgres::{Config, PostgresStorage, Pubsub};
+use serde_json::Value;
 use std::{future::Future, time::Duration};
 
 /// Tuning for one worker process.
@@ -59,7 +60,7 @@ pub async fn run(
     );
     let monitor = match queue {
         Queue::High => {
-            let storage = PostgresStorage::<HighJob>::new(&ctx.db).with_config(config);
+            let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
             Monitor::new().register(move |_| {
                 WorkerBuilder::new(name.clone())
                     .backend(wake_and_poll(storage.clone(), &ctx, queue))
@@ -73,7 +74,7 @@ pub async fn run(
             })
         }
         Queue::Low => {
-            let storage = PostgresStorage::<LowJob>::new(&ctx.db).with_config(config);
+            let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
             Monitor::new().register(move |_| {
                 WorkerBuilder::new(name.clone())
                     .backend(wake_and_poll(storage.clone(), &ctx, queue))
@@ -110,10 +111,23 @@ fn wake_and_poll<B>(storage: B, ctx: &AppContext, queue: Queue) -> PollWith<B, S
     )
 }
 
-async fn run_high(job: HighJob, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+// Jobs come off the queue as plain JSON and are decoded here rather than by the queue: a
+// job this build does not know (queued by a newer release during an upgrade, or damaged)
+// then fails on its own, where a decoding error inside the queue would stop the worker.
+
+async fn run_high(job: Value, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+    let job: HighJob = decode(job)?;
     job.run(&ctx).await.map_err(Into::into)
 }
 
-async fn run_low(job: LowJob, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+async fn run_low(job: Value, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
+    let job: LowJob = decode(job)?;
     job.run(&ctx).await.map_err(Into::into)
+}
+
+fn decode<J: serde::de::DeserializeOwned>(job: Value) -> Result<J, BoxDynError> {
+    serde_json::from_value(job.clone()).map_err(|e| {
+        tracing::error!(error = %e, %job, "a job this worker cannot read; it fails");
+        format!("unreadable job: {e}").into()
+    })
 }
