@@ -5,11 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(scripts/services.sh)"
-# The SMTP server used by tests links the system OpenSSL.
-if ! pkg-config --exists openssl 2>/dev/null; then
+# Test-only packages from Debian: the SMTP server used by tests links the system OpenSSL,
+# the Redis-restart test starts redis-server processes of its own, and the browser client
+# library's test runs in Node (20.10 or newer, for its WebSocket).
+missing=()
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if [ ${#missing[@]} -gt 0 ]; then
   as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 export TEST_DATABASE_SERVER_URL=$DATABASE_SERVER_URL

@@ -13,6 +13,7 @@ mod helpers;
 mod invitations;
 mod jobs;
 mod realtime;
+mod realtime_client;
 mod realtime_soak;
 mod settings;
 mod tokens;
