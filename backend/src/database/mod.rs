@@ -9,4 +9,5 @@ pub mod indexes;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod views;
 pub mod webhooks;

@@ -219,6 +219,19 @@ impl TestApp {
         }
     }
 
+    /// Another table "T2" in the fixture's database; returns its id.
+    pub async fn table_fixture_in(&self, fx: &TableFixture) -> i64 {
+        let r = self
+            .post(
+                &format!("/api/database/tables/database/{}/", fx.database),
+                Some(&fx.user.access),
+                json!({"name": "T2"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body["id"].as_i64().unwrap()
+    }
+
     /// Creates a field; returns its id.
     pub async fn field(&self, user: &Session, table: i64, body: Value) -> i64 {
         let r = self

@@ -18,5 +18,6 @@ mod realtime_soak;
 mod settings;
 mod tokens;
 mod users;
+mod views;
 mod webhooks;
 mod workspaces;

@@ -61,6 +61,77 @@ pub fn routes() -> RouteTable {
                 .delete(database::tokens::delete),
         )
         .route(
+            "/api/database/views/table/{id}/",
+            get(database::views::list).post(database::views::create),
+        )
+        .route(
+            "/api/database/views/table/{id}/order/",
+            post(database::views::order),
+        )
+        .route(
+            "/api/database/views/{id}/",
+            get(database::views::get)
+                .patch(database::views::update)
+                .delete(database::views::delete),
+        )
+        .route(
+            "/api/database/views/{id}/duplicate/",
+            post(database::views::duplicate),
+        )
+        .route(
+            "/api/database/views/{id}/rotate-slug/",
+            post(database::views::rotate_slug),
+        )
+        .route(
+            "/api/database/views/{id}/field-options/",
+            get(database::views::field_options).patch(database::views::update_field_options),
+        )
+        .route("/api/database/views/grid/{id}/", get(database::views::rows))
+        .route(
+            "/api/database/views/gallery/{id}/",
+            get(database::views::gallery_rows),
+        )
+        .route(
+            "/api/database/views/{id}/filters/",
+            get(database::view_parts::list_filters).post(database::view_parts::create_filter),
+        )
+        .route(
+            "/api/database/views/filter/{id}/",
+            get(database::view_parts::get_filter)
+                .patch(database::view_parts::update_filter)
+                .delete(database::view_parts::delete_filter),
+        )
+        .route(
+            "/api/database/views/{id}/filter-groups/",
+            post(database::view_parts::create_filter_group),
+        )
+        .route(
+            "/api/database/views/filter-group/{id}/",
+            get(database::view_parts::get_filter_group)
+                .patch(database::view_parts::update_filter_group)
+                .delete(database::view_parts::delete_filter_group),
+        )
+        .route(
+            "/api/database/views/{id}/sortings/",
+            get(database::view_parts::list_sorts).post(database::view_parts::create_sort),
+        )
+        .route(
+            "/api/database/views/sort/{id}/",
+            get(database::view_parts::get_sort)
+                .patch(database::view_parts::update_sort)
+                .delete(database::view_parts::delete_sort),
+        )
+        .route(
+            "/api/database/views/{id}/group_bys/",
+            get(database::view_parts::list_group_bys).post(database::view_parts::create_group_by),
+        )
+        .route(
+            "/api/database/views/group_by/{id}/",
+            get(database::view_parts::get_group_by)
+                .patch(database::view_parts::update_group_by)
+                .delete(database::view_parts::delete_group_by),
+        )
+        .route(
             "/api/database/webhooks/table/{id}/",
             get(database::webhooks::list).post(database::webhooks::create),
         )

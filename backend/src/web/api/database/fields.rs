@@ -11,7 +11,7 @@ use crate::{
 use axum::{Json, extract::State};
 use serde_json::{Map, Value, json};
 
-fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
     match body {
         Value::Object(map) => Ok(map),
         _ => Err(ApiError::validation(Detail::Message(

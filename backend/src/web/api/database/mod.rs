@@ -1,9 +1,11 @@
-//! `/api/database/…`: tables, fields, rows, tokens and webhooks.
+//! `/api/database/…`: tables, fields, rows, views, tokens and webhooks.
 
 pub mod fields;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod view_parts;
+pub mod views;
 pub mod webhooks;
 
 /// Baserow's truthy query values: present and empty, or `y`, `yes`, `true`, `t`, `on`, `1`.

@@ -4,7 +4,7 @@ use super::{param, truthy};
 use crate::{
     database::{
         filters::FilterGroup,
-        rows::{self, ListQuery, Paging, RowKeys, WriteOptions},
+        rows::{self, ListQuery, Page, Paging, RowKeys, WriteOptions},
     },
     error::{ApiError, Detail},
     web::{
@@ -19,7 +19,7 @@ use axum::{
 };
 use serde_json::{Map, Value, json};
 
-fn params(raw: Option<String>) -> Vec<(String, String)> {
+pub(crate) fn params(raw: Option<String>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
@@ -131,22 +131,36 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let params = params(raw);
-    let q = list_query(&params)?;
+    let mut q = list_query(&params)?;
+    // A view's filters apply on top of the request's; its sorts unless `order_by` is given.
+    if let Some(view_id) = optional_id(&params, "view_id")? {
+        crate::database::views::listing::apply_to_table_listing(
+            &state.ctx, &actor, id, view_id, &mut q,
+        )
+        .await?;
+    }
     let page = rows::list(&state.ctx, &actor, id, &q).await?;
+    let base = &state.ctx.settings.public_url;
+    Ok(Json(paginated(base, uri.path(), &params, &q, page)))
+}
+
+/// `{count, next, previous, results}` with DRF's absolute page links.
+pub(crate) fn paginated(
+    public_url: &str,
+    path: &str,
+    params: &[(String, String)],
+    q: &ListQuery,
+    page: Page,
+) -> Value {
     let count = page.count.unwrap_or(0);
     let (next, previous) = match q.paging {
-        Paging::Page { page: n, size } => {
-            let base = &state.ctx.settings.public_url;
-            let next =
-                ((n * size) < count as usize).then(|| page_link(base, uri.path(), &params, n + 1));
-            let previous = (n > 1).then(|| page_link(base, uri.path(), &params, n - 1));
-            (next, previous)
-        }
+        Paging::Page { page: n, size } => (
+            ((n * size) < count as usize).then(|| page_link(public_url, path, params, n + 1)),
+            (n > 1).then(|| page_link(public_url, path, params, n - 1)),
+        ),
         Paging::Offset { .. } => (None, None),
     };
-    Ok(Json(
-        json!({ "count": count, "next": next, "previous": previous, "results": page.results }),
-    ))
+    json!({ "count": count, "next": next, "previous": previous, "results": page.results })
 }
 
 #[utoipa::path(get, path = "/api/database/rows/table/{table_id}/{row_id}/", tag = "Database rows",

@@ -1,0 +1,168 @@
+//! Rows through a view: its saved filters (with their groups) and sorts applied to a
+//! listing. Filters and sorts on fields in the trash are skipped; group-bys sort first.
+
+use super::{View, ViewError, parts::options_of, repo, service::accessible, types};
+use crate::{
+    context::AppContext,
+    database::{
+        filters::{FilterGroup, FilterLeaf, tree::FieldRef},
+        rows::{self, ListQuery, Page},
+    },
+    platform::auth::Actor,
+};
+use serde_json::{Map, Value};
+use sqlx::PgConnection;
+
+/// How a request's own `filters` combine with the view's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adhoc {
+    /// The view's listing endpoint: the request's filters replace the view's.
+    Replace,
+    /// `view_id` on the rows endpoint: both apply.
+    And,
+}
+
+/// The view's saved filter tree, or `None` when it has no (live) filters or they are off.
+pub async fn saved_filter(
+    conn: &mut PgConnection,
+    view: &View,
+) -> Result<Option<FilterGroup>, ViewError> {
+    if view.filters_disabled {
+        return Ok(None);
+    }
+    let live = live_fields(conn, view.table_id).await?;
+    let filters: Vec<_> = repo::filters(&mut *conn, view.id)
+        .await?
+        .into_iter()
+        .filter(|f| live.contains(&f.field_id))
+        .collect();
+    let groups = repo::filter_groups(&mut *conn, view.id).await?;
+    fn build(
+        group: Option<i64>,
+        or: bool,
+        filters: &[super::ViewFilter],
+        groups: &[super::ViewFilterGroup],
+    ) -> FilterGroup {
+        FilterGroup {
+            or,
+            filters: filters
+                .iter()
+                .filter(|f| f.group_id == group)
+                .map(|f| FilterLeaf {
+                    field: FieldRef::Id(f.field_id),
+                    kind: f.kind.clone(),
+                    value: f.value.clone(),
+                })
+                .collect(),
+            groups: groups
+                .iter()
+                .filter(|g| g.parent_group_id == group)
+                .map(|g| build(Some(g.id), g.filter_type == "OR", filters, groups))
+                .collect(),
+        }
+    }
+    let tree = build(None, view.filter_type == "OR", &filters, &groups);
+    Ok((!filters.is_empty()).then_some(tree))
+}
+
+/// Ids of the table's fields that are not in the trash: parts on others are skipped.
+async fn live_fields(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")
+        .bind(table_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// `order_by` text for the view's group-bys then sorts.
+pub async fn saved_order_by(
+    conn: &mut PgConnection,
+    view: &View,
+) -> Result<Option<String>, ViewError> {
+    let mut keys = Vec::new();
+    let live = live_fields(conn, view.table_id).await?;
+    let can_group = types::by_name(&view.kind).is_some_and(|t| t.can_group_by());
+    let group_bys = if can_group {
+        repo::group_bys(&mut *conn, view.id).await?
+    } else {
+        Vec::new()
+    };
+    let sorts = repo::sorts(&mut *conn, view.id).await?;
+    let live_sorts = group_bys
+        .iter()
+        .chain(sorts.iter())
+        .filter(|s| live.contains(&s.field_id));
+    for sort in live_sorts {
+        let key = format!(
+            "{}field_{}",
+            if sort.order == "DESC" { "-" } else { "" },
+            sort.field_id
+        );
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok((!keys.is_empty()).then(|| keys.join(",")))
+}
+
+/// Puts the view's filters and sorts into `q`.
+pub async fn apply(
+    conn: &mut PgConnection,
+    view: &View,
+    q: &mut ListQuery,
+    adhoc: Adhoc,
+) -> Result<(), ViewError> {
+    let saved = saved_filter(conn, view).await?;
+    q.filter = match (q.filter.take(), saved, adhoc) {
+        (Some(own), _, Adhoc::Replace) => Some(own),
+        (Some(own), Some(saved), Adhoc::And) => Some(FilterGroup {
+            or: false,
+            filters: Vec::new(),
+            groups: vec![saved, own],
+        }),
+        (own, saved, _) => own.or(saved),
+    };
+    if q.order_by.is_none() {
+        q.order_by = saved_order_by(conn, view).await?;
+    }
+    Ok(())
+}
+
+/// Rows of a view that lists rows (not forms), with its field options when asked.
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    mut q: ListQuery,
+    with_field_options: bool,
+) -> Result<(Page, Option<Map<String, Value>>), ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
+        return Err(ViewError::NotFound);
+    }
+    apply(&mut conn, &view, &mut q, Adhoc::Replace).await?;
+    let options = if with_field_options {
+        Some(options_of(&mut conn, &view).await?)
+    } else {
+        None
+    };
+    drop(conn);
+    let page = rows::list(ctx, actor, view.table_id, &q).await?;
+    Ok((page, options))
+}
+
+/// `view_id` on the rows endpoint: the view must belong to the table.
+pub async fn apply_to_table_listing(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    view_id: i64,
+    q: &mut ListQuery,
+) -> Result<(), ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    if view.table_id != table_id {
+        return Err(ViewError::NotFound);
+    }
+    apply(&mut conn, &view, q, Adhoc::And).await
+}

@@ -1,0 +1,742 @@
+//! The parts of a view: filters, filter groups, sorts, group-bys and field options. Each
+//! change checks the view's type and the field's table, and is logged as a table event.
+
+use super::{
+    ViewError, ViewFilter, ViewFilterGroup, ViewSort, repo,
+    service::{accessible, table_fields},
+    types,
+};
+use crate::{
+    context::AppContext,
+    database::{events, fields::origin, filters::FilterError, filters::registry::filter_types},
+    platform::{auth::Actor, validation::ValidationError},
+};
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+
+/// Checks that rows of this view can be filtered/sorted/grouped and the field is of its table.
+async fn check_field(
+    conn: &mut PgConnection,
+    table_id: i64,
+    field_id: i64,
+) -> Result<crate::database::fields::Field, ViewError> {
+    table_fields(conn, table_id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == field_id)
+        .ok_or(ViewError::FieldNotInTable)
+}
+
+fn lists_rows(kind: &str, what: &'static str) -> Result<(), ViewError> {
+    match types::by_name(kind) {
+        Some(t) if t.lists_rows() => Ok(()),
+        _ => Err(ViewError::NotSupported(what)),
+    }
+}
+
+fn text(body: &Map<String, Value>, key: &str) -> Result<Option<String>, ValidationError> {
+    match body.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) if s.contains('\0') => Err(ValidationError::single(
+            key,
+            "invalid",
+            "Null characters are not allowed.",
+        )),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(_) => Err(ValidationError::single(
+            key,
+            "invalid",
+            "Not a valid string.",
+        )),
+    }
+}
+
+fn id(body: &Map<String, Value>, key: &str) -> Result<Option<Option<i64>>, ValidationError> {
+    match body.get(key) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(v) => v
+            .as_i64()
+            .map(|i| Some(Some(i)))
+            .ok_or_else(|| ValidationError::single(key, "invalid", "A valid integer is required.")),
+    }
+}
+
+/// A filter type that exists and works on the field's type.
+fn check_filter_type(kind: &str, field: &crate::database::fields::Field) -> Result<(), ViewError> {
+    let filter = filter_types()
+        .get(kind)
+        .ok_or_else(|| FilterError::TypeDoesNotExist(kind.replace('\0', "")))?;
+    if !filter.supports(&field.kind) {
+        return Err(FilterError::UnsupportedField(kind.to_owned(), field.kind.clone()).into());
+    }
+    Ok(())
+}
+
+/// A filter group of this view, for `group`/`parent_group` references.
+async fn check_group(
+    conn: &mut PgConnection,
+    view_id: i64,
+    group: Option<i64>,
+) -> Result<(), ViewError> {
+    if let Some(group) = group {
+        let found: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM database_view_filter_groups WHERE id = $1 AND view_id = $2)",
+        )
+        .bind(group)
+        .bind(view_id)
+        .fetch_one(conn)
+        .await?;
+        if !found {
+            return Err(ViewError::FilterGroupNotFound);
+        }
+    }
+    Ok(())
+}
+
+pub async fn list_filters(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<Vec<ViewFilter>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    accessible(&mut conn, actor, view_id).await?;
+    Ok(repo::filters(&mut *conn, view_id).await?)
+}
+
+/// `{field, type, value?, group?}`.
+pub async fn create_filter(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewFilter, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    lists_rows(&view.kind, "filters")?;
+    let field_id = id(body, "field")?
+        .flatten()
+        .ok_or_else(|| ValidationError::single("field", "required", "This field is required."))?;
+    let kind = text(body, "type")?
+        .ok_or_else(|| ValidationError::single("type", "required", "This field is required."))?;
+    let value = text(body, "value")?.unwrap_or_default();
+    let group = id(body, "group")?.flatten();
+    let field = check_field(&mut tx, view.table_id, field_id).await?;
+    check_filter_type(&kind, &field)?;
+    check_group(&mut tx, view_id, group).await?;
+    let filter: ViewFilter = sqlx::query_as(
+        "INSERT INTO database_view_filters (view_id, field_id, type, value, group_id) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id, view_id, field_id, type, value, group_id",
+    )
+    .bind(view_id)
+    .bind(field_id)
+    .bind(&kind)
+    .bind(&value)
+    .bind(group)
+    .fetch_one(&mut *tx)
+    .await?;
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_created",
+        &json!({ "view_filter": filter.to_json() }),
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(filter)
+}
+
+async fn filter_of(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    filter_id: i64,
+) -> Result<(ViewFilter, super::View), ViewError> {
+    let filter: ViewFilter = sqlx::query_as(
+        "SELECT id, view_id, field_id, type, value, group_id FROM database_view_filters WHERE id = $1",
+    )
+    .bind(filter_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(ViewError::FilterNotFound)?;
+    let (view, _, _) = accessible(conn, actor, filter.view_id)
+        .await
+        .map_err(|e| match e {
+            ViewError::NotFound => ViewError::FilterNotFound,
+            other => other,
+        })?;
+    Ok((filter, view))
+}
+
+pub async fn get_filter(
+    ctx: &AppContext,
+    actor: &Actor,
+    filter_id: i64,
+) -> Result<ViewFilter, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    Ok(filter_of(&mut conn, actor, filter_id).await?.0)
+}
+
+pub async fn update_filter(
+    ctx: &AppContext,
+    actor: &Actor,
+    filter_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewFilter, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (current, view) = filter_of(&mut tx, actor, filter_id).await?;
+    let field_id = id(body, "field")?.flatten().unwrap_or(current.field_id);
+    let kind = text(body, "type")?.unwrap_or(current.kind.clone());
+    let value = text(body, "value")?.unwrap_or(current.value.clone());
+    let group = id(body, "group")?.unwrap_or(current.group_id);
+    let field = check_field(&mut tx, view.table_id, field_id).await?;
+    check_filter_type(&kind, &field)?;
+    check_group(&mut tx, view.id, group).await?;
+    let filter: ViewFilter = sqlx::query_as(
+        "UPDATE database_view_filters SET field_id = $2, type = $3, value = $4, group_id = $5 WHERE id = $1 \
+         RETURNING id, view_id, field_id, type, value, group_id",
+    )
+    .bind(filter_id)
+    .bind(field_id)
+    .bind(&kind)
+    .bind(&value)
+    .bind(group)
+    .fetch_one(&mut *tx)
+    .await?;
+    let payload = json!({ "view_filter_id": filter_id, "view_filter": filter.to_json() });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(filter)
+}
+
+pub async fn delete_filter(
+    ctx: &AppContext,
+    actor: &Actor,
+    filter_id: i64,
+) -> Result<(), ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, view) = filter_of(&mut tx, actor, filter_id).await?;
+    sqlx::query("DELETE FROM database_view_filters WHERE id = $1")
+        .bind(filter_id)
+        .execute(&mut *tx)
+        .await?;
+    let payload = json!({ "view_id": view.id, "view_filter_id": filter_id });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_deleted",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `{filter_type?, parent_group?}`.
+pub async fn create_filter_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewFilterGroup, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    lists_rows(&view.kind, "filters")?;
+    let filter_type = text(body, "filter_type")?.unwrap_or_else(|| "AND".into());
+    if filter_type != "AND" && filter_type != "OR" {
+        return Err(
+            ValidationError::single("filter_type", "invalid_choice", "Must be AND or OR.").into(),
+        );
+    }
+    let parent = id(body, "parent_group")?.flatten();
+    check_group(&mut tx, view_id, parent).await?;
+    let group: ViewFilterGroup = sqlx::query_as(
+        "INSERT INTO database_view_filter_groups (view_id, filter_type, parent_group_id) VALUES ($1, $2, $3) \
+         RETURNING id, view_id, filter_type, parent_group_id",
+    )
+    .bind(view_id)
+    .bind(&filter_type)
+    .bind(parent)
+    .fetch_one(&mut *tx)
+    .await?;
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_group_created",
+        &json!({ "view_filter_group": group.to_json() }),
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(group)
+}
+
+async fn group_of(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    group_id: i64,
+) -> Result<(ViewFilterGroup, super::View), ViewError> {
+    let group: ViewFilterGroup = sqlx::query_as(
+        "SELECT id, view_id, filter_type, parent_group_id FROM database_view_filter_groups WHERE id = $1",
+    )
+    .bind(group_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(ViewError::FilterGroupNotFound)?;
+    let (view, _, _) = accessible(conn, actor, group.view_id)
+        .await
+        .map_err(|e| match e {
+            ViewError::NotFound => ViewError::FilterGroupNotFound,
+            other => other,
+        })?;
+    Ok((group, view))
+}
+
+pub async fn get_filter_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: i64,
+) -> Result<ViewFilterGroup, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    Ok(group_of(&mut conn, actor, group_id).await?.0)
+}
+
+pub async fn update_filter_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewFilterGroup, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (current, view) = group_of(&mut tx, actor, group_id).await?;
+    let filter_type = text(body, "filter_type")?.unwrap_or(current.filter_type);
+    if filter_type != "AND" && filter_type != "OR" {
+        return Err(
+            ValidationError::single("filter_type", "invalid_choice", "Must be AND or OR.").into(),
+        );
+    }
+    let group: ViewFilterGroup = sqlx::query_as(
+        "UPDATE database_view_filter_groups SET filter_type = $2 WHERE id = $1 \
+         RETURNING id, view_id, filter_type, parent_group_id",
+    )
+    .bind(group_id)
+    .bind(&filter_type)
+    .fetch_one(&mut *tx)
+    .await?;
+    let payload = json!({ "view_filter_group_id": group_id, "view_filter_group": group.to_json() });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_group_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(group)
+}
+
+/// Deletes a group with its filters and sub-groups.
+pub async fn delete_filter_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: i64,
+) -> Result<(), ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, view) = group_of(&mut tx, actor, group_id).await?;
+    sqlx::query("DELETE FROM database_view_filter_groups WHERE id = $1")
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+    let payload = json!({ "view_id": view.id, "view_filter_group_id": group_id });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_filter_group_deleted",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sorts (`database_view_sorts`) and group-bys (`database_view_group_bys`) behave alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ordering {
+    Sort,
+    GroupBy,
+}
+
+impl Ordering {
+    fn table(self) -> &'static str {
+        match self {
+            Ordering::Sort => "database_view_sorts",
+            Ordering::GroupBy => "database_view_group_bys",
+        }
+    }
+    fn columns(self) -> &'static str {
+        match self {
+            Ordering::Sort => "id, view_id, field_id, \"order\", type, NULL::int AS width",
+            Ordering::GroupBy => "id, view_id, field_id, \"order\", type, width",
+        }
+    }
+    fn event(self) -> (&'static str, &'static str) {
+        match self {
+            Ordering::Sort => ("view_sort", "sorts"),
+            Ordering::GroupBy => ("view_group_by", "group bys"),
+        }
+    }
+    fn not_found(self) -> ViewError {
+        match self {
+            Ordering::Sort => ViewError::SortNotFound,
+            Ordering::GroupBy => ViewError::GroupByNotFound,
+        }
+    }
+}
+
+pub async fn list_orderings(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    what: Ordering,
+) -> Result<Vec<ViewSort>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    accessible(&mut conn, actor, view_id).await?;
+    Ok(match what {
+        Ordering::Sort => repo::sorts(&mut *conn, view_id).await?,
+        Ordering::GroupBy => repo::group_bys(&mut *conn, view_id).await?,
+    })
+}
+
+struct OrderingValues {
+    order: String,
+    kind: String,
+    width: i32,
+}
+
+fn ordering_values(
+    body: &Map<String, Value>,
+    current: Option<&ViewSort>,
+) -> Result<OrderingValues, ViewError> {
+    let order =
+        text(body, "order")?.unwrap_or_else(|| current.map_or("ASC".into(), |c| c.order.clone()));
+    if order != "ASC" && order != "DESC" {
+        return Err(
+            ValidationError::single("order", "invalid_choice", "Must be ASC or DESC.").into(),
+        );
+    }
+    let kind =
+        text(body, "type")?.unwrap_or_else(|| current.map_or("default".into(), |c| c.kind.clone()));
+    if kind != "default" && kind != "order" {
+        return Err(
+            ValidationError::single("type", "invalid_choice", "Must be default or order.").into(),
+        );
+    }
+    let width = match body.get("width") {
+        None => current.and_then(|c| c.width).unwrap_or(200),
+        Some(v) => v
+            .as_i64()
+            .filter(|w| (1..=10_000).contains(w))
+            .map(|w| w as i32)
+            .ok_or_else(|| ValidationError::single("width", "invalid", "A width of 1 to 10000."))?,
+    };
+    Ok(OrderingValues { order, kind, width })
+}
+
+/// `{field, order?, type?, width? (group-bys)}`; one per field.
+pub async fn create_ordering(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    what: Ordering,
+    body: &Map<String, Value>,
+) -> Result<ViewSort, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    let (event, what_name) = what.event();
+    lists_rows(&view.kind, what_name)?;
+    if what == Ordering::GroupBy && !types::by_name(&view.kind).is_some_and(|t| t.can_group_by()) {
+        return Err(ViewError::NotSupported("group bys"));
+    }
+    let field_id = id(body, "field")?
+        .flatten()
+        .ok_or_else(|| ValidationError::single("field", "required", "This field is required."))?;
+    check_field(&mut tx, view.table_id, field_id).await?;
+    let values = ordering_values(body, None)?;
+    let inserted: Option<ViewSort> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO {} (view_id, field_id, \"order\", type{}) VALUES ($1, $2, $3, $4{}) \
+         ON CONFLICT (view_id, field_id) DO NOTHING RETURNING {}",
+        what.table(),
+        if what == Ordering::GroupBy {
+            ", width"
+        } else {
+            ""
+        },
+        if what == Ordering::GroupBy {
+            ", $5"
+        } else {
+            ""
+        },
+        what.columns()
+    )))
+    .bind(view_id)
+    .bind(field_id)
+    .bind(&values.order)
+    .bind(&values.kind)
+    .bind(values.width)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let sort = inserted.ok_or(match what {
+        Ordering::Sort => ViewError::SortFieldAlreadyExists,
+        Ordering::GroupBy => ViewError::GroupByFieldAlreadyExists,
+    })?;
+    events::append(
+        &mut tx,
+        view.table_id,
+        &format!("{event}_created"),
+        &json!({ event: sort.to_json() }),
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sort)
+}
+
+async fn ordering_of(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: i64,
+    what: Ordering,
+) -> Result<(ViewSort, super::View), ViewError> {
+    let sort: ViewSort = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        what.columns(),
+        what.table()
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| what.not_found())?;
+    let (view, _, _) = accessible(conn, actor, sort.view_id)
+        .await
+        .map_err(|e| match e {
+            ViewError::NotFound => what.not_found(),
+            other => other,
+        })?;
+    Ok((sort, view))
+}
+
+pub async fn get_ordering(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    what: Ordering,
+) -> Result<ViewSort, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    Ok(ordering_of(&mut conn, actor, id, what).await?.0)
+}
+
+pub async fn update_ordering(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    what: Ordering,
+    body: &Map<String, Value>,
+) -> Result<ViewSort, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (current, view) = ordering_of(&mut tx, actor, id, what).await?;
+    let values = ordering_values(body, Some(&current))?;
+    let field_id = match id_field(body)? {
+        Some(field_id) => {
+            check_field(&mut tx, view.table_id, field_id).await?;
+            field_id
+        }
+        None => current.field_id,
+    };
+    let updated: Option<ViewSort> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET field_id = $2, \"order\" = $3, type = $4{} WHERE id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM {} o WHERE o.view_id = $6 AND o.field_id = $2 AND o.id <> $1) RETURNING {}",
+        what.table(),
+        if what == Ordering::GroupBy { ", width = $5" } else { "" },
+        what.table(),
+        what.columns()
+    )))
+    .bind(id)
+    .bind(field_id)
+    .bind(&values.order)
+    .bind(&values.kind)
+    .bind(values.width)
+    .bind(view.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let sort = updated.ok_or(match what {
+        Ordering::Sort => ViewError::SortFieldAlreadyExists,
+        Ordering::GroupBy => ViewError::GroupByFieldAlreadyExists,
+    })?;
+    let (event, _) = what.event();
+    let payload = json!({ format!("{event}_id"): id, event: sort.to_json() });
+    events::append(
+        &mut tx,
+        view.table_id,
+        &format!("{event}_updated"),
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sort)
+}
+
+fn id_field(body: &Map<String, Value>) -> Result<Option<i64>, ValidationError> {
+    Ok(id(body, "field")?.flatten())
+}
+
+pub async fn delete_ordering(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    what: Ordering,
+) -> Result<(), ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (_, view) = ordering_of(&mut tx, actor, id, what).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {} WHERE id = $1",
+        what.table()
+    )))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let (event, _) = what.event();
+    let payload = json!({ "view_id": view.id, format!("{event}_id"): id });
+    events::append(
+        &mut tx,
+        view.table_id,
+        &format!("{event}_deleted"),
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every live field's options in this view: the type's defaults overlaid with what was set.
+pub async fn field_options(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    options_of(&mut conn, &view).await
+}
+
+pub(super) async fn options_of(
+    conn: &mut PgConnection,
+    view: &super::View,
+) -> Result<Map<String, Value>, ViewError> {
+    let kind =
+        types::by_name(&view.kind).ok_or_else(|| ViewError::TypeDoesNotExist(view.kind.clone()))?;
+    let stored = repo::field_options(&mut *conn, view.id).await?;
+    let mut result = Map::new();
+    for field in table_fields(conn, view.table_id).await? {
+        let mut options = kind.field_option_defaults();
+        if let (Some(map), Some((_, set))) = (
+            options.as_object_mut(),
+            stored.iter().find(|(id, _)| *id == field.id),
+        ) {
+            for (k, v) in set.0.iter() {
+                map.insert(k.clone(), v.clone());
+            }
+        }
+        result.insert(field.id.to_string(), options);
+    }
+    Ok(result)
+}
+
+/// `{"field_options": {"<field id>": {option: value}}}`: only the type's option keys, with
+/// the types of their defaults.
+pub async fn update_field_options(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    let kind =
+        types::by_name(&view.kind).ok_or_else(|| ViewError::TypeDoesNotExist(view.kind.clone()))?;
+    let defaults = kind.field_option_defaults();
+    let Some(Value::Object(changes)) = body.get("field_options") else {
+        return Err(ValidationError::single(
+            "field_options",
+            "required",
+            "An object of field ids and options is required.",
+        )
+        .into());
+    };
+    let field_ids: Vec<i64> = table_fields(&mut tx, view.table_id)
+        .await?
+        .iter()
+        .map(|f| f.id)
+        .collect();
+    let mut errors = ValidationError::default();
+    for (field, options) in changes {
+        let Some(field_id) = field
+            .parse::<i64>()
+            .ok()
+            .filter(|id| field_ids.contains(id))
+        else {
+            return Err(ViewError::FieldNotInTable);
+        };
+        let Some(options) = options.as_object() else {
+            errors.add("field_options", "invalid", "Options must be objects.");
+            continue;
+        };
+        let mut checked = Map::new();
+        for (key, value) in options {
+            let Some(default) = defaults.get(key) else {
+                continue;
+            };
+            let same_kind = matches!(
+                (default, value),
+                (Value::Bool(_), Value::Bool(_))
+                    | (Value::Number(_), Value::Number(_))
+                    | (Value::String(_), Value::String(_))
+            );
+            if !same_kind || value.as_str().is_some_and(|s| s.contains('\0')) {
+                errors.add(
+                    "field_options",
+                    "invalid",
+                    format!("{key} has the wrong type."),
+                );
+                continue;
+            }
+            checked.insert(key.clone(), value.clone());
+        }
+        repo::merge_field_options(&mut *tx, view_id, field_id, &checked).await?;
+    }
+    errors.into_result()?;
+    let options = options_of(&mut tx, &view).await?;
+    let payload = json!({ "view_id": view_id, "field_options": options });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_field_options_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(options)
+}

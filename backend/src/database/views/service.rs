@@ -1,0 +1,506 @@
+//! View use cases: list, create, get, update (settings, sharing, password), delete, order,
+//! duplicate, rotate the public slug. Every change is logged as a table event.
+
+use super::{View, ViewError, ViewParts, repo, types};
+use crate::{
+    context::AppContext,
+    database::{
+        access::TableScope,
+        events,
+        fields::{self, origin},
+        tables::{self, Table},
+    },
+    platform::{
+        auth::{Actor, password},
+        trash,
+        validation::{self, ValidationError},
+    },
+};
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+
+const MAX_NAME_LENGTH: usize = 255;
+
+/// Which parts `include=` asked for.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Include {
+    pub filters: bool,
+    pub sortings: bool,
+    pub decorations: bool,
+    pub group_bys: bool,
+}
+
+impl Include {
+    /// Parses `filters,sortings,decorations,group_bys`.
+    pub fn parse(raw: Option<&str>) -> Self {
+        let mut include = Self::default();
+        for part in raw.unwrap_or_default().split(',').map(str::trim) {
+            match part {
+                "filters" => include.filters = true,
+                "sortings" => include.sortings = true,
+                "decorations" => include.decorations = true,
+                "group_bys" => include.group_bys = true,
+                _ => {}
+            }
+        }
+        include
+    }
+}
+
+/// A view with its table and the parts asked for, ready to serialise.
+pub struct ViewWithParts {
+    pub view: View,
+    pub table: Table,
+    pub parts: ViewParts,
+}
+
+impl ViewWithParts {
+    pub fn to_json(&self) -> Value {
+        self.view.to_json(&self.table, &self.parts)
+    }
+}
+
+pub(super) async fn parts(
+    conn: &mut PgConnection,
+    view: &View,
+    include: Include,
+) -> sqlx::Result<ViewParts> {
+    Ok(ViewParts {
+        filters: if include.filters {
+            Some(repo::filters(&mut *conn, view.id).await?)
+        } else {
+            None
+        },
+        filter_groups: if include.filters {
+            Some(repo::filter_groups(&mut *conn, view.id).await?)
+        } else {
+            None
+        },
+        sortings: if include.sortings {
+            Some(repo::sorts(&mut *conn, view.id).await?)
+        } else {
+            None
+        },
+        group_bys: if include.group_bys {
+            Some(repo::group_bys(&mut *conn, view.id).await?)
+        } else {
+            None
+        },
+        decorations: include.decorations,
+    })
+}
+
+/// A live view the caller can reach, with its table's scope.
+pub async fn accessible(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<(View, Table, TableScope), ViewError> {
+    let view = repo::get(&mut *conn, view_id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let (table, scope) = tables::accessible(conn, actor, view.table_id)
+        .await
+        .map_err(|e| match e {
+            tables::TableError::NotFound => ViewError::NotFound,
+            other => other.into(),
+        })?;
+    Ok((view, table, scope))
+}
+
+/// The full JSON of a view after a change: what events and responses carry.
+pub(super) async fn full(
+    conn: &mut PgConnection,
+    view: View,
+    table: Table,
+) -> sqlx::Result<ViewWithParts> {
+    let all = Include {
+        filters: true,
+        sortings: true,
+        decorations: true,
+        group_bys: true,
+    };
+    let parts = parts(conn, &view, all).await?;
+    Ok(ViewWithParts { view, table, parts })
+}
+
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    include: Include,
+    kind: Option<&str>,
+) -> Result<Vec<ViewWithParts>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (table, _) = tables::accessible(&mut conn, actor, table_id).await?;
+    let mut result = Vec::new();
+    for view in repo::list(&mut *conn, table_id).await? {
+        if kind.is_some_and(|k| k != view.kind) {
+            continue;
+        }
+        let parts = parts(&mut conn, &view, include).await?;
+        result.push(ViewWithParts {
+            view,
+            table: table.clone(),
+            parts,
+        });
+    }
+    Ok(result)
+}
+
+pub async fn get(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    include: Include,
+) -> Result<ViewWithParts, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, table, _) = accessible(&mut conn, actor, view_id).await?;
+    let parts = parts(&mut conn, &view, include).await?;
+    Ok(ViewWithParts { view, table, parts })
+}
+
+async fn live_field_ids(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")
+        .bind(table_id)
+        .fetch_all(conn)
+        .await
+}
+
+/// Checks the common settings in `body` over `current` (or the defaults).
+async fn settings(
+    conn: &mut PgConnection,
+    table_id: i64,
+    kind: &dyn types::ViewType,
+    body: &Map<String, Value>,
+    current: Option<&View>,
+) -> Result<(String, String, bool, Map<String, Value>, String, bool), ViewError> {
+    let mut errors = ValidationError::default();
+    let name = match (body.get("name"), current) {
+        (Some(Value::String(n)), _) => validation::text(&mut errors, "name", n, 1, MAX_NAME_LENGTH),
+        (Some(_), _) => {
+            errors.add("name", "invalid", "Not a valid string.");
+            String::new()
+        }
+        (None, Some(c)) => c.name.clone(),
+        (None, None) => {
+            errors.add("name", "required", "This field is required.");
+            String::new()
+        }
+    };
+    let text =
+        |key: &str, fallback: &str, errors: &mut ValidationError, allowed: &[&str]| match body
+            .get(key)
+        {
+            Some(Value::String(v)) => {
+                validation::choice(errors, key, v, allowed);
+                v.clone()
+            }
+            Some(_) => {
+                errors.add(key, "invalid", "Not a valid string.");
+                fallback.to_owned()
+            }
+            None => fallback.to_owned(),
+        };
+    let filter_type = text(
+        "filter_type",
+        current.map_or("AND", |c| c.filter_type.as_str()),
+        &mut errors,
+        &["AND", "OR"],
+    );
+    let row_identifier_type = text(
+        "row_identifier_type",
+        current.map_or("id", |c| c.row_identifier_type.as_str()),
+        &mut errors,
+        &["id", "count"],
+    );
+    let flag = |key: &str, fallback: bool, errors: &mut ValidationError| match body.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            errors.add(key, "invalid", "Must be true or false.");
+            fallback
+        }
+        None => fallback,
+    };
+    let filters_disabled = flag(
+        "filters_disabled",
+        current.is_some_and(|c| c.filters_disabled),
+        &mut errors,
+    );
+    let public = flag("public", current.is_some_and(|c| c.public), &mut errors);
+    let field_ids = live_field_ids(conn, table_id).await?;
+    let props = types::apply_props(
+        kind,
+        body,
+        current.map(|c| &c.options.0),
+        &field_ids,
+        &mut errors,
+    );
+    if let Some(Value::String(p)) = body.get("public_view_password")
+        && !p.is_empty()
+    {
+        validation::password(&mut errors, "public_view_password", p);
+    }
+    errors.into_result()?;
+    Ok((
+        name,
+        filter_type,
+        filters_disabled,
+        props,
+        row_identifier_type,
+        public,
+    ))
+}
+
+/// `public_view_password`: a string of 8–256 characters sets it, `""` removes it.
+async fn apply_password(
+    conn: &mut PgConnection,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<(), ViewError> {
+    match body.get("public_view_password") {
+        Some(Value::String(p)) if p.is_empty() => {
+            repo::set_password(&mut *conn, view_id, None).await?
+        }
+        Some(Value::String(p)) => {
+            let hash = password::hash(p)
+                .await
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            repo::set_password(&mut *conn, view_id, Some(&hash)).await?;
+        }
+        Some(Value::Null) => repo::set_password(&mut *conn, view_id, None).await?,
+        Some(_) => {
+            return Err(ValidationError::single(
+                "public_view_password",
+                "invalid",
+                "Not a valid string.",
+            )
+            .into());
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// Creates a view of any registered type; new views come last.
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewWithParts, ViewError> {
+    let kind_name = match body.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        _ => {
+            return Err(
+                ValidationError::single("type", "required", "This field is required.").into(),
+            );
+        }
+    };
+    let kind = types::by_name(&kind_name)
+        .ok_or_else(|| ViewError::TypeDoesNotExist(kind_name.replace('\0', "")))?;
+    let mut tx = ctx.db.begin().await?;
+    let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
+    let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
+        settings(&mut tx, table_id, kind, body, None).await?;
+    tables::repo::lock(&mut *tx, table_id).await?;
+    let values = repo::ViewValues {
+        name: &name,
+        filter_type: &filter_type,
+        filters_disabled,
+        options: &props,
+        row_identifier_type: &row_identifier_type,
+        public,
+    };
+    let view = repo::insert(&mut tx, table_id, kind.name(), &values).await?;
+    apply_password(&mut tx, view.id, body).await?;
+    let view = repo::get(&mut *tx, view.id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(&mut tx, view, table).await?;
+    events::append(
+        &mut tx,
+        table_id,
+        "view_created",
+        &json!({ "view": result.to_json() }),
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+pub async fn update(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewWithParts, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (current, table, _) = accessible(&mut tx, actor, view_id).await?;
+    let kind = types::by_name(&current.kind)
+        .ok_or_else(|| ViewError::TypeDoesNotExist(current.kind.clone()))?;
+    let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
+        settings(&mut tx, current.table_id, kind, body, Some(&current)).await?;
+    let values = repo::ViewValues {
+        name: &name,
+        filter_type: &filter_type,
+        filters_disabled,
+        options: &props,
+        row_identifier_type: &row_identifier_type,
+        public,
+    };
+    repo::update(&mut tx, view_id, &values).await?;
+    apply_password(&mut tx, view_id, body).await?;
+    let view = repo::get(&mut *tx, view_id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(&mut tx, view, table).await?;
+    let payload = json!({ "view_id": view_id, "view": result.to_json() });
+    events::append(
+        &mut tx,
+        current.table_id,
+        "view_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Moves a view to the trash.
+pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, _, scope) = accessible(&mut tx, actor, view_id).await?;
+    repo::set_trashed(&mut *tx, view_id).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "view",
+        item_id: view_id,
+        parent_item_id: Some(view.table_id),
+        workspace_id: scope.workspace_id,
+        application_id: Some(scope.database_id),
+        user_id: actor.id(),
+        name: &view.name,
+    };
+    trash::record(&mut *tx, &entry).await?;
+    let payload = json!({ "table_id": view.table_id, "view_id": view_id });
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_deleted",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Listed views take the given order; every id must be a view of the table.
+pub async fn order(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    view_ids: &[i64],
+) -> Result<(), ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    tables::accessible(&mut tx, actor, table_id).await?;
+    let current: Vec<i64> = repo::list(&mut *tx, table_id)
+        .await?
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    if let Some(foreign) = view_ids.iter().find(|id| !current.contains(id)) {
+        return Err(ViewError::NotInTable(*foreign));
+    }
+    let ordered = crate::platform::applications::merge_order(&current, view_ids);
+    repo::set_order(&mut *tx, &ordered).await?;
+    let payload = json!({ "table_id": table_id, "order": ordered });
+    events::append(
+        &mut tx,
+        table_id,
+        "views_reordered",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Copies a view with its filters, sorts, group-bys and field options, placed last, named
+/// "<name> 2" (or the next free number).
+pub async fn duplicate(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<ViewWithParts, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    tables::repo::lock(&mut *tx, view.table_id).await?;
+    let names: Vec<String> = repo::list(&mut *tx, view.table_id)
+        .await?
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    let name = (2..)
+        .map(|n| format!("{} {n}", view.name))
+        .find(|candidate| !names.contains(candidate))
+        .unwrap_or_else(|| view.name.clone());
+    let values = repo::ViewValues {
+        name: &name,
+        filter_type: &view.filter_type,
+        filters_disabled: view.filters_disabled,
+        options: &view.options.0,
+        row_identifier_type: &view.row_identifier_type,
+        public: false,
+    };
+    let copy = repo::insert(&mut tx, view.table_id, &view.kind, &values).await?;
+    repo::copy_parts(&mut tx, view_id, copy.id).await?;
+    let result = full(&mut tx, copy, table).await?;
+    events::append(
+        &mut tx,
+        view.table_id,
+        "view_created",
+        &json!({ "view": result.to_json() }),
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A new public slug: links with the old one stop working.
+pub async fn rotate_slug(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<ViewWithParts, ViewError> {
+    let mut tx = ctx.db.begin().await?;
+    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    repo::rotate_slug(&mut *tx, view_id).await?;
+    let view = repo::get(&mut *tx, view.id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(&mut tx, view, table).await?;
+    let payload = json!({ "view_id": view_id, "view": result.to_json() });
+    events::append(
+        &mut tx,
+        result.view.table_id,
+        "view_updated",
+        &payload,
+        &origin(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The live fields of a view's table, for checks of filters, sorts and options.
+pub(super) async fn table_fields(
+    conn: &mut PgConnection,
+    table_id: i64,
+) -> Result<Vec<fields::Field>, ViewError> {
+    Ok(fields::repo::list(conn, table_id).await?)
+}

@@ -1,0 +1,231 @@
+//! `/api/database/views/…`: views of a table, their order, duplication, public slug, field
+//! options, and the rows a grid or gallery view shows.
+
+use super::{
+    fields::object,
+    param,
+    rows::{list_query, paginated, params},
+    truthy,
+};
+use crate::{
+    database::views::{self, Include, listing},
+    error::ApiError,
+    web::{
+        extract::{ApiJson, ApiPath, Auth},
+        state::AppState,
+    },
+};
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+    http::{StatusCode, Uri},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+fn include(params: &[(String, String)]) -> Include {
+    Include::parse(param(params, "include"))
+}
+
+#[utoipa::path(get, path = "/api/database/views/table/{table_id}/", tag = "Database views",
+    params(("table_id" = i64, Path), ("include" = Option<String>, Query, description = "`filters,sortings,decorations,group_bys`"),
+        ("type" = Option<String>, Query)),
+    responses((status = 200, description = "The table's views, in order")), security(("jwt" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(table_id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let params = params(raw);
+    let list = views::list(
+        &state.ctx,
+        &actor,
+        table_id,
+        include(&params),
+        param(&params, "type"),
+    )
+    .await?;
+    Ok(Json(list.iter().map(|v| v.to_json()).collect()))
+}
+
+/// Body: `{name, type, filter_type?, filters_disabled?, public?, public_view_password?, …type settings}`.
+#[utoipa::path(post, path = "/api/database/views/table/{table_id}/", tag = "Database views", request_body = Object,
+    params(("table_id" = i64, Path)), responses((status = 200, description = "The view")), security(("jwt" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(table_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::create(&state.ctx, &actor, table_id, &object(body)?)
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/database/views/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("include" = Option<String>, Query)), responses((status = 200, description = "The view")), security(("jwt" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    Ok(Json(
+        views::get(&state.ctx, &actor, id, include(&params))
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/database/views/{view_id}/", tag = "Database views", request_body = Object,
+    params(("view_id" = i64, Path)), responses((status = 200, description = "The view")), security(("jwt" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::update(&state.ctx, &actor, id, &object(body)?)
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/database/views/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 204, description = "Moved to the trash")), security(("jwt" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    views::delete(&state.ctx, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrderBody {
+    view_ids: Vec<i64>,
+}
+
+#[utoipa::path(post, path = "/api/database/views/table/{table_id}/order/", tag = "Database views", request_body = OrderBody,
+    params(("table_id" = i64, Path)), responses((status = 204, description = "Reordered")), security(("jwt" = [])))]
+pub async fn order(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(table_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<OrderBody>,
+) -> Result<StatusCode, ApiError> {
+    views::order(&state.ctx, &actor, table_id, &body.view_ids).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/database/views/{view_id}/duplicate/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "The copy")), security(("jwt" = [])))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::duplicate(&state.ctx, &actor, id).await?.to_json(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/database/views/{view_id}/rotate-slug/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "The view with a new `slug`")), security(("jwt" = [])))]
+pub async fn rotate_slug(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::rotate_slug(&state.ctx, &actor, id).await?.to_json(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/database/views/{view_id}/field-options/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "`{field_options: {field id: options}}`")), security(("jwt" = [])))]
+pub async fn field_options(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let options = views::field_options(&state.ctx, &actor, id).await?;
+    Ok(Json(json!({ "field_options": options })))
+}
+
+#[utoipa::path(patch, path = "/api/database/views/{view_id}/field-options/", tag = "Database views", request_body = Object,
+    params(("view_id" = i64, Path)), responses((status = 200, description = "Every field's options")), security(("jwt" = [])))]
+pub async fn update_field_options(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let options = views::update_field_options(&state.ctx, &actor, id, &object(body)?).await?;
+    Ok(Json(json!({ "field_options": options })))
+}
+
+/// Rows through a grid or gallery view: its filters and sorts apply; the request's own
+/// `filters`/`order_by` replace them. `include=field_options` adds every field's options;
+/// `include_fields`/`exclude_fields` pick fields.
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query),
+        ("page" = Option<usize>, Query), ("size" = Option<usize>, Query), ("search" = Option<String>, Query),
+        ("include" = Option<String>, Query), ("order_by" = Option<String>, Query), ("filters" = Option<String>, Query)),
+    responses((status = 200, description = "`{count, next, previous, results, field_options?}`")), security(("jwt" = [])))]
+pub async fn rows(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let mut q = list_query(&params)?;
+    q.include = param(&params, "include_fields").map(split);
+    q.exclude = param(&params, "exclude_fields").map(split);
+    if param(&params, "count").is_some_and(|v| truthy(Some(v))) {
+        q.with_count = true;
+    }
+    let with_options = param(&params, "include")
+        .is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"));
+    let (page, options) = listing::list(&state.ctx, &actor, id, q.clone(), with_options).await?;
+    let mut body = paginated(
+        &state.ctx.settings.public_url,
+        uri.path(),
+        &params,
+        &q,
+        page,
+    );
+    if let (Some(options), Some(map)) = (options, body.as_object_mut()) {
+        map.insert("field_options".into(), Value::Object(options));
+    }
+    Ok(Json(body))
+}
+
+/// Rows through a gallery view; the same parameters as the grid listing.
+#[utoipa::path(get, path = "/api/database/views/gallery/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "`{count, next, previous, results, field_options?}`")), security(("jwt" = [])))]
+pub async fn gallery_rows(
+    state: State<AppState>,
+    auth: Auth,
+    id: ApiPath<i64>,
+    uri: Uri,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    rows(state, auth, id, uri, raw).await
+}
+
+fn split(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}

@@ -1,0 +1,612 @@
+//! Views: the five types and their settings, order and duplication, filters with groups,
+//! sorts, group-bys, field options, the rows a view shows, and the events of each change.
+
+use crate::helpers::{TableFixture, TestApp, assert_error};
+use serde_json::{Value, json};
+
+async fn create_view(app: &TestApp, fx: &TableFixture, body: Value) -> Value {
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            Some(&fx.user.access),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+/// A table with Name (text), Age (number) and a few people.
+async fn people(app: &TestApp) -> (TableFixture, i64, i64) {
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let age = app
+        .field(&fx.user, fx.table, json!({"name": "Age", "type": "number"}))
+        .await;
+    // The two empty default rows go, so the table holds just these.
+    let rows = app.rows(&fx.user, fx.table, "").await;
+    let ids: Vec<i64> = rows.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    app.post(
+        &format!("/api/database/rows/table/{}/batch-delete/", fx.table),
+        a,
+        json!({"items": ids}),
+    )
+    .await;
+    let items: Vec<Value> = [
+        ("Ann", 31),
+        ("Bob", 25),
+        ("Cid", 40),
+        ("Dee", 25),
+        ("Eve", 19),
+    ]
+    .iter()
+    .map(|(n, g)| json!({ format!("field_{name}"): n, format!("field_{age}"): g }))
+    .collect();
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{}/batch/", fx.table),
+            a,
+            json!({"items": items}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    (fx, name, age)
+}
+
+fn names(listing: &Value, name: i64) -> Vec<String> {
+    listing["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[format!("field_{name}")].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_view_type_can_be_created_configured_ordered_duplicated_and_deleted() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let listed = app
+        .get(&format!("/api/database/views/table/{}/", fx.table), a)
+        .await;
+    assert_eq!(
+        listed.body[0]["name"], "Grid",
+        "a new table has a grid view"
+    );
+    let select = app
+        .field(&fx.user, fx.table, json!({"name": "Stage", "type": "single_select", "select_options": [{"value": "a", "color": "blue"}]}))
+        .await;
+    let grid = create_view(
+        &app,
+        &fx,
+        json!({"name": "All", "type": "grid", "row_height_size": "large"}),
+    )
+    .await;
+    assert_eq!(
+        (grid["type"].clone(), grid["row_height_size"].clone()),
+        (json!("grid"), json!("large"))
+    );
+    assert_eq!(grid["row_identifier_type"], "id");
+    assert_eq!(grid["table"]["id"], fx.table);
+    assert_eq!(grid["public"], false);
+    assert_eq!(grid["slug"].as_str().unwrap().len(), 64);
+    let gallery = create_view(&app, &fx, json!({"name": "Cards", "type": "gallery"})).await;
+    assert_eq!(gallery["card_cover_image_field"], Value::Null);
+    let form = create_view(
+        &app,
+        &fx,
+        json!({"name": "Sign-up", "type": "form", "title": "Join"}),
+    )
+    .await;
+    assert_eq!(
+        (form["title"].clone(), form["submit_text"].clone()),
+        (json!("Join"), json!("Submit"))
+    );
+    let kanban = create_view(
+        &app,
+        &fx,
+        json!({"name": "Board", "type": "kanban", "single_select_field": select}),
+    )
+    .await;
+    assert_eq!(kanban["single_select_field"], select);
+    let calendar = create_view(&app, &fx, json!({"name": "Dates", "type": "calendar"})).await;
+    assert_eq!(calendar["date_field"], Value::Null);
+
+    let path = format!("/api/database/views/table/{}/", fx.table);
+    for (body, code) in [
+        (
+            json!({"name": "x", "type": "timeline"}),
+            "ERROR_VIEW_TYPE_DOES_NOT_EXIST",
+        ),
+        (json!({"type": "grid"}), "ERROR_REQUEST_BODY_VALIDATION"),
+        (
+            json!({"name": "x\u{0}", "type": "grid"}),
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            json!({"name": "x", "type": "grid", "row_height_size": "huge"}),
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            json!({"name": "x", "type": "kanban", "single_select_field": 999999}),
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            json!({"name": "x", "type": "grid", "filter_type": "XOR"}),
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            json!({"name": "x", "type": "grid", "public_view_password": "short"}),
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+    ] {
+        let r = app.post(&path, a, body.clone()).await;
+        assert_error(&r, 400, code);
+    }
+
+    let id = grid["id"].as_i64().unwrap();
+    let r = app
+        .patch(&format!("/api/database/views/{id}/"), a, json!({"name": "Everything", "filter_type": "OR", "public": true, "public_view_password": "s3cret-pass"}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        (r.body["name"].clone(), r.body["filter_type"].clone()),
+        (json!("Everything"), json!("OR"))
+    );
+    assert_eq!(
+        (
+            r.body["public"].clone(),
+            r.body["public_view_has_password"].clone()
+        ),
+        (json!(true), json!(true))
+    );
+    assert_eq!(
+        r.body["row_height_size"], "large",
+        "unchanged settings stay"
+    );
+    let r = app
+        .patch(
+            &format!("/api/database/views/{id}/"),
+            a,
+            json!({"public_view_password": ""}),
+        )
+        .await;
+    assert_eq!(r.body["public_view_has_password"], false);
+    let old_slug = r.body["slug"].clone();
+    let r = app
+        .post(
+            &format!("/api/database/views/{id}/rotate-slug/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_ne!(r.body["slug"], old_slug);
+
+    // Order: the listed ids go in front in that order.
+    let ids: Vec<i64> = [&calendar, &kanban, &form, &gallery, &grid]
+        .iter()
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/order/", fx.table),
+            a,
+            json!({"view_ids": ids}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let listed = app.get(&path, a).await;
+    let order: Vec<i64> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(&order[1..], &ids[..]);
+    let other = app
+        .post(
+            &format!("/api/database/views/table/{}/order/", fx.table),
+            a,
+            json!({"view_ids": [999999]}),
+        )
+        .await;
+    assert_error(&other, 400, "ERROR_VIEW_NOT_IN_TABLE");
+    let r = app.get(&format!("{path}?type=form"), a).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+
+    // Duplicate copies settings and parts.
+    let name_field = app.field_id(&fx.user, fx.table, "Name").await;
+    app.post(
+        &format!("/api/database/views/{id}/filters/"),
+        a,
+        json!({"field": name_field, "type": "contains", "value": "a"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/database/views/{id}/sortings/"),
+        a,
+        json!({"field": name_field, "order": "DESC"}),
+    )
+    .await;
+    let copy = app
+        .post(
+            &format!("/api/database/views/{id}/duplicate/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(copy.status, 200, "{:?}", copy.body);
+    assert_eq!(copy.body["name"], "Everything 2");
+    assert_eq!(copy.body["filters"][0]["value"], "a");
+    assert_eq!(copy.body["sortings"][0]["order"], "DESC");
+    assert_eq!(copy.body["public"], false, "a copy is not shared");
+    let with = app
+        .get(
+            &format!("/api/database/views/{id}/?include=filters,sortings,decorations,group_bys"),
+            a,
+        )
+        .await;
+    for key in [
+        "filters",
+        "filter_groups",
+        "sortings",
+        "decorations",
+        "group_bys",
+    ] {
+        assert!(with.body[key].is_array(), "{key}: {:?}", with.body);
+    }
+    let without = app.get(&format!("/api/database/views/{id}/"), a).await;
+    assert!(without.body.get("filters").is_none());
+
+    // Someone outside the workspace reaches none of it.
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app
+        .get(&format!("/api/database/views/{id}/"), Some(&bob.access))
+        .await;
+    assert!(r.status == 404 || r.status == 400, "{:?}", r.body);
+    let r = app
+        .patch(
+            &format!("/api/database/views/{id}/"),
+            Some(&bob.access),
+            json!({"name": "mine"}),
+        )
+        .await;
+    assert!(r.status == 404 || r.status == 400, "{:?}", r.body);
+
+    let r = app.delete(&format!("/api/database/views/{id}/"), a).await;
+    assert_eq!(r.status, 204);
+    let r = app.get(&format!("/api/database/views/{id}/"), a).await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+
+    let logged: Vec<String> = app
+        .events(fx.table)
+        .await
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .collect();
+    for event in [
+        "view_created",
+        "view_updated",
+        "views_reordered",
+        "view_filter_created",
+        "view_sort_created",
+        "view_deleted",
+    ] {
+        assert!(
+            logged.iter().any(|t| t == event),
+            "{event} missing from {logged:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_grid_view_shows_rows_through_its_filter_groups_sorts_and_field_options() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let view = create_view(&app, &fx, json!({"name": "Picked", "type": "grid"})).await;
+    let id = view["id"].as_i64().unwrap();
+
+    // Age > 20 AND (Name contains "e" OR Name = "Bob"), sorted by Age descending then Name.
+    let r = app
+        .post(
+            &format!("/api/database/views/{id}/filters/"),
+            a,
+            json!({"field": age, "type": "higher_than", "value": "20"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        (r.body["view"].clone(), r.body["group"].clone()),
+        (json!(id), Value::Null)
+    );
+    let group = app
+        .post(
+            &format!("/api/database/views/{id}/filter-groups/"),
+            a,
+            json!({"filter_type": "OR"}),
+        )
+        .await;
+    assert_eq!(group.status, 200, "{:?}", group.body);
+    let g = group.body["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/database/views/{id}/filters/"),
+        a,
+        json!({"field": name, "type": "contains", "value": "e", "group": g}),
+    )
+    .await;
+    let bob_filter = app
+        .post(
+            &format!("/api/database/views/{id}/filters/"),
+            a,
+            json!({"field": name, "type": "equal", "value": "Bob", "group": g}),
+        )
+        .await;
+    app.post(
+        &format!("/api/database/views/{id}/sortings/"),
+        a,
+        json!({"field": age, "order": "DESC"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/database/views/{id}/sortings/"),
+        a,
+        json!({"field": name}),
+    )
+    .await;
+    let grid = app
+        .get(
+            &format!("/api/database/views/grid/{id}/?include=field_options"),
+            a,
+        )
+        .await;
+    assert_eq!(grid.status, 200, "{:?}", grid.body);
+    assert_eq!(
+        names(&grid.body, name),
+        ["Bob", "Dee"],
+        "Ann (no e), Cid, Eve (19) are out; the same age goes by name"
+    );
+    assert_eq!(grid.body["count"], 2);
+    assert_eq!(grid.body["field_options"][age.to_string()]["width"], 200);
+
+    // The request's own filters and order replace the view's on the view endpoint…
+    let own = app
+        .get(&format!("/api/database/views/grid/{id}/?order_by=field_{name}&filters={}", urlencode(&json!({"filter_type": "AND", "filters": [{"field": age, "type": "lower_than", "value": "26"}]}))), a)
+        .await;
+    assert_eq!(names(&own.body, name), ["Bob", "Dee", "Eve"]);
+    // …and combine with them on the rows endpoint's `view_id`.
+    let both = app
+        .get(&format!("/api/database/rows/table/{}/?view_id={id}&filters={}", fx.table, urlencode(&json!({"filter_type": "AND", "filters": [{"field": name, "type": "equal", "value": "Bob"}]}))), a)
+        .await;
+    assert_eq!(names(&both.body, name), ["Bob"]);
+    let paged = app
+        .get(
+            &format!("/api/database/views/grid/{id}/?limit=1&offset=1"),
+            a,
+        )
+        .await;
+    assert_eq!(names(&paged.body, name), ["Dee"]);
+
+    // Editing a filter, switching filters off, and deleting a group change what shows.
+    let fid = bob_filter.body["id"].as_i64().unwrap();
+    let r = app
+        .patch(
+            &format!("/api/database/views/filter/{fid}/"),
+            a,
+            json!({"value": "Cid"}),
+        )
+        .await;
+    assert_eq!(r.body["value"], "Cid");
+    let grid = app.get(&format!("/api/database/views/grid/{id}/"), a).await;
+    assert_eq!(names(&grid.body, name), ["Cid", "Dee"]);
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"filters_disabled": true}),
+    )
+    .await;
+    let grid = app.get(&format!("/api/database/views/grid/{id}/"), a).await;
+    assert_eq!(names(&grid.body, name), ["Cid", "Ann", "Bob", "Dee", "Eve"]);
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"filters_disabled": false}),
+    )
+    .await;
+    let r = app
+        .delete(&format!("/api/database/views/filter-group/{g}/"), a)
+        .await;
+    assert_eq!(r.status, 204);
+    let filters = app
+        .get(&format!("/api/database/views/{id}/filters/"), a)
+        .await;
+    assert_eq!(
+        filters.body.as_array().unwrap().len(),
+        1,
+        "the group's filters went with it"
+    );
+
+    // A filter on a field in the trash is skipped; the view keeps working.
+    app.delete(&format!("/api/database/fields/{age}/"), a).await;
+    let grid = app.get(&format!("/api/database/views/grid/{id}/"), a).await;
+    assert_eq!(grid.status, 200, "{:?}", grid.body);
+    assert_eq!(names(&grid.body, name), ["Ann", "Bob", "Cid", "Dee", "Eve"]);
+}
+
+#[tokio::test]
+async fn view_parts_refuse_what_does_not_fit() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let grid = create_view(&app, &fx, json!({"name": "G", "type": "grid"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let form = create_view(&app, &fx, json!({"name": "F", "type": "form"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let gallery = create_view(&app, &fx, json!({"name": "Y", "type": "gallery"})).await["id"]
+        .as_i64()
+        .unwrap();
+    let active = app.field_id(&fx.user, fx.table, "Active").await;
+    let elsewhere = app.table_fixture_in(&fx).await;
+    let other_field = app.field_id(&fx.user, elsewhere, "Name").await;
+    let cases = [
+        (
+            format!("/api/database/views/{grid}/filters/"),
+            json!({"field": name, "type": "no_such"}),
+            400,
+            "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST",
+        ),
+        (
+            format!("/api/database/views/{grid}/filters/"),
+            json!({"field": active, "type": "contains", "value": "x"}),
+            400,
+            "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD",
+        ),
+        (
+            format!("/api/database/views/{grid}/filters/"),
+            json!({"field": other_field, "type": "equal"}),
+            400,
+            "ERROR_FIELD_NOT_IN_TABLE",
+        ),
+        (
+            format!("/api/database/views/{grid}/filters/"),
+            json!({"field": name, "type": "equal", "value": "a\u{0}"}),
+            400,
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            format!("/api/database/views/{grid}/filters/"),
+            json!({"field": name, "type": "equal", "group": 999999}),
+            404,
+            "ERROR_VIEW_FILTER_GROUP_DOES_NOT_EXIST",
+        ),
+        (
+            format!("/api/database/views/{form}/filters/"),
+            json!({"field": name, "type": "equal"}),
+            400,
+            "ERROR_VIEW_FILTER_NOT_SUPPORTED",
+        ),
+        (
+            format!("/api/database/views/{form}/sortings/"),
+            json!({"field": name}),
+            400,
+            "ERROR_VIEW_SORT_NOT_SUPPORTED",
+        ),
+        (
+            format!("/api/database/views/{gallery}/group_bys/"),
+            json!({"field": name}),
+            400,
+            "ERROR_VIEW_GROUP_BY_NOT_SUPPORTED",
+        ),
+        (
+            format!("/api/database/views/{grid}/sortings/"),
+            json!({"field": name, "order": "UP"}),
+            400,
+            "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+    ];
+    for (path, body, status, code) in cases {
+        let r = app.post(&path, a, body.clone()).await;
+        assert_error(&r, status, code);
+    }
+    let r = app
+        .post(
+            &format!("/api/database/views/{grid}/sortings/"),
+            a,
+            json!({"field": age}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let again = app
+        .post(
+            &format!("/api/database/views/{grid}/sortings/"),
+            a,
+            json!({"field": age}),
+        )
+        .await;
+    assert_error(&again, 400, "ERROR_VIEW_SORT_FIELD_ALREADY_EXISTS");
+    let group_by = app
+        .post(
+            &format!("/api/database/views/{grid}/group_bys/"),
+            a,
+            json!({"field": age, "width": 250}),
+        )
+        .await;
+    assert_eq!(
+        (group_by.status, group_by.body["width"].clone()),
+        (200, json!(250))
+    );
+    let listed = app
+        .get(&format!("/api/database/views/{grid}/group_bys/"), a)
+        .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1);
+    let r = app.get("/api/database/views/sort/999999/", a).await;
+    assert_error(&r, 404, "ERROR_VIEW_SORT_DOES_NOT_EXIST");
+    let r = app.get("/api/database/views/filter/999999/", a).await;
+    assert_error(&r, 404, "ERROR_VIEW_FILTER_DOES_NOT_EXIST");
+    let r = app
+        .get(&format!("/api/database/views/grid/{form}/"), a)
+        .await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+
+    // Field options: the type's defaults, changed per field, checked.
+    let path = format!("/api/database/views/{grid}/field-options/");
+    let r = app.get(&path, a).await;
+    assert_eq!(
+        r.body["field_options"][name.to_string()],
+        json!({"width": 200, "hidden": false, "order": 32767, "aggregation_type": "", "aggregation_raw_type": ""})
+    );
+    let r = app.patch(&path, a, json!({"field_options": {age.to_string(): {"hidden": true, "width": 320, "unknown": 1}}})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["field_options"][age.to_string()]["hidden"], true);
+    assert_eq!(r.body["field_options"][age.to_string()]["width"], 320);
+    assert!(
+        r.body["field_options"][age.to_string()]
+            .get("unknown")
+            .is_none()
+    );
+    let r = app
+        .patch(
+            &path,
+            a,
+            json!({"field_options": {age.to_string(): {"hidden": "yes"}}}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    let r = app
+        .patch(
+            &path,
+            a,
+            json!({"field_options": {other_field.to_string(): {"hidden": true}}}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_FIELD_NOT_IN_TABLE");
+    let form_options = app
+        .get(&format!("/api/database/views/{form}/field-options/"), a)
+        .await;
+    assert_eq!(
+        form_options.body["field_options"][name.to_string()]["required"],
+        true
+    );
+    let logged: Vec<String> = app
+        .events(fx.table)
+        .await
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .collect();
+    assert!(logged.iter().any(|t| t == "view_field_options_updated"));
+    assert!(logged.iter().any(|t| t == "view_group_by_created"));
+}
+
+fn urlencode(v: &Value) -> String {
+    url::form_urlencoded::byte_serialize(v.to_string().as_bytes()).collect()
+}
