@@ -78,6 +78,7 @@ codes! {
     OrderByFieldNotPossible => "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", 400;
     FilterFieldNotFound => "ERROR_FILTER_FIELD_NOT_FOUND", 400;
     ViewDoesNotExist => "ERROR_VIEW_DOES_NOT_EXIST", 404;
+    NoAuthorizationToPubliclySharedView => "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW", 401;
     ViewTypeDoesNotExist => "ERROR_VIEW_TYPE_DOES_NOT_EXIST", 400;
     ViewNotInTable => "ERROR_VIEW_NOT_IN_TABLE", 400;
     ViewFilterDoesNotExist => "ERROR_VIEW_FILTER_DOES_NOT_EXIST", 404;

@@ -610,3 +610,127 @@ async fn view_parts_refuse_what_does_not_fit() {
 fn urlencode(v: &Value) -> String {
     url::form_urlencoded::byte_serialize(v.to_string().as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn a_shared_view_shows_only_its_visible_fields_and_honours_its_password() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let view = create_view(&app, &fx, json!({"name": "Shared", "type": "grid"})).await;
+    let id = view["id"].as_i64().unwrap();
+    let slug = view["slug"].as_str().unwrap().to_owned();
+    app.post(
+        &format!("/api/database/views/{id}/filters/"),
+        a,
+        json!({"field": age, "type": "higher_than", "value": "20"}),
+    )
+    .await;
+    app.patch(
+        &format!("/api/database/views/{id}/field-options/"),
+        a,
+        json!({"field_options": {age.to_string(): {"hidden": true}}}),
+    )
+    .await;
+    let rows_path = format!("/api/database/views/grid/{slug}/public/rows/");
+
+    // Not shared yet: nothing to see.
+    let r = app.get(&rows_path, None).await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public": true}),
+    )
+    .await;
+
+    let info = app
+        .get(&format!("/api/database/views/{slug}/public/info/"), None)
+        .await;
+    assert_eq!(info.status, 200, "{:?}", info.body);
+    let shown: Vec<i64> = info.body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_i64().unwrap())
+        .collect();
+    assert!(shown.contains(&name) && !shown.contains(&age), "{shown:?}");
+    assert_eq!(
+        info.body["fields"][0]["workspace_id"], 0,
+        "internal ids are not shown"
+    );
+    let r = app.get(&rows_path, None).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["count"], 4, "the view's filter applies (Eve is 19)");
+    for row in r.body["results"].as_array().unwrap() {
+        assert!(
+            row.get(format!("field_{age}")).is_none(),
+            "a hidden field leaked: {row}"
+        );
+        assert!(row.get(format!("field_{name}")).is_some());
+    }
+    // The hidden field cannot be probed through filters, sorting or search.
+    let probe = urlencode(
+        &json!({"filter_type": "AND", "filters": [{"field": age, "type": "equal", "value": "25"}]}),
+    );
+    let r = app.get(&format!("{rows_path}?filters={probe}"), None).await;
+    assert_error(&r, 400, "ERROR_FILTER_FIELD_NOT_FOUND");
+    let r = app
+        .get(&format!("{rows_path}?order_by=-field_{age}"), None)
+        .await;
+    assert_error(&r, 400, "ERROR_ORDER_BY_FIELD_NOT_FOUND");
+    let r = app.get(&format!("{rows_path}?search=25"), None).await;
+    assert_error(&r, 400, "ERROR_QUERY_PARAMETER_VALIDATION");
+    let by_name = urlencode(
+        &json!({"filter_type": "AND", "filters": [{"field": name, "type": "equal", "value": "Bob"}]}),
+    );
+    let r = app
+        .get(&format!("{rows_path}?filters={by_name}"), None)
+        .await;
+    assert_eq!(
+        r.body["count"], 1,
+        "visible fields can be filtered on top of the view's filters"
+    );
+
+    // With a password: no token, a wrong one, or a wrong password get nowhere.
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public_view_password": "open sesame"}),
+    )
+    .await;
+    let r = app.get(&rows_path, None).await;
+    assert_error(&r, 401, "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW");
+    let auth_path = format!("/api/database/views/{slug}/public/auth/");
+    let r = app
+        .post(&auth_path, None, json!({"password": "open sesame!"}))
+        .await;
+    assert_error(&r, 401, "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW");
+    let r = app
+        .post(&auth_path, None, json!({"password": "open sesame"}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let with = |token: &str| {
+        app.client()
+            .get(format!("{}{rows_path}", app.url))
+            .header("Baserow-View-Authorization", format!("JWT {token}"))
+    };
+    assert_eq!(app.raw(with(&token)).await.status, 200);
+    assert_eq!(app.raw(with("forged.token.value")).await.status, 401);
+    // A new password ends the old tokens; so does a new slug.
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public_view_password": "another one"}),
+    )
+    .await;
+    assert_eq!(app.raw(with(&token)).await.status, 401);
+    app.post(
+        &format!("/api/database/views/{id}/rotate-slug/"),
+        a,
+        json!({}),
+    )
+    .await;
+    let r = app.get(&rows_path, None).await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+}

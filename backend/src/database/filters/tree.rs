@@ -218,7 +218,8 @@ impl FilterGroup {
     }
 }
 
-fn describe(r: &FieldRef) -> String {
+/// How a field reference reads in messages.
+pub fn describe(r: &FieldRef) -> String {
     match r {
         FieldRef::Id(id) => id.to_string(),
         FieldRef::Text(t) => t.clone(),

@@ -104,6 +104,29 @@ pub async fn list(
     Ok(page)
 }
 
+/// Lists rows without a caller: for shared views, whose service has checked the link and
+/// narrowed the query to the fields the view shows.
+pub async fn list_shared(ctx: &AppContext, table_id: i64, q: &ListQuery) -> Result<Page, RowError> {
+    let mut conn = ctx.db.acquire().await?;
+    let table = tables::repo::get(&mut *conn, table_id)
+        .await?
+        .ok_or(RowError::TableNotFound)?;
+    let field_list = fields::repo::list(&mut conn, table_id).await?;
+    if query::is_filtered(q) {
+        let mut count_conn = ctx.db.acquire().await?;
+        let (page, count) = tokio::join!(
+            query::list(&mut conn, table_id, table.row_count, &field_list, q),
+            query::filtered_count_of(&mut count_conn, table_id, &field_list, q)
+        );
+        Ok(Page {
+            count: Some(count?),
+            ..page?
+        })
+    } else {
+        query::list(&mut conn, table_id, table.row_count, &field_list, q).await
+    }
+}
+
 pub async fn get(
     ctx: &AppContext,
     actor: &Actor,

@@ -10,6 +10,10 @@ use crate::{
 pub enum ViewError {
     #[error("The requested view does not exist.")]
     NotFound,
+    #[error("The view is protected by a password; authenticate first.")]
+    NoPublicAuthorization,
+    #[error("Searching is not available on a shared view that hides fields.")]
+    SearchHiddenFields,
     #[error("The view filter does not exist.")]
     FilterNotFound,
     #[error("The view filter group does not exist.")]
@@ -50,6 +54,8 @@ impl HasCode for ViewError {
     fn code(&self) -> Code {
         match self {
             Self::NotFound => Code::ViewDoesNotExist,
+            Self::NoPublicAuthorization => Code::NoAuthorizationToPubliclySharedView,
+            Self::SearchHiddenFields => Code::QueryParameterValidation,
             Self::FilterNotFound => Code::ViewFilterDoesNotExist,
             Self::FilterGroupNotFound => Code::ViewFilterGroupDoesNotExist,
             Self::SortNotFound => Code::ViewSortDoesNotExist,

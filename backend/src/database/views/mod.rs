@@ -4,6 +4,7 @@
 mod errors;
 pub mod listing;
 mod parts;
+pub mod public;
 pub mod repo;
 mod service;
 pub mod types;

@@ -88,6 +88,22 @@ pub fn routes() -> RouteTable {
         )
         .route("/api/database/views/grid/{id}/", get(database::views::rows))
         .route(
+            "/api/database/views/{id}/public/info/",
+            get(database::public_views::info),
+        )
+        .route(
+            "/api/database/views/{id}/public/auth/",
+            post(database::public_views::auth),
+        )
+        .route(
+            "/api/database/views/grid/{id}/public/rows/",
+            get(database::public_views::grid_rows),
+        )
+        .route(
+            "/api/database/views/gallery/{id}/public/rows/",
+            get(database::public_views::gallery_rows),
+        )
+        .route(
             "/api/database/views/gallery/{id}/",
             get(database::views::gallery_rows),
         )

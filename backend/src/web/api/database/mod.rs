@@ -1,6 +1,7 @@
 //! `/api/database/…`: tables, fields, rows, views, tokens and webhooks.
 
 pub mod fields;
+pub mod public_views;
 pub mod rows;
 pub mod tables;
 pub mod tokens;

@@ -1,0 +1,187 @@
+//! Shared views: anyone with the link (and the password, when one is set) sees the rows of
+//! a public grid or gallery view, through its filters and sorts, with only the fields it
+//! shows. The request's own filters and `order_by` may name only those fields.
+
+use super::{View, ViewError, listing, parts::options_of, repo, types};
+use crate::{
+    context::AppContext,
+    database::{
+        access,
+        fields::{self, Field},
+        filters::{FilterError, FilterNode, tree::resolve},
+        rows::{self, ListQuery, Page, RowError, RowKeys, query::split_order_by},
+    },
+    platform::{auth::password, signing},
+};
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+const TOKEN_PURPOSE: &str = "public_view";
+/// How long a password-unlocked view stays open to the browser that unlocked it.
+const TOKEN_MAX_AGE_SECS: i64 = 24 * 3600;
+
+/// A public view of a live table by its slug; anything else is "does not exist".
+async fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<View, ViewError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM database_views WHERE slug = $1 AND public AND NOT trashed",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let view = match id {
+        Some(id) => repo::get(&mut *conn, id).await?,
+        None => None,
+    }
+    .ok_or(ViewError::NotFound)?;
+    access::scope(conn, view.table_id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    Ok(view)
+}
+
+async fn password_hash(conn: &mut PgConnection, view_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT public_view_password FROM database_views WHERE id = $1")
+        .bind(view_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// What a token vouches for: this view, this slug, this password. Rotating the slug or
+/// changing the password ends every token.
+fn token_subject(view: &View, hash: &str) -> String {
+    let digest: String = Sha256::digest(hash.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{}:{}:{digest}", view.id, view.slug)
+}
+
+/// A view with a password needs the token `public/auth/` gave (`Baserow-View-Authorization: JWT <token>`).
+async fn open(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    slug: &str,
+    token: Option<&str>,
+) -> Result<View, ViewError> {
+    let view = by_slug(conn, slug).await?;
+    if let Some(hash) = password_hash(conn, view.id).await? {
+        let subject = token.and_then(|t| {
+            signing::unsign(
+                &ctx.settings.secret_key,
+                TOKEN_PURPOSE,
+                t,
+                chrono::Utc::now().timestamp(),
+                TOKEN_MAX_AGE_SECS,
+            )
+            .ok()
+        });
+        if subject.as_deref() != Some(token_subject(&view, &hash).as_str()) {
+            return Err(ViewError::NoPublicAuthorization);
+        }
+    }
+    Ok(view)
+}
+
+/// Checks the password of a shared view and returns a token for it.
+pub async fn authenticate(ctx: &AppContext, slug: &str, given: &str) -> Result<String, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = by_slug(&mut conn, slug).await?;
+    let Some(hash) = password_hash(&mut conn, view.id).await? else {
+        return Err(ViewError::NoPublicAuthorization);
+    };
+    if given.contains('\0') || !password::verify(given, &hash).await {
+        return Err(ViewError::NoPublicAuthorization);
+    }
+    let subject = token_subject(&view, &hash);
+    Ok(signing::sign(
+        &ctx.settings.secret_key,
+        TOKEN_PURPOSE,
+        &subject,
+        chrono::Utc::now().timestamp(),
+    ))
+}
+
+/// The fields a shared view shows, in the table's order.
+async fn visible_fields(conn: &mut PgConnection, view: &View) -> Result<Vec<Field>, ViewError> {
+    let options = options_of(conn, view).await?;
+    Ok(fields::repo::list(conn, view.table_id)
+        .await?
+        .into_iter()
+        .filter(|f| {
+            options
+                .get(&f.id.to_string())
+                .and_then(|o| o.get("hidden"))
+                .and_then(|h| h.as_bool())
+                == Some(false)
+        })
+        .collect())
+}
+
+/// The view and the fields it shows, for the page that displays it.
+pub async fn info(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+) -> Result<(View, Vec<Field>), ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = open(ctx, &mut conn, slug, token).await?;
+    let visible = visible_fields(&mut conn, &view).await?;
+    Ok((view, visible))
+}
+
+/// Rows of a shared grid or gallery view: the view's filters and sorts, then the request's
+/// filters on top (its `order_by` replaces the sorts), only visible fields returned.
+pub async fn rows(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    mut q: ListQuery,
+) -> Result<Page, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = open(ctx, &mut conn, slug, token).await?;
+    if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
+        return Err(ViewError::NotFound);
+    }
+    let visible = visible_fields(&mut conn, &view).await?;
+    let all = fields::repo::list(&mut conn, view.table_id).await?;
+    let by_name = q.keys == RowKeys::Names;
+    // Hidden fields must not be reachable through the request's own filters, sorts or search.
+    if let Some(filter) = &q.filter {
+        for node in filter.walk() {
+            if let FilterNode::Leaf(leaf) = node
+                && resolve(&visible, &leaf.field, by_name).is_none()
+            {
+                return Err(
+                    FilterError::FieldNotFound(crate::database::filters::tree::describe(
+                        &leaf.field,
+                    ))
+                    .into(),
+                );
+            }
+        }
+    }
+    if let Some(order_by) = &q.order_by {
+        for key in split_order_by(order_by) {
+            let name = key.trim_start_matches(['-', '+']);
+            let name = name.split_once('[').map(|(n, _)| n).unwrap_or(name);
+            let r = crate::database::filters::tree::FieldRef::Text(name.to_owned());
+            if resolve(&visible, &r, by_name).is_none() {
+                return Err(RowError::OrderByFieldNotFound(name.to_owned()).into());
+            }
+        }
+    }
+    if q.search.as_deref().is_some_and(|s| !s.is_empty()) && visible.len() < all.len() {
+        return Err(ViewError::SearchHiddenFields);
+    }
+    listing::apply(&mut conn, &view, &mut q, listing::Adhoc::And).await?;
+    q.include = Some(
+        visible
+            .iter()
+            .map(|f| if by_name { f.name.clone() } else { f.column() })
+            .collect(),
+    );
+    q.exclude = None;
+    drop(conn);
+    Ok(rows::list_shared(ctx, view.table_id, &q).await?)
+}

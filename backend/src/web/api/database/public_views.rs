@@ -1,0 +1,117 @@
+//! Shared views, without an account: `…/{slug}/public/info/`, `…/{slug}/public/auth/`
+//! and the rows of public grid and gallery views. Ids of the workspace and database are
+//! replaced by 0, as Baserow does.
+
+use super::rows::{list_query, paginated, params};
+use crate::{
+    database::{access::TableScope, fields::field_json, views::public},
+    error::ApiError,
+    web::{
+        extract::{ApiJson, ApiPath},
+        state::AppState,
+    },
+};
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+    http::{HeaderMap, Uri},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+/// `Baserow-View-Authorization: JWT <token>` from `public/auth/`.
+fn view_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("Baserow-View-Authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("JWT"))
+        .map(|(_, token)| token.trim().to_owned())
+}
+
+#[utoipa::path(get, path = "/api/database/views/{slug}/public/info/", tag = "Shared views",
+    params(("slug" = String, Path)), responses((status = 200, description = "`{view, fields}`: the fields the view shows")))]
+pub async fn info(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (view, fields) = public::info(&state.ctx, &slug, view_token(&headers).as_deref()).await?;
+    let placeholder = TableScope {
+        table_id: view.table_id,
+        database_id: 0,
+        workspace_id: 0,
+    };
+    let mut shown = json!({
+        "id": view.id, "name": view.name, "type": view.kind, "slug": view.slug, "public": true,
+        "public_view_has_password": view.has_password, "show_logo": true, "allow_public_export": false,
+    });
+    if let Some(map) = shown.as_object_mut() {
+        for (k, v) in view.options.0.iter() {
+            map.insert(k.clone(), v.clone());
+        }
+    }
+    let fields: Vec<Value> = fields.iter().map(|f| field_json(f, &placeholder)).collect();
+    Ok(Json(json!({ "view": shown, "fields": fields })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AuthBody {
+    password: String,
+}
+
+#[utoipa::path(post, path = "/api/database/views/{slug}/public/auth/", tag = "Shared views", request_body = AuthBody,
+    params(("slug" = String, Path)),
+    responses((status = 200, description = "`{access_token}` for `Baserow-View-Authorization: JWT <token>`, valid 24 hours"),
+        (status = 401, description = "Wrong password")))]
+pub async fn auth(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    ApiJson(body): ApiJson<AuthBody>,
+) -> Result<Json<Value>, ApiError> {
+    let token = public::authenticate(&state.ctx, &slug, &body.password).await?;
+    Ok(Json(json!({ "access_token": token })))
+}
+
+/// Rows of a shared grid view: its filters and sorts, the request's filters on top; only
+/// visible fields, and the request may filter and sort by those alone.
+#[utoipa::path(get, path = "/api/database/views/grid/{slug}/public/rows/", tag = "Shared views",
+    params(("slug" = String, Path)), responses((status = 200, description = "`{count, next, previous, results}`")))]
+pub async fn grid_rows(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let q = list_query(&params)?;
+    let page = public::rows(
+        &state.ctx,
+        &slug,
+        view_token(&headers).as_deref(),
+        q.clone(),
+    )
+    .await?;
+    Ok(Json(paginated(
+        &state.ctx.settings.public_url,
+        uri.path(),
+        &params,
+        &q,
+        page,
+    )))
+}
+
+/// Rows of a shared gallery view; as the grid's.
+#[utoipa::path(get, path = "/api/database/views/gallery/{slug}/public/rows/", tag = "Shared views",
+    params(("slug" = String, Path)), responses((status = 200, description = "`{count, next, previous, results}`")))]
+pub async fn gallery_rows(
+    state: State<AppState>,
+    slug: ApiPath<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    grid_rows(state, slug, headers, uri, raw).await
+}
