@@ -734,3 +734,127 @@ async fn a_shared_view_shows_only_its_visible_fields_and_honours_its_password() 
     let r = app.get(&rows_path, None).await;
     assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
 }
+
+#[tokio::test]
+async fn anyone_with_the_link_fills_in_a_shared_form_and_only_enabled_fields_are_taken() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let notes = app.field_id(&fx.user, fx.table, "Notes").await;
+    let form = create_view(&app, &fx, json!({"name": "Join", "type": "form", "title": "Join us", "submit_action_message": "Thanks!"})).await;
+    let id = form["id"].as_i64().unwrap();
+    let slug = form["slug"].as_str().unwrap().to_owned();
+    app.patch(
+        &format!("/api/database/views/{id}/field-options/"),
+        a,
+        json!({"field_options": {
+            name.to_string(): {"enabled": true, "required": true, "name": "Your name", "order": 1},
+            notes.to_string(): {"enabled": true, "required": false, "order": 2}
+        }}),
+    )
+    .await;
+    let path = format!("/api/database/views/form/{slug}/submit/");
+    let r = app.get(&path, None).await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public": true}),
+    )
+    .await;
+
+    let page = app.get(&path, None).await;
+    assert_eq!(page.status, 200, "{:?}", page.body);
+    assert_eq!(page.body["title"], "Join us");
+    let asked: Vec<i64> = page.body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        [name, notes],
+        "enabled fields only, in the form's order"
+    );
+    assert_eq!(page.body["fields"][0]["name"], "Your name");
+
+    let missing = app
+        .post(&path, None, json!({ format!("field_{notes}"): "hi" }))
+        .await;
+    assert_error(&missing, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    assert!(
+        missing.body["detail"][format!("field_{name}")].is_array(),
+        "{:?}",
+        missing.body
+    );
+    let blank = app
+        .post(&path, None, json!({ format!("field_{name}"): "  " }))
+        .await;
+    assert_error(&blank, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    let before = app.rows(&fx.user, fx.table, "").await.body["count"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(before, 5, "refused submissions created nothing");
+
+    let sent = app
+        .post(&path, None, json!({ format!("field_{name}"): "Zed", format!("field_{notes}"): "hello", format!("field_{age}"): 99 }))
+        .await;
+    assert_eq!(sent.status, 200, "{:?}", sent.body);
+    assert_eq!(
+        (
+            sent.body["submit_action"].clone(),
+            sent.body["submit_action_message"].clone()
+        ),
+        (json!("MESSAGE"), json!("Thanks!"))
+    );
+    let row_id = sent.body["row_id"].as_i64().unwrap();
+    let row = app
+        .get(
+            &format!("/api/database/rows/table/{}/{row_id}/", fx.table),
+            a,
+        )
+        .await;
+    assert_eq!(row.body[format!("field_{name}")], "Zed");
+    assert_eq!(row.body[format!("field_{notes}")], "hello");
+    assert_eq!(
+        row.body[format!("field_{age}")],
+        Value::Null,
+        "a field the form does not ask for is ignored"
+    );
+    let logged: Vec<String> = app
+        .events(fx.table)
+        .await
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .collect();
+    assert_eq!(logged.last().map(String::as_str), Some("rows_created"));
+
+    // A password protects the form too; a grid's slug is no form.
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public_view_password": "form pass 1"}),
+    )
+    .await;
+    let r = app
+        .post(&path, None, json!({ format!("field_{name}"): "Amy" }))
+        .await;
+    assert_error(&r, 401, "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW");
+    let grid = create_view(
+        &app,
+        &fx,
+        json!({"name": "G", "type": "grid", "public": true}),
+    )
+    .await;
+    let r = app
+        .get(
+            &format!(
+                "/api/database/views/form/{}/submit/",
+                grid["slug"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+}

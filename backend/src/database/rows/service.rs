@@ -186,40 +186,68 @@ pub async fn create(
     let mut tx = ctx.db.begin().await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
     let parsed = parse_items(&field_list, items, opts.keys, batch)?;
+    let who = origin(actor, opts);
+    let raw = insert(&mut tx, table_id, &field_list, parsed, before, &who).await?;
+    tx.commit().await?;
+    Ok(api_rows(&field_list, raw, opts.keys))
+}
+
+/// Creates one row from a form submission: nobody signed in, only the values the form
+/// accepts (`field_{id}` keys, already narrowed by the caller). Returns the new row's id.
+pub async fn create_submitted(
+    ctx: &AppContext,
+    table_id: i64,
+    values: Map<String, Value>,
+) -> Result<i64, RowError> {
+    let mut tx = ctx.db.begin().await?;
+    let field_list = fields::repo::list(&mut tx, table_id).await?;
+    let parsed = parse_items(&field_list, &[values], RowKeys::Ids, false)?;
+    let who = EventOrigin {
+        user_id: None,
+        websocket_id: None,
+        send_webhooks: true,
+    };
+    let raw = insert(&mut tx, table_id, &field_list, parsed, None, &who).await?;
+    tx.commit().await?;
+    raw.first()
+        .and_then(|r| r.get("id"))
+        .and_then(Value::as_i64)
+        .ok_or(RowError::TableNotFound)
+}
+
+/// Inserts parsed rows at the end (or before `before`) and logs `rows_created`.
+async fn insert(
+    tx: &mut PgConnection,
+    table_id: i64,
+    field_list: &[Field],
+    parsed: Vec<Cells>,
+    before: Option<i64>,
+    who: &EventOrigin,
+) -> Result<Vec<Map<String, Value>>, RowError> {
+    let count = parsed.len();
     // Taking the event sequence first locks the table row: concurrent inserts queue here,
     // so orders computed below cannot collide.
-    tables::repo::add_row_count(&mut *tx, table_id, items.len() as i64).await?;
+    tables::repo::add_row_count(&mut *tx, table_id, count as i64).await?;
     let orders = match before {
         None => {
-            let first: i64 = order::next_order(&mut tx, table_id)
+            let first: i64 = order::next_order(tx, table_id)
                 .await?
                 .split('.')
                 .next()
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1);
-            (0..items.len() as i64)
-                .map(|i| (first + i).to_string())
-                .collect()
+            (0..count as i64).map(|i| (first + i).to_string()).collect()
         }
-        Some(before_id) => order::orders_before(&mut tx, table_id, before_id, items.len())
+        Some(before_id) => order::orders_before(tx, table_id, before_id, count)
             .await?
             .ok_or(RowError::NotFound(vec![before_id]))?,
     };
-    let ids =
-        write::insert_rows(&mut tx, table_id, &field_list, parsed, &orders, actor.id()).await?;
-    let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
-    let event_rows = api_rows(&field_list, raw.clone(), RowKeys::Ids);
+    let ids = write::insert_rows(tx, table_id, field_list, parsed, &orders, who.user_id).await?;
+    let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
+    let event_rows = api_rows(field_list, raw.clone(), RowKeys::Ids);
     let payload = json!({ "table_id": table_id, "rows": event_rows, "metadata": {}, "before_row_id": before });
-    events::append(
-        &mut tx,
-        table_id,
-        "rows_created",
-        &payload,
-        &origin(actor, opts),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(api_rows(&field_list, raw, opts.keys))
+    events::append(tx, table_id, "rows_created", &payload, who).await?;
+    Ok(raw)
 }
 
 /// Checks ids of a batch: unique and all live rows.

@@ -87,7 +87,7 @@ pub async fn insert_rows(
     fields: &[Field],
     rows: Vec<Cells>,
     orders: &[String],
-    user_id: i64,
+    user_id: Option<i64>,
 ) -> sqlx::Result<Vec<i64>> {
     let columns = writable_columns(fields);
     let per_statement = (MAX_BINDS / (columns.len() + 2)).max(1);
@@ -176,7 +176,7 @@ pub async fn insert_initial_rows(
     }
     let orders: Vec<String> = (1..=parsed.len()).map(|n| n.to_string()).collect();
     let count = parsed.len() as i64;
-    insert_rows(conn, table_id, fields, parsed, &orders, user_id).await?;
+    insert_rows(conn, table_id, fields, parsed, &orders, Some(user_id)).await?;
     crate::database::tables::repo::add_row_count(&mut *conn, table_id, count).await?;
     Ok(())
 }

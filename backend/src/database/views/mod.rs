@@ -2,6 +2,7 @@
 //! filter groups, sorts, group-bys and field options, and the rows they show.
 
 mod errors;
+pub mod form;
 pub mod listing;
 mod parts;
 pub mod public;

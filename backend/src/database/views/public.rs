@@ -58,7 +58,7 @@ fn token_subject(view: &View, hash: &str) -> String {
 }
 
 /// A view with a password needs the token `public/auth/` gave (`Baserow-View-Authorization: JWT <token>`).
-async fn open(
+pub(super) async fn open(
     ctx: &AppContext,
     conn: &mut PgConnection,
     slug: &str,

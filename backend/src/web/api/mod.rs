@@ -96,6 +96,10 @@ pub fn routes() -> RouteTable {
             post(database::public_views::auth),
         )
         .route(
+            "/api/database/views/form/{id}/submit/",
+            get(database::public_views::form_page).post(database::public_views::form_submit),
+        )
+        .route(
             "/api/database/views/grid/{id}/public/rows/",
             get(database::public_views::grid_rows),
         )

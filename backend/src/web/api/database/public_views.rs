@@ -1,10 +1,14 @@
-//! Shared views, without an account: `…/{slug}/public/info/`, `…/{slug}/public/auth/`
-//! and the rows of public grid and gallery views. Ids of the workspace and database are
+//! Shared views, without an account: `…/{slug}/public/info/`, `…/{slug}/public/auth/`,
+//! the rows of public grid and gallery views, and public forms. Ids of the workspace and database are
 //! replaced by 0, as Baserow does.
 
 use super::rows::{list_query, paginated, params};
 use crate::{
-    database::{access::TableScope, fields::field_json, views::public},
+    database::{
+        access::TableScope,
+        fields::field_json,
+        views::{form, public},
+    },
     error::ApiError,
     web::{
         extract::{ApiJson, ApiPath},
@@ -114,4 +118,59 @@ pub async fn gallery_rows(
     raw: RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     grid_rows(state, slug, headers, uri, raw).await
+}
+
+/// A shared form: its settings and the fields it asks for.
+#[utoipa::path(get, path = "/api/database/views/form/{slug}/submit/", tag = "Shared views",
+    params(("slug" = String, Path)),
+    responses((status = 200, description = "`{title, description, mode, submit_text, fields: [{name, description, required, order, field_id, field}]}`")))]
+pub async fn form_page(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let (view, fields) = form::page(&state.ctx, &slug, view_token(&headers).as_deref()).await?;
+    let placeholder = TableScope {
+        table_id: view.table_id,
+        database_id: 0,
+        workspace_id: 0,
+    };
+    let mut body = json!({ "id": view.id, "name": view.name, "slug": view.slug,
+                           "public_view_has_password": view.has_password });
+    if let Some(map) = body.as_object_mut() {
+        for (k, v) in view.options.0.iter() {
+            map.insert(k.clone(), v.clone());
+        }
+        let fields: Vec<Value> = fields
+            .iter()
+            .map(|(f, o)| {
+                json!({
+                    "name": o.get("name").cloned().unwrap_or(Value::Null),
+                    "description": o.get("description").cloned().unwrap_or(Value::Null),
+                    "required": o.get("required").cloned().unwrap_or(Value::Null),
+                    "order": o.get("order").cloned().unwrap_or(Value::Null),
+                    "field_id": f.id,
+                    "field": field_json(f, &placeholder),
+                })
+            })
+            .collect();
+        map.insert("fields".into(), Value::Array(fields));
+    }
+    Ok(Json(body))
+}
+
+/// Submits a shared form: `field_{id}` values of its enabled fields become a new row.
+#[utoipa::path(post, path = "/api/database/views/form/{slug}/submit/", tag = "Shared views", request_body = Object,
+    params(("slug" = String, Path)),
+    responses((status = 200, description = "`{submit_action, submit_action_message, submit_action_redirect_url, row_id}`")))]
+pub async fn form_submit(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let body = super::fields::object(body)?;
+    Ok(Json(
+        form::submit(&state.ctx, &slug, view_token(&headers).as_deref(), &body).await?,
+    ))
 }
