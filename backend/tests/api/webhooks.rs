@@ -823,3 +823,46 @@ async fn private_addresses_are_refused_unless_allowed_and_redirects_are_rechecke
         "{call}"
     );
 }
+
+#[tokio::test]
+async fn view_changes_are_sent_to_webhooks_that_ask_for_them() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let receiver = HttpReceiver::start().await;
+    hook(
+        &app,
+        &fx,
+        &receiver.url(),
+        json!({"include_all_events": false, "events": ["view.created", "view.updated", "view.deleted"]}),
+    )
+    .await;
+    create_row(&app, &fx, "not asked for").await;
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            a,
+            json!({"name": "Board", "type": "gallery"}),
+        )
+        .await;
+    let view = r.body["id"].as_i64().unwrap();
+    app.patch(
+        &format!("/api/database/views/{view}/"),
+        a,
+        json!({"name": "Cards"}),
+    )
+    .await;
+    app.delete(&format!("/api/database/views/{view}/"), a).await;
+    let got = receiver.wait_for(3, WAIT).await;
+    let kinds: Vec<&str> = got
+        .iter()
+        .map(|r| r.header("x-baserow-event").unwrap())
+        .collect();
+    assert_eq!(kinds, ["view.created", "view.updated", "view.deleted"]);
+    assert_eq!(got[0].json()["view"]["name"], "Board");
+    assert_eq!(got[0].json()["view"]["type"], "gallery");
+    assert_eq!(got[1].json()["view"]["name"], "Cards");
+    assert_eq!(got[2].json()["view_id"], view);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.requests().len(), 3, "the row change was not sent");
+}
