@@ -34,7 +34,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::views::list, database::views::create, database::views::get, database::views::update,
         database::views::delete, database::views::order, database::views::duplicate,
         database::views::rotate_slug, database::views::field_options,
-        database::views::update_field_options, database::views::rows, database::views::gallery_rows,
+        database::views::update_field_options, database::views::rows, database::views::gallery_rows, database::views::kanban_rows,
         database::view_parts::list_filters, database::view_parts::create_filter,
         database::view_parts::get_filter, database::view_parts::update_filter,
         database::view_parts::delete_filter, database::view_parts::create_filter_group,

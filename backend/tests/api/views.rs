@@ -858,3 +858,95 @@ async fn anyone_with_the_link_fills_in_a_shared_form_and_only_enabled_fields_are
         .await;
     assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
 }
+
+#[tokio::test]
+async fn a_kanban_view_lists_rows_per_select_option_through_its_filters() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let r = app
+        .post(
+            &format!("/api/database/fields/table/{}/", fx.table),
+            a,
+            json!({"name": "Stage", "type": "single_select", "select_options": [{"value": "todo", "color": "blue"}, {"value": "done", "color": "green"}]}),
+        )
+        .await;
+    let stage = r.body["id"].as_i64().unwrap();
+    let todo = r.body["select_options"][0]["id"].as_i64().unwrap();
+    let done = r.body["select_options"][1]["id"].as_i64().unwrap();
+    let rows = app.rows(&fx.user, fx.table, "").await;
+    let ids: Vec<i64> = rows.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    // Ann, Bob: todo; Cid: done; Dee, Eve: none.
+    let items: Vec<Value> = [
+        (ids[0], Some(todo)),
+        (ids[1], Some(todo)),
+        (ids[2], Some(done)),
+    ]
+    .iter()
+    .map(|(id, o)| json!({"id": id, format!("field_{stage}"): o}))
+    .collect();
+    app.patch(
+        &format!("/api/database/rows/table/{}/batch/", fx.table),
+        a,
+        json!({"items": items}),
+    )
+    .await;
+    let board = create_view(
+        &app,
+        &fx,
+        json!({"name": "Board", "type": "kanban", "single_select_field": stage}),
+    )
+    .await;
+    let id = board["id"].as_i64().unwrap();
+    let r = app
+        .get(&format!("/api/database/views/kanban/{id}/"), a)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["rows"][todo.to_string()]["count"], 2);
+    assert_eq!(r.body["rows"][done.to_string()]["count"], 1);
+    assert_eq!(r.body["rows"]["null"]["count"], 2);
+    // The view's filters apply to every column; one column can be paged on its own.
+    app.post(
+        &format!("/api/database/views/{id}/filters/"),
+        a,
+        json!({"field": age, "type": "higher_than", "value": "26"}),
+    )
+    .await;
+    let r = app
+        .get(
+            &format!("/api/database/views/kanban/{id}/?select_option={todo},1,0"),
+            a,
+        )
+        .await;
+    let column = &r.body["rows"][todo.to_string()];
+    assert_eq!(column["count"], 1, "only Ann is over 26");
+    assert_eq!(column["results"][0][format!("field_{name}")], "Ann");
+    assert!(
+        r.body["rows"].get("null").is_none(),
+        "only the asked column"
+    );
+    // A grid is no kanban; a kanban without its field says so.
+    let grid = create_view(&app, &fx, json!({"name": "G", "type": "grid"})).await["id"]
+        .as_i64()
+        .unwrap();
+    assert_error(
+        &app.get(&format!("/api/database/views/kanban/{grid}/"), a)
+            .await,
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    );
+    let bare = create_view(&app, &fx, json!({"name": "Empty board", "type": "kanban"})).await["id"]
+        .as_i64()
+        .unwrap();
+    assert_error(
+        &app.get(&format!("/api/database/views/kanban/{bare}/"), a)
+            .await,
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    );
+}

@@ -166,3 +166,95 @@ pub async fn apply_to_table_listing(
     }
     apply(&mut conn, &view, q, Adhoc::And).await
 }
+
+/// Paging of one kanban column: `select_option=<id or null>,<limit>,<offset>`.
+pub struct ColumnPage {
+    pub option: String,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// Cards per column a kanban listing returns unless told otherwise (Baserow: 40).
+pub const KANBAN_DEFAULT_LIMIT: usize = 40;
+
+/// Rows of a kanban view per option of its single select field, plus `"null"` for rows
+/// without one: `{"<option id>": {"count", "results"}, …}`. With `columns` given, only
+/// those columns, each with its own limit and offset.
+pub async fn kanban(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    mut q: ListQuery,
+    columns: Vec<ColumnPage>,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    if view.kind != "kanban" {
+        return Err(ViewError::NotFound);
+    }
+    let field_id = view
+        .options
+        .0
+        .get("single_select_field")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| {
+            crate::platform::validation::ValidationError::single(
+                "single_select_field",
+                "required",
+                "The kanban view has no single select field yet.",
+            )
+        })?;
+    apply(&mut conn, &view, &mut q, Adhoc::Replace).await?;
+    let options: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM database_select_options WHERE field_id = $1 ORDER BY \"order\", id",
+    )
+    .bind(field_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    drop(conn);
+    let columns = if columns.is_empty() {
+        std::iter::once("null".to_owned())
+            .chain(options.iter().map(i64::to_string))
+            .map(|option| ColumnPage {
+                option,
+                limit: KANBAN_DEFAULT_LIMIT,
+                offset: 0,
+            })
+            .collect()
+    } else {
+        columns
+    };
+    let mut result = Map::new();
+    for column in columns {
+        let leaf = match column.option.as_str() {
+            "null" => FilterLeaf {
+                field: FieldRef::Id(field_id),
+                kind: "empty".into(),
+                value: String::new(),
+            },
+            id if options.iter().any(|o| o.to_string() == id) => FilterLeaf {
+                field: FieldRef::Id(field_id),
+                kind: "single_select_equal".into(),
+                value: id.to_owned(),
+            },
+            _ => continue,
+        };
+        let mut column_q = q.clone();
+        column_q.filter = Some(FilterGroup {
+            or: false,
+            filters: vec![leaf],
+            groups: q.filter.clone().into_iter().collect(),
+        });
+        column_q.paging = rows::Paging::Offset {
+            limit: column.limit.min(200),
+            offset: column.offset,
+        };
+        column_q.with_count = true;
+        let page = rows::list(ctx, actor, view.table_id, &column_q).await?;
+        result.insert(
+            column.option,
+            serde_json::json!({ "count": page.count.unwrap_or(0), "results": page.results }),
+        );
+    }
+    Ok(result)
+}

@@ -88,6 +88,10 @@ pub fn routes() -> RouteTable {
         )
         .route("/api/database/views/grid/{id}/", get(database::views::rows))
         .route(
+            "/api/database/views/kanban/{id}/",
+            get(database::views::kanban_rows),
+        )
+        .route(
             "/api/database/views/{id}/public/info/",
             get(database::public_views::info),
         )

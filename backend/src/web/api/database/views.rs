@@ -223,6 +223,44 @@ pub async fn gallery_rows(
     rows(state, auth, id, uri, raw).await
 }
 
+/// Rows of a kanban view per select option (`"null"`: no option), 40 per column unless
+/// `select_option=<option id or null>,<limit>,<offset>` (repeatable) pages single columns.
+#[utoipa::path(get, path = "/api/database/views/kanban/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("select_option" = Option<String>, Query)),
+    responses((status = 200, description = "`{\"rows\": {\"<option id>\": {count, results}, \"null\": {…}}, field_options?}`")), security(("jwt" = [])))]
+pub async fn kanban_rows(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let q = list_query(&params)?;
+    let mut columns = Vec::new();
+    for (_, value) in params.iter().filter(|(k, _)| k == "select_option") {
+        let mut parts = value.split(',').map(str::trim);
+        let option = parts.next().unwrap_or_default().to_owned();
+        let number =
+            |v: Option<&str>, default: usize| v.and_then(|n| n.parse().ok()).unwrap_or(default);
+        let limit = number(parts.next(), listing::KANBAN_DEFAULT_LIMIT);
+        let offset = number(parts.next(), 0);
+        columns.push(listing::ColumnPage {
+            option,
+            limit,
+            offset,
+        });
+    }
+    let rows = listing::kanban(&state.ctx, &actor, id, q, columns).await?;
+    let mut body = json!({ "rows": rows });
+    if param(&params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"))
+        && let Some(map) = body.as_object_mut()
+    {
+        let options = views::field_options(&state.ctx, &actor, id).await?;
+        map.insert("field_options".into(), Value::Object(options));
+    }
+    Ok(Json(body))
+}
+
 fn split(v: &str) -> Vec<String> {
     v.split(',')
         .map(|s| s.trim().to_owned())
