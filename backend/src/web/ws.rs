@@ -48,7 +48,9 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     // Baserow sends an id whenever a token parameter is present, even a bad one.
     let websocket_id = token.as_ref().map(|_| uuid::Uuid::new_v4().to_string());
     let user = match &token {
-        Some(t) => users::authenticate_access(&state.ctx, t).await.ok(),
+        Some(t) => Box::pin(users::authenticate_access(&state.ctx, t))
+            .await
+            .ok(),
         None => None,
     };
     let auth = json!({ "type": "authentication", "success": user.is_some(), "web_socket_id": websocket_id });
@@ -78,20 +80,22 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     };
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    // The session's database work is boxed: inline, its futures would make every idle
+    // socket's task as large as the largest of them.
     loop {
         let sent = tokio::select! {
             incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(text))) => session.handle_client_message(text.as_str()).await,
+                Some(Ok(Message::Text(text))) => Box::pin(session.handle_client_message(text.as_str())).await,
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => Vec::new(),
             },
             out = outgoing.recv() => match out {
                 // The hub dropped this socket (buffer full or access lost).
                 None => break,
-                Some(Outgoing::CatchUp) => session.catch_up().await,
-                Some(Outgoing::Recheck) => session.recheck().await,
-                Some(Outgoing::Seen { table_id, seq }) => session.seen(table_id, seq).await,
-                Some(Outgoing::Message { table_seq, text }) => session.live(table_seq, text.to_string()).await,
+                Some(Outgoing::CatchUp) => Box::pin(session.catch_up()).await,
+                Some(Outgoing::Recheck) => Box::pin(session.recheck()).await,
+                Some(Outgoing::Seen { table_id, seq }) => Box::pin(session.seen(table_id, seq)).await,
+                Some(Outgoing::Message { table_seq, text }) => Box::pin(session.live(table_seq, text.to_string())).await,
             },
             _ = ping.tick() => {
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
