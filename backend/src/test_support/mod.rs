@@ -2,6 +2,7 @@
 //! per test, settings with a private Redis prefix, a real SMTP server and a real HTTP
 //! receiver for webhooks.
 
+pub mod api_client;
 mod database;
 mod http_receiver;
 mod mail_server;

@@ -4,7 +4,7 @@
 //! flight at the kill sent twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{Value, json};
+use serde_json::json;
 use std::{
     collections::HashSet,
     process::{Child, Command, Stdio},
@@ -12,7 +12,10 @@ use std::{
 };
 use tessera::{
     context::AppContext,
-    test_support::{self, HttpReceiver, Reply, TestDatabase},
+    test_support::{
+        self, HttpReceiver, Reply, TestDatabase,
+        api_client::{post, table_via_api},
+    },
     web,
 };
 
@@ -29,16 +32,6 @@ fn start_export_worker(db: &TestDatabase, settings: &tessera::config::Settings) 
         .stderr(Stdio::null())
         .spawn()
         .expect("export worker starts")
-}
-
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = client.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.header("Authorization", format!("JWT {t}"));
-    }
-    let resp = req.send().await.unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
-    resp.json().await.unwrap()
 }
 
 /// Row names in the order their first delivery arrived, and how many calls were repeats.
@@ -80,40 +73,11 @@ async fn a_killed_export_worker_and_a_receiver_outage_lose_no_event_and_keep_the
     let mut worker = start_export_worker(&db, &settings);
 
     let http = reqwest::Client::new();
-    let session = post(&http, format!("{base}/api/user/"), None, json!({"name": "Ann", "email": "ann@x.io", "password": "password123", "authenticate": true})).await;
-    let token = session["access_token"].as_str().unwrap().to_owned();
-    let t = Some(token.as_str());
-    let w = post(
-        &http,
-        format!("{base}/api/workspaces/"),
-        t,
-        json!({"name": "W"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let d = post(
-        &http,
-        format!("{base}/api/applications/workspace/{w}/"),
-        t,
-        json!({"name": "D", "type": "database"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let table = post(
-        &http,
-        format!("{base}/api/database/tables/database/{d}/"),
-        t,
-        json!({"name": "T"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let (token, table) = table_via_api(&http, &base).await;
     post(
         &http,
         format!("{base}/api/database/webhooks/table/{table}/"),
-        t,
+        Some(&token),
         json!({"name": "h", "url": receiver.url(), "include_all_events": false, "events": ["rows.created"]}),
     )
     .await;

@@ -11,7 +11,10 @@ use std::{
 };
 use tessera::{
     context::AppContext,
-    test_support::{self, TestDatabase},
+    test_support::{
+        self, TestDatabase,
+        api_client::{post, table_via_api},
+    },
     web,
 };
 use tokio_tungstenite::{connect_async, tungstenite::Message};
@@ -29,16 +32,6 @@ fn start_worker(db: &TestDatabase, settings: &tessera::config::Settings) -> Chil
         .expect("worker starts")
 }
 
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = client.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.header("Authorization", format!("JWT {t}"));
-    }
-    let resp = req.send().await.unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
-    resp.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn killing_the_worker_mid_stream_loses_no_event_and_keeps_the_order() {
     let db = TestDatabase::create().await.unwrap();
@@ -51,35 +44,7 @@ async fn killing_the_worker_mid_stream_loses_no_event_and_keeps_the_order() {
     let mut worker = start_worker(&db, &settings);
 
     let http = reqwest::Client::new();
-    let session = post(&http, format!("{base}/api/user/"), None, json!({"name": "Ann", "email": "ann@x.io", "password": "password123", "authenticate": true})).await;
-    let token = session["access_token"].as_str().unwrap().to_owned();
-    let w = post(
-        &http,
-        format!("{base}/api/workspaces/"),
-        Some(&token),
-        json!({"name": "W"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let d = post(
-        &http,
-        format!("{base}/api/applications/workspace/{w}/"),
-        Some(&token),
-        json!({"name": "D", "type": "database"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let t = post(
-        &http,
-        format!("{base}/api/database/tables/database/{d}/"),
-        Some(&token),
-        json!({"name": "T"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let (token, t) = table_via_api(&http, &base).await;
 
     let (mut socket, _) = connect_async(format!(
         "{}/ws/core/?jwt_token={token}",

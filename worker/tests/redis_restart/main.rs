@@ -11,7 +11,10 @@ use std::{
 };
 use tessera::{
     context::AppContext,
-    test_support::{self, TestDatabase},
+    test_support::{
+        self, TestDatabase,
+        api_client::{post, table_via_api},
+    },
     web,
 };
 use tokio_tungstenite::{connect_async, tungstenite::Message};
@@ -46,16 +49,6 @@ async fn wait_for_port(port: u16) {
     }
 }
 
-async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = client.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.header("Authorization", format!("JWT {t}"));
-    }
-    let resp = req.send().await.unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
-    resp.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn a_redis_restart_mid_stream_loses_no_event_and_keeps_the_order() {
     let port = {
@@ -85,36 +78,7 @@ async fn a_redis_restart_mid_stream_loses_no_event_and_keeps_the_order() {
         .expect("worker starts");
 
     let http = reqwest::Client::new();
-    let session = post(&http, format!("{base}/api/user/"), None, json!({"name": "Ann", "email": "ann@x.io", "password": "password123", "authenticate": true})).await;
-    let token = session["access_token"].as_str().unwrap().to_owned();
-    let t = Some(token.as_str());
-    let w = post(
-        &http,
-        format!("{base}/api/workspaces/"),
-        t,
-        json!({"name": "W"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let d = post(
-        &http,
-        format!("{base}/api/applications/workspace/{w}/"),
-        t,
-        json!({"name": "D", "type": "database"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    let table = post(
-        &http,
-        format!("{base}/api/database/tables/database/{d}/"),
-        t,
-        json!({"name": "T"}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
+    let (token, table) = table_via_api(&http, &base).await;
 
     let (mut socket, _) = connect_async(format!(
         "{}/ws/core/?jwt_token={token}",

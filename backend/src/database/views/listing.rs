@@ -30,7 +30,7 @@ pub async fn saved_filter(
     if view.filters_disabled {
         return Ok(None);
     }
-    let live = live_fields(conn, view.table_id).await?;
+    let live = repo::live_field_ids(&mut *conn, view.table_id).await?;
     let filters: Vec<_> = repo::filters(&mut *conn, view.id)
         .await?
         .into_iter()
@@ -65,21 +65,13 @@ pub async fn saved_filter(
     Ok((!filters.is_empty()).then_some(tree))
 }
 
-/// Ids of the table's fields that are not in the trash: parts on others are skipped.
-async fn live_fields(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")
-        .bind(table_id)
-        .fetch_all(conn)
-        .await
-}
-
 /// `order_by` text for the view's group-bys then sorts.
 pub async fn saved_order_by(
     conn: &mut PgConnection,
     view: &View,
 ) -> Result<Option<String>, ViewError> {
     let mut keys = Vec::new();
-    let live = live_fields(conn, view.table_id).await?;
+    let live = repo::live_field_ids(&mut *conn, view.table_id).await?;
     let can_group = types::by_name(&view.kind).is_some_and(|t| t.can_group_by());
     let group_bys = if can_group {
         repo::group_bys(&mut *conn, view.id).await?

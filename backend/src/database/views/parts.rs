@@ -95,6 +95,21 @@ async fn check_group(
     Ok(())
 }
 
+/// The view a filter, group or sort belongs to, when the caller can reach it; otherwise the
+/// part itself "does not exist", so ids of other workspaces' parts reveal nothing.
+async fn view_of_part(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    view_id: i64,
+    missing: ViewError,
+) -> Result<super::View, ViewError> {
+    match accessible(conn, actor, view_id).await {
+        Ok((view, _, _)) => Ok(view),
+        Err(ViewError::NotFound) => Err(missing),
+        Err(other) => Err(other),
+    }
+}
+
 pub async fn list_filters(
     ctx: &AppContext,
     actor: &Actor,
@@ -160,12 +175,7 @@ async fn filter_of(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(ViewError::FilterNotFound)?;
-    let (view, _, _) = accessible(conn, actor, filter.view_id)
-        .await
-        .map_err(|e| match e {
-            ViewError::NotFound => ViewError::FilterNotFound,
-            other => other,
-        })?;
+    let view = view_of_part(conn, actor, filter.view_id, ViewError::FilterNotFound).await?;
     Ok((filter, view))
 }
 
@@ -292,12 +302,7 @@ async fn group_of(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(ViewError::FilterGroupNotFound)?;
-    let (view, _, _) = accessible(conn, actor, group.view_id)
-        .await
-        .map_err(|e| match e {
-            ViewError::NotFound => ViewError::FilterGroupNotFound,
-            other => other,
-        })?;
+    let view = view_of_part(conn, actor, group.view_id, ViewError::FilterGroupNotFound).await?;
     Ok((group, view))
 }
 
@@ -527,12 +532,7 @@ async fn ordering_of(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| what.not_found())?;
-    let (view, _, _) = accessible(conn, actor, sort.view_id)
-        .await
-        .map_err(|e| match e {
-            ViewError::NotFound => what.not_found(),
-            other => other,
-        })?;
+    let view = view_of_part(conn, actor, sort.view_id, what.not_found()).await?;
     Ok((sort, view))
 }
 

@@ -17,6 +17,14 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<View>>
     .await
 }
 
+/// Ids of the table's fields that are not in the trash: view parts on others are skipped.
+pub async fn live_field_ids(db: impl PgExecutor<'_>, table_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")
+        .bind(table_id)
+        .fetch_all(db)
+        .await
+}
+
 pub async fn list(db: impl PgExecutor<'_>, table_id: i64) -> sqlx::Result<Vec<View>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM database_views WHERE table_id = $1 AND NOT trashed ORDER BY \"order\", id"

@@ -160,13 +160,6 @@ pub async fn get(
     Ok(ViewWithParts { view, table, parts })
 }
 
-async fn live_field_ids(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")
-        .bind(table_id)
-        .fetch_all(conn)
-        .await
-}
-
 /// Checks the common settings in `body` over `current` (or the defaults).
 async fn settings(
     conn: &mut PgConnection,
@@ -228,7 +221,7 @@ async fn settings(
         &mut errors,
     );
     let public = flag("public", current.is_some_and(|c| c.public), &mut errors);
-    let field_ids = live_field_ids(conn, table_id).await?;
+    let field_ids = repo::live_field_ids(&mut *conn, table_id).await?;
     let props = types::apply_props(
         kind,
         body,

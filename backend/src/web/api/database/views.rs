@@ -194,8 +194,7 @@ pub async fn rows(
     if param(&params, "count").is_some_and(|v| truthy(Some(v))) {
         q.with_count = true;
     }
-    let with_options = param(&params, "include")
-        .is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"));
+    let with_options = wants_field_options(&params);
     let (page, options) = listing::list(&state.ctx, &actor, id, q.clone(), with_options).await?;
     let mut body = paginated(
         &state.ctx.settings.public_url,
@@ -252,13 +251,18 @@ pub async fn kanban_rows(
     }
     let rows = listing::kanban(&state.ctx, &actor, id, q, columns).await?;
     let mut body = json!({ "rows": rows });
-    if param(&params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"))
+    if wants_field_options(&params)
         && let Some(map) = body.as_object_mut()
     {
         let options = views::field_options(&state.ctx, &actor, id).await?;
         map.insert("field_options".into(), Value::Object(options));
     }
     Ok(Json(body))
+}
+
+/// `include=field_options` on a row listing through a view.
+fn wants_field_options(params: &[(String, String)]) -> bool {
+    param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"))
 }
 
 fn split(v: &str) -> Vec<String> {
