@@ -2,6 +2,7 @@
 
 use crate::{
     config::Settings,
+    database::indexes::IndexMemo,
     db,
     platform::{mail::Mailer, outbound::Outbound},
 };
@@ -18,8 +19,8 @@ pub struct AppContext {
     pub mailer: Arc<Mailer>,
     /// The guarded HTTP client for calls to user-given addresses (webhooks).
     pub outbound: Outbound,
-    /// Sort indexes this process already asked for: `(table, field, field type)`.
-    pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<(i64, i64, String)>>>,
+    /// Sort indexes this process already asked for.
+    pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<IndexMemo>>>,
 }
 
 impl AppContext {

@@ -1,75 +1,197 @@
-//! Indexes that follow use: the first time a field is used to sort a table, an index on it
-//! is built in the background (`CREATE INDEX CONCURRENTLY` on the `low` queue, so writers
-//! are never blocked). Later sorts — with or without a filter — then read rows in order and
-//! stop after a page instead of sorting the whole table.
+//! Indexes that follow use: the first time a table is sorted a given way, an index for that
+//! order is built in the background (`CREATE INDEX CONCURRENTLY` on the `low` queue, so
+//! writers are never blocked). Later listings in that order — with or without filters, and
+//! views whose sorts ask for it — then read rows in order and stop after a page instead of
+//! sorting the whole table.
+//!
+//! One sort field gets a single-column index that serves both directions. Several sort
+//! fields get one composite index per combination of fields and relative directions
+//! (`a, -b` and `-a, b` share one, scanned backwards), over at most [`MAX_INDEX_KEYS`]
+//! fields: beyond that PostgreSQL sorts the few rows that tie on the indexed prefix.
 
 use super::{
-    fields::{Storage, registry::field_types, repo as field_repo},
+    fields::{Field, Storage, registry::field_types, repo as field_repo},
     tables::table_name,
 };
 use crate::{
     context::AppContext,
     platform::jobs::{LowJob, enqueue_low},
 };
+use serde::{Deserialize, Serialize};
 use sqlx::AssertSqlSafe;
 
-pub fn sort_index_name(table_id: i64, field_id: i64) -> String {
-    format!("{}_field_{field_id}_sort", table_name(table_id))
+/// Sort fields a composite index covers.
+pub const MAX_INDEX_KEYS: usize = 3;
+
+/// One sort key of an index: a field and whether it sorts descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IndexKey {
+    pub field_id: i64,
+    pub desc: bool,
 }
 
-/// Queues the sort index of a field unless this process already did (or it exists).
-pub async fn request_sort_index(ctx: &AppContext, table_id: i64, field_id: i64, kind: &str) {
-    let key = (table_id, field_id, kind.to_owned());
+/// A requested index as remembered by a process: the table and, per key, field, direction
+/// and field type.
+pub type IndexMemo = (i64, Vec<(i64, bool, String)>);
+
+/// Keys as indexed: the first ascending (a reversed order is the same index read
+/// backwards), so both directions of one ordering map to one index.
+fn normalized(keys: &[IndexKey]) -> Vec<IndexKey> {
+    let flip = keys.first().is_some_and(|k| k.desc);
+    keys.iter()
+        .take(MAX_INDEX_KEYS)
+        .map(|k| IndexKey {
+            field_id: k.field_id,
+            desc: k.desc != flip,
+        })
+        .collect()
+}
+
+/// `database_table_{t}_field_{f}_sort` for one field (both directions);
+/// `database_table_{t}_sort_{a}_{b}d` for several, `d` marking a key that runs opposite
+/// to the first.
+pub fn sort_index_name(table_id: i64, keys: &[IndexKey]) -> String {
+    let keys = normalized(keys);
+    match keys.as_slice() {
+        [only] => format!("{}_field_{}_sort", table_name(table_id), only.field_id),
+        _ => {
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}{}", k.field_id, if k.desc { "d" } else { "" }))
+                .collect();
+            format!("{}_sort_{}", table_name(table_id), parts.join("_"))
+        }
+    }
+}
+
+/// Queues the index for an ordering unless this process already did (or it exists).
+/// `fields` are the sort fields in order with their directions; the field kinds are part
+/// of the memo so a field converted to another type is looked at again.
+pub async fn request_sort_index(ctx: &AppContext, table_id: i64, fields: &[(&Field, bool)]) {
+    if fields.is_empty() {
+        return;
+    }
+    let keys: Vec<IndexKey> = fields
+        .iter()
+        .map(|(f, desc)| IndexKey {
+            field_id: f.id,
+            desc: *desc,
+        })
+        .collect();
+    let keys = normalized(&keys);
+    let memo = (
+        table_id,
+        keys.iter()
+            .zip(fields)
+            .map(|(k, (f, _))| (k.field_id, k.desc, f.kind.clone()))
+            .collect::<Vec<_>>(),
+    );
     let first_time = ctx
         .index_requests
         .lock()
-        .map(|mut seen| seen.insert(key))
+        .map(|mut seen| seen.insert(memo))
         .unwrap_or(false);
     if !first_time {
         return;
     }
     let result: anyhow::Result<()> = async {
         let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-            .bind(sort_index_name(table_id, field_id))
+            .bind(sort_index_name(table_id, &keys))
             .fetch_one(&ctx.db)
             .await?;
         if !exists {
             let mut conn = ctx.db.acquire().await?;
-            enqueue_low(&mut conn, &LowJob::CreateSortIndex { table_id, field_id }).await?;
+            enqueue_low(&mut conn, &LowJob::CreateSortIndex { table_id, keys }).await?;
         }
         Ok(())
     }
     .await;
     if let Err(e) = result {
-        tracing::warn!(error = %e, table_id, field_id, "could not queue a sort index");
+        tracing::warn!(error = %e, table_id, "could not queue a sort index");
     }
 }
 
-/// Builds the index (runs in the export worker). Fields without a column of their own,
-/// or gone meanwhile, need none.
+/// Builds the index (runs in the export worker). When a field is gone meanwhile or has no
+/// column of its own, none is built.
 pub async fn create_sort_index(
     ctx: &AppContext,
     table_id: i64,
-    field_id: i64,
+    keys: &[IndexKey],
 ) -> anyhow::Result<()> {
+    let keys = normalized(keys);
     let mut conn = ctx.db.acquire().await?;
-    let Some(field) = field_repo::get(&mut conn, field_id).await? else {
-        return Ok(());
-    };
-    let Some(ft) = field_types().get(&field.kind) else {
-        return Ok(());
-    };
-    if field.table_id != table_id || !matches!(ft.storage(&field), Storage::Column { .. }) {
-        return Ok(());
+    let mut columns = Vec::with_capacity(keys.len() + 2);
+    for key in &keys {
+        let Some(field) = field_repo::get(&mut conn, key.field_id).await? else {
+            return Ok(());
+        };
+        let Some(ft) = field_types().get(&field.kind) else {
+            return Ok(());
+        };
+        if field.table_id != table_id || !matches!(ft.storage(&field), Storage::Column { .. }) {
+            return Ok(());
+        }
+        // The listing orders `ASC NULLS FIRST` / `DESC NULLS LAST`, then by manual order
+        // and id ascending; the index follows that exactly (or its reverse).
+        let direction = if key.desc {
+            "DESC NULLS LAST"
+        } else {
+            "ASC NULLS FIRST"
+        };
+        columns.push(format!("{} {direction}", field.column()));
     }
-    let table = table_name(table_id);
-    // Matches `ORDER BY col ASC NULLS FIRST` and, scanned backwards, `DESC NULLS LAST`.
+    let tail = if keys.len() == 1 {
+        // One field: scanned backwards for descending sorts; ties then run in reverse
+        // manual order and are put right by an incremental sort of the few tied rows.
+        "\"order\", id"
+    } else {
+        "\"order\" ASC, id ASC"
+    };
     let sql = format!(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {table} ({} NULLS FIRST, \"order\", id) WHERE NOT trashed",
-        sort_index_name(table_id, field_id),
-        field.column()
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({}, {tail}) WHERE NOT trashed",
+        sort_index_name(table_id, &keys),
+        table_name(table_id),
+        columns.join(", ")
     );
     sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
-    tracing::info!(table_id, field_id, "sort index built");
+    tracing::info!(table_id, ?keys, "sort index built");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(spec: &[(i64, bool)]) -> Vec<IndexKey> {
+        spec.iter()
+            .map(|&(field_id, desc)| IndexKey { field_id, desc })
+            .collect()
+    }
+
+    #[test]
+    fn an_ordering_and_its_reverse_share_one_index() {
+        let forward = sort_index_name(7, &keys(&[(1, false), (2, true)]));
+        let reverse = sort_index_name(7, &keys(&[(1, true), (2, false)]));
+        assert_eq!(forward, "database_table_7_sort_1_2d");
+        assert_eq!(forward, reverse);
+        assert_ne!(
+            forward,
+            sort_index_name(7, &keys(&[(1, false), (2, false)]))
+        );
+    }
+
+    #[test]
+    fn one_field_keeps_its_single_column_index() {
+        assert_eq!(
+            sort_index_name(7, &keys(&[(3, true)])),
+            "database_table_7_field_3_sort"
+        );
+    }
+
+    #[test]
+    fn composite_indexes_stop_at_the_key_limit() {
+        let many = keys(&[(1, false), (2, false), (3, false), (4, false)]);
+        assert_eq!(normalized(&many).len(), MAX_INDEX_KEYS);
+        assert_eq!(sort_index_name(7, &many), "database_table_7_sort_1_2_3");
+    }
 }

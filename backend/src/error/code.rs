@@ -91,6 +91,8 @@ codes! {
     ViewGroupByNotSupported => "ERROR_VIEW_GROUP_BY_NOT_SUPPORTED", 400;
     ViewGroupByFieldAlreadyExists => "ERROR_VIEW_GROUP_BY_FIELD_ALREADY_EXISTS", 400;
     FieldNotInTable => "ERROR_FIELD_NOT_IN_TABLE", 400;
+    AggregationTypeDoesNotExist => "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST", 400;
+    FieldAggregationNotSupported => "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED", 400;
     ViewFilterTypeDoesNotExist => "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST", 400;
     ViewFilterTypeUnsupportedField => "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD", 400;
     FiltersParamValidationError => "ERROR_FILTERS_PARAM_VALIDATION_ERROR", 400;

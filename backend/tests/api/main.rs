@@ -18,6 +18,7 @@ mod realtime_soak;
 mod settings;
 mod tokens;
 mod users;
+mod view_listings;
 mod views;
 mod webhooks;
 mod workspaces;

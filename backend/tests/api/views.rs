@@ -4,7 +4,7 @@
 use crate::helpers::{TableFixture, TestApp, assert_error};
 use serde_json::{Value, json};
 
-async fn create_view(app: &TestApp, fx: &TableFixture, body: Value) -> Value {
+pub(crate) async fn create_view(app: &TestApp, fx: &TableFixture, body: Value) -> Value {
     let r = app
         .post(
             &format!("/api/database/views/table/{}/", fx.table),
@@ -17,7 +17,7 @@ async fn create_view(app: &TestApp, fx: &TableFixture, body: Value) -> Value {
 }
 
 /// A table with Name (text), Age (number) and a few people.
-async fn people(app: &TestApp) -> (TableFixture, i64, i64) {
+pub(crate) async fn people(app: &TestApp) -> (TableFixture, i64, i64) {
     let fx = app.table_fixture().await;
     let a = Some(fx.user.access.as_str());
     let name = app.field_id(&fx.user, fx.table, "Name").await;
@@ -59,7 +59,7 @@ async fn people(app: &TestApp) -> (TableFixture, i64, i64) {
     (fx, name, age)
 }
 
-fn names(listing: &Value, name: i64) -> Vec<String> {
+pub(crate) fn names(listing: &Value, name: i64) -> Vec<String> {
     listing["results"]
         .as_array()
         .unwrap()

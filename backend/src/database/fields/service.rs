@@ -345,6 +345,10 @@ pub async fn update(
     let field = repo::get(&mut tx, field_id)
         .await?
         .ok_or(FieldError::NotFound)?;
+    if !same_type {
+        crate::database::views::field_changes::field_converted(&mut tx, &field, &origin(actor))
+            .await?;
+    }
     let payload =
         json!({ "field_id": field.id, "field": field_json(&field, &scope), "related_fields": [] });
     events::append(

@@ -290,6 +290,94 @@ async fn filtered_count(
     })
 }
 
+/// Rows split into groups by a key (a calendar's days), each group paged on its own: the
+/// listing's filters and order apply within every group.
+pub struct Partition<'a> {
+    /// Appends the SQL text of the key a row belongs to.
+    pub key: &'a (dyn Fn(&mut QueryBuilder<Postgres>) + Sync),
+    /// Appends a condition every listed row also meets.
+    pub condition: &'a (dyn Fn(&mut QueryBuilder<Postgres>) + Sync),
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One group of a partitioned listing: its key, how many rows it has, and the page.
+pub struct Group {
+    pub key: String,
+    pub count: i64,
+    pub results: Vec<Map<String, Value>>,
+}
+
+/// Lists rows per group in one query (see [`Partition`]); groups without rows are absent.
+pub async fn list_partitioned(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+    partition: &Partition<'_>,
+) -> Result<Vec<Group>, RowError> {
+    let out_fields = output_fields(fields, q);
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT p.k, p.c, p.j FROM (SELECT ");
+    (partition.key)(&mut sql);
+    sql.push(" AS k, count(*) OVER (PARTITION BY ");
+    (partition.key)(&mut sql);
+    sql.push(") AS c, row_number() OVER (PARTITION BY ");
+    (partition.key)(&mut sql);
+    sql.push(format!(
+        " ORDER BY {order}) AS n, (SELECT row_to_json(r)::text FROM (SELECT {}) r) AS j FROM {} t",
+        select_list(&out_fields),
+        table_name(table_id)
+    ));
+    push_where(&mut sql, fields, q)?;
+    sql.push(" AND ");
+    (partition.condition)(&mut sql);
+    let first = partition.offset.min(i64::MAX as usize / 2) as i64;
+    sql.push(") p WHERE p.n > ")
+        .push_bind(first)
+        .push(" AND p.n <= ")
+        .push_bind(first + partition.limit.min(MAX_PAGE_SIZE) as i64)
+        .push(" ORDER BY p.k, p.n");
+    let rows: Vec<(Option<String>, i64, String)> =
+        sql.build_query_as().fetch_all(&mut *conn).await?;
+    let mut groups: Vec<Group> = Vec::new();
+    for (key, count, text) in rows {
+        let key = key.unwrap_or_else(|| "null".to_owned());
+        let Ok(Value::Object(raw)) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let row = to_api_row(&out_fields, raw, q.keys);
+        match groups.last_mut() {
+            Some(group) if group.key == key => group.results.push(row),
+            _ => groups.push(Group {
+                key,
+                count,
+                results: vec![row],
+            }),
+        }
+    }
+    Ok(groups)
+}
+
+/// Aggregates over every row a listing matches (all pages): `push_values` appends a
+/// comma-separated list of SQL expressions, each yielding `jsonb`; their values come back
+/// in that order.
+pub async fn aggregate(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+    push_values: impl FnOnce(&mut QueryBuilder<Postgres>),
+) -> Result<Vec<Value>, RowError> {
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT jsonb_build_array(");
+    push_values(&mut sql);
+    sql.push(format!(") FROM {} t", table_name(table_id)));
+    push_where(&mut sql, fields, q)?;
+    let values: sqlx::types::Json<Vec<Value>> =
+        sql.build_query_scalar().fetch_one(&mut *conn).await?;
+    Ok(values.0)
+}
+
 /// One live row by id, as the API shows it.
 pub async fn get_row(
     conn: &mut PgConnection,
@@ -307,20 +395,31 @@ pub async fn get_row(
     Ok(rows.into_iter().next().map(|r| to_api_row(fields, r, keys)))
 }
 
-/// The first field a listing sorts by, when sorting reads its own column (so an index on
-/// it can serve the order).
-pub fn first_sort_field<'a>(fields: &'a [Field], q: &ListQuery) -> Option<&'a Field> {
-    let first = split_order_by(q.order_by.as_deref()?).into_iter().next()?;
-    let name = first.trim_start_matches(['-', '+']);
-    let name = name.split_once('[').map(|(n, _)| n).unwrap_or(name);
-    let field = resolve(
-        fields,
-        &FieldRef::Text(name.to_owned()),
-        q.keys == RowKeys::Names,
-    )?;
-    let ft = field_types().get(&field.kind)?;
-    let col = column_expr(field, ft);
-    (ft.sort_sql(field, &col) == col && col.starts_with("t.field_")).then_some(field)
+/// The fields a listing sorts by, with their directions, up to the first that does not
+/// sort by its own column (an index can serve only that prefix of the order).
+pub fn indexable_sort_fields<'a>(fields: &'a [Field], q: &ListQuery) -> Vec<(&'a Field, bool)> {
+    let mut indexable = Vec::new();
+    for item in split_order_by(q.order_by.as_deref().unwrap_or_default()) {
+        let desc = item.starts_with('-');
+        let name = item.trim_start_matches(['-', '+']);
+        let name = name.split_once('[').map(|(n, _)| n).unwrap_or(name);
+        let Some(field) = resolve(
+            fields,
+            &FieldRef::Text(name.to_owned()),
+            q.keys == RowKeys::Names,
+        ) else {
+            break;
+        };
+        let Some(ft) = field_types().get(&field.kind) else {
+            break;
+        };
+        let col = column_expr(field, ft);
+        if ft.sort_sql(field, &col) != col || !col.starts_with("t.field_") {
+            break;
+        }
+        indexable.push((field, desc));
+    }
+    indexable
 }
 
 #[cfg(test)]

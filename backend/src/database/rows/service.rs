@@ -85,9 +85,7 @@ pub async fn list(
     let mut conn = ctx.db.acquire().await?;
     let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
     let page = page_of(ctx, &mut conn, &table, &field_list, q).await?;
-    if let Some(field) = query::first_sort_field(&field_list, q) {
-        indexes::request_sort_index(ctx, table_id, field.id, &field.kind).await;
-    }
+    indexes::request_sort_index(ctx, table_id, &query::indexable_sort_fields(&field_list, q)).await;
     Ok(page)
 }
 
@@ -189,23 +187,22 @@ pub async fn create(
     Ok(api_rows(&field_list, raw, opts.keys))
 }
 
-/// Creates one row from a form submission: nobody signed in, only the values the form
-/// accepts (`field_{id}` keys, already narrowed by the caller). Returns the new row's id.
-pub async fn create_submitted(
-    ctx: &AppContext,
+/// Creates one row from a form submission inside the caller's transaction: nobody signed
+/// in, only the values the form accepts (`field_{id}` keys, already narrowed by the
+/// caller). Returns the new row's id.
+pub async fn insert_submitted(
+    conn: &mut PgConnection,
     table_id: i64,
     values: Map<String, Value>,
 ) -> Result<i64, RowError> {
-    let mut tx = ctx.db.begin().await?;
-    let field_list = fields::repo::list(&mut tx, table_id).await?;
+    let field_list = fields::repo::list(&mut *conn, table_id).await?;
     let parsed = parse_items(&field_list, &[values], RowKeys::Ids, false)?;
     let who = EventOrigin {
         user_id: None,
         websocket_id: None,
         send_webhooks: true,
     };
-    let raw = insert(&mut tx, table_id, &field_list, parsed, None, &who).await?;
-    tx.commit().await?;
+    let raw = insert(conn, table_id, &field_list, parsed, None, &who).await?;
     raw.first()
         .and_then(|r| r.get("id"))
         .and_then(Value::as_i64)

@@ -34,6 +34,10 @@ pub enum ViewError {
     GroupByFieldAlreadyExists,
     #[error("The view {0} does not belong to the table.")]
     NotInTable(i64),
+    #[error("The aggregation type {0} does not exist.")]
+    AggregationTypeDoesNotExist(String),
+    #[error("The aggregation type {0} is not supported for {1} fields.")]
+    AggregationNotSupported(String, String),
     #[error(transparent)]
     Filter(#[from] FilterError),
     #[error(transparent)]
@@ -48,6 +52,9 @@ pub enum ViewError {
     Validation(#[from] ValidationError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// Work beyond the database failed (rendering or queueing an email).
+    #[error(transparent)]
+    Internal(anyhow::Error),
 }
 
 impl HasCode for ViewError {
@@ -68,13 +75,15 @@ impl HasCode for ViewError {
             Self::SortFieldAlreadyExists => Code::ViewSortFieldAlreadyExists,
             Self::GroupByFieldAlreadyExists => Code::ViewGroupByFieldAlreadyExists,
             Self::NotInTable(_) => Code::ViewNotInTable,
+            Self::AggregationTypeDoesNotExist(_) => Code::AggregationTypeDoesNotExist,
+            Self::AggregationNotSupported(..) => Code::FieldAggregationNotSupported,
             Self::Filter(e) => e.code(),
             Self::Table(e) => e.code(),
             Self::Field(e) => e.code(),
             Self::Row(e) => e.code(),
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
-            Self::Database(_) => Code::Internal,
+            Self::Database(_) | Self::Internal(_) => Code::Internal,
         }
     }
 

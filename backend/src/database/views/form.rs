@@ -1,19 +1,30 @@
 //! Form views: the page anyone with the link fills in, and its submission as a new row.
-//! Only the fields the form enables are shown and accepted; required ones must be given.
+//! Only the fields the form enables are shown and accepted; required ones must be given;
+//! fields shown on conditions count only when their conditions hold for the other answers.
+//! Users who asked to hear of answers get an email (queue `high`) in the same transaction.
 
-use super::{View, ViewError, parts::options_of, public::open};
+use super::{View, ViewError, form_conditions, parts::options_of, public::open};
 use crate::{
     context::AppContext,
     database::{
-        fields::{self, Field},
-        rows,
+        fields::{self, Field, registry::field_types},
+        rows::{self, RowKeys},
+        tables::table_name,
     },
-    platform::validation::ValidationError,
+    platform::{
+        jobs::{self, HighJob},
+        mail,
+        validation::ValidationError,
+    },
 };
 use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+/// The view setting listing who is emailed each answer (kept out of the view's JSON).
+pub const NOTIFY_KEY: &str = "users_to_notify_on_submit";
 
 /// A form and its enabled fields with their options (`name`, `description`, `required`,
-/// `order`), in the form's order.
+/// `order`, conditions), in the form's order.
 pub async fn page(
     ctx: &AppContext,
     slug: &str,
@@ -60,11 +71,17 @@ pub async fn submit(
     body: &Map<String, Value>,
 ) -> Result<Value, ViewError> {
     let (view, enabled) = page(ctx, slug, token).await?;
+    let answers: Map<String, Value> = enabled
+        .iter()
+        .filter_map(|(f, _)| Some((f.column(), body.get(&f.column())?.clone())))
+        .collect();
+    let mut tx = ctx.db.begin().await?;
+    let asked = asked_fields(&mut tx, &view, &enabled, &answers).await?;
     let mut errors = ValidationError::default();
     let mut values = Map::new();
-    for (field, options) in &enabled {
+    for (field, options) in enabled.iter().filter(|(f, _)| asked.contains(&f.id)) {
         let key = field.column();
-        let value = body.get(&key);
+        let value = answers.get(&key);
         if options.get("required") == Some(&Value::Bool(true)) && is_empty(value) {
             errors.add(&key, "required", "This field is required.");
         }
@@ -73,7 +90,9 @@ pub async fn submit(
         }
     }
     errors.into_result()?;
-    let row_id = rows::create_submitted(ctx, view.table_id, values).await?;
+    let row_id = rows::insert_submitted(&mut tx, view.table_id, values).await?;
+    notify(ctx, &mut tx, &view, &enabled, &asked, row_id).await?;
+    tx.commit().await?;
     let setting = |key: &str| view.options.0.get(key).cloned().unwrap_or(Value::Null);
     Ok(json!({
         "submit_action": setting("submit_action"),
@@ -81,4 +100,134 @@ pub async fn submit(
         "submit_action_redirect_url": setting("submit_action_redirect_url"),
         "row_id": row_id,
     }))
+}
+
+/// Ids of the enabled fields the form asks, given the answers. Fields with conditions are
+/// decided in form order on a trial row (rolled back): a field that is not asked is
+/// emptied on it before later conditions are read, as a form that hides it would.
+async fn asked_fields(
+    conn: &mut PgConnection,
+    view: &View,
+    enabled: &[(Field, Value)],
+    answers: &Map<String, Value>,
+) -> Result<Vec<i64>, ViewError> {
+    let conditional: Vec<_> = enabled
+        .iter()
+        .filter_map(|(f, o)| Some((f, form_conditions::tree(o.as_object()?)?)))
+        .collect();
+    let mut asked: Vec<i64> = enabled.iter().map(|(f, _)| f.id).collect();
+    if conditional.is_empty() {
+        return Ok(asked);
+    }
+    sqlx::query("SAVEPOINT form_conditions")
+        .execute(&mut *conn)
+        .await?;
+    let trial = rows::insert_submitted(&mut *conn, view.table_id, answers.clone()).await?;
+    let all = fields::repo::list(&mut *conn, view.table_id).await?;
+    let table = table_name(view.table_id);
+    for (field, tree) in conditional {
+        let mut sql = QueryBuilder::<Postgres>::new(format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} t WHERE t.id = "
+        ));
+        sql.push_bind(trial).push(" AND ");
+        tree.push_sql(&mut sql, &all, false)?;
+        sql.push(")");
+        let holds: bool = sql.build_query_scalar().fetch_one(&mut *conn).await?;
+        let has_column = field_types()
+            .get(&field.kind)
+            .is_some_and(|ft| matches!(ft.storage(field), fields::Storage::Column { .. }));
+        if !holds {
+            asked.retain(|id| *id != field.id);
+        }
+        if !holds && has_column {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET {} = DEFAULT WHERE id = $1",
+                field.column()
+            )))
+            .bind(trial)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    sqlx::query("ROLLBACK TO SAVEPOINT form_conditions")
+        .execute(&mut *conn)
+        .await?;
+    Ok(asked)
+}
+
+/// Queues an email with the answer to every user who asked for one and can still see the
+/// table.
+async fn notify(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    view: &View,
+    enabled: &[(Field, Value)],
+    asked: &[i64],
+    row_id: i64,
+) -> Result<(), ViewError> {
+    let user_ids: Vec<i64> = view
+        .options
+        .0
+        .get(NOTIFY_KEY)
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    let recipients: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT u.email, u.first_name, t.name FROM database_tables t \
+         JOIN applications a ON a.id = t.database_id \
+         JOIN workspace_users wu ON wu.workspace_id = a.workspace_id \
+         JOIN users u ON u.id = wu.user_id \
+         WHERE t.id = $1 AND u.id = ANY($2) AND u.is_active",
+    )
+    .bind(view.table_id)
+    .bind(&user_ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<Field> = enabled
+        .iter()
+        .filter(|(f, _)| asked.contains(&f.id))
+        .map(|(f, _)| f.clone())
+        .collect();
+    let row = rows::query::get_row(&mut *conn, view.table_id, &shown, row_id, RowKeys::Ids)
+        .await?
+        .unwrap_or_default();
+    let answers: Vec<(String, String)> = enabled
+        .iter()
+        .filter(|(f, _)| asked.contains(&f.id))
+        .map(|(f, o)| {
+            let question = o
+                .get("name")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(&f.name)
+                .to_owned();
+            let value = row.get(&f.column()).unwrap_or(&Value::Null);
+            let answer = field_types()
+                .get(&f.kind)
+                .map(|ft| ft.to_text(f, value))
+                .unwrap_or_default();
+            (question, answer)
+        })
+        .collect();
+    for (email, name, table) in recipients {
+        let message = mail::templates::form_submitted(
+            &email,
+            &name,
+            &view.name,
+            &table,
+            &answers,
+            &ctx.settings.public_url,
+        )
+        .map_err(ViewError::Internal)?;
+        jobs::enqueue(&mut *conn, &HighJob::SendEmail(message))
+            .await
+            .map_err(ViewError::Internal)?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ use crate::{
     context::AppContext,
     database::{
         filters::{FilterGroup, FilterLeaf, tree::FieldRef},
+        indexes,
         rows::{self, ListQuery, Page},
     },
     platform::auth::Actor,
@@ -94,6 +95,30 @@ pub async fn saved_order_by(
         }
     }
     Ok((!keys.is_empty()).then(|| keys.join(",")))
+}
+
+/// Asks for the index the view's saved order needs, so it is being built before the view
+/// is first read at scale (reading it would ask too). Failures only cost speed: logged.
+pub async fn request_sort_index(ctx: &AppContext, view: &View) {
+    let result: Result<(), ViewError> = async {
+        let mut conn = ctx.db.acquire().await?;
+        let Some(order_by) = saved_order_by(&mut conn, view).await? else {
+            return Ok(());
+        };
+        let fields = crate::database::fields::repo::list(&mut conn, view.table_id).await?;
+        drop(conn);
+        let q = ListQuery {
+            order_by: Some(order_by),
+            ..ListQuery::default()
+        };
+        let sort_fields = rows::query::indexable_sort_fields(&fields, &q);
+        indexes::request_sort_index(ctx, view.table_id, &sort_fields).await;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, view_id = view.id, "could not ask for the view's sort index");
+    }
 }
 
 /// Puts the view's filters and sorts into `q`.

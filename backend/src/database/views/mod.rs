@@ -1,8 +1,12 @@
 //! Views of a table (grid, gallery, form, kanban, calendar): their settings, filters,
 //! filter groups, sorts, group-bys and field options, and the rows they show.
 
+pub mod aggregations;
+pub mod calendar;
 mod errors;
+pub mod field_changes;
 pub mod form;
+pub mod form_conditions;
 pub mod listing;
 mod parts;
 pub mod public;
@@ -106,6 +110,15 @@ pub struct ViewParts {
 }
 
 impl View {
+    /// The type's settings as clients see them: who is emailed a form's answers stays
+    /// private to the server.
+    pub fn shown_options(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.options
+            .0
+            .iter()
+            .filter(|(k, _)| *k != form::NOTIFY_KEY)
+    }
+
     /// Baserow's view object: common keys, the type's settings, and the requested parts.
     pub fn to_json(&self, table: &crate::database::tables::Table, parts: &ViewParts) -> Value {
         let mut v = json!({
@@ -135,7 +148,7 @@ impl View {
                 json!(self.row_identifier_type),
             );
         }
-        for (k, value) in self.options.0.iter() {
+        for (k, value) in self.shown_options() {
             map.insert(k.clone(), value.clone());
         }
         let list = |items: &[Value]| Value::Array(items.to_vec());

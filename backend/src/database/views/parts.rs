@@ -514,6 +514,7 @@ pub async fn create_ordering(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_sort_index(ctx, &view).await;
     Ok(sort)
 }
 
@@ -594,6 +595,7 @@ pub async fn update_ordering(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_sort_index(ctx, &view).await;
     Ok(sort)
 }
 
@@ -685,20 +687,17 @@ pub async fn update_field_options(
         )
         .into());
     };
-    let field_ids: Vec<i64> = table_fields(&mut tx, view.table_id)
-        .await?
-        .iter()
-        .map(|f| f.id)
-        .collect();
+    let fields = table_fields(&mut tx, view.table_id).await?;
     let mut errors = ValidationError::default();
     for (field, options) in changes {
-        let Some(field_id) = field
+        let Some(field) = field
             .parse::<i64>()
             .ok()
-            .filter(|id| field_ids.contains(id))
+            .and_then(|id| fields.iter().find(|f| f.id == id))
         else {
             return Err(ViewError::FieldNotInTable);
         };
+        let field_id = field.id;
         let Some(options) = options.as_object() else {
             errors.add("field_options", "invalid", "Options must be objects.");
             continue;
@@ -708,6 +707,15 @@ pub async fn update_field_options(
             let Some(default) = defaults.get(key) else {
                 continue;
             };
+            if let Some(outcome) = kind.check_field_option(key, value, field, &fields) {
+                match outcome {
+                    Ok(value) => {
+                        checked.insert(key.clone(), value);
+                    }
+                    Err(message) => errors.add("field_options", "invalid", message),
+                }
+                continue;
+            }
             let same_kind = matches!(
                 (default, value),
                 (Value::Bool(_), Value::Bool(_))
@@ -721,6 +729,18 @@ pub async fn update_field_options(
                     format!("{key} has the wrong type."),
                 );
                 continue;
+            }
+            if key == "aggregation_raw_type"
+                && let Some(raw) = value.as_str().filter(|r| !r.is_empty())
+            {
+                let aggregation = super::aggregations::by_name(raw)
+                    .ok_or_else(|| ViewError::AggregationTypeDoesNotExist(raw.into()))?;
+                if !aggregation.supports(&field.kind) {
+                    return Err(ViewError::AggregationNotSupported(
+                        raw.into(),
+                        field.kind.clone(),
+                    ));
+                }
             }
             checked.insert(key.clone(), value.clone());
         }

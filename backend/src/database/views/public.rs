@@ -130,21 +130,22 @@ pub async fn info(
     Ok((view, visible))
 }
 
-/// Rows of a shared grid or gallery view: the view's filters and sorts, then the request's
-/// filters on top (its `order_by` replaces the sorts), only visible fields returned.
-pub async fn rows(
+/// A shared grid or gallery view opened for reading rows: the request checked against the
+/// fields it shows and the view's filters (and sorts, unless the request orders) applied.
+/// Returns the view and its visible fields.
+pub(super) async fn open_for_rows(
     ctx: &AppContext,
+    conn: &mut PgConnection,
     slug: &str,
     token: Option<&str>,
-    mut q: ListQuery,
-) -> Result<Page, ViewError> {
-    let mut conn = ctx.db.acquire().await?;
-    let view = open(ctx, &mut conn, slug, token).await?;
+    q: &mut ListQuery,
+) -> Result<(View, Vec<Field>), ViewError> {
+    let view = open(ctx, conn, slug, token).await?;
     if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
         return Err(ViewError::NotFound);
     }
-    let visible = visible_fields(&mut conn, &view).await?;
-    let all = fields::repo::list(&mut conn, view.table_id).await?;
+    let visible = visible_fields(conn, &view).await?;
+    let all = fields::repo::list(conn, view.table_id).await?;
     let by_name = q.keys == RowKeys::Names;
     // Hidden fields must not be reachable through the request's own filters, sorts or search.
     if let Some(filter) = &q.filter {
@@ -174,7 +175,21 @@ pub async fn rows(
     if q.search.as_deref().is_some_and(|s| !s.is_empty()) && visible.len() < all.len() {
         return Err(ViewError::SearchHiddenFields);
     }
-    listing::apply(&mut conn, &view, &mut q, listing::Adhoc::And).await?;
+    listing::apply(conn, &view, q, listing::Adhoc::And).await?;
+    Ok((view, visible))
+}
+
+/// Rows of a shared grid or gallery view: the view's filters and sorts, then the request's
+/// filters on top (its `order_by` replaces the sorts), only visible fields returned.
+pub async fn rows(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    mut q: ListQuery,
+) -> Result<Page, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, visible) = open_for_rows(ctx, &mut conn, slug, token, &mut q).await?;
+    let by_name = q.keys == RowKeys::Names;
     q.include = Some(
         visible
             .iter()

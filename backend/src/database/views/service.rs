@@ -1,7 +1,7 @@
 //! View use cases: list, create, get, update (settings, sharing, password), delete, order,
 //! duplicate, rotate the public slug. Every change is logged as a table event.
 
-use super::{View, ViewError, ViewParts, repo, types};
+use super::{View, ViewError, ViewParts, form, repo, types};
 use crate::{
     context::AppContext,
     database::{
@@ -167,6 +167,7 @@ async fn settings(
     kind: &dyn types::ViewType,
     body: &Map<String, Value>,
     current: Option<&View>,
+    actor_id: i64,
 ) -> Result<(String, String, bool, Map<String, Value>, String, bool), ViewError> {
     let mut errors = ValidationError::default();
     let name = match (body.get("name"), current) {
@@ -222,13 +223,16 @@ async fn settings(
     );
     let public = flag("public", current.is_some_and(|c| c.public), &mut errors);
     let field_ids = repo::live_field_ids(&mut *conn, table_id).await?;
-    let props = types::apply_props(
+    let mut props = types::apply_props(
         kind,
         body,
         current.map(|c| &c.options.0),
         &field_ids,
         &mut errors,
     );
+    if kind.name() == "form" {
+        notify_list(&mut props, body, current, actor_id);
+    }
     if let Some(Value::String(p)) = body.get("public_view_password")
         && !p.is_empty()
     {
@@ -243,6 +247,32 @@ async fn settings(
         row_identifier_type,
         public,
     ))
+}
+
+/// `receive_notification_on_submit` is personal: setting it adds or removes the user who
+/// sets it from the form's list of users emailed each answer; it reads true while anyone
+/// is on the list.
+fn notify_list(
+    props: &mut Map<String, Value>,
+    body: &Map<String, Value>,
+    current: Option<&View>,
+    actor_id: i64,
+) {
+    let mut ids: Vec<i64> = current
+        .and_then(|c| c.options.0.get(form::NOTIFY_KEY))
+        .and_then(Value::as_array)
+        .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    match body.get("receive_notification_on_submit") {
+        Some(Value::Bool(true)) if !ids.contains(&actor_id) => ids.push(actor_id),
+        Some(Value::Bool(false)) => ids.retain(|id| *id != actor_id),
+        _ => {}
+    }
+    props.insert(
+        "receive_notification_on_submit".into(),
+        Value::Bool(!ids.is_empty()),
+    );
+    props.insert(form::NOTIFY_KEY.into(), json!(ids));
 }
 
 /// `public_view_password`: a string of 8–256 characters sets it, `""` removes it.
@@ -295,7 +325,7 @@ pub async fn create(
     let mut tx = ctx.db.begin().await?;
     let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
     let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
-        settings(&mut tx, table_id, kind, body, None).await?;
+        settings(&mut tx, table_id, kind, body, None, actor.id()).await?;
     tables::repo::lock(&mut *tx, table_id).await?;
     let values = repo::ViewValues {
         name: &name,
@@ -333,8 +363,15 @@ pub async fn update(
     let (current, table, _) = accessible(&mut tx, actor, view_id).await?;
     let kind = types::by_name(&current.kind)
         .ok_or_else(|| ViewError::TypeDoesNotExist(current.kind.clone()))?;
-    let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
-        settings(&mut tx, current.table_id, kind, body, Some(&current)).await?;
+    let (name, filter_type, filters_disabled, props, row_identifier_type, public) = settings(
+        &mut tx,
+        current.table_id,
+        kind,
+        body,
+        Some(&current),
+        actor.id(),
+    )
+    .await?;
     let values = repo::ViewValues {
         name: &name,
         filter_type: &filter_type,

@@ -13,8 +13,11 @@ pub enum LowJob {
     PruneEvents,
     /// A user-visible job (a `jobs` row) of any type.
     Run { job_id: i64 },
-    /// Build the index a table's sorts on a field use.
-    CreateSortIndex { table_id: i64, field_id: i64 },
+    /// Build the index a table's sorts on these fields use.
+    CreateSortIndex {
+        table_id: i64,
+        keys: Vec<database::indexes::IndexKey>,
+    },
     /// Send a webhook's pending events, in order.
     DeliverWebhook { webhook_id: i64 },
     /// Send a logged webhook call again.
@@ -53,8 +56,8 @@ impl LowJob {
                 tracing::info!(removed, "old webhook calls pruned");
                 Ok(())
             }
-            LowJob::CreateSortIndex { table_id, field_id } => {
-                database::indexes::create_sort_index(ctx, table_id, field_id).await
+            LowJob::CreateSortIndex { table_id, keys } => {
+                database::indexes::create_sort_index(ctx, table_id, &keys).await
             }
         }
     }

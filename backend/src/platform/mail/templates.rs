@@ -89,6 +89,57 @@ pub fn invitation(
     })
 }
 
+#[derive(Template)]
+#[template(path = "emails/form_submitted.html")]
+struct FormSubmittedHtml<'a> {
+    name: &'a str,
+    form: &'a str,
+    table: &'a str,
+    answers: &'a [(String, String)],
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/form_submitted.txt")]
+struct FormSubmittedText<'a> {
+    name: &'a str,
+    form: &'a str,
+    table: &'a str,
+    answers: &'a [(String, String)],
+    public_url: &'a str,
+}
+
+/// To a user who asked to hear of a form's answers: one answer, question by question.
+pub fn form_submitted(
+    to: &str,
+    name: &str,
+    form: &str,
+    table: &str,
+    answers: &[(String, String)],
+    public_url: &str,
+) -> anyhow::Result<EmailMessage> {
+    Ok(EmailMessage {
+        to: to.to_owned(),
+        subject: format!("New answer to \"{form}\""),
+        text: FormSubmittedText {
+            name,
+            form,
+            table,
+            answers,
+            public_url,
+        }
+        .render()?,
+        html: FormSubmittedHtml {
+            name,
+            form,
+            table,
+            answers,
+            public_url,
+        }
+        .render()?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,8 +88,24 @@ pub fn routes() -> RouteTable {
         )
         .route("/api/database/views/grid/{id}/", get(database::views::rows))
         .route(
+            "/api/database/views/grid/{id}/field-aggregations/",
+            get(database::view_aggregations::of_view),
+        )
+        .route(
+            "/api/database/views/grid/{id}/field-aggregation/{field_id}/",
+            get(database::view_aggregations::of_field),
+        )
+        .route(
+            "/api/database/views/grid/{id}/public/aggregations/",
+            get(database::view_aggregations::of_public_view),
+        )
+        .route(
             "/api/database/views/kanban/{id}/",
             get(database::views::kanban_rows),
+        )
+        .route(
+            "/api/database/views/calendar/{id}/",
+            get(database::views::calendar_rows),
         )
         .route(
             "/api/database/views/{id}/public/info/",

@@ -1,6 +1,7 @@
 //! The form: collects new rows from anyone with its link; it lists no rows itself.
 
 use super::{Check, Prop, ViewType};
+use crate::database::{fields::Field, views::form_conditions};
 use serde_json::{Value, json};
 
 pub struct Form;
@@ -59,6 +60,25 @@ impl ViewType for Form {
         PROPS
     }
     fn field_option_defaults(&self) -> Value {
-        json!({"name": "", "description": "", "enabled": false, "required": true, "order": 32767})
+        json!({"name": "", "description": "", "enabled": false, "required": true, "order": 32767,
+               "show_when_matching_conditions": false, "condition_type": "AND",
+               "conditions": [], "condition_groups": []})
+    }
+    fn check_field_option(
+        &self,
+        key: &str,
+        value: &Value,
+        field: &Field,
+        fields: &[Field],
+    ) -> Option<Result<Value, String>> {
+        match key {
+            "conditions" => Some(form_conditions::check_conditions(value, field, fields)),
+            "condition_groups" => Some(form_conditions::check_groups(value)),
+            "condition_type" => Some(match value.as_str() {
+                Some("AND" | "OR") => Ok(value.clone()),
+                _ => Err("condition_type must be AND or OR.".into()),
+            }),
+            _ => None,
+        }
     }
 }

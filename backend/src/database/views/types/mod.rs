@@ -7,7 +7,7 @@ mod gallery;
 mod grid;
 mod kanban;
 
-use crate::platform::validation::ValidationError;
+use crate::{database::fields::Field, platform::validation::ValidationError};
 use serde_json::{Map, Value};
 
 /// How a type-specific setting is checked.
@@ -39,6 +39,18 @@ pub trait ViewType: Sync {
     fn props(&self) -> &'static [Prop];
     /// Options every field has in this type of view until changed.
     fn field_option_defaults(&self) -> Value;
+    /// Checks a field option that needs more than its default's JSON type: `Some` with the
+    /// value to store or why not, `None` when the type check is enough.
+    fn check_field_option(
+        &self,
+        key: &str,
+        value: &Value,
+        field: &Field,
+        fields: &[Field],
+    ) -> Option<Result<Value, String>> {
+        let _ = (key, value, field, fields);
+        None
+    }
 }
 
 static ALL: &[&dyn ViewType] = &[

@@ -5,6 +5,7 @@ pub mod public_views;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod view_aggregations;
 pub mod view_parts;
 pub mod views;
 pub mod webhooks;

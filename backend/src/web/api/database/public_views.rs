@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 /// `Baserow-View-Authorization: JWT <token>` from `public/auth/`.
-fn view_token(headers: &HeaderMap) -> Option<String> {
+pub fn view_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get("Baserow-View-Authorization")
         .and_then(|v| v.to_str().ok())
@@ -52,7 +52,7 @@ pub async fn info(
         "public_view_has_password": view.has_password, "show_logo": true, "allow_public_export": false,
     });
     if let Some(map) = shown.as_object_mut() {
-        for (k, v) in view.options.0.iter() {
+        for (k, v) in view.shown_options() {
             map.insert(k.clone(), v.clone());
         }
     }
@@ -123,7 +123,7 @@ pub async fn gallery_rows(
 /// A shared form: its settings and the fields it asks for.
 #[utoipa::path(get, path = "/api/database/views/form/{slug}/submit/", tag = "Shared views",
     params(("slug" = String, Path)),
-    responses((status = 200, description = "`{title, description, mode, submit_text, fields: [{name, description, required, order, field_id, field}]}`")))]
+    responses((status = 200, description = "`{title, description, mode, submit_text, fields: [{name, description, required, order, show_when_matching_conditions, condition_type, conditions, condition_groups, field_id, field}]}`")))]
 pub async fn form_page(
     State(state): State<AppState>,
     ApiPath(slug): ApiPath<String>,
@@ -138,7 +138,7 @@ pub async fn form_page(
     let mut body = json!({ "id": view.id, "name": view.name, "slug": view.slug,
                            "public_view_has_password": view.has_password });
     if let Some(map) = body.as_object_mut() {
-        for (k, v) in view.options.0.iter() {
+        for (k, v) in view.shown_options() {
             map.insert(k.clone(), v.clone());
         }
         let fields: Vec<Value> = fields
@@ -149,6 +149,10 @@ pub async fn form_page(
                     "description": o.get("description").cloned().unwrap_or(Value::Null),
                     "required": o.get("required").cloned().unwrap_or(Value::Null),
                     "order": o.get("order").cloned().unwrap_or(Value::Null),
+                    "show_when_matching_conditions": o.get("show_when_matching_conditions").cloned().unwrap_or(Value::Bool(false)),
+                    "condition_type": o.get("condition_type").cloned().unwrap_or(Value::Null),
+                    "conditions": o.get("conditions").cloned().unwrap_or(Value::Null),
+                    "condition_groups": o.get("condition_groups").cloned().unwrap_or(Value::Null),
                     "field_id": f.id,
                     "field": field_json(f, &placeholder),
                 })

@@ -8,8 +8,8 @@ use super::{
     truthy,
 };
 use crate::{
-    database::views::{self, Include, listing},
-    error::ApiError,
+    database::views::{self, Include, calendar, listing},
+    error::{ApiError, Detail},
     web::{
         extract::{ApiJson, ApiPath, Auth},
         state::AppState,
@@ -203,8 +203,15 @@ pub async fn rows(
         &q,
         page,
     );
-    if let (Some(options), Some(map)) = (options, body.as_object_mut()) {
-        map.insert("field_options".into(), Value::Object(options));
+    if let Some(map) = body.as_object_mut() {
+        if let Some(options) = options {
+            map.insert("field_options".into(), Value::Object(options));
+        }
+        // Row metadata is per-row extras (Baserow: comment counts) for rows that have any;
+        // no row has any, so the map is empty rather than absent.
+        if includes(&params, "row_metadata") {
+            map.insert("row_metadata".into(), json!({}));
+        }
     }
     Ok(Json(body))
 }
@@ -260,9 +267,65 @@ pub async fn kanban_rows(
     Ok(Json(body))
 }
 
-/// `include=field_options` on a row listing through a view.
+/// Rows of a calendar view per day of `[from_timestamp, to_timestamp)` (ISO 8601), days
+/// counted in `user_timezone` (default UTC); `limit`/`offset` page every day.
+#[utoipa::path(get, path = "/api/database/views/calendar/{view_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("from_timestamp" = String, Query), ("to_timestamp" = String, Query),
+        ("user_timezone" = Option<String>, Query), ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query),
+        ("include" = Option<String>, Query, description = "`field_options`")),
+    responses((status = 200, description = "`{\"rows\": {\"YYYY-MM-DD\": {count, results}}, field_options?}`")), security(("jwt" = [])))]
+pub async fn calendar_rows(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let timestamp = |key: &str| {
+        param(&params, key)
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|t| t.to_utc())
+            .ok_or_else(|| {
+                ApiError::query_validation(Detail::Message(format!(
+                    "{key} is required: a date and time in ISO 8601 (2024-05-01T00:00:00Z)."
+                )))
+            })
+    };
+    let number = |key: &str, default: usize| {
+        param(&params, key)
+            .map(|v| v.parse::<usize>())
+            .transpose()
+            .map(|n| n.unwrap_or(default))
+            .map_err(|_| {
+                ApiError::query_validation(Detail::Message(format!("{key} must be a number.")))
+            })
+    };
+    let range = calendar::DayRange {
+        from: timestamp("from_timestamp")?,
+        to: timestamp("to_timestamp")?,
+        timezone: param(&params, "user_timezone").unwrap_or("UTC").to_owned(),
+        limit: number("limit", calendar::DEFAULT_LIMIT)?,
+        offset: number("offset", 0)?,
+    };
+    let q = list_query(&params)?;
+    let rows = calendar::rows_per_day(&state.ctx, &actor, id, q, range).await?;
+    let mut body = json!({ "rows": rows });
+    if wants_field_options(&params)
+        && let Some(map) = body.as_object_mut()
+    {
+        let options = views::field_options(&state.ctx, &actor, id).await?;
+        map.insert("field_options".into(), Value::Object(options));
+    }
+    Ok(Json(body))
+}
+
+/// Whether `include` names `part` (`include=field_options,row_metadata`).
+fn includes(params: &[(String, String)], part: &str) -> bool {
+    param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == part))
+}
+
 fn wants_field_options(params: &[(String, String)]) -> bool {
-    param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == "field_options"))
+    includes(params, "field_options")
 }
 
 fn split(v: &str) -> Vec<String> {

@@ -1,0 +1,178 @@
+//! Raw aggregation types (Baserow's `aggregation_raw_type`): one SQL aggregate each over the
+//! rows a view shows. Percentages and other display forms are computed by clients from a
+//! raw value and the row total.
+
+use crate::database::filters::{
+    FilterTarget,
+    filter_type::{DATES, NUMERIC, TEXTUAL},
+    registry::filter_types,
+};
+use sqlx::{Postgres, QueryBuilder};
+
+/// Which fields an aggregation reads.
+#[derive(Clone, Copy)]
+enum Fields {
+    /// Every field the `empty` filter understands.
+    Emptiable,
+    Boolean,
+    Numeric,
+    NumericOrDate,
+    /// Values with a meaningful equality: text, numbers, dates, single selects, uuids.
+    Comparable,
+}
+
+/// How the aggregate is written.
+#[derive(Clone, Copy)]
+enum Sql {
+    /// `count(*) FILTER (WHERE <filter>)` with this filter type.
+    CountWhere(&'static str),
+    /// `count(*) FILTER (WHERE col)` / `(WHERE NOT col)` for booleans.
+    Checked(bool),
+    /// `<function>(col)`.
+    Function(&'static str),
+    /// `<function>(col::float8)`: statistics computed in floating point.
+    Statistic(&'static str),
+    Median,
+}
+
+pub struct AggregationType {
+    pub name: &'static str,
+    fields: Fields,
+    sql: Sql,
+}
+
+static ALL: &[AggregationType] = &[
+    AggregationType {
+        name: "empty_count",
+        fields: Fields::Emptiable,
+        sql: Sql::CountWhere("empty"),
+    },
+    AggregationType {
+        name: "not_empty_count",
+        fields: Fields::Emptiable,
+        sql: Sql::CountWhere("not_empty"),
+    },
+    AggregationType {
+        name: "checked_count",
+        fields: Fields::Boolean,
+        sql: Sql::Checked(true),
+    },
+    AggregationType {
+        name: "not_checked_count",
+        fields: Fields::Boolean,
+        sql: Sql::Checked(false),
+    },
+    AggregationType {
+        name: "unique_count",
+        fields: Fields::Comparable,
+        sql: Sql::Function("count(DISTINCT "),
+    },
+    AggregationType {
+        name: "min",
+        fields: Fields::NumericOrDate,
+        sql: Sql::Function("min("),
+    },
+    AggregationType {
+        name: "max",
+        fields: Fields::NumericOrDate,
+        sql: Sql::Function("max("),
+    },
+    AggregationType {
+        name: "sum",
+        fields: Fields::Numeric,
+        sql: Sql::Function("sum("),
+    },
+    AggregationType {
+        name: "average",
+        fields: Fields::Numeric,
+        sql: Sql::Statistic("avg"),
+    },
+    AggregationType {
+        name: "median",
+        fields: Fields::Numeric,
+        sql: Sql::Median,
+    },
+    AggregationType {
+        name: "std_dev",
+        fields: Fields::Numeric,
+        sql: Sql::Statistic("stddev_pop"),
+    },
+    AggregationType {
+        name: "variance",
+        fields: Fields::Numeric,
+        sql: Sql::Statistic("var_pop"),
+    },
+];
+
+pub fn by_name(name: &str) -> Option<&'static AggregationType> {
+    ALL.iter().find(|a| a.name == name)
+}
+
+impl AggregationType {
+    pub fn supports(&self, field_kind: &str) -> bool {
+        let is = |list: &[&str]| list.contains(&field_kind);
+        match self.fields {
+            Fields::Emptiable => filter_types()
+                .get("empty")
+                .is_some_and(|f| f.supports(field_kind)),
+            Fields::Boolean => field_kind == "boolean",
+            Fields::Numeric => is(NUMERIC),
+            Fields::NumericOrDate => is(NUMERIC) || is(DATES),
+            Fields::Comparable => {
+                is(TEXTUAL) || is(NUMERIC) || is(DATES) || is(&["single_select", "uuid"])
+            }
+        }
+    }
+
+    /// Appends the aggregate, as JSON (`to_jsonb(…)`; numbers stay numbers).
+    pub fn push_sql(&self, sql: &mut QueryBuilder<Postgres>, target: &FilterTarget<'_>) {
+        let col = &target.col;
+        sql.push("to_jsonb(");
+        match self.sql {
+            Sql::CountWhere(filter) => {
+                sql.push("count(*) FILTER (WHERE ");
+                if let Some(filter) = filter_types().get(filter) {
+                    filter.push_condition(sql, target, "");
+                } else {
+                    sql.push("FALSE");
+                }
+                sql.push(")");
+            }
+            Sql::Checked(checked) => {
+                sql.push(format!(
+                    "count(*) FILTER (WHERE {}COALESCE({col}, FALSE))",
+                    if checked { "" } else { "NOT " }
+                ));
+            }
+            Sql::Function(open) => {
+                sql.push(format!("{open}{col})"));
+            }
+            Sql::Statistic(function) => {
+                sql.push(format!("{function}({col}::float8)"));
+            }
+            Sql::Median => {
+                sql.push(format!(
+                    "percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}::float8)"
+                ));
+            }
+        }
+        sql.push(")");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregations_only_read_fields_they_understand() {
+        let sum = by_name("sum").unwrap();
+        assert!(sum.supports("number") && sum.supports("duration"));
+        assert!(!sum.supports("text") && !sum.supports("date"));
+        assert!(by_name("max").unwrap().supports("date"));
+        assert!(by_name("checked_count").unwrap().supports("boolean"));
+        assert!(!by_name("checked_count").unwrap().supports("number"));
+        assert!(by_name("empty_count").unwrap().supports("text"));
+        assert!(by_name("count").is_none());
+    }
+}
