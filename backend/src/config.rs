@@ -35,6 +35,8 @@ pub struct Settings {
     pub max_fields_per_table: usize,
     /// Most rows one batch request may create, update or delete (Baserow: 200).
     pub batch_rows_limit: usize,
+    /// Tables with at least this many rows get an index per filtered view.
+    pub view_index_min_rows: i64,
     /// How long table events stay replayable (at least 24 hours).
     pub event_retention: Duration,
     /// Requests one database token may make per minute (0: unlimited).
@@ -158,6 +160,7 @@ impl Settings {
             ),
             max_fields_per_table: number(&get, "TESSERA_MAX_FIELDS_PER_TABLE", 600)?,
             batch_rows_limit: number(&get, "TESSERA_BATCH_ROWS_LIMIT", 1000)?.max(1),
+            view_index_min_rows: number(&get, "TESSERA_VIEW_INDEX_MIN_ROWS", 10_000)? as i64,
             event_retention: Duration::from_secs(
                 number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
             ),

@@ -2,7 +2,6 @@
 
 use crate::{
     config::Settings,
-    database::indexes::IndexMemo,
     db,
     platform::{mail::Mailer, outbound::Outbound},
 };
@@ -19,8 +18,8 @@ pub struct AppContext {
     pub mailer: Arc<Mailer>,
     /// The guarded HTTP client for calls to user-given addresses (webhooks).
     pub outbound: Outbound,
-    /// Sort indexes this process already asked for.
-    pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<IndexMemo>>>,
+    /// Indexes this process already asked for (see `database::indexes`).
+    pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl AppContext {

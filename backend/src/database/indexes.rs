@@ -30,10 +30,6 @@ pub struct IndexKey {
     pub desc: bool,
 }
 
-/// A requested index as remembered by a process: the table and, per key, field, direction
-/// and field type.
-pub type IndexMemo = (i64, Vec<(i64, bool, String)>);
-
 /// Keys as indexed: the first ascending (a reversed order is the same index read
 /// backwards), so both directions of one ordering map to one index.
 fn normalized(keys: &[IndexKey]) -> Vec<IndexKey> {
@@ -79,19 +75,9 @@ pub async fn request_sort_index(ctx: &AppContext, table_id: i64, fields: &[(&Fie
         })
         .collect();
     let keys = normalized(&keys);
-    let memo = (
-        table_id,
-        keys.iter()
-            .zip(fields)
-            .map(|(k, (f, _))| (k.field_id, k.desc, f.kind.clone()))
-            .collect::<Vec<_>>(),
-    );
-    let first_time = ctx
-        .index_requests
-        .lock()
-        .map(|mut seen| seen.insert(memo))
-        .unwrap_or(false);
-    if !first_time {
+    let kinds: Vec<&str> = fields.iter().map(|(f, _)| f.kind.as_str()).collect();
+    let memo = format!("{} {}", sort_index_name(table_id, &keys), kinds.join(","));
+    if !first_request(ctx, memo) {
         return;
     }
     let result: anyhow::Result<()> = async {
@@ -109,6 +95,15 @@ pub async fn request_sort_index(ctx: &AppContext, table_id: i64, fields: &[(&Fie
     if let Err(e) = result {
         tracing::warn!(error = %e, table_id, "could not queue a sort index");
     }
+}
+
+/// Whether this process has not asked for the index `memo` describes before (it asks once;
+/// the job checks again whether it exists).
+pub fn first_request(ctx: &AppContext, memo: String) -> bool {
+    ctx.index_requests
+        .lock()
+        .map(|mut seen| seen.insert(memo))
+        .unwrap_or(false)
 }
 
 /// Builds the index (runs in the export worker). When a field is gone meanwhile or has no

@@ -45,6 +45,7 @@ pub fn settings(database_url: &str) -> Settings {
         job_heartbeat: Duration::from_secs(1),
         max_fields_per_table: 600,
         batch_rows_limit: 1000,
+        view_index_min_rows: 10_000,
         event_retention: Duration::from_secs(48 * 3600),
         token_rate_limit_per_minute: 1200,
         webhooks: crate::config::WebhookSettings {

@@ -726,3 +726,115 @@ async fn a_form_asks_fields_on_conditions_and_emails_answers_to_who_asked() {
         .count();
     assert_eq!(after, 2, "nobody asked any more");
 }
+
+/// Names and definitions of a view's own indexes (`database_table_{t}_view_{v}_…`), with
+/// whether each is valid.
+async fn view_indexes(app: &TestApp, table: i64, view: i64) -> Vec<(String, String, bool)> {
+    sqlx::query_as(
+        "SELECT i.indexname::text, i.indexdef, x.indisvalid FROM pg_indexes i \
+         JOIN pg_class c ON c.relname = i.indexname JOIN pg_index x ON x.indexrelid = c.oid \
+         WHERE starts_with(i.indexname, $1)",
+    )
+    .bind(format!("database_table_{table}_view_{view}_"))
+    .fetch_all(&app.ctx.db)
+    .await
+    .unwrap()
+}
+
+async fn wait_for_view_index(
+    app: &TestApp,
+    table: i64,
+    view: i64,
+    done: impl Fn(&[(String, String, bool)]) -> bool,
+) -> Vec<(String, String, bool)> {
+    for _ in 0..100 {
+        let found = view_indexes(app, table, view).await;
+        if done(&found) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    view_indexes(app, table, view).await
+}
+
+#[tokio::test]
+async fn a_filtered_view_on_a_large_table_gets_an_index_of_just_its_rows() {
+    let app = TestApp::spawn_with(|s| s.view_index_min_rows = 0).await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let view = create_view(&app, &fx, json!({"name": "Adults", "type": "grid"})).await["id"]
+        .as_i64()
+        .unwrap();
+    app.post(
+        &format!("/api/database/views/{view}/sortings/"),
+        a,
+        json!({"field": name, "order": "ASC"}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/database/views/{view}/filters/"),
+            a,
+            json!({"field": age, "type": "higher_than", "value": "20"}),
+        )
+        .await;
+    let filter_id = r.body["id"].as_i64().unwrap();
+    let first = wait_for_view_index(&app, fx.table, view, |found| found.len() == 1).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let (first_name, definition, valid) = &first[0];
+    assert!(*valid);
+    assert!(
+        definition.contains(&format!("field_{name} NULLS FIRST"))
+            && definition.contains(&format!("field_{age})::numeric > '20'"))
+            && definition.contains("NOT trashed"),
+        "{definition}"
+    );
+    let r = app
+        .get(&format!("/api/database/views/grid/{view}/?limit=10"), a)
+        .await;
+    assert_eq!(names(&r.body, name), ["Ann", "Bob", "Cid", "Dee"]);
+
+    // A changed filter gets a new index; the old one goes.
+    app.patch(
+        &format!("/api/database/views/filter/{filter_id}/"),
+        a,
+        json!({"value": "30"}),
+    )
+    .await;
+    let second = wait_for_view_index(&app, fx.table, view, |found| {
+        found.len() == 1 && found[0].0 != *first_name
+    })
+    .await;
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(
+        second[0]
+            .1
+            .contains(&format!("field_{age})::numeric > '30'")),
+        "{second:?}"
+    );
+    let r = app
+        .get(&format!("/api/database/views/grid/{view}/?limit=10"), a)
+        .await;
+    assert_eq!(names(&r.body, name), ["Ann", "Cid"]);
+
+    // A filter that depends on today cannot be indexed: the view keeps no index, and no
+    // invalid one is left behind.
+    let date = app
+        .field(&fx.user, fx.table, json!({"name": "Born", "type": "date"}))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/database/views/{view}/filters/"),
+            a,
+            json!({"field": date, "type": "date_is", "value": "UTC??today"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let third = wait_for_view_index(&app, fx.table, view, |found| found.is_empty()).await;
+    assert!(third.is_empty(), "{third:?}");
+    let invalid: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(invalid, 0);
+}

@@ -97,9 +97,16 @@ pub async fn saved_order_by(
     Ok((!keys.is_empty()).then(|| keys.join(",")))
 }
 
-/// Asks for the index the view's saved order needs, so it is being built before the view
-/// is first read at scale (reading it would ask too). Failures only cost speed: logged.
-pub async fn request_sort_index(ctx: &AppContext, view: &View) {
+/// Asks for the indexes the view needs — for its saved order, and for its filtered rows on
+/// a large table — so they are being built before the view is read at scale (reading it
+/// asks too).
+pub async fn request_indexes(ctx: &AppContext, view: &View) {
+    request_sort_index(ctx, view).await;
+    super::index::request(ctx, view).await;
+}
+
+/// Asks for the index of the view's saved order. Failures only cost speed: logged.
+async fn request_sort_index(ctx: &AppContext, view: &View) {
     let result: Result<(), ViewError> = async {
         let mut conn = ctx.db.acquire().await?;
         let Some(order_by) = saved_order_by(&mut conn, view).await? else {
@@ -165,6 +172,7 @@ pub async fn list(
     };
     drop(conn);
     let page = rows::list(ctx, actor, view.table_id, &q).await?;
+    super::index::request(ctx, &view).await;
     Ok((page, options))
 }
 

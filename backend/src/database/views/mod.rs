@@ -7,6 +7,7 @@ mod errors;
 pub mod field_changes;
 pub mod form;
 pub mod form_conditions;
+pub mod index;
 pub mod listing;
 mod parts;
 pub mod public;

@@ -160,6 +160,7 @@ pub async fn create_filter(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(filter)
 }
 
@@ -224,6 +225,7 @@ pub async fn update_filter(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(filter)
 }
 
@@ -248,6 +250,7 @@ pub async fn delete_filter(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(())
 }
 
@@ -287,6 +290,7 @@ pub async fn create_filter_group(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(group)
 }
 
@@ -347,6 +351,7 @@ pub async fn update_filter_group(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(group)
 }
 
@@ -372,6 +377,7 @@ pub async fn delete_filter_group(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(())
 }
 
@@ -514,7 +520,7 @@ pub async fn create_ordering(
     )
     .await?;
     tx.commit().await?;
-    super::listing::request_sort_index(ctx, &view).await;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(sort)
 }
 
@@ -595,7 +601,7 @@ pub async fn update_ordering(
     )
     .await?;
     tx.commit().await?;
-    super::listing::request_sort_index(ctx, &view).await;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(sort)
 }
 
@@ -629,6 +635,7 @@ pub async fn delete_ordering(
     )
     .await?;
     tx.commit().await?;
+    super::listing::request_indexes(ctx, &view).await;
     Ok(())
 }
 

@@ -18,6 +18,8 @@ pub enum LowJob {
         table_id: i64,
         keys: Vec<database::indexes::IndexKey>,
     },
+    /// Build the index of a filtered view on a large table.
+    CreateViewIndex { view_id: i64 },
     /// Send a webhook's pending events, in order.
     DeliverWebhook { webhook_id: i64 },
     /// Send a logged webhook call again.
@@ -55,6 +57,9 @@ impl LowJob {
                 .await?;
                 tracing::info!(removed, "old webhook calls pruned");
                 Ok(())
+            }
+            LowJob::CreateViewIndex { view_id } => {
+                database::views::index::create(ctx, view_id).await
             }
             LowJob::CreateSortIndex { table_id, keys } => {
                 database::indexes::create_sort_index(ctx, table_id, &keys).await
