@@ -8,6 +8,7 @@ pub mod field_changes;
 pub mod form;
 pub mod form_conditions;
 pub mod listing;
+pub mod live;
 mod parts;
 pub mod public;
 pub mod repo;
