@@ -1,8 +1,13 @@
 //! Backend side: this process's sockets, their page subscriptions, and delivery of what
 //! arrives from Redis.
 
-use super::envelope::{Envelope, Target};
-use crate::config::Settings;
+use super::{
+    envelope::{Envelope, Target},
+    page::PageKey,
+    page_type::Projected,
+    projector::Projector,
+};
+use crate::context::AppContext;
 use fred::prelude::*;
 use std::{
     collections::{HashMap, HashSet},
@@ -17,10 +22,14 @@ pub const SOCKET_BUFFER: usize = 256;
 /// What the hub hands a socket task.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
-    /// A message to send; table events carry `(table_id, seq)` for de-duplication.
-    Message {
-        table_seq: Option<(i64, i64)>,
-        text: Arc<str>,
+    /// A message for the socket's user, not tied to a page.
+    Message(Arc<str>),
+    /// What a subscribed page gets of the table event `seq` (perhaps nothing but the
+    /// sequence number, which still counts for gap detection).
+    Page {
+        key: PageKey,
+        seq: i64,
+        projected: Arc<Projected>,
     },
     /// This socket's own edit: not sent back, but its sequence number counts as seen.
     Seen { table_id: i64, seq: i64 },
@@ -31,8 +40,9 @@ pub enum Outgoing {
 }
 
 struct Socket {
-    user_id: i64,
-    pages: HashSet<String>,
+    /// `None` for an anonymous socket (shared views only).
+    user_id: Option<i64>,
+    pages: HashSet<PageKey>,
     tx: mpsc::Sender<Outgoing>,
 }
 
@@ -47,7 +57,7 @@ impl Hub {
     }
 
     /// Registers a socket; the receiver ends when the hub drops it (buffer full, access lost).
-    pub fn connect(&self, websocket_id: &str, user_id: i64) -> mpsc::Receiver<Outgoing> {
+    pub fn connect(&self, websocket_id: &str, user_id: Option<i64>) -> mpsc::Receiver<Outgoing> {
         let (tx, rx) = mpsc::channel(SOCKET_BUFFER);
         if let Ok(mut sockets) = self.sockets.lock() {
             sockets.insert(
@@ -68,15 +78,15 @@ impl Hub {
         }
     }
 
-    pub fn subscribe(&self, websocket_id: &str, page: &str) {
+    pub fn subscribe(&self, websocket_id: &str, page: PageKey) {
         if let Ok(mut sockets) = self.sockets.lock()
             && let Some(s) = sockets.get_mut(websocket_id)
         {
-            s.pages.insert(page.to_owned());
+            s.pages.insert(page);
         }
     }
 
-    pub fn unsubscribe(&self, websocket_id: &str, page: &str) {
+    pub fn unsubscribe(&self, websocket_id: &str, page: &PageKey) {
         if let Ok(mut sockets) = self.sockets.lock()
             && let Some(s) = sockets.get_mut(websocket_id)
         {
@@ -95,7 +105,69 @@ impl Hub {
 
     /// Delivers an envelope to every matching socket except the originating one. A socket
     /// whose buffer is full is dropped (its client reconnects and replays).
-    pub fn deliver(&self, envelope: &Envelope) {
+    pub async fn deliver(&self, envelope: &Envelope, projector: &mut Projector) {
+        match (&envelope.target, envelope.table_seq) {
+            (Target::Page { .. }, Some((table_id, seq))) => {
+                self.deliver_table_event(envelope, table_id, seq, projector)
+                    .await;
+            }
+            _ => self.deliver_to_users(envelope),
+        }
+    }
+
+    /// A table event: each page of the table subscribed here is projected once (cut to a
+    /// row, filtered for a shared view), then handed to its sockets.
+    async fn deliver_table_event(
+        &self,
+        envelope: &Envelope,
+        table_id: i64,
+        seq: i64,
+        projector: &mut Projector,
+    ) {
+        let keys: HashSet<PageKey> = match self.sockets.lock() {
+            Ok(sockets) => sockets
+                .values()
+                .flat_map(|s| s.pages.iter().filter(|k| k.table_id() == table_id))
+                .copied()
+                .collect(),
+            Err(_) => return,
+        };
+        projector.observe(table_id, &envelope.message);
+        let text = envelope.message.to_string();
+        let mut projected = HashMap::new();
+        for key in keys {
+            let p = projector.project(&key, &text, &envelope.message).await;
+            projected.insert(key, Arc::new(p));
+        }
+        let Ok(mut sockets) = self.sockets.lock() else {
+            return;
+        };
+        let mut dropped = Vec::new();
+        for (id, socket) in sockets.iter() {
+            if envelope.skip_websocket_id.as_deref() == Some(id.as_str()) {
+                let _ = socket.tx.try_send(Outgoing::Seen { table_id, seq });
+                continue;
+            }
+            for key in socket.pages.iter().filter(|k| k.table_id() == table_id) {
+                // A page subscribed while this event was projected learns of it by the gap.
+                let Some(p) = projected.get(key) else {
+                    continue;
+                };
+                let out = Outgoing::Page {
+                    key: *key,
+                    seq,
+                    projected: p.clone(),
+                };
+                if socket.tx.try_send(out).is_err() {
+                    dropped.push(id.clone());
+                    break;
+                }
+            }
+        }
+        drop_sockets(&mut sockets, dropped);
+    }
+
+    fn deliver_to_users(&self, envelope: &Envelope) {
         let text: Arc<str> = Arc::from(envelope.message.to_string());
         let Ok(mut sockets) = self.sockets.lock() else {
             return;
@@ -103,43 +175,30 @@ impl Hub {
         let mut dropped = Vec::new();
         for (id, socket) in sockets.iter() {
             if envelope.skip_websocket_id.as_deref() == Some(id.as_str()) {
-                if let Some((table_id, seq)) = envelope.table_seq {
-                    let _ = socket.tx.try_send(Outgoing::Seen { table_id, seq });
-                }
                 continue;
             }
-            let wanted = match &envelope.target {
-                Target::Page { page } => socket.pages.contains(page),
-                Target::Users { user_ids } => user_ids.contains(&socket.user_id),
-                Target::Recheck { user_ids } => {
-                    if user_ids.contains(&socket.user_id)
-                        && socket.tx.try_send(Outgoing::Recheck).is_err()
-                    {
-                        dropped.push(id.clone());
-                    }
-                    false
-                }
+            let Some(user_id) = socket.user_id else {
+                continue;
             };
-            if wanted
-                && socket
-                    .tx
-                    .try_send(Outgoing::Message {
-                        table_seq: envelope.table_seq,
-                        text: text.clone(),
-                    })
-                    .is_err()
-            {
+            let sent = match &envelope.target {
+                Target::Users { user_ids } if user_ids.contains(&user_id) => {
+                    socket.tx.try_send(Outgoing::Message(text.clone()))
+                }
+                Target::Recheck { user_ids } if user_ids.contains(&user_id) => {
+                    socket.tx.try_send(Outgoing::Recheck)
+                }
+                _ => Ok(()),
+            };
+            if sent.is_err() {
                 dropped.push(id.clone());
             }
         }
-        for id in dropped {
-            tracing::warn!(websocket_id = %id, "socket too slow or gone; closing it");
-            sockets.remove(&id);
-        }
+        drop_sockets(&mut sockets, dropped);
     }
 
     /// Asks every socket to replay what it may have missed.
-    fn catch_up_all(&self) {
+    fn catch_up_all(&self, projector: &mut Projector) {
+        projector.forget_all();
         if let Ok(sockets) = self.sockets.lock() {
             for socket in sockets.values() {
                 let _ = socket.tx.try_send(Outgoing::CatchUp);
@@ -148,18 +207,31 @@ impl Hub {
     }
 }
 
+fn drop_sockets(sockets: &mut HashMap<String, Socket>, dropped: Vec<String>) {
+    for id in dropped {
+        tracing::warn!(websocket_id = %id, "socket too slow or gone; closing it");
+        sockets.remove(&id);
+    }
+}
+
 /// Listens on the Redis channel for the life of the process and feeds the hub. Survives
 /// Redis restarts: fred reconnects and resubscribes, and sockets then replay from the log.
-pub async fn run_subscriber(settings: Arc<Settings>, hub: Arc<Hub>) {
+pub async fn run_subscriber(ctx: AppContext, hub: Arc<Hub>) {
+    let mut projector = Projector::new(ctx.clone());
     loop {
-        if let Err(e) = subscribe_once(&settings, &hub).await {
+        if let Err(e) = subscribe_once(&ctx, &hub, &mut projector).await {
             tracing::warn!(error = %e, "realtime subscriber failed; retrying");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
-async fn subscribe_once(settings: &Settings, hub: &Arc<Hub>) -> anyhow::Result<()> {
+async fn subscribe_once(
+    ctx: &AppContext,
+    hub: &Arc<Hub>,
+    projector: &mut Projector,
+) -> anyhow::Result<()> {
+    let settings = &ctx.settings;
     let subscriber = Builder::from_config(Config::from_url(&settings.redis_url)?)
         .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
         .build_subscriber_client()?;
@@ -177,12 +249,12 @@ async fn subscribe_once(settings: &Settings, hub: &Arc<Hub>) -> anyhow::Result<(
                 Ok(message) => {
                     let Ok(text) = message.value.convert::<String>() else { continue };
                     match serde_json::from_str::<Envelope>(&text) {
-                        Ok(envelope) => hub.deliver(&envelope),
+                        Ok(envelope) => hub.deliver(&envelope, projector).await,
                         Err(e) => tracing::warn!(error = %e, "unreadable realtime message"),
                     }
                 }
                 // Fell behind the broadcast buffer: some messages were skipped, so replay.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => hub.catch_up_all(),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => hub.catch_up_all(projector),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => anyhow::bail!("subscriber closed"),
             },
             Ok(_) = reconnects.recv() => {
@@ -190,7 +262,7 @@ async fn subscribe_once(settings: &Settings, hub: &Arc<Hub>) -> anyhow::Result<(
                 // live, anything earlier is in the log the sockets replay from.
                 subscriber.subscribe(super::channel(&settings.redis_prefix)).await?;
                 tracing::info!("realtime subscriber reconnected; sockets catch up");
-                hub.catch_up_all();
+                hub.catch_up_all(projector);
             }
         }
     }

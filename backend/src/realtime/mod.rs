@@ -1,11 +1,16 @@
 //! Live collaboration: table events published through Redis to every backend, which
-//! delivers them to its subscribed WebSocket clients; sequence numbers and replay keep
-//! clients from ever being stale. Workspace-level events go by user id to the members.
+//! delivers them to its subscribed WebSocket pages (a table, one row, a shared view);
+//! sequence numbers and replay keep clients from ever being stale. Workspace-level and
+//! job events go by user id.
 
 pub mod envelope;
 pub mod fan_out;
 pub mod hub;
 pub mod notify;
+pub mod page;
+pub mod page_type;
+pub mod page_types;
+pub mod projector;
 pub mod replay;
 
 pub use envelope::Envelope;

@@ -1,5 +1,6 @@
-//! Workspace-level events (workspaces, members, invitations, databases, tables): queued in
-//! the change's transaction, then sent by user id to whoever may see them at sending time.
+//! Events by user id: workspace-level ones (workspaces, members, invitations, databases,
+//! tables) go to whoever may see them at sending time; personal ones (jobs) to named users.
+//! Both are queued in the change's transaction.
 
 use super::fan_out::publish_to_users;
 use crate::{
@@ -69,6 +70,31 @@ pub async fn workspace(
 /// database errors, which every use case's error type carries.
 pub async fn queue(conn: &mut PgConnection, event: WorkspaceEvent) -> sqlx::Result<()> {
     jobs::enqueue(conn, &HighJob::NotifyWorkspace(event))
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+}
+
+/// An event for named users (a job's owner), as queued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UsersEvent {
+    pub user_ids: Vec<i64>,
+    pub skip_websocket_id: Option<String>,
+    pub message: Value,
+}
+
+/// Queues an event for these users' sockets, in the caller's transaction.
+pub async fn users(
+    conn: &mut PgConnection,
+    user_ids: Vec<i64>,
+    skip_websocket_id: Option<String>,
+    message: Value,
+) -> sqlx::Result<()> {
+    let event = UsersEvent {
+        user_ids,
+        skip_websocket_id,
+        message,
+    };
+    jobs::enqueue(conn, &HighJob::NotifyUsers(event))
         .await
         .map_err(|e| sqlx::Error::Protocol(e.to_string()))
 }

@@ -44,7 +44,7 @@ pub async fn serve(
     let state = AppState::new(ctx, api::routes().patterns());
     // Every backend listens for realtime messages for as long as it serves.
     let subscriber = tokio::spawn(crate::realtime::hub::run_subscriber(
-        state.ctx.settings.clone(),
+        state.ctx.clone(),
         state.hub.clone(),
     ));
     let served = axum::serve(listener, router(state))

@@ -14,6 +14,7 @@ mod invitations;
 mod jobs;
 mod realtime;
 mod realtime_client;
+mod realtime_pages;
 mod realtime_soak;
 mod settings;
 mod tokens;

@@ -7,15 +7,15 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// A client socket with the id the server gave it.
-struct Client {
-    socket: Socket,
-    id: String,
+pub(crate) struct Client {
+    pub(crate) socket: Socket,
+    pub(crate) id: String,
 }
 
-async fn connect(base: &str, token: Option<&str>) -> (Socket, Value) {
+pub(crate) async fn connect(base: &str, token: Option<&str>) -> (Socket, Value) {
     let ws = base.replacen("http://", "ws://", 1);
     let url = match token {
         Some(t) => format!("{ws}/ws/core/?jwt_token={t}"),
@@ -28,7 +28,7 @@ async fn connect(base: &str, token: Option<&str>) -> (Socket, Value) {
     (socket, first)
 }
 
-async fn client(base: &str, token: &str) -> Client {
+pub(crate) async fn client(base: &str, token: &str) -> Client {
     let (socket, auth) = connect(base, Some(token)).await;
     assert_eq!(auth["success"], true, "{auth}");
     Client {
@@ -38,7 +38,7 @@ async fn client(base: &str, token: &str) -> Client {
 }
 
 /// The next JSON text message, or `None` after `timeout`.
-async fn next_json(socket: &mut Socket, timeout: Duration) -> Option<Value> {
+pub(crate) async fn next_json(socket: &mut Socket, timeout: Duration) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let left = deadline.checked_duration_since(tokio::time::Instant::now())?;
@@ -51,7 +51,7 @@ async fn next_json(socket: &mut Socket, timeout: Duration) -> Option<Value> {
 }
 
 /// The next message of the given type, skipping others.
-async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+pub(crate) async fn next_of(socket: &mut Socket, kind: &str) -> Value {
     loop {
         let m = next_json(socket, Duration::from_secs(10))
             .await
@@ -74,7 +74,7 @@ async fn subscribe(c: &mut Client, table: i64, after_seq: Option<i64>) -> Value 
     next_of(&mut c.socket, "page_add").await
 }
 
-async fn create_row(
+pub(crate) async fn create_row(
     app: &TestApp,
     fx: &TableFixture,
     websocket_id: Option<&str>,
@@ -378,7 +378,11 @@ async fn a_deleted_table_ends_its_subscriptions() {
 }
 
 /// The next message of one of these types within `timeout`, skipping others.
-async fn maybe_of(socket: &mut Socket, kinds: &[&str], timeout: Duration) -> Option<Value> {
+pub(crate) async fn maybe_of(
+    socket: &mut Socket,
+    kinds: &[&str],
+    timeout: Duration,
+) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let left = deadline.checked_duration_since(tokio::time::Instant::now())?;

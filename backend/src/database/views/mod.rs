@@ -9,6 +9,7 @@ pub mod form;
 pub mod form_conditions;
 pub mod index;
 pub mod listing;
+pub mod live;
 mod parts;
 pub mod public;
 pub mod repo;

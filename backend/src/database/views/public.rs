@@ -83,6 +83,17 @@ pub(super) async fn open(
     Ok(view)
 }
 
+/// The shared view a live subscription asks for, when its link (and token, for a view
+/// with a password) still opens it.
+pub async fn open_shared(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+) -> Result<View, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    open(ctx, &mut conn, slug, token).await
+}
+
 /// Checks the password of a shared view and returns a token for it.
 pub async fn authenticate(ctx: &AppContext, slug: &str, given: &str) -> Result<String, ViewError> {
     let mut conn = ctx.db.acquire().await?;

@@ -17,6 +17,8 @@ pub enum HighJob {
     },
     /// Send a workspace-level event to the workspace's members.
     NotifyWorkspace(realtime::notify::WorkspaceEvent),
+    /// Send an event to named users' sockets (a job's owner).
+    NotifyUsers(realtime::notify::UsersEvent),
     /// Close a user's sockets (after a password change), except the one that made it.
     ForceDisconnect {
         user_id: i64,
@@ -37,6 +39,15 @@ impl HighJob {
                 Ok(())
             }
             HighJob::NotifyWorkspace(event) => realtime::notify::send(ctx, event).await,
+            HighJob::NotifyUsers(event) => {
+                realtime::fan_out::publish_to_users(
+                    ctx,
+                    event.user_ids,
+                    event.skip_websocket_id,
+                    event.message,
+                )
+                .await
+            }
             HighJob::RecheckAccess { user_ids } => {
                 realtime::fan_out::publish_recheck(ctx, user_ids).await
             }

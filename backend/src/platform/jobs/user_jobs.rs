@@ -1,11 +1,14 @@
 //! User-visible jobs: a `jobs` row per job that users poll (`GET /api/jobs/{id}/`), with
 //! Baserow's states and progress, and the limit of one unfinished job per type and user.
+//! Every change also reaches the owner's sockets (`job_started`, `job_updated`), queued in
+//! the transaction that makes it.
 
 use super::{LowJob, enqueue_low};
 use crate::{
     context::AppContext,
     error::{Code, HasCode},
     platform::auth::Actor,
+    realtime::notify,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -105,7 +108,20 @@ pub async fn start(
     .fetch_one(&mut *conn)
     .await?;
     enqueue_low(conn, &LowJob::Run { job_id: job.id }).await?;
+    announce(conn, &job, "job_started").await?;
     Ok(job)
+}
+
+/// Queues `{"type": kind, "job": …}` for the job's owner: every socket of theirs, the one
+/// that started it too (a job is not an edit the tab has applied already).
+async fn announce(conn: &mut PgConnection, job: &UserJob, kind: &str) -> sqlx::Result<()> {
+    notify::users(
+        conn,
+        vec![job.user_id],
+        None,
+        notify::message(kind, json!({ "job": job.to_json() })),
+    )
+    .await
 }
 
 pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<UserJob, JobError> {
@@ -130,39 +146,79 @@ pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<UserJob>, JobEr
 
 /// Loads a job for running; `None` when it is gone or already over (a retried queue entry).
 pub async fn claim(ctx: &AppContext, id: i64) -> sqlx::Result<Option<UserJob>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let mut tx = ctx.db.begin().await?;
+    let job: Option<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE jobs SET state = 'started', updated_on = now() WHERE id = $1 AND state IN ('pending', 'started') RETURNING {COLUMNS}"
     )))
     .bind(id)
-    .fetch_optional(&ctx.db)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(job) = &job {
+        announce(&mut tx, job, "job_updated").await?;
+    }
+    tx.commit().await?;
+    Ok(job)
 }
 
+/// Least time between two progress events of a job; its state changes always go out.
+const PROGRESS_EVENT_EVERY_MS: i32 = 250;
+
+/// Records progress; the owner hears of it at most every 250 ms.
 pub async fn set_progress(db: &sqlx::PgPool, id: i64, percentage: i32) -> sqlx::Result<()> {
-    sqlx::query("UPDATE jobs SET progress_percentage = $2, updated_on = now() WHERE id = $1")
+    let mut tx = db.begin().await?;
+    // `now()` is the transaction's start, so `progress_event_on = now()` after the update
+    // says whether this update took the announcement slot.
+    let row: Option<(bool,)> = sqlx::query_as(
+        "UPDATE jobs SET progress_percentage = $2, updated_on = now(), \
+         progress_event_on = CASE WHEN progress_event_on IS NULL \
+           OR progress_event_on <= now() - make_interval(secs => $3::float8 / 1000) \
+           THEN now() ELSE progress_event_on END \
+         WHERE id = $1 AND progress_percentage <> $2 RETURNING progress_event_on = now()",
+    )
+    .bind(id)
+    .bind(percentage.clamp(0, 100))
+    .bind(PROGRESS_EVENT_EVERY_MS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if row.is_some_and(|(due,)| due) {
+        let job: UserJob = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM jobs WHERE id = $1"
+        )))
         .bind(id)
-        .bind(percentage.clamp(0, 100))
-        .execute(db)
-        .await
-        .map(|_| ())
+        .fetch_one(&mut *tx)
+        .await?;
+        announce(&mut tx, &job, "job_updated").await?;
+    }
+    tx.commit().await
 }
 
 /// Marks a job finished with its result, in the transaction that produced the result.
 pub async fn finish(conn: &mut PgConnection, id: i64, result: Value) -> sqlx::Result<()> {
-    sqlx::query("UPDATE jobs SET state = 'finished', progress_percentage = 100, result = $2, updated_on = now() WHERE id = $1")
-        .bind(id)
-        .bind(Json(result))
-        .execute(conn)
-        .await
-        .map(|_| ())
+    let job: Option<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'finished', progress_percentage = 100, result = $2, updated_on = now() WHERE id = $1 RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .bind(Json(result))
+    .fetch_optional(&mut *conn)
+    .await?;
+    match job {
+        Some(job) => announce(conn, &job, "job_updated").await,
+        None => Ok(()),
+    }
 }
 
 /// Marks a job failed with a message users can read.
 pub async fn fail(db: &sqlx::PgPool, id: i64, message: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE jobs SET state = 'failed', human_readable_error = $2, updated_on = now() WHERE id = $1")
-        .bind(id)
-        .bind(message)
-        .execute(db)
-        .await
-        .map(|_| ())
+    let mut tx = db.begin().await?;
+    let job: Option<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'failed', human_readable_error = $2, updated_on = now() WHERE id = $1 RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .bind(message)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(job) = &job {
+        announce(&mut tx, job, "job_updated").await?;
+    }
+    tx.commit().await
 }

@@ -1,0 +1,23 @@
+//! The built-in page types, one per file.
+
+pub mod public_view;
+pub mod row;
+pub mod table;
+
+use serde_json::Value;
+
+/// A positive id parameter of a client message.
+fn id_param(message: &Value, key: &str) -> Option<i64> {
+    message
+        .get(key)
+        .and_then(Value::as_i64)
+        .filter(|id| *id > 0)
+}
+
+/// The event type of a client message.
+fn event_type(message: &Value) -> &str {
+    message
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
