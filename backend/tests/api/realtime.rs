@@ -216,21 +216,33 @@ async fn a_client_that_was_away_is_replayed_exactly_what_it_missed() {
     let seq = subscribe(&mut c, fx.table, None).await["seq"]
         .as_i64()
         .unwrap();
+    let name_field = app.field_id(&fx.user, fx.table, "Name").await;
     drop(c);
-    for i in 0..5 {
+    // Away for 30 seconds while edits keep coming.
+    let away = 10;
+    for i in 0..away {
         create_row(&app, &fx, None, &format!("while away {i}")).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
     }
     let mut back = client(&app.url, &fx.user.access).await;
     subscribe(&mut back, fx.table, Some(seq)).await;
     let mut seqs = Vec::new();
-    for _ in 0..5 {
+    let mut names = Vec::new();
+    for _ in 0..away {
         let m = next_of(&mut back.socket, "rows_created").await;
         seqs.push(m["seq"].as_i64().unwrap());
+        names.push(m["rows"][0][format!("field_{name_field}")].clone());
     }
     assert_eq!(
         seqs,
-        (seq + 1..=seq + 5).collect::<Vec<_>>(),
+        (seq + 1..=seq + away).collect::<Vec<_>>(),
         "in order, none missing"
+    );
+    assert_eq!(
+        names,
+        (0..away)
+            .map(|i| serde_json::json!(format!("while away {i}")))
+            .collect::<Vec<_>>()
     );
     // The live copies of already-replayed events are not sent twice.
     assert!(
@@ -245,7 +257,7 @@ async fn a_client_that_was_away_is_replayed_exactly_what_it_missed() {
     create_row(&app, &fx, None, "live again").await;
     assert_eq!(
         next_of(&mut back.socket, "rows_created").await["seq"],
-        seq + 6
+        seq + away + 1
     );
 }
 
