@@ -1,21 +1,26 @@
-//! Command-line flags, parsed by hand: the workspace has no argument-parsing crate and
-//! the benchmark needs only a handful of flags.
+//! Command-line flags of the benchmarks that build the 20-field table, parsed by hand: the
+//! workspace has no argument-parsing crate and they need only a handful of flags.
 
 use anyhow::{Context, bail};
 use std::time::Duration;
 
-pub const USAGE: &str = "\
-Usage: tessera-bench [--rows N] [--requests N] [--warmup N] [--budget-secs S] [--keep]
+/// The help text of the binary `program`.
+pub fn usage(program: &str) -> String {
+    format!(
+        "\
+Usage: {program} [--rows N] [--requests N] [--warmup N] [--budget-secs S] [--keep]
 
   --rows N         rows to fill the table with (default 1000000)
-  --requests N     measured requests per workload, for the API and for bare SQL (default 200)
+  --requests N     measured requests per series, for the API and for bare SQL (default 200)
   --warmup N       unmeasured requests before each series (default 5)
   --budget-secs S  stop a series early once it has run this long; the table then shows
                    how many requests were measured (default 300)
   --keep           keep the database at the end (its name is printed)
 
 Needs PostgreSQL at TEST_DATABASE_SERVER_URL (default postgres://postgres@127.0.0.1:5432)
-and Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379).";
+and Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379)."
+    )
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -39,10 +44,13 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Parses the arguments after the program name; `None` when help was asked for.
+    /// Parses the arguments of `std::env::args()`; `None` when help was asked for (the
+    /// help is printed then).
     pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Self>> {
-        let mut options = Self::default();
         let mut args = args.into_iter();
+        let program = args.next().unwrap_or_default();
+        let program = program.rsplit('/').next().unwrap_or_default().to_owned();
+        let mut options = Self::default();
         while let Some(arg) = args.next() {
             // `--flag=value` and `--flag value` are both accepted.
             let (flag, inline) = match arg.split_once('=') {
@@ -61,8 +69,11 @@ impl Options {
                 "--warmup" => options.warmup = number(&value()?)?,
                 "--budget-secs" => options.budget = Duration::from_secs(number(&value()?)?),
                 "--keep" => options.keep = true,
-                "-h" | "--help" => return Ok(None),
-                other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+                "-h" | "--help" => {
+                    println!("{}", usage(&program));
+                    return Ok(None);
+                }
+                other => bail!("unknown argument {other:?}\n\n{}", usage(&program)),
             }
         }
         if options.rows == 0 || options.requests == 0 {

@@ -76,3 +76,21 @@ pub fn source_version() -> Option<String> {
         format!("commit {commit} with uncommitted changes in backend/ or migrations/")
     })
 }
+
+/// The report's lines on what was measured where: `- code: …` (see [`source_version`])
+/// and `- machine: …` with the core count and the load `LoadSampler::stop` returned, each
+/// when known. A benchmark keeps about one core busy itself; a load much above that means
+/// something else ran meanwhile.
+pub fn facts((start, max): (Option<f64>, Option<f64>)) -> String {
+    let mut out = String::new();
+    if let Some(version) = source_version() {
+        out.push_str(&format!("- code: {version}\n"));
+    }
+    if let (Some(start), Some(max)) = (start, max) {
+        out.push_str(&format!(
+            "- machine: {} cores; 1-minute load average {start:.2} when measuring began, at most {max:.2} while it ran\n",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        ));
+    }
+    out
+}

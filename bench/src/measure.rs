@@ -1,24 +1,23 @@
 //! The measured workloads, each as an HTTP request to the API and as the equivalent bare
 //! SQL, sent one at a time and timed from send to the last byte of the answer.
 
-use crate::{
-    cli::Options,
-    server::{Api, Server, expect_ok},
-    setup::{Schema, col},
-    words::{Rng, Vocabulary},
-};
 use anyhow::Context;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
 use std::time::{Duration, Instant};
+use tessera_bench::{
+    cli::Options,
+    server::{Api, SETTLE_TIMEOUT, Server, expect_ok},
+    setup::{INTEGER_RANGE, Schema, Table, col},
+    stats::Series,
+    words::{Rng, Vocabulary},
+};
 
 /// Rows in one batch-create request.
 pub const BATCH_ROWS: usize = 200;
 /// Page size of the listing workloads.
 const PAGE_SIZE: usize = 100;
-/// Longest wait for background jobs (an index build on a large table) before measuring.
-const SETTLE_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Frequency ranks of the words filters and searches look for, one per request in turn:
 /// from the most common word (about a quarter of the rows of a text field) to rank 95
@@ -63,25 +62,6 @@ impl Workload {
     }
 }
 
-/// Round-trip times of one series, in the order they were taken.
-#[derive(Debug, Clone, Default)]
-pub struct Series {
-    pub samples: Vec<Duration>,
-}
-
-impl Series {
-    /// Nearest-rank percentile in milliseconds (`p` in 0–100).
-    pub fn percentile_ms(&self, p: f64) -> f64 {
-        let mut sorted = self.samples.clone();
-        sorted.sort();
-        if sorted.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-        sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Measurement {
     pub workload: Workload,
@@ -120,11 +100,11 @@ impl<'a> Bench<'a> {
         server: &'a Server,
         api: &'a Api,
         mut sql: PgConnection,
-        schema: &'a Schema,
-        vocab: &'a Vocabulary,
+        table: &'a Table,
         options: &'a Options,
         seed: u64,
     ) -> anyhow::Result<Self> {
+        let (schema, vocab) = (&table.schema, &*table.vocab);
         let (first_id, last_id): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT min(id), max(id) FROM {}",
             schema.table()
@@ -187,19 +167,11 @@ impl<'a> Bench<'a> {
             eprintln!("  waited {waited:.1?} for background jobs after the warm-up");
         }
         *settled += waited;
-        let started = Instant::now();
-        let mut series = Series::default();
-        for i in 0..self.options.requests {
-            let sample = self
-                .once(workload, side, self.options.warmup + i, counts)
-                .await?;
-            series.samples.push(sample);
-            // A pathologically slow workload is cut short rather than waited on for hours;
-            // the report shows how many requests were measured.
-            if started.elapsed() > self.options.budget {
-                break;
-            }
-        }
+        let warmup = self.options.warmup;
+        let series = Series::measure(self.options.requests, self.options.budget, async |i| {
+            self.once(workload, side, warmup + i, counts).await
+        })
+        .await?;
         eprintln!(
             "  {:<45} {:>4}: p50 {:8.2} ms over {} requests",
             workload.label(),
@@ -262,7 +234,7 @@ impl<'a> Bench<'a> {
                 let id = self.random_row_id();
                 let body = json!({
                     col(s.text[1]): self.vocab.phrase(&mut self.rng),
-                    col(s.integer[0]): self.rng.below(100_000),
+                    col(s.integer[0]): self.rng.below(INTEGER_RANGE),
                 });
                 (Method::PATCH, format!("{rows}{id}/"), Some(body))
             }
@@ -290,7 +262,7 @@ impl<'a> Bench<'a> {
         let mut row = Map::new();
         row.insert(col(s.text[0]), self.vocab.phrase(&mut self.rng).into());
         row.insert(col(s.text[1]), self.vocab.phrase(&mut self.rng).into());
-        row.insert(col(s.integer[0]), self.rng.below(100_000).into());
+        row.insert(col(s.integer[0]), self.rng.below(INTEGER_RANGE).into());
         row.insert(
             col(s.decimal[0]),
             format!("{}.{:02}", cents / 100, cents % 100).into(),
@@ -358,7 +330,7 @@ impl<'a> Bench<'a> {
                     let options = &s.select[0].1;
                     c.text0.push(self.vocab.phrase(&mut self.rng));
                     c.text1.push(self.vocab.phrase(&mut self.rng));
-                    c.integer.push(self.rng.below(100_000) as i64);
+                    c.integer.push(self.rng.below(INTEGER_RANGE) as i64);
                     c.decimal
                         .push(format!("{}.{:02}", cents / 100, cents % 100));
                     c.boolean.push(self.rng.coin());
@@ -384,7 +356,7 @@ impl<'a> Bench<'a> {
                     col(s.integer[0])
                 );
                 let text = self.vocab.phrase(&mut self.rng);
-                let number = self.rng.below(100_000) as i64;
+                let number = self.rng.below(INTEGER_RANGE) as i64;
                 let id = self.random_row_id();
                 started = Instant::now();
                 sqlx::query(AssertSqlSafe(sql))

@@ -2,6 +2,7 @@
 //! (`/work/shared/spec/baserow-baseline.md`).
 
 use crate::measure::{Measurement, Workload};
+use tessera_bench::stats::{ratio, short_ms as ms};
 
 /// Baserow 1.35.3's p50 / p95 in ms, and which column of its baseline they come from.
 struct Baseline {
@@ -27,34 +28,6 @@ fn baseline(workload: Workload, rows: u64) -> Baseline {
     Baseline { p50, p95, column }
 }
 
-/// Milliseconds with precision where it means something.
-fn ms(value: f64) -> String {
-    if value >= 100.0 {
-        format!("{value:.0}")
-    } else if value >= 10.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    }
-}
-
-fn ratio(value: f64) -> String {
-    if value >= 10.0 {
-        format!("{value:.0}×")
-    } else {
-        format!("{value:.1}×")
-    }
-}
-
-fn triple(series: &crate::measure::Series) -> String {
-    format!(
-        "{} / {} / {}",
-        ms(series.percentile_ms(50.0)),
-        ms(series.percentile_ms(95.0)),
-        ms(series.percentile_ms(99.0))
-    )
-}
-
 /// The result table. A workload cut short by the time budget names its request count.
 pub fn table(results: &[Measurement], rows: u64, requests: usize) -> String {
     let mut out = String::from(
@@ -71,8 +44,8 @@ pub fn table(results: &[Measurement], rows: u64, requests: usize) -> String {
         let api_p50 = m.api.percentile_ms(50.0);
         out.push_str(&format!(
             "| {label} | {} | {} | {} | {} / {} ({} rows) | {} |\n",
-            triple(&m.api),
-            triple(&m.sql),
+            m.api.triple(),
+            m.sql.triple(),
             ratio(api_p50 / m.sql.percentile_ms(50.0)),
             ms(base.p50),
             ms(base.p95),

@@ -1,20 +1,12 @@
 //! The benchmark table: created through the HTTP API as a user would, then filled with
-//! `COPY` straight into its PostgreSQL table (the API's batch endpoint would take hours
-//! for a million rows, and the fill is not what is measured).
+//! `COPY` (see [`fill`]).
 
-use crate::{
-    server::Api,
-    words::{Rng, Vocabulary},
-};
+use crate::{fill, server::Api, words::Vocabulary};
 use anyhow::{Context, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
-use std::{
-    fmt::Write as _,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 /// Field counts of the table Baserow was measured with (20 fields in all).
 pub const TEXT_FIELDS: usize = 10;
@@ -23,10 +15,14 @@ pub const DECIMAL_FIELDS: usize = 2;
 pub const BOOLEAN_FIELDS: usize = 3;
 pub const SELECT_FIELDS: usize = 2;
 pub const SELECT_OPTIONS: usize = 5;
+/// Number cells with 0 decimals are uniform in `0..INTEGER_RANGE`.
+pub const INTEGER_RANGE: u64 = 100_000;
 
-/// Rows per `COPY` message batch: big enough to amortise round trips, small enough to
-/// keep memory flat.
-const CHUNK_ROWS: u64 = 20_000;
+/// Vocabulary size of the Baserow baseline's table.
+const VOCABULARY_WORDS: usize = 3_000;
+/// Fixed seeds: every run builds the same table.
+const VOCABULARY_SEED: u64 = 0x7E55_E4A0;
+const FILL_SEED: u64 = 1;
 
 /// The table's field ids by kind, each list in creation order.
 #[derive(Debug, Clone)]
@@ -55,6 +51,88 @@ impl Schema {
     }
 }
 
+/// The filled benchmark table and how it was built.
+pub struct Table {
+    pub schema: Schema,
+    pub vocab: Arc<Vocabulary>,
+    pub rows: u64,
+    pub fill_time: Duration,
+    /// `pg_size_pretty` of the table with its indexes, right after the fill.
+    pub size: String,
+}
+
+impl Table {
+    /// Signs up through `api` (which keeps the token), creates the table through the API
+    /// and fills it with `rows` rows by `COPY`.
+    pub async fn build(api: &mut Api, database_url: &str, rows: u64) -> anyhow::Result<Self> {
+        let vocab = Arc::new(Vocabulary::generate(VOCABULARY_WORDS, VOCABULARY_SEED));
+        eprintln!("creating the table through the API…");
+        let mut schema = create_schema(api).await?;
+        let mut conn = PgConnection::connect(database_url).await?;
+        load_option_ids(&mut conn, &mut schema).await?;
+
+        eprintln!("filling {rows} rows with COPY…");
+        let fill_time = fill::fill(database_url, &schema, Arc::clone(&vocab), rows, FILL_SEED)
+            .await
+            .context("filling the table")?;
+        let size = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT pg_size_pretty(pg_total_relation_size('{}'))",
+            schema.table()
+        )))
+        .fetch_one(&mut conn)
+        .await?;
+        conn.close().await?;
+        Ok(Self {
+            schema,
+            vocab,
+            rows,
+            fill_time,
+            size,
+        })
+    }
+
+    /// The report's lines on the table: its rows, size and fill time, and its fields.
+    pub fn describe(&self) -> String {
+        format!(
+            "- rows: {} in `{}` ({} with indexes), filled by COPY in {:.1} s ({:.0} rows/s)\n\
+             - fields: {} ({TEXT_FIELDS} text, {INTEGER_FIELDS} number with 0 decimals, \
+             {DECIMAL_FIELDS} with 2, {BOOLEAN_FIELDS} boolean, {SELECT_FIELDS} single select \
+             with {SELECT_OPTIONS} options)\n",
+            self.rows,
+            self.schema.table(),
+            self.size,
+            self.fill_time.as_secs_f64(),
+            self.rows as f64 / self.fill_time.as_secs_f64(),
+            self.schema.field_count(),
+        )
+    }
+}
+
+/// The indexes on a table, by name, each with its definition and size, and `(invalid)`
+/// after one a failed `CREATE INDEX CONCURRENTLY` left behind.
+pub async fn indexes(conn: &mut PgConnection, table: &str) -> anyhow::Result<Vec<String>> {
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT c.relname::text, pg_get_indexdef(c.oid), pg_size_pretty(pg_relation_size(c.oid)), \
+                i.indisvalid \
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+         WHERE i.indrelid = $1::regclass ORDER BY c.relname",
+    )
+    .bind(table)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, definition, size, valid)| {
+            // The definition repeats the name and table; what follows `USING` tells them apart.
+            let shape = definition
+                .split_once(" USING ")
+                .map_or(definition.as_str(), |(_, rest)| rest);
+            let invalid = if valid { "" } else { " (invalid)" };
+            format!("`{name}`{invalid}: {shape}, {size}")
+        })
+        .collect())
+}
+
 /// `field_{id}`: the field's column, and its key in API rows.
 pub fn col(field_id: i64) -> String {
     format!("field_{field_id}")
@@ -62,7 +140,7 @@ pub fn col(field_id: i64) -> String {
 
 /// Signs up, then creates workspace, database, table and fields through the API. The API
 /// client keeps the new user's token.
-pub async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
+async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
     let session = api
         .call(
             Method::POST,
@@ -166,7 +244,7 @@ fn id_of(object: &Value) -> anyhow::Result<i64> {
 
 /// Reads the option ids of the select fields from the database: a single select column
 /// stores the option id, so the fill needs them.
-pub async fn load_option_ids(conn: &mut PgConnection, schema: &mut Schema) -> anyhow::Result<()> {
+async fn load_option_ids(conn: &mut PgConnection, schema: &mut Schema) -> anyhow::Result<()> {
     for (field_id, options) in &mut schema.select {
         *options = sqlx::query_scalar(
             "SELECT id FROM database_select_options WHERE field_id = $1 ORDER BY \"order\", id",
@@ -182,119 +260,4 @@ pub async fn load_option_ids(conn: &mut PgConnection, schema: &mut Schema) -> an
         }
     }
     Ok(())
-}
-
-/// One row as CSV, columns in [`copy_columns`] order. Vocabulary words are letters only,
-/// so no value needs quoting.
-fn push_csv_row(out: &mut String, schema: &Schema, vocab: &Vocabulary, rng: &mut Rng, n: u64) {
-    let _ = write!(out, "{n}");
-    for _ in &schema.text {
-        out.push(',');
-        vocab.push_phrase(rng, out);
-    }
-    for _ in &schema.integer {
-        let _ = write!(out, ",{}", rng.below(100_000));
-    }
-    for _ in &schema.decimal {
-        let cents = rng.below(10_000_000);
-        let _ = write!(out, ",{}.{:02}", cents / 100, cents % 100);
-    }
-    for _ in &schema.boolean {
-        out.push_str(if rng.coin() { ",t" } else { ",f" });
-    }
-    for (_, options) in &schema.select {
-        let _ = write!(
-            out,
-            ",{}",
-            options[rng.below(options.len() as u64) as usize]
-        );
-    }
-    out.push('\n');
-}
-
-/// `"order", field_…`: the system columns other than `order` keep their defaults
-/// (`id` from its sequence, `created_on`/`updated_on` now, `trashed` false).
-fn copy_columns(schema: &Schema) -> String {
-    let fields = schema
-        .text
-        .iter()
-        .chain(&schema.integer)
-        .chain(&schema.decimal)
-        .chain(&schema.boolean)
-        .chain(schema.select.iter().map(|(id, _)| id))
-        .map(|id| col(*id));
-    std::iter::once("\"order\"".to_owned())
-        .chain(fields)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Fills the table with `rows` rows (`order` = row number), then sets the row counter the
-/// API reports as `count` and refreshes the planner's statistics. Returns the time taken.
-pub async fn fill(
-    database_url: &str,
-    schema: &Schema,
-    vocab: Arc<Vocabulary>,
-    rows: u64,
-    seed: u64,
-) -> anyhow::Result<Duration> {
-    let started = Instant::now();
-    let mut conn = PgConnection::connect(database_url).await?;
-    let statement = format!(
-        "COPY {} ({}) FROM STDIN WITH (FORMAT csv)",
-        schema.table(),
-        copy_columns(schema)
-    );
-
-    // CSV is generated on a blocking thread while this task streams the previous chunk,
-    // so the client's work overlaps PostgreSQL's on the two cores.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(2);
-    let producer = {
-        let schema = schema.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut rng = Rng::new(seed);
-            let mut n = 1;
-            while n <= rows {
-                let end = (n + CHUNK_ROWS).min(rows + 1);
-                let mut chunk = String::with_capacity(((end - n) * 256) as usize);
-                for row in n..end {
-                    push_csv_row(&mut chunk, &schema, &vocab, &mut rng, row);
-                }
-                if tx.blocking_send(chunk).is_err() {
-                    return; // The consumer failed; its error is reported.
-                }
-                n = end;
-            }
-        })
-    };
-    let mut copy = conn.copy_in_raw(&statement).await?;
-    let mut sent = 0u64;
-    while let Some(chunk) = rx.recv().await {
-        copy.send(chunk.into_bytes()).await?;
-        sent = (sent + CHUNK_ROWS).min(rows);
-        if sent.is_multiple_of(200_000) {
-            eprintln!("  … {sent} rows sent ({:.0?})", started.elapsed());
-        }
-    }
-    let copied = copy.finish().await?;
-    producer.await?;
-    if copied != rows {
-        bail!("COPY wrote {copied} rows, expected {rows}");
-    }
-
-    sqlx::query("UPDATE database_tables SET row_count = $2 WHERE id = $1")
-        .bind(schema.table_id)
-        .bind(rows as i64)
-        .execute(&mut conn)
-        .await?;
-    // VACUUM as well as ANALYZE: it sets hint bits and the visibility map now, instead of
-    // autovacuum doing it (and the first scans paying for it) in the middle of a measurement.
-    sqlx::raw_sql(AssertSqlSafe(format!(
-        "VACUUM (ANALYZE) {}",
-        schema.table()
-    )))
-    .execute(&mut conn)
-    .await?;
-    conn.close().await?;
-    Ok(started.elapsed())
 }

@@ -89,6 +89,10 @@ impl Vocabulary {
         self.words.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
     /// The word of a given frequency rank (0 = most common).
     pub fn word(&self, rank: usize) -> &str {
         &self.words[rank.min(self.words.len().saturating_sub(1))]

@@ -287,7 +287,7 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
     for reader in readers {
         let _ = tokio::time::timeout(Duration::from_secs(60), reader).await;
     }
-    let (load_start, load_max) = load.stop();
+    let load = load.stop();
     let mut latencies: Vec<Duration> = arrivals
         .lock()
         .map_err(|_| anyhow::anyhow!("poisoned"))?
@@ -335,15 +335,7 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
         "- {} of {expected} deliveries arrived; latency from sending the PATCH to the event arriving at a socket",
         latencies.len()
     );
-    if let Some(version) = machine::source_version() {
-        println!("- code: {version}");
-    }
-    if let (Some(start), Some(max)) = (load_start, load_max) {
-        println!(
-            "- machine: {} cores; 1-minute load average {start:.2} at the start, at most {max:.2} during the run",
-            std::thread::available_parallelism().map_or(0, |n| n.get())
-        );
-    }
+    print!("{}", machine::facts(load));
     println!("\n| measure | value | goal |");
     println!("|---|---|---|");
     println!(

@@ -163,7 +163,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         receiver.wait_for(expected, Duration::from_secs(600)).await;
     }
     let all_delivered = started.elapsed();
-    let (load_start, load_max) = load.stop();
+    let load = load.stop();
 
     let mut from_sent = Vec::new();
     let mut from_answered = Vec::new();
@@ -193,15 +193,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         options.webhooks,
         all_delivered.as_secs_f64()
     );
-    if let Some(version) = machine::source_version() {
-        println!("- code: {version}");
-    }
-    if let (Some(start), Some(max)) = (load_start, load_max) {
-        println!(
-            "- machine: {} cores; 1-minute load average {start:.2} at the start, at most {max:.2} during the run",
-            std::thread::available_parallelism().map_or(0, |n| n.get())
-        );
-    }
+    print!("{}", machine::facts(load));
     println!("\n| latency to the receiver | p50 | p95 | p99 | max | goal (p95) |");
     println!("|---|---|---|---|---|---|");
     for (label, series) in [
