@@ -44,14 +44,14 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let shown: i64 = sqlx::query_scalar(AssertSqlSafe(view.count_sql()))
         .fetch_one(&mut sql)
         .await?;
-    // Half of the table would lie past the end of a view that shows a quarter of it; the
-    // middle of the view is as deep as a user can scroll, and reaching it walks about half
-    // of the table in the view's order.
+    // Half of the table would lie past the end of a view that shows a quarter of it. The
+    // middle of the view stands for a deep scroll instead: reaching it walks about half of
+    // the table in the view's order.
     let deep_offset = shown as u64 / 2;
     let mut bench = Bench::new(&api, sql, &view, options, deep_offset);
 
-    // The first listings queue the sort indexes the product builds on first use; the
-    // measurements are of the state after those builds, not of the builds.
+    // Saving the sorts and the first listings queue the sort indexes the product builds in
+    // the background; the measurements are of the state after those builds, not of them.
     eprintln!("first listings, then waiting for background index builds…");
     for listing in Listing::ALL {
         bench.fetch(listing).await?;
