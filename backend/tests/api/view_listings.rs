@@ -63,6 +63,11 @@ async fn grid_footers_aggregate_every_row_the_view_shows() {
     .await;
     assert_eq!(set[age.to_string()]["aggregation_raw_type"], "sum");
 
+    let count = app
+        .get(&format!("/api/database/views/grid/{view}/?count=true"), a)
+        .await;
+    assert_eq!(count.body, json!({"count": 4}), "count alone, exact");
+
     let all = format!("/api/database/views/grid/{view}/field-aggregations/");
     let r = app.get(&format!("{all}?include=total"), a).await;
     assert_eq!(r.status, 200, "{:?}", r.body);

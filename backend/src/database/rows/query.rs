@@ -247,6 +247,20 @@ pub fn is_filtered(q: &ListQuery) -> bool {
         && (q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
 }
 
+/// The exact number of rows a listing matches (`count=true` on a view asks for it); an
+/// index holding just those rows, as a filtered view's, makes this a walk over the index.
+pub async fn exact_count(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<i64, RowError> {
+    let mut sql =
+        QueryBuilder::<Postgres>::new(format!("SELECT count(*) FROM {} t", table_name(table_id)));
+    push_where(&mut sql, fields, q)?;
+    Ok(sql.build_query_scalar().fetch_one(&mut *conn).await?)
+}
+
 /// `count` of a filtered listing (see the module documentation).
 pub async fn filtered_count_of(
     conn: &mut PgConnection,

@@ -89,6 +89,18 @@ pub async fn list(
     Ok(page)
 }
 
+/// The exact number of rows `q` matches in a table the actor may read.
+pub async fn count(
+    ctx: &AppContext,
+    actor: &Actor,
+    table_id: i64,
+    q: &ListQuery,
+) -> Result<i64, RowError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (_, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
+    query::exact_count(&mut conn, table_id, &field_list, q).await
+}
+
 /// Lists rows without a caller: for shared views, whose service has checked the link and
 /// narrowed the query to the fields the view shows.
 pub async fn list_shared(ctx: &AppContext, table_id: i64, q: &ListQuery) -> Result<Page, RowError> {

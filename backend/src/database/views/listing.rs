@@ -176,6 +176,26 @@ pub async fn list(
     Ok((page, options))
 }
 
+/// How many rows the view shows (`count=true`): exact, through its filters and the
+/// request's.
+pub async fn count(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    mut q: ListQuery,
+) -> Result<i64, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
+        return Err(ViewError::NotFound);
+    }
+    apply(&mut conn, &view, &mut q, Adhoc::Replace).await?;
+    drop(conn);
+    let count = rows::count(ctx, actor, view.table_id, &q).await?;
+    super::index::request(ctx, &view).await;
+    Ok(count)
+}
+
 /// `view_id` on the rows endpoint: the view must belong to the table.
 pub async fn apply_to_table_listing(
     ctx: &AppContext,

@@ -30,7 +30,7 @@ impl Listing {
         match self {
             Self::FirstPage => format!("first page, `limit={PAGE_SIZE}&offset=0`"),
             Self::DeepPage => format!("deep page, `limit={PAGE_SIZE}&offset={deep_offset}`"),
-            Self::Count => "`count=true` (page 1 of 100 rows and `count`)".to_owned(),
+            Self::Count => "`count=true` (`{count}`, exact)".to_owned(),
         }
     }
 

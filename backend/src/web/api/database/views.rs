@@ -191,8 +191,10 @@ pub async fn rows(
     let mut q = list_query(&params)?;
     q.include = param(&params, "include_fields").map(split);
     q.exclude = param(&params, "exclude_fields").map(split);
+    // `count=true` answers `{count}` alone, exact (Baserow's way for a grid footer).
     if param(&params, "count").is_some_and(|v| truthy(Some(v))) {
-        q.with_count = true;
+        let count = listing::count(&state.ctx, &actor, id, q).await?;
+        return Ok(Json(json!({ "count": count })));
     }
     let with_options = wants_field_options(&params);
     let (page, options) = listing::list(&state.ctx, &actor, id, q.clone(), with_options).await?;
