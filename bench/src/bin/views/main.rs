@@ -46,7 +46,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         .await?;
     // A deep scroll: half of the table (500,000 of 1,000,000 rows), inside the view, which
     // shows about 81 % of it.
-    let deep_offset = (options.rows as u64 / 2).min((shown.max(1) - 1) as u64);
+    let deep_offset = (options.rows / 2).min((shown.max(1) - 1) as u64);
     let mut bench = Bench::new(&api, sql, &view, options, deep_offset);
 
     // Saving the sorts and the first listings queue the sort indexes the product builds in
