@@ -47,10 +47,18 @@ impl Options {
     /// Parses the arguments of `std::env::args()`; `None` when help was asked for (the
     /// help is printed then).
     pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Option<Self>> {
+        Self::parse_with(args, Self::default())
+    }
+
+    /// [`Options::parse`] over other defaults (a benchmark of a bigger table).
+    pub fn parse_with(
+        args: impl IntoIterator<Item = String>,
+        defaults: Self,
+    ) -> anyhow::Result<Option<Self>> {
         let mut args = args.into_iter();
         let program = args.next().unwrap_or_default();
         let program = program.rsplit('/').next().unwrap_or_default().to_owned();
-        let mut options = Self::default();
+        let mut options = defaults;
         while let Some(arg) = args.next() {
             // `--flag=value` and `--flag value` are both accepted.
             let (flag, inline) = match arg.split_once('=') {

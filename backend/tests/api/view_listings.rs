@@ -784,7 +784,11 @@ async fn a_filtered_view_on_a_large_table_gets_an_index_of_just_its_rows() {
         )
         .await;
     let filter_id = r.body["id"].as_i64().unwrap();
-    let first = wait_for_view_index(&app, fx.table, view, |found| found.len() == 1).await;
+    // Found and valid: a concurrent build shows the index before it is ready.
+    let first = wait_for_view_index(&app, fx.table, view, |found| {
+        found.len() == 1 && found[0].2
+    })
+    .await;
     assert_eq!(first.len(), 1, "{first:?}");
     let (first_name, definition, valid) = &first[0];
     assert!(*valid);
@@ -807,7 +811,7 @@ async fn a_filtered_view_on_a_large_table_gets_an_index_of_just_its_rows() {
     )
     .await;
     let second = wait_for_view_index(&app, fx.table, view, |found| {
-        found.len() == 1 && found[0].0 != *first_name
+        found.len() == 1 && found[0].0 != *first_name && found[0].2
     })
     .await;
     assert_eq!(second.len(), 1, "{second:?}");
