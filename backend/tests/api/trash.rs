@@ -683,10 +683,26 @@ async fn emptying_hands_items_to_the_job_which_drops_them_for_good() {
         .await;
     app.delete(&format!("/api/database/tables/{second}/"), Some(a))
         .await;
+    // A view with an index of its rows, as filtered views on large tables get.
+    let view = app
+        .get(&format!("/api/database/views/table/{t}/"), Some(a))
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let view_index = format!("database_table_{t}_view_{view}_0badcafe");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE INDEX {view_index} ON database_table_{t} (id) WHERE NOT trashed"
+    )))
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    app.delete(&format!("/api/database/views/{view}/"), Some(a))
+        .await;
     let db = fx.database;
     assert_eq!(
         trash_page(&app, &fx.user, ws, &format!("application_id={db}")).await["count"],
-        3
+        4
     );
 
     let r = app
@@ -731,6 +747,10 @@ async fn emptying_hands_items_to_the_job_which_drops_them_for_good() {
     .await
     .unwrap();
     assert!(!column, "the field's column is dropped");
+    assert!(
+        !scalar_bool(&app, "SELECT to_regclass($1) IS NOT NULL", view_index).await,
+        "the view's index is dropped"
+    );
     let sequence: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
         .bind(format!("database_table_{t}_field_{extra}_seq"))
         .fetch_one(&app.ctx.db)
@@ -744,16 +764,18 @@ async fn emptying_hands_items_to_the_job_which_drops_them_for_good() {
     .await
     .unwrap();
     assert_eq!(physically, 0, "the row is deleted");
-    let metadata: (i64, i64) = sqlx::query_as(
+    let metadata: (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM database_tables WHERE id = $1), \
-                (SELECT count(*) FROM database_fields WHERE id = $2)",
+                (SELECT count(*) FROM database_fields WHERE id = $2), \
+                (SELECT count(*) FROM database_views WHERE id = $3)",
     )
     .bind(second)
     .bind(extra)
+    .bind(view)
     .fetch_one(&app.ctx.db)
     .await
     .unwrap();
-    assert_eq!(metadata, (0, 0));
+    assert_eq!(metadata, (0, 0, 0));
     // The live table is untouched.
     assert_eq!(app.rows(&fx.user, t, "").await.body["count"], 2);
 }

@@ -72,12 +72,18 @@ impl TrashItemType for ViewTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
+            let id = entry.trash_item_id;
             // Its filters, sorts, group-bys and field options go with it.
-            sqlx::query("DELETE FROM database_views WHERE id = $1 AND trashed")
-                .bind(entry.trash_item_id)
-                .execute(conn)
-                .await
-                .map(|_| ())
+            let table_id: Option<i64> = sqlx::query_scalar(
+                "DELETE FROM database_views WHERE id = $1 AND trashed RETURNING table_id",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if let Some(table_id) = table_id {
+                views::index::drop_all(conn, table_id, id).await?;
+            }
+            Ok(())
         })
     }
 }
