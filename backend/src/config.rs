@@ -41,6 +41,8 @@ pub struct Settings {
     pub event_retention: Duration,
     /// Requests one database token may make per minute (0: unlimited).
     pub token_rate_limit_per_minute: u64,
+    /// How long trashed items can be restored before they are deleted for good.
+    pub trash_retention: Duration,
     pub webhooks: WebhookSettings,
 }
 
@@ -166,6 +168,9 @@ impl Settings {
             ),
             token_rate_limit_per_minute: number(&get, "TESSERA_TOKEN_RATE_LIMIT_PER_MINUTE", 1200)?
                 as u64,
+            trash_retention: Duration::from_secs(
+                number(&get, "TESSERA_TRASH_RETENTION_HOURS", 72)? as u64 * 3600,
+            ),
             webhooks: webhook_settings(&get)?,
         })
     }
@@ -249,6 +254,7 @@ impl fmt::Debug for Settings {
             .field("media_dir", &self.media_dir)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("outbound_allowed", &self.outbound_allowed)
+            .field("trash_retention", &self.trash_retention)
             .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
@@ -292,6 +298,10 @@ mod tests {
         assert_eq!(s.public_url, "http://127.0.0.1:8000");
         assert_eq!(s.access_token_lifetime, Duration::from_secs(600));
         assert!(!s.allow_private_addresses);
+        assert_eq!(s.trash_retention, Duration::from_secs(72 * 3600));
+        let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_TRASH_RETENTION_HOURS", "1")])
+            .expect("settings");
+        assert_eq!(s.trash_retention, Duration::from_secs(3600));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Enqueues periodic housekeeping jobs. Several export workers may run: a PostgreSQL
-//! advisory lock lets only one of them schedule each round.
+//! Enqueues periodic housekeeping jobs: permanent deletion from the trash every five
+//! minutes, the rest hourly. Several export workers may run: a PostgreSQL advisory lock lets
+//! only one of them schedule each round.
 
 use std::time::Duration;
 use tessera::{
@@ -7,19 +8,25 @@ use tessera::{
     platform::jobs::{LowJob, enqueue_low},
 };
 
-const EVERY: Duration = Duration::from_secs(3600);
+/// One round: the trash is checked this often (as in Baserow).
+const EVERY: Duration = Duration::from_secs(5 * 60);
+/// The other housekeeping runs hourly: every this many rounds.
+const HOURLY: u32 = 12;
 
 pub async fn run(ctx: AppContext) {
     let mut tick = tokio::time::interval(EVERY);
+    let mut round: u32 = 0;
     loop {
         tick.tick().await;
-        if let Err(e) = schedule_once(&ctx).await {
+        let hourly = round.is_multiple_of(HOURLY);
+        round = round.wrapping_add(1);
+        if let Err(e) = schedule_once(&ctx, hourly).await {
             tracing::warn!(error = %e, "could not schedule periodic jobs; retrying next round");
         }
     }
 }
 
-async fn schedule_once(ctx: &AppContext) -> anyhow::Result<()> {
+async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
     let mut tx = ctx.db.begin().await?;
     // Transaction-scoped: released at commit, so a crashed scheduler never holds it.
     let won: bool =
@@ -27,9 +34,12 @@ async fn schedule_once(ctx: &AppContext) -> anyhow::Result<()> {
             .fetch_one(&mut *tx)
             .await?;
     if won {
-        enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
-        enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
-        enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
+        enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
+        if hourly {
+            enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
+            enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
+            enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
+        }
     }
     tx.commit().await?;
     Ok(())

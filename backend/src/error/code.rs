@@ -107,6 +107,11 @@ codes! {
     TableWebhookDoesNotExist => "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST", 404;
     TableWebhookMaxLimitExceeded => "ERROR_TABLE_WEBHOOK_MAX_LIMIT_EXCEEDED", 400;
     TableWebhookCallDoesNotExist => "ERROR_TABLE_WEBHOOK_CALL_DOES_NOT_EXIST", 404;
+    // Trash
+    TrashItemDoesNotExist => "ERROR_TRASH_ITEM_DOES_NOT_EXIST", 404;
+    CannotRestoreParentBeforeChild => "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD", 400;
+    ParentIdMustBeProvided => "ERROR_PARENT_ID_MUST_BE_PROVIDED", 400;
+    ParentIdMustNotBeProvided => "ERROR_PARENT_ID_MUST_NOT_BE_PROVIDED", 400;
     // Jobs
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;

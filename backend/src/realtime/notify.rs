@@ -21,6 +21,9 @@ pub enum Audience {
     Members,
     /// Admins only (invitations, which only admins can see).
     Admins,
+    /// Only the users in `also_user_ids`, for messages that differ per member (a restored
+    /// workspace carries each member's own role and order).
+    Listed,
 }
 
 /// A workspace event, as queued.
@@ -101,17 +104,24 @@ pub async fn users(
 
 /// Worker side: resolves the recipients now and publishes to their sockets.
 pub async fn send(ctx: &AppContext, event: WorkspaceEvent) -> anyhow::Result<()> {
-    let mut user_ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT user_id FROM workspace_users WHERE workspace_id = $1 \
-         AND ($2 = 'members' OR permissions = 'ADMIN')",
-    )
-    .bind(event.workspace_id)
-    .bind(match event.audience {
-        Audience::Members => "members",
-        Audience::Admins => "admins",
-    })
-    .fetch_all(&ctx.db)
-    .await?;
+    let role = match event.audience {
+        Audience::Members => Some("members"),
+        Audience::Admins => Some("admins"),
+        Audience::Listed => None,
+    };
+    let mut user_ids: Vec<i64> = match role {
+        Some(role) => {
+            sqlx::query_scalar(
+                "SELECT user_id FROM workspace_users WHERE workspace_id = $1 \
+                 AND ($2 = 'members' OR permissions = 'ADMIN')",
+            )
+            .bind(event.workspace_id)
+            .bind(role)
+            .fetch_all(&ctx.db)
+            .await?
+        }
+        None => Vec::new(),
+    };
     for id in event.also_user_ids {
         if !user_ids.contains(&id) {
             user_ids.push(id);

@@ -54,6 +54,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::webhooks::update, database::webhooks::delete, database::webhooks::rotate_secret,
         database::webhooks::redeliver, database::webhooks::test_call,
         database::tables::duplicate, jobs::list, jobs::get,
+        trash::structure, trash::contents, trash::empty, trash::restore,
     ),
     modifiers(&JwtAuth)
 )]

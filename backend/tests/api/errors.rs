@@ -138,8 +138,9 @@ async fn the_openapi_document_covers_every_route_and_the_docs_page_is_self_conta
         .map(|k| shape(k))
         .collect();
     for path in tessera::web::route_patterns() {
-        if path.starts_with("/api/groups/") || path.starts_with("/api/applications/group/") {
-            continue; // aliases of documented routes
+        // Baserow's old "group" paths are aliases of documented routes.
+        if path.starts_with("/api/groups/") || path.contains("/group/{") {
+            continue;
         }
         assert!(
             documented.contains(&shape(path)),

@@ -18,6 +18,7 @@ mod realtime_pages;
 mod realtime_soak;
 mod settings;
 mod tokens;
+mod trash;
 mod users;
 mod view_listings;
 mod views;

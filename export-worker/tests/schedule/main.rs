@@ -80,3 +80,60 @@ async fn table_events_older_than_the_retention_are_pruned() {
         .unwrap();
     assert_eq!(left, vec![2]);
 }
+
+#[tokio::test]
+async fn trash_past_the_retention_is_deleted_for_good_on_schedule() {
+    let db = TestDatabase::create().await.unwrap();
+    let workspace: i64 = sqlx::query_scalar(
+        "INSERT INTO workspaces (name, trashed) VALUES ('Old', TRUE) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let fresh: i64 = sqlx::query_scalar(
+        "INSERT INTO workspaces (name, trashed) VALUES ('New', TRUE) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO trash_entries (trash_item_type, trash_item_id, workspace_id, name, trashed_at) VALUES \
+         ('workspace', $1, $1, 'Old', now() - interval '2 hours'), ('workspace', $2, $2, 'New', now())",
+    )
+    .bind(workspace)
+    .bind(fresh)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let settings = test_support::settings(&db.url);
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .env("TESSERA_TRASH_RETENTION_HOURS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let start = Instant::now();
+    let mut left: Vec<String> = Vec::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        left = sqlx::query_scalar("SELECT name FROM workspaces ORDER BY name")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        if left == ["New"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(
+        left,
+        ["New"],
+        "only the workspace past the retention is deleted"
+    );
+}

@@ -106,3 +106,23 @@ pub async fn convert_column(
     }
     Ok(())
 }
+
+/// Drops a field's column (fields stored elsewhere have none) and the sequence an
+/// autonumber field made, which belongs to no column and so outlives it otherwise.
+pub async fn drop_column(
+    conn: &mut PgConnection,
+    table_id: i64,
+    field_id: i64,
+) -> sqlx::Result<()> {
+    let table = table_name(table_id);
+    exec(
+        conn,
+        format!("ALTER TABLE {table} DROP COLUMN IF EXISTS field_{field_id}"),
+    )
+    .await?;
+    exec(
+        conn,
+        format!("DROP SEQUENCE IF EXISTS {table}_field_{field_id}_seq"),
+    )
+    .await
+}

@@ -375,7 +375,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<()
     let entry = trash::NewTrashEntry {
         item_type: "field",
         item_id: field_id,
-        parent_item_id: Some(field.table_id),
+        parent_item_id: None,
         workspace_id: scope.workspace_id,
         application_id: Some(scope.database_id),
         user_id: actor.id(),

@@ -360,24 +360,40 @@ pub async fn delete(
     .await?;
     tables::repo::add_row_count(&mut *tx, table_id, -(ids.len() as i64)).await?;
     let primary = field_list.iter().find(|f| f.primary);
-    for row in &rows {
-        let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
-        let name = primary.and_then(|f| row.get(&f.column())).map(|v| match v {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        });
-        let entry = trash::NewTrashEntry {
-            item_type: "row",
-            item_id: id,
-            parent_item_id: Some(table_id),
-            workspace_id: scope.workspace_id,
-            application_id: Some(scope.database_id),
-            user_id: actor.id(),
-            name: name.as_deref().unwrap_or_default(),
-        };
-        trash::record(&mut *tx, &entry).await?;
-    }
+    let names: Vec<String> = rows
+        .iter()
+        .map(|row| match primary.and_then(|f| row.get(&f.column())) {
+            Some(Value::String(s)) => s.clone(),
+            None | Some(Value::Null) => String::new(),
+            Some(other) => other.to_string(),
+        })
+        .collect();
+    // One row is a `row` entry; several are one `rows` entry listing their names, so a
+    // batch is restored (or emptied) as a whole, as in Baserow.
+    let (item_type, item_id, name) = match ids {
+        [id] => ("row", *id, names.first().cloned().unwrap_or_default()),
+        _ => {
+            let batch: i64 = sqlx::query_scalar(
+                "INSERT INTO database_trashed_rows (table_id, row_ids) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(table_id)
+            .bind(ids)
+            .fetch_one(&mut *tx)
+            .await?;
+            ("rows", batch, String::new())
+        }
+    };
+    let entry = trash::NewTrashEntry {
+        item_type,
+        item_id,
+        parent_item_id: Some(table_id),
+        workspace_id: scope.workspace_id,
+        application_id: Some(scope.database_id),
+        user_id: actor.id(),
+        name: &name,
+    };
+    let listed = (item_type == "rows").then_some(names.as_slice());
+    trash::record_with_names(&mut *tx, &entry, listed).await?;
     let payload = json!({ "table_id": table_id, "row_ids": ids, "rows": rows });
     events::append(
         &mut tx,

@@ -124,3 +124,55 @@ pub async fn lock(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
         .await
         .map(|_| ())
 }
+
+/// Deletes a table for good, in the caller's transaction so the schema and the metadata
+/// change together: the PostgreSQL table, the sequences its autonumber fields made (they
+/// belong to no column, so `DROP TABLE` leaves them), its metadata (fields, views and
+/// webhooks go with it), its event log and its realtime cursor.
+pub async fn drop_for_good(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
+    let table = table_name(id);
+    sqlx::query(AssertSqlSafe(format!("DROP TABLE IF EXISTS {table}")))
+        .execute(&mut *conn)
+        .await?;
+    let prefix = format!("{table}_field_");
+    let sequences: Vec<String> = sqlx::query_scalar(
+        "SELECT relname::text FROM pg_class WHERE relkind = 'S' AND starts_with(relname::text, $1)",
+    )
+    .bind(&prefix)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Names are rebuilt from the numeric field id they carry, never used as found.
+    for field_id in sequences.iter().filter_map(|name| {
+        name.strip_prefix(&prefix)?
+            .strip_suffix("_seq")?
+            .parse::<i64>()
+            .ok()
+    }) {
+        sqlx::query(AssertSqlSafe(format!(
+            "DROP SEQUENCE IF EXISTS {table}_field_{field_id}_seq"
+        )))
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM database_tables WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM database_table_events WHERE table_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM realtime_cursors WHERE table_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the table's metadata exists, trashed or not; its PostgreSQL table then does too.
+pub async fn exists_any(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM database_tables WHERE id = $1)")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}

@@ -208,3 +208,27 @@ async fn drop_others(
     }
     Ok(())
 }
+
+/// Drops every index of a view in the caller's transaction, for a view deleted for good:
+/// the indexes belong to its table, which outlives it.
+pub async fn drop_all(conn: &mut PgConnection, table_id: i64, view_id: i64) -> sqlx::Result<()> {
+    let table = table_name(table_id);
+    let prefix = format!("{table}_view_{view_id}_");
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
+         AND tablename = $1 AND starts_with(indexname, $2)",
+    )
+    .bind(&table)
+    .bind(&prefix)
+    .fetch_all(&mut *conn)
+    .await?;
+    for name in names {
+        // Names come from the catalog and match `database_table_{t}_view_{v}_{hex}`.
+        if name[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()) {
+            sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}

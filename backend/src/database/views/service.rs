@@ -124,6 +124,18 @@ pub(super) async fn full(
     Ok(ViewWithParts { view, table, parts })
 }
 
+/// A live view of a live table as events carry it (for changes made outside this module,
+/// such as a restore from the trash); `None` when either is gone or trashed.
+pub async fn event_json(conn: &mut PgConnection, view_id: i64) -> sqlx::Result<Option<Value>> {
+    let Some(view) = repo::get(&mut *conn, view_id).await? else {
+        return Ok(None);
+    };
+    let Some(table) = tables::repo::get(&mut *conn, view.table_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(full(conn, view, table).await?.to_json()))
+}
+
 pub async fn list(
     ctx: &AppContext,
     actor: &Actor,
@@ -407,7 +419,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
     let entry = trash::NewTrashEntry {
         item_type: "view",
         item_id: view_id,
-        parent_item_id: Some(view.table_id),
+        parent_item_id: None,
         workspace_id: scope.workspace_id,
         application_id: Some(scope.database_id),
         user_id: actor.id(),

@@ -1,7 +1,11 @@
 //! Jobs of the `low` queue, run by `tessera-export-worker`.
 
 use super::user_jobs;
-use crate::{context::AppContext, database, platform::users};
+use crate::{
+    context::AppContext,
+    database,
+    platform::{self, users},
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,6 +30,8 @@ pub enum LowJob {
     RedeliverWebhookCall { call_id: i64 },
     /// Housekeeping: forget webhook calls older than the call-log retention.
     PruneWebhookCalls,
+    /// Delete for good what was emptied from the trash or stayed there past the retention.
+    DeleteTrash,
 }
 
 impl LowJob {
@@ -60,6 +66,10 @@ impl LowJob {
             }
             LowJob::CreateViewIndex { view_id } => {
                 database::views::index::create(ctx, view_id).await
+            }
+            LowJob::DeleteTrash => {
+                platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                Ok(())
             }
             LowJob::CreateSortIndex { table_id, keys } => {
                 database::indexes::create_sort_index(ctx, table_id, &keys).await

@@ -6,6 +6,7 @@ pub mod health;
 pub mod invitations;
 pub mod jobs;
 pub mod settings;
+pub mod trash;
 pub mod users;
 pub mod workspaces;
 
@@ -39,6 +40,8 @@ pub fn routes() -> RouteTable {
                 .patch(applications::update)
                 .delete(applications::delete),
         )
+        .route("/api/trash/", get(trash::structure))
+        .route("/api/trash/restore/", patch(trash::restore))
         .route("/api/jobs/", get(jobs::list))
         .route("/api/jobs/{id}/", get(jobs::get))
         .route(
@@ -296,6 +299,10 @@ fn workspace_routes() -> Vec<(&'static str, MethodRouter<super::state::AppState>
         (
             "/api/workspaces/invitations/{id}/reject/",
             post(invitations::reject),
+        ),
+        (
+            "/api/trash/workspace/{id}/",
+            get(trash::contents).delete(trash::empty),
         ),
         (
             "/api/applications/workspace/{id}/",

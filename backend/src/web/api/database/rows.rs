@@ -98,7 +98,12 @@ pub fn list_query(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
 }
 
 /// Absolute link to another page: keys sorted, `page` dropped for page 1 (DRF's links).
-fn page_link(public_url: &str, path: &str, params: &[(String, String)], page: usize) -> String {
+pub(crate) fn page_link(
+    public_url: &str,
+    path: &str,
+    params: &[(String, String)],
+    page: usize,
+) -> String {
     let mut pairs: Vec<(String, String)> = params
         .iter()
         .filter(|(k, _)| k != "page")

@@ -1,0 +1,96 @@
+//! `application`: a database with its tables.
+
+use super::super::{TrashEntry, TrashError, TrashItemType};
+use crate::{
+    database::tables,
+    dto::ApplicationBody,
+    platform::{applications, auth::Actor},
+    realtime::notify,
+};
+use futures::future::BoxFuture;
+use serde_json::json;
+use sqlx::PgConnection;
+
+pub struct ApplicationTrashItemType;
+
+impl TrashItemType for ApplicationTrashItemType {
+    fn name(&self) -> &'static str {
+        "application"
+    }
+
+    fn deletion_rank(&self) -> u8 {
+        1
+    }
+
+    fn parent_trashed_sql(&self) -> &'static str {
+        "EXISTS (SELECT 1 FROM applications a JOIN workspaces w ON w.id = a.workspace_id \
+         WHERE a.id = e.trash_item_id AND w.trashed)"
+    }
+
+    fn parent_name_sql(&self) -> &'static str {
+        "(SELECT w.name FROM applications a JOIN workspaces w ON w.id = a.workspace_id \
+         WHERE a.id = e.trash_item_id)"
+    }
+
+    fn orphaned_sql(&self) -> &'static str {
+        "NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = e.trash_item_id)"
+    }
+
+    fn restore<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        actor: &'a Actor,
+        entry: &'a TrashEntry,
+    ) -> BoxFuture<'a, Result<(), TrashError>> {
+        Box::pin(async move {
+            let id = entry.trash_item_id;
+            let restored =
+                sqlx::query("UPDATE applications SET trashed = FALSE WHERE id = $1 AND trashed")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+            let app = applications::repo::get(&mut *conn, id).await?;
+            let (Some(app), 1) = (app, restored) else {
+                return Err(TrashError::ItemNotFound);
+            };
+            let tables = tables::repo::list(&mut *conn, id).await?;
+            let keys = json!({ "application": ApplicationBody::new(&app, &tables) });
+            notify::workspace(conn, actor, app.workspace_id, "application_created", keys).await?;
+            Ok(())
+        })
+    }
+
+    fn tables_inside<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        entry: &'a TrashEntry,
+    ) -> BoxFuture<'a, sqlx::Result<Vec<i64>>> {
+        Box::pin(
+            sqlx::query_scalar(
+                "SELECT t.id FROM database_tables t JOIN applications a ON a.id = t.database_id \
+                 WHERE a.id = $1 AND a.trashed ORDER BY t.id",
+            )
+            .bind(entry.trash_item_id)
+            .fetch_all(conn),
+        )
+    }
+
+    fn delete_for_good<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        entry: &'a TrashEntry,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(async move {
+            // Tables are normally gone already (dropped a few per transaction first).
+            for table_id in self.tables_inside(conn, entry).await? {
+                tables::repo::drop_for_good(conn, table_id).await?;
+            }
+            sqlx::query("DELETE FROM applications WHERE id = $1 AND trashed")
+                .bind(entry.trash_item_id)
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The built-in trashable item types, one per file.
+
+mod application;
+mod field;
+mod row;
+mod rows;
+mod table;
+mod view;
+mod workspace;
+
+pub use application::ApplicationTrashItemType;
+pub use field::FieldTrashItemType;
+pub use row::RowTrashItemType;
+pub use rows::RowsTrashItemType;
+pub use table::TableTrashItemType;
+pub use view::ViewTrashItemType;
+pub use workspace::WorkspaceTrashItemType;
+
+use super::TrashError;
+use crate::{
+    database::{events, fields, rows::read, tables},
+    platform::auth::Actor,
+};
+use serde_json::json;
+use sqlx::{AssertSqlSafe, PgConnection};
+
+/// Takes rows of a table out of the trash: they count as live again and reach live clients
+/// (and webhooks) as `rows_created`, as in Baserow. Rows no longer in the trash are skipped;
+/// when none is left the item counts as gone.
+pub(super) async fn restore_rows(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+    row_ids: &[i64],
+) -> Result<(), TrashError> {
+    if tables::repo::get(&mut *conn, table_id).await?.is_none() {
+        return Err(TrashError::ItemNotFound);
+    }
+    // Writers of one table queue on its row, which keeps the row counter exact.
+    tables::repo::lock(&mut *conn, table_id).await?;
+    let restored: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "UPDATE {} SET trashed = FALSE WHERE id = ANY($1) AND trashed RETURNING id",
+        tables::table_name(table_id)
+    )))
+    .bind(row_ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    if restored.is_empty() {
+        return Err(TrashError::ItemNotFound);
+    }
+    tables::repo::add_row_count(&mut *conn, table_id, restored.len() as i64).await?;
+    // In the order they were trashed in.
+    let ids: Vec<i64> = row_ids
+        .iter()
+        .copied()
+        .filter(|id| restored.contains(id))
+        .collect();
+    let field_list = fields::repo::list(conn, table_id).await?;
+    let rows: Vec<_> = read::rows_by_ids(conn, table_id, &field_list, &ids)
+        .await?
+        .into_iter()
+        .map(|raw| read::to_api_row(&field_list, raw, read::RowKeys::Ids))
+        .collect();
+    let payload = json!({
+        "table_id": table_id,
+        "rows": rows,
+        "metadata": {},
+        "before_row_id": null,
+    });
+    events::append(
+        conn,
+        table_id,
+        "rows_created",
+        &payload,
+        &fields::origin(actor),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes trashed rows for good; live rows with the same ids are left alone.
+pub(super) async fn delete_rows(
+    conn: &mut PgConnection,
+    table_id: i64,
+    row_ids: &[i64],
+) -> sqlx::Result<()> {
+    if tables::repo::exists_any(&mut *conn, table_id).await? {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE id = ANY($1) AND trashed",
+            tables::table_name(table_id)
+        )))
+        .bind(row_ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! `table`: a table with its PostgreSQL table; deleting it for good drops both.
+
+use super::super::{TrashEntry, TrashError, TrashItemType};
+use crate::{
+    database::{events, fields, tables},
+    platform::auth::Actor,
+    realtime::notify,
+};
+use futures::future::BoxFuture;
+use serde_json::json;
+use sqlx::PgConnection;
+
+pub struct TableTrashItemType;
+
+impl TrashItemType for TableTrashItemType {
+    fn name(&self) -> &'static str {
+        "table"
+    }
+
+    fn deletion_rank(&self) -> u8 {
+        2
+    }
+
+    fn parent_trashed_sql(&self) -> &'static str {
+        "EXISTS (SELECT 1 FROM database_tables t JOIN applications a ON a.id = t.database_id \
+         JOIN workspaces w ON w.id = a.workspace_id \
+         WHERE t.id = e.trash_item_id AND (a.trashed OR w.trashed))"
+    }
+
+    fn parent_name_sql(&self) -> &'static str {
+        "(SELECT a.name FROM database_tables t JOIN applications a ON a.id = t.database_id \
+         WHERE t.id = e.trash_item_id)"
+    }
+
+    fn orphaned_sql(&self) -> &'static str {
+        "NOT EXISTS (SELECT 1 FROM database_tables t WHERE t.id = e.trash_item_id)"
+    }
+
+    fn restore<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        actor: &'a Actor,
+        entry: &'a TrashEntry,
+    ) -> BoxFuture<'a, Result<(), TrashError>> {
+        Box::pin(async move {
+            let id = entry.trash_item_id;
+            let restored =
+                sqlx::query("UPDATE database_tables SET trashed = FALSE WHERE id = $1 AND trashed")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+            let table = tables::repo::get(&mut *conn, id).await?;
+            let (Some(table), 1) = (table, restored) else {
+                return Err(TrashError::ItemNotFound);
+            };
+            let keys = json!({ "table": table.to_json() });
+            events::append(conn, id, "table_created", &keys, &fields::origin(actor)).await?;
+            notify::workspace(conn, actor, entry.workspace_id, "table_created", keys).await?;
+            Ok(())
+        })
+    }
+
+    fn delete_for_good<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        entry: &'a TrashEntry,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(async move {
+            let trashed: Option<bool> =
+                sqlx::query_scalar("SELECT trashed FROM database_tables WHERE id = $1")
+                    .bind(entry.trash_item_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if trashed == Some(true) {
+                tables::repo::drop_for_good(conn, entry.trash_item_id).await?;
+            }
+            Ok(())
+        })
+    }
+}
