@@ -27,7 +27,7 @@ fn is_plain_number(text: &str) -> bool {
         && digits.chars().any(|c| c.is_ascii_digit())
 }
 
-/// Escapes text for XML element content and drops the control characters XML 1.0 does not
+/// Escapes text for XML element content (`&`, `<`, `>`) and drops the control characters XML 1.0 does not
 /// allow at all (a text cell may hold any of them; one would make the whole file unreadable).
 pub fn xml_text(text: &str, out: &mut String) {
     for c in text.chars() {
@@ -35,7 +35,6 @@ pub fn xml_text(text: &str, out: &mut String) {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
@@ -70,6 +69,6 @@ mod tests {
     fn xml_text_escapes_markup_and_drops_forbidden_characters() {
         let mut out = String::new();
         xml_text("<a href=\"x\">&</a>\u{1}\u{8}\tz\u{FFFF}", &mut out);
-        assert_eq!(out, "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;\tz");
+        assert_eq!(out, "&lt;a href=\"x\"&gt;&amp;&lt;/a&gt;\tz");
     }
 }

@@ -109,7 +109,8 @@ fn sheet_name(title: &str) -> String {
         },
         &mut escaped,
     );
-    escaped
+    // It sits in an attribute.
+    escaped.replace('"', "&quot;")
 }
 
 /// The column letters of a 0-based index: A … Z, AA, AB, ….
@@ -212,6 +213,6 @@ mod tests {
         assert_eq!(sheet_name("Q1: sales/costs"), "Q1 salescosts");
         assert_eq!(sheet_name("[]"), "Export");
         assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
-        assert_eq!(sheet_name("A & B"), "A &amp; B");
+        assert_eq!(sheet_name("A & \"B\""), "A &amp; &quot;B&quot;");
     }
 }
