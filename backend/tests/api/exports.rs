@@ -861,3 +861,34 @@ async fn expired_exports_lose_their_file_and_their_url() {
     // A younger export stays.
     assert_eq!(download(&app, fresh["url"].as_str().unwrap()).await.0, 200);
 }
+
+#[tokio::test]
+async fn a_table_larger_than_one_chunk_is_exported_whole_and_in_order() {
+    let app = TestApp::spawn().await;
+    let fx = stock(&app).await;
+    for batch in 0..3 {
+        let items: Vec<Value> = (0..1000)
+            .map(|i| json!({ format!("field_{}", fx.fields["Name"]): format!("row {batch}-{i}") }))
+            .collect();
+        let r = app
+            .post(
+                &format!("/api/database/rows/table/{}/batch/", fx.table),
+                Some(&fx.user.access),
+                json!({ "items": items }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let (done, bytes) = export(
+        &app,
+        &fx,
+        json!({"exporter_type": "csv", "fields": [fx.fields["Name"]]}),
+    )
+    .await;
+    assert_eq!(done["progress_percentage"], 100);
+    let rows = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap(), ',');
+    assert_eq!(rows.len(), 1 + 3003);
+    let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "table order");
+    assert_eq!(rows[3003], vec!["3003".to_owned(), "row 2-999".to_owned()]);
+}
