@@ -20,6 +20,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub from_email: String,
     pub media_dir: PathBuf,
+    /// How long an exported file can be downloaded before it is deleted.
+    pub export_file_expiry: Duration,
     /// Whether outbound calls (webhooks) may reach private, loopback and link-local addresses.
     pub allow_private_addresses: bool,
     /// Addresses or networks outbound calls may reach even when private ones are refused.
@@ -140,6 +142,7 @@ impl Settings {
             media_dir: get("TESSERA_MEDIA_DIR")
                 .unwrap_or_else(|| "media".into())
                 .into(),
+            export_file_expiry: minutes(&get, "TESSERA_EXPORT_FILE_EXPIRE_MINUTES", 60)?,
             allow_private_addresses: flag(get("TESSERA_ALLOW_PRIVATE_ADDRESSES").as_deref()),
             outbound_allowed: crate::platform::outbound::parse_allowed(
                 &get("TESSERA_OUTBOUND_ALLOWED_ADDRESSES").unwrap_or_default(),
@@ -252,6 +255,7 @@ impl fmt::Debug for Settings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("from_email", &self.from_email)
             .field("media_dir", &self.media_dir)
+            .field("export_file_expiry", &self.export_file_expiry)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("outbound_allowed", &self.outbound_allowed)
             .field("trash_retention", &self.trash_retention)
@@ -302,6 +306,7 @@ mod tests {
         let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_TRASH_RETENTION_HOURS", "1")])
             .expect("settings");
         assert_eq!(s.trash_retention, Duration::from_secs(3600));
+        assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
     }
 
     #[test]

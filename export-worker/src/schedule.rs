@@ -1,6 +1,6 @@
-//! Enqueues periodic housekeeping jobs: permanent deletion from the trash every five
-//! minutes, the rest hourly. Several export workers may run: a PostgreSQL advisory lock lets
-//! only one of them schedule each round.
+//! Enqueues periodic housekeeping jobs: permanent deletion from the trash and expiry of
+//! exports every five minutes, the rest hourly. Several export workers may run: a
+//! PostgreSQL advisory lock lets only one of them schedule each round.
 
 use std::time::Duration;
 use tessera::{
@@ -8,7 +8,8 @@ use tessera::{
     platform::jobs::{LowJob, enqueue_low},
 };
 
-/// One round: the trash is checked this often (as in Baserow).
+/// One round: the trash and old exports are checked this often (as in Baserow), so an
+/// exported file outlives its expiry by five minutes at most.
 const EVERY: Duration = Duration::from_secs(5 * 60);
 /// The other housekeeping runs hourly: every this many rounds.
 const HOURLY: u32 = 12;
@@ -35,6 +36,7 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
             .await?;
     if won {
         enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
+        enqueue_low(&mut tx, &LowJob::ExpireExports).await?;
         if hourly {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;

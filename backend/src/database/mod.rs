@@ -1,8 +1,9 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows, filters, the per-table event log, tokens and webhooks.
+//! rows, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod events;
+pub mod export;
 pub mod fields;
 pub mod filters;
 pub mod indexes;

@@ -37,6 +37,7 @@ pub fn settings(database_url: &str) -> Settings {
         smtp_url: None,
         from_email: "Tessera <tessera@example.com>".into(),
         media_dir: std::env::temp_dir().join(format!("tessera-test-{unique}")),
+        export_file_expiry: Duration::from_secs(3600),
         allow_private_addresses: true,
         outbound_allowed: Vec::new(),
         access_token_lifetime: Duration::from_secs(600),

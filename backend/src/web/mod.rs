@@ -3,6 +3,7 @@
 mod api;
 mod errors;
 mod extract;
+mod media;
 mod openapi;
 mod routes;
 mod state;
@@ -22,6 +23,10 @@ pub fn router(state: AppState) -> Router {
     api::routes()
         .into_router()
         .route("/ws/core/", axum::routing::get(ws::upgrade))
+        .route(
+            "/media/export_files/{name}",
+            axum::routing::get(media::export_file),
+        )
         .merge(openapi::docs_router())
         .fallback(errors::not_found)
         .layer(middleware::map_response(errors::json_for_bare_errors))

@@ -55,6 +55,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::webhooks::redeliver, database::webhooks::test_call,
         database::tables::duplicate, jobs::list, jobs::get,
         trash::structure, trash::contents, trash::empty, trash::restore,
+        database::export::start, database::export::get,
     ),
     modifiers(&JwtAuth)
 )]

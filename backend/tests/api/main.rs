@@ -9,6 +9,7 @@ mod database_filters;
 mod database_rows;
 mod database_tables;
 mod errors;
+mod exports;
 mod helpers;
 mod invitations;
 mod jobs;

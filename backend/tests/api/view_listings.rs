@@ -787,10 +787,8 @@ async fn a_filtered_view_on_a_large_table_gets_an_index_of_just_its_rows() {
         .await;
     let filter_id = r.body["id"].as_i64().unwrap();
     // Found and valid: a concurrent build shows the index before it is ready.
-    let first = wait_for_view_index(&app, fx.table, view, |found| {
-        found.len() == 1 && found[0].2
-    })
-    .await;
+    let first =
+        wait_for_view_index(&app, fx.table, view, |found| found.len() == 1 && found[0].2).await;
     assert_eq!(first.len(), 1, "{first:?}");
     let (first_name, definition, valid) = &first[0];
     assert!(*valid);

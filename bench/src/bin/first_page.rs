@@ -62,7 +62,11 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
             .context("sign-up returned no access_token")?,
     );
     let workspace = api
-        .call(Method::POST, "/api/workspaces/", Some(&json!({"name": "Bench"})))
+        .call(
+            Method::POST,
+            "/api/workspaces/",
+            Some(&json!({"name": "Bench"})),
+        )
         .await?;
     let database = api
         .call(
@@ -137,7 +141,10 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         .execute(&mut sql)
         .await?;
         done = end;
-        eprintln!("  {done} rows after {:.0} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "  {done} rows after {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     let fill_time = started.elapsed();
     sqlx::query("UPDATE database_tables SET row_count = $2 WHERE id = $1")
@@ -155,7 +162,8 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     .await?;
 
     let rows_page = format!("/api/database/rows/table/{table_id}/?size=100");
-    let grid_page = format!("/api/database/views/grid/{grid}/?limit=80&offset=0&include=field_options");
+    let grid_page =
+        format!("/api/database/views/grid/{grid}/?limit=80&offset=0&include=field_options");
     for path in [&rows_page, &grid_page] {
         let body = api.call(Method::GET, path, None).await?;
         let results = body["results"].as_array().map_or(0, Vec::len);
@@ -167,7 +175,10 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let mut lines = Vec::new();
     for (label, path) in [
         ("rows endpoint, `size=100`", &rows_page),
-        ("grid view, `limit=80&offset=0&include=field_options`", &grid_page),
+        (
+            "grid view, `limit=80&offset=0&include=field_options`",
+            &grid_page,
+        ),
     ] {
         for _ in 0..options.warmup {
             api.call(Method::GET, path, None).await?;
@@ -206,7 +217,9 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         options.requests, options.warmup
     );
     print!("{facts}");
-    println!("\n| request | API p50 / p95 / p99 ms | bare SQL p50 / p95 / p99 ms | API ÷ SQL (p50) | goal (p95 ≤ {GOAL_MS} ms) |");
+    println!(
+        "\n| request | API p50 / p95 / p99 ms | bare SQL p50 / p95 / p99 ms | API ÷ SQL (p50) | goal (p95 ≤ {GOAL_MS} ms) |"
+    );
     println!("|---|---|---|---|---|");
     for (label, series) in &lines {
         let p95 = series.percentile_ms(95.0);

@@ -137,3 +137,63 @@ async fn trash_past_the_retention_is_deleted_for_good_on_schedule() {
         "only the workspace past the retention is deleted"
     );
 }
+
+#[tokio::test]
+async fn exports_past_their_expiry_are_expired_and_their_files_deleted_on_schedule() {
+    let db = TestDatabase::create().await.unwrap();
+    let settings = test_support::settings(&db.url);
+    let dir = settings.media_dir.join("export_files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old, young) = (
+        "00000000000000000000000000000001.csv",
+        "00000000000000000000000000000002.csv",
+    );
+    for name in [old, young] {
+        std::fs::write(dir.join(name), "id\r\n").unwrap();
+    }
+    let user: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, password_hash) VALUES ('a@x.io', 'A', '') RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    for (name, age) in [(old, "2 hours"), (young, "1 minute")] {
+        sqlx::query(
+            "INSERT INTO jobs (type, user_id, state, progress_percentage, result, updated_on) \
+             VALUES ('export_table', $1, 'finished', 100, jsonb_build_object('exported_file_name', $2::text), now() - $3::interval)",
+        )
+        .bind(user)
+        .bind(name)
+        .bind(age)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .env("TESSERA_MEDIA_DIR", &settings.media_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut states: Vec<String> = Vec::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        states = sqlx::query_scalar("SELECT state FROM jobs ORDER BY id")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        if states == ["expired", "finished"] && !dir.join(old).exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(states, ["expired", "finished"]);
+    assert!(!dir.join(old).exists(), "the expired file is deleted");
+    assert!(dir.join(young).exists(), "a younger file stays");
+}

@@ -396,6 +396,27 @@ pub async fn aggregate(
     Ok(values.0)
 }
 
+/// Appends the query of every row a listing matches, in its order, each row as
+/// `row_to_json` text of `out_fields`: what an export reads through a cursor, a chunk at a
+/// time, however many rows match.
+pub fn push_all_rows(
+    sql: &mut QueryBuilder<Postgres>,
+    table_id: i64,
+    fields: &[Field],
+    out_fields: &[Field],
+    q: &ListQuery,
+) -> Result<(), RowError> {
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    sql.push(format!(
+        "SELECT row_to_json(r)::text FROM (SELECT {} FROM {} t",
+        select_list(out_fields),
+        table_name(table_id)
+    ));
+    push_where(sql, fields, q)?;
+    sql.push(format!(" ORDER BY {order}) r"));
+    Ok(())
+}
+
 /// One live row by id, as the API shows it.
 pub async fn get_row(
     conn: &mut PgConnection,

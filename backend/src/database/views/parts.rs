@@ -650,7 +650,7 @@ pub async fn field_options(
     options_of(&mut conn, &view).await
 }
 
-pub(super) async fn options_of(
+pub async fn options_of(
     conn: &mut PgConnection,
     view: &super::View,
 ) -> Result<Map<String, Value>, ViewError> {

@@ -32,6 +32,8 @@ pub enum LowJob {
     PruneWebhookCalls,
     /// Delete for good what was emptied from the trash or stayed there past the retention.
     DeleteTrash,
+    /// Housekeeping: expire old exports and delete their files.
+    ExpireExports,
 }
 
 impl LowJob {
@@ -64,6 +66,11 @@ impl LowJob {
                 tracing::info!(removed, "old webhook calls pruned");
                 Ok(())
             }
+            LowJob::ExpireExports => {
+                let expired = database::export::cleanup::expire(ctx).await?;
+                tracing::info!(expired, "old exports expired");
+                Ok(())
+            }
             LowJob::CreateViewIndex { view_id } => {
                 database::views::index::create(ctx, view_id).await
             }
@@ -86,6 +93,7 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     };
     let outcome = match job.kind.as_str() {
         database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
+        database::export::JOB_TYPE => database::export::run(ctx, &job).await,
         other => Err(anyhow::anyhow!("Unknown job type {other}.")),
     };
     if let Err(e) = outcome {

@@ -193,17 +193,19 @@ pub async fn set_progress(db: &sqlx::PgPool, id: i64, percentage: i32) -> sqlx::
 }
 
 /// Marks a job finished with its result, in the transaction that produced the result.
-pub async fn finish(conn: &mut PgConnection, id: i64, result: Value) -> sqlx::Result<()> {
+/// `false` when the job was over already (cancelled meanwhile): the result is not kept.
+pub async fn finish(conn: &mut PgConnection, id: i64, result: Value) -> sqlx::Result<bool> {
     let job: Option<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "UPDATE jobs SET state = 'finished', progress_percentage = 100, result = $2, updated_on = now() WHERE id = $1 RETURNING {COLUMNS}"
+        "UPDATE jobs SET state = 'finished', progress_percentage = 100, result = $2, updated_on = now() \
+         WHERE id = $1 AND state IN ('pending', 'started') RETURNING {COLUMNS}"
     )))
     .bind(id)
     .bind(Json(result))
     .fetch_optional(&mut *conn)
     .await?;
     match job {
-        Some(job) => announce(conn, &job, "job_updated").await,
-        None => Ok(()),
+        Some(job) => announce(conn, &job, "job_updated").await.map(|()| true),
+        None => Ok(false),
     }
 }
 
@@ -211,7 +213,8 @@ pub async fn finish(conn: &mut PgConnection, id: i64, result: Value) -> sqlx::Re
 pub async fn fail(db: &sqlx::PgPool, id: i64, message: &str) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     let job: Option<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "UPDATE jobs SET state = 'failed', human_readable_error = $2, updated_on = now() WHERE id = $1 RETURNING {COLUMNS}"
+        "UPDATE jobs SET state = 'failed', human_readable_error = $2, updated_on = now() \
+         WHERE id = $1 AND state IN ('pending', 'started') RETURNING {COLUMNS}"
     )))
     .bind(id)
     .bind(message)
@@ -221,4 +224,55 @@ pub async fn fail(db: &sqlx::PgPool, id: i64, message: &str) -> sqlx::Result<()>
         announce(&mut tx, job, "job_updated").await?;
     }
     tx.commit().await
+}
+
+/// Cancels the user's unfinished jobs of a type (a new export replaces the running one);
+/// their runners notice through [`state`] and stop.
+pub async fn cancel_unfinished(
+    conn: &mut PgConnection,
+    user_id: i64,
+    kind: &str,
+) -> sqlx::Result<()> {
+    let jobs: Vec<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'cancelled', updated_on = now() \
+         WHERE user_id = $1 AND type = $2 AND state IN ('pending', 'started') RETURNING {COLUMNS}"
+    )))
+    .bind(user_id)
+    .bind(kind)
+    .fetch_all(&mut *conn)
+    .await?;
+    for job in &jobs {
+        announce(conn, job, "job_updated").await?;
+    }
+    Ok(())
+}
+
+/// The job's current state, for a runner to see whether it was cancelled.
+pub async fn state(db: &sqlx::PgPool, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT state FROM jobs WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Marks finished jobs of a type `expired` when they finished longer than `age` ago;
+/// returns them (their results name what to delete).
+pub async fn expire_finished(
+    conn: &mut PgConnection,
+    kind: &str,
+    age: std::time::Duration,
+) -> sqlx::Result<Vec<UserJob>> {
+    let jobs: Vec<UserJob> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'expired', updated_on = now() \
+         WHERE type = $1 AND state = 'finished' AND updated_on < now() - make_interval(secs => $2) \
+         RETURNING {COLUMNS}"
+    )))
+    .bind(kind)
+    .bind(age.as_secs_f64())
+    .fetch_all(&mut *conn)
+    .await?;
+    for job in &jobs {
+        announce(conn, job, "job_updated").await?;
+    }
+    Ok(jobs)
 }

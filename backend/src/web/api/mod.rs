@@ -241,7 +241,12 @@ pub fn routes() -> RouteTable {
         .route(
             "/api/database/rows/table/{id}/{row_id}/move/",
             patch(database::rows::move_row),
-        );
+        )
+        .route(
+            "/api/database/export/table/{id}/",
+            post(database::export::start),
+        )
+        .route("/api/database/export/{id}/", get(database::export::get));
     for (path, method_router) in workspace_routes() {
         table = table.route(path, method_router.clone());
         if let Some(alias) = group_alias(path) {

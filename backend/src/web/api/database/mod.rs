@@ -1,5 +1,6 @@
-//! `/api/database/…`: tables, fields, rows, views, tokens and webhooks.
+//! `/api/database/…`: tables, fields, rows, views, exports, tokens and webhooks.
 
+pub mod export;
 pub mod fields;
 pub mod public_views;
 pub mod rows;
