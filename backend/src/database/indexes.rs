@@ -18,7 +18,8 @@ use crate::{
     platform::jobs::{LowJob, enqueue_low},
 };
 use serde::{Deserialize, Serialize};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, PgConnection};
+use std::time::{Duration, Instant};
 
 /// Sort fields a composite index covers.
 pub const MAX_INDEX_KEYS: usize = 3;
@@ -81,11 +82,7 @@ pub async fn request_sort_index(ctx: &AppContext, table_id: i64, fields: &[(&Fie
         return;
     }
     let result: anyhow::Result<()> = async {
-        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-            .bind(sort_index_name(table_id, &keys))
-            .fetch_one(&ctx.db)
-            .await?;
-        if !exists {
+        if !is_built(&ctx.db, &sort_index_name(table_id, &keys)).await? {
             let mut conn = ctx.db.acquire().await?;
             enqueue_low(&mut conn, &LowJob::CreateSortIndex { table_id, keys }).await?;
         }
@@ -95,6 +92,84 @@ pub async fn request_sort_index(ctx: &AppContext, table_id: i64, fields: &[(&Fie
     if let Err(e) = result {
         tracing::warn!(error = %e, table_id, "could not queue a sort index");
     }
+}
+
+/// Whether the index exists and is usable. A concurrent build that failed leaves an
+/// invalid index behind under its name; that counts as missing.
+pub async fn is_built(db: impl sqlx::PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
+    let valid: Option<bool> =
+        sqlx::query_scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)")
+            .bind(name)
+            .fetch_optional(db)
+            .await?;
+    Ok(valid == Some(true))
+}
+
+/// How long a build waits for another build on the same table before it gives up (the
+/// job then fails and the index is asked for again on a later listing).
+const BUILD_WAIT: Duration = Duration::from_secs(1800);
+
+/// Waits for this table's turn to change its indexes: two concurrent builds (or a build
+/// and a concurrent drop) on one table wait for each other's snapshots and one of them
+/// dies in a deadlock. The turn is a session advisory lock taken with
+/// `pg_try_advisory_lock` in a polling loop — a blocking wait would itself hold a snapshot
+/// the running build waits for.
+async fn take_turn(conn: &mut PgConnection, key: &str, table_id: i64) -> anyhow::Result<()> {
+    let waited = Instant::now();
+    loop {
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
+            .bind(key)
+            .fetch_one(&mut *conn)
+            .await?;
+        if got {
+            return Ok(());
+        }
+        if waited.elapsed() > BUILD_WAIT {
+            anyhow::bail!("another index change on table {table_id} is still running");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Builds (`create` is its `CREATE INDEX CONCURRENTLY` statement) or, with `None`, drops
+/// the index `name` of a table, in the table's turn (see [`take_turn`]). An invalid
+/// leftover of an earlier failed build is dropped first, and so is this build's if it
+/// fails.
+pub async fn change_concurrently(
+    conn: &mut PgConnection,
+    table_id: i64,
+    name: &str,
+    create: Option<&str>,
+) -> anyhow::Result<()> {
+    let key = format!("tessera.index.{table_id}");
+    take_turn(conn, &key, table_id).await?;
+    let outcome = async {
+        let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {name}");
+        let Some(create) = create else {
+            sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
+            return Ok(());
+        };
+        if is_built(&mut *conn, name).await? {
+            return Ok(());
+        }
+        sqlx::query(AssertSqlSafe(drop.clone()))
+            .execute(&mut *conn)
+            .await?;
+        if let Err(e) = sqlx::query(AssertSqlSafe(create.to_owned()))
+            .execute(&mut *conn)
+            .await
+        {
+            sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
+            return Err(anyhow::Error::from(e));
+        }
+        Ok(())
+    }
+    .await;
+    sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
+        .bind(&key)
+        .execute(&mut *conn)
+        .await?;
+    outcome
 }
 
 /// Whether this process has not asked for the index `memo` describes before (it asks once;
@@ -142,13 +217,13 @@ pub async fn create_sort_index(
     } else {
         "\"order\" ASC, id ASC"
     };
+    let name = sort_index_name(table_id, &keys);
     let sql = format!(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({}, {tail}) WHERE NOT trashed",
-        sort_index_name(table_id, &keys),
+        "CREATE INDEX CONCURRENTLY {name} ON {} ({}, {tail}) WHERE NOT trashed",
         table_name(table_id),
         columns.join(", ")
     );
-    sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
+    change_concurrently(&mut conn, table_id, &name, Some(&sql)).await?;
     tracing::info!(table_id, ?keys, "sort index built");
     Ok(())
 }

@@ -30,31 +30,26 @@ impl ReceivedMail {
 struct Collector {
     /// Held before answering the end of each message: a slow relay.
     delay: std::time::Duration,
-    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
+    /// The message being received. Each SMTP session works on its own clone of the
+    /// handler, so this is per session (concurrent sessions must not mix their messages).
+    current: (Vec<String>, Vec<u8>),
     done: Arc<Mutex<Vec<ReceivedMail>>>,
 }
 
 impl Handler for Collector {
     fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
-        if let Ok(mut c) = self.current.lock() {
-            c.0.push(to.to_owned());
-        }
+        self.current.0.push(to.to_owned());
         OK
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        if let Ok(mut c) = self.current.lock() {
-            c.1.extend_from_slice(buf);
-        }
+        self.current.1.extend_from_slice(buf);
         Ok(())
     }
 
     fn data_end(&mut self) -> mailin_embedded::Response {
         std::thread::sleep(self.delay);
-        let (to, raw) = match self.current.lock() {
-            Ok(mut c) => std::mem::take(&mut *c),
-            Err(_) => return OK,
-        };
+        let (to, raw) = std::mem::take(&mut self.current);
         if let Some(parsed) = mail_parser::MessageParser::default().parse(&raw) {
             let mail = ReceivedMail {
                 to,

@@ -86,11 +86,7 @@ pub async fn request(ctx: &AppContext, view: &View) {
         if !indexes::first_request(ctx, name.clone()) {
             return Ok(());
         }
-        let exists: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
-            .bind(&name)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !exists {
+        if !indexes::is_built(&mut *conn, &name).await? {
             enqueue_low(&mut conn, &LowJob::CreateViewIndex { view_id: view.id }).await?;
         }
         Ok(())
@@ -152,24 +148,20 @@ pub async fn create(ctx: &AppContext, view_id: i64) -> anyhow::Result<()> {
                     let mut columns = plan.keys.clone();
                     columns.extend(["\"order\"".to_owned(), "id".to_owned()]);
                     let sql = format!(
-                        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({}) WHERE {predicate}",
+                        "CREATE INDEX CONCURRENTLY {name} ON {table} ({}) WHERE {predicate}",
                         columns.join(", ")
                     );
-                    match sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await {
-                        Ok(_) => {
+                    match indexes::change_concurrently(&mut conn, view.table_id, &name, Some(&sql))
+                        .await
+                    {
+                        Ok(()) => {
                             tracing::info!(view_id, index = %name, "view index built");
                             Some(name)
                         }
                         Err(e) => {
                             // Functions that are not immutable (dates relative to today)
-                            // cannot be in an index; a failed concurrent build leaves an
-                            // invalid index behind, which goes.
+                            // cannot be in an index predicate.
                             tracing::info!(view_id, error = %e, "the view's filter cannot be indexed");
-                            sqlx::query(AssertSqlSafe(format!(
-                                "DROP INDEX CONCURRENTLY IF EXISTS {name}"
-                            )))
-                            .execute(&mut *conn)
-                            .await?;
                             None
                         }
                     }
@@ -199,11 +191,7 @@ async fn drop_others(
     for name in names.into_iter().filter(|n| Some(n.as_str()) != keep) {
         // Names come from the catalog and match `database_table_{t}_view_{v}_{hex}`.
         if name[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()) {
-            sqlx::query(AssertSqlSafe(format!(
-                "DROP INDEX CONCURRENTLY IF EXISTS {name}"
-            )))
-            .execute(&mut *conn)
-            .await?;
+            indexes::change_concurrently(conn, view.table_id, &name, None).await?;
         }
     }
     Ok(())
