@@ -46,6 +46,10 @@ pub struct Settings {
     /// How long trashed items can be restored before they are deleted for good.
     pub trash_retention: Duration,
     pub webhooks: WebhookSettings,
+    /// Largest file an import may upload, in bytes.
+    pub import_max_bytes: u64,
+    /// Most refused rows an import's report lists (the rest are only counted).
+    pub import_report_max_rows: usize,
 }
 
 /// How outbound webhooks are called and retried.
@@ -175,6 +179,8 @@ impl Settings {
                 number(&get, "TESSERA_TRASH_RETENTION_HOURS", 72)? as u64 * 3600,
             ),
             webhooks: webhook_settings(&get)?,
+            import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
+            import_report_max_rows: number(&get, "TESSERA_IMPORT_REPORT_MAX_ROWS", 1000)?,
         })
     }
 
@@ -260,6 +266,7 @@ impl fmt::Debug for Settings {
             .field("outbound_allowed", &self.outbound_allowed)
             .field("trash_retention", &self.trash_retention)
             .field("webhooks", &self.webhooks)
+            .field("import_max_bytes", &self.import_max_bytes)
             .finish_non_exhaustive()
     }
 }

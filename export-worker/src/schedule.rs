@@ -41,6 +41,7 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
             enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
+            enqueue_low(&mut tx, &LowJob::PruneImportUploads).await?;
         }
     }
     tx.commit().await?;

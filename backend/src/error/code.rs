@@ -118,6 +118,9 @@ codes! {
     // Exports
     ExportJobDoesNotExist => "ERROR_EXPORT_JOB_DOES_NOT_EXIST", 404;
     ViewUnsupportedForExportType => "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE", 400;
+    // Imports
+    ImportUploadDoesNotExist => "ERROR_IMPORT_UPLOAD_DOES_NOT_EXIST", 404;
+    ImportFileTooLarge => "ERROR_IMPORT_FILE_TOO_LARGE", 413;
     // Server side
     ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
     Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;

@@ -54,5 +54,7 @@ pub fn settings(database_url: &str) -> Settings {
             retry_base: Duration::from_millis(50),
             ..Default::default()
         },
+        import_max_bytes: 2 << 30,
+        import_report_max_rows: 1000,
     }
 }

@@ -53,9 +53,10 @@ use utoipa_swagger_ui::SwaggerUi;
         database::webhooks::list, database::webhooks::create, database::webhooks::get,
         database::webhooks::update, database::webhooks::delete, database::webhooks::rotate_secret,
         database::webhooks::redeliver, database::webhooks::test_call,
-        database::tables::duplicate, jobs::list, jobs::get,
+        database::tables::duplicate, jobs::list, jobs::get, jobs::create,
         trash::structure, trash::contents, trash::empty, trash::restore,
         database::export::start, database::export::get,
+        database::imports::upload,
     ),
     modifiers(&JwtAuth)
 )]

@@ -1,7 +1,7 @@
 //! Rows of user tables: reading pages, writing cells, ordering, trashing.
 
 mod errors;
-mod order;
+pub mod order;
 pub mod query;
 pub mod read;
 mod service;

@@ -34,6 +34,8 @@ pub enum LowJob {
     DeleteTrash,
     /// Housekeeping: expire old exports and delete their files.
     ExpireExports,
+    /// Housekeeping: delete import uploads older than a day.
+    PruneImportUploads,
 }
 
 impl LowJob {
@@ -71,6 +73,11 @@ impl LowJob {
                 tracing::info!(expired, "old exports expired");
                 Ok(())
             }
+            LowJob::PruneImportUploads => {
+                let removed = database::imports::uploads::prune(ctx).await?;
+                tracing::info!(removed, "old import uploads removed");
+                Ok(())
+            }
             LowJob::CreateViewIndex { view_id } => {
                 database::views::index::create(ctx, view_id).await
             }
@@ -94,6 +101,7 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     let outcome = match job.kind.as_str() {
         database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
         database::export::JOB_TYPE => database::export::run(ctx, &job).await,
+        database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
         other => Err(anyhow::anyhow!("Unknown job type {other}.")),
     };
     if let Err(e) = outcome {

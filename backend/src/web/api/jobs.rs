@@ -1,15 +1,44 @@
 //! `/api/jobs/…`: the caller's background jobs, to poll for state and progress.
 
 use crate::{
-    error::ApiError,
+    database::imports,
+    error::{ApiError, Detail},
     platform::jobs::user_jobs,
     web::{
-        extract::{ApiPath, Auth},
+        extract::{ApiJson, ApiPath, Auth, parse_json_body},
         state::AppState,
     },
 };
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
+
+/// Starts a job of the given `type` (today: `file_import`); the other keys are the type's own.
+#[utoipa::path(post, path = "/api/jobs/", tag = "Jobs",
+    request_body(content = Object, description = "`{type: \"file_import\", upload_id | data, database_id + name | table_id, format?, first_row_header?, delimiter?, encoding?}`"),
+    responses((status = 200, description = "The job")), security(("jwt" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    match body.get("type").and_then(Value::as_str) {
+        Some(imports::JOB_TYPE) => {
+            let request: imports::ImportRequest = parse_json_body(&serde_json::to_vec(&body).unwrap_or_default())?;
+            let job = imports::start(&state.ctx, &actor, request).await?;
+            Ok(Json(job.to_json()))
+        }
+        Some(other) => Err(ApiError::validation(Detail::field(
+            "type",
+            "invalid_choice",
+            format!("\"{}\" is not a valid choice.", other.replace('\0', "")),
+        ))),
+        None => Err(ApiError::validation(Detail::field(
+            "type",
+            "required",
+            "This field is required.",
+        ))),
+    }
+}
 
 #[utoipa::path(get, path = "/api/jobs/", tag = "Jobs",
     responses((status = 200, description = "`{jobs: [...]}`, newest first")), security(("jwt" = [])))]

@@ -42,7 +42,12 @@ pub fn routes() -> RouteTable {
         )
         .route("/api/trash/", get(trash::structure))
         .route("/api/trash/restore/", patch(trash::restore))
-        .route("/api/jobs/", get(jobs::list))
+        .route("/api/jobs/", get(jobs::list).post(jobs::create))
+        .route(
+            "/api/database/import/upload/",
+            // The upload's own limit (`TESSERA_IMPORT_MAX_BYTES`) replaces the body limit.
+            post(database::imports::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/api/jobs/{id}/", get(jobs::get))
         .route(
             "/api/database/tables/{id}/duplicate/async/",

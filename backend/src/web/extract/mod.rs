@@ -4,7 +4,7 @@ mod actor;
 mod json;
 
 pub use actor::{Auth, AuthOrToken, token_rejection};
-pub use json::ApiJson;
+pub use json::{ApiJson, parse as parse_json_body};
 mod path;
 
 pub use path::ApiPath;

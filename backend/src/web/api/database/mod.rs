@@ -1,7 +1,8 @@
-//! `/api/database/…`: tables, fields, rows, views, exports, tokens and webhooks.
+//! `/api/database/…`: tables, fields, rows, views, exports, imports, tokens and webhooks.
 
 pub mod export;
 pub mod fields;
+pub mod imports;
 pub mod public_views;
 pub mod rows;
 pub mod tables;

@@ -1,0 +1,194 @@
+//! Running a `file_import` job (queue `low`): the source is read on a blocking thread and
+//! its rows are copied into the table as they arrive, in one transaction, so the table
+//! (or the appended rows) appears complete or not at all, and a worker that dies midway
+//! leaves nothing behind for the retry to trip over.
+
+use super::{
+    formats,
+    headers::FieldNames,
+    report::Report,
+    sources::{ImportSource, Message, Progress, file::FileSource},
+    uploads,
+    writer::{Mode, RowWriter},
+};
+use crate::{
+    context::AppContext,
+    database::{
+        access, events,
+        events::EventOrigin,
+        tables::{self, repo as table_repo},
+    },
+    platform::{
+        applications,
+        jobs::user_jobs::{self, UserJob},
+        workspaces::require_member,
+    },
+    realtime::notify::{self, Audience, WorkspaceEvent},
+};
+use serde::Deserialize;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+/// Least time between two progress updates.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
+/// What [`super::start`] stored in the job.
+#[derive(Debug, Deserialize)]
+struct Params {
+    database_id: i64,
+    name: String,
+    table_id: Option<i64>,
+    first_row_header: bool,
+    upload_id: Uuid,
+    format: Option<String>,
+    delimiter: Option<char>,
+    encoding: Option<String>,
+    append: bool,
+}
+
+pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
+    let params: Params = serde_json::from_value(job.params.0.clone())
+        .map_err(|e| anyhow::anyhow!("The job's parameters are invalid: {e}"))?;
+    let upload = sqlx::query_as::<_, (String,)>("SELECT name FROM import_uploads WHERE id = $1")
+        .bind(params.upload_id)
+        .fetch_optional(&ctx.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("The uploaded file is gone (uploads are kept for a day)."))?;
+    let source = FileSource {
+        path: uploads::path(&ctx.settings, params.upload_id),
+        name: upload.0,
+        format: params.format.as_deref().and_then(formats::get),
+        encoding: params
+            .encoding
+            .as_deref()
+            .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes())),
+        delimiter: params.delimiter.and_then(|c| u8::try_from(c).ok()),
+        first_row_header: params.first_row_header,
+        // Columns past the field limit fail a new table and are ignored when appending.
+        max_columns: ctx.settings.max_fields_per_table.max(1000),
+    };
+
+    let mut tx = ctx.db.begin().await?;
+    let (table_id, workspace_id, mode) = match (params.append, params.table_id) {
+        (true, Some(table_id)) => {
+            let scope = access::scope(&mut tx, table_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
+            require_member(&mut tx, job.user_id, scope.workspace_id)
+                .await
+                .map_err(|_| anyhow::anyhow!("You no longer have access to the table."))?;
+            // Writers of this table wait until the import commits: row orders stay unique.
+            table_repo::lock(&mut *tx, table_id).await?;
+            (table_id, scope.workspace_id, Mode::Append)
+        }
+        _ => {
+            let app = applications::repo::get(&mut *tx, params.database_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("The database no longer exists."))?;
+            require_member(&mut tx, job.user_id, app.workspace_id)
+                .await
+                .map_err(|_| anyhow::anyhow!("You no longer have access to the database."))?;
+            let table_id = table_repo::insert(&mut *tx, params.database_id, &params.name).await?;
+            table_repo::create_user_table(&mut tx, table_id).await?;
+            table_repo::create_default_view(&mut *tx, table_id).await?;
+            (table_id, app.workspace_id, Mode::New(FieldNames::default()))
+        }
+    };
+    let appending = matches!(mode, Mode::Append);
+    let report = Report::new(ctx.settings.import_report_max_rows);
+    let mut writer = RowWriter::new(&mut tx, table_id, job.user_id, mode, report).await?;
+
+    let (out, mut pieces) = mpsc::channel::<Message>(4);
+    let progress = Progress::default();
+    let reading = {
+        let progress = progress.clone();
+        let source: Box<dyn ImportSource> = Box::new(source);
+        tokio::task::spawn_blocking(move || source.read(&out, &progress))
+    };
+    let mut detected = serde_json::Map::new();
+    let mut last_progress = Instant::now();
+    while let Some(message) = pieces.recv().await {
+        match message {
+            Message::Detected(found) => detected = found,
+            Message::Pieces(batch) => {
+                for piece in batch {
+                    writer.write(ctx, &mut tx, piece).await?;
+                }
+            }
+            Message::Failed(reason) => anyhow::bail!(reason),
+        }
+        if last_progress.elapsed() >= PROGRESS_EVERY {
+            last_progress = Instant::now();
+            // The last percent is for the final writes and the commit.
+            let percent = (progress.permille() / 10).min(99) as i32;
+            user_jobs::set_progress(&ctx.db, job.id, percent).await?;
+        }
+    }
+    reading.await?;
+    if writer.field_count() == 0 {
+        anyhow::bail!("The file contains no data.");
+    }
+    writer.finish(&mut tx).await?;
+    let imported = writer.report.imported_row_count as i64;
+    table_repo::add_row_count(&mut *tx, table_id, imported).await?;
+    let table = table_repo::get(&mut *tx, table_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
+    announce(&mut tx, &table, workspace_id, job.user_id, appending).await?;
+    let mut result = json!({
+        "table_id": table_id,
+        "database_id": table.database_id,
+        "name": table.name,
+        "report": writer.report.to_json(),
+    });
+    if let Some(map) = result.as_object_mut() {
+        map.extend(detected);
+    }
+    user_jobs::finish(&mut tx, job.id, result).await?;
+    tx.commit().await?;
+    tracing::info!(job_id = job.id, table_id, imported, "file import finished");
+    if let Err(e) = uploads::remove(ctx, params.upload_id).await {
+        tracing::warn!(error = %e, "could not remove an imported file; housekeeping will");
+    }
+    Ok(())
+}
+
+/// One event for the whole import: a new table is announced like any new table; rows
+/// added to a table tell its viewers to reload it (one event instead of one per row).
+async fn announce(
+    conn: &mut sqlx::PgConnection,
+    table: &tables::Table,
+    workspace_id: i64,
+    user_id: i64,
+    appending: bool,
+) -> anyhow::Result<()> {
+    let origin = EventOrigin {
+        user_id: Some(user_id),
+        websocket_id: None,
+        send_webhooks: true,
+    };
+    let (kind, keys) = if appending {
+        (
+            "table_updated",
+            json!({ "table_id": table.id, "table": table.to_json(), "force_table_refresh": true }),
+        )
+    } else {
+        ("table_created", json!({ "table": table.to_json() }))
+    };
+    events::append(conn, table.id, kind, &keys, &origin).await?;
+    notify::queue(
+        conn,
+        WorkspaceEvent {
+            workspace_id,
+            audience: Audience::Members,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: None,
+            message: notify::message(kind, keys),
+        },
+    )
+    .await?;
+    Ok(())
+}
+

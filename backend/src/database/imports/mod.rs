@@ -1,0 +1,21 @@
+//! File imports: a file is uploaded (or text pasted), then a `file_import` job on the
+//! `low` queue reads it as a stream (CSV, TSV, JSON, XML or pasted cells, in any common
+//! encoding) and copies its rows into a new or an existing table.
+
+mod encoding;
+mod errors;
+pub mod formats;
+mod headers;
+mod job;
+mod report;
+mod service;
+pub mod sources;
+pub mod uploads;
+mod writer;
+
+pub use errors::ImportError;
+pub use job::run;
+pub use service::{ImportRequest, start};
+
+/// The job type, as Baserow names it.
+pub const JOB_TYPE: &str = "file_import";
