@@ -11,6 +11,7 @@ mod database_tables;
 mod errors;
 mod exports;
 mod helpers;
+mod imports;
 mod invitations;
 mod jobs;
 mod realtime;

@@ -167,7 +167,10 @@ mod tests {
         assert_eq!(detect(&"café".as_bytes()[..4], false), UTF_8);
         let latin1 = b"name;city\nJos\xe9;K\xf6ln\nFran\xe7ois;Z\xfcrich\n";
         assert_ne!(detect(latin1, true), UTF_8);
-        assert_eq!(decode(latin1, detect(latin1, true)).lines().nth(1), Some("José;Köln"));
+        assert_eq!(
+            decode(latin1, detect(latin1, true)).lines().nth(1),
+            Some("José;Köln")
+        );
         // A stray NUL in UTF-8 text is not UTF-16.
         assert_eq!(detect(b"a\0,b\nccccccccccccccccccc,d\n", true), UTF_8);
     }

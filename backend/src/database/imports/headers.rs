@@ -57,7 +57,15 @@ mod tests {
         .collect();
         assert_eq!(
             got,
-            ["Name", "Name 2", "Field 3", "Field 4", "id 2", "abc", "Field 3 2"]
+            [
+                "Name",
+                "Name 2",
+                "Field 3",
+                "Field 4",
+                "id 2",
+                "abc",
+                "Field 3 2"
+            ]
         );
         let long = "x".repeat(300);
         let first = names.make(Some(&long), 8);

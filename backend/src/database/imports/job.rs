@@ -55,7 +55,9 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         .bind(params.upload_id)
         .fetch_optional(&ctx.db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("The uploaded file is gone (uploads are kept for a day)."))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("The uploaded file is gone (uploads are kept for a day).")
+        })?;
     let source = FileSource {
         path: uploads::path(&ctx.settings, params.upload_id),
         name: upload.0,
@@ -191,4 +193,3 @@ async fn announce(
     .await?;
     Ok(())
 }
-

@@ -82,7 +82,9 @@ fn check(req: &ImportRequest) -> Result<Checked, ValidationError> {
                 let mut chars = d.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None)
-                        if c.is_ascii() && !c.is_ascii_alphanumeric() && !"\"\r\n\0".contains(c) =>
+                        if c.is_ascii()
+                            && !c.is_ascii_alphanumeric()
+                            && !"\"\r\n\0".contains(c) =>
                     {
                         Some(c)
                     }
@@ -157,7 +159,10 @@ pub async fn start(
         (None, None) => unreachable_target()?,
     };
     let (upload_id, format) = match (checked.upload_id, &req.data) {
-        (Some(id), _) => (uploads::get(&mut *tx, actor.id(), id).await?.id, checked.format),
+        (Some(id), _) => (
+            uploads::get(&mut *tx, actor.id(), id).await?.id,
+            checked.format,
+        ),
         (None, Some(data)) => {
             let upload = uploads::store_text(ctx, actor, "pasted.txt", data).await?;
             (upload.id, checked.format.or(Some("paste")))

@@ -70,10 +70,8 @@ where
     let id = Uuid::new_v4();
     tokio::fs::create_dir_all(dir(&ctx.settings)).await?;
     let partial = dir(&ctx.settings).join(format!("{id}.part"));
-    let mut file = tokio::io::BufWriter::with_capacity(
-        256 * 1024,
-        tokio::fs::File::create(&partial).await?,
-    );
+    let mut file =
+        tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::create(&partial).await?);
     let mut size: u64 = 0;
     let written: Result<(), ImportError> = async {
         while let Some(chunk) = body.next().await {

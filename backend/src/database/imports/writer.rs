@@ -273,10 +273,7 @@ impl RowWriter {
             columns.push_str(", ");
             columns.push_str(&self.fields[target.field].column());
         }
-        let statement = format!(
-            "COPY {} ({columns}) FROM STDIN",
-            table_name(self.table_id)
-        );
+        let statement = format!("COPY {} ({columns}) FROM STDIN", table_name(self.table_id));
         let mut copy = conn.copy_in_raw(&statement).await?;
         copy.send(self.buffer.as_slice()).await?;
         copy.finish().await?;

@@ -23,7 +23,8 @@ pub async fn create(
 ) -> Result<Json<Value>, ApiError> {
     match body.get("type").and_then(Value::as_str) {
         Some(imports::JOB_TYPE) => {
-            let request: imports::ImportRequest = parse_json_body(&serde_json::to_vec(&body).unwrap_or_default())?;
+            let request: imports::ImportRequest =
+                parse_json_body(&serde_json::to_vec(&body).unwrap_or_default())?;
             let job = imports::start(&state.ctx, &actor, request).await?;
             Ok(Json(job.to_json()))
         }

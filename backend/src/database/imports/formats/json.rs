@@ -30,15 +30,17 @@ impl ImportFormat for JsonFormat {
             stopped: None,
         };
         let mut de = serde_json::Deserializer::from_reader(input);
-        let outcome = (&mut items)
-            .deserialize(&mut de)
-            .and_then(|()| de.end());
+        let outcome = (&mut items).deserialize(&mut de).and_then(|()| de.end());
         match (items.stopped, outcome) {
             // The receiver's own reason wins over serde's wrapping of it.
             (Some(stop), _) => Err(stop),
             (None, Ok(())) => Ok(()),
-            (None, Err(e)) if e.is_io() => Err(ParseError(format!("The file could not be read: {e}"))),
-            (None, Err(e)) => Err(ParseError(format!("The file is not a valid JSON list: {e}"))),
+            (None, Err(e)) if e.is_io() => {
+                Err(ParseError(format!("The file could not be read: {e}")))
+            }
+            (None, Err(e)) => Err(ParseError(format!(
+                "The file is not a valid JSON list: {e}"
+            ))),
         }
     }
 }

@@ -31,7 +31,8 @@ impl ImportFormat for XmlFormat {
         let mut row: Vec<Option<String>> = Vec::new();
         // The cell being read: its column and text so far.
         let mut cell: Option<(usize, String)> = None;
-        let malformed = |e: quick_xml::Error| ParseError(format!("The XML is not well-formed: {e}"));
+        let malformed =
+            |e: quick_xml::Error| ParseError(format!("The XML is not well-formed: {e}"));
         loop {
             match reader.read_event_into(&mut buf).map_err(malformed)? {
                 Event::DocType(_) => {
@@ -45,7 +46,8 @@ impl ImportFormat for XmlFormat {
                     match depth {
                         2 => row.clear(),
                         3 => {
-                            let i = columns.position(e.local_name().as_ref(), options.max_columns)?;
+                            let i =
+                                columns.position(e.local_name().as_ref(), options.max_columns)?;
                             cell = Some((i, String::new()));
                         }
                         _ => {}
@@ -101,7 +103,11 @@ impl ImportFormat for XmlFormat {
                             other => {
                                 return Err(ParseError(format!(
                                     "The XML refers to the entity &{}; which is not defined.",
-                                    other.chars().filter(|c| !c.is_control()).take(50).collect::<String>()
+                                    other
+                                        .chars()
+                                        .filter(|c| !c.is_control())
+                                        .take(50)
+                                        .collect::<String>()
                                 )));
                             }
                         },

@@ -41,8 +41,13 @@ impl ImportSource for FileSource {
 }
 
 impl FileSource {
-    fn read_into(&self, out: &mpsc::Sender<Message>, progress: &Progress) -> Result<(), ParseError> {
-        let unreadable = |e: io::Error| ParseError(format!("The uploaded file could not be read: {e}"));
+    fn read_into(
+        &self,
+        out: &mpsc::Sender<Message>,
+        progress: &Progress,
+    ) -> Result<(), ParseError> {
+        let unreadable =
+            |e: io::Error| ParseError(format!("The uploaded file could not be read: {e}"));
         let mut file = File::open(&self.path).map_err(unreadable)?;
         let size = file.metadata().map_err(unreadable)?.len();
         let mut sample = Vec::with_capacity(SAMPLE_BYTES.min(size as usize));

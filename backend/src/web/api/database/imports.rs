@@ -40,8 +40,8 @@ pub async fn upload(
     if declared.is_some_and(|n| n > max.saturating_add(FRAMING_BYTES)) {
         return Err(ImportError::FileTooLarge(max).into());
     }
-    let mut multipart =
-        multipart.map_err(|_| invalid("Send the file as multipart/form-data in a part named file."))?;
+    let mut multipart = multipart
+        .map_err(|_| invalid("Send the file as multipart/form-data in a part named file."))?;
     loop {
         let field = multipart
             .next_field()
