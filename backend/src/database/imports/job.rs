@@ -20,7 +20,10 @@ use crate::{
     },
     platform::{
         applications,
-        jobs::user_jobs::{self, UserJob},
+        jobs::{
+            self, LowJob,
+            user_jobs::{self, UserJob},
+        },
         workspaces::require_member,
     },
     realtime::notify::{self, Audience, WorkspaceEvent},
@@ -139,6 +142,9 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
     announce(&mut tx, &table, workspace_id, job.user_id, appending).await?;
+    if !appending {
+        jobs::enqueue_low(&mut tx, &LowJob::CreateImportIndexes { table_id }).await?;
+    }
     let mut result = json!({
         "table_id": table_id,
         "database_id": table.database_id,

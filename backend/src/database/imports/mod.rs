@@ -6,6 +6,7 @@ mod encoding;
 mod errors;
 pub mod formats;
 mod headers;
+pub mod indexes;
 mod job;
 mod report;
 mod service;

@@ -46,9 +46,6 @@ pub struct RowWriter {
     cells: Vec<Option<CellValue>>,
     row_index: u64,
     pub report: Report,
-    /// Index definitions of a new table, dropped during the load and rebuilt after it:
-    /// building a trigram index once is far cheaper than updating it row by row.
-    suspended_indexes: Vec<String>,
 }
 
 impl RowWriter {
@@ -73,7 +70,6 @@ impl RowWriter {
             cells: Vec::new(),
             row_index: 0,
             report,
-            suspended_indexes: Vec::new(),
         };
         writer.reload_fields(conn).await?;
         if matches!(writer.mode, Mode::Append) {
@@ -218,7 +214,7 @@ impl RowWriter {
             .map_err(|e| anyhow::anyhow!("The field {name:?} could not be created: {e}"))?;
             self.mapping.push(Some(start + k));
         }
-        self.suspend_indexes(conn).await?;
+        self.drop_field_indexes(conn).await?;
         self.reload_fields(conn).await
     }
 
@@ -281,37 +277,30 @@ impl RowWriter {
         Ok(())
     }
 
-    /// Drops the new table's indexes but the key and the order index, remembering them.
-    async fn suspend_indexes(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
+    /// Drops the new table's indexes but the key and the order index: they are built once
+    /// the rows are in (see `indexes`), far cheaper than updating them row by row.
+    async fn drop_field_indexes(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
         let table = table_name(self.table_id);
-        let found: Vec<(String, String)> = sqlx::query_as(
-            "SELECT c.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_index i \
-             JOIN pg_class c ON c.oid = i.indexrelid \
+        let found: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
              WHERE i.indrelid = to_regclass($1) AND NOT i.indisprimary AND c.relname <> $2",
         )
         .bind(&table)
         .bind(format!("{table}_order"))
         .fetch_all(&mut *conn)
         .await?;
-        for (name, definition) in found {
+        for name in found {
             // Names come from PostgreSQL and are made of the table and field ids.
             sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
                 .execute(&mut *conn)
                 .await?;
-            self.suspended_indexes.push(definition);
         }
         Ok(())
     }
 
-    /// Writes what is left and rebuilds suspended indexes.
+    /// Writes the rows still buffered.
     pub async fn finish(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
-        self.flush(conn).await?;
-        for definition in std::mem::take(&mut self.suspended_indexes) {
-            sqlx::query(AssertSqlSafe(definition))
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        self.flush(conn).await
     }
 }
 

@@ -36,6 +36,8 @@ pub enum LowJob {
     ExpireExports,
     /// Housekeeping: delete import uploads older than a day.
     PruneImportUploads,
+    /// Build the search indexes of a table an import created.
+    CreateImportIndexes { table_id: i64 },
 }
 
 impl LowJob {
@@ -77,6 +79,9 @@ impl LowJob {
                 let removed = database::imports::uploads::prune(ctx).await?;
                 tracing::info!(removed, "old import uploads removed");
                 Ok(())
+            }
+            LowJob::CreateImportIndexes { table_id } => {
+                database::imports::indexes::build(ctx, table_id).await
             }
             LowJob::CreateViewIndex { view_id } => {
                 database::views::index::create(ctx, view_id).await
