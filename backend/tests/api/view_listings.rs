@@ -696,7 +696,11 @@ async fn a_form_asks_fields_on_conditions_and_emails_answers_to_who_asked() {
         mails.len(),
         2,
         "one per accepted answer: {:?}",
-        app.mail.received().iter().map(|m| (&m.subject, &m.text)).collect::<Vec<_>>()
+        app.mail
+            .received()
+            .iter()
+            .map(|m| (&m.subject, &m.text))
+            .collect::<Vec<_>>()
     );
     assert!(mails.iter().all(|m| m.to == ["ann@x.io"]));
     let gran = mails.iter().find(|m| m.text.contains("Gran")).unwrap();
