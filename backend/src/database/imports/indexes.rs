@@ -6,10 +6,10 @@ use crate::{
     context::AppContext,
     database::{
         fields::{self, registry::field_types},
+        indexes,
         tables::{self, table_name},
     },
 };
-use sqlx::AssertSqlSafe;
 
 /// Creates the missing indexes the table's fields ask for (runs in the export worker).
 pub async fn build(ctx: &AppContext, table_id: i64) -> anyhow::Result<()> {
@@ -25,13 +25,15 @@ pub async fn build(ctx: &AppContext, table_id: i64) -> anyhow::Result<()> {
         for sql in ft.column_setup_sql(&field, &table) {
             // An import's new table has text fields only, whose setup is just this index;
             // other setup statements never run here.
-            if let Some(rest) = sql.strip_prefix("CREATE INDEX IF NOT EXISTS ") {
-                sqlx::query(AssertSqlSafe(format!(
-                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS {rest}"
-                )))
-                .execute(&mut *conn)
-                .await?;
-            }
+            let Some(rest) = sql.strip_prefix("CREATE INDEX IF NOT EXISTS ") else {
+                continue;
+            };
+            let Some(name) = rest.split_whitespace().next() else {
+                continue;
+            };
+            // In the table's turn: concurrent builds on one table would deadlock.
+            let create = format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {rest}");
+            indexes::change_concurrently(&mut conn, table_id, name, Some(&create)).await?;
         }
     }
     tracing::info!(table_id, "indexes of an imported table built");
