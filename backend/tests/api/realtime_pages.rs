@@ -19,11 +19,35 @@ async fn send(socket: &mut Socket, message: Value) {
         .unwrap();
 }
 
-/// The next message, which must come.
+/// Workspace-level events reach every socket of a member without a page; the fixture's
+/// own (its database and table being created) can arrive after a socket connects.
+const WORKSPACE_EVENTS: &[&str] = &[
+    "group_created",
+    "group_updated",
+    "group_user_added",
+    "application_created",
+    "application_updated",
+    "applications_reordered",
+    "table_created",
+    "table_updated",
+    "tables_reordered",
+];
+
+/// The next message of the socket's pages, which must come (workspace-level events are
+/// passed over).
 async fn next(socket: &mut Socket) -> Value {
-    next_json(socket, Duration::from_secs(10))
-        .await
-        .expect("a message")
+    loop {
+        let m = next_json(socket, Duration::from_secs(10))
+            .await
+            .expect("a message");
+        let workspace_level = m["type"]
+            .as_str()
+            .is_some_and(|t| WORKSPACE_EVENTS.contains(&t))
+            && m.get("seq").is_none();
+        if !workspace_level {
+            return m;
+        }
+    }
 }
 
 async fn patch_row(app: &TestApp, fx: &TableFixture, row: i64, body: Value) {
