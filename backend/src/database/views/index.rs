@@ -173,33 +173,13 @@ pub async fn create(ctx: &AppContext, view_id: i64) -> anyhow::Result<()> {
     drop_others(&mut conn, &view, keep.as_deref()).await
 }
 
-/// Drops the view's indexes other than `keep`.
-async fn drop_others(
+/// The names of a view's own indexes, from the catalog. Only names of the exact shape
+/// `database_table_{t}_view_{v}_{hex}` are returned, so they are safe to put in SQL.
+async fn view_index_names(
     conn: &mut PgConnection,
-    view: &View,
-    keep: Option<&str>,
-) -> anyhow::Result<()> {
-    let prefix = format!("{}_view_{}_", table_name(view.table_id), view.id);
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
-         AND tablename = $1 AND starts_with(indexname, $2)",
-    )
-    .bind(table_name(view.table_id))
-    .bind(&prefix)
-    .fetch_all(&mut *conn)
-    .await?;
-    for name in names.into_iter().filter(|n| Some(n.as_str()) != keep) {
-        // Names come from the catalog and match `database_table_{t}_view_{v}_{hex}`.
-        if name[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()) {
-            indexes::change_concurrently(conn, view.table_id, &name, None).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Drops every index of a view in the caller's transaction, for a view deleted for good:
-/// the indexes belong to its table, which outlives it.
-pub async fn drop_all(conn: &mut PgConnection, table_id: i64, view_id: i64) -> sqlx::Result<()> {
+    table_id: i64,
+    view_id: i64,
+) -> sqlx::Result<Vec<String>> {
     let table = table_name(table_id);
     let prefix = format!("{table}_view_{view_id}_");
     let names: Vec<String> = sqlx::query_scalar(
@@ -210,13 +190,33 @@ pub async fn drop_all(conn: &mut PgConnection, table_id: i64, view_id: i64) -> s
     .bind(&prefix)
     .fetch_all(&mut *conn)
     .await?;
-    for name in names {
-        // Names come from the catalog and match `database_table_{t}_view_{v}_{hex}`.
-        if name[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()) {
-            sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
-                .execute(&mut *conn)
-                .await?;
+    Ok(names
+        .into_iter()
+        .filter(|name| name[prefix.len()..].chars().all(|c| c.is_ascii_hexdigit()))
+        .collect())
+}
+
+/// Drops the view's indexes other than `keep`.
+async fn drop_others(
+    conn: &mut PgConnection,
+    view: &View,
+    keep: Option<&str>,
+) -> anyhow::Result<()> {
+    for name in view_index_names(conn, view.table_id, view.id).await? {
+        if Some(name.as_str()) != keep {
+            indexes::change_concurrently(conn, view.table_id, &name, None).await?;
         }
+    }
+    Ok(())
+}
+
+/// Drops every index of a view in the caller's transaction, for a view deleted for good:
+/// the indexes belong to its table, which outlives it.
+pub async fn drop_all(conn: &mut PgConnection, table_id: i64, view_id: i64) -> sqlx::Result<()> {
+    for name in view_index_names(conn, table_id, view_id).await? {
+        sqlx::query(AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}")))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use super::{
     param,
     public_views::view_token,
     rows::{list_query, params},
+    views::includes,
 };
 use crate::{
     database::views::aggregations,
@@ -25,7 +26,7 @@ use axum::{
 use serde_json::Value;
 
 fn with_total(params: &[(String, String)]) -> bool {
-    param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == "total"))
+    includes(params, "total")
 }
 
 #[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregations/", tag = "Database views",

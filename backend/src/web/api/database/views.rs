@@ -322,7 +322,7 @@ pub async fn calendar_rows(
 }
 
 /// Whether `include` names `part` (`include=field_options,row_metadata`).
-fn includes(params: &[(String, String)], part: &str) -> bool {
+pub(super) fn includes(params: &[(String, String)], part: &str) -> bool {
     param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == part))
 }
 
