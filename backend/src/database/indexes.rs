@@ -108,6 +108,8 @@ pub async fn is_built(db: impl sqlx::PgExecutor<'_>, name: &str) -> sqlx::Result
 /// How long a build waits for another build on the same table before it gives up (the
 /// job then fails and the index is asked for again on a later listing).
 const BUILD_WAIT: Duration = Duration::from_secs(1800);
+/// Attempts of a build that keeps giving way to other work on its table.
+const BUILD_ATTEMPTS: u32 = 20;
 
 /// Waits for this table's turn to change its indexes: two concurrent builds (or a build
 /// and a concurrent drop) on one table wait for each other's snapshots and one of them
@@ -152,17 +154,47 @@ pub async fn change_concurrently(
         if is_built(&mut *conn, name).await? {
             return Ok(());
         }
-        sqlx::query(AssertSqlSafe(drop.clone()))
+        // A concurrent build waits for every transaction older than it; a schema change
+        // on the table waits for the build's lock; both waiting on each other deadlock.
+        // The build gives way (a short lock timeout, below PostgreSQL's one-second
+        // deadlock check) and tries again a little later, so writers never fail.
+        sqlx::query("SET lock_timeout = '500ms'")
             .execute(&mut *conn)
             .await?;
-        if let Err(e) = sqlx::query(AssertSqlSafe(create.to_owned()))
-            .execute(&mut *conn)
-            .await
-        {
-            sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
-            return Err(anyhow::Error::from(e));
+        let mut attempt = 0;
+        // The timeout is reset whatever happens: the connection goes back to the pool.
+        let built: anyhow::Result<()> = async {
+            loop {
+                sqlx::query(AssertSqlSafe(drop.clone()))
+                    .execute(&mut *conn)
+                    .await?;
+                match sqlx::query(AssertSqlSafe(create.to_owned()))
+                    .execute(&mut *conn)
+                    .await
+                {
+                    Ok(_) => return Ok(()),
+                    Err(e) => {
+                        let gave_way = e
+                            .as_database_error()
+                            .and_then(|d| d.code())
+                            .is_some_and(|code| code == "55P03" || code == "40P01");
+                        attempt += 1;
+                        if !gave_way || attempt >= BUILD_ATTEMPTS {
+                            sqlx::query(AssertSqlSafe(drop.clone()))
+                                .execute(&mut *conn)
+                                .await?;
+                            return Err(anyhow::Error::from(e));
+                        }
+                        tokio::time::sleep(Duration::from_millis(500) * attempt).await;
+                    }
+                }
+            }
         }
-        Ok(())
+        .await;
+        sqlx::query("RESET lock_timeout")
+            .execute(&mut *conn)
+            .await?;
+        built
     }
     .await;
     sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
