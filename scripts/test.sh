@@ -31,6 +31,8 @@ echo "== scripts/up.sh smoke test"
 scripts/smoke-up.sh
 echo "== Baserow client compatibility"
 scripts/compat-test.sh
+echo "== browser tests"
+scripts/browser-test.sh
 echo "== cargo test"
 log=$(mktemp)
 set +e

@@ -36,6 +36,7 @@ codes! {
     InvalidCredentials => "ERROR_INVALID_CREDENTIALS", 401;
     DeactivatedUser => "ERROR_DEACTIVATED_USER", 401;
     PermissionDenied => "PERMISSION_DENIED", 401;
+    CsrfCheckFailed => "ERROR_CSRF_CHECK_FAILED", 403;
     // Users
     EmailAlreadyExists => "ERROR_EMAIL_ALREADY_EXISTS", 400;
     DisabledSignup => "ERROR_DISABLED_SIGNUP", 400;

@@ -33,9 +33,17 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Fallback: an API URL that only lacks its trailing slash gets Baserow's hint.
-pub async fn not_found(State(state): State<AppState>, uri: Uri) -> ApiError {
+/// Fallback: an API URL that only lacks its trailing slash gets Baserow's hint; a URL
+/// outside the API gets an HTML page.
+pub async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
     let path = uri.path();
+    if !path.starts_with("/api/") && !path.starts_with("/ws/") && !path.starts_with("/media/") {
+        return super::pages::render::not_found_page();
+    }
+    api_not_found(&state, path).into_response()
+}
+
+fn api_not_found(state: &AppState, path: &str) -> ApiError {
     let with_slash = format!("{path}/");
     if !path.ends_with('/')
         && state

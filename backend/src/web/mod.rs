@@ -5,6 +5,7 @@ mod errors;
 mod extract;
 mod media;
 mod openapi;
+pub mod pages;
 mod routes;
 mod state;
 mod ws;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::get(media::export_file),
         )
         .merge(openapi::docs_router())
+        .merge(pages::router(state.clone()))
         .fallback(errors::not_found)
         .layer(middleware::map_response(errors::json_for_bare_errors))
         .layer(DefaultBodyLimit::max(max_body))

@@ -1,0 +1,119 @@
+//! The dashboard: the user's workspaces, their databases and tables.
+
+use super::{csrf::Csrf, render::Chrome, session::PageUser};
+use crate::{
+    database::tables,
+    error::ApiError,
+    platform::{applications, workspaces},
+    web::state::AppState,
+};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+};
+
+pub struct WorkspaceItem {
+    pub id: i64,
+    pub name: String,
+    pub is_admin: bool,
+    pub databases: Vec<DatabaseItem>,
+}
+
+pub struct DatabaseItem {
+    pub id: i64,
+    pub name: String,
+    pub tables: Vec<TableItem>,
+}
+
+pub struct TableItem {
+    pub id: i64,
+    pub name: String,
+    pub row_count: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/dashboard.html")]
+pub struct DashboardPage {
+    pub chrome: Chrome,
+    pub workspaces: Vec<WorkspaceItem>,
+    /// A message about the last change (`?done=…`), or an error to show.
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+/// `/`: the dashboard for the signed-in, the log-in page for everyone else.
+pub async fn home(user: Option<PageUser>) -> Redirect {
+    Redirect::to(if user.is_some() {
+        super::auth::HOME
+    } else {
+        "/login"
+    })
+}
+
+/// The user's workspaces, each with its databases and their tables, in the user's order.
+pub async fn load(state: &AppState, user: &PageUser) -> Result<Vec<WorkspaceItem>, ApiError> {
+    let actor = user.actor();
+    let spaces = workspaces::list(&state.ctx, &actor).await?;
+    let apps = applications::list(&state.ctx, &actor).await?;
+    let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+    let mut tables_by_db = tables::by_database(&state.ctx, &ids).await?;
+    Ok(spaces
+        .into_iter()
+        .map(|w| WorkspaceItem {
+            id: w.workspace.id,
+            name: w.workspace.name,
+            is_admin: w.membership.is_admin(),
+            databases: apps
+                .iter()
+                .filter(|a| a.workspace_id == w.workspace.id && a.kind == "database")
+                .map(|a| DatabaseItem {
+                    id: a.id,
+                    name: a.name.clone(),
+                    tables: tables_by_db
+                        .remove(&a.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|t| TableItem {
+                            id: t.id,
+                            name: t.name,
+                            row_count: t.row_count,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+pub async fn page(State(state): State<AppState>, user: PageUser, csrf: Csrf) -> Response {
+    render(&state, &user, &csrf, None, None).await
+}
+
+/// Renders the dashboard with an optional notice or error.
+pub async fn render(
+    state: &AppState,
+    user: &PageUser,
+    csrf: &Csrf,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    match load(state, user).await {
+        Ok(workspaces) => {
+            let status = if error.is_some() {
+                axum::http::StatusCode::BAD_REQUEST
+            } else {
+                axum::http::StatusCode::OK
+            };
+            let page = DashboardPage {
+                chrome: Chrome::signed_in(state, user, csrf).section("dashboard"),
+                workspaces,
+                notice,
+                error,
+            };
+            (status, page).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
