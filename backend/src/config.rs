@@ -50,6 +50,31 @@ pub struct Settings {
     pub import_max_bytes: u64,
     /// Most refused rows an import's report lists (the rest are only counted).
     pub import_report_max_rows: usize,
+    pub license: LicenseSettings,
+}
+
+/// How licenses are verified and checked with the license server.
+#[derive(Debug, Clone)]
+pub struct LicenseSettings {
+    /// The Ed25519 key license tokens are signed with; `None`: licenses cannot be registered.
+    pub public_key: Option<[u8; 32]>,
+    /// Where the periodic check posts the registered licenses; `None`: no check is made.
+    pub server_url: Option<String>,
+    /// How often the export worker checks the licenses (rounded up to five minutes).
+    pub check_interval: Duration,
+    /// How long one call to the license server may take.
+    pub server_timeout: Duration,
+}
+
+impl Default for LicenseSettings {
+    fn default() -> Self {
+        Self {
+            public_key: None,
+            server_url: None,
+            check_interval: Duration::from_secs(3600),
+            server_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// How outbound webhooks are called and retried.
@@ -181,6 +206,7 @@ impl Settings {
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_report_max_rows: number(&get, "TESSERA_IMPORT_REPORT_MAX_ROWS", 1000)?,
+            license: license_settings(&get)?,
         })
     }
 
@@ -216,6 +242,43 @@ fn webhook_settings(get: &impl Fn(&str) -> Option<String>) -> Result<WebhookSett
         call_log_retention: Duration::from_secs(
             number(get, "TESSERA_WEBHOOK_CALL_LOG_DAYS", 14)?.max(1) as u64 * 24 * 3600,
         ),
+    })
+}
+
+fn license_settings(get: &impl Fn(&str) -> Option<String>) -> Result<LicenseSettings, ConfigError> {
+    use base64::Engine;
+    let public_key = match get("TESSERA_LICENSE_PUBLIC_KEY") {
+        None => None,
+        Some(text) => {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok());
+            Some(bytes.ok_or_else(|| {
+                ConfigError(
+                    "TESSERA_LICENSE_PUBLIC_KEY must be the base64 of a raw 32-byte Ed25519 \
+                     public key"
+                        .into(),
+                )
+            })?)
+        }
+    };
+    let server_url = get("TESSERA_LICENSE_SERVER_URL");
+    if let Some(url) = &server_url {
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            _ => {
+                return Err(ConfigError(format!(
+                    "TESSERA_LICENSE_SERVER_URL must be an http(s) URL, got {url:?}"
+                )));
+            }
+        }
+    }
+    Ok(LicenseSettings {
+        public_key,
+        server_url,
+        check_interval: minutes(get, "TESSERA_LICENSE_CHECK_INTERVAL_MINUTES", 60)?,
+        ..LicenseSettings::default()
     })
 }
 
@@ -267,6 +330,7 @@ impl fmt::Debug for Settings {
             .field("trash_retention", &self.trash_retention)
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
+            .field("license", &self.license)
             .finish_non_exhaustive()
     }
 }
@@ -364,6 +428,38 @@ mod tests {
         .map(|e| e.to_string())
         .unwrap_or_default();
         assert!(err.contains("\"intranet\""), "{err}");
+    }
+
+    #[test]
+    fn license_settings_are_read_and_checked() {
+        let s = load(&[("TESSERA_DEV", "1")]).expect("defaults");
+        assert!(s.license.public_key.is_none() && s.license.server_url.is_none());
+        assert_eq!(s.license.check_interval, Duration::from_secs(3600));
+        let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_LICENSE_PUBLIC_KEY", key),
+            (
+                "TESSERA_LICENSE_SERVER_URL",
+                "https://licenses.example.com/check/",
+            ),
+            ("TESSERA_LICENSE_CHECK_INTERVAL_MINUTES", "15"),
+        ])
+        .expect("settings");
+        assert_eq!(s.license.public_key.map(|k| k[31]), Some(32));
+        assert_eq!(s.license.check_interval, Duration::from_secs(900));
+        for (name, value) in [
+            ("TESSERA_LICENSE_PUBLIC_KEY", "AQID"),
+            ("TESSERA_LICENSE_PUBLIC_KEY", "not base64!"),
+            ("TESSERA_LICENSE_SERVER_URL", "ftp://licenses.example.com/"),
+            ("TESSERA_LICENSE_CHECK_INTERVAL_MINUTES", "0"),
+        ] {
+            let err = load(&[("TESSERA_DEV", "1"), (name, value)])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(name), "{name}={value}: {err}");
+        }
     }
 
     #[test]

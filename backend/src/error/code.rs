@@ -122,6 +122,17 @@ codes! {
     // Imports
     ImportUploadDoesNotExist => "ERROR_IMPORT_UPLOAD_DOES_NOT_EXIST", 404;
     ImportFileTooLarge => "ERROR_IMPORT_FILE_TOO_LARGE", 413;
+    // Licenses
+    LicensesNotConfigured => "ERROR_LICENSES_NOT_CONFIGURED", 400;
+    InvalidLicense => "ERROR_INVALID_LICENSE", 400;
+    UnsupportedLicense => "ERROR_UNSUPPORTED_LICENSE", 400;
+    LicenseInstanceIdMismatch => "ERROR_LICENSE_INSTANCE_ID_MISMATCH", 400;
+    LicenseHasExpired => "ERROR_LICENSE_HAS_EXPIRED", 400;
+    LicenseAlreadyExists => "ERROR_LICENSE_ALREADY_EXISTS", 400;
+    LicenseDoesNotExist => "ERROR_LICENSE_DOES_NOT_EXIST", 404;
+    UserAlreadyOnLicense => "ERROR_USER_ALREADY_ON_LICENSE", 400;
+    NoSeatsLeftInLicense => "ERROR_NO_SEATS_LEFT_IN_LICENSE", 400;
+    CantManuallyChangeSeats => "ERROR_CANT_MANUALLY_CHANGE_SEATS", 400;
     // Server side
     ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
     Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;

@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod auth;
 pub mod jobs;
+pub mod licenses;
 pub mod links;
 pub mod mail;
 pub mod outbound;
