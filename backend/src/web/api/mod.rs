@@ -5,6 +5,7 @@ pub mod database;
 pub mod health;
 pub mod invitations;
 pub mod jobs;
+pub mod licenses;
 pub mod settings;
 pub mod trash;
 pub mod users;
@@ -33,6 +34,28 @@ pub fn routes() -> RouteTable {
         .route("/api/settings/", get(settings::get).patch(settings::update))
         .route("/api/settings/update/", patch(settings::update))
         .route("/api/settings/instance-id/", get(settings::instance_id))
+        .route(
+            "/api/licenses/",
+            get(licenses::list).post(licenses::register),
+        )
+        .route(
+            "/api/licenses/{id}/",
+            get(licenses::get).delete(licenses::delete),
+        )
+        .route("/api/licenses/{id}/check/", get(licenses::check))
+        .route("/api/licenses/{id}/fill-seats/", post(licenses::fill_seats))
+        .route(
+            "/api/licenses/{id}/remove-all-users/",
+            post(licenses::remove_all_users),
+        )
+        .route(
+            "/api/licenses/{id}/lookup-users/",
+            get(licenses::lookup_users),
+        )
+        .route(
+            "/api/licenses/{id}/{user_id}/",
+            post(licenses::add_user).delete(licenses::remove_user),
+        )
         .route("/api/applications/", get(applications::list))
         .route(
             "/api/applications/{id}/",
