@@ -1,11 +1,15 @@
 //! Enqueues periodic housekeeping jobs: permanent deletion from the trash and expiry of
-//! exports every five minutes, the rest hourly. Several export workers may run: a
-//! PostgreSQL advisory lock lets only one of them schedule each round.
+//! exports every five minutes, the license check when a license is due for one (every
+//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
+//! run: a PostgreSQL advisory lock lets only one of them schedule each round.
 
 use std::time::Duration;
 use tessera::{
     context::AppContext,
-    platform::jobs::{LowJob, enqueue_low},
+    platform::{
+        jobs::{LowJob, enqueue_low},
+        licenses,
+    },
 };
 
 /// One round: the trash and old exports are checked this often (as in Baserow), so an
@@ -42,6 +46,11 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
             enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
             enqueue_low(&mut tx, &LowJob::PruneImportUploads).await?;
+        }
+        // The licenses' own check times decide, so restarts and several export workers do
+        // not multiply the calls. No license server or no license: no job, no call.
+        if licenses::check::wanted(ctx, &mut *tx).await? {
+            enqueue_low(&mut tx, &LowJob::CheckLicenses).await?;
         }
     }
     tx.commit().await?;

@@ -38,6 +38,8 @@ pub enum LowJob {
     PruneImportUploads,
     /// Build the search indexes of a table an import created.
     CreateImportIndexes { table_id: i64 },
+    /// Check the registered licenses with the license server.
+    CheckLicenses,
 }
 
 impl LowJob {
@@ -88,6 +90,10 @@ impl LowJob {
             }
             LowJob::DeleteTrash => {
                 platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                Ok(())
+            }
+            LowJob::CheckLicenses => {
+                platform::licenses::check::run(ctx).await?;
                 Ok(())
             }
             LowJob::CreateSortIndex { table_id, keys } => {
