@@ -1,5 +1,6 @@
 //! A real HTTP/1.1 server on a loopback port that records every request and answers as
-//! the test says (a status, a delay, no answer at all, a redirect): the webhook target.
+//! the test says (a status, a delay, no answer at all, a redirect, a JSON body): the
+//! webhook target, or the license server.
 
 use serde_json::Value;
 use std::{
@@ -24,6 +25,8 @@ pub enum Reply {
     Hang,
     /// `302` to the given location.
     Redirect(String),
+    /// The status with this JSON body.
+    Json(u16, Value),
 }
 
 /// One request as received.
@@ -179,6 +182,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>, arrived: Arc<N
         arrived.notify_waiters();
         let response = match reply {
             Reply::Status(status) => response(status, None),
+            Reply::Json(status, body) => json_response(status, &body),
             Reply::Delayed(wait, status) => {
                 tokio::time::sleep(wait).await;
                 response(status, None)
@@ -203,6 +207,14 @@ fn response(status: u16, location: Option<&str>) -> String {
         .unwrap_or_default();
     format!(
         "HTTP/1.1 {status} Status\r\n{location}Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    )
+}
+
+fn json_response(status: u16, body: &Value) -> String {
+    let body = body.to_string();
+    format!(
+        "HTTP/1.1 {status} Status\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
 }
 

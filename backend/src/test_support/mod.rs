@@ -1,14 +1,16 @@
 //! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
-//! per test, settings with a private Redis prefix, a real SMTP server and a real HTTP
-//! receiver for webhooks.
+//! per test, settings with a private Redis prefix, a real SMTP server, a real HTTP
+//! receiver for webhooks and the license server, and a license issuer.
 
 pub mod api_client;
 mod database;
 mod http_receiver;
+mod license_issuer;
 mod mail_server;
 
 pub use database::TestDatabase;
 pub use http_receiver::{HttpReceiver, ReceivedRequest, Reply};
+pub use license_issuer::LicenseIssuer;
 pub use mail_server::{MailServer, ReceivedMail};
 
 use crate::config::Settings;
@@ -56,5 +58,6 @@ pub fn settings(database_url: &str) -> Settings {
         },
         import_max_bytes: 2 << 30,
         import_report_max_rows: 1000,
+        license: Default::default(),
     }
 }

@@ -14,6 +14,7 @@ mod helpers;
 mod imports;
 mod invitations;
 mod jobs;
+mod licenses;
 mod realtime;
 mod realtime_client;
 mod realtime_pages;

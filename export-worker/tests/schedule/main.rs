@@ -1,11 +1,12 @@
-//! The export worker binary schedules its housekeeping and runs it from the `low` queue.
+//! The export worker binary schedules its housekeeping (and the license check) and runs
+//! it from the `low` queue.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
-use tessera::test_support::{self, TestDatabase};
+use tessera::test_support::{self, HttpReceiver, LicenseIssuer, Reply, TestDatabase};
 
 #[tokio::test]
 async fn expired_logged_out_tokens_are_flushed_on_schedule_and_sigterm_exits_cleanly() {
@@ -196,4 +197,118 @@ async fn exports_past_their_expiry_are_expired_and_their_files_deleted_on_schedu
     assert_eq!(states, ["expired", "finished"]);
     assert!(!dir.join(old).exists(), "the expired file is deleted");
     assert!(dir.join(young).exists(), "a younger file stays");
+}
+
+/// Starts the export worker binary against the test database with the license settings.
+fn spawn_worker(
+    db: &TestDatabase,
+    settings: &tessera::config::Settings,
+    extra: &[(&str, String)],
+) -> std::process::Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"));
+    command
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (key, value) in extra {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+#[tokio::test]
+async fn licenses_are_checked_on_schedule_and_a_revoked_one_is_deleted() {
+    let db = TestDatabase::create().await.unwrap();
+    let issuer = LicenseIssuer::new();
+    let server = HttpReceiver::start().await;
+    let instance: String = sqlx::query_scalar("SELECT instance_id FROM instance_settings")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let token = issuer.sign(&LicenseIssuer::payload(&instance, "revoked", 1));
+    sqlx::query("INSERT INTO licenses (license, license_id) VALUES ($1, 'revoked')")
+        .bind(&token)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let mut answer = serde_json::Map::new();
+    answer.insert(token.clone(), serde_json::json!({"type": "invalid"}));
+    server.reply(Reply::Json(200, serde_json::Value::Object(answer)));
+    let settings = test_support::settings(&db.url);
+    let mut worker = spawn_worker(
+        &db,
+        &settings,
+        &[
+            ("TESSERA_LICENSE_PUBLIC_KEY", issuer.public_key_base64()),
+            ("TESSERA_LICENSE_SERVER_URL", server.url()),
+        ],
+    );
+    let requests = server.wait_for(1, Duration::from_secs(30)).await;
+    let start = Instant::now();
+    let mut left = 1;
+    while start.elapsed() < Duration::from_secs(10) {
+        left = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM licenses")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let body = requests[0].json();
+    assert_eq!(body["instance_id"], instance.as_str());
+    assert_eq!(body["licenses"], serde_json::json!([token]));
+    assert_eq!(left, 0, "the revoked license is deleted");
+    assert_eq!(server.requests().len(), 1, "one check per interval");
+}
+
+#[tokio::test]
+async fn without_licenses_the_schedule_makes_no_license_call() {
+    let db = TestDatabase::create().await.unwrap();
+    let issuer = LicenseIssuer::new();
+    let server = HttpReceiver::start().await;
+    sqlx::query(
+        "INSERT INTO blacklisted_tokens (jti, expires_at) VALUES ('old', now() - interval '1 day')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let settings = test_support::settings(&db.url);
+    let mut worker = spawn_worker(
+        &db,
+        &settings,
+        &[
+            ("TESSERA_LICENSE_PUBLIC_KEY", issuer.public_key_base64()),
+            ("TESSERA_LICENSE_SERVER_URL", server.url()),
+        ],
+    );
+    // The hourly jobs of the first round ran: that round is over.
+    let start = Instant::now();
+    let mut flushed = false;
+    while start.elapsed() < Duration::from_secs(30) && !flushed {
+        flushed = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM blacklisted_tokens")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            == 0;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert!(flushed, "the schedule ran");
+    let enqueued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM apalis.jobs WHERE convert_from(job, 'UTF8') LIKE '%check_licenses%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(enqueued, 0, "no check is scheduled");
+    assert!(server.requests().is_empty(), "no call leaves the instance");
 }
