@@ -54,21 +54,18 @@ impl LicenseIssuer {
         )
     }
 
-    /// A valid `premium` payload for the instance: valid from a year ago for ten years,
-    /// issued a year ago; change fields before signing.
+    /// A valid `premium` payload for the instance, the same on every call: valid from 2020
+    /// through 2099, issued in 2020; change fields before signing.
     pub fn payload(instance_id: &str, license_id: &str, seats: i64) -> Value {
-        let now = chrono::Utc::now();
-        let year = chrono::Duration::days(365);
-        let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S").to_string();
         json!({
             "version": 1,
             "id": license_id,
-            "valid_from": time(now - year),
-            "valid_through": time(now + year * 10),
+            "valid_from": "2020-01-01T00:00:00",
+            "valid_through": "2099-12-31T23:59:59",
             "product_code": "premium",
             "seats": seats,
             "application_users": null,
-            "issued_on": time(now - year),
+            "issued_on": "2020-01-01T00:00:00",
             "issued_to_email": "buyer@example.com",
             "issued_to_name": "Buyer Ltd",
             "instance_id": instance_id,
