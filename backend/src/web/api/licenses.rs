@@ -52,7 +52,6 @@ pub async fn list(
 }
 
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     /// The license token: `base64url(payload JSON) "." base64url(Ed25519 signature)`.
     license: String,
