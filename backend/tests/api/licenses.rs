@@ -579,3 +579,84 @@ async fn the_check_endpoint_checks_one_license_now() {
     let left: Vec<String> = stored(&app).await.into_iter().map(|r| r.0).collect();
     assert_eq!(left, ["two"]);
 }
+
+#[tokio::test]
+async fn each_license_is_checked_once_per_interval_however_many_checks_run() {
+    let issuer = LicenseIssuer::new();
+    let server = HttpReceiver::start().await;
+    let key = issuer.public_key();
+    let url = server.url();
+    let app = TestApp::spawn_with(move |s| {
+        s.license.public_key = Some(key);
+        s.license.server_url = Some(url);
+        s.license.check_interval = Duration::from_secs(3600);
+    })
+    .await;
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    let instance = instance_id(&app, &staff).await;
+    let token = issuer.sign(&LicenseIssuer::payload(&instance, "once", 1));
+    assert_eq!(register(&app, &staff, &token).await.status, 200);
+    server.reply(Reply::Delayed(Duration::from_millis(300), 500));
+    assert!(check::wanted(&app.ctx, &app.ctx.db).await.unwrap());
+
+    // Two export workers running the job at once: one of them claims the license.
+    let (a, b) = tokio::join!(check::run(&app.ctx), check::run(&app.ctx));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(server.requests().len(), 1, "{a:?} {b:?}");
+    assert!(a.skipped != b.skipped, "{a:?} {b:?}");
+    // A failed attempt also waits for the next interval rather than retrying every round.
+    assert!(!check::wanted(&app.ctx, &app.ctx.db).await.unwrap());
+    assert!(check::run(&app.ctx).await.unwrap().skipped);
+
+    sqlx::query("UPDATE licenses SET last_attempt = now() - interval '59 minutes 30 seconds'")
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    assert!(
+        check::wanted(&app.ctx, &app.ctx.db).await.unwrap(),
+        "due again after the interval"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_license_not_yet_valid_or_signed_with_a_replaced_key_is_inactive() {
+    let issuer = LicenseIssuer::new();
+    let app = app_for(&issuer, None).await;
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    let instance = instance_id(&app, &staff).await;
+    let mut future = LicenseIssuer::payload(&instance, "future", 1);
+    future["valid_from"] = json!("2098-01-01");
+    let r = register(&app, &staff, &issuer.sign(&future)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["is_active"], false);
+    assert_eq!(r.body["valid_from"], "2098-01-01T00:00:00+00:00");
+    let current = register(
+        &app,
+        &staff,
+        &issuer.sign(&LicenseIssuer::payload(&instance, "current", 1)),
+    )
+    .await;
+    assert_eq!(current.body["is_active"], true);
+
+    // The same database seen by a backend configured with another issuer's key.
+    let other = LicenseIssuer::new();
+    let mut settings = (*app.ctx.settings).clone();
+    settings.license.public_key = Some(other.public_key());
+    let ctx = tessera::context::AppContext::connect(settings, 2)
+        .await
+        .unwrap();
+    let actor = tessera::platform::auth::Actor {
+        user: tessera::platform::users::repo::get(&ctx.db, staff.id)
+            .await
+            .unwrap()
+            .unwrap(),
+        websocket_id: None,
+        token: None,
+    };
+    let listed = tessera::platform::licenses::list(&ctx, &actor)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|l| !l.is_active));
+}
