@@ -660,3 +660,63 @@ async fn a_license_not_yet_valid_or_signed_with_a_replaced_key_is_inactive() {
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|l| !l.is_active));
 }
+
+#[tokio::test]
+async fn a_renewal_with_fewer_seats_frees_the_newest_assignments() {
+    let issuer = LicenseIssuer::new();
+    let server = HttpReceiver::start().await;
+    let app = app_for(&issuer, Some(&server)).await;
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let cat = app.sign_up("Cat", "cat@x.io").await;
+    let instance = instance_id(&app, &staff).await;
+    let token = issuer.sign(&LicenseIssuer::payload(&instance, "shrinks", 3));
+    let id = register(&app, &staff, &token).await.body["id"]
+        .as_i64()
+        .unwrap();
+    for user in [&cat, &staff, &bob] {
+        let r = app
+            .post(
+                &format!("/api/licenses/{id}/{}/", user.id),
+                Some(&staff.access),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    let mut smaller = LicenseIssuer::payload(&instance, "shrinks", 2);
+    smaller["issued_on"] = json!("2021-01-01T00:00:00");
+    let smaller = issuer.sign(&smaller);
+    server.reply(Reply::Json(
+        200,
+        json!({ (token.clone()): {"type": "update", "new_license_payload": smaller} }),
+    ));
+    let report = check::run(&app.ctx).await.unwrap();
+    assert_eq!(report.renewed, 1, "{report:?}");
+    let r = app
+        .get(&format!("/api/licenses/{id}/"), Some(&staff.access))
+        .await;
+    assert_eq!(r.body["seats"], 2);
+    let holders: Vec<i64> = r.body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        holders,
+        vec![staff.id, cat.id],
+        "Bob's seat, given last, is freed"
+    );
+
+    // Registering a newer issue with fewer seats by hand does the same.
+    let mut one = LicenseIssuer::payload(&instance, "shrinks", 1);
+    one["issued_on"] = json!("2022-01-01T00:00:00");
+    let r = register(&app, &staff, &issuer.sign(&one)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["seats_taken"], 1);
+    let r = app
+        .get(&format!("/api/licenses/{id}/"), Some(&staff.access))
+        .await;
+    assert_eq!(r.body["users"][0]["id"], cat.id);
+}

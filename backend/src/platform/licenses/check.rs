@@ -4,7 +4,7 @@
 //! A server that cannot be reached or answers nonsense changes nothing.
 
 use super::{
-    License, LicenseError,
+    License, LicenseError, LicensePayload,
     repo::{self, LicenseRow},
     service::{self, Counts, require_staff},
     verify,
@@ -139,15 +139,14 @@ async fn apply(
             });
             match renewed {
                 Some((token, payload)) => {
-                    if let Err(e) =
-                        repo::renew(&ctx.db, row.id, &row.license, token, &payload.id).await
-                    {
-                        // Another registered license has the renewed one's id.
-                        tracing::warn!(license_id = %row.license_id, error = %e,
-                            "could not store a renewed license; kept the current one");
-                        report.kept += 1;
-                    } else {
-                        report.renewed += 1;
+                    match renew(ctx, row, token, &payload).await {
+                        Ok(()) => report.renewed += 1,
+                        Err(e) => {
+                            // Another registered license has the renewed one's id.
+                            tracing::warn!(license_id = %row.license_id, error = %e,
+                                "could not store a renewed license; kept the current one");
+                            report.kept += 1;
+                        }
                     }
                 }
                 None => report.kept += 1,
@@ -165,6 +164,26 @@ async fn apply(
                 "unknown answer from the license server; the license stays");
             report.kept += 1;
         }
+    }
+    Ok(())
+}
+
+/// Stores the renewed token and frees the seats it no longer has.
+async fn renew(
+    ctx: &AppContext,
+    row: &LicenseRow,
+    token: &str,
+    payload: &LicensePayload,
+) -> Result<(), sqlx::Error> {
+    let mut tx = ctx.db.begin().await?;
+    // A license staff replaced or deleted during the call keeps its seats as they are.
+    if !repo::renew(&mut *tx, row.id, &row.license, token, &payload.id).await? {
+        return Ok(());
+    }
+    let freed = repo::trim_seats(&mut *tx, row.id, payload.seats).await?;
+    tx.commit().await?;
+    if freed > 0 {
+        tracing::warn!(license_id = %payload.id, freed, "the renewed license has fewer seats; the newest were freed");
     }
     Ok(())
 }

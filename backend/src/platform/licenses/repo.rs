@@ -142,8 +142,8 @@ pub async fn renew(
     sent: &str,
     token: &str,
     license_id: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE licenses SET license = $3, license_id = $4, last_check = now() \
          WHERE id = $1 AND license = $2",
     )
@@ -152,8 +152,8 @@ pub async fn renew(
     .bind(token)
     .bind(license_id)
     .execute(db)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn revoke(db: impl PgExecutor<'_>, id: i64, sent: &str) -> sqlx::Result<bool> {
@@ -240,6 +240,20 @@ pub async fn remove_all_seats(db: impl PgExecutor<'_>, license: i64) -> sqlx::Re
         .execute(db)
         .await
         .map(|_| ())
+}
+
+/// Frees the seats beyond `seats`, newest assignments first (a renewal with fewer seats).
+pub async fn trim_seats(db: impl PgExecutor<'_>, license: i64, seats: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM license_users WHERE id IN ( \
+           SELECT id FROM license_users WHERE license_id = $1 \
+           ORDER BY created_on, id OFFSET $2)",
+    )
+    .bind(license)
+    .bind(seats.max(0))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Gives up to `limit` seats to active users without one, oldest accounts first.

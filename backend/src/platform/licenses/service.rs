@@ -108,7 +108,8 @@ pub async fn users(
 }
 
 /// Verifies and stores a license. A newer issue (later `issued_on`) of a registered
-/// license replaces it, keeping its seats; the same or an older one is refused.
+/// license replaces it, keeping its seats (the newest beyond its seat count are freed);
+/// the same or an older one is refused.
 pub async fn register(
     ctx: &AppContext,
     actor: &Actor,
@@ -139,6 +140,7 @@ pub async fn register(
     let id = match repo::lock_by_license_id(&mut tx, &payload.id).await? {
         Some(existing) if is_newer(&payload, &existing.license) => {
             repo::replace(&mut *tx, existing.id, token).await?;
+            repo::trim_seats(&mut *tx, existing.id, payload.seats).await?;
             existing.id
         }
         Some(_) => return Err(LicenseError::AlreadyExists),
