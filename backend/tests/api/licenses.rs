@@ -519,6 +519,10 @@ async fn no_call_is_made_without_licenses_and_a_failing_server_keeps_them() {
         Reply::Json(503, Value::Object(revoke.clone())),
         Reply::Status(200), // a body that is not JSON
         Reply::Json(200, json!(["not", "a", "map"])),
+        Reply::Json(
+            200,
+            json!({ (token.clone()): {"type": "invalid"}, "padding": {"type": "ok", "new_license_payload": "x".repeat(5 << 20)} }),
+        ), // too large
         Reply::Hang, // longer than the timeout
     ] {
         server.reply(reply.clone());
@@ -530,7 +534,7 @@ async fn no_call_is_made_without_licenses_and_a_failing_server_keeps_them() {
             "{reply:?}"
         );
     }
-    assert_eq!(server.requests().len(), 5);
+    assert_eq!(server.requests().len(), 6);
 
     // A server that is not listening at all.
     server.stop();

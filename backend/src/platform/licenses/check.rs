@@ -17,6 +17,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
+/// An answer names each license sent once: a few KB. Far more is not an answer.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
 /// What one check did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckReport {
@@ -237,6 +240,13 @@ async fn call(
     if !status.is_success() {
         anyhow::bail!("the license server answered {status}");
     }
-    let bytes = response.bytes().await?;
+    let mut response = response;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_ANSWER_BYTES {
+            anyhow::bail!("the license server's answer is larger than {MAX_ANSWER_BYTES} bytes");
+        }
+    }
     Ok(serde_json::from_slice(&bytes)?)
 }
