@@ -73,13 +73,13 @@ pub async fn check_one(ctx: &AppContext, actor: &Actor, id: i64) -> Result<Licen
 }
 
 async fn check_rows(ctx: &AppContext, rows: Vec<LicenseRow>) -> Result<CheckReport, sqlx::Error> {
-    // Without licenses there is nothing to ask about: the server is not called at all.
     let Some(url) = ctx.settings.license.server_url.as_deref() else {
         return Ok(CheckReport {
             skipped: true,
             ..Default::default()
         });
     };
+    // Without licenses there is nothing to ask about: the server is not called at all.
     if rows.is_empty() {
         return Ok(CheckReport {
             skipped: true,
