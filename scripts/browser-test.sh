@@ -25,14 +25,24 @@ state=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 db="tessera_browser_$$"
 cleanup() {
+  [ -s "$state/smtp-sink.process" ] && kill "$(cat "$state/smtp-sink.process")" 2>/dev/null
   TESSERA_STATE_DIR=$state scripts/down.sh >/dev/null 2>&1 || true
   psql "$DATABASE_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$state"
 }
 trap cleanup EXIT
 
+# Emails go to a small SMTP sink that writes them to files the tests read.
+smtp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$state/mail"
+node frontend/tests/browser/smtp-sink.mjs "$smtp_port" "$state/mail" &
+# (not a .pid file: up.sh stops every process those name before it starts)
+echo $! > "$state/smtp-sink.process"
+
+# Webhook tests call an address on this machine.
 out=$(TESSERA_PROFILE=dev TESSERA_STATE_DIR=$state TESSERA_BIND=127.0.0.1:$port \
   TESSERA_REDIS_PREFIX="tessera-browser-$$:" TESSERA_FRONTEND_DIR="$root/frontend" \
+  TESSERA_SMTP_URL="smtp://127.0.0.1:$smtp_port" TESSERA_ALLOW_PRIVATE_ADDRESSES=1 \
   DATABASE_URL=$DATABASE_SERVER_URL/$db scripts/up.sh)
 url=$(echo "$out" | sed -n 's/^Tessera is running at //p')
 [ -n "$url" ] || { echo "up.sh printed no URL"; exit 1; }
@@ -40,6 +50,7 @@ url=$(echo "$out" | sed -n 's/^Tessera is running at //p')
 mkdir -p test-artifacts/browser
 export TESSERA_TEST_URL=$url
 export TESSERA_TEST_DATABASE_URL=$DATABASE_SERVER_URL/$db
+export TESSERA_TEST_MAIL_DIR=$state/mail
 cd frontend/tests/browser
 set +e
 if [ $# -gt 0 ]; then

@@ -30,7 +30,10 @@ export async function newPage(browser, size = 'desktop') {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(err.message));
-  page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
+  // Script errors only: error pages (4xx by design) also log "Failed to load resource".
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) page.errors.push(msg.text());
+  });
   return { context, page };
 }
 
@@ -100,4 +103,23 @@ export async function assertFitsWidth(page) {
   if (scrollWidth > innerWidth) {
     throw new Error(`page is ${scrollWidth}px wide in a ${innerWidth}px window`);
   }
+}
+
+/** Waits for an email to `to` in the test SMTP sink; returns its decoded text. */
+export async function waitForMail(to, { timeoutMs = 20000 } = {}) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = process.env.TESSERA_TEST_MAIL_DIR;
+  if (!dir) throw new Error('TESSERA_TEST_MAIL_DIR is not set (run through scripts/browser-test.sh)');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const name of readdirSync(dir)) {
+      const raw = readFileSync(join(dir, name), 'utf8');
+      if (raw.toLowerCase().includes(`to: ${to.toLowerCase()}`) || raw.includes(`<${to}>`)) {
+        // Undo quoted-printable soft breaks and escapes so links read whole.
+        return raw.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no email to ${to} within ${timeoutMs} ms`);
 }

@@ -28,6 +28,10 @@ pub struct NextQuery {
     next: Option<String>,
     /// A workspace invitation token carried into sign up.
     invitation: Option<String>,
+    /// The invited address, filled in on sign up.
+    email: Option<String>,
+    /// Set after a password reset.
+    reset: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -69,7 +73,10 @@ pub async fn login_page(
         email: String::new(),
         next,
         errors: FormErrors::default(),
-        notice: None,
+        notice: q
+            .reset
+            .is_some()
+            .then(|| "Your password was changed. Log in with the new one.".to_owned()),
     }
     .into_response()
 }
@@ -159,7 +166,7 @@ pub async fn signup_page(
     SignupPage {
         chrome: Chrome::anonymous(&csrf),
         name: String::new(),
-        email: String::new(),
+        email: q.email.unwrap_or_default(),
         next,
         invitation: q.invitation.unwrap_or_default(),
         errors: FormErrors::default(),

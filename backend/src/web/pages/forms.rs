@@ -44,6 +44,11 @@ impl FormErrors {
         }
     }
 
+    /// Marks one field with a message.
+    pub fn set(&mut self, name: &str, message: impl Into<String>) {
+        self.fields.insert(name.to_owned(), message.into());
+    }
+
     /// The message for one field, if it has one.
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).map(String::as_str)
@@ -51,5 +56,67 @@ impl FormErrors {
 
     pub fn is_empty(&self) -> bool {
         self.general.is_none() && self.fields.is_empty()
+    }
+}
+
+/// One sentence for a service error shown above a page: the first field issue, or the message.
+pub fn message(err: &ApiError) -> String {
+    match &err.detail {
+        Detail::Message(m) => m.clone(),
+        Detail::Fields(map) => map
+            .iter()
+            .find_map(|(name, issues)| {
+                issues
+                    .first()
+                    .map(|i| format!("{}: {}", name.replace('_', " "), i.error))
+            })
+            .unwrap_or_else(|| "The change could not be saved.".into()),
+        Detail::Json(_) => "The change could not be saved; check the values.".into(),
+    }
+}
+
+/// The `direction` field of the move forms.
+#[derive(serde::Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    pub direction: String,
+}
+
+/// A form with one `name` field (create, rename).
+#[derive(serde::Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A form with nothing but its CSRF token (delete, log out).
+#[derive(serde::Deserialize)]
+pub struct EmptyForm {}
+
+/// `ids` with `id` moved one place up or down; `None` when it cannot move that way.
+pub fn moved(ids: &[i64], id: i64, direction: &str) -> Option<Vec<i64>> {
+    let at = ids.iter().position(|x| *x == id)?;
+    let to = match direction {
+        "up" if at > 0 => at - 1,
+        "down" if at + 1 < ids.len() => at + 1,
+        _ => return None,
+    };
+    let mut out = ids.to_vec();
+    out.swap(at, to);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved;
+
+    #[test]
+    fn moves_swap_neighbours_within_bounds() {
+        assert_eq!(moved(&[1, 2, 3], 2, "up"), Some(vec![2, 1, 3]));
+        assert_eq!(moved(&[1, 2, 3], 2, "down"), Some(vec![1, 3, 2]));
+        assert_eq!(moved(&[1, 2, 3], 1, "up"), None);
+        assert_eq!(moved(&[1, 2, 3], 3, "down"), None);
+        assert_eq!(moved(&[1, 2, 3], 4, "up"), None);
+        assert_eq!(moved(&[1, 2, 3], 2, "sideways"), None);
     }
 }

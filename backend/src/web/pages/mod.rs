@@ -4,14 +4,20 @@
 //! Every page template has a `chrome: render::Chrome` field that `pages/base.html` reads.
 //! Handlers call the same services as the API; nothing here calls the API over HTTP.
 
+pub mod account_links;
 pub mod assets;
 pub mod auth;
+pub mod cells;
 pub mod csrf;
 pub mod dashboard;
+pub mod dashboard_actions;
 pub mod forms;
+pub mod public_views;
 pub mod render;
 pub mod session;
+pub mod settings;
 pub mod token;
+pub mod trash;
 
 use super::state::AppState;
 use axum::{
@@ -27,8 +33,81 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/logout", post(auth::logout))
         .route("/dashboard", get(dashboard::page))
+        .merge(dashboard_routes())
+        .merge(settings_routes())
+        .route(
+            "/forgot-password",
+            get(account_links::forgot_page).post(account_links::forgot),
+        )
+        .route(
+            "/reset-password/{token}",
+            get(account_links::reset_page).post(account_links::reset),
+        )
+        .route(
+            "/workspace-invitation/{token}",
+            get(account_links::invitation_page),
+        )
+        .route(
+            "/workspace-invitation/{token}/accept",
+            post(account_links::accept),
+        )
+        .route(
+            "/workspace-invitation/{token}/decline",
+            post(account_links::decline),
+        )
+        .route("/trash", get(trash::page))
+        .route("/trash/restore", post(trash::restore))
+        .route("/trash/empty", post(trash::empty))
+        .route("/public/grid/{slug}", get(public_views::grid))
+        .route("/public/view/{slug}/auth", post(public_views::authenticate))
+        .route(
+            "/form/{slug}",
+            get(public_views::form_page).post(public_views::form_submit),
+        )
         .route("/session/token/", post(token::access_token))
         .layer(middleware::from_fn_with_state(state, csrf::layer))
         .layer(middleware::from_fn(render::security_headers));
     pages.merge(assets::router())
+}
+
+fn dashboard_routes() -> Router<AppState> {
+    use dashboard_actions as a;
+    Router::new()
+        .route("/dashboard/workspaces", post(a::create_workspace))
+        .route(
+            "/dashboard/workspaces/{id}/rename",
+            post(a::rename_workspace),
+        )
+        .route(
+            "/dashboard/workspaces/{id}/delete",
+            post(a::delete_workspace),
+        )
+        .route("/dashboard/workspaces/{id}/move", post(a::move_workspace))
+        .route(
+            "/dashboard/workspaces/{id}/databases",
+            post(a::create_database),
+        )
+        .route("/dashboard/databases/{id}/rename", post(a::rename_database))
+        .route("/dashboard/databases/{id}/delete", post(a::delete_database))
+        .route("/dashboard/databases/{id}/move", post(a::move_database))
+        .route("/dashboard/databases/{id}/tables", post(a::create_table))
+        .route("/dashboard/tables/{id}/rename", post(a::rename_table))
+        .route("/dashboard/tables/{id}/delete", post(a::delete_table))
+        .route("/dashboard/tables/{id}/move", post(a::move_table))
+}
+
+fn settings_routes() -> Router<AppState> {
+    use settings as s;
+    Router::new()
+        .route("/settings", get(s::index))
+        .route("/settings/account", get(s::account).post(s::save_name))
+        .route("/settings/password", post(s::change_password))
+        .route(
+            "/settings/tokens",
+            get(s::tokens_list).post(s::token_create),
+        )
+        .route("/settings/tokens/{id}/delete", post(s::token_delete))
+        .route("/settings/webhooks", get(s::webhooks_list))
+        .route("/settings/webhooks/table/{id}", post(s::webhook_create))
+        .route("/settings/webhooks/{id}/delete", post(s::webhook_delete))
 }

@@ -1,0 +1,496 @@
+//! Shared views without an account: `/public/grid/{slug}` (a read-only grid of the view's
+//! visible fields and filtered rows) and `/form/{slug}` (a form that works without script).
+//! Views with a password ask for it first; the view token then lives in a cookie scoped
+//! to the view.
+
+use super::{
+    cells::{self, Cell},
+    csrf::{Csrf, PageForm},
+    forms::FormErrors,
+    render::{Chrome, error_page},
+    session,
+};
+use crate::{
+    database::{
+        fields::Field,
+        rows::{ListQuery, Paging},
+        views::{ViewError, form, public},
+    },
+    error::{ApiError, Code},
+    web::state::AppState,
+};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+const PAGE_SIZE: usize = 100;
+
+fn token_cookie_name(slug: &str) -> Option<String> {
+    (slug.len() <= 100 && slug.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| format!("tessera_view_{slug}"))
+}
+
+fn view_token(headers: &HeaderMap, slug: &str) -> Option<String> {
+    session::cookie(headers, &token_cookie_name(slug)?)
+}
+
+/// The page for a service error: 404 for a missing view, the password form for a
+/// protected one.
+fn failure(err: ViewError, csrf: &Csrf, slug: &str, back: &str) -> Response {
+    match err {
+        ViewError::NoPublicAuthorization => password_page(csrf, slug, back, None),
+        ViewError::NotFound => error_page(
+            StatusCode::NOT_FOUND,
+            "This shared view does not exist",
+            "The link may be mistyped, or the view is no longer shared. Ask its owner for a new link.",
+        ),
+        other => {
+            let err = ApiError::from(other);
+            error_page(
+                StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                "This view cannot be shown",
+                &super::forms::message(&err),
+            )
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/public_password.html")]
+pub struct PasswordPage {
+    chrome: Chrome,
+    slug: String,
+    back: String,
+    errors: FormErrors,
+}
+
+fn password_page(csrf: &Csrf, slug: &str, back: &str, error: Option<&str>) -> Response {
+    let page = PasswordPage {
+        chrome: Chrome::anonymous(csrf),
+        slug: slug.to_owned(),
+        back: back.to_owned(),
+        errors: error.map(FormErrors::general).unwrap_or_default(),
+    };
+    (StatusCode::UNAUTHORIZED, page).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// `POST /public/view/{slug}/auth`: checks a shared view's password, keeps its token.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    csrf: Csrf,
+    Path(slug): Path<String>,
+    PageForm(form): PageForm<PasswordForm>,
+) -> Response {
+    let back = session::safe_next(&form.back).unwrap_or("/").to_owned();
+    let Some(name) = token_cookie_name(&slug) else {
+        return failure(ViewError::NotFound, &csrf, &slug, &back);
+    };
+    match public::authenticate(&state.ctx, &slug, &form.password).await {
+        Ok(token) => {
+            let mut response = Redirect::to(&back).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::set_cookie(
+                    &name,
+                    &token,
+                    Some(24 * 3600),
+                    session::is_https(&headers, &state),
+                ),
+            );
+            response
+        }
+        Err(ViewError::NoPublicAuthorization) => password_page(
+            &csrf,
+            &slug,
+            &back,
+            Some("The password is incorrect. Try again."),
+        ),
+        Err(err) => failure(err, &csrf, &slug, &back),
+    }
+}
+
+pub struct GridRow {
+    pub id: i64,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/public_grid.html")]
+pub struct PublicGridPage {
+    chrome: Chrome,
+    name: String,
+    fields: Vec<String>,
+    rows: Vec<GridRow>,
+    page: usize,
+    first: usize,
+    last: usize,
+    count: Option<i64>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+pub async fn grid(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    csrf: Csrf,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let here = format!("/public/grid/{slug}");
+    let token = view_token(&headers, &slug);
+    let (view, fields) = match public::info(&state.ctx, &slug, token.as_deref()).await {
+        Ok(found) => found,
+        Err(err) => return failure(err, &csrf, &slug, &here),
+    };
+    if view.kind != "grid" {
+        return failure(ViewError::NotFound, &csrf, &slug, &here);
+    }
+    let page = q
+        .page
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
+    let query = ListQuery {
+        paging: Paging::Page {
+            page,
+            size: PAGE_SIZE,
+        },
+        ..ListQuery::default()
+    };
+    let listed = match public::rows(&state.ctx, &slug, token.as_deref(), query).await {
+        Ok(listed) => listed,
+        Err(err) => return failure(err, &csrf, &slug, &here),
+    };
+    let rows: Vec<GridRow> = listed
+        .results
+        .iter()
+        .map(|row| GridRow {
+            id: row.get("id").and_then(Value::as_i64).unwrap_or_default(),
+            cells: fields
+                .iter()
+                .map(|f| cells::cell(f, row.get(&f.column())))
+                .collect(),
+        })
+        .collect();
+    let first = (page - 1) * PAGE_SIZE + 1;
+    let last = first + rows.len().saturating_sub(1);
+    let more = listed
+        .count
+        .map(|c| (last as i64) < c)
+        .unwrap_or(rows.len() == PAGE_SIZE);
+    let chrome = Chrome::anonymous(&csrf).with(
+        "public_grid",
+        serde_json::json!({ "slug": slug, "view_id": view.id, "page": page }),
+    );
+    PublicGridPage {
+        chrome,
+        name: view.name,
+        fields: fields.iter().map(|f| f.name.clone()).collect(),
+        page,
+        first,
+        last,
+        count: listed.count,
+        previous: (page > 1).then(|| format!("{here}?page={}", page - 1)),
+        next: more.then(|| format!("{here}?page={}", page + 1)),
+        rows,
+    }
+    .into_response()
+}
+
+/// One question of a form page.
+pub struct Question {
+    /// The input's name: `field_{id}`.
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub required: bool,
+    pub input: Input,
+    pub error: Option<String>,
+}
+
+/// Which input a field type gets.
+pub enum Input {
+    Text { value: String, kind: &'static str },
+    LongText { value: String },
+    Number { value: String, step: String },
+    Checkbox { checked: bool },
+    Date { value: String, with_time: bool },
+    Select { options: Vec<(i64, String, bool)> },
+    MultiSelect { options: Vec<(i64, String, bool)> },
+    Unsupported,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/public_form.html")]
+pub struct PublicFormPage {
+    chrome: Chrome,
+    slug: String,
+    title: String,
+    description: String,
+    submit_text: String,
+    questions: Vec<Question>,
+    errors: FormErrors,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/public_form_done.html")]
+pub struct FormDonePage {
+    chrome: Chrome,
+    title: String,
+    message: String,
+}
+
+fn option_text(options: &Map<String, Value>, key: &str) -> String {
+    options
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The submitted values of one field (several for multiple selects).
+fn submitted<'a>(answers: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+    answers
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+fn question(
+    field: &Field,
+    options: &Value,
+    answers: &[(String, String)],
+    errors: &FormErrors,
+) -> Question {
+    let key = field.column();
+    let given = submitted(answers, &key);
+    let first = given.first().map(|s| (*s).to_owned()).unwrap_or_default();
+    let chosen = |id: i64| given.iter().any(|v| *v == id.to_string());
+    let select = || -> Vec<(i64, String, bool)> {
+        field
+            .select_options
+            .iter()
+            .map(|o| (o.id, o.value.clone(), chosen(o.id)))
+            .collect()
+    };
+    let input = match field.kind.as_str() {
+        "text" => Input::Text {
+            value: first,
+            kind: "text",
+        },
+        "url" => Input::Text {
+            value: first,
+            kind: "url",
+        },
+        "email" => Input::Text {
+            value: first,
+            kind: "email",
+        },
+        "phone_number" => Input::Text {
+            value: first,
+            kind: "tel",
+        },
+        "duration" => Input::Text {
+            value: first,
+            kind: "text",
+        },
+        "long_text" => Input::LongText { value: first },
+        "number" => {
+            let places = field
+                .options
+                .get("number_decimal_places")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                .min(10) as usize;
+            let step = if places == 0 {
+                "1".to_owned()
+            } else {
+                format!("0.{}1", "0".repeat(places - 1))
+            };
+            Input::Number { value: first, step }
+        }
+        "rating" => Input::Number {
+            value: first,
+            step: "1".into(),
+        },
+        "boolean" => Input::Checkbox {
+            checked: !given.is_empty(),
+        },
+        "date" => Input::Date {
+            value: first,
+            with_time: field
+                .options
+                .get("date_include_time")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        },
+        "single_select" => Input::Select { options: select() },
+        "multiple_select" => Input::MultiSelect { options: select() },
+        _ => Input::Unsupported,
+    };
+    let name = options
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&field.name)
+        .to_owned();
+    Question {
+        error: errors.field(&key).map(str::to_owned),
+        label: name,
+        description: options
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        required: options.get("required") == Some(&Value::Bool(true)),
+        key,
+        input,
+    }
+}
+
+async fn render_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &Csrf,
+    slug: &str,
+    answers: &[(String, String)],
+    errors: FormErrors,
+) -> Response {
+    let here = format!("/form/{slug}");
+    let token = view_token(headers, slug);
+    let (view, fields) = match form::page(&state.ctx, slug, token.as_deref()).await {
+        Ok(found) => found,
+        Err(err) => return failure(err, csrf, slug, &here),
+    };
+    let options = &view.options.0;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = PublicFormPage {
+        chrome: Chrome::anonymous(csrf),
+        slug: slug.to_owned(),
+        title: Some(option_text(options, "title"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| view.name.clone()),
+        description: option_text(options, "description"),
+        submit_text: Some(option_text(options, "submit_text"))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "Submit".into()),
+        questions: fields
+            .iter()
+            .map(|(f, o)| question(f, o, answers, &errors))
+            .collect(),
+        errors,
+    };
+    (status, page).into_response()
+}
+
+pub async fn form_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    csrf: Csrf,
+    Path(slug): Path<String>,
+) -> Response {
+    render_form(&state, &headers, &csrf, &slug, &[], FormErrors::default()).await
+}
+
+/// The JSON value of one answer, by field type (the service validates it).
+fn answer_value(field: &Field, given: &[&str]) -> Option<Value> {
+    let first = given.first().map(|s| s.trim());
+    match field.kind.as_str() {
+        "boolean" => Some(Value::Bool(!given.is_empty())),
+        "multiple_select" => Some(Value::Array(
+            given
+                .iter()
+                .filter_map(|v| v.parse::<i64>().ok())
+                .map(Value::from)
+                .collect(),
+        )),
+        _ => match first {
+            None | Some("") => None,
+            Some(v) => Some(match field.kind.as_str() {
+                "single_select" | "rating" => v
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(v.to_owned())),
+                _ => Value::String(v.to_owned()),
+            }),
+        },
+    }
+}
+
+pub async fn form_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    csrf: Csrf,
+    Path(slug): Path<String>,
+    PageForm(answers): PageForm<Vec<(String, String)>>,
+) -> Response {
+    let here = format!("/form/{slug}");
+    let token = view_token(&headers, &slug);
+    let fields = match form::page(&state.ctx, &slug, token.as_deref()).await {
+        Ok((_, fields)) => fields,
+        Err(err) => return failure(err, &csrf, &slug, &here),
+    };
+    let mut body = Map::new();
+    for (field, _) in &fields {
+        let key = field.column();
+        let given = submitted(&answers, &key);
+        if let Some(value) = answer_value(field, &given) {
+            body.insert(key, value);
+        }
+    }
+    match form::submit(&state.ctx, &slug, token.as_deref(), &body).await {
+        Ok(result) => {
+            let redirect = result["submit_action"] == "REDIRECT";
+            let url = result["submit_action_redirect_url"].as_str().unwrap_or("");
+            if redirect && url.starts_with("http") && cells::safe_href(url) {
+                return Redirect::to(url).into_response();
+            }
+            let message = result["submit_action_message"]
+                .as_str()
+                .filter(|m| !m.is_empty())
+                .unwrap_or("Thank you! Your answers were sent.")
+                .to_owned();
+            FormDonePage {
+                chrome: Chrome::anonymous(&csrf),
+                title: "Form sent".into(),
+                message,
+            }
+            .into_response()
+        }
+        Err(ViewError::NoPublicAuthorization) => password_page(&csrf, &slug, &here, None),
+        Err(err) => {
+            let err = ApiError::from(err);
+            let errors = if err.code == Code::RequestBodyValidation {
+                FormErrors::from_api(err, &[])
+            } else {
+                FormErrors::general(super::forms::message(&err))
+            };
+            render_form(&state, &headers, &csrf, &slug, &answers, errors).await
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// Shared grid and form views, opened without an account.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, signUp, createTable, apiOk, screenshot, assertFitsWidth, baseUrl, SIZES } from '../support.mjs';
+
+const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A table with fields Name (text), Notes (long text), Active (boolean), Size (number), Site (url). */
+async function fixture() {
+  const user = await signUp();
+  const ids = await createTable(user, { table: 'Contacts' });
+  const token = user.token;
+  const fields = await apiOk('GET', `/api/database/fields/table/${ids.tableId}/`, { token });
+  const size = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, { token, body: { name: 'Size', type: 'number' } });
+  const site = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, { token, body: { name: 'Site', type: 'url' } });
+  const rows = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/`, { token });
+  for (const row of rows.results) {
+    await apiOk('DELETE', `/api/database/rows/table/${ids.tableId}/${row.id}/`, { token });
+  }
+  await apiOk('POST', `/api/database/rows/table/${ids.tableId}/batch/?user_field_names=true`, {
+    token,
+    body: { items: [
+      { Name: 'Ada', Notes: 'First', Active: true, Size: '3', Site: 'https://example.com/ada' },
+      { Name: XSS, Notes: XSS, Active: false, Size: '5', Site: '' },
+    ] },
+  });
+  return { user, ids, fields: [...fields, size, site] };
+}
+
+test('a shared grid view shows its visible fields and rows as text', async () => {
+  const { user, ids } = await fixture();
+  const views = await apiOk('GET', `/api/database/views/table/${ids.tableId}/`, { token: user.token });
+  const grid = views.find((v) => v.type === 'grid');
+  const shared = await apiOk('PATCH', `/api/database/views/${grid.id}/`, { token: user.token, body: { public: true } });
+  for (const size of ['desktop', 'mobile']) {
+    const { context, page } = await newPage(browser, size);
+    const res = await page.goto(`/public/grid/${shared.slug}`);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-security-policy'], /script-src 'self'/);
+    assert.equal(await page.locator('h1').textContent(), grid.name);
+    const headers = await page.locator('thead th').allTextContents();
+    assert.deepEqual(headers.slice(1), ['Name', 'Notes', 'Active', 'Size', 'Site']);
+    const cells = await page.locator('tbody tr').nth(1).locator('td').allTextContents();
+    assert.equal(cells[1], XSS);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator('img[src=x]').count(), 0);
+    // URL cells are links (only http(s), mailto and tel ever are).
+    const hrefs = await page.locator('tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(hrefs, ['https://example.com/ada']);
+    assert.match(await page.locator('[role=status]').first().textContent(), /Rows 1–2 of 2/);
+    await screenshot(page, 'public-grid');
+    if (size === 'mobile') {
+      // The page fits; the wide table scrolls inside its own box.
+      await assertFitsWidth(page);
+    }
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+  const missing = await (await newPage(browser)).page.goto('/public/grid/doesnotexist');
+  assert.equal(missing.status(), 404);
+});
+
+test('a password-protected shared grid asks for its password first', async () => {
+  const { user, ids } = await fixture();
+  const views = await apiOk('GET', `/api/database/views/table/${ids.tableId}/`, { token: user.token });
+  const grid = views.find((v) => v.type === 'grid');
+  const shared = await apiOk('PATCH', `/api/database/views/${grid.id}/`, { token: user.token, body: { public: true, public_view_password: 'opensesame' } });
+  const { context, page } = await newPage(browser);
+  const res = await page.goto(`/public/grid/${shared.slug}`);
+  assert.equal(res.status(), 401);
+  assert.equal(await page.locator('tbody').count(), 0);
+  await page.fill('#password', 'wrong-password');
+  await page.click('button[type=submit]');
+  assert.match(await page.locator('.alert-error').textContent(), /password is incorrect/);
+  await page.fill('#password', 'opensesame');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('tbody tr');
+  assert.equal(await page.locator('tbody tr').count(), 2);
+  await context.close();
+});
+
+test('a shared form works without script, shows validation errors and creates the row', async () => {
+  const { user, ids, fields } = await fixture();
+  const token = user.token;
+  const form = await apiOk('POST', `/api/database/views/table/${ids.tableId}/`, { token, body: { name: 'Sign-up form', type: 'form' } });
+  const byName = Object.fromEntries(fields.map((f) => [f.name, f]));
+  const options = {};
+  for (const f of fields) options[f.id] = { enabled: true, required: f.name === 'Name' };
+  options[byName.Notes.id].description = 'Anything we should know?';
+  await apiOk('PATCH', `/api/database/views/${form.id}/field-options/`, { token, body: { field_options: options } });
+  const shared = await apiOk('PATCH', `/api/database/views/${form.id}/`, {
+    token,
+    body: { public: true, title: 'Join the list', description: XSS, submit_action_message: 'Thanks, we got it.' },
+  });
+
+  for (const size of ['desktop', 'mobile']) {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: SIZES[size], baseURL: baseUrl });
+    const page = await context.newPage();
+    await page.goto(`/form/${shared.slug}`);
+    assert.equal(await page.locator('h1').textContent(), 'Join the list');
+    assert.equal((await page.locator('.card > p.muted').first().textContent()).trim(), XSS);
+    assert.equal(await page.locator(`input[name=field_${byName.Active.id}][type=checkbox]`).count(), 1);
+    assert.equal(await page.locator(`textarea[name=field_${byName.Notes.id}]`).count(), 1);
+    assert.equal(await page.locator(`input[name=field_${byName.Size.id}][type=number]`).count(), 1);
+    assert.equal(await page.locator(`input[name=field_${byName.Site.id}][type=url]`).count(), 1);
+    await screenshot(page, 'public-form');
+    if (size === 'mobile') {
+      await assertFitsWidth(page);
+      await context.close();
+      continue;
+    }
+    // Required Name left empty: the form comes back with the error and the other answers kept.
+    await page.fill(`textarea[name=field_${byName.Notes.id}]`, 'Kept');
+    await page.click('button[type=submit]');
+    assert.match(await page.locator(`#field_${byName.Name.id}-error`).textContent(), /required/);
+    assert.equal(await page.locator(`textarea[name=field_${byName.Notes.id}]`).inputValue(), 'Kept');
+    await screenshot(page, 'public-form-error');
+    await page.fill(`input[name=field_${byName.Name.id}]`, 'Grace');
+    await page.check(`input[name=field_${byName.Active.id}]`);
+    await page.fill(`input[name=field_${byName.Size.id}]`, '7');
+    await page.click('button[type=submit]');
+    assert.match(await page.locator('[role=status]').textContent(), /Thanks, we got it\./);
+    await screenshot(page, 'public-form-done');
+    await context.close();
+  }
+  const rows = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/?user_field_names=true&search=Grace`, { token });
+  assert.equal(rows.results.length, 1);
+  assert.equal(rows.results[0].Notes, 'Kept');
+  assert.equal(rows.results[0].Active, true);
+  assert.equal(rows.results[0].Size, '7');
+});
