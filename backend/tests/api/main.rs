@@ -15,6 +15,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod licenses;
+mod pages;
 mod realtime;
 mod realtime_client;
 mod realtime_pages;

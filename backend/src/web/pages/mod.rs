@@ -64,8 +64,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/form/{slug}",
             get(public_views::form_page).post(public_views::form_submit),
         )
-        .route("/session/token/", post(token::access_token))
         .layer(middleware::from_fn_with_state(state, csrf::layer))
+        // JSON for scripts, with its own stricter origin check (outside the form layer).
+        .route("/session/token/", post(token::access_token))
         .layer(middleware::from_fn(render::security_headers));
     pages.merge(assets::router())
 }
