@@ -37,12 +37,20 @@ export async function newPage(browser, size = 'desktop') {
   return { context, page };
 }
 
-/** Saves a full-page screenshot as test-artifacts/browser/<name>-<size>.png. */
+/**
+ * Saves full-page screenshots of the page as it is now at both sizes,
+ * test-artifacts/browser/<name>-desktop.png and <name>-mobile.png, and fails when the
+ * small one is wider than its window. The page's own size is restored afterwards.
+ */
 export async function screenshot(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
-  const { width } = page.viewportSize();
-  const size = width <= 500 ? 'mobile' : 'desktop';
-  await page.screenshot({ path: join(artifactsDir, `${name}-${size}.png`), fullPage: true });
+  const original = page.viewportSize();
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(artifactsDir, `${name}-${size}.png`), fullPage: true });
+    if (size === 'mobile') await assertFitsWidth(page);
+  }
+  await page.setViewportSize(original);
 }
 
 export function uniqueEmail(prefix = 'user') {
