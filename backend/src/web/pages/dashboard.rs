@@ -114,6 +114,6 @@ pub async fn render(
             };
             (status, page).into_response()
         }
-        Err(err) => err.into_response(),
+        Err(err) => super::render::api_error_page(err),
     }
 }

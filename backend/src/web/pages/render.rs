@@ -124,6 +124,25 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     (status, page).into_response()
 }
 
+/// A service error as a page: its status and message, logged when it is the server's fault.
+pub fn api_error_page(err: crate::error::ApiError) -> Response {
+    let status =
+        StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        tracing::error!(code = err.code.as_str(), cause = ?err.source, "page failed");
+        return error_page(
+            status,
+            "Something went wrong",
+            "The page could not be loaded. Try again in a moment.",
+        );
+    }
+    error_page(
+        status,
+        "This page cannot be shown",
+        &super::forms::message(&err),
+    )
+}
+
 /// The page for a URL nothing answers.
 pub fn not_found_page() -> Response {
     let mut response = error_page(

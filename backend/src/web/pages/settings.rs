@@ -208,8 +208,8 @@ async fn tokens_page(
         dashboard::load(state, user).await,
     ) {
         (Ok(list), Ok(spaces)) => (list, spaces),
-        (Err(err), _) => return ApiError::from(err).into_response(),
-        (_, Err(err)) => return err.into_response(),
+        (Err(err), _) => return super::render::api_error_page(err.into()),
+        (_, Err(err)) => return super::render::api_error_page(err),
     };
     let workspace_name = |id: i64| {
         spaces
@@ -383,7 +383,7 @@ async fn webhooks_page(
 ) -> Response {
     let spaces = match dashboard::load(state, user).await {
         Ok(spaces) => spaces,
-        Err(err) => return err.into_response(),
+        Err(err) => return super::render::api_error_page(err),
     };
     let tables: Vec<TableChoice> = spaces
         .iter()
@@ -428,7 +428,7 @@ async fn webhooks_page(
                         .collect(),
                 })
                 .collect(),
-            Err(err) => return ApiError::from(err).into_response(),
+            Err(err) => return super::render::api_error_page(err.into()),
         },
         None => Vec::new(),
     };

@@ -7,7 +7,6 @@ use super::{
     session::PageUser,
 };
 use crate::{
-    error::ApiError,
     platform::trash::{self, RestoreRequest},
     web::state::AppState,
 };
@@ -93,7 +92,7 @@ async fn render(
     let actor = user.actor();
     let structure = match trash::structure(&state.ctx, &actor).await {
         Ok(s) => s,
-        Err(err) => return ApiError::from(err).into_response(),
+        Err(err) => return super::render::api_error_page(err.into()),
     };
     // Without a choice, the first workspace's trash.
     let workspace = workspace
@@ -155,7 +154,7 @@ async fn render(
                     .collect(),
                 page.count,
             ),
-            Err(err) => return ApiError::from(err).into_response(),
+            Err(err) => return super::render::api_error_page(err.into()),
         },
         None => (Vec::new(), 0),
     };
