@@ -23,8 +23,9 @@ pub async fn build(ctx: &AppContext, table_id: i64) -> anyhow::Result<()> {
             continue;
         };
         for sql in ft.column_setup_sql(&field, &table) {
-            // An import's new table has text fields only, whose setup is just this index;
-            // other setup statements never run here.
+            // The fields an import creates (text ones, and from external databases also
+            // numbers, dates, booleans and selects) set up nothing but such indexes, the
+            // only setup the import dropped; other setup statements never run here.
             let Some(rest) = sql.strip_prefix("CREATE INDEX IF NOT EXISTS ") else {
                 continue;
             };

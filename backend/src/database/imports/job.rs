@@ -1,4 +1,4 @@
-//! Running a `file_import` job (queue `low`): the source is read on a blocking thread and
+//! Running an import job (queue `low`): the source is read on a blocking thread and
 //! its rows are copied into the table as they arrive, in one transaction, so the table
 //! (or the appended rows) appears complete or not at all, and a worker that dies midway
 //! leaves nothing behind for the retry to trip over.
@@ -75,9 +75,53 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         max_columns: ctx.settings.max_fields_per_table.max(1000),
     };
 
+    let imported = import_rows(
+        ctx,
+        job,
+        Target {
+            database_id: params.database_id,
+            name: params.name,
+            table_id: params.table_id.filter(|_| params.append),
+        },
+        Box::new(source),
+    )
+    .await?;
+    tracing::info!(
+        job_id = job.id,
+        table_id = imported.table_id,
+        imported = imported.rows,
+        "file import finished"
+    );
+    if let Err(e) = uploads::remove(ctx, params.upload_id).await {
+        tracing::warn!(error = %e, "could not remove an imported file; housekeeping will");
+    }
+    Ok(())
+}
+
+/// Where the rows go: a new table named `name` in the database, or the table `table_id`.
+pub struct Target {
+    pub database_id: i64,
+    pub name: String,
+    pub table_id: Option<i64>,
+}
+
+/// What an import wrote.
+pub struct Imported {
+    pub table_id: i64,
+    pub rows: i64,
+}
+
+/// Reads `source` on a blocking thread and copies its rows into the target, all in one
+/// transaction, then finishes the job with the report.
+pub async fn import_rows(
+    ctx: &AppContext,
+    job: &UserJob,
+    target: Target,
+    source: Box<dyn ImportSource>,
+) -> anyhow::Result<Imported> {
     let mut tx = ctx.db.begin().await?;
-    let (table_id, workspace_id, mode) = match (params.append, params.table_id) {
-        (true, Some(table_id)) => {
+    let (table_id, workspace_id, mode) = match target.table_id {
+        Some(table_id) => {
             let scope = access::scope(&mut tx, table_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
@@ -88,14 +132,14 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
             table_repo::lock(&mut *tx, table_id).await?;
             (table_id, scope.workspace_id, Mode::Append)
         }
-        _ => {
-            let app = applications::repo::get(&mut *tx, params.database_id)
+        None => {
+            let app = applications::repo::get(&mut *tx, target.database_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("The database no longer exists."))?;
             require_member(&mut tx, job.user_id, app.workspace_id)
                 .await
                 .map_err(|_| anyhow::anyhow!("You no longer have access to the database."))?;
-            let table_id = table_repo::insert(&mut *tx, params.database_id, &params.name).await?;
+            let table_id = table_repo::insert(&mut *tx, target.database_id, &target.name).await?;
             table_repo::create_user_table(&mut tx, table_id).await?;
             table_repo::create_default_view(&mut *tx, table_id).await?;
             (table_id, app.workspace_id, Mode::New(FieldNames::default()))
@@ -109,7 +153,6 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     let progress = Progress::default();
     let reading = {
         let progress = progress.clone();
-        let source: Box<dyn ImportSource> = Box::new(source);
         tokio::task::spawn_blocking(move || source.read(&out, &progress))
     };
     let mut detected = serde_json::Map::new();
@@ -117,6 +160,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     while let Some(message) = pieces.recv().await {
         match message {
             Message::Detected(found) => detected = found,
+            Message::Fields(plans) => writer.fields(ctx, &mut tx, plans).await?,
             Message::Pieces(batch) => {
                 for piece in batch {
                     writer.write(ctx, &mut tx, piece).await?;
@@ -133,7 +177,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     }
     reading.await?;
     if writer.field_count() == 0 {
-        anyhow::bail!("The file contains no data.");
+        anyhow::bail!("The source contains no data.");
     }
     writer.finish(&mut tx).await?;
     let imported = writer.report.imported_row_count as i64;
@@ -156,11 +200,10 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     }
     user_jobs::finish(&mut tx, job.id, result).await?;
     tx.commit().await?;
-    tracing::info!(job_id = job.id, table_id, imported, "file import finished");
-    if let Err(e) = uploads::remove(ctx, params.upload_id).await {
-        tracing::warn!(error = %e, "could not remove an imported file; housekeeping will");
-    }
-    Ok(())
+    Ok(Imported {
+        table_id,
+        rows: imported,
+    })
 }
 
 /// One event for the whole import: a new table is announced like any new table; rows

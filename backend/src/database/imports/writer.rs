@@ -1,8 +1,9 @@
 //! Writes imported rows into a table with `COPY … FROM STDIN`, a chunk at a time: every
 //! cell goes through its field type's parser first, rows with refused cells are skipped
-//! and reported, and a new table gains a text field whenever a wider row arrives.
+//! and reported, and a new table gains a text field whenever a wider row arrives (or
+//! fields of the types a source asks for, when it knows its columns' types).
 
-use super::{formats::Parsed, headers::FieldNames, report::Report};
+use super::{formats::Parsed, headers::FieldNames, report::Report, sources::FieldPlan};
 use crate::{
     context::AppContext,
     database::{
@@ -122,8 +123,8 @@ impl RowWriter {
                 if let Mode::New(_) = self.mode
                     && cells.len() > self.fields.len()
                 {
-                    let names = vec![None; cells.len() - self.fields.len()];
-                    self.add_fields(ctx, conn, names).await?;
+                    let plans = vec![text_column(None); cells.len() - self.fields.len()];
+                    self.add_fields(ctx, conn, plans).await?;
                 }
                 self.row(cells);
                 if self.buffer.len() >= CHUNK_BYTES {
@@ -146,7 +147,10 @@ impl RowWriter {
             Mode::New(_) => {
                 let known = self.mapping.len();
                 if names.len() > known {
-                    let fresh = names[known..].iter().cloned().map(Some).collect();
+                    let fresh = names[known..]
+                        .iter()
+                        .map(|n| text_column(Some(n.clone())))
+                        .collect();
                     self.add_fields(ctx, conn, fresh).await?;
                 }
             }
@@ -163,6 +167,30 @@ impl RowWriter {
         Ok(())
     }
 
+    /// Typed columns from a source that knows them: fields of those types for a new table,
+    /// a name-to-field mapping for an existing one (whose types stay as they are).
+    pub async fn fields(
+        &mut self,
+        ctx: &AppContext,
+        conn: &mut PgConnection,
+        plans: Vec<FieldPlan>,
+    ) -> anyhow::Result<()> {
+        match self.mode {
+            Mode::New(_) => {
+                let fresh = plans
+                    .into_iter()
+                    .skip(self.mapping.len())
+                    .map(|p| (Some(p.name), p.kind, p.options))
+                    .collect();
+                self.add_fields(ctx, conn, fresh).await
+            }
+            Mode::Append => {
+                let names = plans.into_iter().map(|p| p.name).collect();
+                self.columns(ctx, conn, names).await
+            }
+        }
+    }
+
     /// The writable field a column name means: same name, else same name ignoring case.
     fn match_field(&self, name: &str) -> Option<usize> {
         let name = name.trim();
@@ -173,19 +201,19 @@ impl RowWriter {
         by(&|n| n == name).or_else(|| by(&|n| n.to_lowercase() == name.to_lowercase()))
     }
 
-    /// Adds text fields to a new table; positions continue after the existing ones.
+    /// Adds fields to a new table; positions continue after the existing ones.
     async fn add_fields(
         &mut self,
         ctx: &AppContext,
         conn: &mut PgConnection,
-        raw: Vec<Option<String>>,
+        raw: Vec<NewColumn>,
     ) -> anyhow::Result<()> {
         let start = self.mapping.len();
         let names: Vec<String> = match &mut self.mode {
             Mode::New(field_names) => raw
                 .iter()
                 .enumerate()
-                .map(|(k, raw)| field_names.make(raw.as_deref(), start + k + 1))
+                .map(|(k, (raw, _, _))| field_names.make(raw.as_deref(), start + k + 1))
                 .collect(),
             Mode::Append => return Ok(()),
         };
@@ -197,17 +225,16 @@ impl RowWriter {
         }
         // Rows already buffered were built for the current columns.
         self.flush(conn).await?;
-        let empty = Map::new();
-        for (k, name) in names.iter().enumerate() {
+        for (k, (name, (_, kind, options))) in names.iter().zip(&raw).enumerate() {
             fields::create_in_tx(
                 ctx,
                 conn,
                 self.table_id,
                 FieldSpec {
                     name,
-                    kind: "text",
+                    kind,
                     primary: start + k == 0,
-                    body: &empty,
+                    body: options,
                 },
             )
             .await
@@ -302,6 +329,13 @@ impl RowWriter {
     pub async fn finish(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
         self.flush(conn).await
     }
+}
+
+/// A field to add: the column's name (if it has one), field type and options.
+type NewColumn = (Option<String>, &'static str, Map<String, Value>);
+
+fn text_column(name: Option<String>) -> NewColumn {
+    (name, "text", Map::new())
 }
 
 /// One value in `COPY`'s text format.

@@ -1,6 +1,6 @@
-//! Where imported rows come from. Today that is a file (uploaded or pasted); another kind
-//! of source (say, a table of an external database) is one more file here implementing
-//! [`ImportSource`], and the rest of the import (field matching, `COPY`, report) stays as it is.
+//! Where imported rows come from: a file (uploaded or pasted) or a table of an external
+//! PostgreSQL or MySQL/MariaDB database. Each implements [`ImportSource`]; the rest of the
+//! import (field matching, `COPY`, report) is the same for all.
 
 pub mod file;
 
@@ -16,9 +16,20 @@ use tokio::sync::mpsc;
 pub enum Message {
     /// How the source is read, for the job's result (`format`, `encoding`, `delimiter`).
     Detected(serde_json::Map<String, serde_json::Value>),
+    /// Typed columns, once before any row, from sources that know their columns' types: a
+    /// new table gets fields of these types instead of text fields.
+    Fields(Vec<FieldPlan>),
     /// Column names and rows, in file order, a batch at a time.
     Pieces(Vec<Parsed>),
     Failed(String),
+}
+
+/// A field a source asks for: its name (made valid and unique later), type and options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPlan {
+    pub name: String,
+    pub kind: &'static str,
+    pub options: serde_json::Map<String, serde_json::Value>,
 }
 
 /// How far a source has got, in thousandths.
