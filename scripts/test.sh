@@ -12,10 +12,28 @@ missing=()
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# MariaDB is the source server of the external-database import tests, unless
+# TEST_MYSQL_URL names another.
+if [ -z "${TEST_MYSQL_URL:-}" ] && ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1; then
+  missing+=(mariadb-server)
+fi
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ ${#missing[@]} -gt 0 ]; then
-  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+if [ -z "${TEST_MYSQL_URL:-}" ]; then
+  mysql_ok() { mariadb -h 127.0.0.1 -P 3306 -u root -e 'SELECT 1' >/dev/null 2>&1; }
+  if ! mysql_ok; then
+    # Started without systemd, as on CI machines; then root may log in over TCP from
+    # 127.0.0.1 without a password (Debian's root uses the unix socket only).
+    if ! as_root mariadb-admin ping >/dev/null 2>&1; then
+      as_root /etc/init.d/mariadb start >/dev/null 2>&1 || as_root service mariadb start >/dev/null 2>&1 || true
+      for _ in $(seq 1 60); do as_root mariadb-admin ping >/dev/null 2>&1 && break; sleep 0.5; done
+    fi
+    as_root mariadb -e "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''; GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;"
+    mysql_ok || { echo "MariaDB did not start" >&2; exit 1; }
+  fi
 fi
 
 export TEST_DATABASE_SERVER_URL=$DATABASE_SERVER_URL

@@ -122,6 +122,7 @@ codes! {
     // Imports
     ImportUploadDoesNotExist => "ERROR_IMPORT_UPLOAD_DOES_NOT_EXIST", 404;
     ImportFileTooLarge => "ERROR_IMPORT_FILE_TOO_LARGE", 413;
+    ExternalDatabaseUnreachable => "ERROR_EXTERNAL_DATABASE_UNREACHABLE", 400;
     // Licenses
     LicensesNotConfigured => "ERROR_LICENSES_NOT_CONFIGURED", 400;
     InvalidLicense => "ERROR_INVALID_LICENSE", 400;

@@ -60,6 +60,7 @@ use utoipa_swagger_ui::SwaggerUi;
         trash::structure, trash::contents, trash::empty, trash::restore,
         database::export::start, database::export::get,
         database::imports::upload,
+        database::imports::external_tables,
     ),
     modifiers(&JwtAuth)
 )]

@@ -10,6 +10,7 @@ mod database_rows;
 mod database_tables;
 mod errors;
 mod exports;
+mod external_imports;
 mod helpers;
 mod imports;
 mod invitations;

@@ -14,6 +14,9 @@ pub enum ImportError {
     FileTooLarge(u64),
     #[error("You already have an unfinished job of this type.")]
     MaxJobCount,
+    /// An external database could not be used; the message has no password in it.
+    #[error("{0}")]
+    ExternalDatabase(String),
     #[error(transparent)]
     Validation(#[from] ValidationError),
     #[error(transparent)]
@@ -32,6 +35,7 @@ impl HasCode for ImportError {
             Self::UploadNotFound => Code::ImportUploadDoesNotExist,
             Self::FileTooLarge(_) => Code::ImportFileTooLarge,
             Self::MaxJobCount => Code::MaxJobCountExceeded,
+            Self::ExternalDatabase(_) => Code::ExternalDatabaseUnreachable,
             Self::Validation(e) => e.code(),
             Self::Application(e) => e.code(),
             Self::Table(e) => e.code(),

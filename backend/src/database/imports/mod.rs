@@ -1,9 +1,12 @@
-//! File imports: a file is uploaded (or text pasted), then a `file_import` job on the
-//! `low` queue reads it as a stream (CSV, TSV, JSON, XML or pasted cells, in any common
-//! encoding) and copies its rows into a new or an existing table.
+//! Imports: a file is uploaded (or text pasted), then a `file_import` job on the `low`
+//! queue reads it as a stream (CSV, TSV, JSON, XML or pasted cells, in any common
+//! encoding) and copies its rows into a new or an existing table; an
+//! `external_database_import` job does the same with a table of an external PostgreSQL or
+//! MySQL/MariaDB database.
 
 mod encoding;
 mod errors;
+pub mod external;
 pub mod formats;
 mod headers;
 pub mod indexes;

@@ -46,7 +46,8 @@ impl UserJob {
         out.insert("created_on".into(), json!(self.created_on));
         for source in [&self.params.0, &self.result.0] {
             if let Some(map) = source.as_object() {
-                for (k, v) in map {
+                // Keys starting with `_` are the runner's own (a password, say).
+                for (k, v) in map.iter().filter(|(k, _)| !k.starts_with('_')) {
                     out.insert(k.clone(), v.clone());
                 }
             }

@@ -12,9 +12,10 @@ use crate::{
 use axum::{Json, extract::State};
 use serde_json::{Value, json};
 
-/// Starts a job of the given `type` (today: `file_import`); the other keys are the type's own.
+/// Starts a job of the given `type` (`file_import`, `external_database_import`); the other
+/// keys are the type's own.
 #[utoipa::path(post, path = "/api/jobs/", tag = "Jobs",
-    request_body(content = Object, description = "`{type: \"file_import\", upload_id | data, database_id + name | table_id, format?, first_row_header?, delimiter?, encoding?}`"),
+    request_body(content = Object, description = "`{type: \"file_import\", upload_id | data, database_id + name | table_id, format?, first_row_header?, delimiter?, encoding?}` or `{type: \"external_database_import\", connection_url, source_table, database_id + name | table_id}`"),
     responses((status = 200, description = "The job")), security(("jwt" = [])))]
 pub async fn create(
     State(state): State<AppState>,
@@ -26,6 +27,12 @@ pub async fn create(
             let request: imports::ImportRequest =
                 parse_json_body(&serde_json::to_vec(&body).unwrap_or_default())?;
             let job = imports::start(&state.ctx, &actor, request).await?;
+            Ok(Json(job.to_json()))
+        }
+        Some(imports::external::JOB_TYPE) => {
+            let request: imports::external::ExternalImportRequest =
+                parse_json_body(&serde_json::to_vec(&body).unwrap_or_default())?;
+            let job = imports::external::start(&state.ctx, &actor, request).await?;
             Ok(Json(job.to_json()))
         }
         Some(other) => Err(ApiError::validation(Detail::field(

@@ -71,6 +71,10 @@ pub fn routes() -> RouteTable {
             // The upload's own limit (`TESSERA_IMPORT_MAX_BYTES`) replaces the body limit.
             post(database::imports::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .route(
+            "/api/database/import/external/tables/",
+            post(database::imports::external_tables),
+        )
         .route("/api/jobs/{id}/", get(jobs::get))
         .route(
             "/api/database/tables/{id}/duplicate/async/",

@@ -2,6 +2,7 @@
 //! PostgreSQL or MySQL/MariaDB database. Each implements [`ImportSource`]; the rest of the
 //! import (field matching, `COPY`, report) is the same for all.
 
+pub mod external;
 pub mod file;
 
 use super::formats::Parsed;

@@ -1,9 +1,13 @@
-//! `/api/database/import/upload/`: receives a file to import, streamed to disk.
+//! `/api/database/import/upload/`: receives a file to import, streamed to disk; and
+//! `/api/database/import/external/tables/`: lists an external database's tables.
 
 use crate::{
     database::imports::{self, ImportError},
     error::{ApiError, Detail},
-    web::{extract::Auth, state::AppState},
+    web::{
+        extract::{ApiJson, Auth},
+        state::AppState,
+    },
 };
 use axum::{
     Json,
@@ -61,4 +65,28 @@ pub async fn upload(
             return Ok(Json(upload.to_json()));
         }
     }
+}
+
+/// Lists the tables of an external PostgreSQL or MySQL/MariaDB database, to pick the
+/// `source_table` of an `external_database_import` job. Any signed-in user may ask; the
+/// server must pass the outbound address checks like the import itself.
+#[utoipa::path(post, path = "/api/database/import/external/tables/", tag = "Imports",
+    request_body(content = Object, description = "`{connection_url}`"),
+    responses((status = 200, description = "`{tables: [\"schema.table\" | \"table\"]}`"),
+        (status = 400, description = "`ERROR_EXTERNAL_DATABASE_UNREACHABLE`, `ERROR_REQUEST_BODY_VALIDATION`")),
+    security(("jwt" = [])))]
+pub async fn external_tables(
+    State(state): State<AppState>,
+    Auth(_actor): Auth,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let Some(url) = body.get("connection_url").and_then(Value::as_str) else {
+        return Err(ApiError::validation(Detail::field(
+            "connection_url",
+            "required",
+            "This field is required.",
+        )));
+    };
+    let tables = imports::external::list_tables(&state.ctx, url).await?;
+    Ok(Json(serde_json::json!({ "tables": tables })))
 }

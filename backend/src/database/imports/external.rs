@@ -1,0 +1,241 @@
+//! Imports from an external PostgreSQL or MySQL/MariaDB table: the request is checked
+//! (URL, table name, target, access), then an `external_database_import` job on the `low`
+//! queue connects, reads the table and copies its rows like a file import. The job shows
+//! the connection URL with its password hidden; the password itself is kept in a key users
+//! never see and cleared as soon as the job ends.
+
+use super::{
+    ImportError,
+    job::{Target, import_rows},
+    sources::external::{ExternalSource, SourceUrl, TableName},
+};
+use crate::{
+    context::AppContext,
+    database::tables,
+    platform::{
+        applications,
+        auth::Actor,
+        jobs::user_jobs::{self, JobError, UserJob},
+        validation::{self, ValidationError},
+    },
+};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The job type.
+pub const JOB_TYPE: &str = "external_database_import";
+
+/// The job's key holding the URL with its password; `UserJob::to_json` leaves out keys
+/// starting with `_`.
+const SECRET_URL_KEY: &str = "_connection_url";
+
+/// The body of `POST /api/jobs/` with `type: "external_database_import"`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExternalImportRequest {
+    pub connection_url: Option<String>,
+    pub source_table: Option<String>,
+    pub database_id: Option<i64>,
+    pub name: Option<String>,
+    pub table_id: Option<i64>,
+}
+
+struct Checked {
+    url: SourceUrl,
+    table: TableName,
+    name: Option<String>,
+}
+
+fn check(req: &ExternalImportRequest) -> Result<Checked, ValidationError> {
+    let mut errors = ValidationError::default();
+    let url = match req.connection_url.as_deref() {
+        None => {
+            errors.add("connection_url", "required", "This field is required.");
+            None
+        }
+        Some(raw) => SourceUrl::parse(raw)
+            .map_err(|reason| errors.add("connection_url", "invalid", reason))
+            .ok(),
+    };
+    let table = match req.source_table.as_deref() {
+        None => {
+            errors.add("source_table", "required", "This field is required.");
+            None
+        }
+        Some(raw) => TableName::parse(raw)
+            .map_err(|reason| errors.add("source_table", "invalid", reason))
+            .ok(),
+    };
+    let name = match (req.database_id, req.table_id) {
+        (Some(_), None) => Some(validation::text(
+            &mut errors,
+            "name",
+            req.name.as_deref().unwrap_or_default(),
+            1,
+            tables::MAX_NAME_LENGTH,
+        )),
+        (None, Some(_)) => None,
+        _ => {
+            errors.add(
+                "database_id",
+                "required",
+                "Give either database_id and name (a new table) or table_id (rows added to a table).",
+            );
+            None
+        }
+    };
+    errors.into_result()?;
+    match (url, table) {
+        (Some(url), Some(table)) => Ok(Checked { url, table, name }),
+        _ => Err(ValidationError::single(
+            "connection_url",
+            "invalid",
+            "The source is invalid.",
+        )),
+    }
+}
+
+/// Starts an import from an external database for the caller; returns the job to poll.
+pub async fn start(
+    ctx: &AppContext,
+    actor: &Actor,
+    req: ExternalImportRequest,
+) -> Result<UserJob, ImportError> {
+    let checked = check(&req)?;
+    let mut tx = ctx.db.begin().await?;
+    let (database_id, name) = match (req.database_id, req.table_id) {
+        (Some(database_id), _) => {
+            applications::accessible(&mut tx, actor, database_id).await?;
+            (database_id, checked.name.clone().unwrap_or_default())
+        }
+        (None, Some(table_id)) => {
+            let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
+            (table.database_id, table.name)
+        }
+        (None, None) => {
+            return Err(ValidationError::single("database_id", "required", "No target.").into());
+        }
+    };
+    let params = json!({
+        "database_id": database_id,
+        "name": name,
+        "table_id": req.table_id,
+        "append": req.table_id.is_some(),
+        "connection_url": checked.url.redacted(),
+        "source_table": checked.table.display(),
+        "report": null,
+        SECRET_URL_KEY: req.connection_url.as_deref().unwrap_or_default().trim(),
+    });
+    let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
+        .await
+        .map_err(|e| match e {
+            JobError::MaxJobCountExceeded => ImportError::MaxJobCount,
+            JobError::Database(e) => ImportError::Database(e),
+            other => ImportError::Database(sqlx::Error::Protocol(other.to_string())),
+        })?;
+    tx.commit().await?;
+    tracing::info!(
+        job_id = job.id,
+        source = checked.url.redacted(),
+        "external database import queued"
+    );
+    Ok(job)
+}
+
+/// The tables an external database's user may read, for choosing one to import.
+pub async fn list_tables(
+    ctx: &AppContext,
+    connection_url: &str,
+) -> Result<Vec<String>, ImportError> {
+    let url = SourceUrl::parse(connection_url)
+        .map_err(|reason| ValidationError::single("connection_url", "invalid", reason))?;
+    crate::database::imports::sources::external::list_tables(ctx.outbound.policy(), &url)
+        .await
+        .map_err(ImportError::ExternalDatabase)
+}
+
+/// What [`start`] stored in the job.
+#[derive(Debug, Deserialize)]
+struct Params {
+    database_id: i64,
+    name: String,
+    table_id: Option<i64>,
+    append: bool,
+    source_table: String,
+    #[serde(rename = "_connection_url")]
+    connection_url: Option<String>,
+}
+
+/// Runs the job (in the export worker). Whatever happens, the password is gone from the
+/// job afterwards, and no message it leaves contains it.
+pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
+    let params: Params = serde_json::from_value(job.params.0.clone())
+        .map_err(|_| anyhow::anyhow!("The job's parameters are invalid."))?;
+    let Some(raw) = params.connection_url.as_deref() else {
+        anyhow::bail!(
+            "The job was interrupted and its connection details are gone; start it again."
+        );
+    };
+    let url = SourceUrl::parse(raw).map_err(|e| anyhow::anyhow!(e))?;
+    let outcome = async {
+        let source = ExternalSource {
+            url: url.clone(),
+            table: TableName::parse(&params.source_table).map_err(|e| anyhow::anyhow!(e))?,
+            policy: ctx.outbound.policy().clone(),
+        };
+        let target = Target {
+            database_id: params.database_id,
+            name: params.name.clone(),
+            table_id: params.table_id.filter(|_| params.append),
+        };
+        import_rows(ctx, job, target, Box::new(source)).await
+    }
+    .await;
+    forget_password(ctx, job.id).await?;
+    match outcome {
+        Ok(imported) => {
+            tracing::info!(
+                job_id = job.id,
+                table_id = imported.table_id,
+                imported = imported.rows,
+                "external database import finished"
+            );
+            Ok(())
+        }
+        Err(e) => Err(anyhow::anyhow!(url.redact(&e.to_string()))),
+    }
+}
+
+async fn forget_password(ctx: &AppContext, job_id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET params = params - $2 WHERE id = $1")
+        .bind(job_id)
+        .bind(SECRET_URL_KEY)
+        .execute(&ctx.db)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(body: serde_json::Value) -> ExternalImportRequest {
+        serde_json::from_value(body).unwrap_or_default()
+    }
+
+    #[test]
+    fn requests_need_a_valid_url_table_and_one_target() {
+        let ok = json!({"connection_url": "postgresql://a:b@h/db", "source_table": "s.t", "database_id": 1, "name": "T"});
+        assert!(check(&req(ok)).is_ok());
+        for bad in [
+            json!({"source_table": "t", "table_id": 1}),
+            json!({"connection_url": "postgresql://h/db", "table_id": 1}),
+            json!({"connection_url": "http://h/db", "source_table": "t", "table_id": 1}),
+            json!({"connection_url": "postgresql://h/db", "source_table": "a\u{0}", "table_id": 1}),
+            json!({"connection_url": "postgresql://h/db", "source_table": "t"}),
+            json!({"connection_url": "postgresql://h/db", "source_table": "t", "database_id": 1}),
+            json!({"connection_url": "postgresql://h/db", "source_table": "t", "database_id": 1, "table_id": 1}),
+        ] {
+            assert!(check(&req(bad.clone())).is_err(), "{bad}");
+        }
+    }
+}
