@@ -122,7 +122,8 @@ async fn import(app: &TestApp, user: &Session, body: Value) -> Value {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["type"], "external_database_import");
     let job = r.body["id"].as_i64().unwrap();
-    for _ in 0..300 {
+    // Up to two minutes: larger tables are measured with this too.
+    for _ in 0..1200 {
         let j = app
             .get(&format!("/api/jobs/{job}/"), Some(&user.access))
             .await
@@ -384,6 +385,63 @@ async fn a_postgresql_table_is_imported_with_typed_fields_and_a_report_then_appe
     assert_eq!(job["state"], "finished", "{job}");
     let got = rows(&app, &user, job["table_id"].as_i64().unwrap()).await;
     assert_eq!(got[0]["label"], "quoted");
+}
+
+/// Rows of the larger table: several batches and `COPY` chunks (more rows, for measuring,
+/// with `TEST_EXTERNAL_IMPORT_ROWS`).
+fn larger_table_rows() -> u64 {
+    std::env::var("TEST_EXTERNAL_IMPORT_ROWS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30_000)
+}
+
+#[tokio::test]
+async fn a_larger_postgresql_table_is_streamed_in_batches() {
+    let n = larger_table_rows();
+    let create = format!(
+        "CREATE TABLE big AS SELECT g AS n, 'row ' || g AS label, g % 2 = 0 AS even, \
+         timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' AS at, \
+         g * 1.25 AS amount, md5(g::text) AS hash FROM generate_series(1, {n}) g"
+    );
+    let source = SourceDb::postgres(&[&create]).await;
+    let app = TestApp::spawn().await;
+    let (user, database) = new_database(&app).await;
+    let started = std::time::Instant::now();
+    let job = import(
+        &app,
+        &user,
+        json!({"connection_url": source.url(), "source_table": "big", "database_id": database, "name": "Big"}),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(job["state"], "finished", "{job}");
+    assert_eq!(job["report"]["imported_row_count"], n);
+    assert_eq!(job["report"]["failing_row_count"], 0);
+    eprintln!(
+        "external import: {n} rows x 6 columns in {:.2} s ({:.0} rows/s)",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+    let table = job["table_id"].as_i64().unwrap();
+    let page = app
+        .rows(&user, table, "user_field_names=true&size=1&page=1")
+        .await;
+    assert_eq!(page.body["count"], n);
+    let first = &page.body["results"][0];
+    assert_eq!(first["n"], "1");
+    assert_eq!(first["label"], "row 1");
+    assert_eq!(first["even"], false);
+    assert_eq!(first["at"], "2024-01-01T00:01:00Z");
+    assert_eq!(first["amount"], "1.2500000000");
+    let last = app
+        .rows(
+            &user,
+            table,
+            &format!("user_field_names=true&size=1&page={n}"),
+        )
+        .await;
+    assert_eq!(last.body["results"][0]["label"], format!("row {n}"));
 }
 
 const MYSQL_SOURCE: &[&str] = &[
