@@ -195,3 +195,36 @@ pub(super) async fn list_tables(url: &SourceUrl, addr: SocketAddr) -> Result<Vec
     let _ = conn.close().await;
     Ok(tables)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_session_is_read_only() {
+        let server = std::env::var("TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+        let url = SourceUrl::parse(&format!("{server}/mysql")).unwrap();
+        let addr = super::super::address::resolve(
+            &crate::platform::outbound::OutboundPolicy {
+                allow_private: true,
+                allowed: Vec::new(),
+            },
+            &url.host,
+            url.port,
+        )
+        .await
+        .unwrap();
+        let (mut conn, _) = connect(&url, addr).await.unwrap();
+        let refused = sqlx::raw_sql("CREATE TABLE tessera_must_not_exist (a int)")
+            .execute(&mut conn)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("READ ONLY"), "{refused}");
+        let zone: String = sqlx::query_scalar("SELECT CAST(@@session.time_zone AS CHAR)")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(zone, "+00:00");
+    }
+}

@@ -173,3 +173,35 @@ pub(super) async fn list_tables(url: &SourceUrl, addr: SocketAddr) -> Result<Vec
     let _ = conn.close().await;
     Ok(tables)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_session_is_read_only_and_sees_dates_in_utc() {
+        let server = crate::test_support::database_server_url();
+        let url = SourceUrl::parse(&format!("{server}/postgres")).unwrap();
+        let addr = super::super::address::resolve(
+            &crate::platform::outbound::OutboundPolicy {
+                allow_private: true,
+                allowed: Vec::new(),
+            },
+            &url.host,
+            url.port,
+        )
+        .await
+        .unwrap();
+        let mut conn = connect(&url, addr).await.unwrap();
+        let refused = sqlx::query("CREATE TABLE tessera_must_not_exist (a int)")
+            .execute(&mut conn)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("read-only"), "{refused}");
+        let shown: String = sqlx::query_scalar("SELECT timestamptz '2024-01-02 03:04:05+02'::text")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(shown, "2024-01-02 01:04:05+00");
+    }
+}
