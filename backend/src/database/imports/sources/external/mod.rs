@@ -21,8 +21,10 @@ use tokio::sync::mpsc;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest run of one query about the table (its columns, its enum labels).
 const QUERY_TIMEOUT: Duration = Duration::from_secs(30);
-/// Longest run of counting and reading the rows.
-const READ_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Longest run of counting and reading the rows: less than the `low` queue's hour per job,
+/// so that a table too large fails with a readable message (and the job forgets the
+/// password) instead of being cut off.
+const READ_TIMEOUT: Duration = Duration::from_secs(50 * 60);
 
 pub struct ExternalSource {
     pub url: SourceUrl,
@@ -35,12 +37,9 @@ impl ImportSource for ExternalSource {
         // The import runs this on a blocking thread of the runtime; the drivers are async.
         let handle = tokio::runtime::Handle::current();
         let outcome = handle.block_on(async {
-            tokio::time::timeout(
-                READ_TIMEOUT + CONNECT_TIMEOUT,
-                self.read_async(out, progress),
-            )
-            .await
-            .unwrap_or_else(|_| Err("Reading the source table took too long.".into()))
+            tokio::time::timeout(READ_TIMEOUT, self.read_async(out, progress))
+                .await
+                .unwrap_or_else(|_| Err("Reading the source table took too long.".into()))
         });
         if let Err(reason) = outcome {
             let _ = out.blocking_send(Message::Failed(self.url.redact(&reason)));
