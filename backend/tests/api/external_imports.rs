@@ -496,6 +496,45 @@ async fn a_larger_mariadb_table_is_streamed_in_batches() {
     assert_eq!(row["amount"], format!("{:.2}", n as f64 * 1.25));
 }
 
+#[tokio::test]
+async fn rows_appended_to_a_table_of_other_types_are_parsed_by_its_fields() {
+    let source = SourceDb::postgres(&[
+        "CREATE TABLE people (name int, \"NOTES\" varchar(20), active text, extra text)",
+        "INSERT INTO people VALUES (1, 'first', 'yes', 'x'), (2, 'second', 'maybe', 'y'), (3, NULL, 'no', NULL)",
+    ])
+    .await;
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let before = rows(&app, &fx.user, fx.table).await.len();
+    let job = import(
+        &app,
+        &fx.user,
+        json!({"connection_url": source.url(), "source_table": "people", "table_id": fx.table}),
+    )
+    .await;
+    assert_eq!(job["state"], "finished", "{job}");
+    let report = &job["report"];
+    assert_eq!(report["imported_row_count"], 2, "{report}");
+    assert_eq!(report["ignored_columns"], json!(["extra"]));
+    let fields = table_fields(&app, &fx.user, fx.table).await;
+    assert_eq!(
+        failures(report),
+        [(
+            1,
+            column(&fields, "Active"),
+            "Must be a valid boolean.".to_owned()
+        )]
+    );
+    let got = rows(&app, &fx.user, fx.table).await;
+    assert_eq!(got.len(), before + 2);
+    let added = &got[before..];
+    assert_eq!(added[0]["Name"], "1", "an integer column into a text field");
+    assert_eq!(added[0]["Notes"], "first", "names match ignoring case");
+    assert_eq!(added[0]["Active"], true);
+    assert_eq!(added[1]["Name"], "3");
+    assert_eq!(added[1]["Active"], false);
+}
+
 const MYSQL_SOURCE: &[&str] = &[
     "CREATE TABLE items (
         id int AUTO_INCREMENT PRIMARY KEY,
