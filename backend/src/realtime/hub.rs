@@ -111,6 +111,7 @@ impl Hub {
                 self.deliver_table_event(envelope, table_id, seq, projector)
                     .await;
             }
+            (Target::Page { page }, None) => self.deliver_to_page(envelope, page),
             _ => self.deliver_to_users(envelope),
         }
     }
@@ -162,6 +163,30 @@ impl Hub {
                     dropped.push(id.clone());
                     break;
                 }
+            }
+        }
+        drop_sockets(&mut sockets, dropped);
+    }
+
+    /// An unsequenced message for a page's subscribers (who is viewing a table): sent as
+    /// is, without replay.
+    fn deliver_to_page(&self, envelope: &Envelope, page: &str) {
+        let Some(key) = PageKey::parse(page) else {
+            return;
+        };
+        let text: Arc<str> = Arc::from(envelope.message.to_string());
+        let Ok(mut sockets) = self.sockets.lock() else {
+            return;
+        };
+        let mut dropped = Vec::new();
+        for (id, socket) in sockets.iter() {
+            if envelope.skip_websocket_id.as_deref() == Some(id.as_str())
+                || !socket.pages.contains(&key)
+            {
+                continue;
+            }
+            if socket.tx.try_send(Outgoing::Message(text.clone())).is_err() {
+                dropped.push(id.clone());
             }
         }
         drop_sockets(&mut sockets, dropped);

@@ -1,7 +1,7 @@
 //! Live collaboration: table events published through Redis to every backend, which
 //! delivers them to its subscribed WebSocket pages (a table, one row, a shared view);
 //! sequence numbers and replay keep clients from ever being stale. Workspace-level and
-//! job events go by user id.
+//! job events go by user id; who is viewing a table goes to its table page.
 
 pub mod envelope;
 pub mod fan_out;
@@ -10,6 +10,7 @@ pub mod notify;
 pub mod page;
 pub mod page_type;
 pub mod page_types;
+pub mod presence;
 pub mod projector;
 pub mod replay;
 

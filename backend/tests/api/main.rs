@@ -20,6 +20,7 @@ mod pages;
 mod realtime;
 mod realtime_client;
 mod realtime_pages;
+mod realtime_presence;
 mod realtime_soak;
 mod settings;
 mod tokens;

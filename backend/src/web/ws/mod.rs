@@ -102,6 +102,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;
                 }
+                Box::pin(session.refresh_presence()).await;
                 Vec::new()
             }
         };
@@ -117,4 +118,5 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
         }
     }
     state.hub.disconnect(&websocket_id);
+    session.leave_all();
 }

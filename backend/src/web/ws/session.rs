@@ -7,6 +7,7 @@ use crate::{
         page::PageKey,
         page_type::{self, After, PageType, Projected, Subscription},
         page_types::{public_view, row, table},
+        presence,
         replay::{self, Replay},
     },
     web::state::AppState,
@@ -106,7 +107,52 @@ impl<'a> Session<'a> {
         if after.is_some() {
             out.extend(self.replay(key).await);
         }
+        if let (PageKey::Table(table_id), Some(actor)) = (key, self.user)
+            && let Err(e) =
+                presence::join(&self.state.ctx, table_id, self.websocket_id, &actor.user).await
+        {
+            // Presence is a courtesy: the subscription works without it.
+            tracing::warn!(error = %e, table_id, "could not record a table viewer");
+        }
         out
+    }
+
+    /// Keeps this socket listed as a viewer of its table pages.
+    pub async fn refresh_presence(&self) {
+        let Some(actor) = self.user else {
+            return;
+        };
+        for key in self.pages.keys() {
+            if let PageKey::Table(table_id) = *key
+                && let Err(e) =
+                    presence::refresh(&self.state.ctx, table_id, self.websocket_id, &actor.user)
+                        .await
+            {
+                tracing::warn!(error = %e, table_id, "could not refresh a table viewer");
+            }
+        }
+    }
+
+    /// The socket closed: it no longer views its table pages.
+    pub fn leave_all(&mut self) {
+        let keys: Vec<PageKey> = self.pages.keys().copied().collect();
+        for key in keys {
+            self.left(&key);
+        }
+    }
+
+    /// Tells a table page's other viewers that this socket left (in the background: the
+    /// socket may be closing).
+    fn left(&self, key: &PageKey) {
+        if let (PageKey::Table(table_id), Some(_)) = (*key, self.user) {
+            let ctx = self.state.ctx.clone();
+            let websocket_id = self.websocket_id.to_owned();
+            tokio::spawn(async move {
+                if let Err(e) = presence::leave(&ctx, table_id, &websocket_id).await {
+                    tracing::warn!(error = %e, table_id, "could not remove a table viewer");
+                }
+            });
+        }
     }
 
     /// Ends the subscription the message names. Baserow answers even when there was none.
@@ -135,6 +181,9 @@ impl<'a> Session<'a> {
     /// Ends a subscription; returns the `page_discard` message.
     fn discard(&mut self, key: &PageKey) -> String {
         self.state.hub.unsubscribe(self.websocket_id, key);
+        if self.pages.contains_key(key) {
+            self.left(key);
+        }
         match self.pages.remove(key) {
             Some(page) => json!({
                 "type": "page_discard",
