@@ -43,10 +43,14 @@ export class RealtimeClient {
     this.connect();
   }
 
-  /** Starts receiving a table's events; safe to call while disconnected. */
-  subscribeTable(tableId) {
+  /**
+   * Starts receiving a table's events; safe to call while disconnected. `afterSeq` is the
+   * sequence number the caller's data is already at (a page rendered by the server), so
+   * events between that and the subscription are replayed rather than missed.
+   */
+  subscribeTable(tableId, afterSeq = null) {
     if (!this.tables.has(tableId)) {
-      this.tables.set(tableId, null);
+      this.tables.set(tableId, afterSeq);
     }
     this.sendSubscription(tableId);
   }
@@ -59,6 +63,16 @@ export class RealtimeClient {
   /** The last sequence number applied for a table, or null. */
   lastSeq(tableId) {
     return this.tables.get(tableId) ?? null;
+  }
+
+  /** Reconnects at once (the browser is back online) instead of waiting out the back-off. */
+  reconnectNow() {
+    if (this.stopped || this.socket) {
+      return;
+    }
+    clearTimeout(this.timer);
+    this.attempt = 0;
+    this.connect();
   }
 
   /** Closes for good: no reconnect. */

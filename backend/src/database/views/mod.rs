@@ -5,6 +5,7 @@ pub mod aggregations;
 pub mod calendar;
 mod errors;
 pub mod field_changes;
+pub mod first_load;
 pub mod form;
 pub mod form_conditions;
 pub mod index;

@@ -1,0 +1,434 @@
+// The grid's DOM: a header of the view's visible fields and a virtually scrolled body that
+// only ever holds the rows on screen (plus a margin), so scrolling stays smooth on a
+// million rows. It takes over the table the server rendered (same markup, same sizes), so
+// nothing moves when the script starts. Selection, keyboard navigation, inline editing and
+// multi-cell copy and paste live here; what a change means is the page's business.
+
+import { isReadOnly, openEditor, renderCell, toText } from "./cells.js";
+
+/** Must match `.grid tbody tr` in app.css. */
+export const ROW_HEIGHT = 33;
+/** Rows rendered beyond each edge of the visible area. */
+const OVERSCAN = 10;
+/** Browsers cap element heights (~33.5M px in Chromium); taller grids scroll proportionally. */
+const MAX_SCROLL_PX = 15_000_000;
+
+export class Grid {
+  /**
+   * @param {object} options
+   * @param {HTMLElement} options.scroller  the scrolling container (server-rendered)
+   * @param {HTMLTableElement} options.table
+   * @param {import("./store.js").RowStore} options.store
+   * @param {function(): object[]} options.fields  visible fields in order
+   * @param {function(object, object, *): void} options.onEdit  (row, field, value)
+   * @param {function(object[]): void} options.onDeleteRows
+   * @param {function(object): void} options.onExpand  open a row
+   * @param {function(object): void} options.onHeaderMenu  (field) field settings
+   */
+  constructor(options) {
+    Object.assign(this, options);
+    this.thead = this.table.tHead;
+    this.tbody = this.table.tBodies[0];
+    this.cursor = { row: 0, col: 0 };
+    this.anchor = null; // the other corner of a multi-cell selection
+    this.editing = null;
+    this.frame = 0;
+    this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
+    window.addEventListener("resize", () => this.schedule());
+    this.scroller.addEventListener("keydown", (e) => this.keydown(e));
+    this.scroller.addEventListener("copy", (e) => this.copy(e));
+    this.scroller.addEventListener("paste", (e) => this.paste(e));
+    this.tbody.addEventListener("mousedown", (e) => this.mousedown(e));
+    this.tbody.addEventListener("dblclick", (e) => this.dblclick(e));
+    this.tbody.addEventListener("click", (e) => this.click(e));
+    this.topSpacer = document.createElement("tr");
+    this.topSpacer.className = "spacer";
+    this.bottomSpacer = document.createElement("tr");
+    this.bottomSpacer.className = "spacer";
+  }
+
+  schedule() {
+    if (!this.frame) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.render();
+      });
+    }
+  }
+
+  /** Rebuilds the header (fields changed). */
+  renderHeader() {
+    const fields = this.fields();
+    const colgroup = this.table.querySelector("colgroup");
+    const cols = [document.createElement("col")];
+    cols[0].className = "col-id";
+    for (const field of fields) {
+      const col = document.createElement("col");
+      col.style.width = `${this.width(field)}px`;
+      cols.push(col);
+    }
+    const add = document.createElement("col");
+    add.className = "col-add";
+    cols.push(add);
+    colgroup.replaceChildren(...cols);
+    const tr = document.createElement("tr");
+    const idTh = document.createElement("th");
+    idTh.className = "row-id";
+    idTh.scope = "col";
+    idTh.textContent = "#";
+    tr.append(idTh);
+    for (const field of fields) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.dataset.fieldId = String(field.id);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "field-name";
+      button.textContent = field.name;
+      button.title = `${field.name} (${field.type})`;
+      button.addEventListener("click", () => this.onHeaderMenu(field));
+      th.append(button);
+      tr.append(th);
+    }
+    const addTh = document.createElement("th");
+    addTh.className = "add-field";
+    const addButton = document.createElement("button");
+    addButton.type = "button";
+    addButton.id = "add-field";
+    addButton.textContent = "+";
+    addButton.setAttribute("aria-label", "Add a field");
+    addButton.addEventListener("click", () => this.onHeaderMenu(null));
+    addTh.append(addButton);
+    tr.append(addTh);
+    this.thead.replaceChildren(tr);
+  }
+
+  width(field) {
+    return this.widths?.(field) ?? 200;
+  }
+
+  /** Which rows are on screen, and where the rendered block starts. */
+  layout() {
+    const count = this.store.count;
+    const headerHeight = this.thead.offsetHeight || ROW_HEIGHT;
+    const viewport = Math.max(ROW_HEIGHT, this.scroller.clientHeight - headerHeight);
+    const visible = Math.ceil(viewport / ROW_HEIGHT) + 1;
+    const natural = count * ROW_HEIGHT;
+    const total = Math.min(natural, MAX_SCROLL_PX);
+    const top = this.scroller.scrollTop;
+    let first;
+    let offset;
+    if (natural <= MAX_SCROLL_PX) {
+      first = Math.floor(top / ROW_HEIGHT);
+      offset = first * ROW_HEIGHT;
+    } else {
+      const maxScroll = Math.max(1, total - viewport);
+      first = Math.floor((Math.min(top, maxScroll) / maxScroll) * Math.max(0, count - visible + 1));
+      offset = Math.min(top, total - visible * ROW_HEIGHT);
+    }
+    first = Math.max(0, Math.min(first, Math.max(0, count - 1)));
+    const start = Math.max(0, first - OVERSCAN);
+    const end = Math.min(count, first + visible + OVERSCAN);
+    const topPad = Math.max(0, offset - (first - start) * ROW_HEIGHT);
+    const bottomPad = Math.max(0, total - topPad - (end - start) * ROW_HEIGHT);
+    return { first, visible, start, end, topPad, bottomPad };
+  }
+
+  /** Draws the rows on screen; asks the store for missing ones. */
+  render() {
+    const { first, visible, start, end, topPad, bottomPad } = this.layout();
+    this.window = { first, visible, start, end };
+    this.store.want(first, first + visible);
+    const fields = this.fields();
+    const editingRow = this.editing?.tr;
+    const rows = [];
+    if (topPad > 0) {
+      this.topSpacer.style.height = `${topPad}px`;
+      rows.push(this.topSpacer);
+    }
+    for (let index = start; index < end; index += 1) {
+      const row = this.store.at(index);
+      if (editingRow && row && this.editing.rowId === row.id) {
+        rows.push(editingRow);
+        continue;
+      }
+      rows.push(this.renderRow(index, row, fields));
+    }
+    if (bottomPad > 0) {
+      this.bottomSpacer.style.height = `${bottomPad}px`;
+      rows.push(this.bottomSpacer);
+    }
+    this.tbody.replaceChildren(...rows);
+    this.table.setAttribute("aria-rowcount", String(this.store.count + 1));
+  }
+
+  renderRow(index, row, fields) {
+    const tr = document.createElement("tr");
+    tr.dataset.index = String(index);
+    tr.setAttribute("aria-rowindex", String(index + 2));
+    const idTd = document.createElement("td");
+    idTd.className = "row-id";
+    if (!row) {
+      tr.className = "loading";
+      tr.append(idTd);
+      for (let i = 0; i <= fields.length; i += 1) {
+        tr.append(document.createElement("td"));
+      }
+      return tr;
+    }
+    tr.dataset.rowId = String(row.id);
+    const number = document.createElement("span");
+    number.className = "row-count";
+    number.textContent = String(row.id);
+    const expand = document.createElement("button");
+    expand.type = "button";
+    expand.className = "row-expand";
+    expand.dataset.action = "expand";
+    expand.setAttribute("aria-label", `Expand row ${row.id}`);
+    expand.textContent = "⤢";
+    idTd.append(number, expand);
+    tr.append(idTd);
+    fields.forEach((field, col) => {
+      const td = document.createElement("td");
+      renderCell(td, field, row[`field_${field.id}`]);
+      td.dataset.col = String(col);
+      if (this.isSelected(index, col)) {
+        td.classList.add("selected");
+      }
+      if (this.cursor.row === index && this.cursor.col === col) {
+        td.classList.add("active");
+      }
+      tr.append(td);
+    });
+    tr.append(document.createElement("td"));
+    return tr;
+  }
+
+  isSelected(index, col) {
+    if (!this.anchor) {
+      return false;
+    }
+    const [r0, r1] = [Math.min(this.anchor.row, this.cursor.row), Math.max(this.anchor.row, this.cursor.row)];
+    const [c0, c1] = [Math.min(this.anchor.col, this.cursor.col), Math.max(this.anchor.col, this.cursor.col)];
+    return index >= r0 && index <= r1 && col >= c0 && col <= c1;
+  }
+
+  cellAt(event) {
+    const td = event.target.closest("td");
+    const tr = td?.parentElement;
+    if (!td || !tr || tr.dataset.index === undefined || td.dataset.col === undefined) {
+      return null;
+    }
+    return { row: Number(tr.dataset.index), col: Number(td.dataset.col), td, tr };
+  }
+
+  mousedown(event) {
+    const cell = this.cellAt(event);
+    if (!cell || this.editing?.td === cell.td) {
+      return;
+    }
+    if (event.shiftKey) {
+      this.anchor = this.anchor || { ...this.cursor };
+    } else {
+      this.anchor = null;
+    }
+    this.cursor = { row: cell.row, col: cell.col };
+    this.scroller.focus({ preventScroll: true });
+    // Only the classes change: replacing the row now would swallow the click that follows.
+    this.markSelection();
+  }
+
+  markSelection() {
+    for (const td of this.tbody.querySelectorAll("td[data-col]")) {
+      const index = Number(td.parentElement.dataset.index);
+      const col = Number(td.dataset.col);
+      td.classList.toggle("selected", this.isSelected(index, col));
+      td.classList.toggle("active", this.cursor.row === index && this.cursor.col === col);
+    }
+  }
+
+  click(event) {
+    const action = event.target.closest("[data-action]");
+    if (action?.dataset.action === "expand") {
+      const row = this.store.at(Number(action.closest("tr").dataset.index));
+      if (row) {
+        this.onExpand(row);
+      }
+      return;
+    }
+    const cell = this.cellAt(event);
+    if (!cell) {
+      return;
+    }
+    const field = this.fields()[cell.col];
+    // A checkbox toggles with one click, as in a spreadsheet.
+    if (field?.type === "boolean" && event.target.closest(".check") && !isReadOnly(field)) {
+      const row = this.store.at(cell.row);
+      if (row) {
+        this.onEdit(row, field, !row[`field_${field.id}`]);
+      }
+    }
+  }
+
+  dblclick(event) {
+    const cell = this.cellAt(event);
+    if (cell) {
+      this.edit();
+    }
+  }
+
+  /** Opens the editor of the active cell (typing starts it with that text). */
+  edit(initialText) {
+    const { row: index, col } = this.cursor;
+    const field = this.fields()[col];
+    const row = this.store.at(index);
+    if (!field || !row || isReadOnly(field)) {
+      return;
+    }
+    if (field.type === "boolean") {
+      this.onEdit(row, field, !row[`field_${field.id}`]);
+      return;
+    }
+    const tr = this.tbody.querySelector(`tr[data-index="${index}"]`);
+    const td = tr?.querySelector(`td[data-col="${col}"]`);
+    if (!td) {
+      return;
+    }
+    this.editing = { tr, td, rowId: row.id };
+    openEditor(td, field, row[`field_${field.id}`], initialText, (value) => {
+      this.editing = null;
+      if (value !== undefined) {
+        this.onEdit(row, field, value);
+      }
+      this.render();
+      this.scroller.focus({ preventScroll: true });
+    });
+  }
+
+  keydown(event) {
+    if (this.editing) {
+      return;
+    }
+    const fields = this.fields();
+    const move = (dr, dc) => {
+      event.preventDefault();
+      if (event.shiftKey) {
+        this.anchor = this.anchor || { ...this.cursor };
+      } else {
+        this.anchor = null;
+      }
+      this.cursor = {
+        row: Math.max(0, Math.min(this.store.count - 1, this.cursor.row + dr)),
+        col: Math.max(0, Math.min(fields.length - 1, this.cursor.col + dc)),
+      };
+      this.reveal();
+    };
+    switch (event.key) {
+      case "ArrowUp":
+        return move(-1, 0);
+      case "ArrowDown":
+        return move(1, 0);
+      case "ArrowLeft":
+        return move(0, -1);
+      case "ArrowRight":
+        return move(0, 1);
+      case "Tab":
+        return move(0, event.shiftKey ? -1 : 1);
+      case "PageDown":
+        return move(this.window?.visible || 20, 0);
+      case "PageUp":
+        return move(-(this.window?.visible || 20), 0);
+      case "Home":
+        return move(0, -fields.length);
+      case "End":
+        return move(0, fields.length);
+      case "Enter":
+      case "F2":
+        event.preventDefault();
+        return this.edit();
+      case "Escape":
+        this.anchor = null;
+        return this.render();
+      case "Delete":
+      case "Backspace":
+        event.preventDefault();
+        return this.clearSelection();
+      default:
+        if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+          event.preventDefault();
+          this.edit(event.key);
+        }
+    }
+  }
+
+  /** Scrolls the cursor's row into view and redraws. */
+  reveal() {
+    const { first, visible } = this.layout();
+    const row = this.cursor.row;
+    const natural = this.store.count * ROW_HEIGHT <= MAX_SCROLL_PX;
+    if (natural) {
+      if (row < first) {
+        this.scroller.scrollTop = row * ROW_HEIGHT;
+      } else if (row >= first + visible - 1) {
+        this.scroller.scrollTop = (row - visible + 2) * ROW_HEIGHT;
+      }
+    } else if (row < first || row >= first + visible - 1) {
+      const ratio = row / Math.max(1, this.store.count - 1);
+      this.scroller.scrollTop = ratio * (this.scroller.scrollHeight - this.scroller.clientHeight);
+    }
+    this.render();
+  }
+
+  /** The selected rectangle as [rows, fields] (the active cell alone without a selection). */
+  selection() {
+    const a = this.anchor || this.cursor;
+    const r0 = Math.min(a.row, this.cursor.row);
+    const r1 = Math.max(a.row, this.cursor.row);
+    const c0 = Math.min(a.col, this.cursor.col);
+    const c1 = Math.max(a.col, this.cursor.col);
+    const rows = [];
+    for (let i = r0; i <= r1; i += 1) {
+      rows.push(this.store.at(i));
+    }
+    return { r0, c0, rows, fields: this.fields().slice(c0, c1 + 1) };
+  }
+
+  clearSelection() {
+    const { rows, fields } = this.selection();
+    for (const row of rows) {
+      for (const field of fields) {
+        if (row && !isReadOnly(field)) {
+          const empty = field.type === "boolean" ? false : field.type === "multiple_select" ? [] : null;
+          this.onEdit(row, field, empty);
+        }
+      }
+    }
+  }
+
+  copy(event) {
+    if (this.editing) {
+      return;
+    }
+    const { rows, fields } = this.selection();
+    const text = rows
+      .map((row) => fields.map((f) => (row ? toText(f, row[`field_${f.id}`]) : "").replace(/[\t\n]/g, " ")).join("\t"))
+      .join("\n");
+    event.clipboardData.setData("text/plain", text);
+    event.preventDefault();
+  }
+
+  paste(event) {
+    if (this.editing) {
+      return;
+    }
+    const text = event.clipboardData.getData("text/plain");
+    if (!text) {
+      return;
+    }
+    event.preventDefault();
+    const lines = text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n").map((l) => l.split("\t"));
+    const fields = this.fields();
+    const { r0, c0 } = this.selection();
+    this.onPaste?.(r0, c0, lines, fields);
+  }
+}

@@ -1,0 +1,319 @@
+// The table page: takes over the grid the server rendered (its rows come from the page's
+// bootstrap data, not a second request), keeps it live through the realtime socket, and
+// wires the toolbar (search, add row, fields, filters, sorts, hidden fields).
+
+import { RealtimeClient } from "../realtime.js";
+import { Api } from "./api.js";
+import { Grid } from "./grid.js";
+import { Panels } from "./panels.js";
+import { RowStore } from "./store.js";
+
+const boot = JSON.parse(document.getElementById("bootstrap").textContent);
+const tableId = boot.table.id;
+const viewId = boot.view.id;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  fields: boot.fields,
+  fieldOptions: boot.field_options || {},
+  view: boot.view,
+  search: "",
+};
+
+let live = null;
+const api = new Api({
+  token: boot.access_token,
+  webSocketId: () => live?.webSocketId ?? null,
+  onLoggedOut: () => {
+    window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+  },
+});
+
+function visibleFields() {
+  return state.fields
+    .filter((f) => f.primary || !state.fieldOptions[f.id]?.hidden)
+    .sort((a, b) => {
+      if (a.primary !== b.primary) {
+        return a.primary ? -1 : 1;
+      }
+      const oa = state.fieldOptions[a.id]?.order ?? 32767;
+      const ob = state.fieldOptions[b.id]?.order ?? 32767;
+      return oa - ob || a.id - b.id;
+    });
+}
+
+function hasOwnOrder() {
+  return (
+    state.search !== "" ||
+    (state.view.filters || []).length > 0 ||
+    (state.view.sortings || []).length > 0
+  );
+}
+
+const store = new RowStore({
+  rows: boot.rows,
+  count: boot.count,
+  load: async (offset, limit, signal, withCount) => {
+    const page = await api.get(`/database/views/grid/${viewId}/`, {
+      query: { limit, offset, search: state.search, exclude_count: withCount ? undefined : "true" },
+      signal,
+    });
+    return { results: page.results, count: withCount ? page.count : undefined };
+  },
+  onChange: () => {
+    grid.schedule();
+    showCount();
+  },
+});
+
+function showError(error) {
+  const box = $("grid-error");
+  box.textContent = error?.message || String(error);
+  box.hidden = false;
+  clearTimeout(showError.timer);
+  showError.timer = setTimeout(() => {
+    box.hidden = true;
+  }, 6000);
+}
+
+async function editCell(row, field, value) {
+  const key = `field_${field.id}`;
+  const before = row[key];
+  store.update([{ id: row.id, [key]: optimistic(field, value) }]);
+  try {
+    const saved = await api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
+    store.update([saved]);
+    if (hasOwnOrder()) {
+      store.refresh();
+    }
+  } catch (error) {
+    store.update([{ id: row.id, [key]: before }]);
+    showError(error);
+  }
+}
+
+/** What a cell shows until the server answers with the stored value. */
+function optimistic(field, value) {
+  if (field.type === "single_select") {
+    return (field.select_options || []).find((o) => o.id === value) ?? null;
+  }
+  if (field.type === "multiple_select" && Array.isArray(value)) {
+    return value
+      .map((v) => (field.select_options || []).find((o) => o.id === v || o.value === v))
+      .filter(Boolean);
+  }
+  return value;
+}
+
+async function pasteCells(r0, c0, lines, fields) {
+  const items = [];
+  lines.forEach((cells, i) => {
+    const row = store.at(r0 + i);
+    if (!row) {
+      return;
+    }
+    const item = { id: row.id };
+    cells.forEach((text, j) => {
+      const field = fields[c0 + j];
+      if (field && !field.read_only) {
+        item[`field_${field.id}`] = panels.fromText(field, text);
+      }
+    });
+    items.push(item);
+  });
+  if (items.length === 0) {
+    return;
+  }
+  try {
+    const saved = await api.patch(`/database/rows/table/${tableId}/batch/`, { items });
+    store.update(saved.items);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function addRow() {
+  try {
+    const row = await api.post(`/database/rows/table/${tableId}/`, {});
+    if (hasOwnOrder() || !store.insert(row, null)) {
+      store.refresh();
+    }
+    grid.cursor = { row: store.count - 1, col: 0 };
+    grid.reveal();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function deleteRows(rows) {
+  const ids = rows.filter(Boolean).map((r) => r.id);
+  if (ids.length === 0) {
+    return;
+  }
+  try {
+    await api.post(`/database/rows/table/${tableId}/batch-delete/`, { items: ids });
+    if (!store.remove(ids)) {
+      store.refresh();
+    }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+const grid = new Grid({
+  scroller: $("grid-scroll"),
+  table: $("grid"),
+  store,
+  fields: visibleFields,
+  widths: (field) => state.fieldOptions[field.id]?.width ?? 200,
+  onEdit: editCell,
+  onDeleteRows: deleteRows,
+  onExpand: (row) => panels.expand(row),
+  onHeaderMenu: (field) => panels.fieldDialog(field),
+});
+grid.onPaste = pasteCells;
+
+const panels = new Panels({
+  api,
+  state,
+  tableId,
+  viewId,
+  store,
+  showError,
+  onFields: () => {
+    grid.renderHeader();
+    grid.render();
+  },
+  rowsChanged: () => store.refresh(),
+  editCell,
+  deleteRows,
+});
+
+function showCount() {
+  $("row-count").textContent = `${store.count.toLocaleString()} ${store.count === 1 ? "row" : "rows"}`;
+}
+
+// Realtime: start from the sequence number the rows were read at, so whatever changed
+// between rendering and connecting is replayed, not lost.
+function applyEvent(event) {
+  if (event.table_id !== undefined && event.table_id !== tableId) {
+    return;
+  }
+  switch (event.type) {
+    case "rows_created":
+      for (const row of event.rows) {
+        if (hasOwnOrder() || !store.insert(row, event.before_row_id ?? null)) {
+          store.refresh();
+          break;
+        }
+      }
+      break;
+    case "rows_updated":
+      store.update(event.rows);
+      if (hasOwnOrder()) {
+        store.refresh();
+      }
+      break;
+    case "rows_deleted":
+      if (!store.remove(event.row_ids) || hasOwnOrder()) {
+        store.refresh();
+      }
+      break;
+    case "field_created":
+    case "field_restored":
+      state.fields = state.fields.filter((f) => f.id !== event.field.id).concat([event.field]);
+      panels.fieldsChanged();
+      store.refresh();
+      break;
+    case "field_updated":
+      state.fields = state.fields.map((f) => (f.id === event.field.id ? event.field : f));
+      panels.fieldsChanged();
+      store.refresh();
+      break;
+    case "field_deleted":
+      state.fields = state.fields.filter((f) => f.id !== event.field_id);
+      panels.fieldsChanged();
+      break;
+    case "table_updated":
+      if (event.table?.name) {
+        $("table-name").textContent = event.table.name;
+      }
+      if (event.force_table_refresh) {
+        store.refresh();
+      }
+      break;
+    case "table_deleted":
+      if (event.table_id === tableId) {
+        showError(new Error("This table was deleted."));
+      }
+      break;
+    case "table_viewers":
+      showViewers(event.users || []);
+      break;
+    default:
+      break;
+  }
+}
+
+function showViewers(users) {
+  const list = $("viewers");
+  const others = users.filter((u) => u.id !== boot.user.id);
+  const items = others.map((u) => {
+    const li = document.createElement("li");
+    li.className = "viewer";
+    li.title = u.name;
+    li.textContent = (u.name || "?").trim().charAt(0).toUpperCase() || "?";
+    li.setAttribute("aria-label", u.name);
+    li.dataset.userId = String(u.id);
+    return li;
+  });
+  list.replaceChildren(...items);
+  list.dataset.count = String(others.length);
+}
+
+function showStatus(status) {
+  const el = $("live-status");
+  const text = {
+    connecting: "Connecting…",
+    open: "Live",
+    closed: "Reconnecting…",
+    reconnecting: "Reconnecting…",
+  }[status];
+  el.textContent = text || status;
+  el.dataset.state = status === "open" ? "live" : status === "connecting" ? "connecting" : "reconnecting";
+}
+
+live = new RealtimeClient({
+  url: `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/ws/core/`,
+  token: () => api.token(),
+  onEvent: applyEvent,
+  onResync: () => store.refresh(),
+  onStatus: showStatus,
+  onForceDisconnect: () => {
+    window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+  },
+});
+live.subscribeTable(tableId, boot.seq);
+window.addEventListener("online", () => live.reconnectNow());
+
+// Toolbar.
+let searchTimer = 0;
+$("grid-search").addEventListener("input", (event) => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    state.search = event.target.value;
+    store.refresh();
+  }, 250);
+});
+$("add-row").addEventListener("click", addRow);
+$("delete-rows").addEventListener("click", () => deleteRows(grid.selection().rows));
+
+for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
+  control.disabled = false;
+}
+grid.renderHeader();
+grid.render();
+showCount();
+document.body.dataset.gridReady = "true";
+// For diagnostics and browser tests.
+window.tessera = { store, grid, live, api, state };

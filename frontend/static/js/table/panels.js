@@ -1,0 +1,441 @@
+// The table page's dialogs: a field's settings (add, rename, change type, delete), the
+// view's filters (with AND/OR groups), sorts and hidden fields, and the expanded row.
+// Every change goes through the REST API; the grid then reloads what it shows.
+
+import { fromText, isReadOnly, openEditor, renderCell, toText } from "./cells.js";
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") {
+      node.className = value;
+    } else if (key.startsWith("on")) {
+      node.addEventListener(key.slice(2), value);
+    } else if (key in node) {
+      node[key] = value;
+    } else {
+      node.setAttribute(key, value);
+    }
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function select(options, value, onchange, label) {
+  const node = el("select", { onchange, "aria-label": label });
+  for (const [v, text] of options) {
+    node.append(el("option", { value: String(v), selected: String(v) === String(value), textContent: text }));
+  }
+  return node;
+}
+
+export class Panels {
+  constructor(options) {
+    Object.assign(this, options);
+    this.boot = JSON.parse(document.getElementById("bootstrap").textContent);
+    this.fromText = fromText;
+    document.getElementById("open-filters").addEventListener("click", () => this.filters());
+    document.getElementById("open-sorts").addEventListener("click", () => this.sorts());
+    document.getElementById("open-hidden").addEventListener("click", () => this.hidden());
+    this.showCounts();
+  }
+
+  /** A modal dialog with a title; closed dialogs are removed. */
+  dialog(title, id) {
+    document.getElementById(id)?.remove();
+    const body = el("div", { class: "dialog-body" });
+    const close = el("button", { type: "button", class: "dialog-close", textContent: "×", "aria-label": "Close" });
+    const dialog = el("dialog", { class: "panel", id }, el("header", {}, el("h2", { textContent: title }), close), body);
+    close.addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    return { dialog, body };
+  }
+
+  showCounts() {
+    const view = this.state.view;
+    const filters = (view.filters || []).length;
+    const sorts = (view.sortings || []).length;
+    const hidden = this.state.fields.filter((f) => !f.primary && this.state.fieldOptions[f.id]?.hidden).length;
+    document.getElementById("open-filters").textContent = filters ? `Filters (${filters})` : "Filter";
+    document.getElementById("open-sorts").textContent = sorts ? `Sorted by ${sorts}` : "Sort";
+    document.getElementById("open-hidden").textContent = hidden ? `${hidden} hidden` : "Hide fields";
+  }
+
+  /** The fields or their options changed: counts and the grid are redrawn. */
+  fieldsChanged() {
+    this.showCounts();
+    this.onFields();
+  }
+
+  async reloadView() {
+    this.state.view = await this.api.get(`/database/views/${this.viewId}/`, {
+      query: { include: "filters,sortings" },
+    });
+    this.showCounts();
+    this.rowsChanged();
+  }
+
+  // Fields.
+
+  fieldDialog(field) {
+    const { dialog, body } = this.dialog(field ? "Edit field" : "New field", "field-dialog");
+    const name = el("input", { id: "field-name", value: field?.name ?? "", required: true, maxLength: 255 });
+    const types = this.boot.field_types;
+    const type = select(types.map((t) => [t, t.replace(/_/g, " ")]), field?.type ?? "text", () => showOptions(), "Type");
+    type.id = "field-type";
+    const options = el("textarea", {
+      id: "field-options",
+      rows: 4,
+      value: (field?.select_options || []).map((o) => o.value).join("\n"),
+      placeholder: "One option per line",
+    });
+    const optionsRow = el("label", { class: "field-row" }, "Options", options);
+    const showOptions = () => {
+      optionsRow.hidden = !["single_select", "multiple_select"].includes(type.value);
+    };
+    showOptions();
+    const error = el("p", { class: "form-error", role: "alert", hidden: true });
+    const save = el("button", { type: "submit", class: "primary", textContent: field ? "Save" : "Create field", id: "field-save" });
+    const form = el(
+      "form",
+      { method: "dialog", class: "stack" },
+      el("label", { class: "field-row" }, "Name", name),
+      el("label", { class: "field-row" }, "Type", type),
+      optionsRow,
+      error,
+      el("div", { class: "actions" }, save),
+    );
+    if (field && !field.primary) {
+      form.querySelector(".actions").append(
+        el("button", {
+          type: "button",
+          class: "danger",
+          id: "field-delete",
+          textContent: "Delete field",
+          onclick: async () => {
+            try {
+              await this.api.delete(`/database/fields/${field.id}/`);
+              this.state.fields = this.state.fields.filter((f) => f.id !== field.id);
+              this.fieldsChanged();
+              dialog.close();
+            } catch (e) {
+              error.textContent = e.message;
+              error.hidden = false;
+            }
+          },
+        }),
+      );
+    }
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { name: name.value, type: type.value };
+      if (!optionsRow.hidden) {
+        const existing = field?.select_options || [];
+        body.select_options = options.value
+          .split("\n")
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .map((value, i) => {
+            const old = existing.find((o) => o.value === value);
+            return old ? { id: old.id, value, color: old.color } : { value, color: ["blue", "green", "red", "yellow", "orange", "purple"][i % 6] };
+          });
+      }
+      try {
+        const saved = field
+          ? await this.api.patch(`/database/fields/${field.id}/`, body)
+          : await this.api.post(`/database/fields/table/${this.tableId}/`, body);
+        delete saved.related_fields;
+        this.state.fields = this.state.fields.filter((f) => f.id !== saved.id).concat([saved]);
+        this.fieldsChanged();
+        this.rowsChanged();
+        dialog.close();
+      } catch (e) {
+        error.textContent = e.message;
+        error.hidden = false;
+      }
+    });
+    body.append(form);
+    name.focus();
+  }
+
+  // Filters.
+
+  async filters() {
+    const { body } = this.dialog("Filters", "filters-dialog");
+    const draw = () => {
+      body.replaceChildren(this.filterGroup(null, draw));
+    };
+    draw();
+  }
+
+  filterGroup(group, redraw) {
+    const view = this.state.view;
+    const filters = (view.filters || []).filter((f) => (f.group ?? null) === (group?.id ?? null));
+    const groups = (view.filter_groups || []).filter((g) => (g.parent_group ?? null) === (group?.id ?? null));
+    const mode = group ? group.filter_type : view.filter_type;
+    const change = async (action) => {
+      try {
+        await action();
+        await this.reloadView();
+        redraw();
+      } catch (e) {
+        this.showError(e);
+      }
+    };
+    const fields = this.state.fields;
+    const box = el("div", { class: group ? "filter-group nested" : "filter-group" });
+    box.append(
+      el(
+        "div",
+        { class: "filter-mode" },
+        "Rows match ",
+        select(
+          [
+            ["AND", "all"],
+            ["OR", "any"],
+          ],
+          mode,
+          (e) =>
+            change(() =>
+              group
+                ? this.api.patch(`/database/views/filter-group/${group.id}/`, { filter_type: e.target.value })
+                : this.api.patch(`/database/views/${this.viewId}/`, { filter_type: e.target.value }),
+            ),
+          "Combine filters",
+        ),
+        " of these conditions",
+      ),
+    );
+    for (const filter of filters) {
+      const field = fields.find((f) => f.id === filter.field);
+      const types = this.boot.filter_types[field?.type] || [];
+      const value = el("input", { value: filter.value ?? "", "aria-label": "Value", class: "filter-value" });
+      value.addEventListener("change", () =>
+        change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: value.value })),
+      );
+      box.append(
+        el(
+          "div",
+          { class: "filter", "data-filter-id": filter.id },
+          select(
+            fields.map((f) => [f.id, f.name]),
+            filter.field,
+            (e) => {
+              const next = fields.find((f) => f.id === Number(e.target.value));
+              const nextTypes = this.boot.filter_types[next.type] || [];
+              const kind = nextTypes.includes(filter.type) ? filter.type : nextTypes[0];
+              change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { field: next.id, type: kind, value: "" }));
+            },
+            "Field",
+          ),
+          select(
+            types.map((t) => [t, t.replace(/_/g, " ")]),
+            filter.type,
+            (e) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { type: e.target.value })),
+            "Condition",
+          ),
+          value,
+          el("button", {
+            type: "button",
+            class: "icon",
+            textContent: "×",
+            "aria-label": "Remove filter",
+            onclick: () => change(() => this.api.delete(`/database/views/filter/${filter.id}/`)),
+          }),
+        ),
+      );
+    }
+    for (const child of groups) {
+      box.append(this.filterGroup(child, redraw));
+    }
+    const first = fields[0];
+    const actions = el(
+      "div",
+      { class: "actions" },
+      el("button", {
+        type: "button",
+        class: "add-filter",
+        textContent: "+ Add condition",
+        onclick: () =>
+          change(() =>
+            this.api.post(`/database/views/${this.viewId}/filters/`, {
+              field: first.id,
+              type: (this.boot.filter_types[first.type] || ["equal"])[0],
+              value: "",
+              ...(group ? { group: group.id } : {}),
+            }),
+          ),
+      }),
+    );
+    if (!group) {
+      actions.append(
+        el("button", {
+          type: "button",
+          class: "add-filter-group",
+          textContent: "+ Add condition group",
+          onclick: () =>
+            change(async () => {
+              const created = await this.api.post(`/database/views/${this.viewId}/filter-groups/`, { filter_type: "OR" });
+              await this.api.post(`/database/views/${this.viewId}/filters/`, {
+                field: first.id,
+                type: (this.boot.filter_types[first.type] || ["equal"])[0],
+                value: "",
+                group: created.id,
+              });
+            }),
+        }),
+      );
+    } else {
+      actions.append(
+        el("button", {
+          type: "button",
+          textContent: "Remove group",
+          onclick: () => change(() => this.api.delete(`/database/views/filter-group/${group.id}/`)),
+        }),
+      );
+    }
+    box.append(actions);
+    return box;
+  }
+
+  // Sorts.
+
+  sorts() {
+    const { body } = this.dialog("Sort", "sorts-dialog");
+    const change = async (action) => {
+      try {
+        await action();
+        await this.reloadView();
+        draw();
+      } catch (e) {
+        this.showError(e);
+      }
+    };
+    const draw = () => {
+      const sorts = this.state.view.sortings || [];
+      const fields = this.state.fields;
+      const list = el("div", { class: "stack" });
+      for (const sort of sorts) {
+        list.append(
+          el(
+            "div",
+            { class: "sort", "data-sort-id": sort.id },
+            el("span", { textContent: fields.find((f) => f.id === sort.field)?.name ?? "?" }),
+            select(
+              [
+                ["ASC", "A → Z"],
+                ["DESC", "Z → A"],
+              ],
+              sort.order,
+              (e) => change(() => this.api.patch(`/database/views/sort/${sort.id}/`, { order: e.target.value })),
+              "Order",
+            ),
+            el("button", {
+              type: "button",
+              class: "icon",
+              textContent: "×",
+              "aria-label": "Remove sort",
+              onclick: () => change(() => this.api.delete(`/database/views/sort/${sort.id}/`)),
+            }),
+          ),
+        );
+      }
+      const unused = fields.filter((f) => !sorts.some((s) => s.field === f.id));
+      if (unused.length) {
+        const pick = select(
+          [["", "Sort by…"], ...unused.map((f) => [f.id, f.name])],
+          "",
+          () => {
+            if (pick.value) {
+              change(() => this.api.post(`/database/views/${this.viewId}/sortings/`, { field: Number(pick.value), order: "ASC" }));
+            }
+          },
+          "Add a sort",
+        );
+        pick.id = "add-sort";
+        list.append(pick);
+      }
+      body.replaceChildren(list);
+    };
+    draw();
+  }
+
+  // Hidden fields.
+
+  hidden() {
+    const { body } = this.dialog("Fields shown", "hidden-dialog");
+    const list = el("div", { class: "stack" });
+    for (const field of this.state.fields.filter((f) => !f.primary)) {
+      const box = el("input", { type: "checkbox", checked: !this.state.fieldOptions[field.id]?.hidden });
+      box.addEventListener("change", async () => {
+        try {
+          const result = await this.api.patch(`/database/views/${this.viewId}/field-options/`, {
+            field_options: { [field.id]: { hidden: !box.checked } },
+          });
+          this.state.fieldOptions = result.field_options;
+          this.fieldsChanged();
+        } catch (e) {
+          this.showError(e);
+        }
+      });
+      list.append(el("label", { class: "check-row" }, box, field.name));
+    }
+    body.append(list);
+  }
+
+  // The expanded row: every field, each editable in place.
+
+  expand(row) {
+    const { body } = this.dialog(`Row ${row.id}`, "row-dialog");
+    const list = el("dl", { class: "row-fields" });
+    for (const field of this.state.fields) {
+      const dd = el("dd", { class: "expanded-cell", tabIndex: 0 });
+      const current = () => this.store.byId(row.id) || row;
+      const show = () => renderCell(dd, field, current()[`field_${field.id}`]);
+      show();
+      const edit = () => {
+        if (isReadOnly(field) || dd.classList.contains("editing")) {
+          return;
+        }
+        if (field.type === "boolean") {
+          this.editCell(current(), field, !current()[`field_${field.id}`]).then(show);
+          return;
+        }
+        openEditor(dd, field, current()[`field_${field.id}`], undefined, async (value) => {
+          dd.classList.remove("editing");
+          if (value !== undefined) {
+            await this.editCell(current(), field, value);
+          }
+          show();
+        });
+      };
+      dd.addEventListener("click", edit);
+      dd.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          edit();
+        }
+      });
+      dd.title = toText(field, row[`field_${field.id}`]);
+      list.append(el("dt", { textContent: field.name }), dd);
+    }
+    body.append(
+      list,
+      el(
+        "div",
+        { class: "actions" },
+        el("button", {
+          type: "button",
+          class: "danger",
+          textContent: "Delete row",
+          onclick: async () => {
+            await this.deleteRows([row]);
+            document.getElementById("row-dialog")?.close();
+          },
+        }),
+      ),
+    );
+  }
+}
