@@ -23,6 +23,7 @@ mod realtime_pages;
 mod realtime_presence;
 mod realtime_soak;
 mod settings;
+mod table_page;
 mod tokens;
 mod trash;
 mod users;

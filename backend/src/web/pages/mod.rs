@@ -16,6 +16,7 @@ pub mod public_views;
 pub mod render;
 pub mod session;
 pub mod settings;
+pub mod table;
 pub mod token;
 pub mod trash;
 
@@ -63,6 +64,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route(
             "/form/{slug}",
             get(public_views::form_page).post(public_views::form_submit),
+        )
+        .route("/database/{database}/table/{table}", get(table::first_view))
+        .route(
+            "/database/{database}/table/{table}/{view}",
+            get(table::view),
         )
         .layer(middleware::from_fn_with_state(state, csrf::layer))
         // JSON for scripts, with its own stricter origin check (outside the form layer).

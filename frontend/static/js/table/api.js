@@ -1,6 +1,8 @@
-// The table page's REST client: the normal API with `Authorization: JWT <access token>`,
-// the realtime socket's id as `WebSocketId` (so our own edits are not echoed back), and a
-// fresh access token from the session cookie when the current one nears expiry.
+// The table page's REST client: the normal API with `Authorization: JWT <access token>`
+// (kept fresh by session.js) and the realtime socket's id as `WebSocketId`, so our own
+// edits are not echoed back to us.
+
+import { accessToken, renewAccessToken } from "../session.js";
 
 /** An API error: `{"error": CODE, "detail": …}` with the HTTP status. */
 export class ApiError extends Error {
@@ -13,59 +15,18 @@ export class ApiError extends Error {
   }
 }
 
-/** Seconds left before a JWT expires (0 when unreadable). */
-function secondsLeft(token) {
-  try {
-    const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-    return payload.exp - Date.now() / 1000;
-  } catch {
-    return 0;
-  }
-}
-
 export class Api {
   /**
    * @param {object} options
-   * @param {string} options.token  the access token the page was rendered with
    * @param {function(): (string|null)} [options.webSocketId]
-   * @param {function(): void} [options.onLoggedOut]  the session is gone: log in again
    */
-  constructor(options) {
-    this.accessToken = options.token;
+  constructor(options = {}) {
     this.webSocketId = options.webSocketId || (() => null);
-    this.onLoggedOut = options.onLoggedOut || (() => {});
-    this.refreshing = null;
   }
 
-  /** A valid access token, renewed through the session cookie when it nears expiry. */
-  async token() {
-    if (this.accessToken && secondsLeft(this.accessToken) > 60) {
-      return this.accessToken;
-    }
-    return this.renew();
-  }
-
-  renew() {
-    if (!this.refreshing) {
-      this.refreshing = fetch("/session/token/", {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "X-Requested-With": "tessera" },
-      })
-        .then(async (response) => {
-          if (!response.ok) {
-            this.onLoggedOut();
-            throw new ApiError(response.status, await response.json().catch(() => null));
-          }
-          const body = await response.json();
-          this.accessToken = body.access_token;
-          return this.accessToken;
-        })
-        .finally(() => {
-          this.refreshing = null;
-        });
-    }
-    return this.refreshing;
+  /** A valid access token (the page's, renewed through the session cookie). */
+  token() {
+    return accessToken();
   }
 
   /**
@@ -98,8 +59,9 @@ export class Api {
         credentials: "omit",
       });
       if (response.status === 401 && !retried) {
+        // Expired early (a clock difference): renew once and try again.
         retried = true;
-        this.accessToken = null;
+        await renewAccessToken();
         continue;
       }
       if (response.status === 204) {

@@ -136,23 +136,22 @@ export class Grid {
 
   /** Draws the rows on screen; asks the store for missing ones. */
   render() {
+    if (this.editing) {
+      // Moving the edited row in the DOM would take the focus from its editor; the grid
+      // is drawn again when the editor closes.
+      return;
+    }
     const { first, visible, start, end, topPad, bottomPad } = this.layout();
     this.window = { first, visible, start, end };
     this.store.want(first, first + visible);
     const fields = this.fields();
-    const editingRow = this.editing?.tr;
     const rows = [];
     if (topPad > 0) {
       this.topSpacer.style.height = `${topPad}px`;
       rows.push(this.topSpacer);
     }
     for (let index = start; index < end; index += 1) {
-      const row = this.store.at(index);
-      if (editingRow && row && this.editing.rowId === row.id) {
-        rows.push(editingRow);
-        continue;
-      }
-      rows.push(this.renderRow(index, row, fields));
+      rows.push(this.renderRow(index, this.store.at(index), fields));
     }
     if (bottomPad > 0) {
       this.bottomSpacer.style.height = `${bottomPad}px`;
@@ -294,7 +293,7 @@ export class Grid {
     if (!td) {
       return;
     }
-    this.editing = { tr, td, rowId: row.id };
+    this.editing = { td, rowId: row.id };
     openEditor(td, field, row[`field_${field.id}`], initialText, (value) => {
       this.editing = null;
       if (value !== undefined) {
@@ -323,6 +322,24 @@ export class Grid {
       };
       this.reveal();
     };
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      // Alt+↑ / Alt+↓ moves the row itself (in the table's manual order).
+      event.preventDefault();
+      const index = this.cursor.row;
+      const row = this.store.at(index);
+      const target = event.key === "ArrowUp" ? index - 1 : index + 1;
+      if (row && target >= 0 && target < this.store.count) {
+        const before = event.key === "ArrowUp" ? this.store.at(target) : this.store.at(target + 1);
+        // The neighbour must be loaded (it always is around the cursor), else nothing moves.
+        const needed = event.key === "ArrowUp" || target + 1 < this.store.count;
+        if (needed && !before) {
+          return;
+        }
+        this.cursor = { ...this.cursor, row: target };
+        this.onMoveRow?.(row, before ?? null);
+      }
+      return;
+    }
     switch (event.key) {
       case "ArrowUp":
         return move(-1, 0);

@@ -21,13 +21,7 @@ const state = {
 };
 
 let live = null;
-const api = new Api({
-  token: boot.access_token,
-  webSocketId: () => live?.webSocketId ?? null,
-  onLoggedOut: () => {
-    window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
-  },
-});
+const api = new Api({ webSocketId: () => live?.webSocketId ?? null });
 
 function visibleFields() {
   return state.fields
@@ -82,7 +76,8 @@ async function editCell(row, field, value) {
   store.update([{ id: row.id, [key]: optimistic(field, value) }]);
   try {
     const saved = await api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
-    store.update([saved]);
+    // Only this cell: answers to concurrent edits of the same row may arrive in any order.
+    store.update([{ id: row.id, [key]: saved[key] }]);
     if (hasOwnOrder()) {
       store.refresh();
     }
@@ -126,7 +121,11 @@ async function pasteCells(r0, c0, lines, fields) {
   }
   try {
     const saved = await api.patch(`/database/rows/table/${tableId}/batch/`, { items });
-    store.update(saved.items);
+    store.update(
+      saved.items.map((row, i) =>
+        Object.fromEntries(Object.keys(items[i]).map((key) => [key, row[key]])),
+      ),
+    );
   } catch (error) {
     showError(error);
   }
@@ -172,6 +171,16 @@ const grid = new Grid({
   onHeaderMenu: (field) => panels.fieldDialog(field),
 });
 grid.onPaste = pasteCells;
+grid.onMoveRow = async (row, before) => {
+  try {
+    await api.patch(`/database/rows/table/${tableId}/${row.id}/move/`, undefined, {
+      query: { before_id: before ? before.id : undefined },
+    });
+  } catch (error) {
+    showError(error);
+  }
+  store.refresh();
+};
 
 const panels = new Panels({
   api,

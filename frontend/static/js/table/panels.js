@@ -37,6 +37,7 @@ export class Panels {
     document.getElementById("open-filters").addEventListener("click", () => this.filters());
     document.getElementById("open-sorts").addEventListener("click", () => this.sorts());
     document.getElementById("open-hidden").addEventListener("click", () => this.hidden());
+    document.getElementById("open-export").addEventListener("click", () => this.exportDialog());
     this.showCounts();
   }
 
@@ -51,6 +52,28 @@ export class Panels {
     document.body.append(dialog);
     dialog.showModal();
     return { dialog, body };
+  }
+
+  /**
+   * Runs a change of the view, then reloads it and redraws the dialog. The dialog is
+   * marked `data-busy` meanwhile: what it shows is about to be replaced.
+   */
+  async busy(dialogId, action, redraw) {
+    const dialog = document.getElementById(dialogId);
+    if (dialog) {
+      dialog.dataset.busy = "true";
+    }
+    try {
+      await action();
+      await this.reloadView();
+      redraw();
+    } catch (e) {
+      this.showError(e);
+    } finally {
+      if (dialog) {
+        delete dialog.dataset.busy;
+      }
+    }
   }
 
   showCounts() {
@@ -97,7 +120,7 @@ export class Panels {
     };
     showOptions();
     const error = el("p", { class: "form-error", role: "alert", hidden: true });
-    const save = el("button", { type: "submit", class: "primary", textContent: field ? "Save" : "Create field", id: "field-save" });
+    const save = el("button", { type: "submit", class: "btn btn-primary", textContent: field ? "Save" : "Create field", id: "field-save" });
     const form = el(
       "form",
       { method: "dialog", class: "stack" },
@@ -111,7 +134,7 @@ export class Panels {
       form.querySelector(".actions").append(
         el("button", {
           type: "button",
-          class: "danger",
+          class: "btn btn-danger",
           id: "field-delete",
           textContent: "Delete field",
           onclick: async () => {
@@ -175,15 +198,7 @@ export class Panels {
     const filters = (view.filters || []).filter((f) => (f.group ?? null) === (group?.id ?? null));
     const groups = (view.filter_groups || []).filter((g) => (g.parent_group ?? null) === (group?.id ?? null));
     const mode = group ? group.filter_type : view.filter_type;
-    const change = async (action) => {
-      try {
-        await action();
-        await this.reloadView();
-        redraw();
-      } catch (e) {
-        this.showError(e);
-      }
-    };
+    const change = (action) => this.busy("filters-dialog", action, redraw);
     const fields = this.state.fields;
     const box = el("div", { class: group ? "filter-group nested" : "filter-group" });
     box.append(
@@ -239,7 +254,7 @@ export class Panels {
           value,
           el("button", {
             type: "button",
-            class: "icon",
+            class: "btn btn-quiet btn-small icon",
             textContent: "×",
             "aria-label": "Remove filter",
             onclick: () => change(() => this.api.delete(`/database/views/filter/${filter.id}/`)),
@@ -256,7 +271,7 @@ export class Panels {
       { class: "actions" },
       el("button", {
         type: "button",
-        class: "add-filter",
+        class: "btn btn-small add-filter",
         textContent: "+ Add condition",
         onclick: () =>
           change(() =>
@@ -273,7 +288,7 @@ export class Panels {
       actions.append(
         el("button", {
           type: "button",
-          class: "add-filter-group",
+          class: "btn btn-small add-filter-group",
           textContent: "+ Add condition group",
           onclick: () =>
             change(async () => {
@@ -291,6 +306,7 @@ export class Panels {
       actions.append(
         el("button", {
           type: "button",
+          class: "btn btn-small",
           textContent: "Remove group",
           onclick: () => change(() => this.api.delete(`/database/views/filter-group/${group.id}/`)),
         }),
@@ -304,15 +320,7 @@ export class Panels {
 
   sorts() {
     const { body } = this.dialog("Sort", "sorts-dialog");
-    const change = async (action) => {
-      try {
-        await action();
-        await this.reloadView();
-        draw();
-      } catch (e) {
-        this.showError(e);
-      }
-    };
+    const change = (action) => this.busy("sorts-dialog", action, () => draw());
     const draw = () => {
       const sorts = this.state.view.sortings || [];
       const fields = this.state.fields;
@@ -334,7 +342,7 @@ export class Panels {
             ),
             el("button", {
               type: "button",
-              class: "icon",
+              class: "btn btn-quiet btn-small icon",
               textContent: "×",
               "aria-label": "Remove sort",
               onclick: () => change(() => this.api.delete(`/database/views/sort/${sort.id}/`)),
@@ -385,6 +393,55 @@ export class Panels {
     body.append(list);
   }
 
+  // Export: the view's rows as a file, with the job's progress.
+
+  exportDialog() {
+    const { dialog, body } = this.dialog("Export view", "export-dialog");
+    const format = select(
+      [
+        ["csv", "CSV"],
+        ["excel", "Excel"],
+        ["json", "JSON"],
+        ["xml", "XML"],
+      ],
+      "csv",
+      () => {},
+      "Format",
+    );
+    format.id = "export-format";
+    const bar = el("progress", { id: "export-progress", max: 100, value: 0, hidden: true });
+    const status = el("p", { id: "export-status", role: "status" });
+    const start = el("button", { type: "button", class: "btn btn-primary", id: "export-start", textContent: "Export" });
+    start.addEventListener("click", async () => {
+      start.disabled = true;
+      bar.hidden = false;
+      status.textContent = "Exporting…";
+      try {
+        let job = await this.api.post(`/database/export/table/${this.tableId}/`, {
+          exporter_type: format.value,
+          view_id: this.viewId,
+        });
+        while (dialog.open && !["finished", "failed", "cancelled", "expired"].includes(job.state)) {
+          bar.value = job.progress_percentage || 0;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          job = await this.api.get(`/database/export/${job.id}/`);
+        }
+        if (job.state === "finished" && job.url) {
+          bar.value = 100;
+          const link = el("a", { href: job.url, textContent: "Download the file", id: "export-download" });
+          status.replaceChildren(link);
+        } else {
+          status.textContent = job.human_readable_error || `The export ${job.state}.`;
+        }
+      } catch (e) {
+        status.textContent = e.message;
+      } finally {
+        start.disabled = false;
+      }
+    });
+    body.append(el("div", { class: "stack" }, el("label", { class: "field-row" }, "Format", format), bar, status, el("div", { class: "actions" }, start)));
+  }
+
   // The expanded row: every field, each editable in place.
 
   expand(row) {
@@ -428,7 +485,7 @@ export class Panels {
         { class: "actions" },
         el("button", {
           type: "button",
-          class: "danger",
+          class: "btn btn-danger",
           textContent: "Delete row",
           onclick: async () => {
             await this.deleteRows([row]);
