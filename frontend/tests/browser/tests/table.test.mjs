@@ -3,6 +3,7 @@
 // table (add field, add row, filter, sort), at both screen sizes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   launch, newPage, screenshot, signUp, logIn, createTable, apiOk, baseUrl, uniqueEmail,
 } from '../support.mjs';
@@ -283,3 +284,45 @@ for (const size of ['desktop', 'mobile']) {
     await context.close();
   });
 }
+
+test('a million rows: only the rows on screen are in the page, and any part of the table is a scroll away', async () => {
+  const ann = await signUp({ name: 'Ann' });
+  const { tableId } = await createTable(ann, { table: 'Big' });
+  const fields = await fieldsByName(ann, tableId);
+  // Filled in the database directly: a million rows through the API would take minutes.
+  const sql = `INSERT INTO database_table_${tableId} ("order", field_${fields.Name.id})
+      SELECT g + 10, 'Row ' || g FROM generate_series(1, 1000000) g;
+    UPDATE database_tables SET row_count = row_count + 1000000 WHERE id = ${tableId};
+    ANALYZE database_table_${tableId};`;
+  execFileSync('psql', [process.env.TESSERA_TEST_DATABASE_URL, '-qc', sql]);
+  const path = await tablePage(ann, tableId);
+  const { context, page } = await openLive(browser, ann, path);
+  assert.match(await page.locator('#row-count').textContent(), /^1,000,002 rows$/);
+  const rendered = () => page.locator('#grid tbody tr[data-index]').count();
+  assert.ok((await rendered()) <= 60, `${await rendered()} rows in the DOM`);
+
+  // Jump to the middle: the rows there are loaded and shown.
+  const jump = async (fraction) => {
+    const started = Date.now();
+    await page.$eval('#grid-scroll', (el, f) => { el.scrollTop = (el.scrollHeight - el.clientHeight) * f; }, fraction);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#grid tbody tr[data-index]')];
+      const shown = rows.filter((tr) => {
+        const r = tr.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+      });
+      return shown.length > 5 && shown.every((tr) => tr.dataset.rowId);
+    }, null, { timeout: 5000 });
+    return Date.now() - started;
+  };
+  const middle = await jump(0.5);
+  const firstShown = Number(await page.locator('#grid tbody tr[data-row-id]').first().getAttribute('data-index'));
+  assert.ok(firstShown > 450000 && firstShown < 550000, `middle starts at ${firstShown}`);
+  assert.ok((await rendered()) <= 60);
+  const end = await jump(1);
+  assert.equal(await page.locator('#grid tbody tr[data-row-id]').last().locator('td').nth(1).textContent(), 'Row 1000000');
+  await screenshot(page, 'table-million');
+  console.log(`# a million rows: middle shown ${middle} ms after the jump, end ${end} ms`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
