@@ -36,8 +36,10 @@ export class Grid {
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     window.addEventListener("resize", () => this.schedule());
     this.scroller.addEventListener("keydown", (e) => this.keydown(e));
-    this.scroller.addEventListener("copy", (e) => this.copy(e));
-    this.scroller.addEventListener("paste", (e) => this.paste(e));
+    // Copy and paste go to the document when no text is selected; the grid takes them
+    // while it has the focus.
+    document.addEventListener("copy", (e) => this.ownsFocus() && this.copy(e));
+    document.addEventListener("paste", (e) => this.ownsFocus() && this.paste(e));
     this.tbody.addEventListener("mousedown", (e) => this.mousedown(e));
     this.tbody.addEventListener("dblclick", (e) => this.dblclick(e));
     this.tbody.addEventListener("click", (e) => this.click(e));
@@ -45,6 +47,10 @@ export class Grid {
     this.topSpacer.className = "spacer";
     this.bottomSpacer = document.createElement("tr");
     this.bottomSpacer.className = "spacer";
+  }
+
+  ownsFocus() {
+    return document.activeElement === this.scroller;
   }
 
   schedule() {

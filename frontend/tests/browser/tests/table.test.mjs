@@ -326,3 +326,47 @@ test('a million rows: only the rows on screen are in the page, and any part of t
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('keyboard: arrows move, Shift extends, copy and paste a range, Delete clears, Alt+arrow moves a row', async () => {
+  const ann = await signUp({ name: 'Ann' });
+  const { tableId } = await createTable(ann);
+  const fields = await fieldsByName(ann, tableId);
+  // Start from three named rows only.
+  const existing = await apiOk('GET', `/api/database/rows/table/${tableId}/`, { token: ann.token });
+  await apiOk('POST', `/api/database/rows/table/${tableId}/batch-delete/`, { token: ann.token, body: { items: existing.results.map((r) => r.id) } });
+  const rows = await addRows(ann, tableId, ['a', 'b', 'c']);
+  const path = await tablePage(ann, tableId);
+  const { context, page } = await openLive(browser, ann, path);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const column = (n) => page.locator(`#grid tbody tr[data-row-id] td:nth-child(${n})`).allTextContents();
+
+  // Name of the first row, then down twice with Shift: a 3×1 range.
+  await page.locator(`#grid tbody tr[data-row-id="${rows[0].id}"] td`).nth(1).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  assert.equal(await page.locator('#grid td.selected').count(), 3);
+  await page.keyboard.press('Control+c');
+  // To Notes of the first row, and paste: one batch update.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  const batch = page.waitForResponse((r) => r.url().endsWith('/batch/') && r.request().method() === 'PATCH');
+  await page.keyboard.press('Control+v');
+  await batch;
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#grid tbody tr[data-row-id] td:nth-child(3)')].map((td) => td.textContent).join() === 'a,b,c');
+  const stored = await apiOk('GET', `/api/database/rows/table/${tableId}/${rows[2].id}/`, { token: ann.token });
+  assert.equal(stored[`field_${fields.Notes.id}`], 'c');
+
+  // Delete clears the active cell.
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelector('#grid tbody tr[data-row-id] td:nth-child(3)').textContent === '');
+
+  // Alt+↓ moves the first row below the second.
+  await page.keyboard.press('Alt+ArrowDown');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#grid tbody tr[data-row-id] td:nth-child(2)')].map((td) => td.textContent).join() === 'b,a,c');
+  assert.deepEqual(await column(2), ['b', 'a', 'c']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
