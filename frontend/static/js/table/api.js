@@ -75,6 +75,23 @@ export class Api {
     }
   }
 
+  /** Uploads a file as `multipart/form-data` (part `file`). */
+  async upload(path, file) {
+    const form = new FormData();
+    form.append("file", file);
+    const response = await fetch(`/api${path}`, {
+      method: "POST",
+      headers: { Authorization: `JWT ${await this.token()}` },
+      body: form,
+      credentials: "omit",
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new ApiError(response.status, body);
+    }
+    return body;
+  }
+
   get(path, options) {
     return this.request("GET", path, options);
   }

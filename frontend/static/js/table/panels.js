@@ -38,6 +38,7 @@ export class Panels {
     document.getElementById("open-sorts").addEventListener("click", () => this.sorts());
     document.getElementById("open-hidden").addEventListener("click", () => this.hidden());
     document.getElementById("open-export").addEventListener("click", () => this.exportDialog());
+    document.getElementById("open-import").addEventListener("click", () => this.importDialog());
     this.showCounts();
   }
 
@@ -421,13 +422,8 @@ export class Panels {
           exporter_type: format.value,
           view_id: this.viewId,
         });
-        while (dialog.open && !["finished", "failed", "cancelled", "expired"].includes(job.state)) {
-          bar.value = job.progress_percentage || 0;
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          job = await this.api.get(`/database/export/${job.id}/`);
-        }
+        job = await this.follow(job, bar, dialog, (j) => `/database/export/${j.id}/`);
         if (job.state === "finished" && job.url) {
-          bar.value = 100;
           const link = el("a", { href: job.url, textContent: "Download the file", id: "export-download" });
           status.replaceChildren(link);
         } else {
@@ -440,6 +436,68 @@ export class Panels {
       }
     });
     body.append(el("div", { class: "stack" }, el("label", { class: "field-row" }, "Format", format), bar, status, el("div", { class: "actions" }, start)));
+  }
+
+  /** Follows a job until it ends, showing its progress; returns the last state. */
+  async follow(job, bar, dialog, path) {
+    while (dialog.open && !["finished", "failed", "cancelled", "expired"].includes(job.state)) {
+      bar.value = job.progress_percentage || 0;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      job = await this.api.get(path(job));
+    }
+    bar.value = job.state === "finished" ? 100 : bar.value;
+    return job;
+  }
+
+  // Import: pasted cells or a file (CSV, TSV, JSON, XML) added to this table as rows.
+
+  importDialog() {
+    const { dialog, body } = this.dialog("Import rows", "import-dialog");
+    const file = el("input", { type: "file", id: "import-file", accept: ".csv,.tsv,.txt,.json,.xml" });
+    const pasted = el("textarea", { id: "import-data", rows: 5, placeholder: "Or paste cells (tab-separated, one row per line)" });
+    const header = el("input", { type: "checkbox", id: "import-header", checked: true });
+    const bar = el("progress", { id: "import-progress", max: 100, value: 0, hidden: true });
+    const status = el("p", { id: "import-status", role: "status" });
+    const start = el("button", { type: "button", class: "btn btn-primary", id: "import-start", textContent: "Import" });
+    start.addEventListener("click", async () => {
+      start.disabled = true;
+      bar.hidden = false;
+      status.textContent = "Importing…";
+      try {
+        const request = { type: "file_import", table_id: this.tableId, first_row_header: header.checked };
+        if (file.files.length) {
+          const upload = await this.api.upload("/database/import/upload/", file.files[0]);
+          request.upload_id = upload.upload_id;
+        } else {
+          request.data = pasted.value;
+          request.format = "paste";
+        }
+        const job = await this.follow(await this.api.post("/jobs/", request), bar, dialog, (j) => `/jobs/${j.id}/`);
+        if (job.state === "finished") {
+          const count = job.report?.imported_row_count;
+          status.textContent = count === undefined ? "Imported." : `Imported ${count} ${count === 1 ? "row" : "rows"}.`;
+          this.rowsChanged();
+        } else {
+          status.textContent = job.human_readable_error || `The import ${job.state}.`;
+        }
+      } catch (e) {
+        status.textContent = e.message;
+      } finally {
+        start.disabled = false;
+      }
+    });
+    body.append(
+      el(
+        "div",
+        { class: "stack" },
+        el("label", { class: "field-row" }, "File", file),
+        pasted,
+        el("label", { class: "check-row" }, header, "The first row holds the field names"),
+        bar,
+        status,
+        el("div", { class: "actions" }, start),
+      ),
+    );
   }
 
   // The expanded row: every field, each editable in place.

@@ -370,3 +370,31 @@ test('keyboard: arrows move, Shift extends, copy and paste a range, Delete clear
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('import pasted rows and export the view, each with its progress', async () => {
+  const ann = await signUp({ name: 'Ann' });
+  const { tableId } = await createTable(ann);
+  const path = await tablePage(ann, tableId);
+  const { context, page } = await openLive(browser, ann, path);
+
+  await page.click('#open-import');
+  await page.fill('#import-data', 'Name\tNotes\nimported one\tfirst\nimported two\tsecond');
+  await page.click('#import-start');
+  await page.waitForSelector('#import-status:has-text("Imported 2 rows.")', { timeout: 30000 });
+  assert.equal(await page.locator('#import-progress').getAttribute('hidden'), null);
+  await page.click('#import-dialog .dialog-close');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#grid tbody tr[data-row-id] td:nth-child(2)')].map((td) => td.textContent).includes('imported two'));
+  assert.match(await page.locator('#row-count').textContent(), /^4 rows$/);
+
+  await page.click('#open-export');
+  await page.selectOption('#export-format', 'csv');
+  await page.click('#export-start');
+  const link = page.locator('#export-download');
+  await link.waitFor({ timeout: 30000 });
+  await screenshot(page, 'table-export');
+  const csv = await (await fetch(await link.getAttribute('href'))).text();
+  assert.match(csv, /imported one,first/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
