@@ -1,0 +1,270 @@
+//! `tessera-bench-table-page`: opening a 1,000,000-row table in the browser.
+//!
+//! Starts the real server in this process on a fresh database, creates a table through the
+//! API (text primary, long text, number), fills it with `--rows` rows (default 1,000,000)
+//! by `INSERT … SELECT FROM generate_series`, then measures
+//!
+//! 1. the server time of the table page `/database/{db}/table/{table}/{view}` (HTML with the
+//!    first 80 rows and the bootstrap data), signed in with the session cookie;
+//! 2. the time until the first rows are visible in Chromium: `frontend/tests/browser/bench/first-rows.mjs`
+//!    loads the page in fresh browser contexts and reports first contentful paint (the rows
+//!    are in the HTML, so the first paint shows them) and the wall time until a row is
+//!    visible. Skipped with a note when Node or `/usr/bin/chromium` is missing (run
+//!    `scripts/browser-test.sh` once to install them).
+
+use anyhow::Context;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::{
+    path::Path,
+    process::Command,
+    time::{Duration, Instant},
+};
+use tessera_bench::{
+    cli::Options,
+    machine,
+    server::{Api, SETTLE_TIMEOUT, Server},
+    stats::{Series, short_ms},
+};
+
+const CHUNK: u64 = 1_000_000;
+/// Goals: the page's server time (p95) and the first rows visible in Chromium (p95).
+const SERVER_GOAL_MS: f64 = 50.0;
+const BROWSER_GOAL_MS: f64 = 500.0;
+/// Page loads measured in Chromium.
+const BROWSER_RUNS: usize = 20;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let Some(options) = Options::parse(std::env::args())? else {
+        return Ok(());
+    };
+    let server = Server::start().await?;
+    eprintln!("server on {}, database {}", server.url, server.db.name);
+    let outcome = run(&server, &options).await;
+    server.finish(options.keep).await?;
+    outcome
+}
+
+fn id_of(v: &Value) -> anyhow::Result<i64> {
+    v["id"].as_i64().with_context(|| format!("no id in {v}"))
+}
+
+async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
+    let mut api = Api::new(&server.url)?;
+    let session = api
+        .call(
+            Method::POST,
+            "/api/user/",
+            Some(&json!({"name": "Bench", "email": "bench@example.com",
+                "password": "benchmark-password", "authenticate": true})),
+        )
+        .await?;
+    api.set_token(
+        session["access_token"]
+            .as_str()
+            .context("sign-up returned no access_token")?,
+    );
+    let refresh = session["refresh_token"]
+        .as_str()
+        .context("sign-up returned no refresh_token")?
+        .to_owned();
+    let workspace = api
+        .call(
+            Method::POST,
+            "/api/workspaces/",
+            Some(&json!({"name": "Bench"})),
+        )
+        .await?;
+    let database = api
+        .call(
+            Method::POST,
+            &format!("/api/applications/workspace/{}/", id_of(&workspace)?),
+            Some(&json!({"name": "Bench", "type": "database"})),
+        )
+        .await?;
+    let database_id = id_of(&database)?;
+    let table = api
+        .call(
+            Method::POST,
+            &format!("/api/database/tables/database/{database_id}/"),
+            Some(&json!({"name": "Big", "data": [["Name"]], "first_row_header": true})),
+        )
+        .await?;
+    let table_id = id_of(&table)?;
+    let fields_path = format!("/api/database/fields/table/{table_id}/");
+    let name = id_of(&api.call(Method::GET, &fields_path, None).await?[0])?;
+    let mut extra = Vec::new();
+    for (field, kind) in [("Notes", "long_text"), ("Count", "number")] {
+        let body = json!({"name": field, "type": kind});
+        extra.push(id_of(
+            &api.call(Method::POST, &fields_path, Some(&body)).await?,
+        )?);
+    }
+    let views = api
+        .call(
+            Method::GET,
+            &format!("/api/database/views/table/{table_id}/"),
+            None,
+        )
+        .await?;
+    let view = views
+        .as_array()
+        .and_then(|vs| vs.iter().find(|v| v["type"] == "grid"))
+        .map(id_of)
+        .transpose()?
+        .context("the table has no grid view")?;
+
+    let table = format!("database_table_{table_id}");
+    let mut sql = PgConnection::connect(&server.db.url).await?;
+    eprintln!("filling {} rows…", options.rows);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < options.rows {
+        let end = (done + CHUNK).min(options.rows);
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO {table} (\"order\", field_{name}, field_{}, field_{}) \
+             SELECT g, 'Row ' || g, md5(g::text), g % 1000 FROM generate_series($1::bigint, $2::bigint) g",
+            extra[0], extra[1]
+        )))
+        .bind(done as i64 + 1)
+        .bind(end as i64)
+        .execute(&mut sql)
+        .await?;
+        done = end;
+    }
+    let fill_time = started.elapsed();
+    sqlx::query("UPDATE database_tables SET row_count = $2 WHERE id = $1")
+        .bind(table_id)
+        .bind(options.rows as i64)
+        .execute(&mut sql)
+        .await?;
+    sqlx::query(AssertSqlSafe(format!("VACUUM (ANALYZE) {table}")))
+        .execute(&mut sql)
+        .await?;
+
+    let page_path = format!("/database/{database_id}/table/{table_id}/{view}");
+    let cookie = format!("tessera_session={refresh}");
+    let client = reqwest::Client::new();
+    let fetch = async |client: &reqwest::Client| -> anyhow::Result<(Duration, usize)> {
+        let at = Instant::now();
+        let response = client
+            .get(format!("{}{page_path}", server.url))
+            .header("Cookie", &cookie)
+            .send()
+            .await?;
+        let status = response.status();
+        let body = response.text().await?;
+        let took = at.elapsed();
+        anyhow::ensure!(status == 200, "{page_path} answered {status}");
+        Ok((took, body.matches("<tr data-row-id=").count()))
+    };
+    let (_, rows_in_html) = fetch(&client).await?;
+    anyhow::ensure!(
+        rows_in_html == 80,
+        "the page holds {rows_in_html} rows, not 80"
+    );
+    server.settle(SETTLE_TIMEOUT).await?;
+
+    let load = machine::LoadSampler::start();
+    for _ in 0..options.warmup {
+        fetch(&client).await?;
+    }
+    let page = Series::measure(options.requests, options.budget, async |_| {
+        Ok(fetch(&client).await?.0)
+    })
+    .await?;
+    let browser = chromium(&server.url, &page_path, &refresh);
+    let facts = machine::facts(load.stop());
+
+    println!("\n## The table page of a {}-row table\n", options.rows);
+    println!(
+        "- table: `{table}` with 3 fields (text primary, long text, number); filled in {:.0} s",
+        fill_time.as_secs_f64()
+    );
+    println!(
+        "- server: `GET {page_path}` with the session cookie, {} measured after {} warm-up, one at a time; the HTML holds the first 80 rows and the bootstrap data",
+        page.samples.len(),
+        options.warmup
+    );
+    print!("{facts}");
+    println!("\n| measure | p50 / p95 / p99 ms | goal |");
+    println!("|---|---|---|");
+    let p95 = page.percentile_ms(95.0);
+    println!(
+        "| server time of the table page | {} | ≤ {SERVER_GOAL_MS} ms: {} ({}) |",
+        page.triple(),
+        if p95 <= SERVER_GOAL_MS {
+            "met"
+        } else {
+            "missed"
+        },
+        short_ms(p95)
+    );
+    match browser {
+        Ok(result) => {
+            for (label, key) in [
+                ("Chromium: first contentful paint (first rows drawn)", "fcp"),
+                (
+                    "Chromium: navigation until a row is visible (wall clock)",
+                    "visible",
+                ),
+            ] {
+                let series = Series {
+                    samples: result[key]
+                        .as_array()
+                        .map(|v| {
+                            v.iter()
+                                .filter_map(Value::as_f64)
+                                .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                };
+                let p95 = series.percentile_ms(95.0);
+                println!(
+                    "| {label}, {} loads | {} | ≤ {BROWSER_GOAL_MS} ms: {} ({}) |",
+                    series.samples.len(),
+                    series.triple(),
+                    if p95 <= BROWSER_GOAL_MS {
+                        "met"
+                    } else {
+                        "missed"
+                    },
+                    short_ms(p95)
+                );
+            }
+        }
+        Err(e) => println!("\nChromium was not measured: {e:#}"),
+    }
+    Ok(())
+}
+
+/// Runs the Chromium measurement script; its last output line is JSON
+/// `{"fcp": [ms…], "visible": [ms…]}`.
+fn chromium(url: &str, path: &str, refresh: &str) -> anyhow::Result<Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/tests/browser");
+    anyhow::ensure!(
+        dir.join("node_modules/playwright-core").exists()
+            && Path::new("/usr/bin/chromium").exists(),
+        "playwright-core or /usr/bin/chromium is missing (scripts/browser-test.sh installs them)"
+    );
+    let output = Command::new("node")
+        .arg("bench/first-rows.mjs")
+        .current_dir(&dir)
+        .env("TESSERA_TEST_URL", url)
+        .env("TABLE_PATH", path)
+        .env("SESSION_TOKEN", refresh)
+        .env("RUNS", BROWSER_RUNS.to_string())
+        .output()
+        .context("running node")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "the script failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).with_context(|| format!("unreadable output: {stdout}"))
+}
