@@ -212,8 +212,8 @@ test('a user who was offline for 20 seconds sees every change made meanwhile whe
 
 for (const size of ['desktop', 'mobile']) {
   test(`sign up, open a new table from the dashboard, add field, add rows, filter, sort (${size})`, async () => {
-    // Signing up through the page; the dashboard cannot create tables yet, so the table
-    // is made through the API with the access token the dashboard page carries.
+    // Everything through the pages: sign up, then a workspace, database and table made on
+    // the dashboard, opened from its link.
     const { context, page } = await newPage(browser, size);
     await page.goto('/signup');
     await page.fill('#name', 'Ann');
@@ -223,10 +223,16 @@ for (const size of ['desktop', 'mobile']) {
     await page.waitForURL('**/dashboard');
     const token = await page.evaluate(() => JSON.parse(document.getElementById('bootstrap').textContent).access_token);
     const ann = { token };
-    const { tableId } = await createTable(ann, { table: 'Books' });
-    await page.reload();
-    await page.click('a:has-text("Books")');
-    await page.waitForURL(`**/table/${tableId}`);
+    await page.fill('#new-workspace', 'Library');
+    await page.click('text=Create workspace');
+    await page.locator('.workspace').first().locator('input[placeholder="New database name"]').fill('Shelves');
+    await page.locator('.workspace').first().locator('text=Add database').click();
+    await page.waitForSelector('.database h3:text("Shelves")');
+    await page.locator('.database').first().locator('input[placeholder="New table name"]').fill('Books');
+    await page.locator('.database').first().locator('text=Add table').click();
+    await page.click('.table-item a:text("Books")');
+    await page.waitForURL('**/database/*/table/*');
+    const tableId = Number(new URL(page.url()).pathname.split('/')[4]);
     await page.waitForSelector('body[data-grid-ready="true"]');
     await page.waitForSelector('#live-status[data-state="live"]');
     await screenshot(page, 'table-empty');
