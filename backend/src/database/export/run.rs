@@ -128,10 +128,14 @@ async fn export(ctx: &AppContext, job: &UserJob) -> Result<(), Stop> {
     .map_err(|e| stop_for(e.into()))?;
     declare.build().execute(&mut *tx).await?;
 
-    let dir = files::dir(&ctx.settings.media_dir);
-    tokio::fs::create_dir_all(&dir).await?;
+    let media_dir = &ctx.settings.media_dir;
+    let partial = files::partial_path(media_dir, job.id, exporter.extension());
+    if let Some(folder) = partial.parent() {
+        tokio::fs::create_dir_all(folder).await?;
+    }
     let name = files::new_name(exporter.extension());
-    let file = PartialFile(Some(dir.join(&name)));
+    // `create` truncates what an earlier run of this job, killed half-way, left here.
+    let mut file = PartialFile(Some(partial));
     let out = std::fs::File::create(file.path())?;
     let setup = WriterSetup {
         title: table.name.clone(),
@@ -166,6 +170,10 @@ async fn export(ctx: &AppContext, job: &UserJob) -> Result<(), Stop> {
     }
     tx.commit().await?;
     tokio::task::spawn_blocking(move || writer.finish()).await??;
+    // Complete: only now does the file get a name that can be downloaded.
+    let done_path = files::dir(media_dir).join(&name);
+    tokio::fs::rename(file.path(), &done_path).await?;
+    file.0 = Some(done_path);
 
     let mut tx = ctx.db.begin().await?;
     let finished =
@@ -192,7 +200,7 @@ fn export_row(out_fields: &[crate::database::fields::Field], text: &str) -> Opti
     Some(ExportRow { id, values })
 }
 
-/// A file being written: deleted unless the export finishes and keeps it.
+/// A file being written (and then renamed): deleted unless the export finishes and keeps it.
 struct PartialFile(Option<PathBuf>);
 
 impl PartialFile {
