@@ -35,6 +35,12 @@ impl Server {
     /// every write, sort indexes built on first use), and Baserow's figures include its
     /// background worker too.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with_queues(&[Queue::High, Queue::Low]).await
+    }
+
+    /// As [`Server::start`], consuming only `queues`: a benchmark that runs a worker
+    /// binary of its own (to measure that process) leaves the worker's queue to it.
+    pub async fn start_with_queues(queues: &[Queue]) -> anyhow::Result<Self> {
         let db = TestDatabase::create()
             .await
             .context("creating the benchmark database (is PostgreSQL running?)")?;
@@ -52,8 +58,9 @@ impl Server {
             let _ = rx.wait_for(|stop| *stop).await;
         };
         let web = tokio::spawn(web::serve(ctx.clone(), listener, stopped(stop.clone())));
-        let runners = [Queue::High, Queue::Low]
-            .into_iter()
+        let runners = queues
+            .iter()
+            .copied()
             .map(|queue| {
                 let options = RunnerOptions::for_queue(queue, &ctx.settings);
                 tokio::spawn(jobs::run(

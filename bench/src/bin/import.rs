@@ -8,11 +8,11 @@
 use anyhow::{Context, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::{
-    fmt::Write as _,
-    time::{Duration, Instant},
+use std::time::{Duration, Instant};
+use tessera_bench::{
+    import_file,
+    server::{Api, Server},
 };
-use tessera_bench::server::{Api, Server};
 
 const USAGE: &str = "\
 Usage: tessera-bench-import [--rows N] [--columns N]
@@ -54,29 +54,6 @@ fn parse() -> anyhow::Result<Option<Options>> {
     Ok(Some(options))
 }
 
-/// Rows of short words and numbers, about 8 bytes a cell, like a typical export.
-fn csv(options: &Options) -> Vec<u8> {
-    let words = [
-        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
-    ];
-    let mut out = String::with_capacity(options.rows * options.columns * 9);
-    let header: Vec<String> = (1..=options.columns)
-        .map(|c| format!("Column {c}"))
-        .collect();
-    out.push_str(&header.join(","));
-    out.push('\n');
-    for r in 0..options.rows {
-        for c in 0..options.columns {
-            if c > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{} {}", words[(r + c) % words.len()], r % 997);
-        }
-        out.push('\n');
-    }
-    out.into_bytes()
-}
-
 fn id(v: &Value) -> anyhow::Result<i64> {
     v["id"].as_i64().context("no id in the response")
 }
@@ -111,16 +88,10 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         )
         .await?)?;
 
-    let file = csv(options);
+    let file = import_file::csv(options.rows, options.columns);
     let size = file.len();
-    let boundary = "tessera-bench-import";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.csv\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(&file);
+    let body = import_file::multipart(&file);
     drop(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let client = reqwest::Client::builder().no_proxy().build()?;
     let started = Instant::now();
     let resp = client
@@ -128,7 +99,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         .header("Authorization", format!("JWT {token}"))
         .header(
             "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
+            format!("multipart/form-data; boundary={}", import_file::BOUNDARY),
         )
         .body(body)
         .send()
