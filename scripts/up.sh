@@ -26,10 +26,14 @@ fi
 profile=${TESSERA_PROFILE:-release}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}
 echo "[up] building ($profile)…" >&2
+# The job queue's crate checks its SQL at compile time: against DATABASE_URL when that is
+# set (here it may name a database that does not exist yet), else against the query data
+# it ships. The build always uses the shipped data.
+build() { env -u DATABASE_URL SQLX_OFFLINE=true cargo build "$@" --workspace --bins >&2; }
 if [ "$profile" = release ]; then
-  cargo build --release --workspace --bins >&2; bin="$CARGO_TARGET_DIR/release"
+  build --release; bin="$CARGO_TARGET_DIR/release"
 else
-  cargo build --workspace --bins >&2; bin="$CARGO_TARGET_DIR/debug"
+  build; bin="$CARGO_TARGET_DIR/debug"
 fi
 
 TESSERA_STATE_DIR=$state scripts/down.sh >/dev/null 2>&1 || true

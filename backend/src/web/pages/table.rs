@@ -202,11 +202,7 @@ pub fn cell_href(kind: &str, text: &str) -> Option<String> {
         "phone_number" => format!("tel:{text}"),
         _ => return None,
     };
-    let lower = href.to_ascii_lowercase();
-    ["http://", "https://", "mailto:", "tel:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-        .then_some(href)
+    super::cells::safe_href(&href).then_some(href)
 }
 
 impl TableView {
