@@ -50,16 +50,19 @@ scripts/smoke-up.sh
 echo "== Baserow client compatibility"
 scripts/compat-test.sh
 echo "== browser tests"
-scripts/browser-test.sh
+browser_log=$(mktemp)
+scripts/browser-test.sh 2>&1 | tee "$browser_log"
 echo "== cargo test"
 log=$(mktemp)
 set +e
 cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-# One closing line for the whole run (cargo prints one per test binary).
+# One closing line for the whole run (cargo prints one per test binary, node --test one
+# summary for the browser tests).
 passed=$(grep -Eo '^test result: .* ([0-9]+) passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s+=$1} END {print s+0}')
-rm -f "$log"
-echo "total: $passed passed, $failed failed"
+browser_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$browser_log" | tail -n1)
+rm -f "$log" "$browser_log"
+echo "total: $((passed + ${browser_passed:-0})) passed, $failed failed (${browser_passed:-0} of them in Chromium)"
 exit "$status"
