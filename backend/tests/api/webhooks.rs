@@ -50,6 +50,28 @@ async fn create_row(app: &TestApp, fx: &TableFixture, name: &str) -> i64 {
     r.body["id"].as_i64().unwrap()
 }
 
+/// The webhook as the API shows it once at least `n` calls are logged: the worker logs a
+/// call only after the receiver has answered, so a receiver seeing the request comes first.
+async fn once_logged(app: &TestApp, token: &str, id: i64, n: usize) -> Value {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let r = app
+            .get(&format!("/api/database/webhooks/{id}/"), Some(token))
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        let logged = r.body["calls"].as_array().map_or(0, Vec::len);
+        if logged >= n {
+            return r.body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{n} calls logged: {:?}",
+            r.body
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn names(requests: &[ReceivedRequest]) -> Vec<String> {
     requests
         .iter()
@@ -401,8 +423,8 @@ async fn every_event_type_arrives_in_baserow_shape_signed_and_in_order() {
     assert_eq!(ids.len(), 6, "every event has its own id");
 
     // The call log shows them, newest first, with request and response.
-    let hook_now = app.get(&format!("/api/database/webhooks/{id}/"), a).await;
-    let calls = hook_now.body["calls"].as_array().unwrap();
+    let hook_now = once_logged(&app, a.unwrap(), id, 6).await;
+    let calls = hook_now["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 6);
     assert_eq!(calls[0]["event_type"], "field.deleted");
     assert_eq!(calls[0]["response_status"], 200);
@@ -487,13 +509,8 @@ async fn failed_calls_are_retried_in_order_after_errors_and_timeouts() {
             .all(|r| r.header("x-baserow-delivery") == Some(first_id)),
         "retries repeat the event id"
     );
-    let r = app
-        .get(
-            &format!("/api/database/webhooks/{id}/"),
-            Some(&fx.user.access),
-        )
-        .await;
-    let statuses: Vec<Value> = r.body["calls"]
+    let hook_now = once_logged(&app, &fx.user.access, id, 5).await;
+    let statuses: Vec<Value> = hook_now["calls"]
         .as_array()
         .unwrap()
         .iter()
@@ -504,13 +521,13 @@ async fn failed_calls_are_retried_in_order_after_errors_and_timeouts() {
         statuses,
         [json!(500), Value::Null, json!(503), json!(200), json!(200)]
     );
-    let timed_out = &r.body["calls"].as_array().unwrap()[3];
+    let timed_out = &hook_now["calls"][3];
     assert!(
         timed_out["error"].as_str().unwrap().contains("timed out"),
         "{timed_out}"
     );
-    assert_eq!(r.body["failed_triggers"], 0, "a success resets the count");
-    assert_eq!(r.body["active"], true);
+    assert_eq!(hook_now["failed_triggers"], 0, "a success resets the count");
+    assert_eq!(hook_now["active"], true);
 }
 
 #[tokio::test]
@@ -535,10 +552,10 @@ async fn a_webhook_that_keeps_failing_is_turned_off_and_admins_are_told() {
         .await
         .expect("the admin is told");
     assert!(mail.subject.contains("turned off"), "{}", mail.subject);
-    let r = app.get(&format!("/api/database/webhooks/{id}/"), a).await;
-    assert_eq!(r.body["active"], false);
-    assert_eq!(r.body["failed_triggers"], 2);
-    assert_eq!(r.body["calls"].as_array().unwrap().len(), 4);
+    let hook_now = once_logged(&app, a.unwrap(), id, 4).await;
+    assert_eq!(hook_now["active"], false);
+    assert_eq!(hook_now["failed_triggers"], 2);
+    assert_eq!(hook_now["calls"].as_array().unwrap().len(), 4);
 
     // Off: nothing is sent. Back on: a clean count, and only changes from then on.
     create_row(&app, &fx, "while off").await;
@@ -670,8 +687,9 @@ async fn test_calls_show_the_exchange_and_logged_calls_can_be_redelivered() {
     let (id, secret) = hook(&app, &fx, &receiver.url(), json!({})).await;
     create_row(&app, &fx, "Ann").await;
     let got = receiver.wait_for(2, WAIT).await;
-    let hook_now = app.get(&format!("/api/database/webhooks/{id}/"), a).await;
-    let call_id = hook_now.body["calls"][0]["id"].as_i64().unwrap();
+    let call_id = once_logged(&app, a.unwrap(), id, 1).await["calls"][0]["id"]
+        .as_i64()
+        .unwrap();
     let r = app
         .post(
             &format!("/api/database/webhooks/calls/{call_id}/redeliver/"),
@@ -810,13 +828,8 @@ async fn private_addresses_are_refused_unless_allowed_and_redirects_are_rechecke
         inner.requests().is_empty(),
         "nothing reached the address behind the redirect"
     );
-    let r = allowed
-        .get(
-            &format!("/api/database/webhooks/{id}/"),
-            Some(&fx.user.access),
-        )
-        .await;
-    let call = &r.body["calls"][0];
+    let hook_now = once_logged(&allowed, &fx.user.access, id, 1).await;
+    let call = &hook_now["calls"][0];
     assert_eq!(call["response_status"], Value::Null, "{call}");
     assert!(
         call["error"].as_str().unwrap().contains("private"),
