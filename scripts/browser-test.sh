@@ -24,9 +24,10 @@ eval "$(scripts/services.sh)"
 state=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 db="tessera_browser_$$"
+# The tests run from frontend/tests/browser, so the clean-up names scripts by absolute path.
 cleanup() {
-  [ -s "$state/smtp-sink.process" ] && kill "$(cat "$state/smtp-sink.process")" 2>/dev/null
-  TESSERA_STATE_DIR=$state scripts/down.sh >/dev/null 2>&1 || true
+  if [ -s "$state/smtp-sink.process" ]; then kill "$(cat "$state/smtp-sink.process")" 2>/dev/null || true; fi
+  TESSERA_STATE_DIR=$state "$root/scripts/down.sh" >/dev/null 2>&1 || true
   psql "$DATABASE_SERVER_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$state"
 }
