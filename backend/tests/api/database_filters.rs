@@ -2,6 +2,7 @@
 
 use crate::helpers::{Session, TestApp, assert_error};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// A table with rows apple, banana, cherry in Name and numbers 1, 2, 3 in "N".
 async fn fruit(app: &TestApp) -> (Session, i64, i64, i64) {
@@ -451,5 +452,111 @@ async fn sorting_by_a_field_builds_an_index_for_it_in_the_background() {
             .body
         ),
         vec!["cherry", "banana", "apple"]
+    );
+}
+
+/// A select field's option ids by value.
+async fn option_ids(app: &TestApp, user: &Session, field: i64) -> HashMap<String, Value> {
+    let r = app
+        .get(
+            &format!("/api/database/fields/{field}/"),
+            Some(&user.access),
+        )
+        .await;
+    r.body["select_options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["value"].as_str().unwrap().to_owned(), o["id"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_and_contains_match_select_options_by_their_text_ignoring_case() {
+    let app = TestApp::spawn().await;
+    let (user, t, _, _) = fruit(&app).await;
+    let a = Some(user.access.as_str());
+    let colour = app
+        .field(
+            &user,
+            t,
+            json!({"name": "Colour", "type": "single_select", "select_options": [
+                {"value": "Deep Red", "color": "red"}, {"value": "Green", "color": "green"}]}),
+        )
+        .await;
+    let tags = app
+        .field(
+            &user,
+            t,
+            json!({"name": "Tags", "type": "multiple_select", "select_options": [
+                {"value": "Sweet", "color": "blue"}, {"value": "Sour", "color": "yellow"}]}),
+        )
+        .await;
+    let (colours, tag_ids) = (
+        option_ids(&app, &user, colour).await,
+        option_ids(&app, &user, tags).await,
+    );
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{t}/batch/?user_field_names=true"),
+            a,
+            json!({"items": [
+                {"id": 3, "Colour": colours["Deep Red"], "Tags": [tag_ids["Sweet"]]},
+                {"id": 4, "Colour": colours["Green"], "Tags": [tag_ids["Sweet"], tag_ids["Sour"]]},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let rows = app.rows(&user, t, "user_field_names=true").await;
+    let name_of = |id: i64| {
+        rows.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["Name"]
+            .clone()
+    };
+    let (red, green) = (name_of(3), name_of(4));
+
+    for (query, expected) in [
+        ("search=red", vec![red.clone()]),
+        ("search=REEN", vec![green.clone()]),
+        ("search=sOu", vec![green.clone()]),
+        ("search=swee", vec![red.clone(), green.clone()]),
+        ("search=violet", vec![]),
+        (
+            &*format!("filter__field_{colour}__contains=deep"),
+            vec![red.clone()],
+        ),
+        (
+            &*format!("filter__field_{tags}__contains=SOUR"),
+            vec![green.clone()],
+        ),
+        (&*format!("filter__field_{tags}__contains=nothing"), vec![]),
+    ] {
+        let r = app
+            .rows(&user, t, &format!("user_field_names=true&{query}"))
+            .await;
+        assert_eq!(r.status, 200, "{query}: {:?}", r.body);
+        let found: Vec<Value> = r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["Name"].clone())
+            .collect();
+        assert_eq!(found, expected, "{query}");
+        assert_eq!(r.body["count"], expected.len(), "{query}");
+    }
+    let r = app
+        .rows(
+            &user,
+            t,
+            &format!("filter__field_{colour}__contains_not=deep"),
+        )
+        .await;
+    assert_eq!(
+        r.body["count"], 2,
+        "rows without the option count as not containing it"
     );
 }

@@ -7,7 +7,7 @@
 //! values looked up in other tables — comes back in one query.
 
 use super::{Field, SelectOption};
-use crate::platform::validation::ValidationError;
+use crate::{database::filters::like_pattern, platform::validation::ValidationError};
 use serde_json::{Map, Value};
 use sqlx::{Postgres, QueryBuilder};
 
@@ -102,7 +102,7 @@ pub trait FieldType: Send + Sync + 'static {
         true
     }
 
-    /// Appends a condition true when the value's text matches the `ILIKE` `pattern`
+    /// Appends a condition true when the value's text contains `term`, ignoring case
     /// (search and the `contains` filter). Types whose text lives elsewhere (select
     /// options, user names) match there first instead of per row.
     fn push_contains(
@@ -110,11 +110,11 @@ pub trait FieldType: Send + Sync + 'static {
         field: &Field,
         col: &str,
         sql: &mut QueryBuilder<Postgres>,
-        pattern: &str,
+        term: &str,
     ) {
         sql.push(self.text_sql(field, col))
             .push(" ILIKE ")
-            .push_bind(pattern.to_owned());
+            .push_bind(like_pattern(term));
     }
 
     /// SQL condition true when the value counts as empty (the `empty` filter).

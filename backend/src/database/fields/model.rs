@@ -19,6 +19,18 @@ pub struct Field {
 }
 
 impl Field {
+    /// The ids of the select options whose text contains `term`, ignoring case (as `ILIKE`
+    /// does). Matching here rather than in SQL hands the planner the ids themselves, so its
+    /// row estimates for a search or `contains` filter come from the column's statistics.
+    pub fn options_containing(&self, term: &str) -> Vec<i64> {
+        let term = term.to_lowercase();
+        self.select_options
+            .iter()
+            .filter(|o| o.value.to_lowercase().contains(&term))
+            .map(|o| o.id)
+            .collect()
+    }
+
     /// The column of this field in `database_table_{table_id}`; ids only, never user text.
     pub fn column(&self) -> String {
         format!("field_{}", self.id)

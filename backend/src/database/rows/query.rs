@@ -13,7 +13,7 @@ use super::{
 use crate::database::{
     fields::{Field, registry::field_types},
     filters::{
-        FilterGroup, like_pattern,
+        FilterGroup,
         tree::{FieldRef, resolve},
     },
     tables::table_name,
@@ -151,14 +151,13 @@ fn push_where(
     }
     if let Some(search) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
         sql.push(" AND (FALSE");
-        let pattern = like_pattern(search.trim());
         for field in fields {
             if let Some(ft) = field_types()
                 .get(&field.kind)
                 .filter(|ft| ft.can_contain(search.trim()))
             {
                 sql.push(" OR ");
-                ft.push_contains(field, &column_expr(field, ft), sql, &pattern);
+                ft.push_contains(field, &column_expr(field, ft), sql, search.trim());
             }
         }
         // A number may be a row id; comparing ids (not their text) keeps the planner's

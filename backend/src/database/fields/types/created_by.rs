@@ -1,6 +1,9 @@
 //! `created_by` and `last_modified_by`: read-only users taken from the row's system columns.
 
-use crate::database::fields::{CellValue, Field, FieldType, Storage};
+use crate::database::{
+    fields::{CellValue, Field, FieldType, Storage},
+    filters::like_pattern,
+};
 use serde_json::Value;
 use sqlx::{Postgres, QueryBuilder};
 
@@ -19,12 +22,12 @@ impl FieldType for UserStampFieldType {
         _field: &Field,
         col: &str,
         sql: &mut QueryBuilder<Postgres>,
-        pattern: &str,
+        term: &str,
     ) {
         sql.push(format!(
             "{col} IN (SELECT u.id FROM users u WHERE u.first_name ILIKE "
         ));
-        sql.push_bind(pattern.to_owned()).push(")");
+        sql.push_bind(like_pattern(term)).push(")");
     }
 
     fn storage(&self, _field: &Field) -> Storage {

@@ -65,10 +65,14 @@ impl FieldType for SingleSelectFieldType {
         field: &Field,
         col: &str,
         sql: &mut QueryBuilder<Postgres>,
-        pattern: &str,
+        term: &str,
     ) {
-        sql.push(format!("{col} IN (SELECT o.id FROM database_select_options o WHERE o.field_id = {} AND o.value ILIKE ", field.id));
-        sql.push_bind(pattern.to_owned()).push(")");
+        let ids = field.options_containing(term);
+        if ids.is_empty() {
+            sql.push("FALSE");
+        } else {
+            sql.push(format!("{col} = ANY(")).push_bind(ids).push(")");
+        }
     }
 
     fn storage(&self, _field: &Field) -> Storage {

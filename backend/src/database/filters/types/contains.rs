@@ -72,8 +72,7 @@ impl FilterType for ContainsFilter {
             return;
         }
         sql.push("((");
-        t.field_type
-            .push_contains(t.field, &t.col, sql, &like_pattern(value));
+        t.field_type.push_contains(t.field, &t.col, sql, value);
         sql.push(if self.negate { ") IS NOT TRUE)" } else { "))" });
     }
 }
