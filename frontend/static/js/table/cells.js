@@ -1,6 +1,8 @@
 // Cells per field type: how a value is shown (always as text or built elements, never as
 // HTML), its plain-text form (copy, the editor's start value) and how typed or pasted text
-// becomes the value the API accepts.
+// becomes the value the API accepts. The editors are in editors/.
+
+import { formatDate, formatDuration, parseDateText, parseDuration } from "./formats.js";
 
 const SAFE_LINK = /^(https?:|mailto:|tel:)/i;
 
@@ -34,7 +36,9 @@ export function toText(field, value) {
     case "last_modified_by":
       return value.name ?? "";
     case "duration":
-      return formatDuration(Number(value));
+      return formatDuration(Number(value), field.duration_format);
+    case "date":
+      return formatDate(field, value);
     default:
       if (Array.isArray(value)) {
         return value.map((v) => (typeof v === "object" && v ? v.value ?? v.name ?? "" : String(v))).join(", ");
@@ -46,17 +50,8 @@ export function toText(field, value) {
   }
 }
 
-function formatDuration(seconds) {
-  if (!Number.isFinite(seconds)) {
-    return "";
-  }
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return `${h}:${String(m).padStart(2, "0")}${s ? `:${String(s).padStart(2, "0")}` : ""}`;
-}
-
-function chip(option) {
+/** A select option as a coloured chip. */
+export function chip(option) {
   const span = document.createElement("span");
   span.className = `chip chip-${String(option.color || "light-gray").replace(/[^a-z-]/g, "")}`;
   span.textContent = option.value ?? "";
@@ -67,6 +62,10 @@ function chip(option) {
 export function renderCell(td, field, value) {
   td.replaceChildren();
   td.className = `cell cell-${field.type}`;
+  if (field.type === "rating") {
+    renderStars(td, field, value);
+    return;
+  }
   if (value === null || value === undefined || value === "") {
     return;
   }
@@ -105,12 +104,29 @@ export function renderCell(td, field, value) {
       }
       return;
     }
-    case "rating":
-      td.textContent = "★".repeat(Number(value) || 0);
-      return;
     default:
       td.textContent = toText(field, value);
   }
+}
+
+/**
+ * A rating as `max_value` stars, the first `value` of them lit. Each star carries the value
+ * a click on it sets (editors/rating.js); the unlit ones show on hover.
+ */
+function renderStars(td, field, value) {
+  const count = Math.max(1, Math.min(10, Number(field.max_value) || 5));
+  const current = Number(value) || 0;
+  const box = document.createElement("span");
+  box.className = "stars";
+  box.setAttribute("aria-label", `${current} of ${count}`);
+  for (let n = 1; n <= count; n += 1) {
+    const star = document.createElement("span");
+    star.className = n <= current ? "star lit" : "star";
+    star.dataset.rating = String(n);
+    star.textContent = "★";
+    box.append(star);
+  }
+  td.append(box);
 }
 
 /** What a typed or pasted text becomes in a write (the API converts text itself). */
@@ -120,12 +136,14 @@ export function fromText(field, text) {
     case "boolean":
       return ["true", "1", "yes", "y", "t", "on", "checked", "✓"].includes(trimmed.toLowerCase());
     case "number":
-    case "date":
       return trimmed === "" ? null : trimmed;
+    case "date":
+      return trimmed === "" ? null : parseDateText(field, trimmed) ?? trimmed;
     case "rating":
       return trimmed === "" ? 0 : Number.parseInt(trimmed, 10) || 0;
     case "duration":
-      return trimmed === "" ? null : trimmed;
+      // Text the API would not read (or read as seconds) is sent as what it means here.
+      return trimmed === "" ? null : parseDuration(trimmed, field.duration_format) ?? trimmed;
     case "single_select": {
       if (trimmed === "") {
         return null;
@@ -144,74 +162,4 @@ export function fromText(field, text) {
     default:
       return text;
   }
-}
-
-/**
- * Opens an editor in a cell. `done(value)` saves, `done(undefined)` cancels.
- * Returns the editor element (focused).
- */
-export function openEditor(td, field, value, initialText, done) {
-  let editor;
-  let finished = false;
-  const finish = (result) => {
-    if (!finished) {
-      finished = true;
-      done(result);
-    }
-  };
-  if (field.type === "single_select") {
-    editor = document.createElement("select");
-    const none = document.createElement("option");
-    none.value = "";
-    none.textContent = "—";
-    editor.append(none);
-    for (const option of field.select_options || []) {
-      const el = document.createElement("option");
-      el.value = String(option.id);
-      el.textContent = option.value;
-      el.selected = value && value.id === option.id;
-      editor.append(el);
-    }
-    editor.addEventListener("change", () => finish(editor.value === "" ? null : Number(editor.value)));
-  } else if (field.type === "long_text") {
-    editor = document.createElement("textarea");
-    editor.value = initialText ?? toText(field, value);
-  } else {
-    editor = document.createElement("input");
-    editor.type = field.type === "date" && !field.date_include_time ? "text" : "text";
-    editor.value = initialText ?? toText(field, value);
-    if (field.type === "date") {
-      editor.placeholder = field.date_include_time ? "YYYY-MM-DD HH:MM" : "YYYY-MM-DD";
-    }
-  }
-  editor.className = "cell-editor";
-  editor.setAttribute("aria-label", field.name);
-  editor.addEventListener("keydown", (event) => {
-    event.stopPropagation();
-    if (event.key === "Escape") {
-      event.preventDefault();
-      finish(undefined);
-    } else if (event.key === "Enter" && !(field.type === "long_text" && event.shiftKey)) {
-      event.preventDefault();
-      finish(field.type === "single_select" ? (editor.value === "" ? null : Number(editor.value)) : fromText(field, editor.value));
-    } else if (event.key === "Tab") {
-      event.preventDefault();
-      finish(field.type === "single_select" ? (editor.value === "" ? null : Number(editor.value)) : fromText(field, editor.value));
-    }
-  });
-  editor.addEventListener("blur", () => {
-    if (field.type === "single_select") {
-      finish(undefined);
-    } else {
-      finish(fromText(field, editor.value));
-    }
-  });
-  td.replaceChildren(editor);
-  td.classList.add("editing");
-  editor.focus();
-  if (editor.setSelectionRange && initialText !== undefined && initialText !== null) {
-    const end = editor.value.length;
-    editor.setSelectionRange(end, end);
-  }
-  return editor;
 }

@@ -2,9 +2,13 @@
 // only ever holds the rows on screen (plus a margin), so scrolling stays smooth on a
 // million rows. It takes over the table the server rendered (same markup, same sizes), so
 // nothing moves when the script starts. Selection, keyboard navigation, inline editing and
-// multi-cell copy and paste live here; what a change means is the page's business.
+// multi-cell copy and paste live here; what a change means is the page's business. The
+// editors are in editors/, column resizing in resize.js, dragging rows in rowdrag.js.
 
-import { isReadOnly, openEditor, renderCell, toText } from "./cells.js";
+import { isReadOnly, renderCell, toText } from "./cells.js";
+import { directClick, directKey, openEditor } from "./editors/index.js";
+import { addResizeHandle } from "./resize.js";
+import { RowDrag } from "./rowdrag.js";
 
 /** Must match `.grid tbody tr` in app.css. */
 export const ROW_HEIGHT = 33;
@@ -24,6 +28,9 @@ export class Grid {
    * @param {function(object[]): void} options.onDeleteRows
    * @param {function(object): void} options.onExpand  open a row
    * @param {function(object): void} options.onHeaderMenu  (field) field settings
+   * @param {function(object, number): void} [options.onResize]  (field, width) a column resized
+   * @param {function(): boolean} [options.canMoveRows]  whether rows may be moved (the view
+   *   shows the table's own order)
    */
   constructor(options) {
     Object.assign(this, options);
@@ -47,6 +54,7 @@ export class Grid {
     this.topSpacer.className = "spacer";
     this.bottomSpacer = document.createElement("tr");
     this.bottomSpacer.className = "spacer";
+    this.rowDrag = new RowDrag(this);
   }
 
   ownsFocus() {
@@ -71,6 +79,7 @@ export class Grid {
     for (const field of fields) {
       const col = document.createElement("col");
       col.style.width = `${this.width(field)}px`;
+      col.dataset.fieldId = String(field.id);
       cols.push(col);
     }
     const add = document.createElement("col");
@@ -94,6 +103,9 @@ export class Grid {
       button.title = `${field.name} (${field.type})`;
       button.addEventListener("click", () => this.onHeaderMenu(field));
       th.append(button);
+      if (this.onResize) {
+        addResizeHandle(th, cols[tr.children.length], field, this.width(field), (f, w) => this.onResize(f, w));
+      }
       tr.append(th);
     }
     const addTh = document.createElement("th");
@@ -191,6 +203,14 @@ export class Grid {
     expand.dataset.action = "expand";
     expand.setAttribute("aria-label", `Expand row ${row.id}`);
     expand.textContent = "⤢";
+    if (this.canMoveRows?.()) {
+      const handle = document.createElement("span");
+      handle.className = "row-drag";
+      handle.title = "Drag to move the row";
+      handle.setAttribute("aria-hidden", "true");
+      handle.textContent = "⋮⋮";
+      idTd.append(handle);
+    }
     idTd.append(number, expand);
     tr.append(idTd);
     fields.forEach((field, col) => {
@@ -266,11 +286,12 @@ export class Grid {
       return;
     }
     const field = this.fields()[cell.col];
-    // A checkbox toggles with one click, as in a spreadsheet.
-    if (field?.type === "boolean" && event.target.closest(".check") && !isReadOnly(field)) {
-      const row = this.store.at(cell.row);
-      if (row) {
-        this.onEdit(row, field, !row[`field_${field.id}`]);
+    const row = this.store.at(cell.row);
+    // A checkbox toggles and a star sets a rating with one click, as in a spreadsheet.
+    if (field && row && !isReadOnly(field) && !this.editing) {
+      const value = directClick(field, row[`field_${field.id}`], event.target);
+      if (value !== undefined) {
+        this.onEdit(row, field, value);
       }
     }
   }
@@ -331,6 +352,9 @@ export class Grid {
     if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
       // Alt+↑ / Alt+↓ moves the row itself (in the table's manual order).
       event.preventDefault();
+      if (this.canMoveRows && !this.canMoveRows()) {
+        return;
+      }
       const index = this.cursor.row;
       const row = this.store.at(index);
       const target = event.key === "ArrowUp" ? index - 1 : index + 1;
@@ -379,9 +403,26 @@ export class Grid {
       default:
         if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
           event.preventDefault();
-          this.edit(event.key);
+          if (!this.directEdit(event.key)) {
+            this.edit(event.key);
+          }
         }
     }
+  }
+
+  /** Applies a key that changes the active cell without an editor (Space, a digit). */
+  directEdit(key) {
+    const field = this.fields()[this.cursor.col];
+    const row = this.store.at(this.cursor.row);
+    if (!field || !row || isReadOnly(field)) {
+      return false;
+    }
+    const value = directKey(field, row[`field_${field.id}`], key);
+    if (value === undefined) {
+      return false;
+    }
+    this.onEdit(row, field, value);
+    return true;
   }
 
   /** Scrolls the cursor's row into view and redraws. */

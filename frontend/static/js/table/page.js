@@ -159,6 +159,16 @@ async function deleteRows(rows) {
   }
 }
 
+/** Keeps a column's new width in the view's field options (the page renders it next time). */
+async function resizeColumn(field, width) {
+  state.fieldOptions[field.id] = { ...state.fieldOptions[field.id], width };
+  try {
+    await api.patch(`/database/views/${viewId}/field-options/`, { field_options: { [field.id]: { width } } });
+  } catch (error) {
+    showError(error);
+  }
+}
+
 const grid = new Grid({
   scroller: $("grid-scroll"),
   table: $("grid"),
@@ -169,6 +179,8 @@ const grid = new Grid({
   onDeleteRows: deleteRows,
   onExpand: (row) => panels.expand(row),
   onHeaderMenu: (field) => panels.fieldDialog(field),
+  onResize: resizeColumn,
+  canMoveRows: () => !hasOwnOrder(),
 });
 grid.onPaste = pasteCells;
 grid.onMoveRow = async (row, before) => {

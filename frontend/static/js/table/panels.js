@@ -2,7 +2,8 @@
 // view's filters (with AND/OR groups), sorts and hidden fields, and the expanded row.
 // Every change goes through the REST API; the grid then reloads what it shows.
 
-import { fromText, isReadOnly, openEditor, renderCell, toText } from "./cells.js";
+import { fromText, isReadOnly, renderCell, toText } from "./cells.js";
+import { directClick, openEditor } from "./editors/index.js";
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -510,12 +511,19 @@ export class Panels {
       const current = () => this.store.byId(row.id) || row;
       const show = () => renderCell(dd, field, current()[`field_${field.id}`]);
       show();
-      const edit = () => {
+      const edit = (event) => {
         if (isReadOnly(field) || dd.classList.contains("editing")) {
           return;
         }
-        if (field.type === "boolean") {
-          this.editCell(current(), field, !current()[`field_${field.id}`]).then(show);
+        // A click on a star sets the rating; a click or Enter on a checkbox toggles it.
+        const direct =
+          field.type === "boolean"
+            ? !current()[`field_${field.id}`]
+            : event?.type === "click"
+              ? directClick(field, current()[`field_${field.id}`], event.target)
+              : undefined;
+        if (direct !== undefined) {
+          this.editCell(current(), field, direct).then(show);
           return;
         }
         openEditor(dd, field, current()[`field_${field.id}`], undefined, async (value) => {
@@ -530,7 +538,7 @@ export class Panels {
       dd.addEventListener("keydown", (e) => {
         if (e.key === "Enter") {
           e.preventDefault();
-          edit();
+          edit(e);
         }
       });
       dd.title = toText(field, row[`field_${field.id}`]);

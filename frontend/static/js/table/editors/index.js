@@ -1,0 +1,53 @@
+// The cell editors by field type (one module each; text for the rest), and the edits that
+// need no editor at all: a checkbox toggled by a click or Space, a rating set by a click
+// on a star or a digit.
+
+import { openDateEditor } from "./date.js";
+import { openDurationEditor } from "./duration.js";
+import { ratingFromClick, ratingFromKey } from "./rating.js";
+import { openSelectEditor } from "./select.js";
+import { openTextEditor } from "./text.js";
+
+const EDITORS = {
+  date: openDateEditor,
+  duration: openDurationEditor,
+  single_select: openSelectEditor,
+  multiple_select: openSelectEditor,
+};
+
+/**
+ * Opens the editor of a field's cell. `done(value)` saves, `done(undefined)` cancels; it is
+ * called once.
+ */
+export function openEditor(td, field, value, initialText, done) {
+  let finished = false;
+  const once = (result) => {
+    if (!finished) {
+      finished = true;
+      done(result);
+    }
+  };
+  return (EDITORS[field.type] || openTextEditor)(td, field, value, initialText, once);
+}
+
+/** The value a click on `target` inside a cell sets directly, or undefined. */
+export function directClick(field, value, target) {
+  if (field.type === "boolean") {
+    return target.closest?.(".check") ? !value : undefined;
+  }
+  if (field.type === "rating") {
+    return ratingFromClick(field, value, target);
+  }
+  return undefined;
+}
+
+/** The value a key typed on the selected cell sets directly, or undefined. */
+export function directKey(field, value, key) {
+  if (field.type === "boolean" && key === " ") {
+    return !value;
+  }
+  if (field.type === "rating") {
+    return ratingFromKey(field, key);
+  }
+  return undefined;
+}
