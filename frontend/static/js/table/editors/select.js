@@ -237,7 +237,7 @@ export function openSelectEditor(td, field, value, initialText, done) {
 
   // Inside a modal dialog (the expanded row), the popup must be in the dialog to be usable.
   (td.closest("dialog") || document.body).append(popup);
-  td.classList.add("editing");
+  td.classList.add("editing", "editing-popup");
   draw();
   place();
   window.addEventListener("resize", place);
