@@ -428,7 +428,7 @@ test('a row dragged by its handle moves in the table order; no handle while the 
   await context.close();
 });
 
-test('the expanded row uses the same editors (select popup inside the dialog, stars)', async () => {
+test('the expanded row uses the same editors: the select popup works inside its dialog', async () => {
   const { user, tableId, field, rows, path } = await tableWith(
     { name: 'Tags', type: 'multiple_select', select_options: [{ value: 'One', color: 'blue' }, { value: 'Two', color: 'green' }] },
     [[]],
