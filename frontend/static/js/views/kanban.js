@@ -1,0 +1,217 @@
+// The kanban view: one column per option of the view's single select field, plus
+// "Uncategorised" for rows without one. Cards move between columns by drag and drop or
+// with their "Move to" menu (keyboard); either PATCHes the row's select value. A view
+// without a single select field first asks for one.
+
+import { cardBody, el } from "./shared.js";
+
+const UNCATEGORISED = "null";
+
+export function mount(ctx) {
+  let buckets = {};
+  let dragged = null;
+
+  const selectField = () => ctx.state.fields.find((f) => f.id === ctx.state.view.single_select_field);
+
+  function loading() {
+    ctx.root.dataset.state = "loading";
+    ctx.root.setAttribute("aria-busy", "true");
+    ctx.root.replaceChildren(el("p", { class: "view-loading", role: "status", textContent: "Loading the board…" }));
+  }
+
+  /** The view has no (or no longer a) single select field: ask for one. */
+  function chooseField() {
+    const choices = ctx.state.fields.filter((f) => f.type === "single_select");
+    const box = el("div", { class: "empty-state view-empty", id: "kanban-setup" });
+    box.append(el("h2", { textContent: "Group cards by a single select field" }));
+    if (choices.length === 0) {
+      box.append(
+        el("p", {
+          textContent: "This table has no single select field yet. Add one in a grid view (its options become the columns), then come back.",
+        }),
+      );
+    } else {
+      const pick = el(
+        "select",
+        { id: "kanban-field", "aria-label": "Single select field" },
+        ...choices.map((f) => el("option", { value: String(f.id), textContent: f.name })),
+      );
+      const go = el("button", { type: "submit", class: "btn btn-primary", textContent: "Use this field" });
+      const form = el("form", { class: "setup-form" }, pick, go);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        go.disabled = true;
+        try {
+          await ctx.patchView({ single_select_field: Number(pick.value) });
+          await refresh();
+        } catch (error) {
+          ctx.showError(error);
+        } finally {
+          go.disabled = false;
+        }
+      });
+      box.append(el("p", { textContent: "Each of its options becomes a column; rows without one are Uncategorised." }), form);
+    }
+    ctx.root.removeAttribute("aria-busy");
+    ctx.root.replaceChildren(box);
+    ctx.root.dataset.state = "setup";
+  }
+
+  function columns(field) {
+    return [
+      { key: UNCATEGORISED, name: "Uncategorised", option: null },
+      ...(field.select_options || []).map((o) => ({ key: String(o.id), name: o.value, option: o })),
+    ];
+  }
+
+  async function move(row, key) {
+    const field = selectField();
+    const current = row[`field_${field.id}`]?.id ?? null;
+    const target = key === UNCATEGORISED ? null : Number(key);
+    if (current === target) {
+      return;
+    }
+    // Shown at once in the new column; the reload afterwards puts it where the view's order says.
+    ctx.root.dataset.state = "saving";
+    const card = ctx.root.querySelector(`.kanban-card[data-row-id="${row.id}"]`);
+    ctx.root.querySelector(`.kanban-column[data-option="${key}"] .kanban-cards`)?.append(card);
+    try {
+      await ctx.api.patch(`/database/rows/table/${ctx.tableId}/${row.id}/`, { [`field_${field.id}`]: target });
+    } catch (error) {
+      ctx.showError(error);
+    }
+    await refresh();
+  }
+
+  function card(row, field, all) {
+    const current = row[`field_${field.id}`]?.id ?? null;
+    const menu = el(
+      "select",
+      { class: "kanban-move", "aria-label": "Move to column" },
+      ...all.map((c) =>
+        el("option", {
+          value: c.key,
+          textContent: c.key === (current === null ? UNCATEGORISED : String(current)) ? `In ${c.name}` : `Move to ${c.name}`,
+          selected: c.key === (current === null ? UNCATEGORISED : String(current)),
+        }),
+      ),
+    );
+    menu.addEventListener("change", () => move(row, menu.value));
+    menu.addEventListener("click", (event) => event.stopPropagation());
+    const node = el(
+      "article",
+      { class: "row-card kanban-card", draggable: true, tabIndex: 0, "data-row-id": String(row.id) },
+      cardBody(ctx.state, row),
+      menu,
+    );
+    node.addEventListener("click", (event) => {
+      if (!event.target.closest("a, select")) {
+        ctx.openRow(row);
+      }
+    });
+    node.addEventListener("keydown", (event) => {
+      if (event.target === node && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        ctx.openRow(row);
+      }
+    });
+    node.addEventListener("dragstart", (event) => {
+      dragged = row;
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", String(row.id));
+      node.classList.add("dragging");
+    });
+    node.addEventListener("dragend", () => {
+      dragged = null;
+      node.classList.remove("dragging");
+    });
+    return node;
+  }
+
+  function column(col, field, all) {
+    const bucket = buckets[col.key] || { count: 0, results: [] };
+    const cards = el("div", { class: "kanban-cards" }, ...bucket.results.map((row) => card(row, field, all)));
+    if (bucket.results.length === 0) {
+      cards.append(el("p", { class: "kanban-empty", textContent: "No cards" }));
+    }
+    const add = el("button", {
+      type: "button",
+      class: "btn btn-quiet btn-small kanban-add",
+      textContent: "+ Card",
+      "aria-label": `Add a card to ${col.name}`,
+      onclick: () => addRow(col.option ? col.option.id : null),
+    });
+    const chipClass = col.option ? `chip chip-${String(col.option.color || "light-gray").replace(/[^a-z-]/g, "")}` : "chip";
+    const section = el(
+      "section",
+      { class: "kanban-column", "data-option": col.key, "aria-label": col.name },
+      el(
+        "header",
+        { class: "kanban-column-header" },
+        el("span", { class: chipClass, textContent: col.name }),
+        el("span", { class: "kanban-count", textContent: String(bucket.count) }),
+      ),
+      cards,
+      add,
+    );
+    section.addEventListener("dragover", (event) => {
+      if (dragged) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "move";
+        section.classList.add("drop-target");
+      }
+    });
+    section.addEventListener("dragleave", (event) => {
+      if (!section.contains(event.relatedTarget)) {
+        section.classList.remove("drop-target");
+      }
+    });
+    section.addEventListener("drop", (event) => {
+      event.preventDefault();
+      section.classList.remove("drop-target");
+      if (dragged) {
+        move(dragged, col.key);
+      }
+    });
+    return section;
+  }
+
+  function render() {
+    const field = selectField();
+    const all = columns(field);
+    const board = el("div", { class: "kanban-board", id: "kanban-board" }, ...all.map((c) => column(c, field, all)));
+    ctx.root.removeAttribute("aria-busy");
+    ctx.root.replaceChildren(board);
+    ctx.showCount(Object.values(buckets).reduce((n, b) => n + (b.count || 0), 0));
+    ctx.root.dataset.state = "ready";
+  }
+
+  async function refresh() {
+    if (!selectField()) {
+      chooseField();
+      return;
+    }
+    try {
+      const page = await ctx.api.get(`/database/views/kanban/${ctx.viewId}/`);
+      buckets = page.rows || {};
+      render();
+    } catch (error) {
+      ctx.showError(error);
+    }
+  }
+
+  async function addRow(optionId = null) {
+    const field = selectField();
+    try {
+      const row = await ctx.api.post(`/database/rows/table/${ctx.tableId}/`, field ? { [`field_${field.id}`]: optionId } : {});
+      await refresh();
+      ctx.openRow(row);
+    } catch (error) {
+      ctx.showError(error);
+    }
+  }
+
+  loading();
+  refresh();
+  return { refresh, addRow: () => addRow(null) };
+}

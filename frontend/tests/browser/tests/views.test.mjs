@@ -1,0 +1,306 @@
+// The gallery, kanban, calendar and form views of the table page in a real browser:
+// cards that open and edit rows, a board whose cards move by drag and drop or by menu,
+// a month calendar that adds rows on a day, the form editor with its share link and
+// preview, changes made elsewhere showing up live, at both screen sizes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launch, newPage, screenshot, signUp, logIn, createTable, apiOk, assertFitsWidth,
+} from '../support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A table with rows named `names` (the default rows removed), its fields by name, a view of `type`. */
+async function fixture(type, names = ['Ada', 'Bob'], extraFields = []) {
+  const user = await signUp({ name: 'Vera' });
+  const ids = await createTable(user, { table: 'Tasks' });
+  const token = user.token;
+  for (const body of extraFields) {
+    await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, { token, body });
+  }
+  const old = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/`, { token });
+  if (old.results.length) {
+    await apiOk('POST', `/api/database/rows/table/${ids.tableId}/batch-delete/`, { token, body: { items: old.results.map((r) => r.id) } });
+  }
+  const fields = Object.fromEntries(
+    (await apiOk('GET', `/api/database/fields/table/${ids.tableId}/`, { token })).map((f) => [f.name, f]),
+  );
+  const rows = names.length
+    ? (await apiOk('POST', `/api/database/rows/table/${ids.tableId}/batch/`, {
+      token,
+      body: { items: names.map((n) => ({ [`field_${fields.Name.id}`]: n })) },
+    })).items
+    : [];
+  const view = await apiOk('POST', `/api/database/views/table/${ids.tableId}/`, { token, body: { name: `My ${type}`, type } });
+  const path = `/database/${ids.databaseId}/table/${ids.tableId}/${view.id}`;
+  return { user, token, ids, fields, rows, view, path };
+}
+
+/** Opens a view page and waits until its script has taken over and is live. */
+async function openView(user, path, size = 'desktop') {
+  const { context, page } = await newPage(browser, size);
+  await logIn(context, user);
+  await page.goto(path);
+  await page.waitForSelector('body[data-view-ready="true"]');
+  await page.waitForSelector('#live-status[data-state="live"]');
+  return { context, page };
+}
+
+function getRow(f, rowId) {
+  return apiOk('GET', `/api/database/rows/table/${f.ids.tableId}/${rowId}/`, { token: f.token });
+}
+
+test('gallery: cards open the expanded row to edit, + Row adds a card, changes elsewhere show live', async () => {
+  const f = await fixture('gallery');
+  const [ada, bob] = f.rows;
+  const { context, page } = await openView(f.user, f.path);
+  // The server's cards are there in the first response, and the script keeps them.
+  const html = await (await context.request.get(f.path)).text();
+  assert.match(html, new RegExp(`data-row-id="${ada.id}"`));
+  const cards = page.locator('#view-root .gallery-card');
+  assert.deepEqual(await cards.locator('.card-title').allTextContents(), ['Ada', 'Bob']);
+
+  // Card fields: Notes shown on the cards (saved in the view's field options).
+  await page.click('#card-fields');
+  await page.locator('#card-fields-dialog label', { hasText: 'Notes' }).locator('input').check();
+  await page.waitForFunction((id) => window.tessera.state.fieldOptions[id]?.hidden === false, f.fields.Notes.id);
+  await page.click('#card-fields-dialog .dialog-close');
+  const options = await apiOk('GET', `/api/database/views/${f.view.id}/field-options/`, { token: f.token });
+  assert.equal(options.field_options[f.fields.Notes.id].hidden, false);
+
+  // Open Ada's card and edit Notes in place.
+  await page.locator(`.gallery-card[data-row-id="${ada.id}"]`).click();
+  const dialog = page.locator('#row-dialog');
+  await dialog.waitFor();
+  assert.equal(await dialog.locator('h2').textContent(), 'Ada');
+  await dialog.locator(`dd[data-field-id="${f.fields.Notes.id}"]`).click();
+  await dialog.locator('.cell-editor').fill('Writes the first program');
+  await dialog.locator('.cell-editor').press('Enter');
+  await page.waitForFunction(() => document.querySelector('#view-root')?.textContent.includes('Writes the first program'));
+  assert.equal((await getRow(f, ada.id))[`field_${f.fields.Notes.id}`], 'Writes the first program');
+  await dialog.locator('.dialog-close').click();
+
+  // Keyboard: Enter on a focused card opens it too.
+  await page.locator(`.gallery-card[data-row-id="${bob.id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#row-dialog h2', { hasText: 'Bob' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('#row-dialog').waitFor({ state: 'detached' });
+
+  // + Row adds a card and opens it.
+  await page.click('#add-row');
+  await page.locator('#row-dialog').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#view-root .gallery-card').length === 3);
+  assert.equal(await page.locator('#row-count').textContent(), '3 rows');
+  await page.locator('#row-dialog .dialog-close').click();
+
+  // Live: a row created, one renamed and one deleted elsewhere.
+  await apiOk('POST', `/api/database/rows/table/${f.ids.tableId}/`, { token: f.token, body: { [`field_${f.fields.Name.id}`]: 'Cy' } });
+  await apiOk('PATCH', `/api/database/rows/table/${f.ids.tableId}/${bob.id}/`, { token: f.token, body: { [`field_${f.fields.Name.id}`]: 'Bobby' } });
+  await apiOk('DELETE', `/api/database/rows/table/${f.ids.tableId}/${ada.id}/`, { token: f.token });
+  await page.waitForFunction(() => {
+    const titles = [...document.querySelectorAll('#view-root .card-title')].map((t) => t.textContent);
+    return titles.includes('Cy') && titles.includes('Bobby') && !titles.includes('Ada');
+  });
+  await screenshot(page, 'view-gallery');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('kanban: pick the select field, drag a card to another column, move one by menu, live cards', async () => {
+  const f = await fixture('kanban', ['Ada', 'Bob'], [
+    { name: 'Status', type: 'single_select', select_options: [{ value: 'Todo', color: 'blue' }, { value: 'Done', color: 'green' }] },
+  ]);
+  const status = f.fields.Status;
+  const [todo, done] = status.select_options;
+  const [ada, bob] = f.rows;
+  await apiOk('PATCH', `/api/database/rows/table/${f.ids.tableId}/${ada.id}/`, { token: f.token, body: { [`field_${status.id}`]: todo.id } });
+  const { context, page } = await openView(f.user, f.path);
+
+  // No single select field chosen yet: the empty state asks for one.
+  await page.locator('#kanban-setup').waitFor();
+  await screenshot(page, 'view-kanban-setup');
+  await page.selectOption('#kanban-field', String(status.id));
+  await page.click('#kanban-setup button[type=submit]');
+  await page.locator('#kanban-board').waitFor();
+  assert.equal((await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token })).single_select_field, status.id);
+  const headers = await page.locator('.kanban-column-header .chip').allTextContents();
+  assert.deepEqual(headers, ['Uncategorised', 'Todo', 'Done']);
+  const column = (key) => page.locator(`.kanban-column[data-option="${key}"]`);
+  assert.deepEqual(await column(todo.id).locator('.card-title').allTextContents(), ['Ada']);
+  assert.deepEqual(await column('null').locator('.card-title').allTextContents(), ['Bob']);
+
+  // Drag Ada from Todo to Done.
+  await page.dragAndDrop(`.kanban-card[data-row-id="${ada.id}"] .card-title`, `.kanban-column[data-option="${done.id}"]`);
+  await page.waitForFunction(
+    ([key, id]) => !!document.querySelector(`.kanban-column[data-option="${key}"] .kanban-card[data-row-id="${id}"]`),
+    [String(done.id), ada.id],
+  );
+  await page.waitForFunction(() => document.querySelector('#view-root').dataset.state === 'ready');
+  assert.equal((await getRow(f, ada.id))[`field_${status.id}`]?.id, done.id);
+
+  // Without a mouse: Bob's "Move to" menu.
+  await page.locator(`.kanban-card[data-row-id="${bob.id}"] .kanban-move`).selectOption(String(todo.id));
+  await page.waitForFunction(
+    ([key, id]) => !!document.querySelector(`.kanban-column[data-option="${key}"] .kanban-card[data-row-id="${id}"]`),
+    [String(todo.id), bob.id],
+  );
+  await page.waitForFunction(() => document.querySelector('#view-root').dataset.state === 'ready');
+  assert.equal((await getRow(f, bob.id))[`field_${status.id}`]?.id, todo.id);
+  assert.equal(await column(todo.id).locator('.kanban-count').textContent(), '1');
+
+  // A card clicked opens the row.
+  await page.locator(`.kanban-card[data-row-id="${ada.id}"] .card-title`).click();
+  await page.locator('#row-dialog h2', { hasText: 'Ada' }).waitFor();
+  await page.locator('#row-dialog .dialog-close').click();
+
+  // "+ Card" in a column adds a row with that option.
+  await column(done.id).locator('.kanban-add').click();
+  await page.locator('#row-dialog').waitFor();
+  await page.locator('#row-dialog .dialog-close').click();
+  await page.waitForFunction((key) => document.querySelectorAll(`.kanban-column[data-option="${key}"] .kanban-card`).length === 2, String(done.id));
+
+  // Live: a row created elsewhere in Done.
+  await apiOk('POST', `/api/database/rows/table/${f.ids.tableId}/`, {
+    token: f.token,
+    body: { [`field_${f.fields.Name.id}`]: 'Cy', [`field_${status.id}`]: done.id },
+  });
+  await page.waitForFunction((key) => [...document.querySelectorAll(`.kanban-column[data-option="${key}"] .card-title`)].some((t) => t.textContent === 'Cy'), String(done.id));
+  await screenshot(page, 'view-kanban');
+
+  // On a phone the columns scroll sideways inside the board; the page itself fits.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const board = await page.locator('#kanban-board').evaluate((b) => ({ scroll: b.scrollWidth, client: b.clientWidth, overflow: getComputedStyle(b).overflowX }));
+  assert.ok(board.scroll > board.client, 'the board is wider than the phone');
+  assert.equal(board.overflow, 'auto');
+  await assertFitsWidth(page);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('calendar: pick the date field, rows on their days, months back and forth, a day click adds a row', async () => {
+  const f = await fixture('calendar', ['Ada', 'Bob'], [{ name: 'Due', type: 'date' }]);
+  const due = f.fields.Due;
+  const [ada] = f.rows;
+  const now = new Date();
+  const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  await apiOk('PATCH', `/api/database/rows/table/${f.ids.tableId}/${ada.id}/`, { token: f.token, body: { [`field_${due.id}`]: `${month}-10` } });
+  const { context, page } = await openView(f.user, f.path);
+
+  await page.locator('#calendar-setup').waitFor();
+  await page.selectOption('#calendar-field', String(due.id));
+  await page.click('#calendar-setup button[type=submit]');
+  await page.locator('.calendar-grid').waitFor();
+  assert.equal((await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token })).date_field, due.id);
+  const day = (date) => page.locator(`.calendar-day[data-date="${date}"]`);
+  assert.deepEqual(await day(`${month}-10`).locator('.calendar-entry').allTextContents(), ['Ada']);
+  assert.equal(await page.locator('.calendar-entry').count(), 1, 'Bob has no date and is on no day');
+
+  // Next month and back.
+  const title = await page.locator('#calendar-title').textContent();
+  await page.click('#calendar-next');
+  await page.waitForFunction((t) => document.querySelector('#calendar-title')?.textContent !== t, title);
+  assert.equal(await page.locator(`.calendar-day[data-date="${month}-10"]:not(.other-month)`).count(), 0);
+  await page.click('#calendar-prev');
+  await page.waitForFunction((t) => document.querySelector('#calendar-title')?.textContent === t, title);
+  await day(`${month}-10`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+
+  // A click on the 15th adds a row dated the 15th and opens it to be named.
+  await day(`${month}-15`).click({ position: { x: 30, y: 40 } });
+  const dialog = page.locator('#row-dialog');
+  await dialog.waitFor();
+  const newId = Number(await dialog.getAttribute('data-row-id'));
+  assert.equal((await getRow(f, newId))[`field_${due.id}`], `${month}-15`);
+  await dialog.locator(`dd[data-field-id="${f.fields.Name.id}"]`).click();
+  await dialog.locator('.cell-editor').fill('Launch');
+  await dialog.locator('.cell-editor').press('Enter');
+  await day(`${month}-15`).locator('.calendar-entry', { hasText: 'Launch' }).waitFor();
+  await dialog.locator('.dialog-close').click();
+
+  // An entry opens its row.
+  await day(`${month}-10`).locator('.calendar-entry').click();
+  await page.locator('#row-dialog h2', { hasText: 'Ada' }).waitFor();
+  await page.locator('#row-dialog .dialog-close').click();
+
+  // Live: a row dated elsewhere appears on its day.
+  await apiOk('POST', `/api/database/rows/table/${f.ids.tableId}/`, {
+    token: f.token,
+    body: { [`field_${f.fields.Name.id}`]: 'Review', [`field_${due.id}`]: `${month}-20` },
+  });
+  await day(`${month}-20`).locator('.calendar-entry', { hasText: 'Review' }).waitFor();
+  await screenshot(page, 'view-calendar');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('form: title, description, fields in or out, required and order saved; shared link and preview', async () => {
+  const f = await fixture('form', []);
+  const { Name, Notes, Active } = f.fields;
+  const { context, page } = await openView(f.user, f.path);
+  await page.locator('#form-preview').waitFor();
+  assert.match(await page.locator('.form-field-picker').textContent(), /No fields yet/);
+
+  await page.fill('#form-title', 'Join the team');
+  await page.fill('#form-description', 'Tell us about yourself.');
+  await page.locator('#form-description').blur();
+  await page.waitForFunction(() => document.querySelector('.form-preview-description')?.textContent === 'Tell us about yourself.');
+  const saved = await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token });
+  assert.equal(saved.title, 'Join the team');
+  assert.equal(saved.description, 'Tell us about yourself.');
+  assert.equal(await page.locator('.form-preview-title').textContent(), 'Join the team');
+
+  // Add Name, Notes and Active; Notes not required; Active moved above Notes.
+  for (const field of [Name, Notes, Active]) {
+    await page.click(`#form-add-fields button[data-field-id="${field.id}"]`);
+    await page.locator(`#form-fields li[data-field-id="${field.id}"]`).waitFor();
+  }
+  await page.locator(`#form-fields li[data-field-id="${Notes.id}"] .form-required`).uncheck();
+  await page.waitForFunction((id) => window.tessera.state.fieldOptions[id].required === false, Notes.id);
+  await page.click(`#form-fields li[data-field-id="${Active.id}"] button[aria-label="Move Active up"]`);
+  await page.waitForFunction(
+    (ids) => [...document.querySelectorAll('#form-fields li')].map((li) => Number(li.dataset.fieldId)).join() === ids.join(),
+    [Name.id, Active.id, Notes.id],
+  );
+  const options = (await apiOk('GET', `/api/database/views/${f.view.id}/field-options/`, { token: f.token })).field_options;
+  assert.equal(options[Name.id].enabled, true);
+  assert.equal(options[Notes.id].enabled, true);
+  assert.equal(options[Notes.id].required, false);
+  assert.equal(options[Name.id].required, true);
+  assert.ok(options[Active.id].order < options[Notes.id].order, 'Active comes before Notes');
+  const previewed = await page.locator('.form-preview-field').evaluateAll((ls) => ls.map((l) => Number(l.dataset.fieldId)));
+  assert.deepEqual(previewed, [Name.id, Active.id, Notes.id]);
+  assert.equal(await page.locator(`.form-preview-field[data-field-id="${Name.id}"] .required-mark`).count(), 1);
+  assert.equal(await page.locator(`.form-preview-field[data-field-id="${Notes.id}"] .required-mark`).count(), 0);
+
+  // Remove Active from the form again.
+  await page.click(`#form-fields li[data-field-id="${Active.id}"] button[aria-label="Remove Active from the form"]`);
+  await page.locator(`#form-add-fields button[data-field-id="${Active.id}"]`).waitFor();
+  assert.equal((await apiOk('GET', `/api/database/views/${f.view.id}/field-options/`, { token: f.token })).field_options[Active.id].enabled, false);
+
+  // Share it: the public link opens the form for anyone.
+  await page.click('#form-share-button');
+  const link = page.locator('#form-public-link');
+  await link.waitFor();
+  const view = await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token });
+  assert.equal(view.public, true);
+  assert.equal(await link.getAttribute('href'), `/form/${view.slug}`);
+  await screenshot(page, 'view-form');
+  const visitor = await newPage(browser);
+  const res = await visitor.page.goto(`/form/${view.slug}`);
+  assert.equal(res.status(), 200);
+  assert.match(await visitor.page.textContent('body'), /Join the team/);
+  await visitor.context.close();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('each card view fits a phone', async () => {
+  const f = await fixture('gallery', ['Ada', 'Bob', 'Cy']);
+  const { context, page } = await openView(f.user, f.path, 'mobile');
+  await assertFitsWidth(page);
+  assert.equal(await page.locator('#view-root .gallery-card').count(), 3);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
