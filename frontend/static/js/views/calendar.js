@@ -61,6 +61,7 @@ export function mount(ctx) {
     ctx.root.removeAttribute("aria-busy");
     ctx.root.replaceChildren(box);
     ctx.root.dataset.state = "setup";
+    ctx.canAdd(false);
   }
 
   function step(delta) {
@@ -162,6 +163,7 @@ export function mount(ctx) {
     }
     ctx.root.removeAttribute("aria-busy");
     ctx.root.replaceChildren(head, grid);
+    ctx.canAdd(true);
     let total = 0;
     for (const [key, bucket] of Object.entries(days)) {
       if (key.startsWith(dayKey(month).slice(0, 7))) {

@@ -7,9 +7,15 @@ import { cardBody, el } from "./shared.js";
 
 const UNCATEGORISED = "null";
 
+const PAGE = 40;
+/** The most cards of a column one request reloads (the API's cap per column). */
+const MAX_RELOAD = 200;
+
 export function mount(ctx) {
   let buckets = {};
   let dragged = null;
+  /** Cards loaded per column (by "Show more"), by column key. */
+  const limits = {};
 
   const selectField = () => ctx.state.fields.find((f) => f.id === ctx.state.view.single_select_field);
 
@@ -55,6 +61,7 @@ export function mount(ctx) {
     ctx.root.removeAttribute("aria-busy");
     ctx.root.replaceChildren(box);
     ctx.root.dataset.state = "setup";
+    ctx.canAdd(false);
   }
 
   function columns(field) {
@@ -134,6 +141,16 @@ export function mount(ctx) {
     if (bucket.results.length === 0) {
       cards.append(el("p", { class: "kanban-empty", textContent: "No cards" }));
     }
+    if (bucket.count > bucket.results.length) {
+      cards.append(
+        el("button", {
+          type: "button",
+          class: "btn btn-small kanban-more",
+          textContent: `Show more (${bucket.count - bucket.results.length})`,
+          onclick: () => more(col.key),
+        }),
+      );
+    }
     const add = el("button", {
       type: "button",
       class: "btn btn-quiet btn-small kanban-add",
@@ -176,12 +193,30 @@ export function mount(ctx) {
     return section;
   }
 
+  /** The next cards of one column, after those shown. */
+  async function more(key) {
+    const bucket = buckets[key];
+    try {
+      const option = encodeURIComponent(`${key},${PAGE},${bucket.results.length}`);
+      const page = await ctx.api.get(`/database/views/kanban/${ctx.viewId}/?select_option=${option}`);
+      const next = page.rows?.[key];
+      if (next) {
+        buckets[key] = { count: next.count, results: bucket.results.concat(next.results) };
+        limits[key] = buckets[key].results.length;
+        render();
+      }
+    } catch (error) {
+      ctx.showError(error);
+    }
+  }
+
   function render() {
     const field = selectField();
     const all = columns(field);
     const board = el("div", { class: "kanban-board", id: "kanban-board" }, ...all.map((c) => column(c, field, all)));
     ctx.root.removeAttribute("aria-busy");
     ctx.root.replaceChildren(board);
+    ctx.canAdd(true);
     ctx.showCount(Object.values(buckets).reduce((n, b) => n + (b.count || 0), 0));
     ctx.root.dataset.state = "ready";
   }
@@ -192,7 +227,11 @@ export function mount(ctx) {
       return;
     }
     try {
-      const page = await ctx.api.get(`/database/views/kanban/${ctx.viewId}/`);
+      // Every column with the cards it shows (more where "Show more" was used).
+      const query = columns(selectField())
+        .map((c) => `select_option=${encodeURIComponent(`${c.key},${Math.min(limits[c.key] || PAGE, MAX_RELOAD)},0`)}`)
+        .join("&");
+      const page = await ctx.api.get(`/database/views/kanban/${ctx.viewId}/?${query}`);
       buckets = page.rows || {};
       render();
     } catch (error) {

@@ -51,6 +51,13 @@ const ctx = {
       label.textContent = `${count.toLocaleString()} ${count === 1 ? "row" : "rows"}`;
     }
   },
+  /** Whether "+ Row" can add a row (not while the view still needs its field). */
+  canAdd(enabled) {
+    const button = $("add-row");
+    if (button) {
+      button.disabled = !enabled;
+    }
+  },
   /** Opens a row's dialog; edits and deletion there reload the view. */
   openRow(row) {
     return openRow({ api, tableId, state, showError, changed: () => refresh(), deleted: () => refresh() }, row);
@@ -193,7 +200,8 @@ if (view.addRow) {
   $("add-row")?.addEventListener("click", () => view.addRow());
 }
 for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
-  control.disabled = false;
+  // "+ Row" waits for kanban and calendar views to know their field.
+  control.disabled = control.id === "add-row" && ["kanban", "calendar"].includes(boot.view.type);
 }
 document.body.dataset.viewReady = "true";
 // For diagnostics and browser tests.

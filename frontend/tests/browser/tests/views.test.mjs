@@ -121,6 +121,7 @@ test('kanban: pick the select field, drag a card to another column, move one by 
 
   // No single select field chosen yet: the empty state asks for one.
   await page.locator('#kanban-setup').waitFor();
+  assert.equal(await page.locator('#add-row').isDisabled(), true, 'no row is added before the board has its field');
   await screenshot(page, 'view-kanban-setup');
   await page.selectOption('#kanban-field', String(status.id));
   await page.click('#kanban-setup button[type=submit]');
@@ -128,6 +129,7 @@ test('kanban: pick the select field, drag a card to another column, move one by 
   assert.equal((await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token })).single_select_field, status.id);
   const headers = await page.locator('.kanban-column-header .chip').allTextContents();
   assert.deepEqual(headers, ['Uncategorised', 'Todo', 'Done']);
+  assert.equal(await page.locator('#add-row').isDisabled(), false);
   const column = (key) => page.locator(`.kanban-column[data-option="${key}"]`);
   assert.deepEqual(await column(todo.id).locator('.card-title').allTextContents(), ['Ada']);
   assert.deepEqual(await column('null').locator('.card-title').allTextContents(), ['Bob']);
@@ -176,6 +178,26 @@ test('kanban: pick the select field, drag a card to another column, move one by 
   assert.ok(board.scroll > board.client, 'the board is wider than the phone');
   assert.equal(board.overflow, 'auto');
   await assertFitsWidth(page);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('kanban: a long column loads more cards on demand', async () => {
+  const names = Array.from({ length: 45 }, (_, i) => `Task ${String(i + 1).padStart(2, '0')}`);
+  const f = await fixture('kanban', names, [
+    { name: 'Status', type: 'single_select', select_options: [{ value: 'Todo', color: 'blue' }] },
+  ]);
+  await apiOk('PATCH', `/api/database/views/${f.view.id}/`, { token: f.token, body: { single_select_field: f.fields.Status.id } });
+  const { context, page } = await openView(f.user, f.path);
+  const column = page.locator('.kanban-column[data-option="null"]');
+  await column.locator('.kanban-card').first().waitFor();
+  assert.equal(await column.locator('.kanban-card').count(), 40);
+  assert.equal(await column.locator('.kanban-count').textContent(), '45');
+  await column.locator('.kanban-more', { hasText: 'Show more (5)' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.kanban-column[data-option="null"] .kanban-card').length === 45);
+  assert.equal(await column.locator('.kanban-more').count(), 0);
+  const titles = await column.locator('.card-title').allTextContents();
+  assert.deepEqual(titles, names);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
