@@ -11,6 +11,8 @@ export function mount(ctx) {
   const ordered = (fields) =>
     [...fields].sort((a, b) => option(state, a, "order", 32767) - option(state, b, "order", 32767) || a.id - b.id);
   const formFields = () => state.fields.filter((f) => !isReadOnly(f));
+  /** Fields whose label and help inputs are open (kept across redraws). */
+  const opened = new Set();
 
   async function save(action) {
     try {
@@ -35,14 +37,17 @@ export function mount(ctx) {
       value: state.view.description || "",
       placeholder: "What the form is for (optional)",
     });
+    const submit = el("input", { type: "text", id: "form-submit-text", value: state.view.submit_text || "", maxLength: 255, placeholder: "Submit" });
     title.addEventListener("change", () => save(() => ctx.patchView({ title: title.value })));
     description.addEventListener("change", () => save(() => ctx.patchView({ description: description.value })));
+    submit.addEventListener("change", () => save(() => ctx.patchView({ submit_text: submit.value || "Submit" })));
     return el(
       "section",
       { class: "form-settings stack", "aria-labelledby": "form-settings-title" },
       el("h2", { id: "form-settings-title", textContent: "Form" }),
       el("div", { class: "field" }, el("label", { htmlFor: "form-title", textContent: "Title" }), title),
       el("div", { class: "field" }, el("label", { htmlFor: "form-description", textContent: "Description" }), description),
+      el("div", { class: "field" }, el("label", { htmlFor: "form-submit-text", textContent: "Submit button" }), submit),
       share(),
     );
   }
@@ -77,6 +82,35 @@ export function mount(ctx) {
     return box;
   }
 
+  /** The question's own label and help text (the field's name when no label is set). */
+  function wording(field) {
+    const label = el("input", {
+      type: "text",
+      class: "form-field-label",
+      value: option(state, field, "name", ""),
+      placeholder: field.name,
+      maxLength: 255,
+      "aria-label": `Label of ${field.name}`,
+    });
+    const help = el("input", {
+      type: "text",
+      class: "form-field-help",
+      value: option(state, field, "description", ""),
+      placeholder: "Help text (optional)",
+      "aria-label": `Help text of ${field.name}`,
+    });
+    label.addEventListener("change", () => save(() => ctx.patchFieldOptions({ [field.id]: { name: label.value } })));
+    help.addEventListener("change", () => save(() => ctx.patchFieldOptions({ [field.id]: { description: help.value } })));
+    const details = el(
+      "details",
+      { class: "form-field-wording", open: opened.has(field.id) },
+      el("summary", { textContent: "Label and help text" }),
+      el("div", { class: "form-field-inputs" }, label, help),
+    );
+    details.addEventListener("toggle", () => (details.open ? opened.add(field.id) : opened.delete(field.id)));
+    return details;
+  }
+
   function fieldList() {
     const inForm = ordered(formFields().filter(enabled));
     const outside = formFields().filter((f) => !enabled(f));
@@ -105,6 +139,7 @@ export function mount(ctx) {
             "aria-label": `Remove ${field.name} from the form`,
             onclick: () => save(() => ctx.patchFieldOptions({ [field.id]: { enabled: false } })),
           }),
+          wording(field),
         ),
       );
     });
@@ -182,9 +217,10 @@ export function mount(ctx) {
   }
 
   function render() {
-    // Typing in the title or description is not interrupted by a redraw.
-    const focused = document.activeElement?.id;
-    if (ctx.root.contains(document.activeElement) && (focused === "form-title" || focused === "form-description")) {
+    // Typing in a text box (the next one, after a change was saved) is not interrupted
+    // by a redraw: only the preview follows.
+    const active = document.activeElement;
+    if (ctx.root.contains(active) && (active.tagName === "TEXTAREA" || (active.tagName === "INPUT" && active.type === "text"))) {
       ctx.root.querySelector("#form-preview")?.replaceWith(preview());
       return;
     }

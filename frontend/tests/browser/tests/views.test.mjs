@@ -296,6 +296,21 @@ test('form: title, description, fields in or out, required and order saved; shar
   assert.equal(await page.locator(`.form-preview-field[data-field-id="${Name.id}"] .required-mark`).count(), 1);
   assert.equal(await page.locator(`.form-preview-field[data-field-id="${Notes.id}"] .required-mark`).count(), 0);
 
+  // A question's own label and help text, and the submit button's text.
+  const nameRow = page.locator(`#form-fields li[data-field-id="${Name.id}"]`);
+  await nameRow.locator('summary').click();
+  await nameRow.locator('.form-field-label').fill('Your full name');
+  await nameRow.locator('.form-field-help').fill('As on your passport');
+  await page.fill('#form-submit-text', 'Apply');
+  await page.locator('#form-submit-text').blur();
+  await page.waitForFunction(() => document.querySelector('.form-preview-card .btn')?.textContent === 'Apply');
+  const nameLabel = page.locator(`.form-preview-field[data-field-id="${Name.id}"]`);
+  assert.match(await nameLabel.textContent(), /Your full name \*As on your passport/);
+  const wording = (await apiOk('GET', `/api/database/views/${f.view.id}/field-options/`, { token: f.token })).field_options[Name.id];
+  assert.equal(wording.name, 'Your full name');
+  assert.equal(wording.description, 'As on your passport');
+  assert.equal((await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token })).submit_text, 'Apply');
+
   // Remove Active from the form again.
   await page.click(`#form-fields li[data-field-id="${Active.id}"] button[aria-label="Remove Active from the form"]`);
   await page.locator(`#form-add-fields button[data-field-id="${Active.id}"]`).waitFor();
@@ -312,7 +327,9 @@ test('form: title, description, fields in or out, required and order saved; shar
   const visitor = await newPage(browser);
   const res = await visitor.page.goto(`/form/${view.slug}`);
   assert.equal(res.status(), 200);
-  assert.match(await visitor.page.textContent('body'), /Join the team/);
+  const publicText = await visitor.page.textContent('body');
+  assert.match(publicText, /Join the team/);
+  assert.match(publicText, /Your full name/);
   await visitor.context.close();
   assert.deepEqual(page.errors, []);
   await context.close();
