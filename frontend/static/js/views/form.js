@@ -43,7 +43,7 @@ export function mount(ctx) {
     submit.addEventListener("change", () => save(() => ctx.patchView({ submit_text: submit.value || "Submit" })));
     return el(
       "section",
-      { class: "form-settings stack", "aria-labelledby": "form-settings-title" },
+      { class: "form-settings", "aria-labelledby": "form-settings-title" },
       el("h2", { id: "form-settings-title", textContent: "Form" }),
       el("div", { class: "field" }, el("label", { htmlFor: "form-title", textContent: "Title" }), title),
       el("div", { class: "field" }, el("label", { htmlFor: "form-description", textContent: "Description" }), description),
@@ -143,7 +143,7 @@ export function mount(ctx) {
         ),
       );
     });
-    const section = el("section", { class: "form-field-picker stack" }, el("h2", { textContent: "Fields in the form" }));
+    const section = el("section", { class: "form-field-picker" }, el("h2", { textContent: "Fields in the form" }));
     if (inForm.length === 0) {
       section.append(el("p", { class: "form-hint", textContent: "No fields yet: add the ones people should fill in." }));
     } else {

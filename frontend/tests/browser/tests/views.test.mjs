@@ -335,11 +335,18 @@ test('form: title, description, fields in or out, required and order saved; shar
   await context.close();
 });
 
-test('each card view fits a phone', async () => {
-  const f = await fixture('gallery', ['Ada', 'Bob', 'Cy']);
+test('gallery on a phone: the first 80 cards from the page, more on demand, fitting the screen', async () => {
+  const names = Array.from({ length: 85 }, (_, i) => `Card ${String(i + 1).padStart(2, '0')}`);
+  const f = await fixture('gallery', names);
   const { context, page } = await openView(f.user, f.path, 'mobile');
+  const cards = page.locator('#view-root .gallery-card');
+  assert.equal(await cards.count(), 80);
+  assert.equal(await page.locator('#row-count').textContent(), '85 rows');
   await assertFitsWidth(page);
-  assert.equal(await page.locator('#view-root .gallery-card').count(), 3);
+  await page.click('#gallery-more');
+  await page.waitForFunction(() => document.querySelectorAll('#view-root .gallery-card').length === 85);
+  assert.equal(await page.locator('#gallery-more').isVisible(), false);
+  assert.deepEqual(await cards.locator('.card-title').allTextContents(), names);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
