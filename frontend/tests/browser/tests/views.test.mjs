@@ -80,6 +80,7 @@ test('gallery: cards open the expanded row to edit, + Row adds a card, changes e
   await dialog.locator('.cell-editor').press('Enter');
   await page.waitForFunction(() => document.querySelector('#view-root')?.textContent.includes('Writes the first program'));
   assert.equal((await getRow(f, ada.id))[`field_${f.fields.Notes.id}`], 'Writes the first program');
+  await screenshot(page, 'view-gallery-row');
   await dialog.locator('.dialog-close').click();
 
   // Keyboard: Enter on a focused card opens it too.
