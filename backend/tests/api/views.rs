@@ -950,3 +950,34 @@ async fn a_kanban_view_lists_rows_per_select_option_through_its_filters() {
         "ERROR_REQUEST_BODY_VALIDATION",
     );
 }
+
+#[tokio::test]
+async fn simultaneous_changes_to_one_view_both_stay() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let form = create_view(&app, &fx, json!({"name": "F", "type": "form"})).await;
+    let path = format!("/api/database/views/{}/", form["id"]);
+    // Each round changes two settings at once from two requests; without the view locked
+    // for the update, one often starts from the settings before the other's change.
+    for round in 0..10 {
+        let (title, description) = (format!("Title {round}"), format!("About {round}"));
+        let (r1, r2) = tokio::join!(
+            app.patch(&path, a, json!({"title": title})),
+            app.patch(&path, a, json!({"description": description})),
+        );
+        assert_eq!(
+            (r1.status, r2.status),
+            (200, 200),
+            "{:?} {:?}",
+            r1.body,
+            r2.body
+        );
+        let now = app.get(&path, a).await.body;
+        assert_eq!(
+            (now["title"].as_str(), now["description"].as_str()),
+            (Some(title.as_str()), Some(description.as_str())),
+            "round {round}"
+        );
+    }
+}

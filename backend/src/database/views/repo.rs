@@ -17,6 +17,16 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<View>>
     .await
 }
 
+/// Locks a view's row until the transaction ends: an update merges its changes into the
+/// current settings, so two at once must not both start from the same ones.
+pub async fn lock(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1 FROM database_views WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+        .map(|_| ())
+}
+
 /// Ids of the table's fields that are not in the trash: view parts on others are skipped.
 pub async fn live_field_ids(db: impl PgExecutor<'_>, table_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT id FROM database_fields WHERE table_id = $1 AND NOT trashed")

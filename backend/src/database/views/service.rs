@@ -372,6 +372,7 @@ pub async fn update(
     body: &Map<String, Value>,
 ) -> Result<ViewWithParts, ViewError> {
     let mut tx = ctx.db.begin().await?;
+    repo::lock(&mut *tx, view_id).await?;
     let (current, table, _) = accessible(&mut tx, actor, view_id).await?;
     let kind = types::by_name(&current.kind)
         .ok_or_else(|| ViewError::TypeDoesNotExist(current.kind.clone()))?;
