@@ -235,15 +235,21 @@ pub(crate) fn iso_datetime_sql(col: &str, with_micros: bool) -> String {
     format!("to_char(({col}) AT TIME ZONE 'UTC', '{pattern}')")
 }
 
-/// A trigram index on a text column, so `contains` and search need no full scan.
-pub(crate) fn trigram_index_sql(
-    field: &crate::database::fields::Field,
-    table: &str,
-) -> Vec<String> {
+/// What a searchable text column needs: a trigram index, so `contains` and search need no
+/// full scan, and a finer statistics sample. The planner judges how many rows a
+/// `contains` term matches from the column's most common values and histogram; with the
+/// default 100 entries each, a term matching 0.2–1 % of a large table is estimated at a
+/// tenth of that or less, and the planner then walks a sort index through tens of
+/// thousands of rows instead of reading the few matches. 1,000 entries estimate such
+/// terms within about 20 %.
+pub(crate) fn text_search_sql(field: &crate::database::fields::Field, table: &str) -> Vec<String> {
     let col = field.column();
-    vec![format!(
-        "CREATE INDEX IF NOT EXISTS {table}_{col}_trgm ON {table} USING gin ({col} gin_trgm_ops)"
-    )]
+    vec![
+        format!(
+            "CREATE INDEX IF NOT EXISTS {table}_{col}_trgm ON {table} USING gin ({col} gin_trgm_ops)"
+        ),
+        format!("ALTER TABLE {table} ALTER COLUMN {col} SET STATISTICS 1000"),
+    ]
 }
 
 /// Numbers and dates only contain terms that have a digit.

@@ -31,7 +31,7 @@ impl FieldType for TextFieldType {
     }
 
     fn column_setup_sql(&self, field: &Field, table: &str) -> Vec<String> {
-        super::trigram_index_sql(field, table)
+        super::text_search_sql(field, table)
     }
 
     fn storage(&self, _field: &Field) -> Storage {
