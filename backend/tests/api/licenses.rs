@@ -367,11 +367,21 @@ async fn seats_are_assigned_filled_looked_up_and_freed() {
         (json!(0), json!([]))
     );
 
+    // Premium seats go to particular users: nothing is licensed instance-wide yet.
+    let settings = app.get("/api/settings/", None).await;
+    assert_eq!(settings.body["instance_wide_licenses"], json!({}));
+
     // Every user holds a seat of an enterprise license: none are given by hand.
     let mut enterprise = LicenseIssuer::payload(&instance, "ent", 10);
     enterprise["product_code"] = json!("enterprise");
     let r = register(&app, &staff, &issuer.sign(&enterprise)).await;
     assert_eq!(r.body["seats_taken"], 3);
+    let settings = app.get("/api/settings/", None).await;
+    assert_eq!(
+        settings.body["instance_wide_licenses"],
+        json!({"enterprise": true}),
+        "anyone can see what the instance is licensed for"
+    );
     let ent = r.body["id"].as_i64().unwrap();
     assert_error(
         &app.post(

@@ -12,4 +12,4 @@ pub mod verify;
 
 pub use errors::LicenseError;
 pub use model::{License, LicensePayload, LicenseUser, Product};
-pub use service::{delete, get, list, register, users};
+pub use service::{delete, get, instance_wide, list, register, users};

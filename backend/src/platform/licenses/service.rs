@@ -14,7 +14,7 @@ use crate::{
     },
 };
 use chrono::Utc;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub(super) fn require_staff(actor: &Actor) -> Result<(), AuthError> {
     if actor.user.is_staff {
@@ -95,6 +95,23 @@ pub(super) async fn load(ctx: &AppContext, id: i64) -> Result<License, LicenseEr
         .await?
         .view(ctx, &row)
         .ok_or(LicenseError::DoesNotExist)
+}
+
+/// The products unlocked for the whole instance (`{"enterprise": true}`), which
+/// `/api/settings/` shows anyone as `instance_wide_licenses`: an enterprise license covers
+/// every user, while premium seats go to particular users and are not listed there.
+pub async fn instance_wide(ctx: &AppContext) -> sqlx::Result<BTreeMap<String, bool>> {
+    let rows = repo::all(&ctx.db).await?;
+    if rows.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let counts = Counts::read(ctx).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| counts.view(ctx, row))
+        .filter(|l| l.is_active && l.payload.product() == Some(Product::Enterprise))
+        .map(|l| (l.payload.product_code, true))
+        .collect())
 }
 
 /// The users holding a seat on the license.

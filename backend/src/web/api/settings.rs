@@ -1,8 +1,12 @@
 //! `/api/settings/…`: instance settings (public read, staff write) and the instance id.
 
 use crate::{
+    context::AppContext,
     error::ApiError,
-    platform::settings::{self, InstanceSettings, SettingsUpdate},
+    platform::{
+        licenses,
+        settings::{self, InstanceSettings, SettingsError, SettingsUpdate},
+    },
     web::{
         extract::{ApiJson, Auth},
         state::AppState,
@@ -10,6 +14,7 @@ use crate::{
 };
 use axum::{Json, extract::State};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -25,6 +30,18 @@ pub struct SettingsBody {
     co_branding_logo: Option<String>,
     email_verification: String,
     verify_import_signature: bool,
+    /// Products licensed for the whole instance, e.g. `{"enterprise": true}`.
+    instance_wide_licenses: BTreeMap<String, bool>,
+}
+
+impl SettingsBody {
+    async fn read(ctx: &AppContext, s: InstanceSettings) -> Result<Self, ApiError> {
+        let mut body = Self::from(s);
+        body.instance_wide_licenses = licenses::instance_wide(ctx)
+            .await
+            .map_err(SettingsError::from)?;
+        Ok(body)
+    }
 }
 
 impl From<InstanceSettings> for SettingsBody {
@@ -41,6 +58,7 @@ impl From<InstanceSettings> for SettingsBody {
             co_branding_logo: None,
             email_verification: s.email_verification,
             verify_import_signature: s.verify_import_signature,
+            instance_wide_licenses: BTreeMap::new(),
         }
     }
 }
@@ -61,7 +79,8 @@ pub struct SettingsUpdateBody {
 
 #[utoipa::path(get, path = "/api/settings/", tag = "Settings", responses((status = 200, body = SettingsBody)))]
 pub async fn get(State(state): State<AppState>) -> Result<Json<SettingsBody>, ApiError> {
-    Ok(Json(settings::get(&state.ctx).await?.into()))
+    let s = settings::get(&state.ctx).await?;
+    Ok(Json(SettingsBody::read(&state.ctx, s).await?))
 }
 
 /// Partial update, staff only. Also served at `PATCH /api/settings/`.
@@ -84,9 +103,8 @@ pub async fn update(
         email_verification: b.email_verification,
         verify_import_signature: b.verify_import_signature,
     };
-    Ok(Json(
-        settings::update(&state.ctx, &actor, update).await?.into(),
-    ))
+    let s = settings::update(&state.ctx, &actor, update).await?;
+    Ok(Json(SettingsBody::read(&state.ctx, s).await?))
 }
 
 #[derive(Serialize, ToSchema)]
