@@ -2,23 +2,18 @@
 // bootstrap data, not a second request), keeps it live through the realtime socket, and
 // wires the toolbar (search, add row, fields, filters, sorts, hidden fields).
 
-import { RealtimeClient } from "../realtime.js";
+import { showError } from "./alert.js";
 import { Api } from "./api.js";
+import { readTablePage } from "./boot.js";
 import { Grid } from "./grid.js";
+import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
 import { RowStore } from "./store.js";
 
-const boot = JSON.parse(document.getElementById("bootstrap").textContent);
-const tableId = boot.table.id;
-const viewId = boot.view.id;
+const { boot, tableId, viewId, state } = readTablePage();
+// The toolbar's search term: the grid's rows are the view's rows that match it.
+state.search = "";
 const $ = (id) => document.getElementById(id);
-
-const state = {
-  fields: boot.fields,
-  fieldOptions: boot.field_options || {},
-  view: boot.view,
-  search: "",
-};
 
 let live = null;
 const api = new Api({ webSocketId: () => live?.webSocketId ?? null });
@@ -59,16 +54,6 @@ const store = new RowStore({
     showCount();
   },
 });
-
-function showError(error) {
-  const box = $("grid-error");
-  box.textContent = error?.message || String(error);
-  box.hidden = false;
-  clearTimeout(showError.timer);
-  showError.timer = setTimeout(() => {
-    box.hidden = true;
-  }, 6000);
-}
 
 async function editCell(row, field, value) {
   const key = `field_${field.id}`;
@@ -144,18 +129,21 @@ async function addRow() {
   }
 }
 
+/** Deletes rows; answers whether they are gone. */
 async function deleteRows(rows) {
   const ids = rows.filter(Boolean).map((r) => r.id);
   if (ids.length === 0) {
-    return;
+    return false;
   }
   try {
     await api.post(`/database/rows/table/${tableId}/batch-delete/`, { items: ids });
     if (!store.remove(ids)) {
       store.refresh();
     }
+    return true;
   } catch (error) {
     showError(error);
+    return false;
   }
 }
 
@@ -214,12 +202,8 @@ function showCount() {
   $("row-count").textContent = `${store.count.toLocaleString()} ${store.count === 1 ? "row" : "rows"}`;
 }
 
-// Realtime: start from the sequence number the rows were read at, so whatever changed
-// between rendering and connecting is replayed, not lost.
+// Realtime: rows and fields changed elsewhere (live.js handles the table itself).
 function applyEvent(event) {
-  if (event.table_id !== undefined && event.table_id !== tableId) {
-    return;
-  }
   switch (event.type) {
     case "rows_created":
       for (const row of event.rows) {
@@ -256,66 +240,16 @@ function applyEvent(event) {
       panels.fieldsChanged();
       break;
     case "table_updated":
-      if (event.table?.name) {
-        $("table-name").textContent = event.table.name;
-      }
       if (event.force_table_refresh) {
         store.refresh();
       }
-      break;
-    case "table_deleted":
-      if (event.table_id === tableId) {
-        showError(new Error("This table was deleted."));
-      }
-      break;
-    case "table_viewers":
-      showViewers(event.users || []);
       break;
     default:
       break;
   }
 }
 
-function showViewers(users) {
-  const list = $("viewers");
-  const others = users.filter((u) => u.id !== boot.user.id);
-  const items = others.map((u) => {
-    const li = document.createElement("li");
-    li.className = "viewer";
-    li.title = u.name;
-    li.textContent = (u.name || "?").trim().charAt(0).toUpperCase() || "?";
-    li.setAttribute("aria-label", u.name);
-    li.dataset.userId = String(u.id);
-    return li;
-  });
-  list.replaceChildren(...items);
-  list.dataset.count = String(others.length);
-}
-
-function showStatus(status) {
-  const el = $("live-status");
-  const text = {
-    connecting: "Connecting…",
-    open: "Live",
-    closed: "Reconnecting…",
-    reconnecting: "Reconnecting…",
-  }[status];
-  el.textContent = text || status;
-  el.dataset.state = status === "open" ? "live" : status === "connecting" ? "connecting" : "reconnecting";
-}
-
-live = new RealtimeClient({
-  url: `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/ws/core/`,
-  token: () => api.token(),
-  onEvent: applyEvent,
-  onResync: () => store.refresh(),
-  onStatus: showStatus,
-  onForceDisconnect: () => {
-    window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
-  },
-});
-live.subscribeTable(tableId, boot.seq);
-window.addEventListener("online", () => live.reconnectNow());
+live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => store.refresh() });
 
 // Toolbar.
 let searchTimer = 0;

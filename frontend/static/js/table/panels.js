@@ -1,27 +1,13 @@
 // The table page's dialogs: a field's settings (add, rename, change type, delete), the
-// view's filters (with AND/OR groups), sorts and hidden fields, and the expanded row.
+// view's filters (with AND/OR groups), sorts and hidden fields, export, import, and the
+// expanded row (row_dialog.js).
 // Every change goes through the REST API; the grid then reloads what it shows.
 
-import { fromText, isReadOnly, renderCell, toText } from "./cells.js";
-import { directClick, openEditor } from "./editors/index.js";
+import { fromText } from "./cells.js";
+import { el, openDialog } from "./dom.js";
+import { openRowDialog } from "./row_dialog.js";
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "class") {
-      node.className = value;
-    } else if (key.startsWith("on")) {
-      node.addEventListener(key.slice(2), value);
-    } else if (key in node) {
-      node[key] = value;
-    } else {
-      node.setAttribute(key, value);
-    }
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
+/** A `<select>` of [value, text] pairs with `value` chosen. */
 function select(options, value, onchange, label) {
   const node = el("select", { onchange, "aria-label": label });
   for (const [v, text] of options) {
@@ -41,19 +27,6 @@ export class Panels {
     document.getElementById("open-export").addEventListener("click", () => this.exportDialog());
     document.getElementById("open-import").addEventListener("click", () => this.importDialog());
     this.showCounts();
-  }
-
-  /** A modal dialog with a title; closed dialogs are removed. */
-  dialog(title, id) {
-    document.getElementById(id)?.remove();
-    const body = el("div", { class: "dialog-body" });
-    const close = el("button", { type: "button", class: "dialog-close", textContent: "×", "aria-label": "Close" });
-    const dialog = el("dialog", { class: "panel", id }, el("header", {}, el("h2", { textContent: title }), close), body);
-    close.addEventListener("click", () => dialog.close());
-    dialog.addEventListener("close", () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-    return { dialog, body };
   }
 
   /**
@@ -105,7 +78,7 @@ export class Panels {
   // Fields.
 
   fieldDialog(field) {
-    const { dialog, body } = this.dialog(field ? "Edit field" : "New field", "field-dialog");
+    const { dialog, body } = openDialog(field ? "Edit field" : "New field", "field-dialog");
     const name = el("input", { id: "field-name", value: field?.name ?? "", required: true, maxLength: 255 });
     const types = this.boot.field_types;
     const type = select(types.map((t) => [t, t.replace(/_/g, " ")]), field?.type ?? "text", () => showOptions(), "Type");
@@ -188,7 +161,7 @@ export class Panels {
   // Filters.
 
   async filters() {
-    const { body } = this.dialog("Filters", "filters-dialog");
+    const { body } = openDialog("Filters", "filters-dialog");
     const draw = () => {
       body.replaceChildren(this.filterGroup(null, draw));
     };
@@ -321,7 +294,7 @@ export class Panels {
   // Sorts.
 
   sorts() {
-    const { body } = this.dialog("Sort", "sorts-dialog");
+    const { body } = openDialog("Sort", "sorts-dialog");
     const change = (action) => this.busy("sorts-dialog", action, () => draw());
     const draw = () => {
       const sorts = this.state.view.sortings || [];
@@ -375,7 +348,7 @@ export class Panels {
   // Hidden fields.
 
   hidden() {
-    const { body } = this.dialog("Fields shown", "hidden-dialog");
+    const { body } = openDialog("Fields shown", "hidden-dialog");
     const list = el("div", { class: "stack" });
     for (const field of this.state.fields.filter((f) => !f.primary)) {
       const box = el("input", { type: "checkbox", checked: !this.state.fieldOptions[field.id]?.hidden });
@@ -398,7 +371,7 @@ export class Panels {
   // Export: the view's rows as a file, with the job's progress.
 
   exportDialog() {
-    const { dialog, body } = this.dialog("Export view", "export-dialog");
+    const { dialog, body } = openDialog("Export view", "export-dialog");
     const format = select(
       [
         ["csv", "CSV"],
@@ -453,7 +426,7 @@ export class Panels {
   // Import: pasted cells or a file (CSV, TSV, JSON, XML) added to this table as rows.
 
   importDialog() {
-    const { dialog, body } = this.dialog("Import rows", "import-dialog");
+    const { dialog, body } = openDialog("Import rows", "import-dialog");
     const file = el("input", { type: "file", id: "import-file", accept: ".csv,.tsv,.txt,.json,.xml" });
     const pasted = el("textarea", { id: "import-data", rows: 5, placeholder: "Or paste cells (tab-separated, one row per line)" });
     const header = el("input", { type: "checkbox", id: "import-header", checked: true });
@@ -501,64 +474,16 @@ export class Panels {
     );
   }
 
-  // The expanded row: every field, each editable in place.
+  // The expanded row: every field, each editable in place (kept live from the row store).
 
   expand(row) {
-    const { body } = this.dialog(`Row ${row.id}`, "row-dialog");
-    const list = el("dl", { class: "row-fields" });
-    for (const field of this.state.fields) {
-      const dd = el("dd", { class: "expanded-cell", tabIndex: 0 });
-      const current = () => this.store.byId(row.id) || row;
-      const show = () => renderCell(dd, field, current()[`field_${field.id}`]);
-      show();
-      const edit = (event) => {
-        if (isReadOnly(field) || dd.classList.contains("editing")) {
-          return;
-        }
-        // A click on a star sets the rating; a click or Enter on a checkbox toggles it.
-        const direct =
-          field.type === "boolean"
-            ? !current()[`field_${field.id}`]
-            : event?.type === "click"
-              ? directClick(field, current()[`field_${field.id}`], event.target)
-              : undefined;
-        if (direct !== undefined) {
-          this.editCell(current(), field, direct).then(show);
-          return;
-        }
-        openEditor(dd, field, current()[`field_${field.id}`], undefined, async (value) => {
-          dd.classList.remove("editing");
-          if (value !== undefined) {
-            await this.editCell(current(), field, value);
-          }
-          show();
-        });
-      };
-      dd.addEventListener("click", edit);
-      dd.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") {
-          e.preventDefault();
-          edit(e);
-        }
-      });
-      dd.title = toText(field, row[`field_${field.id}`]);
-      list.append(el("dt", { textContent: field.name }), dd);
-    }
-    body.append(
-      list,
-      el(
-        "div",
-        { class: "actions" },
-        el("button", {
-          type: "button",
-          class: "btn btn-danger",
-          textContent: "Delete row",
-          onclick: async () => {
-            await this.deleteRows([row]);
-            document.getElementById("row-dialog")?.close();
-          },
-        }),
-      ),
-    );
+    openRowDialog({
+      row,
+      fields: this.state.fields,
+      title: (r) => `Row ${r.id}`,
+      latest: (id) => this.store.byId(id),
+      save: (r, field, value) => this.editCell(r, field, value),
+      remove: (r) => this.deleteRows([r]),
+    });
   }
 }

@@ -2,7 +2,8 @@
 // view's date field. Previous/next month, a click on a day adds a row with that date,
 // a click on an entry opens the row. A view without a date field first asks for one.
 
-import { el, rowTitle } from "./shared.js";
+import { el } from "../table/dom.js";
+import { askForField, rowTitle } from "./shared.js";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const DAY_LIMIT = 4;
@@ -30,38 +31,19 @@ export function mount(ctx) {
     return { start, end };
   }
 
+  /** The view has no (or no longer a) date field: ask for one. */
   function chooseField() {
-    const choices = ctx.state.fields.filter((f) => f.type === "date");
-    const box = el("div", { class: "empty-state view-empty", id: "calendar-setup" });
-    box.append(el("h2", { textContent: "Place rows by a date field" }));
-    if (choices.length === 0) {
-      box.append(el("p", { textContent: "This table has no date field yet. Add one in a grid view, then come back." }));
-    } else {
-      const pick = el(
-        "select",
-        { id: "calendar-field", "aria-label": "Date field" },
-        ...choices.map((f) => el("option", { value: String(f.id), textContent: f.name })),
-      );
-      const go = el("button", { type: "submit", class: "btn btn-primary", textContent: "Use this field" });
-      const form = el("form", { class: "setup-form" }, pick, go);
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        go.disabled = true;
-        try {
-          await ctx.patchView({ date_field: Number(pick.value) });
-          await refresh();
-        } catch (error) {
-          ctx.showError(error);
-        } finally {
-          go.disabled = false;
-        }
-      });
-      box.append(el("p", { textContent: "Each row appears on the day its date falls on." }), form);
-    }
-    ctx.root.removeAttribute("aria-busy");
-    ctx.root.replaceChildren(box);
-    ctx.root.dataset.state = "setup";
-    ctx.canAdd(false);
+    askForField(ctx, {
+      id: "calendar-setup",
+      heading: "Place rows by a date field",
+      missing: "This table has no date field yet. Add one in a grid view, then come back.",
+      hint: "Each row appears on the day its date falls on.",
+      choices: ctx.state.fields.filter((f) => f.type === "date"),
+      pickId: "calendar-field",
+      pickLabel: "Date field",
+      key: "date_field",
+      chosen: () => refresh(),
+    });
   }
 
   function step(delta) {

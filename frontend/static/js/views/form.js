@@ -3,7 +3,8 @@
 // a preview of the form as it will be filled in. Every change is saved at once.
 
 import { isReadOnly } from "../table/cells.js";
-import { el, option } from "./shared.js";
+import { el } from "../table/dom.js";
+import { option } from "./shared.js";
 
 export function mount(ctx) {
   const { state } = ctx;

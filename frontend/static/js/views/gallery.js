@@ -2,7 +2,8 @@
 // bootstrap's rows, no second request); a card opens the expanded row, "+ Row" adds one,
 // and more cards load on demand.
 
-import { cardBody, el } from "./shared.js";
+import { el } from "../table/dom.js";
+import { cardBody } from "./shared.js";
 
 const PAGE = 80;
 

@@ -3,7 +3,8 @@
 // with their "Move to" menu (keyboard); either PATCHes the row's select value. A view
 // without a single select field first asks for one.
 
-import { cardBody, el } from "./shared.js";
+import { el } from "../table/dom.js";
+import { askForField, cardBody } from "./shared.js";
 
 const UNCATEGORISED = "null";
 
@@ -27,41 +28,17 @@ export function mount(ctx) {
 
   /** The view has no (or no longer a) single select field: ask for one. */
   function chooseField() {
-    const choices = ctx.state.fields.filter((f) => f.type === "single_select");
-    const box = el("div", { class: "empty-state view-empty", id: "kanban-setup" });
-    box.append(el("h2", { textContent: "Group cards by a single select field" }));
-    if (choices.length === 0) {
-      box.append(
-        el("p", {
-          textContent: "This table has no single select field yet. Add one in a grid view (its options become the columns), then come back.",
-        }),
-      );
-    } else {
-      const pick = el(
-        "select",
-        { id: "kanban-field", "aria-label": "Single select field" },
-        ...choices.map((f) => el("option", { value: String(f.id), textContent: f.name })),
-      );
-      const go = el("button", { type: "submit", class: "btn btn-primary", textContent: "Use this field" });
-      const form = el("form", { class: "setup-form" }, pick, go);
-      form.addEventListener("submit", async (event) => {
-        event.preventDefault();
-        go.disabled = true;
-        try {
-          await ctx.patchView({ single_select_field: Number(pick.value) });
-          await refresh();
-        } catch (error) {
-          ctx.showError(error);
-        } finally {
-          go.disabled = false;
-        }
-      });
-      box.append(el("p", { textContent: "Each of its options becomes a column; rows without one are Uncategorised." }), form);
-    }
-    ctx.root.removeAttribute("aria-busy");
-    ctx.root.replaceChildren(box);
-    ctx.root.dataset.state = "setup";
-    ctx.canAdd(false);
+    askForField(ctx, {
+      id: "kanban-setup",
+      heading: "Group cards by a single select field",
+      missing: "This table has no single select field yet. Add one in a grid view (its options become the columns), then come back.",
+      hint: "Each of its options becomes a column; rows without one are Uncategorised.",
+      choices: ctx.state.fields.filter((f) => f.type === "single_select"),
+      pickId: "kanban-field",
+      pickLabel: "Single select field",
+      key: "single_select_field",
+      chosen: () => refresh(),
+    });
   }
 
   function columns(field) {

@@ -1,11 +1,14 @@
 // The table page for gallery, kanban, calendar and form views: picks the view's module,
-// keeps it live through the realtime socket (rows, fields and the view's own settings),
-// and wires the shared toolbar (card fields, add row, who else is viewing).
+// keeps it live through the realtime socket (rows, fields and the view's own settings;
+// live.js shows who else is viewing), and wires the toolbar (card fields, add row).
 
-import { RealtimeClient } from "../realtime.js";
+import { showError } from "../table/alert.js";
 import { Api } from "../table/api.js";
-import { el, debounce, showError } from "./shared.js";
-import { openRow } from "./row_dialog.js";
+import { readTablePage } from "../table/boot.js";
+import { el, openDialog } from "../table/dom.js";
+import { connectLive } from "../table/live.js";
+import { openRowDialog } from "../table/row_dialog.js";
+import { debounce, rowTitle } from "./shared.js";
 import * as gallery from "./gallery.js";
 import * as kanban from "./kanban.js";
 import * as calendar from "./calendar.js";
@@ -13,16 +16,8 @@ import * as form from "./form.js";
 
 const KINDS = { gallery, kanban, calendar, form };
 
-const boot = JSON.parse(document.getElementById("bootstrap").textContent);
-const tableId = boot.table.id;
-const viewId = boot.view.id;
+const { boot, tableId, viewId, state } = readTablePage();
 const $ = (id) => document.getElementById(id);
-
-const state = {
-  fields: boot.fields,
-  fieldOptions: boot.field_options || {},
-  view: boot.view,
-};
 
 let live = null;
 const api = new Api({ webSocketId: () => live?.webSocketId ?? null });
@@ -60,7 +55,31 @@ const ctx = {
   },
   /** Opens a row's dialog; edits and deletion there reload the view. */
   openRow(row) {
-    return openRow({ api, tableId, state, showError, changed: () => refresh(), deleted: () => refresh() }, row);
+    return openRowDialog({
+      row,
+      fields: state.fields,
+      title: (r) => rowTitle(state, r),
+      save: async (r, field, value) => {
+        try {
+          const saved = await api.patch(`/database/rows/table/${tableId}/${r.id}/`, { [`field_${field.id}`]: value });
+          refresh();
+          return saved;
+        } catch (error) {
+          showError(error);
+          return undefined;
+        }
+      },
+      remove: async (r) => {
+        try {
+          await api.delete(`/database/rows/table/${tableId}/${r.id}/`);
+          refresh();
+          return true;
+        } catch (error) {
+          showError(error);
+          return false;
+        }
+      },
+    });
   },
   /** Saves the view's own settings (PATCH) and keeps the answer. */
   patchView(body) {
@@ -83,11 +102,9 @@ const kind = KINDS[boot.view.type];
 const view = kind.mount(ctx);
 const refresh = debounce(() => view.refresh());
 
-// Realtime: from the sequence number the page was rendered at, so nothing is missed.
+// Realtime: rows, fields and the view's own settings changed elsewhere (live.js handles
+// the table itself).
 function applyEvent(event) {
-  if (event.table_id !== undefined && event.table_id !== tableId) {
-    return;
-  }
   switch (event.type) {
     case "rows_created":
     case "rows_updated":
@@ -116,68 +133,18 @@ function applyEvent(event) {
         refresh();
       }
       break;
-    case "table_updated":
-      if (event.table?.name) {
-        $("table-name").textContent = event.table.name;
-      }
-      break;
-    case "table_deleted":
-      showError(new Error("This table was deleted."));
-      break;
-    case "table_viewers":
-      showViewers(event.users || []);
-      break;
     default:
       break;
   }
 }
 
-function showViewers(users) {
-  const others = users.filter((u) => u.id !== boot.user.id);
-  $("viewers").replaceChildren(
-    ...others.map((u) =>
-      el("li", {
-        class: "viewer",
-        title: u.name,
-        "aria-label": u.name,
-        textContent: (u.name || "?").trim().charAt(0).toUpperCase() || "?",
-      }),
-    ),
-  );
-}
-
-function showStatus(status) {
-  const badge = $("live-status");
-  badge.textContent = { connecting: "Connecting…", open: "Live" }[status] || "Reconnecting…";
-  badge.dataset.state = status === "open" ? "live" : status === "connecting" ? "connecting" : "reconnecting";
-}
-
-live = new RealtimeClient({
-  url: `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/ws/core/`,
-  token: () => api.token(),
-  onEvent: applyEvent,
-  onResync: () => refresh(),
-  onStatus: showStatus,
-  onForceDisconnect: () => {
-    window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
-  },
-});
-live.subscribeTable(tableId, boot.seq);
-window.addEventListener("online", () => live.reconnectNow());
+live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => refresh() });
 
 // Which fields the cards show (the primary field always does).
 function cardFieldsDialog() {
-  document.getElementById("card-fields-dialog")?.remove();
-  const close = el("button", { type: "button", class: "dialog-close", textContent: "×", "aria-label": "Close" });
+  const { body } = openDialog("Fields on cards", "card-fields-dialog");
   const list = el("div", { class: "stack" });
-  const dialog = el(
-    "dialog",
-    { class: "panel", id: "card-fields-dialog" },
-    el("header", {}, el("h2", { textContent: "Fields on cards" }), close),
-    el("div", { class: "dialog-body" }, list),
-  );
-  close.addEventListener("click", () => dialog.close());
-  dialog.addEventListener("close", () => dialog.remove());
+  body.append(list);
   for (const field of state.fields.filter((f) => !f.primary)) {
     const box = el("input", { type: "checkbox", checked: state.fieldOptions[field.id]?.hidden === false });
     box.addEventListener("change", async () => {
@@ -191,8 +158,6 @@ function cardFieldsDialog() {
     });
     list.append(el("label", { class: "check-row" }, box, field.name));
   }
-  document.body.append(dialog);
-  dialog.showModal();
 }
 
 $("card-fields")?.addEventListener("click", cardFieldsDialog);

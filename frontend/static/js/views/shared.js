@@ -1,28 +1,9 @@
-// Shared bits of the gallery, kanban, calendar and form views: element building, the
-// fields a view shows on its cards, and a card's body (values rendered by cells.js).
+// Shared bits of the gallery, kanban, calendar and form views: the fields a view shows on
+// its cards, a card's body (values rendered by cells.js), the prompt of a view that still
+// needs its field (kanban, calendar), and a debounce for bursts of live events.
 
 import { renderCell, toText } from "../table/cells.js";
-
-/** Builds an element: `class`, `on…` listeners, DOM properties, else attributes. */
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null) {
-      continue;
-    }
-    if (key === "class") {
-      node.className = value;
-    } else if (key.startsWith("on")) {
-      node.addEventListener(key.slice(2), value);
-    } else if (key in node) {
-      node[key] = value;
-    } else {
-      node.setAttribute(key, value);
-    }
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
+import { el } from "../table/dom.js";
 
 /** A field's view option (`hidden`, `order`, …) with a fallback. */
 export function option(state, field, key, fallback) {
@@ -72,17 +53,6 @@ export function cardBody(state, row) {
   return list;
 }
 
-/** A short-lived error message in the page's alert box. */
-export function showError(error) {
-  const box = document.getElementById("grid-error");
-  box.textContent = error?.message || String(error);
-  box.hidden = false;
-  clearTimeout(showError.timer);
-  showError.timer = setTimeout(() => {
-    box.hidden = true;
-  }, 6000);
-}
-
 /** Runs `fn` once after a burst of calls (live events often come several at once). */
 export function debounce(fn, ms = 120) {
   let timer = 0;
@@ -90,4 +60,44 @@ export function debounce(fn, ms = 120) {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+}
+
+/**
+ * The view has no (or no longer a) field to place rows by: shows a prompt to choose one
+ * of `choices` (or what to do when there is none) and saves the choice as `key`.
+ * @param {object} ctx  the view's context (root, patchView, showError, canAdd)
+ * @param {object} prompt  {id, heading, missing, hint, choices, pickId, pickLabel, key, chosen}
+ *   where `chosen()` redraws the view once the choice is saved
+ */
+export function askForField(ctx, prompt) {
+  const box = el("div", { class: "empty-state view-empty", id: prompt.id });
+  box.append(el("h2", { textContent: prompt.heading }));
+  if (prompt.choices.length === 0) {
+    box.append(el("p", { textContent: prompt.missing }));
+  } else {
+    const pick = el(
+      "select",
+      { id: prompt.pickId, "aria-label": prompt.pickLabel },
+      ...prompt.choices.map((f) => el("option", { value: String(f.id), textContent: f.name })),
+    );
+    const go = el("button", { type: "submit", class: "btn btn-primary", textContent: "Use this field" });
+    const form = el("form", { class: "setup-form" }, pick, go);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      go.disabled = true;
+      try {
+        await ctx.patchView({ [prompt.key]: Number(pick.value) });
+        await prompt.chosen();
+      } catch (error) {
+        ctx.showError(error);
+      } finally {
+        go.disabled = false;
+      }
+    });
+    box.append(el("p", { textContent: prompt.hint }), form);
+  }
+  ctx.root.removeAttribute("aria-busy");
+  ctx.root.replaceChildren(box);
+  ctx.root.dataset.state = "setup";
+  ctx.canAdd(false);
 }

@@ -1,0 +1,77 @@
+// The table page's realtime connection, shared by the grid and the card views: subscribes
+// to the table from the sequence number the page was rendered at (so nothing between
+// rendering and connecting is missed), shows the connection's state and who else is
+// viewing, keeps the table's name current, and hands the table's events to the page.
+
+import { RealtimeClient } from "../realtime.js";
+import { showError } from "./alert.js";
+
+const $ = (id) => document.getElementById(id);
+
+const STATUS_TEXT = {
+  connecting: "Connecting…",
+  open: "Live",
+  closed: "Reconnecting…",
+  reconnecting: "Reconnecting…",
+};
+
+function showStatus(status) {
+  const badge = $("live-status");
+  badge.textContent = STATUS_TEXT[status] || status;
+  badge.dataset.state = status === "open" ? "live" : status === "connecting" ? "connecting" : "reconnecting";
+}
+
+/** The other users viewing this table, as initials in the toolbar. */
+function showViewers(users, selfId) {
+  const list = $("viewers");
+  const others = users.filter((u) => u.id !== selfId);
+  const items = others.map((u) => {
+    const li = document.createElement("li");
+    li.className = "viewer";
+    li.title = u.name;
+    li.textContent = (u.name || "?").trim().charAt(0).toUpperCase() || "?";
+    li.setAttribute("aria-label", u.name);
+    li.dataset.userId = String(u.id);
+    return li;
+  });
+  list.replaceChildren(...items);
+  list.dataset.count = String(others.length);
+}
+
+/**
+ * Connects the page to its table's events.
+ * @param {object} options
+ * @param {import("./api.js").Api} options.api  for the access token
+ * @param {object} options.boot  the page's bootstrap data (table, user, seq)
+ * @param {function(object): void} options.onEvent  each event of this table
+ * @param {function(): void} options.onResync  the page must reload what it shows
+ * @returns {RealtimeClient}
+ */
+export function connectLive({ api, boot, onEvent, onResync }) {
+  const tableId = boot.table.id;
+  const live = new RealtimeClient({
+    url: `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/ws/core/`,
+    token: () => api.token(),
+    onEvent: (event) => {
+      if (event.table_id !== undefined && event.table_id !== tableId) {
+        return;
+      }
+      if (event.type === "table_updated" && event.table?.name) {
+        $("table-name").textContent = event.table.name;
+      } else if (event.type === "table_deleted" && event.table_id === tableId) {
+        showError(new Error("This table was deleted."));
+      } else if (event.type === "table_viewers") {
+        showViewers(event.users || [], boot.user.id);
+      }
+      onEvent(event);
+    },
+    onResync: () => onResync(),
+    onStatus: showStatus,
+    onForceDisconnect: () => {
+      window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+    },
+  });
+  live.subscribeTable(tableId, boot.seq);
+  window.addEventListener("online", () => live.reconnectNow());
+  return live;
+}

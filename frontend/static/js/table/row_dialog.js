@@ -1,0 +1,94 @@
+// The expanded row, opened from the grid and from the card views alike: every field of a
+// row in a dialog, each value editable in place with the grid's cell editors, and a button
+// that deletes the row.
+
+import { isReadOnly, renderCell, toText } from "./cells.js";
+import { el, openDialog } from "./dom.js";
+import { directClick, openEditor } from "./editors/index.js";
+
+/**
+ * Opens the dialog for `row` (replacing an open one).
+ * @param {object} options
+ * @param {object} options.row  the row as the page has it
+ * @param {object[]} options.fields  the table's fields
+ * @param {function(object): string} options.title  the dialog's heading for a row
+ * @param {function(object, object, *): Promise<object|undefined>} options.save  saves a field's
+ *   new value (row, field, value); may answer the saved row
+ * @param {function(object): Promise<boolean>} options.remove  deletes the row and answers whether
+ *   it did (the dialog then closes)
+ * @param {function(number): (object|undefined)} [options.latest]  the row as the page holds it
+ *   now, for pages that keep their rows live
+ * @returns {HTMLDialogElement}
+ */
+export function openRowDialog({ row, fields, title, save, remove, latest }) {
+  let kept = row;
+  const current = () => latest?.(row.id) || kept;
+  const { dialog, body, heading } = openDialog(title(row), "row-dialog");
+  dialog.dataset.rowId = String(row.id);
+
+  async function saveValue(field, value) {
+    const saved = await save(current(), field, value);
+    if (saved) {
+      kept = { ...kept, ...saved };
+    }
+    heading.textContent = title(current());
+  }
+
+  const list = el("dl", { class: "row-fields" });
+  for (const field of fields) {
+    const dd = el("dd", { class: "expanded-cell", tabIndex: 0, "data-field-id": String(field.id) });
+    const value = () => current()[`field_${field.id}`];
+    const show = () => {
+      renderCell(dd, field, value());
+      dd.classList.add("expanded-cell");
+      dd.title = toText(field, value());
+    };
+    show();
+    const edit = (event) => {
+      if (isReadOnly(field) || dd.classList.contains("editing")) {
+        return;
+      }
+      // A click on a star sets the rating; a click or Enter on a checkbox toggles it.
+      const direct =
+        field.type === "boolean" ? !value() : event.type === "click" ? directClick(field, value(), event.target) : undefined;
+      if (direct !== undefined) {
+        saveValue(field, direct).then(show);
+        return;
+      }
+      openEditor(dd, field, value(), undefined, async (next) => {
+        dd.classList.remove("editing");
+        if (next !== undefined) {
+          await saveValue(field, next);
+        }
+        show();
+      });
+    };
+    dd.addEventListener("click", (event) => {
+      // Links in a value open; the rest of the cell edits.
+      if (!event.target.closest("a")) {
+        edit(event);
+      }
+    });
+    dd.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target === dd) {
+        event.preventDefault();
+        edit(event);
+      }
+    });
+    list.append(el("dt", { textContent: field.name }), dd);
+  }
+  const deleteButton = el("button", {
+    type: "button",
+    class: "btn btn-danger",
+    id: "row-delete",
+    textContent: "Delete row",
+    onclick: async () => {
+      if (await remove(current())) {
+        dialog.close();
+      }
+    },
+  });
+  body.append(list, el("div", { class: "actions" }, deleteButton));
+  list.querySelector("dd")?.focus();
+  return dialog;
+}
