@@ -1,7 +1,7 @@
 // The grid's cell editors in a real browser: dates in the field's format with the browser's
 // date input, the select popup (single and multiple), ratings as stars, durations in the
-// field's format, checkboxes, resizing columns and dragging rows. Every change is checked
-// where it lands: in the rows the API returns.
+// field's format, checkboxes, resizing columns, dragging rows and the expanded row. Every
+// change is checked where it lands: in the rows the API returns.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -445,6 +445,45 @@ test('the expanded row uses the same editors: the select popup works inside its 
   await popup.getByRole('button', { name: 'Done' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#row-dialog dd')[1]?.textContent === 'Two');
   await assertStored(user, tableId, rows[0].id, field.id, ['Two'], (v) => v.map((o) => o.value));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the expanded row: a click on a star sets a rating, Enter edits the focused value, Delete row deletes the row', async () => {
+  const { user, tableId, field, rows, path } = await tableWith({ name: 'Score', type: 'rating', max_value: 5 }, [1, 2]);
+  const { context, page } = await openGrid(user, path);
+  await page.locator(`#grid tbody tr[data-row-id="${rows[0].id}"]`).hover();
+  await page.locator(`#grid tbody tr[data-row-id="${rows[0].id}"] .row-expand`).click();
+  const dialog = page.locator('#row-dialog');
+  await dialog.waitFor();
+  assert.equal(await dialog.locator('h2').textContent(), `Row ${rows[0].id}`);
+  assert.equal(await dialog.getAttribute('data-row-id'), String(rows[0].id));
+
+  // The star sets the rating at once (no editor), in the dialog and in the grid behind it.
+  const score = dialog.locator(`dd[data-field-id="${field.id}"]`);
+  await score.locator('.star[data-rating="4"]').click();
+  await assertStored(user, tableId, rows[0].id, field.id, 4);
+  await page.waitForFunction((id) => document.querySelectorAll(`#grid tr[data-row-id="${id}"] .star.lit`).length === 4, rows[0].id);
+  assert.equal(await score.locator('.star.lit').count(), 4);
+  assert.equal(await score.locator('input').count(), 0);
+
+  // Enter on a focused value opens its editor; Enter there saves.
+  const fields = await apiOk('GET', `/api/database/fields/table/${tableId}/`, { token: user.token });
+  const name = fields.find((f) => f.primary);
+  await dialog.locator(`dd[data-field-id="${name.id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await dialog.locator('.cell-editor').fill('Renamed');
+  await dialog.locator('.cell-editor').press('Enter');
+  await assertStored(user, tableId, rows[0].id, name.id, 'Renamed');
+  await page.locator(`#grid tbody tr[data-row-id="${rows[0].id}"]`, { hasText: 'Renamed' }).waitFor();
+  await screenshot(page, 'editors-expanded-row');
+
+  // Delete row: the dialog closes, the row leaves the grid and the table.
+  await dialog.locator('#row-delete').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.locator(`#grid tbody tr[data-row-id="${rows[0].id}"]`).waitFor({ state: 'detached' });
+  const left = await apiOk('GET', `/api/database/rows/table/${tableId}/`, { token: user.token });
+  assert.deepEqual(left.results.map((r) => r.id), [rows[1].id]);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -95,7 +95,14 @@ test('gallery: cards open the expanded row to edit, + Row adds a card, changes e
   await page.locator('#row-dialog').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('#view-root .gallery-card').length === 3);
   assert.equal(await page.locator('#row-count').textContent(), '3 rows');
-  await page.locator('#row-dialog .dialog-close').click();
+  // Delete row in its dialog: the dialog closes and the card goes again.
+  const added = Number(await page.locator('#row-dialog').getAttribute('data-row-id'));
+  await page.locator('#row-delete').click();
+  await page.locator('#row-dialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.querySelectorAll('#view-root .gallery-card').length === 2);
+  assert.equal(await page.locator(`.gallery-card[data-row-id="${added}"]`).count(), 0);
+  const stored = await apiOk('GET', `/api/database/rows/table/${f.ids.tableId}/`, { token: f.token });
+  assert.equal(stored.results.some((r) => r.id === added), false);
 
   // Live: a row created, one renamed and one deleted elsewhere.
   await apiOk('POST', `/api/database/rows/table/${f.ids.tableId}/`, { token: f.token, body: { [`field_${f.fields.Name.id}`]: 'Cy' } });
