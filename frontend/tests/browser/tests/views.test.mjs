@@ -1,6 +1,6 @@
 // The gallery, kanban, calendar and form views of the table page in a real browser:
 // cards that open and edit rows, a board whose cards move by drag and drop or by menu,
-// a month calendar that adds rows on a day, the form editor with its share link and
+// a month calendar that adds rows on a day and moves entries between days, the form editor with its share link and
 // preview, changes made elsewhere showing up live, at both screen sizes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -262,6 +262,93 @@ test('calendar: pick the date field, rows on their days, months back and forth, 
   await day(`${month}-20`).locator('.calendar-entry', { hasText: 'Review' }).waitFor();
   await screenshot(page, 'view-calendar');
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('calendar: entries move to another day by drag and drop or Alt+arrow keys, keeping a time of day; a failed move is undone', async () => {
+  const f = await fixture('calendar', ['Ada', 'Bob'], [
+    { name: 'Due', type: 'date' },
+    { name: 'Starts', type: 'date', date_include_time: true, date_format: 'ISO', date_time_format: '24', date_force_timezone: 'Europe/Berlin' },
+  ]);
+  const { Due, Starts } = f.fields;
+  const [ada, bob] = f.rows;
+  const now = new Date();
+  const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  // Bob starts at 14:30 Berlin time on the 10th (no daylight saving change near the 10th).
+  const berlin = (value) => new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).format(new Date(value));
+  const offset = Number(berlin(`${month}-10T12:00:00Z`).slice(11, 13)) - 12;
+  const bobStart = `${month}-10T${String(14 - offset).padStart(2, '0')}:30:15Z`;
+  assert.equal(berlin(bobStart), `${month}-10 14:30:15`);
+  await apiOk('PATCH', `/api/database/rows/table/${f.ids.tableId}/batch/`, {
+    token: f.token,
+    body: { items: [{ id: ada.id, [`field_${Due.id}`]: `${month}-10` }, { id: bob.id, [`field_${Starts.id}`]: bobStart }] },
+  });
+  await apiOk('PATCH', `/api/database/views/${f.view.id}/`, { token: f.token, body: { date_field: Due.id } });
+  const { context, page } = await openView(f.user, f.path);
+  const day = (date) => page.locator(`.calendar-day[data-date="${date}"]`);
+  const entry = (row) => page.locator(`.calendar-entry[data-row-id="${row.id}"]`);
+  const ready = () => page.waitForFunction(() => document.querySelector('#view-root').dataset.state === 'ready');
+  await day(`${month}-10`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+
+  // Drag Ada from the 10th to the 12th: saved, and still there after a reload.
+  await page.dragAndDrop(`.calendar-entry[data-row-id="${ada.id}"]`, `.calendar-day[data-date="${month}-12"]`);
+  await day(`${month}-12`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+  await ready();
+  assert.equal((await getRow(f, ada.id))[`field_${Due.id}`], `${month}-12`);
+  await page.reload();
+  await page.waitForSelector('body[data-view-ready="true"]');
+  await page.waitForSelector('#view-root[data-state="ready"]');
+  assert.deepEqual(await day(`${month}-12`).locator('.calendar-entry').allTextContents(), ['Ada']);
+  assert.equal(await day(`${month}-10`).locator('.calendar-entry').count(), 0);
+
+  // Keyboard: Alt+→ a day later, Alt+↓ a week later, Alt+↑ a week back; focus stays on it.
+  await entry(ada).focus();
+  await page.keyboard.press('Alt+ArrowRight');
+  await day(`${month}-13`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+  await ready();
+  assert.equal((await getRow(f, ada.id))[`field_${Due.id}`], `${month}-13`);
+  await page.keyboard.press('Alt+ArrowDown');
+  await day(`${month}-20`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+  await ready();
+  assert.equal((await getRow(f, ada.id))[`field_${Due.id}`], `${month}-20`);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.rowId), String(ada.id), 'the moved entry keeps the focus');
+  assert.equal(await page.locator('#view-root [role="status"]').textContent(), `Ada moved to ${await day(`${month}-20`).getAttribute('aria-label')}`);
+  await page.keyboard.press('Alt+ArrowUp');
+  await day(`${month}-13`).locator('.calendar-entry', { hasText: 'Ada' }).waitFor();
+  await ready();
+  assert.equal((await getRow(f, ada.id))[`field_${Due.id}`], `${month}-13`);
+
+  // By a date and time field: Bob moves from the 10th to the 11th at the same time of day.
+  await apiOk('PATCH', `/api/database/views/${f.view.id}/`, { token: f.token, body: { date_field: Starts.id } });
+  await page.reload();
+  await day(`${month}-10`).locator('.calendar-entry', { hasText: 'Bob' }).waitFor();
+  await page.dragAndDrop(`.calendar-entry[data-row-id="${bob.id}"]`, `.calendar-day[data-date="${month}-11"]`);
+  await day(`${month}-11`).locator('.calendar-entry', { hasText: 'Bob' }).waitFor();
+  await ready();
+  assert.equal(berlin((await getRow(f, bob.id))[`field_${Starts.id}`]), `${month}-11 14:30:15`);
+  await entry(bob).focus();
+  await page.keyboard.press('Alt+ArrowLeft');
+  await day(`${month}-10`).locator('.calendar-entry', { hasText: 'Bob' }).waitFor();
+  await ready();
+  assert.equal(Date.parse((await getRow(f, bob.id))[`field_${Starts.id}`]), Date.parse(bobStart), 'back to the very instant');
+  await page.reload();
+  await page.waitForSelector('body[data-view-ready="true"]');
+  await page.waitForSelector('#view-root[data-state="ready"]');
+  assert.deepEqual(await day(`${month}-10`).locator('.calendar-entry').allTextContents(), ['Bob']);
+  await screenshot(page, 'view-calendar-moved');
+  assert.deepEqual(page.errors, []);
+
+  // Offline, a move fails: the entry goes back to its day and the error says why.
+  await context.setOffline(true);
+  await page.dragAndDrop(`.calendar-entry[data-row-id="${bob.id}"]`, `.calendar-day[data-date="${month}-15"]`);
+  await page.locator('#grid-error').waitFor({ state: 'visible' });
+  await ready();
+  assert.deepEqual(await day(`${month}-10`).locator('.calendar-entry').allTextContents(), ['Bob']);
+  assert.equal(await day(`${month}-15`).locator('.calendar-entry').count(), 0);
+  await context.setOffline(false);
+  assert.equal(berlin((await getRow(f, bob.id))[`field_${Starts.id}`]), `${month}-10 14:30:15`);
   await context.close();
 });
 
