@@ -423,7 +423,7 @@ async fn every_event_type_arrives_in_baserow_shape_signed_and_in_order() {
     assert_eq!(ids.len(), 6, "every event has its own id");
 
     // The call log shows them, newest first, with request and response.
-    let hook_now = once_logged(&app, a.unwrap(), id, 6).await;
+    let hook_now = once_logged(&app, &fx.user.access, id, 6).await;
     let calls = hook_now["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 6);
     assert_eq!(calls[0]["event_type"], "field.deleted");
@@ -552,7 +552,7 @@ async fn a_webhook_that_keeps_failing_is_turned_off_and_admins_are_told() {
         .await
         .expect("the admin is told");
     assert!(mail.subject.contains("turned off"), "{}", mail.subject);
-    let hook_now = once_logged(&app, a.unwrap(), id, 4).await;
+    let hook_now = once_logged(&app, &fx.user.access, id, 4).await;
     assert_eq!(hook_now["active"], false);
     assert_eq!(hook_now["failed_triggers"], 2);
     assert_eq!(hook_now["calls"].as_array().unwrap().len(), 4);
@@ -687,7 +687,7 @@ async fn test_calls_show_the_exchange_and_logged_calls_can_be_redelivered() {
     let (id, secret) = hook(&app, &fx, &receiver.url(), json!({})).await;
     create_row(&app, &fx, "Ann").await;
     let got = receiver.wait_for(2, WAIT).await;
-    let call_id = once_logged(&app, a.unwrap(), id, 1).await["calls"][0]["id"]
+    let call_id = once_logged(&app, &fx.user.access, id, 1).await["calls"][0]["id"]
         .as_i64()
         .unwrap();
     let r = app
