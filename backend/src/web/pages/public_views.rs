@@ -13,7 +13,12 @@ use super::{
 use crate::{
     database::{
         fields::Field,
-        rows::{ListQuery, Paging},
+        filters::{
+            FilterGroup,
+            registry::filter_types,
+            tree::{FieldRef, FilterLeaf},
+        },
+        rows::{ListQuery, Page, Paging},
         views::{ViewError, form, public},
     },
     error::{ApiError, Code},
@@ -129,12 +134,50 @@ pub struct GridRow {
     pub cells: Vec<Cell>,
 }
 
+/// A column header: its name and the link a click follows (asc → desc → none).
+pub struct GridColumn {
+    pub name: String,
+    /// `ascending`, `descending` or empty, for `aria-sort`.
+    pub sorted: &'static str,
+    pub sort_link: String,
+}
+
+/// A field the filter row offers.
+pub struct FilterField {
+    pub id: i64,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// An operator the filter row offers, with the fields it applies to (the page's script
+/// shows only those of the chosen field; without script the server refuses a mismatch).
+pub struct FilterOperator {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub fields: String,
+    pub selected: bool,
+}
+
+/// The operators the shared grid's filter row offers: those whose value is plain text.
+const OPERATORS: &[(&str, &str)] = &[
+    ("contains", "contains"),
+    ("contains_not", "does not contain"),
+    ("equal", "is"),
+    ("not_equal", "is not"),
+    ("higher_than", "is higher than"),
+    ("lower_than", "is lower than"),
+    ("boolean", "is checked (1) or not (0)"),
+    ("empty", "is empty"),
+    ("not_empty", "is not empty"),
+];
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/public_grid.html")]
 pub struct PublicGridPage {
     chrome: Chrome,
     name: String,
-    fields: Vec<String>,
+    here: String,
+    columns: Vec<GridColumn>,
     rows: Vec<GridRow>,
     page: usize,
     first: usize,
@@ -142,11 +185,136 @@ pub struct PublicGridPage {
     count: Option<i64>,
     previous: Option<String>,
     next: Option<String>,
+    search: String,
+    order_by: String,
+    filter_fields: Vec<FilterField>,
+    filter_operators: Vec<FilterOperator>,
+    filter_value: String,
+    /// Whether a search, sort or filter narrows or orders the rows (offers "Clear").
+    refined: bool,
+    /// Why the search, sort or filter was refused.
+    error: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct PageQuery {
+/// `?page=…&search=…&order_by=field_5|-field_5&filter_field=5&filter_op=contains&filter_value=…`
+#[derive(Deserialize, Default)]
+pub struct GridQuery {
     page: Option<String>,
+    search: Option<String>,
+    order_by: Option<String>,
+    filter_field: Option<String>,
+    filter_op: Option<String>,
+    filter_value: Option<String>,
+}
+
+impl GridQuery {
+    fn text(value: &Option<String>) -> &str {
+        value.as_deref().map(str::trim).unwrap_or_default()
+    }
+    fn search(&self) -> &str {
+        Self::text(&self.search)
+    }
+    fn order_by(&self) -> &str {
+        Self::text(&self.order_by)
+    }
+    fn filter_field(&self) -> &str {
+        Self::text(&self.filter_field)
+    }
+    fn filter_op(&self) -> &str {
+        Self::text(&self.filter_op)
+    }
+    fn filter_value(&self) -> &str {
+        self.filter_value.as_deref().unwrap_or_default()
+    }
+    fn has_filter(&self) -> bool {
+        !self.filter_field().is_empty() && !self.filter_op().is_empty()
+    }
+
+    /// This page's link with the given `order_by` and page, keeping search and filter.
+    fn link(&self, here: &str, order_by: &str, page: usize) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if !self.search().is_empty() {
+            query.append_pair("search", self.search());
+        }
+        if !order_by.is_empty() {
+            query.append_pair("order_by", order_by);
+        }
+        if self.has_filter() {
+            query.append_pair("filter_field", self.filter_field());
+            query.append_pair("filter_op", self.filter_op());
+            query.append_pair("filter_value", self.filter_value());
+        }
+        if page > 1 {
+            query.append_pair("page", &page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            here.to_owned()
+        } else {
+            format!("{here}?{query}")
+        }
+    }
+
+    /// The request's filter, or why it cannot be applied. The field must be one the view
+    /// shows and the operator one the row offers for its type (the service checks the
+    /// field again, so a hidden field can never be filtered on).
+    fn filter(&self, visible: &[Field]) -> Result<Option<FilterGroup>, String> {
+        if !self.has_filter() {
+            return Ok(None);
+        }
+        let field = self
+            .filter_field()
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| visible.iter().find(|f| f.id == id))
+            .ok_or("Choose one of the view's fields to filter on.")?;
+        let op = self.filter_op();
+        if !OPERATORS.iter().any(|(name, _)| *name == op) || !operator_applies(op, field) {
+            return Err(format!(
+                "This condition does not apply to the field {}. Choose another.",
+                field.name
+            ));
+        }
+        Ok(Some(FilterGroup {
+            or: false,
+            filters: vec![FilterLeaf {
+                field: FieldRef::Id(field.id),
+                kind: op.to_owned(),
+                value: self.filter_value().to_owned(),
+            }],
+            groups: Vec::new(),
+        }))
+    }
+}
+
+impl PublicGridPage {
+    fn fields_shown(&self) -> bool {
+        !self.columns.is_empty()
+    }
+}
+
+fn operator_applies(op: &str, field: &Field) -> bool {
+    filter_types()
+        .get(op)
+        .is_some_and(|t| t.supports(&field.kind))
+}
+
+/// The column's sort state and the next one a click gives: asc → desc → none.
+fn column(field: &Field, q: &GridQuery, here: &str) -> GridColumn {
+    let key = field.column();
+    let current = q.order_by();
+    let (sorted, next) = if current == key || current == format!("+{key}") {
+        ("ascending", format!("-{key}"))
+    } else if current == format!("-{key}") {
+        ("descending", String::new())
+    } else {
+        ("", key)
+    };
+    GridColumn {
+        name: field.name.clone(),
+        sorted,
+        sort_link: q.link(here, &next, 1),
+    }
 }
 
 pub async fn grid(
@@ -154,7 +322,7 @@ pub async fn grid(
     headers: HeaderMap,
     csrf: Csrf,
     Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<GridQuery>,
 ) -> Response {
     let here = format!("/public/grid/{slug}");
     let token = view_token(&headers, &slug);
@@ -167,19 +335,46 @@ pub async fn grid(
     }
     let page = q
         .page
+        .as_deref()
         .and_then(|p| p.parse::<usize>().ok())
         .filter(|p| (1..=1_000_000).contains(p))
         .unwrap_or(1);
-    let query = ListQuery {
-        paging: Paging::Page {
-            page,
-            size: PAGE_SIZE,
-        },
-        ..ListQuery::default()
+    let listed = match q.filter(&fields) {
+        Ok(filter) => {
+            let query = ListQuery {
+                paging: Paging::Page {
+                    page,
+                    size: PAGE_SIZE,
+                },
+                search: Some(q.search().to_owned()).filter(|s| !s.is_empty()),
+                order_by: Some(q.order_by().to_owned()).filter(|s| !s.is_empty()),
+                filter,
+                ..ListQuery::default()
+            };
+            // The service refuses hidden fields in the search, sort and filter.
+            match public::rows(&state.ctx, &slug, token.as_deref(), query).await {
+                Ok(listed) => Ok(listed),
+                Err(err @ (ViewError::NotFound | ViewError::NoPublicAuthorization)) => {
+                    return failure(err, &csrf, &slug, &here);
+                }
+                Err(ViewError::SearchHiddenFields) => Err(
+                    "Search is not available on this view because it hides some fields. Use the filter instead."
+                        .to_owned(),
+                ),
+                Err(err) => Err(super::forms::message(&ApiError::from(err))),
+            }
+        }
+        Err(message) => Err(message),
     };
-    let listed = match public::rows(&state.ctx, &slug, token.as_deref(), query).await {
-        Ok(listed) => listed,
-        Err(err) => return failure(err, &csrf, &slug, &here),
+    let (listed, error) = match listed {
+        Ok(listed) => (listed, None),
+        Err(message) => (
+            Page {
+                count: None,
+                results: Vec::new(),
+            },
+            Some(message),
+        ),
     };
     let rows: Vec<GridRow> = listed
         .results
@@ -198,23 +393,66 @@ pub async fn grid(
         .count
         .map(|c| (last as i64) < c)
         .unwrap_or(rows.len() == PAGE_SIZE);
+    let chosen_field = q.filter_field().parse::<i64>().ok();
+    let filter_fields: Vec<FilterField> = fields
+        .iter()
+        .filter(|f| OPERATORS.iter().any(|(op, _)| operator_applies(op, f)))
+        .map(|f| FilterField {
+            id: f.id,
+            name: f.name.clone(),
+            selected: Some(f.id) == chosen_field,
+        })
+        .collect();
+    let filter_operators = OPERATORS
+        .iter()
+        .filter_map(|(op, label)| {
+            let ids: Vec<String> = fields
+                .iter()
+                .filter(|f| operator_applies(op, f))
+                .map(|f| f.id.to_string())
+                .collect();
+            (!ids.is_empty()).then(|| FilterOperator {
+                name: op,
+                label,
+                fields: ids.join(" "),
+                selected: q.filter_op() == *op,
+            })
+        })
+        .collect();
     let chrome = Chrome::anonymous(&csrf).with(
         "public_grid",
         serde_json::json!({ "slug": slug, "view_id": view.id, "page": page }),
     );
-    PublicGridPage {
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let page_view = PublicGridPage {
         chrome,
         name: view.name,
-        fields: fields.iter().map(|f| f.name.clone()).collect(),
+        columns: fields.iter().map(|f| column(f, &q, &here)).collect(),
         page,
         first,
         last,
         count: listed.count,
-        previous: (page > 1).then(|| format!("{here}?page={}", page - 1)),
-        next: more.then(|| format!("{here}?page={}", page + 1)),
+        previous: (page > 1).then(|| q.link(&here, q.order_by(), page - 1)),
+        next: more.then(|| q.link(&here, q.order_by(), page + 1)),
         rows,
-    }
-    .into_response()
+        search: q.search().to_owned(),
+        order_by: q.order_by().to_owned(),
+        filter_fields,
+        filter_operators,
+        filter_value: if q.has_filter() {
+            q.filter_value().to_owned()
+        } else {
+            String::new()
+        },
+        refined: !q.search().is_empty() || !q.order_by().is_empty() || q.has_filter(),
+        error,
+        here,
+    };
+    (status, page_view).into_response()
 }
 
 /// One question of a form page.

@@ -64,6 +64,107 @@ test('a shared grid view shows its visible fields and rows as text', async () =>
   assert.equal(missing.status(), 404);
 });
 
+test('a shared grid is searched, sorted by its headers and filtered, with script and without', async () => {
+  const { user, ids } = await fixture();
+  const views = await apiOk('GET', `/api/database/views/table/${ids.tableId}/`, { token: user.token });
+  const grid = views.find((v) => v.type === 'grid');
+  const shared = await apiOk('PATCH', `/api/database/views/${grid.id}/`, { token: user.token, body: { public: true } });
+  const names = (page) => page.locator('tbody tr td:nth-child(2)').allTextContents();
+
+  // Without script: every control is a plain GET form or link.
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: SIZES.desktop, baseURL: baseUrl });
+  let page = await plain.newPage();
+  await page.goto(`/public/grid/${shared.slug}`);
+  await page.fill('#grid-search', 'ada');
+  await page.click('#grid-controls button[type=submit]');
+  assert.deepEqual(await names(page), ['Ada']);
+  assert.match(page.url(), /search=ada/);
+  assert.match(await page.locator('[role=status]').first().textContent(), /Rows 1–1 of 1/);
+  await page.click('text=Clear');
+  assert.equal((await names(page)).length, 2);
+
+  // Header clicks: ascending, descending, then the view's own order again.
+  await page.click('thead >> text=Size');
+  assert.equal(await page.locator('th[aria-sort=ascending]').textContent(), 'Size ▲');
+  assert.deepEqual(await names(page), ['Ada', XSS]);
+  await page.click('thead >> text=Size');
+  assert.equal(await page.locator('th[aria-sort]').getAttribute('aria-sort'), 'descending');
+  assert.deepEqual(await names(page), [XSS, 'Ada']);
+  await page.click('thead >> text=Size');
+  assert.equal(await page.locator('th[aria-sort]').count(), 0);
+  assert.doesNotMatch(page.url(), /order_by/);
+
+  // Filter: Size higher than 4, kept while sorting by Name.
+  await page.selectOption('#filter-field', { label: 'Size' });
+  await page.selectOption('#filter-op', 'higher_than');
+  await page.fill('#filter-value', '4');
+  await page.click('#grid-controls button[type=submit]');
+  assert.deepEqual(await names(page), [XSS]);
+  await page.click('thead >> text=Name');
+  assert.deepEqual(await names(page), [XSS]);
+  assert.match(page.url(), /order_by=field_\d+/);
+  assert.match(page.url(), /filter_op=higher_than/);
+  // A condition that does not apply to the field is refused with a message, not applied.
+  await page.goto(`/public/grid/${shared.slug}?filter_field=${(await apiOk('GET', `/api/database/fields/table/${ids.tableId}/`, { token: user.token })).find((f) => f.name === 'Active').id}&filter_op=higher_than&filter_value=1`);
+  assert.match(await page.locator('.alert-error').textContent(), /does not apply to the field Active/);
+  assert.equal(await page.locator('tbody tr').count(), 0);
+  await plain.close();
+
+  // With script: the condition list follows the chosen field.
+  const enhanced = await newPage(browser);
+  page = enhanced.page;
+  await page.goto(`/public/grid/${shared.slug}`);
+  await page.selectOption('#filter-field', { label: 'Active' });
+  const offered = await page.locator('#filter-op option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(offered.includes('boolean'));
+  assert.ok(!offered.includes('contains') && !offered.includes('higher_than'), offered.join());
+  await page.selectOption('#filter-op', 'boolean');
+  await page.fill('#filter-value', '1');
+  await page.click('#grid-controls button[type=submit]');
+  assert.deepEqual(await names(page), ['Ada']);
+  await page.selectOption('#filter-op', 'empty');
+  assert.ok(await page.locator('#filter-value').isDisabled());
+  await screenshot(page, 'public-grid-filtered');
+  assert.deepEqual(page.errors, []);
+  await enhanced.context.close();
+});
+
+test('a hidden field of a shared grid cannot be probed through search, sort or filter', async () => {
+  const { user, ids, fields } = await fixture();
+  const token = user.token;
+  const notes = fields.find((f) => f.name === 'Notes');
+  const views = await apiOk('GET', `/api/database/views/table/${ids.tableId}/`, { token });
+  const grid = views.find((v) => v.type === 'grid');
+  await apiOk('PATCH', `/api/database/views/${grid.id}/field-options/`, { token, body: { field_options: { [notes.id]: { hidden: true } } } });
+  const shared = await apiOk('PATCH', `/api/database/views/${grid.id}/`, { token, body: { public: true } });
+  const { context, page } = await newPage(browser);
+  const base = `/public/grid/${shared.slug}`;
+  await page.goto(base);
+  assert.deepEqual((await page.locator('thead th').allTextContents()).slice(1), ['Name', 'Active', 'Size', 'Site']);
+  assert.equal(await page.locator(`#filter-field option[value="${notes.id}"]`).count(), 0);
+  assert.doesNotMatch(await page.content(), /First/);
+
+  // "First" is Ada's hidden note: a match would reveal it. Each probe is refused outright.
+  const probes = [
+    `?filter_field=${notes.id}&filter_op=equal&filter_value=First`,
+    `?filter_field=${notes.id}&filter_op=empty`,
+    `?order_by=field_${notes.id}`,
+    `?order_by=-field_${notes.id}`,
+    '?search=First',
+  ];
+  for (const probe of probes) {
+    const res = await page.goto(base + probe);
+    assert.equal(res.status(), 400, probe);
+    assert.ok(await page.locator('.alert-error').isVisible(), probe);
+    assert.equal(await page.locator('tbody tr').count(), 0, probe);
+  }
+  assert.match(await page.locator('.alert-error').textContent(), /Search is not available on this view because it hides/);
+  // The same filter on a visible field works.
+  await page.goto(`${base}?filter_field=${fields.find((f) => f.name === 'Name').id}&filter_op=equal&filter_value=Ada`);
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  await context.close();
+});
+
 test('a password-protected shared grid asks for its password first', async () => {
   const { user, ids } = await fixture();
   const views = await apiOk('GET', `/api/database/views/table/${ids.tableId}/`, { token: user.token });
