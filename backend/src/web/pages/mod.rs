@@ -116,5 +116,6 @@ fn settings_routes() -> Router<AppState> {
         .route("/settings/tokens/{id}/delete", post(s::token_delete))
         .route("/settings/webhooks", get(s::webhooks_list))
         .route("/settings/webhooks/table/{id}", post(s::webhook_create))
+        .route("/settings/webhooks/{id}", post(s::webhook_update))
         .route("/settings/webhooks/{id}/delete", post(s::webhook_delete))
 }

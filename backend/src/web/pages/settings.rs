@@ -11,7 +11,7 @@ use super::{
 use crate::{
     database::{
         tokens,
-        webhooks::{self, WebhookInput},
+        webhooks::{self, WebhookInput, event_types},
     },
     error::ApiError,
     platform::users::{self, AccountUpdate},
@@ -40,6 +40,7 @@ fn notice(done: Option<&str>) -> Option<String> {
             "password" => "Your password was changed. Other browsers and apps were logged out.",
             "token-deleted" => "The token was deleted. Apps using it can no longer connect.",
             "webhook-deleted" => "The webhook was deleted.",
+            "webhook-saved" => "The webhook was saved.",
             _ => return None,
         }
         .to_owned(),
@@ -341,6 +342,7 @@ pub struct WebhookItem {
     pub active: bool,
     pub events: String,
     pub calls: Vec<CallItem>,
+    pub editor: WebhookEditor,
 }
 
 /// A table the user can pick: "Workspace / Database / Table".
@@ -348,6 +350,116 @@ pub struct TableChoice {
     pub id: i64,
     pub label: String,
     pub selected: bool,
+}
+
+/// What the webhook form holds: a webhook's settings, or what was just submitted.
+#[derive(Clone)]
+pub struct WebhookFormValues {
+    pub name: String,
+    pub url: String,
+    pub method: String,
+    /// One `Name: value` a line.
+    pub headers: String,
+    pub all_events: bool,
+    pub events: Vec<String>,
+    pub use_user_field_names: bool,
+    pub active: bool,
+}
+
+impl Default for WebhookFormValues {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            url: String::new(),
+            method: "POST".into(),
+            headers: String::new(),
+            all_events: true,
+            events: Vec::new(),
+            use_user_field_names: true,
+            active: true,
+        }
+    }
+}
+
+/// An event type offered as a checkbox.
+pub struct EventChoice {
+    pub name: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// The form that adds a webhook, or edits one (`id`).
+pub struct WebhookEditor {
+    pub id: Option<i64>,
+    pub action: String,
+    /// Prefix of the form's element ids, unique on the page.
+    pub key: String,
+    pub values: WebhookFormValues,
+    pub events: Vec<EventChoice>,
+    pub errors: FormErrors,
+}
+
+impl WebhookEditor {
+    fn new(id: Option<i64>, table: i64, values: WebhookFormValues, errors: FormErrors) -> Self {
+        let events = event_types::ALL
+            .iter()
+            .map(|t| EventChoice {
+                name: t.name,
+                label: event_label(t.name),
+                checked: values.events.iter().any(|e| e == t.name),
+            })
+            .collect();
+        Self {
+            action: match id {
+                Some(id) => format!("/settings/webhooks/{id}"),
+                None => format!("/settings/webhooks/table/{table}"),
+            },
+            key: match id {
+                Some(id) => format!("webhook-{id}"),
+                None => "webhook".into(),
+            },
+            id,
+            values,
+            events,
+            errors,
+        }
+    }
+
+    fn method_is(&self, method: &&str) -> bool {
+        self.values.method == *method
+    }
+
+    pub fn methods(&self) -> &'static [&'static str] {
+        &["POST", "PUT", "PATCH", "GET", "DELETE"]
+    }
+}
+
+/// `rows.created` → "Rows created".
+fn event_label(name: &str) -> String {
+    let text = name.replace('.', " ");
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn values_of(w: &webhooks::Webhook) -> WebhookFormValues {
+    WebhookFormValues {
+        name: w.name.clone(),
+        url: w.url.clone(),
+        method: w.request_method.clone(),
+        headers: w
+            .header_pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        all_events: w.include_all_events,
+        events: w.events.clone(),
+        use_user_field_names: w.use_user_field_names,
+        active: w.active,
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -358,28 +470,28 @@ pub struct WebhooksPage {
     table: Option<i64>,
     webhooks: Vec<WebhookItem>,
     notice: Option<String>,
+    /// A failure outside any form (a delete that did not happen).
     errors: FormErrors,
     /// Signing secret of a webhook just created, shown this once.
     new_secret: Option<String>,
-    form_name: String,
-    form_url: String,
+    creator: Option<WebhookEditor>,
 }
 
-struct WebhookFormValues {
-    name: String,
-    url: String,
+/// A form that failed: which one (`None` = the add form), what it held and why.
+struct Failed {
+    id: Option<i64>,
+    values: WebhookFormValues,
+    errors: FormErrors,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn webhooks_page(
     state: &AppState,
     user: &PageUser,
     csrf: &Csrf,
     table: Option<i64>,
     notice: Option<String>,
-    errors: FormErrors,
     new_secret: Option<String>,
-    values: WebhookFormValues,
+    failed: Option<Failed>,
 ) -> Response {
     let spaces = match dashboard::load(state, user).await {
         Ok(spaces) => spaces,
@@ -398,64 +510,85 @@ async fn webhooks_page(
         })
         .collect();
     let table = table.filter(|id| tables.iter().any(|t| t.id == *id));
+    let status = if failed.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let (mut failed_edit, failed_add, page_errors) = match failed {
+        Some(f) if f.id.is_some() => (Some(f), None, FormErrors::default()),
+        Some(f) if table.is_some() => (None, Some(f), FormErrors::default()),
+        Some(f) => (None, None, f.errors),
+        None => (None, None, FormErrors::default()),
+    };
     let webhooks = match table {
         Some(id) => match webhooks::list(&state.ctx, &user.actor(), id).await {
             Ok(list) => list
                 .into_iter()
-                .map(|v| WebhookItem {
-                    id: v.webhook.id,
-                    name: v.webhook.name,
-                    url: v.webhook.url,
-                    method: v.webhook.request_method,
-                    active: v.webhook.active,
-                    events: if v.webhook.include_all_events {
-                        "All events".into()
-                    } else {
-                        v.webhook.events.join(", ")
-                    },
-                    calls: v
-                        .calls
-                        .into_iter()
-                        .map(|c| CallItem {
-                            time: c.called_time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                            event_type: c.event_type,
-                            ok: c.response_status.is_some_and(|s| (200..300).contains(&s)),
-                            status: c.response_status,
-                            error: c.error,
-                            request: c.request,
-                            response: c.response,
-                        })
-                        .collect(),
+                .map(|v| {
+                    let editor = match failed_edit.take_if(|f| f.id == Some(v.webhook.id)) {
+                        Some(f) => WebhookEditor::new(Some(v.webhook.id), id, f.values, f.errors),
+                        None => WebhookEditor::new(
+                            Some(v.webhook.id),
+                            id,
+                            values_of(&v.webhook),
+                            FormErrors::default(),
+                        ),
+                    };
+                    WebhookItem {
+                        id: v.webhook.id,
+                        name: v.webhook.name,
+                        url: v.webhook.url,
+                        method: v.webhook.request_method,
+                        active: v.webhook.active,
+                        events: if v.webhook.include_all_events {
+                            "All events".into()
+                        } else if v.webhook.events.is_empty() {
+                            "No events".into()
+                        } else {
+                            v.webhook.events.join(", ")
+                        },
+                        calls: v
+                            .calls
+                            .into_iter()
+                            .map(|c| CallItem {
+                                time: c.called_time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                                event_type: c.event_type,
+                                ok: c.response_status.is_some_and(|s| (200..300).contains(&s)),
+                                status: c.response_status,
+                                error: c.error,
+                                request: c.request,
+                                response: c.response,
+                            })
+                            .collect(),
+                        editor,
+                    }
                 })
                 .collect(),
             Err(err) => return super::render::api_error_page(err.into()),
         },
         None => Vec::new(),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+    let creator = table.map(|id| match failed_add {
+        Some(f) => WebhookEditor::new(None, id, f.values, f.errors),
+        None => WebhookEditor::new(
+            None,
+            id,
+            WebhookFormValues::default(),
+            FormErrors::default(),
+        ),
+    });
     let page = WebhooksPage {
         chrome: Chrome::signed_in(state, user, csrf).section("settings"),
         tables,
         table,
         webhooks,
         notice,
-        errors,
+        errors: page_errors,
         new_secret,
-        form_name: values.name,
-        form_url: values.url,
+        creator,
     };
     (status, page).into_response()
-}
-
-fn empty_values() -> WebhookFormValues {
-    WebhookFormValues {
-        name: String::new(),
-        url: String::new(),
-    }
 }
 
 pub async fn webhooks_list(
@@ -471,21 +604,88 @@ pub async fn webhooks_list(
         &csrf,
         table,
         notice(q.done.as_deref()),
-        FormErrors::default(),
         None,
-        empty_values(),
+        None,
     )
     .await
 }
 
-#[derive(Deserialize)]
-pub struct WebhookForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    method: String,
+/// Reads the webhook form (its `events` checkboxes repeat, so it arrives as pairs).
+fn read_webhook_form(pairs: &[(String, String)]) -> WebhookFormValues {
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let method = get("method");
+    WebhookFormValues {
+        name: get("name"),
+        url: get("url"),
+        method: if method.is_empty() {
+            "POST".into()
+        } else {
+            method
+        },
+        headers: get("headers"),
+        all_events: get("event_choice") != "some",
+        events: pairs
+            .iter()
+            .filter(|(k, _)| k == "events")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        use_user_field_names: !get("use_user_field_names").is_empty(),
+        active: !get("active").is_empty(),
+    }
+}
+
+/// The form's values as the service's input, or the form's own errors (headers written
+/// wrongly, particular events with none chosen). The service validates the rest.
+fn webhook_input(values: &WebhookFormValues) -> Result<WebhookInput, FormErrors> {
+    let mut headers = serde_json::Map::new();
+    let mut errors = FormErrors::default();
+    for line in values
+        .headers
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        match line.split_once(':') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                headers.insert(
+                    name.trim().to_owned(),
+                    serde_json::Value::String(value.trim().to_owned()),
+                );
+            }
+            _ => errors.set("headers", "Write one header a line, as Name: value."),
+        }
+    }
+    if !values.all_events && values.events.is_empty() {
+        errors.set("events", "Choose at least one event, or all events.");
+    }
+    if !errors.is_empty() {
+        errors.general = Some("Please correct the marked fields.".into());
+        return Err(errors);
+    }
+    Ok(WebhookInput {
+        name: Some(values.name.clone()),
+        url: Some(values.url.clone()),
+        request_method: Some(values.method.clone()),
+        headers: Some(serde_json::Value::Object(headers)),
+        include_all_events: Some(values.all_events),
+        events: Some(if values.all_events {
+            Vec::new()
+        } else {
+            values.events.clone()
+        }),
+        use_user_field_names: Some(values.use_user_field_names),
+        ..WebhookInput::default()
+    })
+}
+
+fn webhook_errors(err: webhooks::WebhookError) -> FormErrors {
+    FormErrors::from_api(err.into(), &[("request_method", "method")])
 }
 
 pub async fn webhook_create(
@@ -493,50 +693,75 @@ pub async fn webhook_create(
     user: PageUser,
     csrf: Csrf,
     Path(table): Path<i64>,
-    PageForm(form): PageForm<WebhookForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
-    let input = WebhookInput {
-        name: Some(form.name.clone()),
-        url: Some(form.url.clone()),
-        request_method: Some(if form.method.is_empty() {
-            "POST".into()
-        } else {
-            form.method.clone()
-        }),
-        include_all_events: Some(true),
-        ..WebhookInput::default()
+    let mut values = read_webhook_form(&pairs);
+    // A new webhook is active; pausing it is an edit.
+    values.active = true;
+    let result = match webhook_input(&values) {
+        Ok(input) => webhooks::create(&state.ctx, &user.actor(), table, input)
+            .await
+            .map_err(webhook_errors),
+        Err(errors) => Err(errors),
     };
-    match webhooks::create(&state.ctx, &user.actor(), table, input).await {
+    match result {
         Ok((_, secret)) => {
-            webhooks_page(
-                &state,
-                &user,
-                &csrf,
-                Some(table),
-                None,
-                FormErrors::default(),
-                Some(secret),
-                empty_values(),
-            )
-            .await
+            webhooks_page(&state, &user, &csrf, Some(table), None, Some(secret), None).await
         }
-        Err(err) => {
-            let errors = FormErrors::from_api(err.into(), &[]);
-            let values = WebhookFormValues {
-                name: form.name,
-                url: form.url,
-            };
-            webhooks_page(
-                &state,
-                &user,
-                &csrf,
-                Some(table),
-                None,
-                errors,
-                None,
+        Err(errors) => {
+            let failed = Failed {
+                id: None,
                 values,
-            )
-            .await
+                errors,
+            };
+            webhooks_page(&state, &user, &csrf, Some(table), None, None, Some(failed)).await
+        }
+    }
+}
+
+pub async fn webhook_update(
+    State(state): State<AppState>,
+    user: PageUser,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
+) -> Response {
+    let values = read_webhook_form(&pairs);
+    let table = match webhooks::get(&state.ctx, &user.actor(), id).await {
+        Ok(v) => v.webhook.table_id,
+        Err(err) => {
+            let failed = Failed {
+                id: None,
+                values,
+                errors: FormErrors::general(forms::message(&err.into())),
+            };
+            return webhooks_page(&state, &user, &csrf, None, None, None, Some(failed)).await;
+        }
+    };
+    let result = match webhook_input(&values) {
+        Ok(input) => {
+            let input = WebhookInput {
+                active: Some(values.active),
+                ..input
+            };
+            webhooks::update(&state.ctx, &user.actor(), id, input)
+                .await
+                .map_err(webhook_errors)
+        }
+        Err(errors) => Err(errors),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!(
+            "/settings/webhooks?table={table}&done=webhook-saved"
+        ))
+        .into_response(),
+        Err(errors) => {
+            let failed = Failed {
+                id: Some(id),
+                values,
+                errors,
+            };
+            webhooks_page(&state, &user, &csrf, Some(table), None, None, Some(failed)).await
         }
     }
 }
@@ -563,18 +788,12 @@ pub async fn webhook_delete(
         ))
         .into_response(),
         Err(err) => {
-            let errors = FormErrors::general(forms::message(&err.into()));
-            webhooks_page(
-                &state,
-                &user,
-                &csrf,
-                None,
-                None,
-                errors,
-                None,
-                empty_values(),
-            )
-            .await
+            let failed = Failed {
+                id: None,
+                values: WebhookFormValues::default(),
+                errors: FormErrors::general(forms::message(&err.into())),
+            };
+            webhooks_page(&state, &user, &csrf, None, None, None, Some(failed)).await
         }
     }
 }

@@ -1,6 +1,7 @@
 // Settings: account name and password, API tokens, webhooks with their call log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { launch, newPage, signUp, logIn, createTable, apiOk, apiCall, screenshot, assertFitsWidth, baseUrl } from '../support.mjs';
 
 let browser;
@@ -107,4 +108,107 @@ test('webhooks: added to a table, their calls are listed, deleted', async () => 
   const hooks = await apiOk('GET', `/api/database/webhooks/table/${ids.tableId}/`, { token: user.token });
   assert.equal(hooks.length, 0);
   await context.close();
+});
+
+
+/** A local HTTP server that records every call it gets. */
+async function receiver() {
+  const calls = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      calls.push({ method: req.method, headers: req.headers, body: body ? JSON.parse(body) : null });
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { calls, url: `http://127.0.0.1:${server.address().port}/hook`, close: () => server.close() };
+}
+
+async function waitFor(check, what) {
+  for (let i = 0; i < 60; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('webhooks: particular events, headers, method and field names are chosen on the page; it gets only those events', async () => {
+  const user = await signUp();
+  const ids = await createTable(user, { workspace: 'Hooks', database: 'DB', table: 'Orders' });
+  const token = user.token;
+  const hook = await receiver();
+  const { context, page } = await newPage(browser);
+  try {
+    await logIn(context, user);
+    await page.goto(`/settings/webhooks?table=${ids.tableId}`);
+    await page.fill('#webhook-name', 'Updates only');
+    await page.fill('#webhook-url', hook.url);
+    await page.selectOption('#webhook-method', 'PUT');
+    // Particular events with none ticked, and a header without a colon, are refused.
+    await page.check('#webhook-some-events');
+    await page.fill('#webhook-headers', 'not a header');
+    await page.click('text=Add webhook');
+    assert.match(await page.locator('#add-webhook .webhook-events .field-error').textContent(), /Choose at least one event/);
+    assert.match(await page.locator('#add-webhook .field-error').nth(1).textContent(), /Name: value/);
+    assert.equal(await page.inputValue('#webhook-name'), 'Updates only', 'the form keeps what was typed');
+    assert.ok(await page.isChecked('#webhook-some-events'));
+    await page.fill('#webhook-headers', 'X-Shop: north\nX-Trace: 7');
+    await page.check('#add-webhook input[name=events][value="rows.updated"]');
+    await page.click('text=Add webhook');
+    assert.match(await page.locator('#new-secret').textContent(), /^whsec_/);
+    assert.equal((await page.locator('.webhook-events-shown').textContent()).trim(), 'rows.updated');
+    await screenshot(page, 'settings-webhooks-events');
+
+    // A create and a delete (not chosen) come before the update (chosen); calls are sent in
+    // order, so by the time the update arrives the others would have too.
+    const [keep, drop] = (await apiOk('POST', `/api/database/rows/table/${ids.tableId}/batch/?user_field_names=true`, {
+      token, body: { items: [{ Name: 'Keep' }, { Name: 'Drop' }] },
+    })).items;
+    await apiOk('DELETE', `/api/database/rows/table/${ids.tableId}/${drop.id}/`, { token });
+    await apiOk('PATCH', `/api/database/rows/table/${ids.tableId}/${keep.id}/?user_field_names=true`, { token, body: { Name: 'Kept' } });
+    await waitFor(() => hook.calls.length > 0, 'the webhook call');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(hook.calls.map((c) => c.headers['x-baserow-event']), ['rows.updated']);
+    const [call] = hook.calls;
+    assert.equal(call.method, 'PUT');
+    assert.equal(call.headers['x-shop'], 'north');
+    assert.equal(call.headers['x-trace'], '7');
+    assert.equal(call.body.items[0].Name, 'Kept', 'fields are named by their names');
+
+    // Edit: all events, ids instead of names, deactivated; the form shows the saved values.
+    await page.goto(`/settings/webhooks?table=${ids.tableId}`);
+    await page.click('.webhook-edit summary');
+    const edit = page.locator('.webhook-edit form');
+    assert.equal(await edit.locator('textarea[name=headers]').inputValue(), 'X-Shop: north\nX-Trace: 7');
+    assert.ok(await edit.locator('input[name=events][value="rows.updated"]').isChecked());
+    assert.equal(await edit.locator('select[name=method]').inputValue(), 'PUT');
+    await edit.locator('input[name=name]').fill('Everything');
+    await edit.locator('input[name=event_choice][value=all]').check();
+    await edit.locator('input[name=use_user_field_names]').uncheck();
+    await edit.locator('textarea[name=headers]').fill('');
+    await edit.locator('input[name=active]').uncheck();
+    await edit.locator('text=Save webhook').click();
+    assert.match(await page.locator('.alert-success').textContent(), /webhook was saved/);
+    assert.match(await page.locator('.webhook h2').textContent(), /Everything\s+deactivated/);
+    assert.equal((await page.locator('.webhook-events-shown').textContent()).trim(), 'All events');
+    const [saved] = await apiOk('GET', `/api/database/webhooks/table/${ids.tableId}/`, { token });
+    assert.equal(saved.include_all_events, true);
+    assert.equal(saved.use_user_field_names, false);
+    assert.equal(saved.active, false);
+    assert.equal(saved.request_method, 'PUT');
+    assert.deepEqual(saved.headers, {});
+    // A bad URL on edit keeps the form open with its error.
+    await page.click('.webhook-edit summary');
+    await edit.locator('input[name=url]').fill('not a url');
+    await edit.locator('text=Save webhook').click();
+    assert.ok(await page.locator('.webhook-edit[open] .field-error').isVisible());
+    await screenshot(page, 'settings-webhooks-edit');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    hook.close();
+    await context.close();
+  }
 });
