@@ -36,14 +36,15 @@ fn shown_prefix(key: &str) -> String {
     key.chars().take(KEY_PREFIX.len() + 4).collect()
 }
 
-/// Creates a token with every right in one of the caller's workspaces; the key is
-/// returned only here and on rotation.
+/// Creates a token in one of the caller's workspaces, with every right unless
+/// `permissions` says otherwise; the key is returned only here and on rotation.
 pub async fn create(
     ctx: &AppContext,
     actor: &Actor,
     name: &str,
     workspace_id: i64,
     expires_at: Option<DateTime<Utc>>,
+    permissions: Option<&serde_json::Value>,
 ) -> Result<(Token, String), TokenError> {
     let mut errors = ValidationError::default();
     let name = validation::text(&mut errors, "name", name, 1, 100);
@@ -59,9 +60,42 @@ pub async fn create(
         key_prefix: &shown_prefix(&key),
         expires_at,
     };
-    let token = repo::insert(&mut *tx, &new).await?;
+    let mut token = repo::insert(&mut *tx, &new).await?;
+    if let Some(raw) = permissions {
+        let permissions = TokenPermissions::parse(raw)?;
+        check_scopes(&mut tx, workspace_id, &permissions).await?;
+        repo::update(&mut *tx, token.id, &token.name, &permissions).await?;
+        token.permissions = permissions;
+    }
     tx.commit().await?;
     Ok((token, key))
+}
+
+/// Every database and table the rights name must be in the token's workspace.
+async fn check_scopes(
+    conn: &mut sqlx::PgConnection,
+    workspace_id: i64,
+    permissions: &TokenPermissions,
+) -> Result<(), TokenError> {
+    for (kind, named_id) in permissions.named() {
+        let sql = match kind.as_str() {
+            "database" => {
+                "SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND workspace_id = $2 AND NOT trashed)"
+            }
+            _ => {
+                "SELECT EXISTS (SELECT 1 FROM database_tables t JOIN applications a ON a.id = t.database_id WHERE t.id = $1 AND a.workspace_id = $2 AND NOT t.trashed)"
+            }
+        };
+        let exists: bool = sqlx::query_scalar(sql)
+            .bind(named_id)
+            .bind(workspace_id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !exists {
+            return Err(TokenError::InvalidScope(kind, named_id));
+        }
+    }
+    Ok(())
 }
 
 pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<Token>, TokenError> {
@@ -105,24 +139,7 @@ pub async fn update(
         Some(raw) => TokenPermissions::parse(raw)?,
         None => token.permissions.clone(),
     };
-    for (kind, named_id) in permissions.named() {
-        let sql = match kind.as_str() {
-            "database" => {
-                "SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND workspace_id = $2 AND NOT trashed)"
-            }
-            _ => {
-                "SELECT EXISTS (SELECT 1 FROM database_tables t JOIN applications a ON a.id = t.database_id WHERE t.id = $1 AND a.workspace_id = $2 AND NOT t.trashed)"
-            }
-        };
-        let exists: bool = sqlx::query_scalar(sql)
-            .bind(named_id)
-            .bind(token.workspace_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if !exists {
-            return Err(TokenError::InvalidScope(kind, named_id));
-        }
-    }
+    check_scopes(&mut tx, token.workspace_id, &permissions).await?;
     repo::update(&mut *tx, id, &name, &permissions).await?;
     let key = if update.rotate_key {
         let (key, hash) = new_key();

@@ -113,6 +113,8 @@ fn settings_routes() -> Router<AppState> {
             "/settings/tokens",
             get(s::tokens_list).post(s::token_create),
         )
+        .route("/settings/tokens/{id}", post(s::token_update))
+        .route("/settings/tokens/{id}/rotate", post(s::token_rotate))
         .route("/settings/tokens/{id}/delete", post(s::token_delete))
         .route("/settings/webhooks", get(s::webhooks_list))
         .route("/settings/webhooks/table/{id}", post(s::webhook_create))

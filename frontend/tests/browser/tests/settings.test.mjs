@@ -38,35 +38,109 @@ test('account: the name is saved and a password change keeps this browser signed
   await context.close();
 });
 
-test('API tokens: created with the key shown once, listed, deleted', async () => {
+/** A request with a token's key; returns the status and the body's error code. */
+async function withKey(key, method, path, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  return { status: res.status, error: json.error };
+}
+
+test('API tokens: rights set on creation and edit are enforced; renamed, rotated, expiring, deleted', async () => {
   const user = await signUp();
-  const ids = await createTable(user, { workspace: 'Tokens WS' });
+  const ids = await createTable(user, { workspace: 'Tokens WS', database: 'Sales', table: 'Leads' });
+  const other = await apiOk('POST', `/api/database/tables/database/${ids.databaseId}/`, { token: user.token, body: { name: 'Deals' } });
+  // A second workspace: the create form offers only the chosen workspace's databases.
+  await createTable(user, { workspace: 'Elsewhere', database: 'Private', table: 'Secrets' });
+  const rows = (tableId) => `/api/database/rows/table/${tableId}/`;
   for (const size of ['desktop', 'mobile']) {
     const { context, page } = await newPage(browser, size);
     await logIn(context, user);
     await page.goto('/settings/tokens');
     if (size === 'mobile') {
+      await page.click('.token-edit summary');
       await screenshot(page, 'settings-tokens');
       await assertFitsWidth(page);
       await context.close();
       continue;
     }
     assert.match(await page.locator('.card').first().textContent(), /no tokens yet/);
+
+    // Created read-only: it reads rows but may not create one.
     await page.fill('#token-name', 'Reporting');
+    await page.selectOption('#token-workspace', { label: 'Tokens WS' });
+    await page.check('#token-create-some');
+    const offered = await page.locator('#create-token .token-right').first().locator('label:visible').allTextContents();
+    assert.ok(offered.some((t) => t.includes('Sales / Leads')), offered.join());
+    assert.ok(!offered.some((t) => t.includes('Private')), 'another workspace is not offered');
+    // "Only these" with nothing ticked is refused, keeping the form.
+    await page.check('#token-update-none');
+    await page.check('#token-delete-none');
+    await page.click('text=Create token');
+    assert.match(await page.locator('#create-token .token-right .field-error').first().textContent(), /tick at least one/);
+    assert.equal(await page.inputValue('#token-name'), 'Reporting');
+    assert.ok(await page.isChecked('#token-update-none'));
+    await page.check('#token-create-none');
     await page.click('text=Create token');
     const key = (await page.locator('#new-token').textContent()).trim();
     assert.ok(key.length > 20);
-    const withKey = await fetch(`${baseUrl}/api/database/rows/table/${ids.tableId}/`, { headers: { Authorization: `Token ${key}` } });
-    assert.equal(withKey.status, 200);
-    await screenshot(page, 'settings-tokens');
+    assert.equal((await withKey(key, 'GET', rows(ids.tableId))).status, 200);
+    const refused = await withKey(key, 'POST', rows(ids.tableId), {});
+    assert.equal(refused.status, 401);
+    assert.equal(refused.error, 'ERROR_NO_PERMISSION_TO_TABLE');
+    assert.equal((await withKey(key, 'PATCH', `${rows(ids.tableId)}1/`, {})).error, 'ERROR_NO_PERMISSION_TO_TABLE');
+    assert.match(await page.locator('.token-rights').textContent(), /Create: none · Read: all tables · Update: none · Delete: none/);
+    await screenshot(page, 'settings-tokens-created');
     await page.goto('/settings/tokens');
     assert.equal(await page.locator('#new-token').count(), 0, 'the key is shown once only');
-    assert.match(await page.locator('tbody').textContent(), /Reporting/);
+
+    // Edited: renamed, and may create rows in Leads only.
+    await page.click('.token-edit summary');
+    const edit = page.locator('.token-edit form');
+    assert.ok(await edit.locator('input[name=create][value=none]').isChecked(), 'the form shows the saved rights');
+    await edit.locator('input[name=name]').fill('Lead importer');
+    await edit.locator('input[name=create][value=some]').check();
+    await edit.locator(`input[name=create_scope][value="table:${ids.tableId}"]`).check();
+    await edit.locator('text=Save token').click();
+    assert.match(await page.locator('.alert-success').textContent(), /token was saved/);
+    assert.match(await page.locator('.token-item h3').textContent(), /Lead importer/);
+    assert.match(await page.locator('.token-rights').textContent(), /Create: 1 table/);
+    assert.equal((await withKey(key, 'POST', rows(ids.tableId), {})).status, 200);
+    assert.equal((await withKey(key, 'POST', rows(other.id), {})).error, 'ERROR_NO_PERMISSION_TO_TABLE');
+    const [saved] = await apiOk('GET', '/api/database/tokens/', { token: user.token });
+    assert.deepEqual(saved.permissions.create, [['table', ids.tableId]]);
+
+    // A new key: the old one stops working, the new one works.
     page.once('dialog', (d) => d.accept());
-    await page.click('tbody >> text=Delete');
+    await page.locator('.token-item .token-actions').getByText('New key').click();
+    const rotated = (await page.locator('#new-token').textContent()).trim();
+    assert.notEqual(rotated, key);
+    assert.match(await page.locator('[role=status] h2').first().textContent(), /new key/);
+    assert.equal((await withKey(key, 'GET', rows(ids.tableId))).status, 401);
+    assert.equal((await withKey(rotated, 'GET', rows(ids.tableId))).status, 200);
+
+    // Expiry: a past day is refused; a later one is shown.
+    await page.goto('/settings/tokens');
+    await page.fill('#token-name', 'Short-lived');
+    await page.fill('#token-expires', '2020-01-01');
+    await page.click('text=Create token');
+    assert.match(await page.locator('#create-token .field-error').textContent(), /day after today/);
+    const later = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+    await page.fill('#token-expires', later);
+    await page.click('text=Create token');
+    assert.ok(await page.locator('#new-token').isVisible());
+    assert.match(await page.locator('.token-item').nth(1).textContent(), new RegExp(`expires: ${later} 00:00 UTC`));
+    const listed = await apiOk('GET', '/api/database/tokens/', { token: user.token });
+    assert.match(listed[1].expires_at, new RegExp(`^${later}T00:00:00`));
+
+    page.once('dialog', (d) => d.accept());
+    await page.locator('.token-item').first().locator('.token-actions .btn-danger').click();
     await page.waitForSelector('text=The token was deleted');
-    const after = await fetch(`${baseUrl}/api/database/rows/table/${ids.tableId}/`, { headers: { Authorization: `Token ${key}` } });
-    assert.equal(after.status, 401);
+    assert.equal((await withKey(rotated, 'GET', rows(ids.tableId))).status, 401);
+    assert.deepEqual(page.errors, []);
     await context.close();
   }
 });

@@ -69,7 +69,7 @@ pub async fn create(
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (token, key) =
-        tokens::create(&state.ctx, &actor, &b.name, b.workspace, b.expires_at).await?;
+        tokens::create(&state.ctx, &actor, &b.name, b.workspace, b.expires_at, None).await?;
     Ok(Json(token_json(&token, Some(key))))
 }
 
