@@ -37,6 +37,9 @@ pub enum Paging {
 pub struct ListQuery {
     pub filter: Option<FilterGroup>,
     pub search: Option<String>,
+    /// The fields (ids) the search looks in; `None` = every field. A shared view searches
+    /// only the fields it shows.
+    pub search_fields: Option<Vec<i64>>,
     pub order_by: Option<String>,
     /// Field keys (`field_5` or names) to return; `None` = all.
     pub include: Option<Vec<String>>,
@@ -52,6 +55,7 @@ impl Default for ListQuery {
         Self {
             filter: None,
             search: None,
+            search_fields: None,
             order_by: None,
             include: None,
             exclude: None,
@@ -151,7 +155,12 @@ fn push_where(
     }
     if let Some(search) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
         sql.push(" AND (FALSE");
-        for field in fields {
+        let searched = fields.iter().filter(|f| {
+            q.search_fields
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&f.id))
+        });
+        for field in searched {
             if let Some(ft) = field_types()
                 .get(&field.kind)
                 .filter(|ft| ft.can_contain(search.trim()))

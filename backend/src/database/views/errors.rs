@@ -12,8 +12,6 @@ pub enum ViewError {
     NotFound,
     #[error("The view is protected by a password; authenticate first.")]
     NoPublicAuthorization,
-    #[error("Searching is not available on a shared view that hides fields.")]
-    SearchHiddenFields,
     #[error("The view filter does not exist.")]
     FilterNotFound,
     #[error("The view filter group does not exist.")]
@@ -62,7 +60,6 @@ impl HasCode for ViewError {
         match self {
             Self::NotFound => Code::ViewDoesNotExist,
             Self::NoPublicAuthorization => Code::NoAuthorizationToPubliclySharedView,
-            Self::SearchHiddenFields => Code::QueryParameterValidation,
             Self::FilterNotFound => Code::ViewFilterDoesNotExist,
             Self::FilterGroupNotFound => Code::ViewFilterGroupDoesNotExist,
             Self::SortNotFound => Code::ViewSortDoesNotExist,

@@ -1,6 +1,7 @@
 //! Shared views: anyone with the link (and the password, when one is set) sees the rows of
 //! a public grid or gallery view, through its filters and sorts, with only the fields it
-//! shows. The request's own filters and `order_by` may name only those fields.
+//! shows. The request's own filters and `order_by` may name only those fields, and its
+//! search looks only in them.
 
 use super::{View, ViewError, listing, parts::options_of, repo, types};
 use crate::{
@@ -183,8 +184,8 @@ pub(super) async fn open_for_rows(
             }
         }
     }
-    if q.search.as_deref().is_some_and(|s| !s.is_empty()) && visible.len() < all.len() {
-        return Err(ViewError::SearchHiddenFields);
+    if visible.len() < all.len() {
+        q.search_fields = Some(visible.iter().map(|f| f.id).collect());
     }
     listing::apply(conn, &view, q, listing::Adhoc::And).await?;
     Ok((view, visible))

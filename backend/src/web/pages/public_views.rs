@@ -357,10 +357,6 @@ pub async fn grid(
                 Err(err @ (ViewError::NotFound | ViewError::NoPublicAuthorization)) => {
                     return failure(err, &csrf, &slug, &here);
                 }
-                Err(ViewError::SearchHiddenFields) => Err(
-                    "Search is not available on this view because it hides some fields. Use the filter instead."
-                        .to_owned(),
-                ),
                 Err(err) => Err(super::forms::message(&ApiError::from(err))),
             }
         }

@@ -88,6 +88,7 @@ pub fn list_query(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
     Ok(ListQuery {
         filter,
         search: param(params, "search").map(str::to_owned),
+        search_fields: None,
         order_by: param(params, "order_by").map(str::to_owned),
         include: list_of(param(params, "include")),
         exclude: list_of(param(params, "exclude")),
