@@ -26,11 +26,7 @@ async fn main() -> anyhow::Result<()> {
     let Some(options) = Options::parse(std::env::args())? else {
         return Ok(());
     };
-    let server = Server::start().await?;
-    eprintln!("server on {}, database {}", server.url, server.db.name);
-    let outcome = run(&server, &options).await;
-    server.finish(options.keep).await?;
-    outcome
+    Server::run(options.keep, async |server| run(server, &options).await).await
 }
 
 async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {

@@ -126,6 +126,20 @@ impl Server {
         }
     }
 
+    /// Starts a server (as [`Server::start`]), runs `bench` on it, then stops it whatever
+    /// `bench`'s outcome, dropping the database or, with `keep`, keeping it (and printing
+    /// its name). A failure to stop is reported before `bench`'s outcome.
+    pub async fn run(
+        keep: bool,
+        bench: impl AsyncFnOnce(&Server) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let server = Self::start().await?;
+        eprintln!("server on {}, database {}", server.url, server.db.name);
+        let outcome = bench(&server).await;
+        server.finish(keep).await?;
+        outcome
+    }
+
     /// Stops the server, then drops the database, or keeps it and prints its name.
     pub async fn finish(self, keep: bool) -> anyhow::Result<()> {
         let db = self.stop().await?;
@@ -178,6 +192,15 @@ impl Api {
         self.token = Some(token.to_owned());
     }
 
+    /// A request to `path`, signed in when a token is set.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self.client.request(method, format!("{}{path}", self.base));
+        match &self.token {
+            Some(token) => req.header("Authorization", format!("JWT {token}")),
+            None => req,
+        }
+    }
+
     /// A complete request, built before any timer starts so only the round trip is measured.
     pub fn build(
         &self,
@@ -185,10 +208,7 @@ impl Api {
         path: &str,
         body: Option<&Value>,
     ) -> anyhow::Result<Request> {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(token) = &self.token {
-            req = req.header("Authorization", format!("JWT {token}"));
-        }
+        let mut req = self.request(method, path);
         if let Some(body) = body {
             req = req
                 .header("Content-Type", "application/json")
@@ -217,6 +237,50 @@ impl Api {
         expect_ok(&what, status, &bytes)?;
         serde_json::from_slice(&bytes).with_context(|| format!("{what}: response is not JSON"))
     }
+
+    /// A set-up `POST` of a body that is not JSON (a multipart upload); its JSON answer.
+    pub async fn post_bytes(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> anyhow::Result<Value> {
+        let what = format!("POST {path}");
+        let req = self
+            .request(Method::POST, path)
+            .header("Content-Type", content_type)
+            .body(body)
+            .build()?;
+        let (status, bytes) = self.send(req).await?;
+        expect_ok(&what, status, &bytes)?;
+        serde_json::from_slice(&bytes).with_context(|| format!("{what}: response is not JSON"))
+    }
+
+    /// Polls the job at `path` (an import or an export) every 50 ms until it ends, showing
+    /// `seen` each state; the finished job, or an error with the job when it failed or was
+    /// cancelled.
+    pub async fn wait_for_job(
+        &self,
+        path: &str,
+        mut seen: impl FnMut(&Value),
+    ) -> anyhow::Result<Value> {
+        loop {
+            let job = self.call(Method::GET, path, None).await?;
+            seen(&job);
+            match job["state"].as_str() {
+                Some("finished") => return Ok(job),
+                Some("failed" | "cancelled") => bail!("{path}: {job}"),
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+}
+
+/// The `id` of an object the API returned.
+pub fn id_of(object: &Value) -> anyhow::Result<i64> {
+    object["id"]
+        .as_i64()
+        .with_context(|| format!("no id in {object}"))
 }
 
 /// Fails with the response body unless the status is 200.

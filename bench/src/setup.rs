@@ -1,7 +1,11 @@
 //! The benchmark table: created through the HTTP API as a user would, then filled with
 //! `COPY` (see [`fill`]).
 
-use crate::{fill, server::Api, words::Vocabulary};
+use crate::{
+    account, fill,
+    server::{Api, id_of},
+    words::Vocabulary,
+};
 use anyhow::{Context, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -141,42 +145,14 @@ pub fn col(field_id: i64) -> String {
 /// Signs up, then creates workspace, database, table and fields through the API. The API
 /// client keeps the new user's token.
 async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                "password": "benchmark-password", "authenticate": true})),
-        )
-        .await?;
-    let token = session["access_token"]
-        .as_str()
-        .context("sign-up returned no access_token")?;
-    api.set_token(token);
-
-    let workspace = api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "Bench"})),
-        )
-        .await?;
-    let database = api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{}/", id_of(&workspace)?),
-            Some(&json!({"name": "Bench", "type": "database"})),
-        )
-        .await?;
+    let account = account::create(api).await?;
     // A one-cell header and no rows gives a table whose only field is the text primary "Name".
-    let table = api
-        .call(
-            Method::POST,
-            &format!("/api/database/tables/database/{}/", id_of(&database)?),
-            Some(&json!({"name": "Rows", "data": [["Name"]], "first_row_header": true})),
+    let table_id = account
+        .create_table(
+            api,
+            json!({"name": "Rows", "data": [["Name"]], "first_row_header": true}),
         )
         .await?;
-    let table_id = id_of(&table)?;
     let fields_path = format!("/api/database/fields/table/{table_id}/");
     let existing = api.call(Method::GET, &fields_path, None).await?;
     let primary = existing
@@ -234,12 +210,6 @@ async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
 /// Creates one field; returns its id.
 async fn add_field(api: &Api, fields_path: &str, body: Value) -> anyhow::Result<i64> {
     id_of(&api.call(Method::POST, fields_path, Some(&body)).await?)
-}
-
-fn id_of(object: &Value) -> anyhow::Result<i64> {
-    object["id"]
-        .as_i64()
-        .with_context(|| format!("no id in {object}"))
 }
 
 /// Reads the option ids of the select fields from the database: a single select column

@@ -12,17 +12,16 @@
 
 use anyhow::{Context, bail};
 use reqwest::Method;
-use serde_json::{Value, json};
-use std::{
-    path::PathBuf,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use serde_json::json;
+use std::time::Instant;
 use tessera::platform::jobs::Queue;
 use tessera_bench::{
+    account,
+    cli::Flags,
     import_file,
     machine::{self, LoadSampler},
-    server::{Api, SETTLE_TIMEOUT, Server},
+    process::Process,
+    server::{Api, SETTLE_TIMEOUT, Server, id_of},
 };
 
 const USAGE: &str = "\
@@ -51,17 +50,16 @@ fn parse() -> anyhow::Result<Option<Options>> {
         columns: 10,
         formats: ["csv", "json", "xml", "excel"].map(String::from).to_vec(),
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
+    let mut flags = Flags::new(std::env::args());
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--rows" => options.rows = value()?.parse().context("--rows")?,
-            "--columns" => options.columns = value()?.parse().context("--columns")?,
+            "--rows" => options.rows = flags.number()?,
+            "--columns" => options.columns = flags.number()?,
             "--formats" => {
-                options.formats = value()?.split(',').map(str::to_owned).collect();
+                options.formats = flags.value()?.split(',').map(str::to_owned).collect();
             }
             "-h" | "--help" => return Ok(None),
-            other => bail!("unknown flag {other}\n\n{USAGE}"),
+            _ => return Err(flags.unknown(USAGE)),
         }
     }
     if options.rows == 0 || options.columns == 0 {
@@ -70,57 +68,19 @@ fn parse() -> anyhow::Result<Option<Options>> {
     Ok(Some(options))
 }
 
-/// The export worker process, killed when dropped.
-struct Worker(Child);
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Worker {
-    fn start(server: &Server) -> anyhow::Result<Self> {
-        let path: PathBuf = std::env::current_exe()?
-            .parent()
-            .context("no directory of the benchmark binary")?
-            .join("tessera-export-worker");
-        if !path.exists() {
-            bail!(
-                "{} is missing; build it first: cargo build --release -p tessera-export-worker",
-                path.display()
-            );
-        }
-        let s = &server.ctx.settings;
-        let child = Command::new(path)
-            .env("DATABASE_URL", &s.database_url)
-            .env("REDIS_URL", &s.redis_url)
-            .env("TESSERA_SECRET_KEY", &s.secret_key)
-            .env("TESSERA_REDIS_PREFIX", &s.redis_prefix)
-            .env("TESSERA_MEDIA_DIR", &s.media_dir)
-            .env("TESSERA_PUBLIC_URL", &s.public_url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        Ok(Self(child))
-    }
-
-    /// A line of `/proc/<pid>/status`, in KiB.
-    fn status_kib(&self, key: &str) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .with_context(|| format!("no {key} in /proc/{}/status", self.0.id()))
-    }
-
-    /// Starts a new peak: `VmHWM` drops to the current resident size.
-    fn reset_peak(&self) -> anyhow::Result<()> {
-        std::fs::write(format!("/proc/{}/clear_refs", self.0.id()), "5")
-            .context("resetting the peak memory (Linux 4.0 or newer)")
-    }
+/// Starts the export worker on the server's database, Redis and media directory, so it
+/// writes the files where the server serves them from.
+fn start_worker(server: &Server) -> anyhow::Result<Process> {
+    let s = &server.ctx.settings;
+    let media_dir = s.media_dir.to_string_lossy();
+    Process::spawn(
+        "tessera-export-worker",
+        s,
+        &[
+            ("TESSERA_MEDIA_DIR", media_dir.as_ref()),
+            ("TESSERA_PUBLIC_URL", s.public_url.as_str()),
+        ],
+    )
 }
 
 /// One measured job.
@@ -132,94 +92,27 @@ struct Measured {
     peak_kib: u64,
 }
 
-fn id(v: &Value) -> anyhow::Result<i64> {
-    v["id"].as_i64().context("no id in the response")
-}
-
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
 }
 
-/// Polls a job until it ends; its final state.
-async fn wait(api: &Api, path: &str) -> anyhow::Result<Value> {
-    loop {
-        let j = api.call(Method::GET, path, None).await?;
-        match j["state"].as_str() {
-            Some("finished") => return Ok(j),
-            Some("failed" | "cancelled") => bail!("{path}: {}", j),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-}
-
-async fn run(server: &Server, worker: &Worker, options: &Options) -> anyhow::Result<()> {
+async fn run(server: &Server, worker: &Process, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                         "password": "benchmark-password", "authenticate": true})),
-        )
-        .await?;
-    let token = session["access_token"]
-        .as_str()
-        .context("no access token")?
-        .to_owned();
-    api.set_token(&token);
-    let workspace = id(&api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "Bench"})),
-        )
-        .await?)?;
-    let database = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{workspace}/"),
-            Some(&json!({"name": "Bench", "type": "database"})),
-        )
-        .await?)?;
+    let account = account::create(&mut api).await?;
 
     let file = import_file::csv(options.rows, options.columns);
     let size = file.len() as u64;
     let body = import_file::multipart(&file);
     drop(file);
-    let resp = reqwest::Client::builder()
-        .no_proxy()
-        .build()?
-        .post(format!("{}/api/database/import/upload/", server.url))
-        .header("Authorization", format!("JWT {token}"))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={}", import_file::BOUNDARY),
-        )
-        .body(body)
-        .send()
-        .await?;
-    let status = resp.status().as_u16();
-    let uploaded: Value = resp.json().await?;
-    if status != 200 {
-        bail!("upload answered {status}: {uploaded}");
-    }
+    let upload_id = import_file::upload(&api, body).await?;
 
     let load = LoadSampler::start();
     let mut measured = Vec::new();
     let idle_rss_kib = worker.status_kib("VmRSS:")?;
     worker.reset_peak()?;
     let started = Instant::now();
-    let job = api
-        .call(
-            Method::POST,
-            "/api/jobs/",
-            Some(
-                &json!({"type": "file_import", "upload_id": uploaded["upload_id"],
-                         "database_id": database, "name": "Imported", "first_row_header": true}),
-            ),
-        )
-        .await?;
-    let finished = wait(&api, &format!("/api/jobs/{}/", id(&job)?)).await?;
+    let job = import_file::start_import(&api, &upload_id, account.database_id).await?;
+    let finished = api.wait_for_job(&job, |_| {}).await?;
     let seconds = started.elapsed().as_secs_f64();
     let imported = finished["report"]["imported_row_count"]
         .as_u64()
@@ -255,7 +148,9 @@ async fn run(server: &Server, worker: &Worker, options: &Options) -> anyhow::Res
                 Some(&json!({ "exporter_type": format })),
             )
             .await?;
-        let done = wait(&api, &format!("/api/database/export/{}/", id(&job)?)).await?;
+        let done = api
+            .wait_for_job(&format!("/api/database/export/{}/", id_of(&job)?), |_| {})
+            .await?;
         let seconds = started.elapsed().as_secs_f64();
         let name = done["exported_file_name"]
             .as_str()
@@ -322,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     };
     let server = Server::start_with_queues(&[Queue::High]).await?;
-    let outcome = match Worker::start(&server) {
+    let outcome = match start_worker(&server) {
         Ok(worker) => run(&server, &worker, &options).await,
         Err(e) => Err(e),
     };

@@ -5,11 +5,11 @@
 //! new table and polls it until it finishes. Prints the upload time, the job's time and its
 //! rows per second; see docs/benchmarks.md.
 
-use anyhow::{Context, bail};
-use reqwest::Method;
-use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use anyhow::bail;
+use std::time::Instant;
 use tessera_bench::{
+    account,
+    cli::Flags,
     import_file,
     server::{Api, Server},
 };
@@ -32,20 +32,13 @@ fn parse() -> anyhow::Result<Option<Options>> {
         rows: 1_000_000,
         columns: 10,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || -> anyhow::Result<usize> {
-            let v = args
-                .next()
-                .with_context(|| format!("{flag} needs a value"))?;
-            v.parse()
-                .with_context(|| format!("{flag}: {v:?} is not a number"))
-        };
+    let mut flags = Flags::new(std::env::args());
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--rows" => options.rows = value()?,
-            "--columns" => options.columns = value()?,
+            "--rows" => options.rows = flags.number()?,
+            "--columns" => options.columns = flags.number()?,
             "-h" | "--help" => return Ok(None),
-            other => bail!("unknown flag {other}\n\n{USAGE}"),
+            _ => return Err(flags.unknown(USAGE)),
         }
     }
     if options.rows == 0 || options.columns == 0 {
@@ -54,90 +47,29 @@ fn parse() -> anyhow::Result<Option<Options>> {
     Ok(Some(options))
 }
 
-fn id(v: &Value) -> anyhow::Result<i64> {
-    v["id"].as_i64().context("no id in the response")
-}
-
 async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                         "password": "benchmark-password", "authenticate": true})),
-        )
-        .await?;
-    let token = session["access_token"]
-        .as_str()
-        .context("no access token")?
-        .to_owned();
-    api.set_token(&token);
-    let workspace = id(&api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "Bench"})),
-        )
-        .await?)?;
-    let database = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{workspace}/"),
-            Some(&json!({"name": "Bench", "type": "database"})),
-        )
-        .await?)?;
+    let account = account::create(&mut api).await?;
 
     let file = import_file::csv(options.rows, options.columns);
     let size = file.len();
     let body = import_file::multipart(&file);
     drop(file);
-    let client = reqwest::Client::builder().no_proxy().build()?;
     let started = Instant::now();
-    let resp = client
-        .post(format!("{}/api/database/import/upload/", server.url))
-        .header("Authorization", format!("JWT {token}"))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={}", import_file::BOUNDARY),
-        )
-        .body(body)
-        .send()
-        .await?;
-    let status = resp.status().as_u16();
-    let uploaded: Value = resp.json().await?;
-    if status != 200 {
-        bail!("upload answered {status}: {uploaded}");
-    }
+    let upload_id = import_file::upload(&api, body).await?;
     let upload_time = started.elapsed();
 
     let started = Instant::now();
-    let job = api
-        .call(
-            Method::POST,
-            "/api/jobs/",
-            Some(
-                &json!({"type": "file_import", "upload_id": uploaded["upload_id"],
-                         "database_id": database, "name": "Imported", "first_row_header": true}),
-            ),
-        )
-        .await?;
-    let job_id = id(&job)?;
+    let job = import_file::start_import(&api, &upload_id, account.database_id).await?;
     let mut progress_seen = Vec::new();
-    let finished = loop {
-        let j = api
-            .call(Method::GET, &format!("/api/jobs/{job_id}/"), None)
-            .await?;
-        let p = j["progress_percentage"].as_i64().unwrap_or_default();
-        if progress_seen.last() != Some(&p) {
-            progress_seen.push(p);
-        }
-        match j["state"].as_str() {
-            Some("finished") => break j,
-            Some("failed") => bail!("the import failed: {}", j["human_readable_error"]),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    };
+    let finished = api
+        .wait_for_job(&job, |j| {
+            let p = j["progress_percentage"].as_i64().unwrap_or_default();
+            if progress_seen.last() != Some(&p) {
+                progress_seen.push(p);
+            }
+        })
+        .await?;
     let job_time = started.elapsed();
     let imported = finished["report"]["imported_row_count"]
         .as_u64()
@@ -175,8 +107,5 @@ async fn main() -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     };
-    let server = Server::start().await?;
-    let outcome = run(&server, &options).await;
-    server.stop().await?;
-    outcome
+    Server::run(false, async |server| run(server, &options).await).await
 }

@@ -11,15 +11,19 @@ use futures::{SinkExt, StreamExt, stream};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::{
-    path::PathBuf,
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
-use tessera::test_support::{self, TestDatabase};
+use tessera::{
+    config::Settings,
+    test_support::{self, TestDatabase},
+};
 use tessera_bench::{
+    account,
+    cli::Flags,
     machine,
-    server::Api,
+    process::Process,
+    server::{Api, expect_ok, id_of},
     stats::{ms, percentile},
 };
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite::Message};
@@ -49,57 +53,17 @@ fn parse() -> anyhow::Result<Option<Options>> {
         edits: 200,
         idle: 10_000,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || -> anyhow::Result<usize> {
-            let v = args
-                .next()
-                .with_context(|| format!("{flag} needs a value"))?;
-            v.parse()
-                .with_context(|| format!("{flag}: {v:?} is not a number"))
-        };
+    let mut flags = Flags::new(std::env::args());
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--subscribers" => options.subscribers = value()?,
-            "--edits" => options.edits = value()?,
-            "--idle" => options.idle = value()?,
+            "--subscribers" => options.subscribers = flags.number()?,
+            "--edits" => options.edits = flags.number()?,
+            "--idle" => options.idle = flags.number()?,
             "-h" | "--help" => return Ok(None),
-            other => bail!("unknown flag {other}\n\n{USAGE}"),
+            _ => return Err(flags.unknown(USAGE)),
         }
     }
     Ok(Some(options))
-}
-
-/// The processes of one run; killed when dropped.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-struct Env {
-    database_url: String,
-    redis_url: String,
-    secret_key: String,
-    redis_prefix: String,
-}
-
-fn binary(name: &str) -> anyhow::Result<PathBuf> {
-    let path = std::env::current_exe()?
-        .parent()
-        .context("no directory of the benchmark binary")?
-        .join(name);
-    if !path.exists() {
-        bail!(
-            "{} is missing; build it first: cargo build --release -p tessera-backend -p tessera-worker",
-            path.display()
-        );
-    }
-    Ok(path)
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -108,21 +72,18 @@ fn free_port() -> anyhow::Result<u16> {
         .port())
 }
 
-fn spawn(name: &str, env: &Env, bind: Option<u16>) -> anyhow::Result<Child> {
-    let mut command = Command::new(binary(name)?);
-    command
-        .env("DATABASE_URL", &env.database_url)
-        .env("REDIS_URL", &env.redis_url)
-        .env("TESSERA_SECRET_KEY", &env.secret_key)
-        .env("TESSERA_REDIS_PREFIX", &env.redis_prefix)
-        .env("TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", "1440")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(port) = bind {
-        command.env("TESSERA_BIND", format!("127.0.0.1:{port}"));
+/// Starts the release binary `name` on the benchmark's database; a backend serving on
+/// `bind`. Tokens outlive the run, and only warnings are logged, so logging costs little.
+fn spawn(name: &str, settings: &Settings, bind: Option<u16>) -> anyhow::Result<Process> {
+    let bind = bind.map(|port| format!("127.0.0.1:{port}"));
+    let mut env = vec![
+        ("TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", "1440"),
+        ("RUST_LOG", "warn"),
+    ];
+    if let Some(bind) = &bind {
+        env.push(("TESSERA_BIND", bind));
     }
-    Ok(command.spawn()?)
+    Process::spawn(name, settings, &env)
 }
 
 async fn wait_healthy(base: &str) -> anyhow::Result<()> {
@@ -152,25 +113,19 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("creating the database")?;
     let settings = test_support::settings(&db.url);
-    let env = Env {
-        database_url: db.url.clone(),
-        redis_url: settings.redis_url.clone(),
-        secret_key: settings.secret_key.clone(),
-        redis_prefix: settings.redis_prefix.clone(),
-    };
-    let outcome = run(&env, &options).await;
+    let outcome = run(&settings, &options).await;
     db.pool.close().await;
     drop(db);
     outcome
 }
 
-async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
+async fn run(settings: &Settings, options: &Options) -> anyhow::Result<()> {
     let (port_a, port_b) = (free_port()?, free_port()?);
-    let mut processes = Processes(vec![
-        spawn("tessera-backend", env, Some(port_a))?,
-        spawn("tessera-backend", env, Some(port_b))?,
-        spawn("tessera-worker", env, None)?,
-    ]);
+    let mut processes = vec![
+        spawn("tessera-backend", settings, Some(port_a))?,
+        spawn("tessera-backend", settings, Some(port_b))?,
+        spawn("tessera-worker", settings, None)?,
+    ];
     let (a, b) = (
         format!("http://127.0.0.1:{port_a}"),
         format!("http://127.0.0.1:{port_b}"),
@@ -179,47 +134,17 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
     wait_healthy(&b).await?;
 
     let mut api = Api::new(&a)?;
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                         "password": "benchmark-password", "authenticate": true})),
-        )
-        .await?;
-    let token = session["access_token"]
-        .as_str()
-        .context("no token")?
-        .to_owned();
-    api.set_token(&token);
-    let workspace = id(&api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "W"})),
-        )
-        .await?)?;
-    let database = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{workspace}/"),
-            Some(&json!({"name": "D", "type": "database"})),
-        )
-        .await?)?;
-    let table = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/database/tables/database/{database}/"),
-            Some(&json!({"name": "T"})),
-        )
-        .await?)?;
-    let row = id(&api
-        .call(
+    let account = account::create(&mut api).await?;
+    let token = account.access_token.clone();
+    let table = account.create_table(&api, json!({"name": "T"})).await?;
+    let row = id_of(
+        &api.call(
             Method::POST,
             &format!("/api/database/rows/table/{table}/"),
             Some(&json!({})),
         )
-        .await?)?;
+        .await?,
+    )?;
 
     eprintln!(
         "opening {} subscribed sockets on two backends…",
@@ -280,7 +205,7 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
         )?;
         sent.push(Instant::now());
         let (status, body) = api.send(request).await?;
-        tessera_bench::server::expect_ok("edit", status, &body)?;
+        expect_ok("edit", status, &body)?;
         // About what one person typing produces; the fan-out, not the editor, is measured.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -302,16 +227,14 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
 
     eprintln!("opening {} idle sockets on a third backend…", options.idle);
     let port_c = free_port()?;
-    processes
-        .0
-        .push(spawn("tessera-backend", env, Some(port_c))?);
+    processes.push(spawn("tessera-backend", settings, Some(port_c))?);
     let c = format!("http://127.0.0.1:{port_c}");
     wait_healthy(&c).await?;
-    let pid = processes.0.last().map(Child::id).context("no process")?;
+    let memory = processes.last().context("no process")?;
     // One socket first, so start-up allocations are not counted per socket.
     let warm = subscribe(c.clone(), token.clone(), table).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let before = rss_kib(pid)?;
+    let before = memory.status_kib("VmRSS:")?;
     let idle: Vec<(Socket, i64)> = stream::iter((0..options.idle).map(|_| c.clone()))
         .map(|base| subscribe(base, token.clone(), table))
         .buffer_unordered(100)
@@ -320,7 +243,7 @@ async fn run(env: &Env, options: &Options) -> anyhow::Result<()> {
         .into_iter()
         .collect::<anyhow::Result<_>>()?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = rss_kib(pid)?;
+    let after = memory.status_kib("VmRSS:")?;
     let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / options.idle as f64;
     drop(idle);
     drop(warm);
@@ -384,17 +307,4 @@ async fn subscribe(base: String, token: String, table: i64) -> anyhow::Result<(S
         }
     }
     bail!("socket closed before page_add")
-}
-
-fn rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no VmRSS")
-}
-
-fn id(v: &Value) -> anyhow::Result<i64> {
-    v["id"].as_i64().with_context(|| format!("no id in {v}"))
 }

@@ -13,22 +13,21 @@
 //!    `scripts/browser-test.sh` once to install them).
 
 use anyhow::Context;
-use reqwest::Method;
-use serde_json::{Value, json};
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use serde_json::Value;
 use std::{
     path::Path,
     process::Command,
     time::{Duration, Instant},
 };
 use tessera_bench::{
+    account,
+    big_table::BigTable,
     cli::Options,
     machine,
     server::{Api, SETTLE_TIMEOUT, Server},
     stats::{Series, short_ms},
 };
 
-const CHUNK: u64 = 1_000_000;
 /// Goals: the page's server time (p95) and the first rows visible in Chromium (p95).
 const SERVER_GOAL_MS: f64 = 50.0;
 const BROWSER_GOAL_MS: f64 = 500.0;
@@ -40,109 +39,15 @@ async fn main() -> anyhow::Result<()> {
     let Some(options) = Options::parse(std::env::args())? else {
         return Ok(());
     };
-    let server = Server::start().await?;
-    eprintln!("server on {}, database {}", server.url, server.db.name);
-    let outcome = run(&server, &options).await;
-    server.finish(options.keep).await?;
-    outcome
-}
-
-fn id_of(v: &Value) -> anyhow::Result<i64> {
-    v["id"].as_i64().with_context(|| format!("no id in {v}"))
+    Server::run(options.keep, async |server| run(server, &options).await).await
 }
 
 async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                "password": "benchmark-password", "authenticate": true})),
-        )
-        .await?;
-    api.set_token(
-        session["access_token"]
-            .as_str()
-            .context("sign-up returned no access_token")?,
-    );
-    let refresh = session["refresh_token"]
-        .as_str()
-        .context("sign-up returned no refresh_token")?
-        .to_owned();
-    let workspace = api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "Bench"})),
-        )
-        .await?;
-    let database = api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{}/", id_of(&workspace)?),
-            Some(&json!({"name": "Bench", "type": "database"})),
-        )
-        .await?;
-    let database_id = id_of(&database)?;
-    let table = api
-        .call(
-            Method::POST,
-            &format!("/api/database/tables/database/{database_id}/"),
-            Some(&json!({"name": "Big", "data": [["Name"]], "first_row_header": true})),
-        )
-        .await?;
-    let table_id = id_of(&table)?;
-    let fields_path = format!("/api/database/fields/table/{table_id}/");
-    let name = id_of(&api.call(Method::GET, &fields_path, None).await?[0])?;
-    let mut extra = Vec::new();
-    for (field, kind) in [("Notes", "long_text"), ("Count", "number")] {
-        let body = json!({"name": field, "type": kind});
-        extra.push(id_of(
-            &api.call(Method::POST, &fields_path, Some(&body)).await?,
-        )?);
-    }
-    let views = api
-        .call(
-            Method::GET,
-            &format!("/api/database/views/table/{table_id}/"),
-            None,
-        )
-        .await?;
-    let view = views
-        .as_array()
-        .and_then(|vs| vs.iter().find(|v| v["type"] == "grid"))
-        .map(id_of)
-        .transpose()?
-        .context("the table has no grid view")?;
-
-    let table = format!("database_table_{table_id}");
-    let mut sql = PgConnection::connect(&server.db.url).await?;
-    eprintln!("filling {} rows…", options.rows);
-    let started = Instant::now();
-    let mut done = 0;
-    while done < options.rows {
-        let end = (done + CHUNK).min(options.rows);
-        sqlx::query(AssertSqlSafe(format!(
-            "INSERT INTO {table} (\"order\", field_{name}, field_{}, field_{}) \
-             SELECT g, 'Row ' || g, md5(g::text), g % 1000 FROM generate_series($1::bigint, $2::bigint) g",
-            extra[0], extra[1]
-        )))
-        .bind(done as i64 + 1)
-        .bind(end as i64)
-        .execute(&mut sql)
-        .await?;
-        done = end;
-    }
-    let fill_time = started.elapsed();
-    sqlx::query("UPDATE database_tables SET row_count = $2 WHERE id = $1")
-        .bind(table_id)
-        .bind(options.rows as i64)
-        .execute(&mut sql)
-        .await?;
-    sqlx::query(AssertSqlSafe(format!("VACUUM (ANALYZE) {table}")))
-        .execute(&mut sql)
-        .await?;
+    let account = account::create(&mut api).await?;
+    let big = BigTable::build(&api, &account, &server.db.url, options.rows).await?;
+    let (database_id, table_id, view) = (account.database_id, big.table_id, big.grid_view);
+    let refresh = account.refresh_token;
 
     let page_path = format!("/database/{database_id}/table/{table_id}/{view}");
     let cookie = format!("tessera_session={refresh}");
@@ -180,8 +85,9 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
 
     println!("\n## The table page of a {}-row table\n", options.rows);
     println!(
-        "- table: `{table}` with 3 fields (text primary, long text, number); filled in {:.0} s",
-        fill_time.as_secs_f64()
+        "- table: `{}` with 3 fields (text primary, long text, number); filled in {:.0} s",
+        big.name,
+        big.fill_time.as_secs_f64()
     );
     println!(
         "- server: `GET {page_path}` with the session cookie, {} measured after {} warm-up, one at a time; the HTML holds the first 80 rows and the bootstrap data",

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tessera::test_support::{HttpReceiver, ReceivedRequest};
 use tessera_bench::{
+    account,
+    cli::Flags,
     machine,
     server::{Api, Server},
     stats::{ms, percentile},
@@ -39,21 +41,14 @@ fn parse() -> anyhow::Result<Option<Options>> {
         webhooks: 10,
         batch: 200,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || -> anyhow::Result<usize> {
-            let v = args
-                .next()
-                .with_context(|| format!("{flag} needs a value"))?;
-            v.parse()
-                .with_context(|| format!("{flag}: {v:?} is not a number"))
-        };
+    let mut flags = Flags::new(std::env::args());
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--rows" => options.rows = value()?,
-            "--webhooks" => options.webhooks = value()?,
-            "--batch" => options.batch = value()?,
+            "--rows" => options.rows = flags.number()?,
+            "--webhooks" => options.webhooks = flags.number()?,
+            "--batch" => options.batch = flags.number()?,
             "-h" | "--help" => return Ok(None),
-            other => bail!("unknown flag {other}\n\n{USAGE}"),
+            _ => return Err(flags.unknown(USAGE)),
         }
     }
     if options.batch == 0 || options.batch > 1000 || options.rows == 0 {
@@ -68,10 +63,7 @@ async fn main() -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     };
-    let server = Server::start().await?;
-    let outcome = run(&server, &options).await;
-    drop(server.stop().await?);
-    outcome
+    Server::run(false, async |server| run(server, &options).await).await
 }
 
 /// When a batch request was sent and answered (its transaction committed in between).
@@ -82,40 +74,10 @@ struct Batch {
 
 async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
-    let session = api
-        .call(
-            Method::POST,
-            "/api/user/",
-            Some(&json!({"name": "Bench", "email": "bench@example.com",
-                         "password": "benchmark-password", "authenticate": true})),
-        )
+    let account = account::create(&mut api).await?;
+    let table = account
+        .create_table(&api, json!({"name": "Import"}))
         .await?;
-    api.set_token(
-        session["access_token"]
-            .as_str()
-            .context("no access token")?,
-    );
-    let workspace = id(&api
-        .call(
-            Method::POST,
-            "/api/workspaces/",
-            Some(&json!({"name": "Bench"})),
-        )
-        .await?)?;
-    let database = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/applications/workspace/{workspace}/"),
-            Some(&json!({"name": "Bench", "type": "database"})),
-        )
-        .await?)?;
-    let table = id(&api
-        .call(
-            Method::POST,
-            &format!("/api/database/tables/database/{database}/"),
-            Some(&json!({"name": "Import"})),
-        )
-        .await?)?;
 
     let mut receivers = Vec::new();
     for i in 0..options.webhooks {
@@ -209,10 +171,6 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn id(v: &Value) -> anyhow::Result<i64> {
-    v["id"].as_i64().with_context(|| format!("no id in {v}"))
 }
 
 /// The batch a call's rows came from (`b<batch> r<row>` names).
