@@ -12,7 +12,7 @@ use crate::{
     platform::{auth::Actor, validation::ValidationError},
 };
 use serde_json::{Map, Value, json};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres, Transaction};
 
 /// Checks that rows of this view can be filtered/sorted/grouped and the field is of its table.
 async fn check_field(
@@ -110,6 +110,44 @@ async fn view_of_part(
     }
 }
 
+/// Logs a change to a view's filters, filter groups, sorts or group-bys as the table
+/// event `event`, commits it, then asks for the indexes the view's listing needs now: they
+/// are built in the background, on what was committed.
+async fn commit_change(
+    ctx: &AppContext,
+    mut tx: Transaction<'_, Postgres>,
+    actor: &Actor,
+    view: &super::View,
+    event: &str,
+    payload: &Value,
+) -> Result<(), ViewError> {
+    events::append(&mut tx, view.table_id, event, payload, &origin(actor)).await?;
+    tx.commit().await?;
+    super::listing::request_indexes(ctx, view).await;
+    Ok(())
+}
+
+/// Deletes the part `id` of `view` from `table` and logs `{part}_deleted` with
+/// `{view_id, {part}_id}`, as [`commit_change`].
+async fn delete_part(
+    ctx: &AppContext,
+    mut tx: Transaction<'_, Postgres>,
+    actor: &Actor,
+    view: &super::View,
+    table: &'static str,
+    part: &str,
+    id: i64,
+) -> Result<(), ViewError> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE id = $1"
+    )))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let payload = json!({ "view_id": view.id, format!("{part}_id"): id });
+    commit_change(ctx, tx, actor, view, &format!("{part}_deleted"), &payload).await
+}
+
 pub async fn list_filters(
     ctx: &AppContext,
     actor: &Actor,
@@ -130,8 +168,7 @@ pub async fn create_filter(
     let mut tx = ctx.db.begin().await?;
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     lists_rows(&view.kind, "filters")?;
-    let field_id = id(body, "field")?
-        .flatten()
+    let field_id = id_field(body)?
         .ok_or_else(|| ValidationError::single("field", "required", "This field is required."))?;
     let kind = text(body, "type")?
         .ok_or_else(|| ValidationError::single("type", "required", "This field is required."))?;
@@ -151,16 +188,15 @@ pub async fn create_filter(
     .bind(group)
     .fetch_one(&mut *tx)
     .await?;
-    events::append(
-        &mut tx,
-        view.table_id,
+    commit_change(
+        ctx,
+        tx,
+        actor,
+        &view,
         "view_filter_created",
         &json!({ "view_filter": filter.to_json() }),
-        &origin(actor),
     )
     .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
     Ok(filter)
 }
 
@@ -216,16 +252,7 @@ pub async fn update_filter(
     .fetch_one(&mut *tx)
     .await?;
     let payload = json!({ "view_filter_id": filter_id, "view_filter": filter.to_json() });
-    events::append(
-        &mut tx,
-        view.table_id,
-        "view_filter_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
+    commit_change(ctx, tx, actor, &view, "view_filter_updated", &payload).await?;
     Ok(filter)
 }
 
@@ -236,22 +263,28 @@ pub async fn delete_filter(
 ) -> Result<(), ViewError> {
     let mut tx = ctx.db.begin().await?;
     let (_, view) = filter_of(&mut tx, actor, filter_id).await?;
-    sqlx::query("DELETE FROM database_view_filters WHERE id = $1")
-        .bind(filter_id)
-        .execute(&mut *tx)
-        .await?;
-    let payload = json!({ "view_id": view.id, "view_filter_id": filter_id });
-    events::append(
-        &mut tx,
-        view.table_id,
-        "view_filter_deleted",
-        &payload,
-        &origin(actor),
+    delete_part(
+        ctx,
+        tx,
+        actor,
+        &view,
+        "database_view_filters",
+        "view_filter",
+        filter_id,
     )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
-    Ok(())
+    .await
+}
+
+/// How a filter group combines its filters: `AND` or `OR`.
+fn check_group_filter_type(filter_type: &str) -> Result<(), ValidationError> {
+    match filter_type {
+        "AND" | "OR" => Ok(()),
+        _ => Err(ValidationError::single(
+            "filter_type",
+            "invalid_choice",
+            "Must be AND or OR.",
+        )),
+    }
 }
 
 /// `{filter_type?, parent_group?}`.
@@ -265,11 +298,7 @@ pub async fn create_filter_group(
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     lists_rows(&view.kind, "filters")?;
     let filter_type = text(body, "filter_type")?.unwrap_or_else(|| "AND".into());
-    if filter_type != "AND" && filter_type != "OR" {
-        return Err(
-            ValidationError::single("filter_type", "invalid_choice", "Must be AND or OR.").into(),
-        );
-    }
+    check_group_filter_type(&filter_type)?;
     let parent = id(body, "parent_group")?.flatten();
     check_group(&mut tx, view_id, parent).await?;
     let group: ViewFilterGroup = sqlx::query_as(
@@ -281,16 +310,15 @@ pub async fn create_filter_group(
     .bind(parent)
     .fetch_one(&mut *tx)
     .await?;
-    events::append(
-        &mut tx,
-        view.table_id,
+    commit_change(
+        ctx,
+        tx,
+        actor,
+        &view,
         "view_filter_group_created",
         &json!({ "view_filter_group": group.to_json() }),
-        &origin(actor),
     )
     .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
     Ok(group)
 }
 
@@ -328,11 +356,7 @@ pub async fn update_filter_group(
     let mut tx = ctx.db.begin().await?;
     let (current, view) = group_of(&mut tx, actor, group_id).await?;
     let filter_type = text(body, "filter_type")?.unwrap_or(current.filter_type);
-    if filter_type != "AND" && filter_type != "OR" {
-        return Err(
-            ValidationError::single("filter_type", "invalid_choice", "Must be AND or OR.").into(),
-        );
-    }
+    check_group_filter_type(&filter_type)?;
     let group: ViewFilterGroup = sqlx::query_as(
         "UPDATE database_view_filter_groups SET filter_type = $2 WHERE id = $1 \
          RETURNING id, view_id, filter_type, parent_group_id",
@@ -342,16 +366,7 @@ pub async fn update_filter_group(
     .fetch_one(&mut *tx)
     .await?;
     let payload = json!({ "view_filter_group_id": group_id, "view_filter_group": group.to_json() });
-    events::append(
-        &mut tx,
-        view.table_id,
-        "view_filter_group_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
+    commit_change(ctx, tx, actor, &view, "view_filter_group_updated", &payload).await?;
     Ok(group)
 }
 
@@ -363,22 +378,17 @@ pub async fn delete_filter_group(
 ) -> Result<(), ViewError> {
     let mut tx = ctx.db.begin().await?;
     let (_, view) = group_of(&mut tx, actor, group_id).await?;
-    sqlx::query("DELETE FROM database_view_filter_groups WHERE id = $1")
-        .bind(group_id)
-        .execute(&mut *tx)
-        .await?;
-    let payload = json!({ "view_id": view.id, "view_filter_group_id": group_id });
-    events::append(
-        &mut tx,
-        view.table_id,
-        "view_filter_group_deleted",
-        &payload,
-        &origin(actor),
+    // The foreign keys of its filters and sub-groups cascade the delete to them.
+    delete_part(
+        ctx,
+        tx,
+        actor,
+        &view,
+        "database_view_filter_groups",
+        "view_filter_group",
+        group_id,
     )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
-    Ok(())
+    .await
 }
 
 /// Sorts (`database_view_sorts`) and group-bys (`database_view_group_bys`) behave alike.
@@ -411,6 +421,13 @@ impl Ordering {
         match self {
             Ordering::Sort => ViewError::SortNotFound,
             Ordering::GroupBy => ViewError::GroupByNotFound,
+        }
+    }
+    /// A view sorts (or groups) by a field once.
+    fn field_taken(self) -> ViewError {
+        match self {
+            Ordering::Sort => ViewError::SortFieldAlreadyExists,
+            Ordering::GroupBy => ViewError::GroupByFieldAlreadyExists,
         }
     }
 }
@@ -479,8 +496,7 @@ pub async fn create_ordering(
     if what == Ordering::GroupBy && !types::by_name(&view.kind).is_some_and(|t| t.can_group_by()) {
         return Err(ViewError::NotSupported("group bys"));
     }
-    let field_id = id(body, "field")?
-        .flatten()
+    let field_id = id_field(body)?
         .ok_or_else(|| ValidationError::single("field", "required", "This field is required."))?;
     check_field(&mut tx, view.table_id, field_id).await?;
     let values = ordering_values(body, None)?;
@@ -507,20 +523,16 @@ pub async fn create_ordering(
     .bind(values.width)
     .fetch_optional(&mut *tx)
     .await?;
-    let sort = inserted.ok_or(match what {
-        Ordering::Sort => ViewError::SortFieldAlreadyExists,
-        Ordering::GroupBy => ViewError::GroupByFieldAlreadyExists,
-    })?;
-    events::append(
-        &mut tx,
-        view.table_id,
+    let sort = inserted.ok_or_else(|| what.field_taken())?;
+    commit_change(
+        ctx,
+        tx,
+        actor,
+        &view,
         &format!("{event}_created"),
         &json!({ event: sort.to_json() }),
-        &origin(actor),
     )
     .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
     Ok(sort)
 }
 
@@ -586,22 +598,10 @@ pub async fn update_ordering(
     .bind(view.id)
     .fetch_optional(&mut *tx)
     .await?;
-    let sort = updated.ok_or(match what {
-        Ordering::Sort => ViewError::SortFieldAlreadyExists,
-        Ordering::GroupBy => ViewError::GroupByFieldAlreadyExists,
-    })?;
+    let sort = updated.ok_or_else(|| what.field_taken())?;
     let (event, _) = what.event();
     let payload = json!({ format!("{event}_id"): id, event: sort.to_json() });
-    events::append(
-        &mut tx,
-        view.table_id,
-        &format!("{event}_updated"),
-        &payload,
-        &origin(actor),
-    )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
+    commit_change(ctx, tx, actor, &view, &format!("{event}_updated"), &payload).await?;
     Ok(sort)
 }
 
@@ -617,26 +617,7 @@ pub async fn delete_ordering(
 ) -> Result<(), ViewError> {
     let mut tx = ctx.db.begin().await?;
     let (_, view) = ordering_of(&mut tx, actor, id, what).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DELETE FROM {} WHERE id = $1",
-        what.table()
-    )))
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let (event, _) = what.event();
-    let payload = json!({ "view_id": view.id, format!("{event}_id"): id });
-    events::append(
-        &mut tx,
-        view.table_id,
-        &format!("{event}_deleted"),
-        &payload,
-        &origin(actor),
-    )
-    .await?;
-    tx.commit().await?;
-    super::listing::request_indexes(ctx, &view).await;
-    Ok(())
+    delete_part(ctx, tx, actor, &view, what.table(), what.event().0, id).await
 }
 
 /// Every live field's options in this view: the type's defaults overlaid with what was set.
