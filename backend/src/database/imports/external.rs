@@ -7,15 +7,15 @@
 use super::{
     ImportError,
     job::{Target, import_rows},
+    queue,
     sources::external::{ExternalSource, SourceUrl, TableName},
 };
 use crate::{
     context::AppContext,
     database::tables,
     platform::{
-        applications,
         auth::Actor,
-        jobs::user_jobs::{self, JobError, UserJob},
+        jobs::user_jobs::UserJob,
         validation::{self, ValidationError},
     },
 };
@@ -102,19 +102,14 @@ pub async fn start(
 ) -> Result<UserJob, ImportError> {
     let checked = check(&req)?;
     let mut tx = ctx.db.begin().await?;
-    let (database_id, name) = match (req.database_id, req.table_id) {
-        (Some(database_id), _) => {
-            applications::accessible(&mut tx, actor, database_id).await?;
-            (database_id, checked.name.clone().unwrap_or_default())
-        }
-        (None, Some(table_id)) => {
-            let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
-            (table.database_id, table.name)
-        }
-        (None, None) => {
-            return Err(ValidationError::single("database_id", "required", "No target.").into());
-        }
-    };
+    let (database_id, name) = queue::target(
+        &mut tx,
+        actor,
+        req.database_id,
+        req.table_id,
+        checked.name.clone(),
+    )
+    .await?;
     let params = json!({
         "database_id": database_id,
         "name": name,
@@ -125,13 +120,7 @@ pub async fn start(
         "report": null,
         SECRET_URL_KEY: req.connection_url.as_deref().unwrap_or_default().trim(),
     });
-    let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
-        .await
-        .map_err(|e| match e {
-            JobError::MaxJobCountExceeded => ImportError::MaxJobCount,
-            JobError::Database(e) => ImportError::Database(e),
-            other => ImportError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+    let job = queue::start_job(&mut tx, actor, JOB_TYPE, params).await?;
     tx.commit().await?;
     tracing::info!(
         job_id = job.id,

@@ -11,6 +11,7 @@ pub mod formats;
 mod headers;
 pub mod indexes;
 mod job;
+mod queue;
 mod report;
 mod service;
 pub mod sources;

@@ -1,14 +1,13 @@
 //! Starting a file import: checks the request and the caller's access, keeps pasted text
 //! as an upload, and creates the `file_import` job that the `low` queue runs.
 
-use super::{ImportError, JOB_TYPE, formats, uploads};
+use super::{ImportError, JOB_TYPE, formats, queue, uploads};
 use crate::{
     context::AppContext,
     database::tables,
     platform::{
-        applications,
         auth::Actor,
-        jobs::user_jobs::{self, JobError, UserJob},
+        jobs::user_jobs::UserJob,
         validation::{self, ValidationError},
     },
 };
@@ -147,17 +146,14 @@ pub async fn start(
 ) -> Result<UserJob, ImportError> {
     let checked = check(&req)?;
     let mut tx = ctx.db.begin().await?;
-    let (database_id, name) = match (req.database_id, req.table_id) {
-        (Some(database_id), _) => {
-            applications::accessible(&mut tx, actor, database_id).await?;
-            (database_id, checked.name.clone().unwrap_or_default())
-        }
-        (None, Some(table_id)) => {
-            let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
-            (table.database_id, table.name)
-        }
-        (None, None) => unreachable_target()?,
-    };
+    let (database_id, name) = queue::target(
+        &mut tx,
+        actor,
+        req.database_id,
+        req.table_id,
+        checked.name.clone(),
+    )
+    .await?;
     let (upload_id, format) = match (checked.upload_id, &req.data) {
         (Some(id), _) => (
             uploads::get(&mut *tx, actor.id(), id).await?.id,
@@ -181,13 +177,7 @@ pub async fn start(
         "encoding": checked.encoding,
         "append": req.table_id.is_some(),
     });
-    let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
-        .await
-        .map_err(|e| match e {
-            JobError::MaxJobCountExceeded => ImportError::MaxJobCount,
-            JobError::Database(e) => ImportError::Database(e),
-            other => ImportError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+    let job = queue::start_job(&mut tx, actor, JOB_TYPE, params).await?;
     tx.commit().await?;
     tracing::info!(job_id = job.id, %upload_id, "file import queued");
     Ok(job)
