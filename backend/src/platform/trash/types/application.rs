@@ -44,16 +44,10 @@ impl TrashItemType for ApplicationTrashItemType {
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
             let id = entry.trash_item_id;
-            let restored =
-                sqlx::query("UPDATE applications SET trashed = FALSE WHERE id = $1 AND trashed")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-            let app = applications::repo::get(&mut *conn, id).await?;
-            let (Some(app), 1) = (app, restored) else {
-                return Err(TrashError::ItemNotFound);
-            };
+            super::untrash(&mut *conn, "applications", id).await?;
+            let app = applications::repo::get(&mut *conn, id)
+                .await?
+                .ok_or(TrashError::ItemNotFound)?;
             let tables = tables::repo::list(&mut *conn, id).await?;
             let keys = json!({ "application": ApplicationBody::new(&app, &tables) });
             notify::workspace(conn, actor, app.workspace_id, "application_created", keys).await?;
@@ -82,15 +76,9 @@ impl TrashItemType for ApplicationTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
-            // Tables are normally gone already (dropped a few per transaction first).
-            for table_id in self.tables_inside(conn, entry).await? {
-                tables::repo::drop_for_good(conn, table_id).await?;
-            }
-            sqlx::query("DELETE FROM applications WHERE id = $1 AND trashed")
-                .bind(entry.trash_item_id)
-                .execute(conn)
+            let tables_inside = self.tables_inside(conn, entry).await?;
+            super::delete_with_tables(conn, tables_inside, "applications", entry.trash_item_id)
                 .await
-                .map(|_| ())
         })
     }
 }

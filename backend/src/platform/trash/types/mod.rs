@@ -95,3 +95,44 @@ pub(super) async fn delete_rows(
     }
     Ok(())
 }
+
+/// Takes the item `id` of `catalogue` (`workspaces`, `applications` or `database_tables`)
+/// out of the trash. One no longer trashed (restored meanwhile, or gone) counts as gone.
+pub(super) async fn untrash(
+    conn: &mut PgConnection,
+    catalogue: &'static str,
+    id: i64,
+) -> Result<(), TrashError> {
+    let restored = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE {catalogue} SET trashed = FALSE WHERE id = $1 AND trashed"
+    )))
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    if restored == 0 {
+        return Err(TrashError::ItemNotFound);
+    }
+    Ok(())
+}
+
+/// Deletes the trashed item `id` of `catalogue` (`workspaces` or `applications`) for good:
+/// first the PostgreSQL tables of `tables_inside` it, which are normally gone already
+/// (dropped a few per transaction first), then its row, whose foreign keys take the rest.
+pub(super) async fn delete_with_tables(
+    conn: &mut PgConnection,
+    tables_inside: Vec<i64>,
+    catalogue: &'static str,
+    id: i64,
+) -> sqlx::Result<()> {
+    for table_id in tables_inside {
+        tables::repo::drop_for_good(&mut *conn, table_id).await?;
+    }
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM {catalogue} WHERE id = $1 AND trashed"
+    )))
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}

@@ -44,16 +44,10 @@ impl TrashItemType for TableTrashItemType {
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
             let id = entry.trash_item_id;
-            let restored =
-                sqlx::query("UPDATE database_tables SET trashed = FALSE WHERE id = $1 AND trashed")
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-            let table = tables::repo::get(&mut *conn, id).await?;
-            let (Some(table), 1) = (table, restored) else {
-                return Err(TrashError::ItemNotFound);
-            };
+            super::untrash(&mut *conn, "database_tables", id).await?;
+            let table = tables::repo::get(&mut *conn, id)
+                .await?
+                .ok_or(TrashError::ItemNotFound)?;
             let keys = json!({ "table": table.to_json() });
             events::append(conn, id, "table_created", &keys, &fields::origin(actor)).await?;
             notify::workspace(conn, actor, entry.workspace_id, "table_created", keys).await?;

@@ -99,15 +99,7 @@ impl TrashItemType for WorkspaceTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
-            let restored =
-                sqlx::query("UPDATE workspaces SET trashed = FALSE WHERE id = $1 AND trashed")
-                    .bind(entry.trash_item_id)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-            if restored == 0 {
-                return Err(TrashError::ItemNotFound);
-            }
+            super::untrash(&mut *conn, "workspaces", entry.trash_item_id).await?;
             notify_restored(conn, actor, entry.trash_item_id).await
         })
     }
@@ -134,15 +126,9 @@ impl TrashItemType for WorkspaceTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
-            for table_id in self.tables_inside(conn, entry).await? {
-                tables::repo::drop_for_good(conn, table_id).await?;
-            }
             // Members, invitations, databases, tokens and trash entries go with it.
-            sqlx::query("DELETE FROM workspaces WHERE id = $1 AND trashed")
-                .bind(entry.trash_item_id)
-                .execute(conn)
-                .await
-                .map(|_| ())
+            let tables_inside = self.tables_inside(conn, entry).await?;
+            super::delete_with_tables(conn, tables_inside, "workspaces", entry.trash_item_id).await
         })
     }
 }
