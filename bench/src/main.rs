@@ -32,7 +32,11 @@ async fn main() -> anyhow::Result<()> {
 async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
     let table = Table::build(&mut api, &server.db.url, options.rows).await?;
-    let sql = PgConnection::connect(&server.db.url).await?;
+    let mut sql = PgConnection::connect(&server.db.url).await?;
+    // The bare queries plan with the same cache assumption as the server's connections.
+    sqlx::query(tessera::db::PLANNER_CACHE_SQL)
+        .execute(&mut sql)
+        .await?;
 
     let mut bench = Bench::new(server, &api, sql, &table, options, REQUEST_SEED).await?;
     let mut results = Vec::new();

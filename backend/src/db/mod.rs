@@ -15,9 +15,25 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query(PLANNER_CACHE_SQL).execute(conn).await?;
+                Ok(())
+            })
+        })
         .connect(url)
         .await
 }
+
+/// Caps the cache the planner assumes at twice `shared_buffers`, never raising an
+/// operator's own `effective_cache_size`. A page outside PostgreSQL's buffers costs a
+/// system call and a copy even when the OS has it cached, but the stock 4 GB make such
+/// reads look almost free: with it, a filtered and sorted page walks a sort index through
+/// tens of thousands of random rows (100–180 ms on a 1M-row table) where reading the few
+/// thousand matches and sorting them takes 30–60 ms. See docs/benchmarks.md.
+pub const PLANNER_CACHE_SQL: &str = "SELECT set_config('effective_cache_size', \
+     (LEAST(pg_size_bytes(current_setting('effective_cache_size')), \
+            2 * pg_size_bytes(current_setting('shared_buffers'))) / 1024)::bigint || 'kB', false)";
 
 /// Creates the database named in `url` when it does not exist yet, by connecting to the
 /// server's `postgres` maintenance database. Used by `migrate` and by test set-up.

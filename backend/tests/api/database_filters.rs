@@ -560,3 +560,23 @@ async fn search_and_contains_match_select_options_by_their_text_ignoring_case() 
         "rows without the option count as not containing it"
     );
 }
+
+#[tokio::test]
+async fn the_planner_assumes_no_more_cache_than_twice_shared_buffers() {
+    let app = TestApp::spawn().await;
+    let (cache, buffers): (i64, i64) = sqlx::query_as(
+        "SELECT pg_size_bytes(current_setting('effective_cache_size')), \
+         pg_size_bytes(current_setting('shared_buffers'))",
+    )
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    // The server's own setting, before a session changes it (counted in 8 kB pages).
+    let server_default: i64 = sqlx::query_scalar(
+        "SELECT reset_val::bigint * 8192 FROM pg_settings WHERE name = 'effective_cache_size'",
+    )
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(cache, server_default.min(2 * buffers), "{cache} {buffers}");
+}
