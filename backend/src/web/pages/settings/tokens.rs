@@ -443,25 +443,62 @@ pub async fn token_create(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
     let values = read_token_form(&pairs);
-    let fail = |errors: FormErrors, values: TokenFormValues| FailedToken {
-        id: None,
-        values,
-        errors,
-    };
-    let Some(workspace) = values.workspace else {
-        let mut errors = FormErrors::general("Please correct the marked fields.");
-        errors.set("workspace", "Choose a workspace.");
-        return tokens_page(
-            &state,
-            &user,
-            &csrf,
-            None,
-            None,
-            FormErrors::default(),
-            Some(fail(errors, values)),
+    let created = match create_input(&values) {
+        Ok((workspace, expires_at, permissions)) => tokens::create(
+            &state.ctx,
+            &user.actor(),
+            &values.name,
+            workspace,
+            expires_at,
+            Some(&permissions),
         )
-        .await;
+        .await
+        .map_err(token_errors),
+        Err(errors) => Err(errors),
     };
+    let (key, failed) = match created {
+        Ok((_, key)) => (Some((key, false)), None),
+        Err(errors) => (
+            None,
+            Some(FailedToken {
+                id: None,
+                values,
+                errors,
+            }),
+        ),
+    };
+    tokens_page(
+        &state,
+        &user,
+        &csrf,
+        key,
+        None,
+        FormErrors::default(),
+        failed,
+    )
+    .await
+}
+
+/// The create form's workspace, expiry (midnight UTC of a day after today) and rights,
+/// or the form's errors.
+fn create_input(
+    values: &TokenFormValues,
+) -> Result<
+    (
+        i64,
+        Option<chrono::DateTime<chrono::Utc>>,
+        serde_json::Value,
+    ),
+    FormErrors,
+> {
+    let marked = |field: &str, message: &str| {
+        let mut errors = FormErrors::general("Please correct the marked fields.");
+        errors.set(field, message);
+        errors
+    };
+    let workspace = values
+        .workspace
+        .ok_or_else(|| marked("workspace", "Choose a workspace."))?;
     let expires_at = if values.expires.is_empty() {
         None
     } else {
@@ -470,71 +507,14 @@ pub async fn token_create(
                 Some(day.and_time(chrono::NaiveTime::MIN).and_utc())
             }
             _ => {
-                let mut errors = FormErrors::general("Please correct the marked fields.");
-                errors.set("expires", "Choose a day after today, or leave it empty.");
-                return tokens_page(
-                    &state,
-                    &user,
-                    &csrf,
-                    None,
-                    None,
-                    FormErrors::default(),
-                    Some(fail(errors, values)),
-                )
-                .await;
+                return Err(marked(
+                    "expires",
+                    "Choose a day after today, or leave it empty.",
+                ));
             }
         }
     };
-    let permissions = match permissions_of(&values) {
-        Ok(p) => p,
-        Err(errors) => {
-            return tokens_page(
-                &state,
-                &user,
-                &csrf,
-                None,
-                None,
-                FormErrors::default(),
-                Some(fail(errors, values)),
-            )
-            .await;
-        }
-    };
-    match tokens::create(
-        &state.ctx,
-        &user.actor(),
-        &values.name,
-        workspace,
-        expires_at,
-        Some(&permissions),
-    )
-    .await
-    {
-        Ok((_, key)) => {
-            tokens_page(
-                &state,
-                &user,
-                &csrf,
-                Some((key, false)),
-                None,
-                FormErrors::default(),
-                None,
-            )
-            .await
-        }
-        Err(err) => {
-            tokens_page(
-                &state,
-                &user,
-                &csrf,
-                None,
-                None,
-                FormErrors::default(),
-                Some(fail(token_errors(err), values)),
-            )
-            .await
-        }
-    }
+    Ok((workspace, expires_at, permissions_of(values)?))
 }
 
 /// Renames a token and sets its rights.
