@@ -533,3 +533,111 @@ async fn concurrent_writers_get_a_gap_free_event_sequence() {
     unique.dedup();
     assert_eq!(unique.len(), 22, "every row got its own order");
 }
+
+/// The names on a listing's page, in order.
+fn page_names(body: &Value, name: i64) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[format!("field_{name}")].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn filtered_counts_are_exact_up_to_ten_thousand_matches_and_estimated_beyond() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let t = fx.table;
+    let name = app.field_id(&fx.user, t, "Name").await;
+    let db = app.ctx.db.clone();
+    let sql = |text: String| {
+        let db = db.clone();
+        async move {
+            sqlx::query(sqlx::AssertSqlSafe(text))
+                .execute(&db)
+                .await
+                .unwrap();
+        }
+    };
+    // 15,000 "common…" names, 14,950 "other…" and 50 "rare…". Autovacuum stays away, so
+    // the statistics are exactly those of the ANALYZE below.
+    sql(format!(
+        "ALTER TABLE database_table_{t} SET (autovacuum_enabled = false)"
+    ))
+    .await;
+    sql(format!(
+        "INSERT INTO database_table_{t} (\"order\", field_{name}) \
+         SELECT g + 2, CASE WHEN g <= 15000 THEN 'common' WHEN g <= 29950 THEN 'other' \
+         ELSE 'rare' END || g FROM generate_series(1, 30000) g"
+    ))
+    .await;
+    sql(format!("ANALYZE database_table_{t}")).await;
+
+    // Few matches: counted exactly, paged and sorted like any listing, also past the end.
+    let r = app
+        .rows(
+            &fx.user,
+            t,
+            &format!("filter__field_{name}__contains=rare&order_by=-field_{name}&size=20&page=2"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["count"], 50);
+    let expected: Vec<String> = (29961..=29980).rev().map(|g| format!("rare{g}")).collect();
+    assert_eq!(page_names(&r.body, name), expected);
+    let r = app
+        .rows(
+            &fx.user,
+            t,
+            &format!("filter__field_{name}__contains=rare&size=20&page=4"),
+        )
+        .await;
+    assert_eq!(r.body["count"], 50, "a page past the end still counts");
+    assert_eq!(r.body["results"], json!([]));
+    let r = app.rows(&fx.user, t, "search=rare2998").await;
+    assert_eq!(r.body["count"], 10);
+    assert_eq!(r.body["results"].as_array().unwrap().len(), 10);
+
+    // Many matches: the planner's estimate, with the page still exact.
+    let r = app
+        .rows(
+            &fx.user,
+            t,
+            &format!("filter__field_{name}__contains=common&order_by=field_{name}&size=5"),
+        )
+        .await;
+    let count = r.body["count"].as_i64().unwrap();
+    assert!((10_001..=30_000).contains(&count), "{count}");
+    assert_eq!(
+        page_names(&r.body, name),
+        [
+            "common1",
+            "common10",
+            "common100",
+            "common1000",
+            "common10000"
+        ]
+    );
+
+    // The planner thinks no row says "late" (the statistics predate the update), so the
+    // matches are gathered to be counted; finding more than 10,000 of them, the listing
+    // still shows the right page and reports more than 10,000.
+    sql(format!(
+        "UPDATE database_table_{t} SET field_{name} = replace(field_{name}, 'other', 'late')"
+    ))
+    .await;
+    let r = app
+        .rows(
+            &fx.user,
+            t,
+            &format!("filter__field_{name}__contains=late&order_by=-field_{name}&size=3"),
+        )
+        .await;
+    let count = r.body["count"].as_i64().unwrap();
+    assert!(count > 10_000, "{count}");
+    assert_eq!(
+        page_names(&r.body, name),
+        ["late29950", "late29949", "late29948"]
+    );
+}

@@ -2,9 +2,11 @@
 //!
 //! `count` never waits for an exact `COUNT(*)` of a large table: without filters or search
 //! it is the table's live row counter (kept exact in every write transaction); with them,
-//! PostgreSQL's planner estimate is asked first, and matching rows are counted exactly only
-//! when the estimate is at most [`EXACT_COUNT_LIMIT`] (an exact count that still exceeds it
-//! reports the larger of the two).
+//! PostgreSQL's planner estimate is asked first. When the estimate is at most
+//! [`EXACT_COUNT_LIMIT`], one statement gathers the matches (at most one more than the
+//! limit), counts them and sorts the page out of them, so they are read once for both. When
+//! more match than the limit, or the estimate is larger, the page is read on its own and
+//! `count` is the estimate (at least the limit plus one).
 
 use super::{
     RowError,
@@ -97,13 +99,20 @@ pub fn split_order_by(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// An `ORDER BY` clause over the row alias `t`, and the stored columns it reads.
+struct Order {
+    clause: String,
+    columns: Vec<String>,
+}
+
 /// `ORDER BY` clause: the requested fields, then the manual order and id.
 fn order_clause(
     fields: &[Field],
     order_by: Option<&str>,
     by_name: bool,
-) -> Result<String, RowError> {
+) -> Result<Order, RowError> {
     let mut parts = Vec::new();
+    let mut columns = vec!["t.id".to_owned(), "t.\"order\"".to_owned()];
     for item in order_by.map(split_order_by).unwrap_or_default() {
         let (desc, name) = match item.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -119,7 +128,11 @@ fn order_clause(
         if !ft.can_order_by() {
             return Err(RowError::OrderByFieldNotPossible(name.to_owned()));
         }
-        let expr = ft.sort_sql(field, &column_expr(field, ft));
+        let column = column_expr(field, ft);
+        let expr = ft.sort_sql(field, &column);
+        if column.starts_with("t.") && !columns.contains(&column) {
+            columns.push(column);
+        }
         parts.push(format!(
             "{expr} {}",
             if desc {
@@ -131,7 +144,10 @@ fn order_clause(
     }
     parts.push("t.\"order\" ASC".into());
     parts.push("t.id ASC".into());
-    Ok(parts.join(", "))
+    Ok(Order {
+        clause: parts.join(", "),
+        columns,
+    })
 }
 
 /// Appends `NOT t.trashed AND <filters> AND <search>`.
@@ -195,16 +211,8 @@ fn output_fields(fields: &[Field], q: &ListQuery) -> Vec<Field> {
         .collect()
 }
 
-/// Lists one page of a table's rows.
-/// One page of rows; `count` is the row counter when unfiltered, `None` when filtered
-/// (the caller counts, in parallel, with [`filtered_count_of`]) or not wanted.
-pub async fn list(
-    conn: &mut PgConnection,
-    table_id: i64,
-    row_count: i64,
-    fields: &[Field],
-    q: &ListQuery,
-) -> Result<Page, RowError> {
+/// The page's `LIMIT` and `OFFSET`.
+fn limit_offset(q: &ListQuery) -> Result<(i64, i64), RowError> {
     let (limit, offset) = match q.paging {
         Paging::Page { page, size } => {
             if size > MAX_PAGE_SIZE {
@@ -214,6 +222,49 @@ pub async fn list(
         }
         Paging::Offset { limit, offset } => (limit, offset),
     };
+    let clamp = |n: usize| n.min(i64::MAX as usize) as i64;
+    Ok((clamp(limit), clamp(offset)))
+}
+
+/// Appends the page's rows, in order, as one `text[]` of `row_to_json` texts: the rows
+/// whose ids `push_ids` selects, ordered by `order`.
+fn push_page_rows(
+    sql: &mut QueryBuilder<Postgres>,
+    table: &str,
+    out_fields: &[Field],
+    order: &Order,
+    push_ids: impl FnOnce(&mut QueryBuilder<Postgres>) -> Result<(), RowError>,
+) -> Result<(), RowError> {
+    sql.push(format!(
+        "ARRAY(SELECT row_to_json(r)::text FROM (SELECT {} FROM {table} t WHERE t.id = ANY(ARRAY(",
+        select_list(out_fields)
+    ));
+    push_ids(sql)?;
+    sql.push(format!(")) ORDER BY {}) r)", order.clause));
+    Ok(())
+}
+
+fn api_rows(out_fields: &[Field], texts: Vec<String>, keys: RowKeys) -> Vec<Map<String, Value>> {
+    texts
+        .iter()
+        .filter_map(|t| serde_json::from_str::<Value>(t).ok())
+        .filter_map(|v| match v {
+            Value::Object(m) => Some(to_api_row(out_fields, m, keys)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One page of a table's rows; `count` is the row counter when unfiltered and `None` when
+/// filtered ([`list_filtered`] counts) or not wanted.
+pub async fn list(
+    conn: &mut PgConnection,
+    table_id: i64,
+    row_count: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<Page, RowError> {
+    let (limit, offset) = limit_offset(q)?;
     let out_fields = output_fields(fields, q);
     let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
     let table = table_name(table_id);
@@ -221,38 +272,87 @@ pub async fn list(
     // The page's ids first, then its rows: finding the page needs only the columns that
     // filter and sort, which an index can hold (an index-only scan steps over a deep offset
     // without reading the table); the full rows are read for the page alone.
-    let mut sql = QueryBuilder::<Postgres>::new(format!(
-        "SELECT row_to_json(r)::text FROM (SELECT {} FROM {table} t \
-         WHERE t.id = ANY(ARRAY(SELECT t.id FROM {table} t",
-        select_list(&out_fields)
-    ));
-    push_where(&mut sql, fields, q)?;
-    sql.push(format!(" ORDER BY {order} LIMIT "));
-    sql.push_bind(limit as i64)
-        .push(" OFFSET ")
-        .push_bind(offset.min(i64::MAX as usize) as i64)
-        .push(format!(")) ORDER BY {order}) r"));
-    let texts: Vec<String> = sql.build_query_scalar().fetch_all(&mut *conn).await?;
-    let results = texts
-        .iter()
-        .filter_map(|t| serde_json::from_str::<Value>(t).ok())
-        .filter_map(|v| {
-            if let Value::Object(m) = v {
-                Some(to_api_row(&out_fields, m, q.keys))
-            } else {
-                None
-            }
-        })
-        .collect();
-
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT ");
+    push_page_rows(&mut sql, &table, &out_fields, &order, |sql| {
+        sql.push(format!("SELECT t.id FROM {table} t"));
+        push_where(sql, fields, q)?;
+        sql.push(format!(" ORDER BY {} LIMIT ", order.clause))
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        Ok(())
+    })?;
+    let texts: Vec<String> = sql.build_query_scalar().fetch_one(&mut *conn).await?;
     let count = (q.with_count && !is_filtered(q)).then_some(row_count);
-    Ok(Page { count, results })
+    Ok(Page {
+        count,
+        results: api_rows(&out_fields, texts, q.keys),
+    })
 }
 
 /// Whether `count` needs counting (filters or search), rather than the row counter.
 pub fn is_filtered(q: &ListQuery) -> bool {
     q.with_count
         && (q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
+}
+
+/// A filtered page and its `count` (see the module documentation).
+pub async fn list_filtered(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<Page, RowError> {
+    let estimate = estimate(conn, &table_name(table_id), fields, q).await?;
+    if estimate <= EXACT_COUNT_LIMIT {
+        if let Some(page) = list_counted(conn, table_id, fields, q).await? {
+            return Ok(page);
+        }
+    }
+    let page = list(conn, table_id, 0, fields, q).await?;
+    Ok(Page {
+        count: Some(estimate.max(EXACT_COUNT_LIMIT + 1)),
+        ..page
+    })
+}
+
+/// A filtered page with its exact count from one statement, or `None` when more than
+/// [`EXACT_COUNT_LIMIT`] rows match. The matches are read once, with just the columns the
+/// order needs and at most one more than the limit, then counted, and the page's ids are
+/// sorted out of them; counting on the side would read every match a second time.
+async fn list_counted(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<Option<Page>, RowError> {
+    let (limit, offset) = limit_offset(q)?;
+    let out_fields = output_fields(fields, q);
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    let table = table_name(table_id);
+    let mut sql = QueryBuilder::<Postgres>::new(format!(
+        "WITH m AS MATERIALIZED (SELECT {} FROM {table} t",
+        order.columns.join(", ")
+    ));
+    push_where(&mut sql, fields, q)?;
+    sql.push(" LIMIT ")
+        .push_bind(EXACT_COUNT_LIMIT + 1)
+        .push(") SELECT (SELECT count(*) FROM m), ");
+    push_page_rows(&mut sql, &table, &out_fields, &order, |sql| {
+        sql.push(format!(
+            "SELECT t.id FROM m t ORDER BY {} LIMIT ",
+            order.clause
+        ))
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+        Ok(())
+    })?;
+    let (count, texts): (i64, Vec<String>) = sql.build_query_as().fetch_one(&mut *conn).await?;
+    Ok((count <= EXACT_COUNT_LIMIT).then(|| Page {
+        count: Some(count),
+        results: api_rows(&out_fields, texts, q.keys),
+    }))
 }
 
 /// The exact number of rows a listing matches (`count=true` on a view asks for it); an
@@ -269,36 +369,16 @@ pub async fn exact_count(
     Ok(sql.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
-/// `count` of a filtered listing (see the module documentation).
+/// `count` of a filtered listing without its page (an export's total): the estimate, or
+/// the exact number when the estimate is at most [`EXACT_COUNT_LIMIT`].
 pub async fn filtered_count_of(
     conn: &mut PgConnection,
     table_id: i64,
     fields: &[Field],
     q: &ListQuery,
 ) -> Result<i64, RowError> {
-    filtered_count(conn, &table_name(table_id), fields, q).await
-}
-
-async fn filtered_count(
-    conn: &mut PgConnection,
-    table: &str,
-    fields: &[Field],
-    q: &ListQuery,
-) -> Result<i64, RowError> {
-    // The planner's estimate first: it costs a millisecond and decides whether counting
-    // exactly is affordable.
-    let mut explain =
-        QueryBuilder::<Postgres>::new(format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} t"));
-    push_where(&mut explain, fields, q)?;
-    let plan: Value = explain
-        .build_query_scalar::<sqlx::types::Json<Value>>()
-        .fetch_one(&mut *conn)
-        .await?
-        .0;
-    let estimate = plan
-        .pointer("/0/Plan/Plan Rows")
-        .and_then(Value::as_f64)
-        .unwrap_or(0.0) as i64;
+    let table = table_name(table_id);
+    let estimate = estimate(conn, &table, fields, q).await?;
     if estimate > EXACT_COUNT_LIMIT {
         return Ok(estimate);
     }
@@ -314,6 +394,28 @@ async fn filtered_count(
     } else {
         exact
     })
+}
+
+/// The planner's estimate of the rows a listing matches: it costs the planning alone and
+/// decides whether counting exactly is affordable.
+async fn estimate(
+    conn: &mut PgConnection,
+    table: &str,
+    fields: &[Field],
+    q: &ListQuery,
+) -> Result<i64, RowError> {
+    let mut explain =
+        QueryBuilder::<Postgres>::new(format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} t"));
+    push_where(&mut explain, fields, q)?;
+    let plan: Value = explain
+        .build_query_scalar::<sqlx::types::Json<Value>>()
+        .fetch_one(&mut *conn)
+        .await?
+        .0;
+    Ok(plan
+        .pointer("/0/Plan/Plan Rows")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0) as i64)
 }
 
 /// Rows split into groups by a key (a calendar's days), each group paged on its own: the
@@ -343,7 +445,7 @@ pub async fn list_partitioned(
     partition: &Partition<'_>,
 ) -> Result<Vec<Group>, RowError> {
     let out_fields = output_fields(fields, q);
-    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?.clause;
     let mut sql = QueryBuilder::<Postgres>::new("SELECT p.k, p.c, p.j FROM (SELECT ");
     (partition.key)(&mut sql);
     sql.push(" AS k, count(*) OVER (PARTITION BY ");
@@ -414,7 +516,7 @@ pub fn push_all_rows(
     out_fields: &[Field],
     q: &ListQuery,
 ) -> Result<(), RowError> {
-    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?;
+    let order = order_clause(fields, q.order_by.as_deref(), q.keys == RowKeys::Names)?.clause;
     sql.push(format!(
         "SELECT row_to_json(r)::text FROM (SELECT {} FROM {} t",
         select_list(out_fields),
@@ -489,10 +591,13 @@ mod tests {
             "text",
             serde_json::json!({}),
         )];
+        let order = order_clause(&fields, Some("-field_1,field_1"), false).unwrap();
         assert_eq!(
-            order_clause(&fields, Some("-field_1"), false).unwrap(),
-            "t.field_1 DESC NULLS LAST, t.\"order\" ASC, t.id ASC"
+            order.clause,
+            "t.field_1 DESC NULLS LAST, t.field_1 ASC NULLS FIRST, t.\"order\" ASC, t.id ASC"
         );
+        // The columns a page is sorted from, each once.
+        assert_eq!(order.columns, vec!["t.id", "t.\"order\"", "t.field_1"]);
         assert!(matches!(
             order_clause(&fields, Some("field_9"), false),
             Err(RowError::OrderByFieldNotFound(_))

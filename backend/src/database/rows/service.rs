@@ -84,7 +84,7 @@ pub async fn list(
 ) -> Result<Page, RowError> {
     let mut conn = ctx.db.acquire().await?;
     let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
-    let page = page_of(ctx, &mut conn, &table, &field_list, q).await?;
+    let page = page_of(&mut conn, &table, &field_list, q).await?;
     indexes::request_sort_index(ctx, table_id, &query::indexable_sort_fields(&field_list, q)).await;
     Ok(page)
 }
@@ -109,29 +109,21 @@ pub async fn list_shared(ctx: &AppContext, table_id: i64, q: &ListQuery) -> Resu
         .await?
         .ok_or(RowError::TableNotFound)?;
     let field_list = fields::repo::list(&mut conn, table_id).await?;
-    page_of(ctx, &mut conn, &table, &field_list, q).await
+    page_of(&mut conn, &table, &field_list, q).await
 }
 
-/// One page; a filtered count runs on a second connection while the page is read.
+/// One page, with its `count` (see `query`'s documentation).
 async fn page_of(
-    ctx: &AppContext,
     conn: &mut PgConnection,
     table: &tables::Table,
     field_list: &[Field],
     q: &ListQuery,
 ) -> Result<Page, RowError> {
-    if !query::is_filtered(q) {
-        return query::list(conn, table.id, table.row_count, field_list, q).await;
+    if query::is_filtered(q) {
+        query::list_filtered(conn, table.id, field_list, q).await
+    } else {
+        query::list(conn, table.id, table.row_count, field_list, q).await
     }
-    let mut count_conn = ctx.db.acquire().await?;
-    let (page, count) = tokio::join!(
-        query::list(conn, table.id, table.row_count, field_list, q),
-        query::filtered_count_of(&mut count_conn, table.id, field_list, q)
-    );
-    Ok(Page {
-        count: Some(count?),
-        ..page?
-    })
 }
 
 pub async fn get(
