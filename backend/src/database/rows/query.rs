@@ -304,10 +304,10 @@ pub async fn list_filtered(
     q: &ListQuery,
 ) -> Result<Page, RowError> {
     let estimate = estimate(conn, &table_name(table_id), fields, q).await?;
-    if estimate <= EXACT_COUNT_LIMIT {
-        if let Some(page) = list_counted(conn, table_id, fields, q).await? {
-            return Ok(page);
-        }
+    if estimate <= EXACT_COUNT_LIMIT
+        && let Some(page) = list_counted(conn, table_id, fields, q).await?
+    {
+        return Ok(page);
     }
     let page = list(conn, table_id, 0, fields, q).await?;
     Ok(Page {
