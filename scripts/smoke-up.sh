@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the README's first command: runs scripts/up.sh (debug build, its own database,
-# port and state directory), checks that all three processes run and the API answers,
+# port and state directory, reaching PostgreSQL as up.sh does by default), checks that all three processes run and the API answers,
 # then stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 out=$(TESSERA_PROFILE=dev TESSERA_STATE_DIR=$state TESSERA_BIND=127.0.0.1:$port \
-  DATABASE_URL=$DATABASE_SERVER_URL/$db scripts/up.sh)
+  DATABASE_URL=$DATABASE_LOCAL_URL/$db scripts/up.sh)
 echo "$out"
 url=$(echo "$out" | sed -n 's/^Tessera is running at //p')
 [ -n "$url" ] || { echo "up.sh printed no URL"; exit 1; }

@@ -12,7 +12,7 @@ state=${TESSERA_STATE_DIR:-$root/.tessera}
 mkdir -p "$state/logs" "$state/media"
 
 eval "$(scripts/services.sh)"
-export DATABASE_URL=${DATABASE_URL:-$DATABASE_SERVER_URL/tessera}
+export DATABASE_URL=${DATABASE_URL:-$DATABASE_LOCAL_URL/tessera}
 export REDIS_URL
 export TESSERA_BIND=${TESSERA_BIND:-127.0.0.1:8000}
 export TESSERA_PUBLIC_URL=${TESSERA_PUBLIC_URL:-http://$TESSERA_BIND}

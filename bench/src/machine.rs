@@ -94,3 +94,19 @@ pub fn facts((start, max): (Option<f64>, Option<f64>)) -> String {
     }
     out
 }
+
+/// The report's line on the database server: version, `shared_buffers` (how much of the
+/// table stays in PostgreSQL's own cache) and whether it was reached over TCP or its Unix
+/// socket (over TCP, statements above 16 KB wait for a delayed acknowledgement).
+pub async fn postgres(conn: &mut sqlx::PgConnection) -> anyhow::Result<String> {
+    let (version, buffers, socket): (String, String, bool) = sqlx::query_as(
+        "SELECT current_setting('server_version'), current_setting('shared_buffers'), \
+         inet_server_addr() IS NULL",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(format!(
+        "- PostgreSQL: {version}, shared_buffers {buffers}, reached over {}\n",
+        if socket { "its Unix socket" } else { "TCP" }
+    ))
+}

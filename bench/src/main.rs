@@ -37,6 +37,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     sqlx::query(tessera::db::PLANNER_CACHE_SQL)
         .execute(&mut sql)
         .await?;
+    let postgres = machine::postgres(&mut sql).await?;
 
     let mut bench = Bench::new(server, &api, sql, &table, options, REQUEST_SEED).await?;
     let mut results = Vec::new();
@@ -61,6 +62,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     print!("{}", machine::facts(load));
+    print!("{postgres}");
     println!(
         "- probe words (filter and search, one per request in turn; vocabulary of {} words, Zipf frequencies): {}\n",
         table.vocab.len(),

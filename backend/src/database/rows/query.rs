@@ -3,10 +3,10 @@
 //! `count` never waits for an exact `COUNT(*)` of a large table: without filters or search
 //! it is the table's live row counter (kept exact in every write transaction); with them,
 //! PostgreSQL's planner estimate is asked first. When the estimate is at most
-//! [`EXACT_COUNT_LIMIT`], one statement gathers the matches (at most one more than the
-//! limit), counts them and sorts the page out of them, so they are read once for both. When
-//! more match than the limit, or the estimate is larger, the page is read on its own and
-//! `count` is the estimate (at least the limit plus one).
+//! [`EXACT_COUNT_LIMIT`], one statement gathers the matches (at most [`GATHER_LIMIT`]),
+//! counts them and sorts the page out of them, so they are read once for both, and `count`
+//! is exact. When the estimate is larger, or more rows match than can be gathered, the page
+//! is read on its own and `count` is the estimate (at least the gather limit plus one).
 
 use super::{
     RowError,
@@ -23,8 +23,11 @@ use crate::database::{
 use serde_json::{Map, Value};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-/// Filtered counts are exact up to this many rows.
+/// Filtered listings estimated at up to this many rows are counted exactly.
 pub const EXACT_COUNT_LIMIT: i64 = 10_000;
+/// The most matches a counted listing gathers. Estimates miss by up to about twice either
+/// way; room for that keeps an underestimated listing from reading its matches twice.
+pub const GATHER_LIMIT: i64 = 2 * EXACT_COUNT_LIMIT;
 /// Baserow's page size limit.
 pub const MAX_PAGE_SIZE: usize = 200;
 
@@ -310,16 +313,21 @@ pub async fn list_filtered(
         return Ok(page);
     }
     let page = list(conn, table_id, 0, fields, q).await?;
+    let floor = if estimate <= EXACT_COUNT_LIMIT {
+        GATHER_LIMIT + 1
+    } else {
+        0
+    };
     Ok(Page {
-        count: Some(estimate.max(EXACT_COUNT_LIMIT + 1)),
+        count: Some(estimate.max(floor)),
         ..page
     })
 }
 
 /// A filtered page with its exact count from one statement, or `None` when more than
-/// [`EXACT_COUNT_LIMIT`] rows match. The matches are read once, with just the columns the
-/// order needs and at most one more than the limit, then counted, and the page's ids are
-/// sorted out of them; counting on the side would read every match a second time.
+/// [`GATHER_LIMIT`] rows match. The matches are read once, with just the columns the order
+/// needs and at most one more than the limit, then counted, and the page's ids are sorted
+/// out of them; counting on the side would read every match a second time.
 async fn list_counted(
     conn: &mut PgConnection,
     table_id: i64,
@@ -336,7 +344,7 @@ async fn list_counted(
     ));
     push_where(&mut sql, fields, q)?;
     sql.push(" LIMIT ")
-        .push_bind(EXACT_COUNT_LIMIT + 1)
+        .push_bind(GATHER_LIMIT + 1)
         .push(") SELECT (SELECT count(*) FROM m), ");
     push_page_rows(&mut sql, &table, &out_fields, &order, |sql| {
         sql.push(format!(
@@ -349,7 +357,7 @@ async fn list_counted(
         Ok(())
     })?;
     let (count, texts): (i64, Vec<String>) = sql.build_query_as().fetch_one(&mut *conn).await?;
-    Ok((count <= EXACT_COUNT_LIMIT).then(|| Page {
+    Ok((count <= GATHER_LIMIT).then(|| Page {
         count: Some(count),
         results: api_rows(&out_fields, texts, q.keys),
     }))
