@@ -202,7 +202,13 @@ function showCount() {
   $("row-count").textContent = `${store.count.toLocaleString()} ${store.count === 1 ? "row" : "rows"}`;
 }
 
-// Realtime: rows and fields changed elsewhere (live.js handles the table itself).
+/** The view a change to a view, its filters or its sorts belongs to. */
+function changedViewId(event) {
+  const part = event.view_filter ?? event.view_filter_group ?? event.view_sort ?? event.view_group_by;
+  return event.view_id ?? part?.view;
+}
+
+// Realtime: rows, fields and this view changed elsewhere (live.js handles the table itself).
 function applyEvent(event) {
   switch (event.type) {
     case "rows_created":
@@ -242,6 +248,28 @@ function applyEvent(event) {
     case "table_updated":
       if (event.force_table_refresh) {
         store.refresh();
+      }
+      break;
+    case "view_field_options_updated":
+      // Widths, hidden fields and the column order set elsewhere in this view.
+      if (event.view_id === viewId && event.field_options) {
+        state.fieldOptions = event.field_options;
+        panels.fieldsChanged();
+      }
+      break;
+    case "view_updated":
+    case "view_filter_created":
+    case "view_filter_updated":
+    case "view_filter_deleted":
+    case "view_filter_group_created":
+    case "view_filter_group_updated":
+    case "view_filter_group_deleted":
+    case "view_sort_created":
+    case "view_sort_updated":
+    case "view_sort_deleted":
+      // The rows are listed through the view's filters and sorts.
+      if (changedViewId(event) === viewId) {
+        panels.reloadView().catch(showError);
       }
       break;
     default:

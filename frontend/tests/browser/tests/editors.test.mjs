@@ -376,6 +376,30 @@ test('a column resized by dragging its header edge keeps its width in the view, 
   await context.close();
 });
 
+test('widths, hidden fields and sorts set elsewhere in the view show at once, without a reload', async () => {
+  const { user, tableId, field, rows, path } = await tableWith({ name: 'Notes', type: 'text' }, ['a', 'c', 'b']);
+  const { context, page } = await openGrid(user, path);
+  const token = user.token;
+  const [view] = await apiOk('GET', `/api/database/views/table/${tableId}/`, { token });
+  const th = page.locator(`#grid thead th[data-field-id="${field.id}"]`);
+  assert.equal(Math.round((await th.boundingBox()).width), 200);
+
+  await apiOk('PATCH', `/api/database/views/${view.id}/field-options/`, { token, body: { field_options: { [field.id]: { width: 333 } } } });
+  await page.waitForFunction((id) => Math.round(document.querySelector(`#grid thead th[data-field-id="${id}"]`)?.getBoundingClientRect().width) === 333, field.id);
+
+  const firstRow = () => page.locator('#grid tbody tr[data-row-id]').first().getAttribute('data-row-id');
+  assert.equal(Number(await firstRow()), rows[0].id);
+  await apiOk('POST', `/api/database/views/${view.id}/sortings/`, { token, body: { field: field.id, order: 'DESC' } });
+  const c = rows[1].id;
+  await page.waitForFunction((id) => document.querySelector('#grid tbody tr[data-row-id]')?.dataset.rowId === String(id), c);
+
+  await apiOk('PATCH', `/api/database/views/${view.id}/field-options/`, { token, body: { field_options: { [field.id]: { hidden: true } } } });
+  await th.waitFor({ state: 'detached' });
+  await screenshot(page, 'editors-view-changed-elsewhere');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('a row dragged by its handle moves in the table order; no handle while the view is sorted', async () => {
   const { user, tableId, field, rows, path } = await tableWith({ name: 'Notes', type: 'text' }, ['a', 'b', 'c', 'd']);
   const { context, page } = await openGrid(user, path);
