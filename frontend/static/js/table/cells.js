@@ -109,21 +109,61 @@ export function renderCell(td, field, value) {
   }
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+/** The mark of each rating style, drawn on a 24×24 grid (holes by the even-odd rule). */
+const RATING_MARKS = {
+  star: "M12 2l3 7 7.3.6-5.5 4.8 1.7 7.1L12 17.8l-6.5 3.7 1.7-7.1L1.7 9.6 9 9z",
+  heart: "M12 21C5 15.5 2 12 2 8.5a5 5 0 0 1 10-2.5 5 5 0 0 1 10 2.5C22 12 19 15.5 12 21z",
+  "thumbs-up": "M2 10h4v11H2zM8 21h9.3a2 2 0 0 0 2-1.6l1.5-7.2A2 2 0 0 0 18.8 10H14l.9-4.3a2 2 0 0 0-3.6-1.5L8 10z",
+  flag: "M5 2h2v1h12l-2.5 5 2.5 5H7v9H5z",
+  smile:
+    "M12 2a10 10 0 1 1 0 20 10 10 0 1 1 0-20zM8.5 8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3zM15.5 8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3zM7 14a5 5 0 0 0 10 0z",
+};
+
+/** The rating colours a field may name; others fall back to the default, dark orange. */
+const RATING_COLOURS = {
+  "dark-orange": "#e8590c",
+  orange: "#f59f00",
+  "dark-red": "#c92a2a",
+  red: "#f03e3e",
+  "dark-green": "#2b8a3e",
+  green: "#40c057",
+  "dark-blue": "#1c4ed8",
+  blue: "#3b82f6",
+  "dark-purple": "#6741d9",
+  purple: "#9775fa",
+  "dark-yellow": "#e67700",
+  yellow: "#fab005",
+  "dark-gray": "#495057",
+  gray: "#868e96",
+};
+
 /**
- * A rating as `max_value` stars, the first `value` of them lit. Each star carries the value
- * a click on it sets (editors/rating.js); the unlit ones show on hover.
+ * A rating as `max_value` marks in the field's style and colour, the first `value` of them
+ * lit. Each mark carries the value a click on it sets (editors/rating.js); the unlit ones
+ * show on hover.
  */
 function renderStars(td, field, value) {
   const count = Math.max(1, Math.min(10, Number(field.max_value) || 5));
   const current = Number(value) || 0;
+  const style = Object.hasOwn(RATING_MARKS, field.style) ? field.style : "star";
   const box = document.createElement("span");
-  box.className = "stars";
+  box.className = `stars rating-${style}`;
+  box.style.color = RATING_COLOURS[field.color] ?? RATING_COLOURS["dark-orange"];
   box.setAttribute("aria-label", `${current} of ${count}`);
   for (let n = 1; n <= count; n += 1) {
     const star = document.createElement("span");
     star.className = n <= current ? "star lit" : "star";
     star.dataset.rating = String(n);
-    star.textContent = "★";
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", RATING_MARKS[style]);
+    path.setAttribute("fill-rule", "evenodd");
+    svg.append(path);
+    star.append(svg);
     box.append(star);
   }
   td.append(box);

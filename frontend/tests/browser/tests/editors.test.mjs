@@ -254,12 +254,18 @@ test('single select: the same popup picks one option with a click or Enter, and 
   await context.close();
 });
 
-test('rating: max_value stars; a click sets, a click on the same star clears, digits set it on the selected cell', async () => {
-  const { user, tableId, field, rows, path } = await tableWith({ name: 'Score', type: 'rating', max_value: 7 }, [2]);
+test('rating: max_value marks in the field\'s style and colour; a click sets, a click on the same mark clears, digits set it', async () => {
+  const { user, tableId, field, rows, path } = await tableWith(
+    { name: 'Score', type: 'rating', max_value: 7, style: 'heart', color: 'dark-green' }, [2],
+  );
   const { context, page } = await openGrid(user, path);
   const td = cell(page, rows[0].id);
-  assert.equal(await td.locator('.star').count(), 7);
+  assert.equal(await td.locator('.stars.rating-heart .star').count(), 7);
   assert.equal(await td.locator('.star.lit').count(), 2);
+  const fill = (selector) => td.locator(selector).first().evaluate((svg) => getComputedStyle(svg).fill);
+  assert.equal(await fill('.star.lit svg'), 'rgb(43, 138, 62)');
+  await page.mouse.move(0, 0);
+  assert.equal(await fill('.star:not(.lit) svg'), 'rgba(0, 0, 0, 0)', 'unlit marks show only on hover');
 
   await td.locator('.star[data-rating="5"]').click();
   await page.waitForFunction((id) => document.querySelectorAll(`#grid tr[data-row-id="${id}"] .star.lit`).length === 5, rows[0].id);
