@@ -440,3 +440,76 @@ async fn tokens_are_rate_limited_with_retry_after() {
         .unwrap();
     assert!((1..=60).contains(&retry));
 }
+
+#[tokio::test]
+async fn a_tokens_expiry_is_changed_removed_and_kept_by_updates() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let w = fx.workspace_id(&app).await;
+    let access = Some(fx.user.access.as_str());
+    let r = app
+        .post(
+            "/api/database/tokens/",
+            access,
+            json!({"name": "t", "workspace": w}),
+        )
+        .await;
+    let (id, key) = (
+        r.body["id"].as_i64().unwrap(),
+        r.body["key"].as_str().unwrap().to_owned(),
+    );
+    let token = format!("/api/database/tokens/{id}/");
+    let check = |key: String| {
+        let app = &app;
+        async move {
+            with_token(
+                app,
+                reqwest::Method::GET,
+                "/api/database/tokens/check/",
+                &key,
+                None,
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(check(key.clone()).await, 200);
+
+    // Expiry times as seconds, to compare them whatever their notation.
+    let expiry = |body: &Value| {
+        body["expires_at"]
+            .as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.timestamp())
+    };
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let r = app
+        .patch(&token, access, json!({"expires_at": past.to_rfc3339()}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(expiry(&r.body), Some(past.timestamp()));
+    assert_eq!(check(key.clone()).await, 403, "expired at once");
+
+    // A rename leaves the expiry alone.
+    let r = app.patch(&token, access, json!({"name": "renamed"})).await;
+    assert_eq!(r.body["name"], "renamed");
+    assert_eq!(expiry(&r.body), Some(past.timestamp()));
+    assert_eq!(check(key.clone()).await, 403);
+
+    let r = app.patch(&token, access, json!({"expires_at": null})).await;
+    assert_eq!(r.body["expires_at"], Value::Null);
+    assert_eq!(check(key.clone()).await, 200, "no expiry any more");
+
+    let later = chrono::Utc::now() + chrono::Duration::days(3);
+    let r = app
+        .patch(&token, access, json!({"expires_at": later.to_rfc3339()}))
+        .await;
+    assert_eq!(expiry(&r.body), Some(later.timestamp()));
+    assert_eq!(check(key.clone()).await, 200);
+    assert_error(
+        &app.patch(&token, access, json!({"expires_at": "soon"}))
+            .await,
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    );
+}

@@ -123,14 +123,18 @@ pub async fn update(
     id: i64,
     name: &str,
     permissions: &TokenPermissions,
+    expires_at: Option<DateTime<Utc>>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE database_tokens SET name = $2, permissions = $3 WHERE id = $1")
-        .bind(id)
-        .bind(name)
-        .bind(Json(permissions.to_json()))
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE database_tokens SET name = $2, permissions = $3, expires_at = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(Json(permissions.to_json()))
+    .bind(expires_at)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn rotate(

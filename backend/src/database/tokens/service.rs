@@ -1,5 +1,5 @@
-//! Token use cases: create, list, get, update (rename, permissions, rotate), delete, and
-//! authenticating a request by its key.
+//! Token use cases: create, list, get, update (rename, permissions, expiry, rotate), delete,
+//! and authenticating a request by its key.
 
 use super::{KEY_PREFIX, Token, TokenError, TokenGrant, TokenPermissions, repo};
 use crate::{
@@ -64,7 +64,7 @@ pub async fn create(
     if let Some(raw) = permissions {
         let permissions = TokenPermissions::parse(raw)?;
         check_scopes(&mut tx, workspace_id, &permissions).await?;
-        repo::update(&mut *tx, token.id, &token.name, &permissions).await?;
+        repo::update(&mut *tx, token.id, &token.name, &permissions, expires_at).await?;
         token.permissions = permissions;
     }
     tx.commit().await?;
@@ -109,9 +109,12 @@ pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<Token, Toke
 }
 
 /// Changes to a token; `None` keeps what it has.
+#[derive(Default)]
 pub struct TokenUpdate {
     pub name: Option<String>,
     pub permissions: Option<serde_json::Value>,
+    /// `Some(None)` removes the expiry.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
     pub rotate_key: bool,
 }
 
@@ -140,7 +143,8 @@ pub async fn update(
         None => token.permissions.clone(),
     };
     check_scopes(&mut tx, token.workspace_id, &permissions).await?;
-    repo::update(&mut *tx, id, &name, &permissions).await?;
+    let expires_at = update.expires_at.unwrap_or(token.expires_at);
+    repo::update(&mut *tx, id, &name, &permissions, expires_at).await?;
     let key = if update.rotate_key {
         let (key, hash) = new_key();
         repo::rotate(&mut *tx, id, &hash, &shown_prefix(&key)).await?;

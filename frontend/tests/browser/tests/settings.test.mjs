@@ -136,6 +136,21 @@ test('API tokens: rights set on creation and edit are enforced; renamed, rotated
     const listed = await apiOk('GET', '/api/database/tokens/', { token: user.token });
     assert.match(listed[1].expires_at, new RegExp(`^${later}T00:00:00`));
 
+    // The expiry is changed in the edit form, and removed by emptying it.
+    const shortLived = page.locator('.token-item').nth(1);
+    await shortLived.locator('.token-edit summary').click();
+    const expiry = shortLived.locator('.token-edit input[name=expires]');
+    assert.equal(await expiry.inputValue(), later, 'the form shows the saved expiry');
+    const further = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+    await expiry.fill(further);
+    await shortLived.locator('text=Save token').click();
+    assert.match(await page.locator('.token-item').nth(1).textContent(), new RegExp(`expires: ${further} 00:00 UTC`));
+    await page.locator('.token-item').nth(1).locator('.token-edit summary').click();
+    await page.locator('.token-item').nth(1).locator('.token-edit input[name=expires]').fill('');
+    await page.locator('.token-item').nth(1).locator('text=Save token').click();
+    assert.match(await page.locator('.alert-success').textContent(), /token was saved/);
+    assert.equal((await apiOk('GET', '/api/database/tokens/', { token: user.token }))[1].expires_at, null);
+
     page.once('dialog', (d) => d.accept());
     await page.locator('.token-item').first().locator('.token-actions .btn-danger').click();
     await page.waitForSelector('text=The token was deleted');

@@ -91,8 +91,22 @@ pub struct UpdateBody {
     name: Option<String>,
     #[schema(value_type = Option<Object>)]
     permissions: Option<Value>,
+    /// Absent keeps the expiry, `null` removes it, a time sets it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    expires_at: Option<Option<DateTime<Utc>>>,
     #[serde(default)]
     rotate_key: bool,
+}
+
+/// A field that is present, `null` included: `Some(value)`; absent fields get `None` from
+/// `#[serde(default)]`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 #[utoipa::path(patch, path = "/api/database/tokens/{token_id}/", tag = "Database tokens", request_body = UpdateBody,
@@ -106,6 +120,7 @@ pub async fn update(
     let update = TokenUpdate {
         name: b.name,
         permissions: b.permissions,
+        expires_at: b.expires_at,
         rotate_key: b.rotate_key,
     };
     let (token, key) = tokens::update(&state.ctx, &actor, id, update).await?;

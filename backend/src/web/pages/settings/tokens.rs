@@ -1,5 +1,5 @@
-//! Settings → API tokens: create with rights per operation, rename and re-scope, a new
-//! key (shown once), delete.
+//! Settings → API tokens: create with rights per operation, rename, re-scope and change the
+//! expiry, a new key (shown once), delete.
 
 use super::{DoneQuery, notice};
 use crate::web::pages::{
@@ -78,7 +78,10 @@ fn values_of_token(t: &tokens::Token) -> TokenFormValues {
     TokenFormValues {
         name: t.name.clone(),
         workspace: Some(t.workspace_id),
-        expires: String::new(),
+        expires: t
+            .expires_at
+            .map(|e| e.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
         rights: Operation::ALL
             .iter()
             .map(|op| match t.permissions.get(*op) {
@@ -491,33 +494,43 @@ fn create_input(
     ),
     FormErrors,
 > {
-    let marked = |field: &str, message: &str| {
-        let mut errors = FormErrors::general("Please correct the marked fields.");
-        errors.set(field, message);
-        errors
-    };
     let workspace = values
         .workspace
         .ok_or_else(|| marked("workspace", "Choose a workspace."))?;
-    let expires_at = if values.expires.is_empty() {
-        None
-    } else {
-        match chrono::NaiveDate::parse_from_str(&values.expires, "%Y-%m-%d") {
-            Ok(day) if day > chrono::Utc::now().date_naive() => {
-                Some(day.and_time(chrono::NaiveTime::MIN).and_utc())
-            }
-            _ => {
-                return Err(marked(
-                    "expires",
-                    "Choose a day after today, or leave it empty.",
-                ));
-            }
-        }
-    };
+    let expires_at = expiry_of(values, None)?;
     Ok((workspace, expires_at, permissions_of(values)?))
 }
 
-/// Renames a token and sets its rights.
+/// Form errors with one field marked.
+fn marked(field: &str, message: &str) -> FormErrors {
+    let mut errors = FormErrors::general("Please correct the marked fields.");
+    errors.set(field, message);
+    errors
+}
+
+/// The form's expiry: none when empty, else midnight UTC of a day after today. The day
+/// of the token's `current` expiry is kept as it is, even when it has passed.
+fn expiry_of(
+    values: &TokenFormValues,
+    current: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, FormErrors> {
+    if values.expires.is_empty() {
+        return Ok(None);
+    }
+    let day = chrono::NaiveDate::parse_from_str(&values.expires, "%Y-%m-%d").ok();
+    match (day, current) {
+        (Some(day), Some(current)) if day == current.date_naive() => Ok(Some(current)),
+        (Some(day), _) if day > chrono::Utc::now().date_naive() => {
+            Ok(Some(day.and_time(chrono::NaiveTime::MIN).and_utc()))
+        }
+        _ => Err(marked(
+            "expires",
+            "Choose a day after today, or leave it empty.",
+        )),
+    }
+}
+
+/// Renames a token and sets its rights and expiry.
 pub async fn token_update(
     State(state): State<AppState>,
     user: PageUser,
@@ -534,11 +547,14 @@ pub async fn token_update(
         }
     };
     values.workspace = Some(current.workspace_id);
-    let result = match permissions_of(&values) {
-        Ok(permissions) => {
+    let checked = expiry_of(&values, current.expires_at)
+        .and_then(|expiry| Ok((expiry, permissions_of(&values)?)));
+    let result = match checked {
+        Ok((expires_at, permissions)) => {
             let update = tokens::TokenUpdate {
                 name: Some(values.name.clone()),
                 permissions: Some(permissions),
+                expires_at: Some(expires_at),
                 rotate_key: false,
             };
             tokens::update(&state.ctx, &user.actor(), id, update)
@@ -578,9 +594,8 @@ pub async fn token_rotate(
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
     let update = tokens::TokenUpdate {
-        name: None,
-        permissions: None,
         rotate_key: true,
+        ..Default::default()
     };
     match tokens::update(&state.ctx, &user.actor(), id, update).await {
         Ok((_, Some(key))) => {
