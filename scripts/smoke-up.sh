@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the README's first command: runs scripts/up.sh (debug build, its own database,
-# port and state directory, reaching PostgreSQL as up.sh does by default), checks that all three processes run and the API answers,
-# then stops them.
+# port and state directory, reaching PostgreSQL as up.sh does by default), checks that all
+# three processes run and the API answers, then stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state=$(mktemp -d)
