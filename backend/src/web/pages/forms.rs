@@ -1,4 +1,5 @@
-//! Errors shown on a re-rendered form: one message per field plus one for the form.
+//! Errors shown on a re-rendered form (one message per field plus one for the form), and
+//! reading forms whose checkboxes repeat a name.
 
 use crate::error::{ApiError, Detail};
 use std::collections::BTreeMap;
@@ -104,6 +105,23 @@ pub fn moved(ids: &[i64], id: i64, direction: &str) -> Option<Vec<i64>> {
     let mut out = ids.to_vec();
     out.swap(at, to);
     Some(out)
+}
+
+/// The first value of `key` in a form read as pairs (its checkboxes repeat a name), or "".
+pub fn first<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value of a repeated `key` in a form read as pairs, in order.
+pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 #[cfg(test)]

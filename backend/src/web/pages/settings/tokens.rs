@@ -359,30 +359,14 @@ pub async fn tokens_list(
 
 /// Reads the token form; its choice boxes repeat, so it arrives as pairs.
 fn read_token_form(pairs: &[(String, String)]) -> TokenFormValues {
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |key: &str| forms::first(pairs, key).trim().to_owned();
     TokenFormValues {
         name: get("name"),
         workspace: get("workspace").parse().ok(),
         expires: get("expires"),
         rights: OPERATIONS
             .iter()
-            .map(|(op, _)| {
-                let picked_key = format!("{op}_scope");
-                (
-                    get(op),
-                    pairs
-                        .iter()
-                        .filter(|(k, _)| *k == picked_key)
-                        .map(|(_, v)| v.clone())
-                        .collect(),
-                )
-            })
+            .map(|(op, _)| (get(op), forms::all(pairs, &format!("{op}_scope"))))
             .collect(),
     }
 }

@@ -309,13 +309,7 @@ pub async fn webhooks_list(
 
 /// Reads the webhook form (its `events` checkboxes repeat, so it arrives as pairs).
 fn read_webhook_form(pairs: &[(String, String)]) -> WebhookFormValues {
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |key: &str| forms::first(pairs, key).to_owned();
     let method = get("method");
     WebhookFormValues {
         name: get("name"),
@@ -327,11 +321,7 @@ fn read_webhook_form(pairs: &[(String, String)]) -> WebhookFormValues {
         },
         headers: get("headers"),
         all_events: get("event_choice") != "some",
-        events: pairs
-            .iter()
-            .filter(|(k, _)| k == "events")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        events: forms::all(pairs, "events"),
         use_user_field_names: !get("use_user_field_names").is_empty(),
         active: !get("active").is_empty(),
     }
