@@ -33,6 +33,9 @@ pub struct Settings {
     /// How often workers prove they are alive; jobs of a worker silent for three
     /// heartbeats go to another worker.
     pub job_heartbeat: Duration,
+    /// How long a worker keeps trying to reach PostgreSQL again after its queue consumer
+    /// lost the database; past that it exits non-zero for its supervisor to restart it.
+    pub worker_reconnect_timeout: Duration,
     /// Most fields a table may have (Baserow: 600).
     pub max_fields_per_table: usize,
     /// Most rows one batch request may create, update or delete (Baserow: 200).
@@ -191,6 +194,9 @@ impl Settings {
             max_body_bytes: number(&get, "TESSERA_MAX_BODY_BYTES", 20 * 1024 * 1024)?,
             job_heartbeat: Duration::from_secs(
                 number(&get, "TESSERA_JOB_HEARTBEAT_SECONDS", 5)?.max(1) as u64,
+            ),
+            worker_reconnect_timeout: Duration::from_secs(
+                number(&get, "TESSERA_WORKER_RECONNECT_SECONDS", 300)?.max(1) as u64,
             ),
             max_fields_per_table: number(&get, "TESSERA_MAX_FIELDS_PER_TABLE", 600)?,
             batch_rows_limit: number(&get, "TESSERA_BATCH_ROWS_LIMIT", 1000)?.max(1),

@@ -46,6 +46,7 @@ pub fn settings(database_url: &str) -> Settings {
         refresh_token_lifetime: Duration::from_secs(7 * 24 * 3600),
         max_body_bytes: 1024 * 1024,
         job_heartbeat: Duration::from_secs(1),
+        worker_reconnect_timeout: Duration::from_secs(300),
         max_fields_per_table: 600,
         batch_rows_limit: 1000,
         view_index_min_rows: 10_000,

@@ -98,13 +98,22 @@ async fn bad_bodies_are_validation_errors_and_huge_ones_are_refused() {
 }
 
 #[tokio::test]
-async fn health_reports_postgresql_and_redis() {
+async fn health_reports_postgresql_redis_and_a_consumer_per_queue() {
     let app = TestApp::spawn().await;
-    let r = app.get("/api/_health/", None).await;
+    // The test app's two queue consumers register as they start.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let r = loop {
+        let r = app.get("/api/_health/", None).await;
+        if r.body["status"] == "ok" || std::time::Instant::now() > deadline {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!(r.status, 200);
     assert_eq!(
         r.body,
-        json!({"status": "ok", "postgresql": "ok", "redis": "ok"})
+        json!({"status": "ok", "postgresql": "ok", "redis": "ok",
+               "queues": {"high": "ok", "low": "ok"}})
     );
 }
 

@@ -1,6 +1,7 @@
 //! Background jobs on two durable PostgreSQL queues (apalis): `high` for the worker, `low`
 //! for the export worker. Jobs are enqueued inside the transaction that causes them.
 
+pub mod consumers;
 mod high;
 mod low;
 mod queue;

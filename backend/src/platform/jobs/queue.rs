@@ -16,6 +16,8 @@ pub enum Queue {
 }
 
 impl Queue {
+    pub const ALL: [Queue; 2] = [Queue::High, Queue::Low];
+
     pub fn name(self) -> &'static str {
         match self {
             Queue::High => "high",

@@ -4,8 +4,15 @@ use super::{HighJob, LowJob, Queue};
 use crate::{config::Settings, context::AppContext};
 use apalis::prelude::*;
 use apalis_postgres::{Config, PostgresStorage, Pubsub};
+use futures::{
+    FutureExt,
+    future::{BoxFuture, Shared},
+};
 use serde_json::Value;
-use std::{future::Future, time::Duration};
+use std::{
+    future::Future,
+    time::{Duration, Instant},
+};
 
 /// Tuning for one worker process.
 #[derive(Debug, Clone)]
@@ -41,52 +48,115 @@ impl RunnerOptions {
 }
 
 /// Consumes `queue` until `shutdown` resolves, then lets running jobs finish.
+///
+/// A consumer ends by itself when it loses PostgreSQL (a restart, an outage, its
+/// connections terminated). It is then started again, with a fresh name, as soon as the
+/// database answers; if it does not answer within `worker_reconnect_timeout`, this returns
+/// an error so the process exits non-zero and its supervisor restarts it.
 pub async fn run(
     ctx: AppContext,
     queue: Queue,
     options: RunnerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let shutdown = shutdown.boxed().shared();
+    loop {
+        let outcome = consume(&ctx, queue, &options, shutdown.clone()).await;
+        if shutdown.peek().is_some() {
+            return outcome;
+        }
+        match &outcome {
+            Ok(()) => tracing::warn!(queue = queue.name(), "queue consumer stopped"),
+            Err(e) => tracing::warn!(queue = queue.name(), error = %e, "queue consumer failed"),
+        }
+        tokio::select! {
+            reached = wait_for_database(&ctx, queue) => reached?,
+            () = shutdown.clone() => return Ok(()),
+        }
+        tracing::info!(
+            queue = queue.name(),
+            "database reachable again; consuming the queue"
+        );
+    }
+}
+
+/// Waits, with back-off, until PostgreSQL answers again; an error once the reconnect
+/// timeout has passed without an answer.
+async fn wait_for_database(ctx: &AppContext, queue: Queue) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(250);
+    loop {
+        let ping = tokio::time::timeout(
+            Duration::from_secs(5),
+            sqlx::query("SELECT 1").execute(&ctx.db),
+        )
+        .await;
+        if matches!(ping, Ok(Ok(_))) {
+            return Ok(());
+        }
+        let timeout = ctx.settings.worker_reconnect_timeout;
+        if started.elapsed() >= timeout {
+            anyhow::bail!(
+                "queue `{}`: PostgreSQL did not answer for {} s; exiting so the supervisor restarts this worker",
+                queue.name(),
+                timeout.as_secs()
+            );
+        }
+        tracing::warn!(
+            queue = queue.name(),
+            retry_in_ms = pause.as_millis() as u64,
+            "PostgreSQL does not answer"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// One consumer of `queue`, until `shutdown` resolves or the consumer ends by itself.
+async fn consume(
+    ctx: &AppContext,
+    queue: Queue,
+    options: &RunnerOptions,
+    shutdown: Shared<BoxFuture<'static, ()>>,
+) -> anyhow::Result<()> {
     let config = Config::default()
         .queue(queue.name())
         .heartbeat_interval(options.heartbeat)
         .missed_heartbeats(options.missed_heartbeats);
-    // Unique per process: apalis tracks liveness per worker name.
+    // Unique per process and per start: apalis tracks liveness per worker name, and a
+    // restarted consumer must not wait for its predecessor's registration to lapse.
     let name = format!(
         "{}-{}-{}",
         queue.name(),
         std::process::id(),
         uuid::Uuid::new_v4().simple()
     );
+    let options = options.clone();
+    let ctx = ctx.clone();
+    let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
     let monitor = match queue {
-        Queue::High => {
-            let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
-            Monitor::new().register(move |_| {
-                WorkerBuilder::new(name.clone())
-                    .backend(wake_and_poll(storage.clone(), &ctx, queue))
-                    .concurrency(options.concurrency)
-                    .retry(RetryPolicy::retries(5))
-                    .catch_panic()
-                    .timeout(options.job_timeout)
-                    .enable_tracing()
-                    .data(ctx.clone())
-                    .build(run_high)
-            })
-        }
-        Queue::Low => {
-            let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
-            Monitor::new().register(move |_| {
-                WorkerBuilder::new(name.clone())
-                    .backend(wake_and_poll(storage.clone(), &ctx, queue))
-                    .concurrency(options.concurrency)
-                    .retry(RetryPolicy::retries(5))
-                    .catch_panic()
-                    .timeout(options.job_timeout)
-                    .enable_tracing()
-                    .data(ctx.clone())
-                    .build(run_low)
-            })
-        }
+        Queue::High => Monitor::new().register(move |_| {
+            WorkerBuilder::new(name.clone())
+                .backend(wake_and_poll(storage.clone(), &ctx, queue))
+                .concurrency(options.concurrency)
+                .retry(RetryPolicy::retries(5))
+                .catch_panic()
+                .timeout(options.job_timeout)
+                .enable_tracing()
+                .data(ctx.clone())
+                .build(run_high)
+        }),
+        Queue::Low => Monitor::new().register(move |_| {
+            WorkerBuilder::new(name.clone())
+                .backend(wake_and_poll(storage.clone(), &ctx, queue))
+                .concurrency(options.concurrency)
+                .retry(RetryPolicy::retries(5))
+                .catch_panic()
+                .timeout(options.job_timeout)
+                .enable_tracing()
+                .data(ctx.clone())
+                .build(run_low)
+        }),
     };
     monitor
         .shutdown_timeout(Duration::from_secs(30))
