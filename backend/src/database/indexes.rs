@@ -18,7 +18,7 @@ use crate::{
     platform::jobs::{LowJob, enqueue_low},
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{AssertSqlSafe, PgConnection};
+use sqlx::{AssertSqlSafe, PgConnection, PgPool};
 use std::time::{Duration, Instant};
 
 /// Sort fields a composite index covers.
@@ -137,7 +137,15 @@ async fn take_turn(conn: &mut PgConnection, key: &str, table_id: i64) -> anyhow:
 /// the index `name` of a table, in the table's turn (see [`take_turn`]). An invalid
 /// leftover of an earlier failed build is dropped first, and so is this build's if it
 /// fails.
+///
+/// A user's change always wins over the build. A concurrent build waits for every
+/// transaction older than it, while a schema change on the table (a field added, a column
+/// converted) waits for the build's lock: each waits for the other and PostgreSQL aborts
+/// one of them — often the user's. So the build gives way: it waits for locks at most
+/// briefly (`lock_timeout`), and while it runs, [`yielding`] cancels it as soon as any
+/// session waits for it. It then tries again a little later.
 pub async fn change_concurrently(
+    db: &PgPool,
     conn: &mut PgConnection,
     table_id: i64,
     name: &str,
@@ -146,55 +154,18 @@ pub async fn change_concurrently(
     let key = format!("tessera.index.{table_id}");
     take_turn(conn, &key, table_id).await?;
     let outcome = async {
-        let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {name}");
-        let Some(create) = create else {
-            sqlx::query(AssertSqlSafe(drop)).execute(&mut *conn).await?;
-            return Ok(());
-        };
-        if is_built(&mut *conn, name).await? {
+        if create.is_some() && is_built(&mut *conn, name).await? {
             return Ok(());
         }
-        // A concurrent build waits for every transaction older than it; a schema change
-        // on the table waits for the build's lock; both waiting on each other deadlock.
-        // The build gives way (a short lock timeout, below PostgreSQL's one-second
-        // deadlock check) and tries again a little later, so writers never fail.
         sqlx::query("SET lock_timeout = '500ms'")
             .execute(&mut *conn)
             .await?;
-        let mut attempt = 0;
         // The timeout is reset whatever happens: the connection goes back to the pool.
-        let built: anyhow::Result<()> = async {
-            loop {
-                sqlx::query(AssertSqlSafe(drop.clone()))
-                    .execute(&mut *conn)
-                    .await?;
-                match sqlx::query(AssertSqlSafe(create.to_owned()))
-                    .execute(&mut *conn)
-                    .await
-                {
-                    Ok(_) => return Ok(()),
-                    Err(e) => {
-                        let gave_way = e
-                            .as_database_error()
-                            .and_then(|d| d.code())
-                            .is_some_and(|code| code == "55P03" || code == "40P01");
-                        attempt += 1;
-                        if !gave_way || attempt >= BUILD_ATTEMPTS {
-                            sqlx::query(AssertSqlSafe(drop.clone()))
-                                .execute(&mut *conn)
-                                .await?;
-                            return Err(anyhow::Error::from(e));
-                        }
-                        tokio::time::sleep(Duration::from_millis(500) * attempt).await;
-                    }
-                }
-            }
-        }
-        .await;
+        let changed = give_way_until_done(db, conn, name, create).await;
         sqlx::query("RESET lock_timeout")
             .execute(&mut *conn)
             .await?;
-        built
+        changed
     }
     .await;
     sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
@@ -202,6 +173,92 @@ pub async fn change_concurrently(
         .execute(&mut *conn)
         .await?;
     outcome
+}
+
+/// Drops any leftover and builds (or only drops), starting again after each time the
+/// change gave way to other work on the table.
+async fn give_way_until_done(
+    db: &PgPool,
+    conn: &mut PgConnection,
+    name: &str,
+    create: Option<&str>,
+) -> anyhow::Result<()> {
+    let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS {name}");
+    let mut attempt = 0;
+    loop {
+        let mut done = yielding(db, conn, &drop).await;
+        if done.is_ok()
+            && let Some(create) = create
+        {
+            done = yielding(db, conn, create).await;
+        }
+        let Err(e) = done else {
+            return Ok(());
+        };
+        attempt += 1;
+        if !gave_way(&e) || attempt >= BUILD_ATTEMPTS {
+            // Leave no invalid index behind (best effort: the next build drops it too).
+            if create.is_some() {
+                let _ = yielding(db, conn, &drop).await;
+            }
+            return Err(e.into());
+        }
+        tracing::info!(
+            index = name,
+            attempt,
+            "an index change gave way to other work on its table"
+        );
+        tokio::time::sleep(Duration::from_millis(500) * attempt).await;
+    }
+}
+
+/// Whether a statement failed because it gave way: a lock it waited for too long, a
+/// deadlock it lost, or its cancellation by [`yielding`].
+fn gave_way(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| matches!(code.as_ref(), "55P03" | "40P01" | "57014"))
+}
+
+/// How often a running index change looks for sessions waiting on it: well below
+/// PostgreSQL's one-second deadlock check, so a waiting user's transaction is freed first.
+const YIELD_CHECK: Duration = Duration::from_millis(100);
+
+/// Runs `sql` on `conn` and cancels it as soon as another session waits for a lock this
+/// one holds (its `pg_blocking_pids` names this backend). Other index changes are not
+/// given way to: two of them that wait for each other are settled by PostgreSQL's
+/// deadlock check, and both try again.
+async fn yielding(db: &PgPool, conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *conn)
+        .await?;
+    let statement = sqlx::query(AssertSqlSafe(sql.to_owned())).execute(&mut *conn);
+    tokio::pin!(statement);
+    let watch = async {
+        loop {
+            tokio::time::sleep(YIELD_CHECK).await;
+            let blocks: Result<bool, _> = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity \
+                  WHERE wait_event_type = 'Lock' AND $1 = ANY(pg_blocking_pids(pid)) \
+                    AND query NOT LIKE '%INDEX CONCURRENTLY%')",
+            )
+            .bind(pid)
+            .fetch_one(db)
+            .await;
+            if blocks.unwrap_or(false) {
+                let _ = sqlx::query("SELECT pg_cancel_backend($1)")
+                    .bind(pid)
+                    .execute(db)
+                    .await;
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        done = &mut statement => return done.map(|_| ()),
+        () = watch => {}
+    }
+    statement.await.map(|_| ())
 }
 
 /// Whether this process has not asked for the index `memo` describes before (it asks once;
@@ -255,7 +312,7 @@ pub async fn create_sort_index(
         table_name(table_id),
         columns.join(", ")
     );
-    change_concurrently(&mut conn, table_id, &name, Some(&sql)).await?;
+    change_concurrently(&ctx.db, &mut conn, table_id, &name, Some(&sql)).await?;
     tracing::info!(table_id, ?keys, "sort index built");
     Ok(())
 }

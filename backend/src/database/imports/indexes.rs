@@ -34,7 +34,7 @@ pub async fn build(ctx: &AppContext, table_id: i64) -> anyhow::Result<()> {
             };
             // In the table's turn: concurrent builds on one table would deadlock.
             let create = format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {rest}");
-            indexes::change_concurrently(&mut conn, table_id, name, Some(&create)).await?;
+            indexes::change_concurrently(&ctx.db, &mut conn, table_id, name, Some(&create)).await?;
         }
     }
     tracing::info!(table_id, "indexes of an imported table built");

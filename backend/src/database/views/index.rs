@@ -23,7 +23,7 @@ use crate::{
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
+use sqlx::{AssertSqlSafe, PgConnection, PgPool, Postgres, QueryBuilder};
 
 /// What a view's index is built from: its sort keys and its filter.
 struct Plan {
@@ -151,8 +151,14 @@ pub async fn create(ctx: &AppContext, view_id: i64) -> anyhow::Result<()> {
                         "CREATE INDEX CONCURRENTLY {name} ON {table} ({}) WHERE {predicate}",
                         columns.join(", ")
                     );
-                    match indexes::change_concurrently(&mut conn, view.table_id, &name, Some(&sql))
-                        .await
+                    match indexes::change_concurrently(
+                        &ctx.db,
+                        &mut conn,
+                        view.table_id,
+                        &name,
+                        Some(&sql),
+                    )
+                    .await
                     {
                         Ok(()) => {
                             tracing::info!(view_id, index = %name, "view index built");
@@ -170,7 +176,7 @@ pub async fn create(ctx: &AppContext, view_id: i64) -> anyhow::Result<()> {
             }
         }
     };
-    drop_others(&mut conn, &view, keep.as_deref()).await
+    drop_others(&ctx.db, &mut conn, &view, keep.as_deref()).await
 }
 
 /// The names of a view's own indexes, from the catalog. Only names of the exact shape
@@ -198,13 +204,14 @@ async fn view_index_names(
 
 /// Drops the view's indexes other than `keep`.
 async fn drop_others(
+    db: &PgPool,
     conn: &mut PgConnection,
     view: &View,
     keep: Option<&str>,
 ) -> anyhow::Result<()> {
     for name in view_index_names(conn, view.table_id, view.id).await? {
         if Some(name.as_str()) != keep {
-            indexes::change_concurrently(conn, view.table_id, &name, None).await?;
+            indexes::change_concurrently(db, conn, view.table_id, &name, None).await?;
         }
     }
     Ok(())
