@@ -11,5 +11,6 @@ pub mod indexes;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
+pub mod tx;
 pub mod views;
 pub mod webhooks;

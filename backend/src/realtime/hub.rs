@@ -7,7 +7,7 @@ use super::{
     page_type::Projected,
     projector::Projector,
 };
-use crate::context::AppContext;
+use crate::{context::AppContext, database::events::TableEvent};
 use fred::prelude::*;
 use std::{
     collections::{HashMap, HashSet},
@@ -133,11 +133,14 @@ impl Hub {
                 .collect(),
             Err(_) => return,
         };
-        projector.observe(table_id, &envelope.message);
+        let event = TableEvent::from_message(&envelope.message);
+        projector.observe(table_id, event.as_ref());
         let text = envelope.message.to_string();
         let mut projected = HashMap::new();
         for key in keys {
-            let p = projector.project(&key, &text, &envelope.message).await;
+            let p = projector
+                .project(&key, &text, &envelope.message, event.as_ref())
+                .await;
             projected.insert(key, Arc::new(p));
         }
         let Ok(mut sockets) = self.sockets.lock() else {

@@ -9,7 +9,10 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::views::live::{self, LiveView},
+    database::{
+        events::TableEvent,
+        views::live::{self, LiveView},
+    },
 };
 use serde_json::Value;
 use std::{collections::HashMap, sync::Arc};
@@ -35,28 +38,36 @@ impl Projector {
 
     /// Call once per event, before projecting it: anything but a row change (fields,
     /// views, filters, options, the table) may change how the table's views filter and cut.
-    pub fn observe(&mut self, table_id: i64, message: &Value) {
-        let kind = message
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !kind.starts_with("rows_") {
+    pub fn observe(&mut self, table_id: i64, event: Option<&TableEvent>) {
+        if !event.is_some_and(TableEvent::is_row_change) {
             self.views.retain(|_, (t, _)| *t != table_id);
         }
     }
 
-    /// What the page gets of `message` (`text` is the message as sent to table pages).
-    pub async fn project(&mut self, key: &PageKey, text: &str, message: &Value) -> Projected {
+    /// What the page gets of `event` (`message` is the event as sent, `text` the same as
+    /// text; `event` is `None` for one this build cannot read, which only table pages get).
+    pub async fn project(
+        &mut self,
+        key: &PageKey,
+        text: &str,
+        message: &Value,
+        event: Option<&TableEvent>,
+    ) -> Projected {
         match *key {
-            PageKey::Table(_) => table::project(text, message),
-            PageKey::Row { row_id, .. } => row::project(message, row_id),
+            PageKey::Table(_) => table::project(text, event),
+            PageKey::Row { row_id, .. } => row::project(message, event, row_id),
             PageKey::View { table_id, view_id } => {
-                Box::pin(self.project_view(table_id, view_id, message)).await
+                Box::pin(self.project_view(table_id, view_id, event)).await
             }
         }
     }
 
-    async fn project_view(&mut self, table_id: i64, view_id: i64, message: &Value) -> Projected {
+    async fn project_view(
+        &mut self,
+        table_id: i64,
+        view_id: i64,
+        event: Option<&TableEvent>,
+    ) -> Projected {
         // When the database fails, subscribers re-check their page, which closes their
         // sockets if it fails again; their clients reconnect and reload.
         let recheck = Projected {
@@ -80,7 +91,7 @@ impl Projector {
                 }
             },
         };
-        match public_view::project(&mut conn, view.as_deref(), message).await {
+        match public_view::project(&mut conn, view.as_deref(), event).await {
             Ok(projected) => projected,
             Err(e) => {
                 tracing::warn!(error = %e, view_id, "could not filter an event for a shared view");

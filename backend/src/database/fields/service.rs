@@ -10,8 +10,9 @@ use crate::{
     context::AppContext,
     database::{
         access::{self, TableScope},
-        events::{self, EventOrigin},
+        events::{EventOrigin, TableEvent},
         tokens::Operation,
+        tx::Tx,
     },
     platform::{auth::Actor, trash, validation::ValidationError},
 };
@@ -261,7 +262,7 @@ pub async fn create(
     body: &Map<String, Value>,
 ) -> Result<(Field, TableScope), FieldError> {
     let (name, kind) = name_and_type(body)?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let scope = table_scope(&mut tx, actor, table_id).await?;
     let field = create_in_tx(
         ctx,
@@ -275,8 +276,13 @@ pub async fn create(
         },
     )
     .await?;
-    let payload = json!({ "field": field_json(&field, &scope), "related_fields": [] });
-    events::append(&mut tx, table_id, "field_created", &payload, &origin(actor)).await?;
+    tx.emit(
+        table_id,
+        TableEvent::FieldCreated {
+            field: field_json(&field, &scope),
+            related_fields: Vec::new(),
+        },
+    );
     tx.commit().await?;
     Ok((field, scope))
 }
@@ -289,7 +295,7 @@ pub async fn update(
     field_id: i64,
     body: &Map<String, Value>,
 ) -> Result<(Field, TableScope), FieldError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (old, scope) = accessible(&mut tx, actor, field_id).await?;
     let name = match body.get("name") {
         Some(Value::String(s)) => check_name(s)?,
@@ -346,19 +352,16 @@ pub async fn update(
         .await?
         .ok_or(FieldError::NotFound)?;
     if !same_type {
-        crate::database::views::field_changes::field_converted(&mut tx, &field, &origin(actor))
-            .await?;
+        crate::database::views::field_changes::field_converted(&mut tx, &field).await?;
     }
-    let payload =
-        json!({ "field_id": field.id, "field": field_json(&field, &scope), "related_fields": [] });
-    events::append(
-        &mut tx,
+    tx.emit(
         field.table_id,
-        "field_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::FieldUpdated {
+            field_id: field.id,
+            field: field_json(&field, &scope),
+            related_fields: Vec::new(),
+        },
+    );
     tx.commit().await?;
     Ok((field, scope))
 }
@@ -366,7 +369,7 @@ pub async fn update(
 /// Moves a field to the trash; its column stays until the trash is emptied.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), field_id))]
 pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<(), FieldError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (field, scope) = accessible(&mut tx, actor, field_id).await?;
     if field.primary {
         return Err(FieldError::CannotDeletePrimary);
@@ -382,15 +385,14 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<()
         name: &field.name,
     };
     trash::record(&mut *tx, &entry).await?;
-    let payload = json!({ "table_id": field.table_id, "field_id": field_id, "related_fields": [] });
-    events::append(
-        &mut tx,
+    tx.emit(
         field.table_id,
-        "field_deleted",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::FieldDeleted {
+            table_id: field.table_id,
+            field_id,
+            related_fields: Vec::new(),
+        },
+    );
     tx.commit().await?;
     Ok(())
 }

@@ -14,9 +14,10 @@ use super::{
 use crate::{
     context::AppContext,
     database::{
-        access, events,
-        events::EventOrigin,
+        access,
+        events::{EventOrigin, TableEvent},
         tables::{self, repo as table_repo},
+        tx::Tx,
     },
     platform::{
         applications,
@@ -29,7 +30,7 @@ use crate::{
     realtime::notify::{self, Audience, WorkspaceEvent},
 };
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -119,7 +120,12 @@ pub async fn import_rows(
     target: Target,
     source: Box<dyn ImportSource>,
 ) -> anyhow::Result<Imported> {
-    let mut tx = ctx.db.begin().await?;
+    let origin = EventOrigin {
+        user_id: Some(job.user_id),
+        websocket_id: None,
+        send_webhooks: true,
+    };
+    let mut tx = Tx::begin(&ctx.db, origin).await?;
     let (table_id, workspace_id, mode) = match target.table_id {
         Some(table_id) => {
             let scope = access::scope(&mut tx, table_id)
@@ -185,7 +191,7 @@ pub async fn import_rows(
     let table = table_repo::get(&mut *tx, table_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
-    announce(&mut tx, &table, workspace_id, job.user_id, appending).await?;
+    announce(&mut tx, &table, workspace_id, appending).await?;
     if !appending {
         jobs::enqueue_low(&mut tx, &LowJob::CreateImportIndexes { table_id }).await?;
     }
@@ -209,28 +215,26 @@ pub async fn import_rows(
 /// One event for the whole import: a new table is announced like any new table; rows
 /// added to a table tell its viewers to reload it (one event instead of one per row).
 async fn announce(
-    conn: &mut sqlx::PgConnection,
+    tx: &mut Tx,
     table: &tables::Table,
     workspace_id: i64,
-    user_id: i64,
     appending: bool,
 ) -> anyhow::Result<()> {
-    let origin = EventOrigin {
-        user_id: Some(user_id),
-        websocket_id: None,
-        send_webhooks: true,
-    };
-    let (kind, keys) = if appending {
-        (
-            "table_updated",
-            json!({ "table_id": table.id, "table": table.to_json(), "force_table_refresh": true }),
-        )
+    let event = if appending {
+        TableEvent::TableUpdated {
+            table_id: table.id,
+            table: table.to_json(),
+            force_table_refresh: true,
+        }
     } else {
-        ("table_created", json!({ "table": table.to_json() }))
+        TableEvent::TableCreated {
+            table: table.to_json(),
+        }
     };
-    events::append(conn, table.id, kind, &keys, &origin).await?;
+    let (kind, keys) = (event.name(), Value::Object(event.payload()));
+    tx.emit(table.id, event);
     notify::queue(
-        conn,
+        tx,
         WorkspaceEvent {
             workspace_id,
             audience: Audience::Members,

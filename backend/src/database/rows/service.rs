@@ -11,10 +11,11 @@ use crate::{
     context::AppContext,
     database::{
         access::TableScope,
-        events::{self, EventOrigin},
+        events::{EventOrigin, TableEvent},
         fields::{self, Field, FieldError},
         indexes, tables,
         tokens::Operation,
+        tx::Tx,
     },
     platform::{auth::Actor, trash},
 };
@@ -64,6 +65,11 @@ fn origin(actor: &Actor, opts: WriteOptions) -> EventOrigin {
         websocket_id: actor.websocket_id.clone(),
         send_webhooks: opts.send_webhooks,
     }
+}
+
+/// Rows as JSON values, for an event.
+fn json_rows(rows: Vec<Map<String, Value>>) -> Vec<Value> {
+    rows.into_iter().map(Value::Object).collect()
 }
 
 fn api_rows(
@@ -182,46 +188,53 @@ pub async fn create(
     opts: WriteOptions,
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
     let parsed = parse_items(&field_list, items, opts.keys, batch)?;
-    let who = origin(actor, opts);
-    let raw = insert(&mut tx, table_id, &field_list, parsed, before, &who).await?;
+    let (raw, event) = insert(
+        &mut tx,
+        table_id,
+        &field_list,
+        parsed,
+        before,
+        Some(actor.id()),
+    )
+    .await?;
+    tx.emit(table_id, event);
     tx.commit().await?;
     Ok(api_rows(&field_list, raw, opts.keys))
 }
 
 /// Creates one row from a form submission inside the caller's transaction: nobody signed
 /// in, only the values the form accepts (`field_{id}` keys, already narrowed by the
-/// caller). Returns the new row's id.
+/// caller). Returns the new row's id and its `rows_created` event, which the caller emits
+/// (or not, for a trial row it rolls back).
 pub async fn insert_submitted(
     conn: &mut PgConnection,
     table_id: i64,
     values: Map<String, Value>,
-) -> Result<i64, RowError> {
+) -> Result<(i64, TableEvent), RowError> {
     let field_list = fields::repo::list(&mut *conn, table_id).await?;
     let parsed = parse_items(&field_list, &[values], RowKeys::Ids, false)?;
-    let who = EventOrigin {
-        user_id: None,
-        websocket_id: None,
-        send_webhooks: true,
-    };
-    let raw = insert(conn, table_id, &field_list, parsed, None, &who).await?;
-    raw.first()
+    let (raw, event) = insert(conn, table_id, &field_list, parsed, None, None).await?;
+    let id = raw
+        .first()
         .and_then(|r| r.get("id"))
         .and_then(Value::as_i64)
-        .ok_or(RowError::TableNotFound)
+        .ok_or(RowError::TableNotFound)?;
+    Ok((id, event))
 }
 
-/// Inserts parsed rows at the end (or before `before`) and logs `rows_created`.
+/// Inserts parsed rows at the end (or before `before`); returns them and their
+/// `rows_created` event.
 async fn insert(
     tx: &mut PgConnection,
     table_id: i64,
     field_list: &[Field],
     parsed: Vec<Cells>,
     before: Option<i64>,
-    who: &EventOrigin,
-) -> Result<Vec<Map<String, Value>>, RowError> {
+    user_id: Option<i64>,
+) -> Result<(Vec<Map<String, Value>>, TableEvent), RowError> {
     let count = parsed.len();
     // Taking the event sequence first locks the table row: concurrent inserts queue here,
     // so orders computed below cannot collide.
@@ -240,12 +253,15 @@ async fn insert(
             .await?
             .ok_or(RowError::NotFound(vec![before_id]))?,
     };
-    let ids = write::insert_rows(tx, table_id, field_list, parsed, &orders, who.user_id).await?;
+    let ids = write::insert_rows(tx, table_id, field_list, parsed, &orders, user_id).await?;
     let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
-    let event_rows = api_rows(field_list, raw.clone(), RowKeys::Ids);
-    let payload = json!({ "table_id": table_id, "rows": event_rows, "metadata": {}, "before_row_id": before });
-    events::append(tx, table_id, "rows_created", &payload, who).await?;
-    Ok(raw)
+    let event = TableEvent::RowsCreated {
+        table_id,
+        rows: json_rows(api_rows(field_list, raw.clone(), RowKeys::Ids)),
+        metadata: json!({}),
+        before_row_id: before,
+    };
+    Ok((raw, event))
 }
 
 /// Checks ids of a batch: unique and all live rows.
@@ -283,7 +299,7 @@ pub async fn update(
     opts: WriteOptions,
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
@@ -306,21 +322,16 @@ pub async fn update(
         write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
     }
     let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
-    let payload = json!({
-        "table_id": table_id,
-        "rows_before_update": before,
-        "rows": api_rows(&field_list, raw.clone(), RowKeys::Ids),
-        "updated_field_ids": updated_field_ids,
-        "metadata": {},
-    });
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "rows_updated",
-        &payload,
-        &origin(actor, opts),
-    )
-    .await?;
+        TableEvent::RowsUpdated {
+            table_id,
+            rows_before_update: json_rows(before),
+            rows: json_rows(api_rows(&field_list, raw.clone(), RowKeys::Ids)),
+            updated_field_ids,
+            metadata: json!({}),
+        },
+    );
     tx.commit().await?;
     Ok(api_rows(&field_list, raw, opts.keys))
 }
@@ -334,7 +345,7 @@ pub async fn delete(
     ids: &[i64],
     opts: WriteOptions,
 ) -> Result<(), RowError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, scope, field_list) = open(&mut tx, actor, table_id, Operation::Delete).await?;
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, ids).await?;
@@ -386,15 +397,14 @@ pub async fn delete(
     };
     let listed = (item_type == "rows").then_some(names.as_slice());
     trash::record_with_names(&mut *tx, &entry, listed).await?;
-    let payload = json!({ "table_id": table_id, "row_ids": ids, "rows": rows });
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "rows_deleted",
-        &payload,
-        &origin(actor, opts),
-    )
-    .await?;
+        TableEvent::RowsDeleted {
+            table_id,
+            row_ids: ids.to_vec(),
+            rows: json_rows(rows),
+        },
+    );
     tx.commit().await?;
     Ok(())
 }
@@ -408,7 +418,7 @@ pub async fn move_row(
     before_id: Option<i64>,
     opts: WriteOptions,
 ) -> Result<Map<String, Value>, RowError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &[row_id]).await?;
@@ -435,21 +445,16 @@ pub async fn move_row(
     .execute(&mut *tx)
     .await?;
     let raw = rows_by_ids(&mut tx, table_id, &field_list, &[row_id]).await?;
-    let payload = json!({
-        "table_id": table_id,
-        "rows_before_update": before,
-        "rows": api_rows(&field_list, raw.clone(), RowKeys::Ids),
-        "updated_field_ids": [],
-        "metadata": {},
-    });
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "rows_updated",
-        &payload,
-        &origin(actor, opts),
-    )
-    .await?;
+        TableEvent::RowsUpdated {
+            table_id,
+            rows_before_update: json_rows(before),
+            rows: json_rows(api_rows(&field_list, raw.clone(), RowKeys::Ids)),
+            updated_field_ids: Vec::new(),
+            metadata: json!({}),
+        },
+    );
     tx.commit().await?;
     api_rows(&field_list, raw, opts.keys)
         .into_iter()

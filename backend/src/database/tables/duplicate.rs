@@ -6,9 +6,10 @@ use crate::realtime::notify::{self, Audience, WorkspaceEvent};
 use crate::{
     context::AppContext,
     database::{
-        access, events,
-        events::EventOrigin,
+        access,
+        events::{EventOrigin, TableEvent},
         fields::{self, Field, registry::field_types, repo as field_repo},
+        tx::Tx,
     },
     platform::{
         auth::Actor,
@@ -45,7 +46,12 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         .pointer("/original_table/id")
         .and_then(Value::as_i64)
         .ok_or_else(|| anyhow::anyhow!("The job names no table."))?;
-    let mut tx = ctx.db.begin().await?;
+    let origin = EventOrigin {
+        user_id: Some(job.user_id),
+        websocket_id: None,
+        send_webhooks: true,
+    };
+    let mut tx = Tx::begin(&ctx.db, origin).await?;
     let scope = access::scope(&mut tx, original_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
@@ -78,19 +84,12 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     let copy = repo::get(&mut *tx, copy_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("The copy vanished."))?;
-    let origin = EventOrigin {
-        user_id: Some(job.user_id),
-        websocket_id: None,
-        send_webhooks: true,
-    };
-    events::append(
-        &mut tx,
+    tx.emit(
         copy_id,
-        "table_created",
-        &json!({ "table": copy.to_json() }),
-        &origin,
-    )
-    .await?;
+        TableEvent::TableCreated {
+            table: copy.to_json(),
+        },
+    );
     notify::queue(
         &mut tx,
         WorkspaceEvent {

@@ -5,9 +5,10 @@ use crate::{
     context::AppContext,
     database::{
         access::TableScope,
-        events,
+        events::TableEvent,
         fields::{self, FieldSpec},
         rows,
+        tx::Tx,
     },
     platform::{
         applications,
@@ -87,7 +88,7 @@ pub async fn create(
             first_row_header,
         } => split_header(data, first_row_header, ctx.settings.max_fields_per_table)?,
     };
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
     let app = applications::accessible(&mut tx, actor, database_id).await?;
     let table_id = repo::insert(&mut *tx, database_id, &name).await?;
     repo::create_user_table(&mut tx, table_id).await?;
@@ -164,14 +165,12 @@ pub async fn create(
     let table = repo::get(&mut *tx, table_id)
         .await?
         .ok_or(TableError::NotFound)?;
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "table_created",
-        &json!({ "table": table.to_json() }),
-        &fields::origin(actor),
-    )
-    .await?;
+        TableEvent::TableCreated {
+            table: table.to_json(),
+        },
+    );
     let keys = json!({ "table": table.to_json() });
     notify::workspace(&mut tx, actor, app.workspace_id, "table_created", keys).await?;
     tx.commit().await?;
@@ -229,22 +228,19 @@ pub async fn rename(
     name: &str,
 ) -> Result<Table, TableError> {
     let name = valid_name(name)?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
     let (_, scope) = accessible(&mut tx, actor, table_id).await?;
     repo::rename(&mut *tx, table_id, &name).await?;
     let table = repo::get(&mut *tx, table_id)
         .await?
         .ok_or(TableError::NotFound)?;
-    let payload =
-        json!({ "table_id": table_id, "table": table.to_json(), "force_table_refresh": false });
-    events::append(
-        &mut tx,
+    let event = TableEvent::TableUpdated {
         table_id,
-        "table_updated",
-        &payload,
-        &fields::origin(actor),
-    )
-    .await?;
+        table: table.to_json(),
+        force_table_refresh: false,
+    };
+    let payload = Value::Object(event.payload());
+    tx.emit(table_id, event);
     notify::workspace(&mut tx, actor, scope.workspace_id, "table_updated", payload).await?;
     tx.commit().await?;
     Ok(table)
@@ -252,7 +248,7 @@ pub async fn rename(
 
 /// Moves a table to the trash; the PostgreSQL table stays until the trash is emptied.
 pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<(), TableError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
     let (table, scope) = accessible(&mut tx, actor, table_id).await?;
     repo::set_trashed(&mut *tx, table_id, true).await?;
     let entry = trash::NewTrashEntry {
@@ -265,15 +261,12 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<()
         name: &table.name,
     };
     trash::record(&mut *tx, &entry).await?;
-    let payload = json!({ "database_id": scope.database_id, "table_id": table_id });
-    events::append(
-        &mut tx,
+    let event = TableEvent::TableDeleted {
+        database_id: scope.database_id,
         table_id,
-        "table_deleted",
-        &payload,
-        &fields::origin(actor),
-    )
-    .await?;
+    };
+    let payload = Value::Object(event.payload());
+    tx.emit(table_id, event);
     notify::workspace(&mut tx, actor, scope.workspace_id, "table_deleted", payload).await?;
     tx.commit().await?;
     Ok(())
@@ -286,7 +279,7 @@ pub async fn order(
     database_id: i64,
     table_ids: &[i64],
 ) -> Result<(), TableError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
     applications::accessible(&mut tx, actor, database_id).await?;
     let current: Vec<i64> = repo::list(&mut *tx, database_id)
         .await?

@@ -6,13 +6,13 @@
 
 use super::{aggregations, repo, service::full};
 use crate::database::{
-    events::{self, EventOrigin},
+    events::{TableEvent, ViewPart},
     fields::{Field, registry::field_types},
     filters::{filter_type::DATES, registry::filter_types},
     tables,
+    tx::Tx,
 };
 use serde_json::{Value, json};
-use sqlx::PgConnection;
 
 /// The view settings that name a field, with the field types each accepts.
 fn accepts(prop: &str, kind: &str) -> bool {
@@ -23,55 +23,42 @@ fn accepts(prop: &str, kind: &str) -> bool {
     }
 }
 
-pub async fn field_converted(
-    conn: &mut PgConnection,
-    field: &Field,
-    origin: &EventOrigin,
-) -> sqlx::Result<()> {
+pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
     let table_id = field.table_id;
     let can_order = field_types()
         .get(&field.kind)
         .is_some_and(|ft| ft.can_order_by());
-    for view in repo::list(&mut *conn, table_id).await? {
-        for filter in repo::filters(&mut *conn, view.id).await? {
+    for view in repo::list(&mut **tx, table_id).await? {
+        for filter in repo::filters(&mut **tx, view.id).await? {
             let supported = filter_types()
                 .get(&filter.kind)
                 .is_some_and(|f| f.supports(&field.kind));
             if filter.field_id == field.id && !supported {
                 sqlx::query("DELETE FROM database_view_filters WHERE id = $1")
                     .bind(filter.id)
-                    .execute(&mut *conn)
+                    .execute(&mut **tx)
                     .await?;
-                let payload = json!({ "view_id": view.id, "view_filter_id": filter.id });
-                events::append(conn, table_id, "view_filter_deleted", &payload, origin).await?;
+                tx.emit(table_id, ViewPart::Filter.deleted(view.id, filter.id));
             }
         }
         if !can_order {
-            for (table, event) in [
-                ("database_view_sorts", "view_sort"),
-                ("database_view_group_bys", "view_group_by"),
+            for (table, part) in [
+                ("database_view_sorts", ViewPart::Sort),
+                ("database_view_group_bys", ViewPart::GroupBy),
             ] {
                 let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                     "DELETE FROM {table} WHERE view_id = $1 AND field_id = $2 RETURNING id"
                 )))
                 .bind(view.id)
                 .bind(field.id)
-                .fetch_all(&mut *conn)
+                .fetch_all(&mut **tx)
                 .await?;
                 for id in ids {
-                    let payload = json!({ "view_id": view.id, format!("{event}_id"): id });
-                    events::append(
-                        conn,
-                        table_id,
-                        &format!("{event}_deleted"),
-                        &payload,
-                        origin,
-                    )
-                    .await?;
+                    tx.emit(table_id, part.deleted(view.id, id));
                 }
             }
         }
-        let options = repo::field_options(&mut *conn, view.id).await?;
+        let options = repo::field_options(&mut **tx, view.id).await?;
         let raw = options
             .iter()
             .find(|(id, _)| *id == field.id)
@@ -82,19 +69,14 @@ pub async fn field_converted(
         {
             let cleared = json!({"aggregation_type": "", "aggregation_raw_type": ""});
             let cleared = cleared.as_object().cloned().unwrap_or_default();
-            repo::merge_field_options(&mut *conn, view.id, field.id, &cleared).await?;
-            let payload = json!({
-                "view_id": view.id,
-                "field_options": { field.id.to_string(): cleared },
-            });
-            events::append(
-                conn,
+            repo::merge_field_options(&mut **tx, view.id, field.id, &cleared).await?;
+            tx.emit(
                 table_id,
-                "view_field_options_updated",
-                &payload,
-                origin,
-            )
-            .await?;
+                TableEvent::ViewFieldOptionsUpdated {
+                    view_id: view.id,
+                    field_options: json!({ field.id.to_string(): cleared }),
+                },
+            );
         }
         let mut props = view.options.0.clone();
         let mut changed = false;
@@ -108,18 +90,18 @@ pub async fn field_converted(
             sqlx::query("UPDATE database_views SET options = $2 WHERE id = $1")
                 .bind(view.id)
                 .bind(sqlx::types::Json(&props))
-                .execute(&mut *conn)
+                .execute(&mut **tx)
                 .await?;
             let (Some(view), Some(table)) = (
-                repo::get(&mut *conn, view.id).await?,
-                tables::repo::get(&mut *conn, table_id).await?,
+                repo::get(&mut **tx, view.id).await?,
+                tables::repo::get(&mut **tx, table_id).await?,
             ) else {
                 continue;
             };
             let view_id = view.id;
-            let shown = full(conn, view, table).await?;
-            let payload = json!({ "view_id": view_id, "view": shown.to_json() });
-            events::append(conn, table_id, "view_updated", &payload, origin).await?;
+            let shown = full(tx, view, table).await?;
+            let view = shown.to_json();
+            tx.emit(table_id, TableEvent::ViewUpdated { view_id, view });
         }
     }
     Ok(())

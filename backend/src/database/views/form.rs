@@ -7,9 +7,11 @@ use super::{View, ViewError, form_conditions, parts::options_of, public::open};
 use crate::{
     context::AppContext,
     database::{
+        events::EventOrigin,
         fields::{self, Field, registry::field_types},
         rows::{self, RowKeys},
         tables::table_name,
+        tx::Tx,
     },
     platform::{
         jobs::{self, HighJob},
@@ -75,7 +77,11 @@ pub async fn submit(
         .iter()
         .filter_map(|(f, _)| Some((f.column(), body.get(&f.column())?.clone())))
         .collect();
-    let mut tx = ctx.db.begin().await?;
+    let anonymous = EventOrigin {
+        send_webhooks: true,
+        ..Default::default()
+    };
+    let mut tx = Tx::begin(&ctx.db, anonymous).await?;
     let asked = asked_fields(&mut tx, &view, &enabled, &answers).await?;
     let mut errors = ValidationError::default();
     let mut values = Map::new();
@@ -90,7 +96,8 @@ pub async fn submit(
         }
     }
     errors.into_result()?;
-    let row_id = rows::insert_submitted(&mut tx, view.table_id, values).await?;
+    let (row_id, created) = rows::insert_submitted(&mut tx, view.table_id, values).await?;
+    tx.emit(view.table_id, created);
     notify(ctx, &mut tx, &view, &enabled, &asked, row_id).await?;
     tx.commit().await?;
     let setting = |key: &str| view.options.0.get(key).cloned().unwrap_or(Value::Null);
@@ -122,7 +129,8 @@ async fn asked_fields(
     sqlx::query("SAVEPOINT form_conditions")
         .execute(&mut *conn)
         .await?;
-    let trial = rows::insert_submitted(&mut *conn, view.table_id, answers.clone()).await?;
+    // The trial row is rolled back with its savepoint; its event is dropped.
+    let (trial, _) = rows::insert_submitted(&mut *conn, view.table_id, answers.clone()).await?;
     let all = fields::repo::list(&mut *conn, view.table_id).await?;
     let table = table_name(view.table_id);
     for (field, tree) in conditional {

@@ -8,11 +8,17 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::{events, fields::origin, filters::FilterError, filters::registry::filter_types},
+    database::{
+        events::{TableEvent, ViewPart},
+        fields::origin,
+        filters::FilterError,
+        filters::registry::filter_types,
+        tx::Tx,
+    },
     platform::{auth::Actor, validation::ValidationError},
 };
 use serde_json::{Map, Value, json};
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::PgConnection;
 
 /// Checks that rows of this view can be filtered/sorted/grouped and the field is of its table.
 async fn check_field(
@@ -110,32 +116,29 @@ async fn view_of_part(
     }
 }
 
-/// Logs a change to a view's filters, filter groups, sorts or group-bys as the table
-/// event `event`, commits it, then asks for the indexes the view's listing needs now: they
-/// are built in the background, on what was committed.
+/// Emits a change to a view's filters, filter groups, sorts or group-bys as `event`,
+/// commits it, then asks for the indexes the view's listing needs now: they are built in
+/// the background, on what was committed.
 async fn commit_change(
     ctx: &AppContext,
-    mut tx: Transaction<'_, Postgres>,
-    actor: &Actor,
+    mut tx: Tx,
     view: &super::View,
-    event: &str,
-    payload: &Value,
+    event: TableEvent,
 ) -> Result<(), ViewError> {
-    events::append(&mut tx, view.table_id, event, payload, &origin(actor)).await?;
+    tx.emit(view.table_id, event);
     tx.commit().await?;
     super::listing::request_indexes(ctx, view).await;
     Ok(())
 }
 
-/// Deletes the part `id` of `view` from `table` and logs `{part}_deleted` with
-/// `{view_id, {part}_id}`, as [`commit_change`].
+/// Deletes the part `id` of `view` from `table` and emits `{part}_deleted`, as
+/// [`commit_change`].
 async fn delete_part(
     ctx: &AppContext,
-    mut tx: Transaction<'_, Postgres>,
-    actor: &Actor,
+    mut tx: Tx,
     view: &super::View,
     table: &'static str,
-    part: &str,
+    part: ViewPart,
     id: i64,
 ) -> Result<(), ViewError> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -144,8 +147,7 @@ async fn delete_part(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let payload = json!({ "view_id": view.id, format!("{part}_id"): id });
-    commit_change(ctx, tx, actor, view, &format!("{part}_deleted"), &payload).await
+    commit_change(ctx, tx, view, part.deleted(view.id, id)).await
 }
 
 pub async fn list_filters(
@@ -165,7 +167,7 @@ pub async fn create_filter(
     view_id: i64,
     body: &Map<String, Value>,
 ) -> Result<ViewFilter, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     lists_rows(&view.kind, "filters")?;
     let field_id = id_field(body)?
@@ -188,15 +190,7 @@ pub async fn create_filter(
     .bind(group)
     .fetch_one(&mut *tx)
     .await?;
-    commit_change(
-        ctx,
-        tx,
-        actor,
-        &view,
-        "view_filter_created",
-        &json!({ "view_filter": filter.to_json() }),
-    )
-    .await?;
+    commit_change(ctx, tx, &view, ViewPart::Filter.created(filter.to_json())).await?;
     Ok(filter)
 }
 
@@ -231,7 +225,7 @@ pub async fn update_filter(
     filter_id: i64,
     body: &Map<String, Value>,
 ) -> Result<ViewFilter, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (current, view) = filter_of(&mut tx, actor, filter_id).await?;
     let field_id = id(body, "field")?.flatten().unwrap_or(current.field_id);
     let kind = text(body, "type")?.unwrap_or(current.kind.clone());
@@ -251,8 +245,8 @@ pub async fn update_filter(
     .bind(group)
     .fetch_one(&mut *tx)
     .await?;
-    let payload = json!({ "view_filter_id": filter_id, "view_filter": filter.to_json() });
-    commit_change(ctx, tx, actor, &view, "view_filter_updated", &payload).await?;
+    let event = ViewPart::Filter.updated(filter_id, filter.to_json());
+    commit_change(ctx, tx, &view, event).await?;
     Ok(filter)
 }
 
@@ -261,15 +255,14 @@ pub async fn delete_filter(
     actor: &Actor,
     filter_id: i64,
 ) -> Result<(), ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (_, view) = filter_of(&mut tx, actor, filter_id).await?;
     delete_part(
         ctx,
         tx,
-        actor,
         &view,
         "database_view_filters",
-        "view_filter",
+        ViewPart::Filter,
         filter_id,
     )
     .await
@@ -294,7 +287,7 @@ pub async fn create_filter_group(
     view_id: i64,
     body: &Map<String, Value>,
 ) -> Result<ViewFilterGroup, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     lists_rows(&view.kind, "filters")?;
     let filter_type = text(body, "filter_type")?.unwrap_or_else(|| "AND".into());
@@ -310,15 +303,8 @@ pub async fn create_filter_group(
     .bind(parent)
     .fetch_one(&mut *tx)
     .await?;
-    commit_change(
-        ctx,
-        tx,
-        actor,
-        &view,
-        "view_filter_group_created",
-        &json!({ "view_filter_group": group.to_json() }),
-    )
-    .await?;
+    let event = ViewPart::FilterGroup.created(group.to_json());
+    commit_change(ctx, tx, &view, event).await?;
     Ok(group)
 }
 
@@ -353,7 +339,7 @@ pub async fn update_filter_group(
     group_id: i64,
     body: &Map<String, Value>,
 ) -> Result<ViewFilterGroup, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (current, view) = group_of(&mut tx, actor, group_id).await?;
     let filter_type = text(body, "filter_type")?.unwrap_or(current.filter_type);
     check_group_filter_type(&filter_type)?;
@@ -365,8 +351,8 @@ pub async fn update_filter_group(
     .bind(&filter_type)
     .fetch_one(&mut *tx)
     .await?;
-    let payload = json!({ "view_filter_group_id": group_id, "view_filter_group": group.to_json() });
-    commit_change(ctx, tx, actor, &view, "view_filter_group_updated", &payload).await?;
+    let event = ViewPart::FilterGroup.updated(group_id, group.to_json());
+    commit_change(ctx, tx, &view, event).await?;
     Ok(group)
 }
 
@@ -376,16 +362,15 @@ pub async fn delete_filter_group(
     actor: &Actor,
     group_id: i64,
 ) -> Result<(), ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (_, view) = group_of(&mut tx, actor, group_id).await?;
     // The foreign keys of its filters and sub-groups cascade the delete to them.
     delete_part(
         ctx,
         tx,
-        actor,
         &view,
         "database_view_filter_groups",
-        "view_filter_group",
+        ViewPart::FilterGroup,
         group_id,
     )
     .await
@@ -411,10 +396,11 @@ impl Ordering {
             Ordering::GroupBy => "id, view_id, field_id, \"order\", type, width",
         }
     }
-    fn event(self) -> (&'static str, &'static str) {
+    /// The part's events and its name in errors.
+    fn event(self) -> (ViewPart, &'static str) {
         match self {
-            Ordering::Sort => ("view_sort", "sorts"),
-            Ordering::GroupBy => ("view_group_by", "group bys"),
+            Ordering::Sort => (ViewPart::Sort, "sorts"),
+            Ordering::GroupBy => (ViewPart::GroupBy, "group bys"),
         }
     }
     fn not_found(self) -> ViewError {
@@ -489,7 +475,7 @@ pub async fn create_ordering(
     what: Ordering,
     body: &Map<String, Value>,
 ) -> Result<ViewSort, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     let (event, what_name) = what.event();
     lists_rows(&view.kind, what_name)?;
@@ -524,15 +510,7 @@ pub async fn create_ordering(
     .fetch_optional(&mut *tx)
     .await?;
     let sort = inserted.ok_or_else(|| what.field_taken())?;
-    commit_change(
-        ctx,
-        tx,
-        actor,
-        &view,
-        &format!("{event}_created"),
-        &json!({ event: sort.to_json() }),
-    )
-    .await?;
+    commit_change(ctx, tx, &view, event.created(sort.to_json())).await?;
     Ok(sort)
 }
 
@@ -572,7 +550,7 @@ pub async fn update_ordering(
     what: Ordering,
     body: &Map<String, Value>,
 ) -> Result<ViewSort, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (current, view) = ordering_of(&mut tx, actor, id, what).await?;
     let values = ordering_values(body, Some(&current))?;
     let field_id = match id_field(body)? {
@@ -600,8 +578,7 @@ pub async fn update_ordering(
     .await?;
     let sort = updated.ok_or_else(|| what.field_taken())?;
     let (event, _) = what.event();
-    let payload = json!({ format!("{event}_id"): id, event: sort.to_json() });
-    commit_change(ctx, tx, actor, &view, &format!("{event}_updated"), &payload).await?;
+    commit_change(ctx, tx, &view, event.updated(id, sort.to_json())).await?;
     Ok(sort)
 }
 
@@ -615,9 +592,9 @@ pub async fn delete_ordering(
     id: i64,
     what: Ordering,
 ) -> Result<(), ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (_, view) = ordering_of(&mut tx, actor, id, what).await?;
-    delete_part(ctx, tx, actor, &view, what.table(), what.event().0, id).await
+    delete_part(ctx, tx, &view, what.table(), what.event().0, id).await
 }
 
 /// Every live field's options in this view: the type's defaults overlaid with what was set.
@@ -662,7 +639,7 @@ pub async fn update_field_options(
     view_id: i64,
     body: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     let kind =
         types::by_name(&view.kind).ok_or_else(|| ViewError::TypeDoesNotExist(view.kind.clone()))?;
@@ -736,15 +713,13 @@ pub async fn update_field_options(
     }
     errors.into_result()?;
     let options = options_of(&mut tx, &view).await?;
-    let payload = json!({ "view_id": view_id, "field_options": options });
-    events::append(
-        &mut tx,
+    tx.emit(
         view.table_id,
-        "view_field_options_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewFieldOptionsUpdated {
+            view_id,
+            field_options: json!(options),
+        },
+    );
     tx.commit().await?;
     Ok(options)
 }

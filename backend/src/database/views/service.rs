@@ -6,9 +6,10 @@ use crate::{
     context::AppContext,
     database::{
         access::TableScope,
-        events,
+        events::TableEvent,
         fields::{self, origin},
         tables::{self, Table},
+        tx::Tx,
     },
     platform::{
         auth::{Actor, password},
@@ -334,7 +335,7 @@ pub async fn create(
     };
     let kind = types::by_name(&kind_name)
         .ok_or_else(|| ViewError::TypeDoesNotExist(kind_name.replace('\0', "")))?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (table, _) = tables::accessible(&mut tx, actor, table_id).await?;
     let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
         settings(&mut tx, table_id, kind, body, None, actor.id()).await?;
@@ -353,14 +354,12 @@ pub async fn create(
         .await?
         .ok_or(ViewError::NotFound)?;
     let result = full(&mut tx, view, table).await?;
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "view_created",
-        &json!({ "view": result.to_json() }),
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewCreated {
+            view: result.to_json(),
+        },
+    );
     tx.commit().await?;
     Ok(result)
 }
@@ -371,7 +370,7 @@ pub async fn update(
     view_id: i64,
     body: &Map<String, Value>,
 ) -> Result<ViewWithParts, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     repo::lock(&mut *tx, view_id).await?;
     let (current, table, _) = accessible(&mut tx, actor, view_id).await?;
     let kind = types::by_name(&current.kind)
@@ -399,22 +398,20 @@ pub async fn update(
         .await?
         .ok_or(ViewError::NotFound)?;
     let result = full(&mut tx, view, table).await?;
-    let payload = json!({ "view_id": view_id, "view": result.to_json() });
-    events::append(
-        &mut tx,
+    tx.emit(
         current.table_id,
-        "view_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewUpdated {
+            view_id,
+            view: result.to_json(),
+        },
+    );
     tx.commit().await?;
     Ok(result)
 }
 
 /// Moves a view to the trash.
 pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, _, scope) = accessible(&mut tx, actor, view_id).await?;
     repo::set_trashed(&mut *tx, view_id).await?;
     let entry = trash::NewTrashEntry {
@@ -427,15 +424,13 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
         name: &view.name,
     };
     trash::record(&mut *tx, &entry).await?;
-    let payload = json!({ "table_id": view.table_id, "view_id": view_id });
-    events::append(
-        &mut tx,
+    tx.emit(
         view.table_id,
-        "view_deleted",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewDeleted {
+            table_id: view.table_id,
+            view_id,
+        },
+    );
     tx.commit().await?;
     Ok(())
 }
@@ -447,7 +442,7 @@ pub async fn order(
     table_id: i64,
     view_ids: &[i64],
 ) -> Result<(), ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     tables::accessible(&mut tx, actor, table_id).await?;
     let current: Vec<i64> = repo::list(&mut *tx, table_id)
         .await?
@@ -459,15 +454,13 @@ pub async fn order(
     }
     let ordered = crate::platform::applications::merge_order(&current, view_ids);
     repo::set_order(&mut *tx, &ordered).await?;
-    let payload = json!({ "table_id": table_id, "order": ordered });
-    events::append(
-        &mut tx,
+    tx.emit(
         table_id,
-        "views_reordered",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewsReordered {
+            table_id,
+            order: ordered,
+        },
+    );
     tx.commit().await?;
     Ok(())
 }
@@ -479,7 +472,7 @@ pub async fn duplicate(
     actor: &Actor,
     view_id: i64,
 ) -> Result<ViewWithParts, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
     tables::repo::lock(&mut *tx, view.table_id).await?;
     let names: Vec<String> = repo::list(&mut *tx, view.table_id)
@@ -502,14 +495,12 @@ pub async fn duplicate(
     let copy = repo::insert(&mut tx, view.table_id, &view.kind, &values).await?;
     repo::copy_parts(&mut tx, view_id, copy.id).await?;
     let result = full(&mut tx, copy, table).await?;
-    events::append(
-        &mut tx,
+    tx.emit(
         view.table_id,
-        "view_created",
-        &json!({ "view": result.to_json() }),
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewCreated {
+            view: result.to_json(),
+        },
+    );
     tx.commit().await?;
     Ok(result)
 }
@@ -520,22 +511,20 @@ pub async fn rotate_slug(
     actor: &Actor,
     view_id: i64,
 ) -> Result<ViewWithParts, ViewError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
     repo::rotate_slug(&mut *tx, view_id).await?;
     let view = repo::get(&mut *tx, view.id)
         .await?
         .ok_or(ViewError::NotFound)?;
     let result = full(&mut tx, view, table).await?;
-    let payload = json!({ "view_id": view_id, "view": result.to_json() });
-    events::append(
-        &mut tx,
+    tx.emit(
         result.view.table_id,
-        "view_updated",
-        &payload,
-        &origin(actor),
-    )
-    .await?;
+        TableEvent::ViewUpdated {
+            view_id,
+            view: result.to_json(),
+        },
+    );
     tx.commit().await?;
     Ok(result)
 }

@@ -11,7 +11,10 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::access::{self, TableScope},
+    database::{
+        access::{self, TableScope},
+        events::TableEvent,
+    },
     platform::{
         jobs::{self, HighJob, LowJob},
         mail,
@@ -142,13 +145,14 @@ async fn run_locked(ctx: &AppContext, webhook_id: i64) -> anyhow::Result<Stop> {
         // The first event this webhook wants; everything before it is passed over at once.
         let only_fields = updated_fields_filter(&state.webhook.event_config.0);
         let wanted = events.into_iter().find_map(|e| {
-            let kind = event_types::for_log_event(&e.event_type)?;
+            let table_event = TableEvent::read(&e.event_type, &e.payload.0)?;
+            let kind = event_types::for_event(&table_event)?;
             let wanted = e.send_webhooks
                 && state.webhook.subscribes(kind.name)
-                && touches(&e.payload.0, kind.name, &only_fields);
-            wanted.then_some((e, kind))
+                && touches(&table_event, &only_fields);
+            wanted.then_some((e, table_event, kind))
         });
-        let Some((event, kind)) = wanted else {
+        let Some((event, table_event, kind)) = wanted else {
             advance(&mut conn, &state, last).await?;
             continue;
         };
@@ -164,7 +168,7 @@ async fn run_locked(ctx: &AppContext, webhook_id: i64) -> anyhow::Result<Stop> {
         };
         let bodies = payload::bodies(
             kind,
-            &event.payload.0,
+            &table_event,
             scope,
             webhook_id,
             event.event_id,
@@ -202,16 +206,13 @@ async fn run_locked(ctx: &AppContext, webhook_id: i64) -> anyhow::Result<Stop> {
 }
 
 /// Whether a `rows.updated` event changed one of the fields the webhook is limited to.
-fn touches(payload: &Value, event_type: &str, only_fields: &[i64]) -> bool {
-    if event_type != "rows.updated" || only_fields.is_empty() {
-        return true;
+fn touches(event: &TableEvent, only_fields: &[i64]) -> bool {
+    match event {
+        TableEvent::RowsUpdated {
+            updated_field_ids, ..
+        } if !only_fields.is_empty() => updated_field_ids.iter().any(|id| only_fields.contains(id)),
+        _ => true,
     }
-    payload["updated_field_ids"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_i64)
-        .any(|id| only_fields.contains(&id))
 }
 
 /// Moves the cursor past events this webhook does not want.

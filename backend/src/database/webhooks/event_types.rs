@@ -1,75 +1,42 @@
-//! The webhook event types: which event-log entry each one is made from and how its body
-//! carries the change. One table, so adding a type is one line.
+//! The webhook event types (Baserow's names) and the table events each is made from.
 
-/// How an event's change goes into the webhook body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// `items` (rows after the change).
-    Rows,
-    /// `items` and `old_items` (rows before the change).
-    RowsWithOld,
-    /// `row_ids` only.
-    RowIds,
-    /// The object under the given key (`field`, `view`).
-    Object(&'static str),
-    /// The id under the given key (`field_id`, `view_id`).
-    Id(&'static str),
-}
+use crate::database::events::TableEvent;
+use serde_json::{Value, json};
 
-/// A webhook event type (Baserow's names) and the event-log entry it is made from.
+/// A webhook event type.
 #[derive(Debug)]
 pub struct WebhookEventType {
     pub name: &'static str,
-    pub log_event: &'static str,
-    pub shape: Shape,
 }
 
 /// Every webhook event type, in the order the API lists them.
 pub const ALL: &[WebhookEventType] = &[
     WebhookEventType {
         name: "rows.created",
-        log_event: "rows_created",
-        shape: Shape::Rows,
     },
     WebhookEventType {
         name: "rows.updated",
-        log_event: "rows_updated",
-        shape: Shape::RowsWithOld,
     },
     WebhookEventType {
         name: "rows.deleted",
-        log_event: "rows_deleted",
-        shape: Shape::RowIds,
     },
     WebhookEventType {
         name: "field.created",
-        log_event: "field_created",
-        shape: Shape::Object("field"),
     },
     WebhookEventType {
         name: "field.updated",
-        log_event: "field_updated",
-        shape: Shape::Object("field"),
     },
     WebhookEventType {
         name: "field.deleted",
-        log_event: "field_deleted",
-        shape: Shape::Id("field_id"),
     },
     WebhookEventType {
         name: "view.created",
-        log_event: "view_created",
-        shape: Shape::Object("view"),
     },
     WebhookEventType {
         name: "view.updated",
-        log_event: "view_updated",
-        shape: Shape::Object("view"),
     },
     WebhookEventType {
         name: "view.deleted",
-        log_event: "view_deleted",
-        shape: Shape::Id("view_id"),
     },
 ];
 
@@ -78,9 +45,67 @@ pub fn by_name(name: &str) -> Option<&'static WebhookEventType> {
     ALL.iter().find(|t| t.name == name)
 }
 
-/// The webhook type an event-log entry becomes, if any.
-pub fn for_log_event(log_event: &str) -> Option<&'static WebhookEventType> {
-    ALL.iter().find(|t| t.log_event == log_event)
+/// The webhook type a table event becomes, if any.
+pub fn for_event(event: &TableEvent) -> Option<&'static WebhookEventType> {
+    let name = match event {
+        TableEvent::RowsCreated { .. } => "rows.created",
+        TableEvent::RowsUpdated { .. } => "rows.updated",
+        TableEvent::RowsDeleted { .. } => "rows.deleted",
+        TableEvent::FieldCreated { .. } => "field.created",
+        TableEvent::FieldUpdated { .. } => "field.updated",
+        TableEvent::FieldDeleted { .. } => "field.deleted",
+        TableEvent::ViewCreated { .. } => "view.created",
+        TableEvent::ViewUpdated { .. } => "view.updated",
+        TableEvent::ViewDeleted { .. } => "view.deleted",
+        _ => return None,
+    };
+    by_name(name)
+}
+
+/// An event of the given type for a test call: `row` stands for a row of the table.
+pub fn example(kind: &WebhookEventType, table_id: i64, row: Value) -> TableEvent {
+    let field = json!({"id": 0, "name": "Field", "type": "text", "table_id": table_id});
+    let view = json!({"id": 0, "name": "View", "type": "grid", "table_id": table_id});
+    match kind.name {
+        "rows.updated" => TableEvent::RowsUpdated {
+            table_id,
+            rows_before_update: vec![row.clone()],
+            rows: vec![row],
+            updated_field_ids: vec![],
+            metadata: json!({}),
+        },
+        "rows.deleted" => TableEvent::RowsDeleted {
+            table_id,
+            row_ids: vec![0],
+            rows: vec![row],
+        },
+        "field.created" => TableEvent::FieldCreated {
+            field,
+            related_fields: vec![],
+        },
+        "field.updated" => TableEvent::FieldUpdated {
+            field_id: 0,
+            field,
+            related_fields: vec![],
+        },
+        "field.deleted" => TableEvent::FieldDeleted {
+            table_id,
+            field_id: 0,
+            related_fields: vec![],
+        },
+        "view.created" => TableEvent::ViewCreated { view },
+        "view.updated" => TableEvent::ViewUpdated { view_id: 0, view },
+        "view.deleted" => TableEvent::ViewDeleted {
+            table_id,
+            view_id: 0,
+        },
+        _ => TableEvent::RowsCreated {
+            table_id,
+            rows: vec![row],
+            metadata: json!({}),
+            before_row_id: None,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -88,12 +113,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_log_events_map_both_ways() {
+    fn every_type_has_an_example_event_of_its_own_type() {
         for t in ALL {
-            assert_eq!(by_name(t.name).map(|x| x.log_event), Some(t.log_event));
-            assert_eq!(for_log_event(t.log_event).map(|x| x.name), Some(t.name));
+            let event = example(t, 1, json!({"id": 0}));
+            assert_eq!(for_event(&event).map(|k| k.name), Some(t.name));
         }
         assert!(by_name("rows.moved").is_none());
-        assert!(for_log_event("table_updated").is_none());
+        let reordered = TableEvent::ViewsReordered {
+            table_id: 1,
+            order: vec![],
+        };
+        assert!(for_event(&reordered).is_none());
     }
 }

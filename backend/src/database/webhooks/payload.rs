@@ -1,8 +1,8 @@
-//! Webhook bodies made from an event-log entry: Baserow's shape, row keys by field name
-//! when the webhook asks for it, and changes of more than 200 rows split into batches.
+//! Webhook bodies made from a table event: Baserow's shape, row keys by field name when
+//! the webhook asks for it, and changes of more than 200 rows split into batches.
 
-use super::event_types::{Shape, WebhookEventType};
-use crate::database::access::TableScope;
+use super::event_types::WebhookEventType;
+use crate::database::{access::TableScope, events::TableEvent};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -20,7 +20,7 @@ pub struct Body {
 /// used when `user_field_names` is set; keys of fields since deleted stay as they were.
 pub fn bodies(
     kind: &WebhookEventType,
-    payload: &Value,
+    event: &TableEvent,
     scope: &TableScope,
     webhook_id: i64,
     event_id: uuid::Uuid,
@@ -34,36 +34,46 @@ pub fn bodies(
     base.insert("webhook_id".into(), json!(webhook_id));
     base.insert("event_id".into(), json!(event_id));
     base.insert("event_type".into(), json!(kind.name));
-    let rename = |rows: &Value| -> Vec<Value> {
-        rows.as_array()
-            .map(|rows| {
-                rows.iter()
-                    .map(|row| rename_keys(row, user_field_names, field_names))
-                    .collect()
-            })
-            .unwrap_or_default()
+    let rename = |rows: &[Value]| -> Vec<Value> {
+        rows.iter()
+            .map(|row| rename_keys(row, user_field_names, field_names))
+            .collect()
     };
-    match kind.shape {
-        Shape::Object(key) => {
-            base.insert(key.into(), payload.get(key).cloned().unwrap_or(Value::Null));
-            vec![single(base)]
-        }
-        Shape::Id(key) => {
-            base.insert(key.into(), payload.get(key).cloned().unwrap_or(Value::Null));
-            vec![single(base)]
-        }
-        Shape::Rows => batches(base, &[("items", rename(&payload["rows"]))]),
-        Shape::RowsWithOld => batches(
+    match event {
+        TableEvent::RowsCreated { rows, .. } => batches(base, &[("items", rename(rows))]),
+        TableEvent::RowsUpdated {
+            rows,
+            rows_before_update,
+            ..
+        } => batches(
             base,
             &[
-                ("items", rename(&payload["rows"])),
-                ("old_items", rename(&payload["rows_before_update"])),
+                ("items", rename(rows)),
+                ("old_items", rename(rows_before_update)),
             ],
         ),
-        Shape::RowIds => {
-            let ids = payload["row_ids"].as_array().cloned().unwrap_or_default();
-            batches(base, &[("row_ids", ids)])
+        TableEvent::RowsDeleted { row_ids, .. } => batches(
+            base,
+            &[("row_ids", row_ids.iter().map(|id| json!(id)).collect())],
+        ),
+        TableEvent::FieldCreated { field, .. } | TableEvent::FieldUpdated { field, .. } => {
+            base.insert("field".into(), field.clone());
+            vec![single(base)]
         }
+        TableEvent::FieldDeleted { field_id, .. } => {
+            base.insert("field_id".into(), json!(field_id));
+            vec![single(base)]
+        }
+        TableEvent::ViewCreated { view } | TableEvent::ViewUpdated { view, .. } => {
+            base.insert("view".into(), view.clone());
+            vec![single(base)]
+        }
+        TableEvent::ViewDeleted { view_id, .. } => {
+            base.insert("view_id".into(), json!(view_id));
+            vec![single(base)]
+        }
+        // Not a webhook event: nothing to send.
+        _ => Vec::new(),
     }
 }
 
@@ -147,10 +157,15 @@ mod tests {
 
     #[test]
     fn updated_rows_carry_items_and_old_items_by_field_name() {
-        let payload = json!({
-            "rows": [{"id": 1, "order": "1.00000000000000000000", "field_7": "Ann"}],
-            "rows_before_update": [{"id": 1, "order": "1.00000000000000000000", "field_7": "An"}],
-        });
+        let payload = TableEvent::RowsUpdated {
+            table_id: 1,
+            rows: vec![json!({"id": 1, "order": "1.00000000000000000000", "field_7": "Ann"})],
+            rows_before_update: vec![
+                json!({"id": 1, "order": "1.00000000000000000000", "field_7": "An"}),
+            ],
+            updated_field_ids: vec![7],
+            metadata: json!({}),
+        };
         let id = uuid::Uuid::new_v4();
         let kind = by_name("rows.updated").unwrap();
         let out = bodies(kind, &payload, &scope(), 4, id, true, &names());
@@ -179,7 +194,12 @@ mod tests {
         let rows: Vec<Value> = (1..=450)
             .map(|i| json!({"id": i, "field_7": "x"}))
             .collect();
-        let payload = json!({ "rows": rows });
+        let payload = TableEvent::RowsCreated {
+            table_id: 1,
+            rows,
+            metadata: json!({}),
+            before_row_id: None,
+        };
         let kind = by_name("rows.created").unwrap();
         let out = bodies(
             kind,
@@ -205,7 +225,11 @@ mod tests {
     fn deletions_and_schema_changes_have_their_own_keys() {
         let deleted = bodies(
             by_name("rows.deleted").unwrap(),
-            &json!({"row_ids": [3, 4], "rows": [{"id": 3}]}),
+            &TableEvent::RowsDeleted {
+                table_id: 1,
+                row_ids: vec![3, 4],
+                rows: vec![json!({"id": 3})],
+            },
             &scope(),
             4,
             uuid::Uuid::nil(),
@@ -217,7 +241,11 @@ mod tests {
         assert!(body.get("items").is_none());
         let field = bodies(
             by_name("field.deleted").unwrap(),
-            &json!({"field_id": 9}),
+            &TableEvent::FieldDeleted {
+                table_id: 1,
+                field_id: 9,
+                related_fields: vec![],
+            },
             &scope(),
             4,
             uuid::Uuid::nil(),

@@ -243,15 +243,7 @@ pub async fn test_call(
     for (id, _) in &fields {
         row.insert(format!("field_{id}"), Value::Null);
     }
-    let example = json!({
-        "rows": [row.clone()],
-        "rows_before_update": [row],
-        "row_ids": [0],
-        "field": {"id": 0, "name": "Field", "type": "text", "table_id": table_id},
-        "field_id": 0,
-        "view": {"id": 0, "name": "View", "type": "grid", "table_id": table_id},
-        "view_id": 0,
-    });
+    let example = event_types::example(kind, table_id, Value::Object(row));
     let names: HashMap<String, String> = fields
         .into_iter()
         .map(|(id, name)| (format!("field_{id}"), name))

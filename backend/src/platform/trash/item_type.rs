@@ -2,6 +2,7 @@
 //! checked, and how it is deleted for good. One implementation per file in `types/`.
 
 use super::{TrashEntry, TrashError};
+use crate::database::tx::Tx;
 use crate::platform::auth::Actor;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
@@ -48,7 +49,7 @@ pub trait TrashItemType: Send + Sync + 'static {
     /// `TrashError::ItemNotFound` when the item is no longer in the trash.
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        tx: &'a mut Tx,
         actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>>;

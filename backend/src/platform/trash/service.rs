@@ -1,6 +1,7 @@
 //! Trash use cases: the structure, a page of entries, emptying, restoring.
 
 use super::{ApplicationNode, TrashError, TrashPage, WorkspaceNode, registry::item_types, repo};
+use crate::database::tx::Tx;
 use crate::{
     context::AppContext,
     platform::{
@@ -148,7 +149,7 @@ pub async fn restore(
         (false, Some(_)) => return Err(TrashError::ParentIdNotAllowed),
         _ => {}
     }
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, crate::database::fields::origin(actor)).await?;
     let entry = repo::lock_for_restore(&mut tx, item_type.name(), req.item_id, req.parent_id)
         .await?
         .ok_or(TrashError::ItemNotFound)?;

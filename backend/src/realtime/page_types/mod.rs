@@ -13,11 +13,3 @@ fn id_param(message: &Value, key: &str) -> Option<i64> {
         .and_then(Value::as_i64)
         .filter(|id| *id > 0)
 }
-
-/// The event type of a client message.
-fn event_type(message: &Value) -> &str {
-    message
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}

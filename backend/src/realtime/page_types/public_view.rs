@@ -1,9 +1,10 @@
 //! `view`: a shared view's live rows for anyone with its link (and its password's token).
 //! Every payload carries only the fields the view shows and only rows its filter matches.
 
-use super::{event_type, id_param};
+use super::id_param;
 use crate::{
     context::AppContext,
+    database::events::TableEvent,
     database::views::{
         ViewError,
         live::{LiveView, matching},
@@ -70,33 +71,48 @@ impl PageType for PublicViewPageType {
     }
 }
 
-/// The view an event of the view family (`view_updated`, `view_filter_created`, …) is
-/// about: `view_id`, `view.id`, or the `view` of its part (`view_filter.view`).
-fn view_of(message: &Value) -> Option<i64> {
-    if let Some(id) = id_param(message, "view_id") {
-        return Some(id);
+/// The view an event of the view family is about.
+fn view_of(event: &TableEvent) -> Option<i64> {
+    let of_part = |part: &Value| part.get("view").and_then(Value::as_i64);
+    match event {
+        TableEvent::ViewCreated { view } => view.get("id").and_then(Value::as_i64),
+        TableEvent::ViewUpdated { view_id, .. }
+        | TableEvent::ViewDeleted { view_id, .. }
+        | TableEvent::ViewFieldOptionsUpdated { view_id, .. }
+        | TableEvent::ViewFilterDeleted { view_id, .. }
+        | TableEvent::ViewFilterGroupDeleted { view_id, .. }
+        | TableEvent::ViewSortDeleted { view_id, .. }
+        | TableEvent::ViewGroupByDeleted { view_id, .. } => Some(*view_id),
+        TableEvent::ViewFilterCreated { view_filter: part }
+        | TableEvent::ViewFilterUpdated {
+            view_filter: part, ..
+        }
+        | TableEvent::ViewFilterGroupCreated {
+            view_filter_group: part,
+        }
+        | TableEvent::ViewFilterGroupUpdated {
+            view_filter_group: part,
+            ..
+        }
+        | TableEvent::ViewSortCreated { view_sort: part }
+        | TableEvent::ViewSortUpdated {
+            view_sort: part, ..
+        }
+        | TableEvent::ViewGroupByCreated {
+            view_group_by: part,
+        }
+        | TableEvent::ViewGroupByUpdated {
+            view_group_by: part,
+            ..
+        } => of_part(part),
+        _ => None,
     }
-    let fields = message.as_object()?;
-    if let Some(id) = fields.get("view").and_then(|v| id_param(v, "id")) {
-        return Some(id);
-    }
-    fields
-        .values()
-        .find_map(|v| v.get("view").and_then(Value::as_i64))
 }
 
 fn ids_of(rows: &[Value]) -> Vec<i64> {
     rows.iter()
         .filter_map(|r| r.get("id").and_then(Value::as_i64))
         .collect()
-}
-
-fn rows_of<'a>(message: &'a Value, key: &str) -> &'a [Value] {
-    message
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
 }
 
 fn refresh(kind: &str, live: &LiveView) -> String {
@@ -120,10 +136,9 @@ fn message(kind: &str, table_id: i64, keys: Value) -> String {
 }
 
 /// `metadata` of the kept rows only.
-fn metadata_of(message: &Value, ids: &[i64]) -> Value {
-    let kept = message
-        .get("metadata")
-        .and_then(Value::as_object)
+fn metadata_of(metadata: &Value, ids: &[i64]) -> Value {
+    let kept = metadata
+        .as_object()
         .map(|m| {
             m.iter()
                 .filter(|(k, _)| k.parse::<i64>().is_ok_and(|id| ids.contains(&id)))
@@ -140,7 +155,7 @@ fn metadata_of(message: &Value, ids: &[i64]) -> Value {
 pub async fn project(
     conn: &mut PgConnection,
     live: Option<&LiveView>,
-    event: &Value,
+    event: Option<&TableEvent>,
 ) -> Result<Projected, ViewError> {
     let Some(live) = live else {
         return Ok(Projected {
@@ -148,11 +163,17 @@ pub async fn project(
             then: After::Recheck,
         });
     };
+    let Some(event) = event else {
+        return Ok(Projected::default());
+    };
     let table_id = live.view.table_id;
-    let kind = event_type(event);
-    let projected = match kind {
-        "rows_created" => {
-            let rows = rows_of(event, "rows");
+    let projected = match event {
+        TableEvent::RowsCreated {
+            rows,
+            metadata,
+            before_row_id,
+            ..
+        } => {
             let found = matching(conn, live, rows, None).await?;
             let kept: Vec<&Value> = rows
                 .iter()
@@ -171,14 +192,29 @@ pub async fn project(
                 table_id,
                 json!({
                     "rows": kept.iter().map(|r| live.cut_row(r)).collect::<Vec<_>>(),
-                    "metadata": metadata_of(event, &ids),
-                    "before_row_id": event.get("before_row_id").cloned().unwrap_or(Value::Null),
+                    "metadata": metadata_of(metadata, &ids),
+                    "before_row_id": before_row_id,
                 }),
             )])
         }
-        "rows_updated" => rows_updated(conn, live, event).await?,
-        "rows_deleted" => {
-            let rows = rows_of(event, "rows");
+        TableEvent::RowsUpdated {
+            rows,
+            rows_before_update,
+            updated_field_ids,
+            metadata,
+            ..
+        } => {
+            rows_updated(
+                conn,
+                live,
+                rows,
+                rows_before_update,
+                updated_field_ids,
+                metadata,
+            )
+            .await?
+        }
+        TableEvent::RowsDeleted { rows, .. } => {
             let found = matching(conn, live, rows, None).await?;
             let kept: Vec<Value> = rows
                 .iter()
@@ -198,56 +234,64 @@ pub async fn project(
                 json!({ "row_ids": ids_of(&kept), "rows": kept }),
             )])
         }
-        "field_created" | "field_updated" => {
-            let Some(field_id) = event.get("field").and_then(|f| id_param(f, "id")) else {
+        TableEvent::FieldCreated {
+            field,
+            related_fields,
+        }
+        | TableEvent::FieldUpdated {
+            field,
+            related_fields,
+            ..
+        } => {
+            let Some(field_id) = id_param(field, "id") else {
                 return Ok(Projected::default());
             };
             if !live.shows(field_id) {
                 return Ok(Projected::default());
             }
+            let updated = matches!(event, TableEvent::FieldUpdated { .. });
             let mut keys = json!({
-                "field": event["field"],
-                "related_fields": related_shown(live, event),
+                "field": field,
+                "related_fields": related_shown(live, related_fields),
             });
-            if kind == "field_updated" {
+            if updated {
                 keys["field_id"] = json!(field_id);
             }
-            let mut messages = vec![message(kind, table_id, keys)];
+            let mut messages = vec![message(event.name(), table_id, keys)];
             // A changed type or option can change which rows the filter lets through.
-            if kind == "field_updated" && live.filters_on(field_id) {
+            if updated && live.filters_on(field_id) {
                 messages.push(refresh("force_view_rows_refresh", live));
             }
             Projected::send(messages)
         }
-        "field_deleted" => {
-            let Some(field_id) = id_param(event, "field_id") else {
-                return Ok(Projected::default());
-            };
-            if !live.shows(field_id) {
+        TableEvent::FieldDeleted {
+            field_id,
+            related_fields,
+            ..
+        } => {
+            if !live.shows(*field_id) {
                 return Ok(Projected::default());
             }
             Projected::send(vec![message(
-                kind,
+                event.name(),
                 table_id,
-                json!({ "field_id": field_id, "related_fields": related_shown(live, event) }),
+                json!({ "field_id": field_id, "related_fields": related_shown(live, related_fields) }),
             )])
         }
-        "table_deleted" => Projected {
+        TableEvent::TableDeleted { .. } => Projected {
             messages: Vec::new(),
             then: After::Discard,
         },
-        _ if kind.starts_with("view") && view_of(event) == Some(live.view.id) => {
-            view_change(kind, live)
-        }
+        _ if view_of(event) == Some(live.view.id) => view_change(event, live),
         _ => Projected::default(),
     };
     Ok(projected)
 }
 
 /// `related_fields` of a field event, kept only when this view shows them.
-fn related_shown(live: &LiveView, event: &Value) -> Value {
+fn related_shown(live: &LiveView, related: &[Value]) -> Value {
     Value::Array(
-        rows_of(event, "related_fields")
+        related
             .iter()
             .filter(|f| {
                 f.get("table_id").and_then(Value::as_i64) == Some(live.view.table_id)
@@ -261,28 +305,23 @@ fn related_shown(live: &LiveView, event: &Value) -> Value {
 }
 
 /// A change to the view itself, as Baserow tells shared-view clients.
-fn view_change(kind: &str, live: &LiveView) -> Projected {
-    match kind {
-        "view_deleted" => Projected {
+fn view_change(event: &TableEvent, live: &LiveView) -> Projected {
+    match event {
+        TableEvent::ViewDeleted { .. } => Projected {
             messages: Vec::new(),
             then: After::Discard,
         },
         // Settings, the password or the slug may have changed: subscribers re-check.
-        "view_updated" => Projected {
+        TableEvent::ViewUpdated { .. } => Projected {
             messages: vec![refresh("force_view_refresh", live)],
             then: After::Recheck,
         },
-        _ if kind.starts_with("view_filter")
-            || kind.starts_with("view_sort")
-            || kind.starts_with("view_group_by") =>
-        {
-            Projected::send(vec![refresh("force_view_rows_refresh", live)])
-        }
-        "view_field_options_updated" => Projected::send(vec![refresh("force_view_refresh", live)]),
-        _ if kind.starts_with("view_decoration") => {
+        TableEvent::ViewFieldOptionsUpdated { .. } => {
             Projected::send(vec![refresh("force_view_refresh", live)])
         }
-        _ => Projected::default(),
+        TableEvent::ViewCreated { .. } => Projected::default(),
+        // Filters, filter groups, sorts and group-bys change which rows show, and how.
+        _ => Projected::send(vec![refresh("force_view_rows_refresh", live)]),
     }
 }
 
@@ -291,14 +330,11 @@ fn view_change(kind: &str, live: &LiveView) -> Projected {
 async fn rows_updated(
     conn: &mut PgConnection,
     live: &LiveView,
-    event: &Value,
+    rows: &[Value],
+    before_rows: &[Value],
+    updated: &[i64],
+    metadata: &Value,
 ) -> Result<Projected, ViewError> {
-    let rows = rows_of(event, "rows");
-    let before_rows = rows_of(event, "rows_before_update");
-    let updated: Vec<i64> = rows_of(event, "updated_field_ids")
-        .iter()
-        .filter_map(Value::as_i64)
-        .collect();
     let before: Map<String, Value> = before_rows
         .iter()
         .filter_map(|r| Some((r.get("id")?.as_i64()?.to_string(), r.clone())))
@@ -345,7 +381,7 @@ async fn rows_updated(
                 "rows_before_update": changed_before,
                 "rows": changed,
                 "updated_field_ids": shown_updated,
-                "metadata": metadata_of(event, &ids),
+                "metadata": metadata_of(metadata, &ids),
             }),
         ));
     }
@@ -354,7 +390,7 @@ async fn rows_updated(
         messages.push(message(
             "rows_created",
             live.view.table_id,
-            json!({ "rows": created, "metadata": metadata_of(event, &ids), "before_row_id": null }),
+            json!({ "rows": created, "metadata": metadata_of(metadata, &ids), "before_row_id": null }),
         ));
     }
     Ok(Projected::send(messages))
@@ -363,18 +399,25 @@ async fn rows_updated(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::database::events::ViewPart;
 
     #[test]
     fn view_events_are_recognised_by_their_view() {
-        assert_eq!(
-            view_of(&json!({"view_id": 4, "field_options": {}})),
-            Some(4)
-        );
-        assert_eq!(view_of(&json!({"view": {"id": 5}})), Some(5));
-        assert_eq!(
-            view_of(&json!({"view_filter": {"id": 1, "view": 6}})),
-            Some(6)
-        );
-        assert_eq!(view_of(&json!({"table_id": 1})), None);
+        let options = TableEvent::ViewFieldOptionsUpdated {
+            view_id: 4,
+            field_options: json!({}),
+        };
+        assert_eq!(view_of(&options), Some(4));
+        let created = TableEvent::ViewCreated {
+            view: json!({"id": 5}),
+        };
+        assert_eq!(view_of(&created), Some(5));
+        let filter = ViewPart::Filter.created(json!({"id": 1, "view": 6}));
+        assert_eq!(view_of(&filter), Some(6));
+        let reordered = TableEvent::ViewsReordered {
+            table_id: 1,
+            order: vec![],
+        };
+        assert_eq!(view_of(&reordered), None);
     }
 }

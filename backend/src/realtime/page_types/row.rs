@@ -1,10 +1,10 @@
 //! `row`: the events of one row (its updates and its deletion), for an expanded row that
 //! follows it without the whole table.
 
-use super::{event_type, id_param, table::readable};
+use super::{id_param, table::readable};
 use crate::{
     context::AppContext,
-    database::tables::table_name,
+    database::{events::TableEvent, tables::table_name},
     platform::auth::Actor,
     realtime::{
         page::PageKey,
@@ -82,49 +82,43 @@ fn has_id(row: &Value, row_id: i64) -> bool {
 
 /// The event cut down to the row: `rows_updated` and `rows_deleted` that include it, with
 /// only its entries; a deleted table ends the page. Other events are not the row's.
-pub fn project(message: &Value, row_id: i64) -> Projected {
+/// `message` is the event as sent (its extra keys, such as `seq`, are kept).
+pub fn project(message: &Value, event: Option<&TableEvent>, row_id: i64) -> Projected {
     let Some(fields) = message.as_object() else {
         return Projected::default();
     };
-    let only_row = |key: &str| -> Value {
-        Value::Array(
-            fields
-                .get(key)
-                .and_then(Value::as_array)
-                .map(|rows| rows.iter().filter(|r| has_id(r, row_id)).cloned().collect())
-                .unwrap_or_default(),
-        )
+    let only_row = |rows: &[Value]| -> Value {
+        Value::Array(rows.iter().filter(|r| has_id(r, row_id)).cloned().collect())
     };
     let mut out = fields.clone();
-    match event_type(message) {
-        "rows_updated" => {
-            let rows = only_row("rows");
+    match event {
+        Some(TableEvent::RowsUpdated {
+            rows,
+            rows_before_update,
+            metadata,
+            ..
+        }) => {
+            let rows = only_row(rows);
             if rows.as_array().is_none_or(Vec::is_empty) {
                 return Projected::default();
             }
             out.insert("rows".into(), rows);
-            out.insert("rows_before_update".into(), only_row("rows_before_update"));
+            out.insert("rows_before_update".into(), only_row(rows_before_update));
             let key = row_id.to_string();
-            let metadata: Map<String, Value> = fields
-                .get("metadata")
-                .and_then(Value::as_object)
-                .and_then(|m| m.get(&key))
+            let metadata: Map<String, Value> = metadata
+                .get(&key)
                 .map(|m| Map::from_iter([(key, m.clone())]))
                 .unwrap_or_default();
             out.insert("metadata".into(), Value::Object(metadata));
         }
-        "rows_deleted" => {
-            let listed = fields
-                .get("row_ids")
-                .and_then(Value::as_array)
-                .is_some_and(|ids| ids.iter().any(|id| id.as_i64() == Some(row_id)));
-            if !listed {
+        Some(TableEvent::RowsDeleted { row_ids, rows, .. }) => {
+            if !row_ids.contains(&row_id) {
                 return Projected::default();
             }
             out.insert("row_ids".into(), json!([row_id]));
-            out.insert("rows".into(), only_row("rows"));
+            out.insert("rows".into(), only_row(rows));
         }
-        "table_deleted" => {
+        Some(TableEvent::TableDeleted { .. }) => {
             return Projected {
                 messages: vec![message.to_string()],
                 then: After::Discard,
@@ -141,29 +135,36 @@ mod tests {
 
     #[test]
     fn updates_are_cut_to_the_row_and_others_skipped() {
-        let event = json!({"type": "rows_updated", "table_id": 1, "seq": 4,
+        let message = json!({"type": "rows_updated", "table_id": 1, "seq": 4,
             "rows": [{"id": 1, "field_2": "a"}, {"id": 7, "field_2": "b"}],
             "rows_before_update": [{"id": 1, "field_2": "x"}, {"id": 7, "field_2": "y"}],
             "updated_field_ids": [2], "metadata": {"1": {"c": 1}, "7": {"c": 2}}});
-        let p = project(&event, 7);
+        let event = TableEvent::from_message(&message);
+        let p = project(&message, event.as_ref(), 7);
         let m: Value = serde_json::from_str(&p.messages[0]).unwrap();
         assert_eq!(m["rows"], json!([{"id": 7, "field_2": "b"}]));
         assert_eq!(m["rows_before_update"], json!([{"id": 7, "field_2": "y"}]));
         assert_eq!(m["metadata"], json!({"7": {"c": 2}}));
         assert_eq!(m["seq"], 4);
-        assert!(project(&event, 8).messages.is_empty());
-        let created = json!({"type": "rows_created", "rows": [{"id": 7}]});
-        assert!(project(&created, 7).messages.is_empty());
+        assert!(project(&message, event.as_ref(), 8).messages.is_empty());
+        let created = json!({"type": "rows_created", "table_id": 1, "rows": [{"id": 7}],
+                             "metadata": {}, "before_row_id": null});
+        let event = TableEvent::from_message(&created);
+        assert!(event.is_some());
+        assert!(project(&created, event.as_ref(), 7).messages.is_empty());
     }
 
     #[test]
     fn deletions_name_only_the_row_and_a_deleted_table_ends_the_page() {
-        let event =
-            json!({"type": "rows_deleted", "row_ids": [3, 7], "rows": [{"id": 3}, {"id": 7}]});
-        let m: Value = serde_json::from_str(&project(&event, 3).messages[0]).unwrap();
+        let message = json!({"type": "rows_deleted", "table_id": 1, "row_ids": [3, 7],
+                             "rows": [{"id": 3}, {"id": 7}]});
+        let event = TableEvent::from_message(&message);
+        let m: Value =
+            serde_json::from_str(&project(&message, event.as_ref(), 3).messages[0]).unwrap();
         assert_eq!(m["row_ids"], json!([3]));
         assert_eq!(m["rows"], json!([{"id": 3}]));
-        let gone = project(&json!({"type": "table_deleted", "database_id": 1}), 3);
+        let deleted = json!({"type": "table_deleted", "database_id": 1, "table_id": 1});
+        let gone = project(&deleted, TableEvent::from_message(&deleted).as_ref(), 3);
         assert_eq!(gone.then, After::Discard);
     }
 }

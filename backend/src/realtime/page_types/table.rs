@@ -1,9 +1,12 @@
 //! `table`: every event of a table, for users who may read it.
 
-use super::{event_type, id_param};
+use super::id_param;
 use crate::{
     context::AppContext,
-    database::fields::{self, FieldError},
+    database::{
+        events::TableEvent,
+        fields::{self, FieldError},
+    },
     platform::auth::Actor,
     realtime::{
         page::PageKey,
@@ -57,10 +60,10 @@ pub(super) async fn readable(ctx: &AppContext, user: &Actor, table_id: i64) -> s
 }
 
 /// A table page gets every event as it is; a deleted table ends the page.
-pub fn project(text: &str, message: &Value) -> Projected {
+pub fn project(text: &str, event: Option<&TableEvent>) -> Projected {
     Projected {
         messages: vec![text.to_owned()],
-        then: if event_type(message) == "table_deleted" {
+        then: if matches!(event, Some(TableEvent::TableDeleted { .. })) {
             After::Discard
         } else {
             After::Keep

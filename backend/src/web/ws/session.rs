@@ -1,6 +1,7 @@
 //! One socket's subscriptions: opening and closing pages, live events per page with
 //! de-duplication by sequence number, replay of what a page missed, and access re-checks.
 
+use crate::database::events::TableEvent;
 use crate::{
     platform::auth::Actor,
     realtime::{
@@ -291,9 +292,12 @@ impl<'a> Session<'a> {
                     let Some(message) = message else {
                         continue;
                     };
+                    let event = TableEvent::from_message(&message);
                     let projected = match key {
-                        PageKey::Row { row_id, .. } => row::project(&message, row_id),
-                        _ => table::project(&message.to_string(), &message),
+                        PageKey::Row { row_id, .. } => {
+                            row::project(&message, event.as_ref(), row_id)
+                        }
+                        _ => table::project(&message.to_string(), event.as_ref()),
                     };
                     out.extend(self.apply(key, &projected).await);
                 }

@@ -1,6 +1,7 @@
 //! `application`: a database with its tables.
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
+use crate::database::tx::Tx;
 use crate::{
     database::tables,
     dto::ApplicationBody,
@@ -38,11 +39,12 @@ impl TrashItemType for ApplicationTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        tx: &'a mut Tx,
         actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
             super::untrash(&mut *conn, "applications", id).await?;
             let app = applications::repo::get(&mut *conn, id)

@@ -3,11 +3,10 @@
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
 use crate::{
-    database::{access, events, fields, tables},
+    database::{access, events::TableEvent, fields, tables, tx::Tx},
     platform::auth::Actor,
 };
 use futures::future::BoxFuture;
-use serde_json::json;
 use sqlx::PgConnection;
 use std::collections::HashSet;
 
@@ -62,11 +61,12 @@ impl TrashItemType for FieldTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
-        actor: &'a Actor,
+        tx: &'a mut Tx,
+        _actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
             let table_id: i64 = sqlx::query_scalar(
                 "SELECT table_id FROM database_fields WHERE id = $1 AND trashed",
@@ -107,18 +107,14 @@ impl TrashItemType for FieldTrashItemType {
             let field = fields::repo::get(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
-            let payload = json!({
-                "field": fields::field_json(&field, &scope),
-                "related_fields": [],
-            });
-            events::append(
-                conn,
+            let field = fields::field_json(&field, &scope);
+            tx.emit(
                 table_id,
-                "field_restored",
-                &payload,
-                &fields::origin(actor),
-            )
-            .await?;
+                TableEvent::FieldRestored {
+                    field,
+                    related_fields: Vec::new(),
+                },
+            );
             Ok(())
         })
     }

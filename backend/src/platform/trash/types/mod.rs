@@ -17,22 +17,19 @@ pub use view::ViewTrashItemType;
 pub use workspace::WorkspaceTrashItemType;
 
 use super::TrashError;
-use crate::{
-    database::{events, fields, rows::read, tables},
-    platform::auth::Actor,
-};
-use serde_json::json;
+use crate::database::{events::TableEvent, fields, rows::read, tables, tx::Tx};
+use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
 
 /// Takes rows of a table out of the trash: they count as live again and reach live clients
 /// (and webhooks) as `rows_created`, as in Baserow. Rows no longer in the trash are skipped;
 /// when none is left the item counts as gone.
 pub(super) async fn restore_rows(
-    conn: &mut PgConnection,
-    actor: &Actor,
+    tx: &mut Tx,
     table_id: i64,
     row_ids: &[i64],
 ) -> Result<(), TrashError> {
+    let conn: &mut PgConnection = tx;
     if tables::repo::get(&mut *conn, table_id).await?.is_none() {
         return Err(TrashError::ItemNotFound);
     }
@@ -61,20 +58,15 @@ pub(super) async fn restore_rows(
         .into_iter()
         .map(|raw| read::to_api_row(&field_list, raw, read::RowKeys::Ids))
         .collect();
-    let payload = json!({
-        "table_id": table_id,
-        "rows": rows,
-        "metadata": {},
-        "before_row_id": null,
-    });
-    events::append(
-        conn,
+    tx.emit(
         table_id,
-        "rows_created",
-        &payload,
-        &fields::origin(actor),
-    )
-    .await?;
+        TableEvent::RowsCreated {
+            table_id,
+            rows: rows.into_iter().map(Value::Object).collect(),
+            metadata: json!({}),
+            before_row_id: None,
+        },
+    );
     Ok(())
 }
 

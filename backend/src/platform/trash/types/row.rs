@@ -1,6 +1,7 @@
 //! `row`: one row deleted on its own; its parent is its table.
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
+use crate::database::tx::Tx;
 use crate::platform::auth::Actor;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
@@ -41,13 +42,13 @@ impl TrashItemType for RowTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
-        actor: &'a Actor,
+        tx: &'a mut Tx,
+        _actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
             let table_id = entry.parent_trash_item_id.ok_or(TrashError::ItemNotFound)?;
-            super::restore_rows(conn, actor, table_id, &[entry.trash_item_id]).await
+            super::restore_rows(tx, table_id, &[entry.trash_item_id]).await
         })
     }
 

@@ -5,6 +5,7 @@ use super::{
     super::{TrashEntry, TrashError, TrashItemType},
     row::{TABLE_NAME, TABLE_TRASHED},
 };
+use crate::database::tx::Tx;
 use crate::platform::auth::Actor;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
@@ -55,17 +56,18 @@ impl TrashItemType for RowsTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
-        actor: &'a Actor,
+        tx: &'a mut Tx,
+        _actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             let table_id = entry.parent_trash_item_id.ok_or(TrashError::ItemNotFound)?;
             let ids = row_ids(conn, entry)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
             forget_batch(conn, entry.trash_item_id).await?;
-            super::restore_rows(conn, actor, table_id, &ids).await
+            super::restore_rows(tx, table_id, &ids).await
         })
     }
 

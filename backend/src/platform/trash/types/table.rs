@@ -2,7 +2,7 @@
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
 use crate::{
-    database::{events, fields, tables},
+    database::{events::TableEvent, tables, tx::Tx},
     platform::auth::Actor,
     realtime::notify,
 };
@@ -38,19 +38,21 @@ impl TrashItemType for TableTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        tx: &'a mut Tx,
         actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
             super::untrash(&mut *conn, "database_tables", id).await?;
             let table = tables::repo::get(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
             let keys = json!({ "table": table.to_json() });
-            events::append(conn, id, "table_created", &keys, &fields::origin(actor)).await?;
             notify::workspace(conn, actor, entry.workspace_id, "table_created", keys).await?;
+            let table = table.to_json();
+            tx.emit(id, TableEvent::TableCreated { table });
             Ok(())
         })
     }

@@ -2,11 +2,10 @@
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
 use crate::{
-    database::{events, fields, views},
+    database::{events::TableEvent, tx::Tx, views},
     platform::auth::Actor,
 };
 use futures::future::BoxFuture;
-use serde_json::json;
 use sqlx::PgConnection;
 
 pub struct ViewTrashItemType;
@@ -37,11 +36,12 @@ impl TrashItemType for ViewTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
-        actor: &'a Actor,
+        tx: &'a mut Tx,
+        _actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
             let table_id: i64 = sqlx::query_scalar(
                 "UPDATE database_views SET trashed = FALSE WHERE id = $1 AND trashed RETURNING table_id",
@@ -53,15 +53,7 @@ impl TrashItemType for ViewTrashItemType {
             let view = views::event_json(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
-            let payload = json!({ "view": view });
-            events::append(
-                conn,
-                table_id,
-                "view_created",
-                &payload,
-                &fields::origin(actor),
-            )
-            .await?;
+            tx.emit(table_id, TableEvent::ViewCreated { view });
             Ok(())
         })
     }

@@ -2,6 +2,7 @@
 //! admin role.
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
+use crate::database::tx::Tx;
 use crate::{
     database::tables,
     dto::{ApplicationBody, WorkspaceBody},
@@ -94,11 +95,12 @@ impl TrashItemType for WorkspaceTrashItemType {
 
     fn restore<'a>(
         &'a self,
-        conn: &'a mut PgConnection,
+        tx: &'a mut Tx,
         actor: &'a Actor,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
+            let conn: &mut PgConnection = tx;
             super::untrash(&mut *conn, "workspaces", entry.trash_item_id).await?;
             notify_restored(conn, actor, entry.trash_item_id).await
         })

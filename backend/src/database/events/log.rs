@@ -1,14 +1,13 @@
-//! The per-table event log: one row per mutation, gap-free sequence, same transaction.
+//! The per-table event log: one row per event, a gap-free sequence per table, written in
+//! the transaction of the change. What reads the log (realtime fan-out, webhooks) is
+//! queued by the transaction, not here.
 
-use crate::{
-    database::webhooks,
-    platform::jobs::{self, HighJob, LowJob},
-};
+use super::TableEvent;
 use serde_json::Value;
 use sqlx::PgConnection;
 
 /// Who caused an event; the realtime layer skips the originating socket.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct EventOrigin {
     pub user_id: Option<i64>,
     pub websocket_id: Option<String>,
@@ -16,48 +15,43 @@ pub struct EventOrigin {
     pub send_webhooks: bool,
 }
 
-/// Appends an event with Baserow's realtime name and payload; returns its sequence number.
-/// The `UPDATE … RETURNING` takes the table row's lock until commit, so concurrent writers
-/// get consecutive numbers and a rolled-back writer leaves no gap.
+/// Logs `events` (all of one table, in order) and returns the sequence number of the
+/// last. The `UPDATE … RETURNING` takes the table row's lock until commit, so concurrent
+/// writers get consecutive numbers and a rolled-back writer leaves no gap.
 pub async fn append(
     conn: &mut PgConnection,
     table_id: i64,
-    event_type: &str,
-    payload: &Value,
+    events: &[&TableEvent],
     origin: &EventOrigin,
 ) -> sqlx::Result<i64> {
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE database_tables SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq",
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE database_tables SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq",
     )
     .bind(table_id)
+    .bind(events.len() as i64)
     .fetch_one(&mut *conn)
     .await?;
+    let first = last - events.len() as i64 + 1;
+    let seqs: Vec<i64> = (first..=last).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e.name()).collect();
+    let payloads: Vec<sqlx::types::Json<Value>> = events
+        .iter()
+        .map(|e| sqlx::types::Json(Value::Object(e.payload())))
+        .collect();
     sqlx::query(
         "INSERT INTO database_table_events (table_id, seq, event_type, payload, user_id, websocket_id, send_webhooks) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         SELECT $1, s, t, p, $5, $6, $7 FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS e(s, t, p)",
     )
     .bind(table_id)
-    .bind(seq)
-    .bind(event_type)
-    .bind(sqlx::types::Json(payload))
+    .bind(&seqs)
+    .bind(&kinds)
+    .bind(&payloads)
     .bind(origin.user_id)
     .bind(&origin.websocket_id)
     .bind(origin.send_webhooks)
     .execute(&mut *conn)
     .await?;
-    // Publishing happens after commit, in the worker; queued in this same transaction. The
-    // queue lives in the same database, so its failures are reported as database errors.
-    jobs::enqueue(conn, &HighJob::FanOutTable { table_id })
-        .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    if origin.send_webhooks && webhooks::event_types::for_log_event(event_type).is_some() {
-        for webhook_id in webhooks::repo::active_ids(&mut *conn, table_id).await? {
-            jobs::enqueue_low(conn, &LowJob::DeliverWebhook { webhook_id })
-                .await
-                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        }
-    }
-    Ok(seq)
+    Ok(last)
 }
 
 /// Events of a table after `after_seq`, oldest first.

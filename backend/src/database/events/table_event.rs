@@ -1,0 +1,325 @@
+//! Every kind of table event, one variant each, serialised to Baserow's realtime payload
+//! (`type` is the event's name). Rows, fields, views and their parts travel as the API
+//! shows them, so a client reads an event as it reads the API.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TableEvent {
+    RowsCreated {
+        table_id: i64,
+        rows: Vec<Value>,
+        metadata: Value,
+        before_row_id: Option<i64>,
+    },
+    RowsUpdated {
+        table_id: i64,
+        rows_before_update: Vec<Value>,
+        rows: Vec<Value>,
+        updated_field_ids: Vec<i64>,
+        metadata: Value,
+    },
+    RowsDeleted {
+        table_id: i64,
+        row_ids: Vec<i64>,
+        rows: Vec<Value>,
+    },
+    FieldCreated {
+        field: Value,
+        related_fields: Vec<Value>,
+    },
+    FieldUpdated {
+        field_id: i64,
+        field: Value,
+        related_fields: Vec<Value>,
+    },
+    FieldDeleted {
+        table_id: i64,
+        field_id: i64,
+        related_fields: Vec<Value>,
+    },
+    FieldRestored {
+        field: Value,
+        related_fields: Vec<Value>,
+    },
+    TableCreated {
+        table: Value,
+    },
+    TableUpdated {
+        table_id: i64,
+        table: Value,
+        force_table_refresh: bool,
+    },
+    TableDeleted {
+        database_id: i64,
+        table_id: i64,
+    },
+    ViewCreated {
+        view: Value,
+    },
+    ViewUpdated {
+        view_id: i64,
+        view: Value,
+    },
+    ViewDeleted {
+        table_id: i64,
+        view_id: i64,
+    },
+    ViewsReordered {
+        table_id: i64,
+        order: Vec<i64>,
+    },
+    ViewFieldOptionsUpdated {
+        view_id: i64,
+        field_options: Value,
+    },
+    ViewFilterCreated {
+        view_filter: Value,
+    },
+    ViewFilterUpdated {
+        view_filter_id: i64,
+        view_filter: Value,
+    },
+    ViewFilterDeleted {
+        view_id: i64,
+        view_filter_id: i64,
+    },
+    ViewFilterGroupCreated {
+        view_filter_group: Value,
+    },
+    ViewFilterGroupUpdated {
+        view_filter_group_id: i64,
+        view_filter_group: Value,
+    },
+    ViewFilterGroupDeleted {
+        view_id: i64,
+        view_filter_group_id: i64,
+    },
+    ViewSortCreated {
+        view_sort: Value,
+    },
+    ViewSortUpdated {
+        view_sort_id: i64,
+        view_sort: Value,
+    },
+    ViewSortDeleted {
+        view_id: i64,
+        view_sort_id: i64,
+    },
+    ViewGroupByCreated {
+        view_group_by: Value,
+    },
+    ViewGroupByUpdated {
+        view_group_by_id: i64,
+        view_group_by: Value,
+    },
+    ViewGroupByDeleted {
+        view_id: i64,
+        view_group_by_id: i64,
+    },
+}
+
+/// The parts of a view that have their own created / updated / deleted events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewPart {
+    Filter,
+    FilterGroup,
+    Sort,
+    GroupBy,
+}
+
+impl ViewPart {
+    /// The part's name in event types and payload keys (`view_sort`, `view_sort_id`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewPart::Filter => "view_filter",
+            ViewPart::FilterGroup => "view_filter_group",
+            ViewPart::Sort => "view_sort",
+            ViewPart::GroupBy => "view_group_by",
+        }
+    }
+
+    pub fn created(self, part: Value) -> TableEvent {
+        match self {
+            ViewPart::Filter => TableEvent::ViewFilterCreated { view_filter: part },
+            ViewPart::FilterGroup => TableEvent::ViewFilterGroupCreated {
+                view_filter_group: part,
+            },
+            ViewPart::Sort => TableEvent::ViewSortCreated { view_sort: part },
+            ViewPart::GroupBy => TableEvent::ViewGroupByCreated {
+                view_group_by: part,
+            },
+        }
+    }
+
+    pub fn updated(self, id: i64, part: Value) -> TableEvent {
+        match self {
+            ViewPart::Filter => TableEvent::ViewFilterUpdated {
+                view_filter_id: id,
+                view_filter: part,
+            },
+            ViewPart::FilterGroup => TableEvent::ViewFilterGroupUpdated {
+                view_filter_group_id: id,
+                view_filter_group: part,
+            },
+            ViewPart::Sort => TableEvent::ViewSortUpdated {
+                view_sort_id: id,
+                view_sort: part,
+            },
+            ViewPart::GroupBy => TableEvent::ViewGroupByUpdated {
+                view_group_by_id: id,
+                view_group_by: part,
+            },
+        }
+    }
+
+    pub fn deleted(self, view_id: i64, id: i64) -> TableEvent {
+        match self {
+            ViewPart::Filter => TableEvent::ViewFilterDeleted {
+                view_id,
+                view_filter_id: id,
+            },
+            ViewPart::FilterGroup => TableEvent::ViewFilterGroupDeleted {
+                view_id,
+                view_filter_group_id: id,
+            },
+            ViewPart::Sort => TableEvent::ViewSortDeleted {
+                view_id,
+                view_sort_id: id,
+            },
+            ViewPart::GroupBy => TableEvent::ViewGroupByDeleted {
+                view_id,
+                view_group_by_id: id,
+            },
+        }
+    }
+}
+
+impl TableEvent {
+    /// The event's wire name (`rows_created`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            TableEvent::RowsCreated { .. } => "rows_created",
+            TableEvent::RowsUpdated { .. } => "rows_updated",
+            TableEvent::RowsDeleted { .. } => "rows_deleted",
+            TableEvent::FieldCreated { .. } => "field_created",
+            TableEvent::FieldUpdated { .. } => "field_updated",
+            TableEvent::FieldDeleted { .. } => "field_deleted",
+            TableEvent::FieldRestored { .. } => "field_restored",
+            TableEvent::TableCreated { .. } => "table_created",
+            TableEvent::TableUpdated { .. } => "table_updated",
+            TableEvent::TableDeleted { .. } => "table_deleted",
+            TableEvent::ViewCreated { .. } => "view_created",
+            TableEvent::ViewUpdated { .. } => "view_updated",
+            TableEvent::ViewDeleted { .. } => "view_deleted",
+            TableEvent::ViewsReordered { .. } => "views_reordered",
+            TableEvent::ViewFieldOptionsUpdated { .. } => "view_field_options_updated",
+            TableEvent::ViewFilterCreated { .. } => "view_filter_created",
+            TableEvent::ViewFilterUpdated { .. } => "view_filter_updated",
+            TableEvent::ViewFilterDeleted { .. } => "view_filter_deleted",
+            TableEvent::ViewFilterGroupCreated { .. } => "view_filter_group_created",
+            TableEvent::ViewFilterGroupUpdated { .. } => "view_filter_group_updated",
+            TableEvent::ViewFilterGroupDeleted { .. } => "view_filter_group_deleted",
+            TableEvent::ViewSortCreated { .. } => "view_sort_created",
+            TableEvent::ViewSortUpdated { .. } => "view_sort_updated",
+            TableEvent::ViewSortDeleted { .. } => "view_sort_deleted",
+            TableEvent::ViewGroupByCreated { .. } => "view_group_by_created",
+            TableEvent::ViewGroupByUpdated { .. } => "view_group_by_updated",
+            TableEvent::ViewGroupByDeleted { .. } => "view_group_by_deleted",
+        }
+    }
+
+    /// Whether the event changes rows only (not how the table's views filter or show them).
+    pub fn is_row_change(&self) -> bool {
+        matches!(
+            self,
+            TableEvent::RowsCreated { .. }
+                | TableEvent::RowsUpdated { .. }
+                | TableEvent::RowsDeleted { .. }
+        )
+    }
+
+    /// The payload as logged and sent: Baserow's keys, without `type`.
+    pub fn payload(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut map)) => {
+                map.remove("type");
+                map
+            }
+            _ => Map::new(),
+        }
+    }
+
+    /// Reads a logged (or sent) event back: its name and payload; extra keys of the wire
+    /// message (`seq`, …) are ignored. `None` for a name this build does not know.
+    pub fn read(event_type: &str, payload: &Value) -> Option<Self> {
+        let mut map = payload.as_object().cloned().unwrap_or_default();
+        map.insert("type".into(), Value::String(event_type.to_owned()));
+        serde_json::from_value(Value::Object(map)).ok()
+    }
+
+    /// Reads a wire message (`{"type": …, …}`) as an event.
+    pub fn from_message(message: &Value) -> Option<Self> {
+        let kind = message.get("type")?.as_str()?;
+        Self::read(kind, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_serialise_to_baserows_names_and_payloads_and_read_back() {
+        let event = TableEvent::RowsUpdated {
+            table_id: 3,
+            rows_before_update: vec![json!({"id": 1, "field_2": "a"})],
+            rows: vec![json!({"id": 1, "field_2": "b"})],
+            updated_field_ids: vec![2],
+            metadata: json!({}),
+        };
+        assert_eq!(event.name(), "rows_updated");
+        let payload = Value::Object(event.payload());
+        assert_eq!(
+            payload,
+            json!({"table_id": 3, "rows_before_update": [{"id": 1, "field_2": "a"}],
+                   "rows": [{"id": 1, "field_2": "b"}], "updated_field_ids": [2], "metadata": {}})
+        );
+        assert_eq!(TableEvent::read("rows_updated", &payload), Some(event));
+        let part = ViewPart::Sort.deleted(4, 9);
+        assert_eq!(part.name(), "view_sort_deleted");
+        assert_eq!(
+            Value::Object(part.payload()),
+            json!({"view_id": 4, "view_sort_id": 9})
+        );
+        let mut message = Value::Object(part.payload());
+        message["type"] = json!("view_sort_deleted");
+        message["seq"] = json!(12);
+        assert_eq!(TableEvent::from_message(&message), Some(part));
+        assert_eq!(TableEvent::read("rows_moved", &json!({})), None);
+    }
+
+    #[test]
+    fn every_name_matches_its_serde_tag() {
+        let samples = [
+            ViewPart::Filter.created(json!({})),
+            ViewPart::FilterGroup.updated(1, json!({})),
+            ViewPart::GroupBy.deleted(1, 2),
+            TableEvent::ViewsReordered {
+                table_id: 1,
+                order: vec![2, 1],
+            },
+            TableEvent::FieldRestored {
+                field: json!({}),
+                related_fields: vec![],
+            },
+        ];
+        for event in samples {
+            let tagged = serde_json::to_value(&event).unwrap();
+            assert_eq!(tagged["type"], event.name());
+        }
+    }
+}

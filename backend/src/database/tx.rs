@@ -1,0 +1,94 @@
+//! A transaction that carries table events. A change emits what it did as it goes
+//! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
+//! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
+//! Nothing is announced from a transaction that rolls back, and nothing committed loses
+//! its event.
+
+use super::{
+    events::{self, EventOrigin, TableEvent},
+    webhooks,
+};
+use crate::platform::jobs::{self, HighJob, LowJob};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::{
+    collections::BTreeMap,
+    ops::{Deref, DerefMut},
+};
+
+pub struct Tx {
+    inner: Transaction<'static, Postgres>,
+    origin: EventOrigin,
+    /// Events per table, in the order they were emitted.
+    pending: BTreeMap<i64, Vec<TableEvent>>,
+}
+
+impl Tx {
+    /// Begins a transaction whose events are `origin`'s doing.
+    pub async fn begin(db: &PgPool, origin: EventOrigin) -> sqlx::Result<Self> {
+        Ok(Self {
+            inner: db.begin().await?,
+            origin,
+            pending: BTreeMap::new(),
+        })
+    }
+
+    /// Records that this transaction changed `table_id` as `event` says.
+    pub fn emit(&mut self, table_id: i64, event: TableEvent) {
+        self.pending.entry(table_id).or_default().push(event);
+    }
+
+    /// Logs the events, queues their fan-out and webhooks, and commits. Tables are taken
+    /// in id order, so two transactions that change the same tables cannot deadlock on
+    /// their sequence numbers.
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        for (table_id, events) in &pending {
+            let refs: Vec<&TableEvent> = events.iter().collect();
+            events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;
+            jobs::enqueue(
+                &mut self.inner,
+                &HighJob::FanOutTable {
+                    table_id: *table_id,
+                },
+            )
+            .await
+            .map_err(queue_error)?;
+            let for_webhooks = self.origin.send_webhooks
+                && events
+                    .iter()
+                    .any(|e| webhooks::event_types::for_event(e).is_some());
+            if for_webhooks {
+                for webhook_id in webhooks::repo::active_ids(&mut *self.inner, *table_id).await? {
+                    jobs::enqueue_low(&mut self.inner, &LowJob::DeliverWebhook { webhook_id })
+                        .await
+                        .map_err(queue_error)?;
+                }
+            }
+        }
+        self.inner.commit().await
+    }
+
+    /// Drops the changes and their events.
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.inner.rollback().await
+    }
+}
+
+/// The queues live in the same database, so their failures are reported as database errors.
+fn queue_error(e: anyhow::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(e.to_string())
+}
+
+impl Deref for Tx {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.inner
+    }
+}
