@@ -46,6 +46,9 @@ pub struct Settings {
     pub event_retention: Duration,
     /// Requests one database token may make per minute (0: unlimited).
     pub token_rate_limit_per_minute: u64,
+    /// Failed log-ins one account may have in 15 minutes before log-ins to it are refused
+    /// for the rest of that time (0: unlimited).
+    pub login_failures_per_account: u64,
     /// How long trashed items can be restored before they are deleted for good.
     pub trash_retention: Duration,
     pub webhooks: WebhookSettings,
@@ -204,6 +207,8 @@ impl Settings {
             event_retention: Duration::from_secs(
                 number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
             ),
+            login_failures_per_account: number(&get, "TESSERA_LOGIN_FAILURES_PER_ACCOUNT", 10)?
+                as u64,
             token_rate_limit_per_minute: number(&get, "TESSERA_TOKEN_RATE_LIMIT_PER_MINUTE", 1200)?
                 as u64,
             trash_retention: Duration::from_secs(

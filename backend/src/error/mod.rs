@@ -127,12 +127,20 @@ impl ApiError {
         if self.code != Code::RateLimitExceeded {
             return None;
         }
-        self.source
-            .as_ref()
-            .and_then(|e| e.downcast_ref::<crate::database::tokens::TokenError>())
-            .and_then(|e| match e {
-                crate::database::tokens::TokenError::RateLimited(secs) => Some(*secs),
-                _ => None,
-            })
+        let source = self.source.as_ref()?;
+        if let Some(crate::database::tokens::TokenError::RateLimited(secs)) =
+            source.downcast_ref::<crate::database::tokens::TokenError>()
+        {
+            return Some(*secs);
+        }
+        // A throttle anywhere in the chain (a service error wrapping it).
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+        while let Some(e) = cause {
+            if let Some(t) = e.downcast_ref::<crate::platform::throttle::Throttled>() {
+                return Some(t.retry_after);
+            }
+            cause = e.source();
+        }
+        None
     }
 }

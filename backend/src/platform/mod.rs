@@ -9,6 +9,7 @@ pub mod mail;
 pub mod outbound;
 pub mod settings;
 pub mod signing;
+pub mod throttle;
 pub mod trash;
 pub mod users;
 pub mod validation;

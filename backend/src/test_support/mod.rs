@@ -52,6 +52,7 @@ pub fn settings(database_url: &str) -> Settings {
         view_index_min_rows: 10_000,
         event_retention: Duration::from_secs(48 * 3600),
         token_rate_limit_per_minute: 1200,
+        login_failures_per_account: 10,
         trash_retention: Duration::from_secs(72 * 3600),
         webhooks: crate::config::WebhookSettings {
             retry_base: Duration::from_millis(50),

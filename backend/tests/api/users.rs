@@ -428,3 +428,65 @@ async fn a_reset_token_of_a_deleted_account_is_refused() {
         .await;
     assert_error(&r, 400, "ERROR_USER_NOT_FOUND");
 }
+
+#[tokio::test]
+async fn guessing_an_accounts_password_is_throttled_and_other_accounts_are_not() {
+    let app = TestApp::spawn().await;
+    app.sign_up("Ann", "ann@x.io").await;
+    app.sign_up("Bob", "bob@x.io").await;
+    let log_in = |email: &'static str, password: &'static str| {
+        app.post(
+            "/api/user/token-auth/",
+            None,
+            json!({"email": email, "password": password}),
+        )
+    };
+    // Ten failures are answered as failures (unknown accounts count too).
+    for _ in 0..10 {
+        assert_eq!(log_in("ann@x.io", "wrong-password").await.status, 401);
+    }
+    assert_eq!(log_in("eve@x.io", "wrong-password").await.status, 401);
+    // Then the account refuses log-ins, the right password included, and says when to retry.
+    let r = log_in("ann@x.io", "password123").await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    // Upper case and spaces name the same account.
+    assert_eq!(log_in(" ANN@x.io", "password123").await.status, 429);
+    assert_eq!(log_in("bob@x.io", "password123").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_second_reset_email_to_one_address_within_a_minute_is_refused() {
+    let app = TestApp::spawn().await;
+    app.sign_up("Ann", "ann@x.io").await;
+    let base_url = format!("{}/reset-password", app.url);
+    let ask = |email: &'static str| {
+        app.post(
+            "/api/user/send-reset-password-email/",
+            None,
+            json!({"email": email, "base_url": base_url}),
+        )
+    };
+    assert_eq!(ask("ann@x.io").await.status, 204);
+    let r = ask("ann@x.io").await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.contains_key("retry-after"));
+    // Unknown addresses are throttled alike, so the answer reveals nothing.
+    assert_eq!(ask("nobody@x.io").await.status, 204);
+    assert_eq!(ask("nobody@x.io").await.status, 429);
+    // Only one email went out.
+    let sent = app
+        .mail
+        .wait_for("ann@x.io", std::time::Duration::from_secs(20))
+        .await;
+    assert!(sent.is_some(), "the first reset email arrives");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let to_ann = app
+        .mail
+        .received()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t == "ann@x.io"))
+        .count();
+    assert_eq!(to_ann, 1);
+}

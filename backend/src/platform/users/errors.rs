@@ -25,6 +25,9 @@ pub enum UserError {
     HostnameNotAllowed,
     #[error("Nothing to update: provide at least one field.")]
     NothingToUpdate,
+    /// Not transparent: the throttle stays the error's source, where its `Retry-After` is read.
+    #[error("{0}")]
+    Throttled(#[from] crate::platform::throttle::Throttled),
     #[error(transparent)]
     Validation(#[from] ValidationError),
     #[error(transparent)]
@@ -55,6 +58,7 @@ impl HasCode for UserError {
             Self::ExpiredToken => Code::ExpiredTokenSignature,
             Self::HostnameNotAllowed => Code::HostnameIsNotAllowed,
             Self::NothingToUpdate => Code::RequestBodyValidation,
+            Self::Throttled(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Auth(e) => e.code(),
             Self::Workspace(e) => e.code(),

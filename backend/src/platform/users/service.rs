@@ -13,7 +13,7 @@ use crate::{
             password,
         },
         jobs::{self, HighJob},
-        links, mail, settings, signing,
+        links, mail, settings, signing, throttle,
         validation::{self, ValidationError},
         workspaces::invitations,
     },
@@ -112,14 +112,26 @@ pub async fn log_in(
     if email.contains('\0') || password.contains('\0') {
         return Err(AuthError::InvalidCredentials.into());
     }
+    // Guessing is throttled per account, known or not (so the answer reveals nothing):
+    // past the limit of failures, log-ins are refused before any password is checked.
+    let failures = login_failures(ctx);
+    if let Some(limit) = failures {
+        throttle::check(ctx, LOGIN_FAILURES, &email, limit).await?;
+    }
+    let failed = || async {
+        if let Some(limit) = failures {
+            throttle::hit(ctx, LOGIN_FAILURES, &email, limit).await?;
+        }
+        Err::<UserSession, UserError>(AuthError::InvalidCredentials.into())
+    };
     let user = repo::get_by_email(&ctx.db, &email).await?;
     let Some(user) = user else {
         // Spend the same time as a real check so response times do not reveal accounts.
         let _ = password::verify(password, DUMMY_HASH).await;
-        return Err(AuthError::InvalidCredentials.into());
+        return failed().await;
     };
     if !password::verify(password, &user.password_hash).await {
-        return Err(AuthError::InvalidCredentials.into());
+        return failed().await;
     }
     if !user.is_active {
         return Err(AuthError::Deactivated.into());
@@ -127,6 +139,18 @@ pub async fn log_in(
     repo::touch_last_login(&ctx.db, user.id).await?;
     Ok(issue_session(ctx, user))
 }
+
+const LOGIN_FAILURES: &str = "login-failures";
+
+/// The failed log-ins an account may have per 15 minutes, unless unlimited.
+fn login_failures(ctx: &AppContext) -> Option<throttle::Limit> {
+    let max = ctx.settings.login_failures_per_account;
+    (max > 0).then(|| throttle::Limit::per(max, std::time::Duration::from_secs(15 * 60)))
+}
+
+/// One reset email per address per minute: the form cannot be used to flood a mailbox.
+const RESET_EMAIL_COOLDOWN: throttle::Limit =
+    throttle::Limit::per(1, std::time::Duration::from_secs(60));
 
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4fL5qMd0fR3vJm9dAFc8Eq2S2CGvmHmvrI3zw5n7x6A";
 
@@ -213,6 +237,7 @@ pub async fn send_reset_password_email(
     errors.into_result()?;
     let base_url =
         links::checked_base_url(&ctx.settings, base_url).ok_or(UserError::HostnameNotAllowed)?;
+    throttle::hit(ctx, "reset-email", &email, RESET_EMAIL_COOLDOWN).await?;
     let mut tx = ctx.db.begin().await?;
     if !settings::repo::get(&mut *tx).await?.allow_reset_password {
         return Err(UserError::ResetPasswordDisabled);
