@@ -744,6 +744,46 @@ async fn a_shared_view_shows_only_its_visible_fields_and_honours_its_password() 
 }
 
 #[tokio::test]
+async fn every_row_listing_refuses_a_limit_over_the_page_size_cap() {
+    let app = TestApp::spawn().await;
+    let (fx, _, _) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let mut paths = vec![(format!("/api/database/rows/table/{}/", fx.table), a)];
+    for kind in ["grid", "gallery"] {
+        let view = create_view(
+            &app,
+            &fx,
+            json!({"name": kind, "type": kind, "public": true}),
+        )
+        .await;
+        let (id, slug) = (view["id"].as_i64().unwrap(), view["slug"].as_str().unwrap());
+        paths.push((format!("/api/database/views/{kind}/{id}/"), a));
+        // Anyone with the link: the cap matters most here.
+        paths.push((
+            format!("/api/database/views/{kind}/{slug}/public/rows/"),
+            None,
+        ));
+    }
+    for (path, token) in paths {
+        let r = app.get(&format!("{path}?limit=200"), token).await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+        assert_eq!(r.body["results"].as_array().unwrap().len(), 5, "{path}");
+        for query in [
+            "limit=201",
+            "limit=1000000&offset=0",
+            "limit=18446744073709551615",
+        ] {
+            let r = app.get(&format!("{path}?{query}"), token).await;
+            assert_error(&r, 400, "ERROR_PAGE_SIZE_LIMIT");
+            assert_eq!(
+                r.body["detail"], "The page size is limited to 200.",
+                "{path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn anyone_with_the_link_fills_in_a_shared_form_and_only_enabled_fields_are_taken() {
     let app = TestApp::spawn().await;
     let (fx, name, age) = people(&app).await;

@@ -214,17 +214,16 @@ fn output_fields(fields: &[Field], q: &ListQuery) -> Vec<Field> {
         .collect()
 }
 
-/// The page's `LIMIT` and `OFFSET`.
+/// The page's `LIMIT` and `OFFSET`. `size` and `limit` share the cap: either would
+/// otherwise hand a whole table (of a shared view, to anyone) over in one answer.
 fn limit_offset(q: &ListQuery) -> Result<(i64, i64), RowError> {
     let (limit, offset) = match q.paging {
-        Paging::Page { page, size } => {
-            if size > MAX_PAGE_SIZE {
-                return Err(RowError::PageSizeLimit(MAX_PAGE_SIZE));
-            }
-            (size, (page.max(1) - 1).saturating_mul(size))
-        }
+        Paging::Page { page, size } => (size, (page.max(1) - 1).saturating_mul(size)),
         Paging::Offset { limit, offset } => (limit, offset),
     };
+    if limit > MAX_PAGE_SIZE {
+        return Err(RowError::PageSizeLimit(MAX_PAGE_SIZE));
+    }
     let clamp = |n: usize| n.min(i64::MAX as usize) as i64;
     Ok((clamp(limit), clamp(offset)))
 }
