@@ -612,6 +612,142 @@ fn urlencode(v: &Value) -> String {
 }
 
 #[tokio::test]
+async fn saved_filter_groups_nest_at_most_eight_deep_and_a_view_holds_at_most_200_filters_and_groups()
+ {
+    let app = TestApp::spawn().await;
+    let (fx, name, _) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let view = create_view(
+        &app,
+        &fx,
+        json!({"name": "G", "type": "grid", "public": true}),
+    )
+    .await;
+    let id = view["id"].as_i64().unwrap();
+    let groups_path = format!("/api/database/views/{id}/filter-groups/");
+    let filters_path = format!("/api/database/views/{id}/filters/");
+    let group_count = |app: &TestApp| {
+        let db = app.ctx.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM database_view_filter_groups WHERE view_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+
+    // Eight levels of groups are fine; a ninth is refused and nothing is saved.
+    let mut parent = Value::Null;
+    for _ in 0..8 {
+        let r = app
+            .post(
+                &groups_path,
+                a,
+                json!({"filter_type": "OR", "parent_group": parent}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        parent = r.body["id"].clone();
+    }
+    let r = app
+        .post(&groups_path, a, json!({"parent_group": parent}))
+        .await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    assert_eq!(r.body["detail"]["parent_group"][0]["code"], "max_depth");
+    assert_eq!(group_count(&app).await, 8);
+    // The deepest group takes filters, and the view lists through them.
+    let r = app
+        .post(
+            &filters_path,
+            a,
+            json!({"field": name, "type": "equal", "value": "Bob", "group": parent}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.get(&format!("/api/database/views/grid/{id}/"), a).await;
+    assert_eq!(r.body["count"], 1, "{:?}", r.body);
+
+    // 200 filters and groups together, then no more of either.
+    for i in 0..191 {
+        let r = app
+            .post(
+                &filters_path,
+                a,
+                json!({"field": name, "type": "not_equal", "value": format!("x{i}")}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "filter {i}: {:?}", r.body);
+    }
+    let r = app
+        .post(
+            &filters_path,
+            a,
+            json!({"field": name, "type": "not_equal", "value": "one more"}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    assert_eq!(r.body["detail"]["non_field_errors"][0]["code"], "max_count");
+    let r = app.post(&groups_path, a, json!({})).await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    assert_eq!(group_count(&app).await, 8);
+    let filters = app.get(&filters_path, a).await;
+    assert_eq!(filters.body.as_array().unwrap().len(), 192);
+    // Removing one makes room for one.
+    let last = filters.body.as_array().unwrap().last().unwrap()["id"].clone();
+    let r = app
+        .delete(&format!("/api/database/views/filter/{last}/"), a)
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let r = app.post(&groups_path, a, json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    // A chain saved deeper before there was a cap answers an error, not rows the deeper
+    // filters would hide.
+    let deep = create_view(
+        &app,
+        &fx,
+        json!({"name": "Deep", "type": "grid", "public": true}),
+    )
+    .await;
+    let deep_id = deep["id"].as_i64().unwrap();
+    let mut parent: Option<i64> = None;
+    for _ in 0..9 {
+        parent = Some(
+            sqlx::query_scalar(
+                "INSERT INTO database_view_filter_groups (view_id, filter_type, parent_group_id) \
+                 VALUES ($1, 'AND', $2) RETURNING id",
+            )
+            .bind(deep_id)
+            .bind(parent)
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap(),
+        );
+    }
+    sqlx::query(
+        "INSERT INTO database_view_filters (view_id, field_id, type, value, group_id) \
+         VALUES ($1, $2, 'equal', 'Bob', $3)",
+    )
+    .bind(deep_id)
+    .bind(name)
+    .bind(parent)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    let slug = deep["slug"].as_str().unwrap();
+    let r = app
+        .get(
+            &format!("/api/database/views/grid/{slug}/public/rows/"),
+            None,
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_FILTERS_PARAM_VALIDATION_ERROR");
+}
+
+#[tokio::test]
 async fn a_shared_view_shows_only_its_visible_fields_and_honours_its_password() {
     let app = TestApp::spawn().await;
     let (fx, name, age) = people(&app).await;

@@ -6,9 +6,11 @@ use crate::database::{fields::Field, fields::registry::field_types, rows::read::
 use serde_json::Value;
 use sqlx::{Postgres, QueryBuilder};
 
-/// Guards against abusive trees.
-const MAX_DEPTH: usize = 8;
-const MAX_FILTERS: usize = 200;
+/// Guards against abusive trees: how deep groups nest (the top level is 0), and how many
+/// filters one tree holds. A view's saved tree has the same caps, its groups counted with
+/// its filters, since every listing of the view walks it.
+pub const MAX_DEPTH: usize = 8;
+pub const MAX_FILTERS: usize = 200;
 
 /// How a filter names its field: by id, or by name/`field_{id}` text.
 #[derive(Debug, Clone, PartialEq)]

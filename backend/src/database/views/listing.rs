@@ -5,7 +5,10 @@ use super::{View, ViewError, parts::options_of, repo, service::accessible, types
 use crate::{
     context::AppContext,
     database::{
-        filters::{FilterGroup, FilterLeaf, tree::FieldRef},
+        filters::{
+            FilterError, FilterGroup, FilterLeaf,
+            tree::{FieldRef, MAX_DEPTH},
+        },
         indexes,
         rows::{self, ListQuery, Page},
     },
@@ -38,13 +41,22 @@ pub async fn saved_filter(
         .filter(|f| live.contains(&f.field_id))
         .collect();
     let groups = repo::filter_groups(&mut *conn, view.id).await?;
+    /// The tree below `group`, at `depth`. Deeper than the cap (saved before groups were
+    /// capped) the view answers an error rather than recurse without end or drop filters:
+    /// a dropped filter would show rows the view hides.
     fn build(
         group: Option<i64>,
         or: bool,
+        depth: usize,
         filters: &[super::ViewFilter],
         groups: &[super::ViewFilterGroup],
-    ) -> FilterGroup {
-        FilterGroup {
+    ) -> Result<FilterGroup, FilterError> {
+        if depth > MAX_DEPTH {
+            return Err(FilterError::InvalidFilters(format!(
+                "the view's filter groups nest deeper than {MAX_DEPTH}; remove some"
+            )));
+        }
+        Ok(FilterGroup {
             or,
             filters: filters
                 .iter()
@@ -58,11 +70,19 @@ pub async fn saved_filter(
             groups: groups
                 .iter()
                 .filter(|g| g.parent_group_id == group)
-                .map(|g| build(Some(g.id), g.filter_type == "OR", filters, groups))
-                .collect(),
-        }
+                .map(|g| {
+                    build(
+                        Some(g.id),
+                        g.filter_type == "OR",
+                        depth + 1,
+                        filters,
+                        groups,
+                    )
+                })
+                .collect::<Result<_, _>>()?,
+        })
     }
-    let tree = build(None, view.filter_type == "OR", &filters, &groups);
+    let tree = build(None, view.filter_type == "OR", 0, &filters, &groups)?;
     Ok((!filters.is_empty()).then_some(tree))
 }
 

@@ -13,6 +13,7 @@ use crate::{
         fields::origin,
         filters::FilterError,
         filters::registry::filter_types,
+        filters::tree::{MAX_DEPTH, MAX_FILTERS},
         tx::Tx,
     },
     platform::{auth::Actor, validation::ValidationError},
@@ -101,6 +102,58 @@ async fn check_group(
     Ok(())
 }
 
+/// Refuses a new filter, or a new group under `parent` (`None`: at the top), beyond the
+/// caps of the `filters` parameter: every listing of the view rebuilds and walks its saved
+/// tree, so an unbounded one would cost every reader (anonymous ones of a shared view too).
+/// Locks the view first, so two additions at once cannot both pass the count.
+async fn check_room(
+    conn: &mut PgConnection,
+    view_id: i64,
+    new_group: Option<Option<i64>>,
+) -> Result<(), ViewError> {
+    repo::lock(&mut *conn, view_id).await?;
+    let parts: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM database_view_filters WHERE view_id = $1) \
+              + (SELECT count(*) FROM database_view_filter_groups WHERE view_id = $1)",
+    )
+    .bind(view_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if parts >= MAX_FILTERS as i64 {
+        return Err(ValidationError::single(
+            "non_field_errors",
+            "max_count",
+            format!("A view has at most {MAX_FILTERS} filters and filter groups together."),
+        )
+        .into());
+    }
+    if let Some(Some(parent)) = new_group {
+        // The parent's depth: the groups from it up to the top. The walk stops past the
+        // cap, whatever was saved before there was one.
+        let depth: i64 = sqlx::query_scalar(
+            "WITH RECURSIVE up (parent, depth) AS ( \
+                 SELECT parent_group_id, 1 FROM database_view_filter_groups WHERE id = $1 \
+                 UNION ALL \
+                 SELECT g.parent_group_id, up.depth + 1 FROM database_view_filter_groups g \
+                 JOIN up ON g.id = up.parent WHERE up.depth <= $2) \
+             SELECT COALESCE(max(depth), 0)::bigint FROM up",
+        )
+        .bind(parent)
+        .bind(MAX_DEPTH as i32)
+        .fetch_one(&mut *conn)
+        .await?;
+        if depth >= MAX_DEPTH as i64 {
+            return Err(ValidationError::single(
+                "parent_group",
+                "max_depth",
+                format!("Filter groups nest at most {MAX_DEPTH} deep."),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// The view a filter, group or sort belongs to, when the caller can reach it; otherwise the
 /// part itself "does not exist", so ids of other workspaces' parts reveal nothing.
 async fn view_of_part(
@@ -179,6 +232,7 @@ pub async fn create_filter(
     let field = check_field(&mut tx, view.table_id, field_id).await?;
     check_filter_type(&kind, &field)?;
     check_group(&mut tx, view_id, group).await?;
+    check_room(&mut tx, view_id, None).await?;
     let filter: ViewFilter = sqlx::query_as(
         "INSERT INTO database_view_filters (view_id, field_id, type, value, group_id) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id, view_id, field_id, type, value, group_id",
@@ -294,6 +348,7 @@ pub async fn create_filter_group(
     check_group_filter_type(&filter_type)?;
     let parent = id(body, "parent_group")?.flatten();
     check_group(&mut tx, view_id, parent).await?;
+    check_room(&mut tx, view_id, Some(parent)).await?;
     let group: ViewFilterGroup = sqlx::query_as(
         "INSERT INTO database_view_filter_groups (view_id, filter_type, parent_group_id) VALUES ($1, $2, $3) \
          RETURNING id, view_id, filter_type, parent_group_id",
