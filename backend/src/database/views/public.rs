@@ -72,8 +72,8 @@ pub(super) async fn open(
                 &ctx.settings.secret_key,
                 TOKEN_PURPOSE,
                 t,
-                chrono::Utc::now().timestamp(),
                 TOKEN_MAX_AGE_SECS,
+                chrono::Utc::now().timestamp(),
             )
             .ok()
         });
