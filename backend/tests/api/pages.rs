@@ -341,3 +341,91 @@ async fn log_out_clears_the_cookie_and_retires_the_token() {
         .unwrap();
     assert_eq!(page.status(), 303, "the old cookie no longer opens pages");
 }
+
+#[tokio::test]
+async fn a_shared_view_slug_with_a_nul_byte_is_not_found() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    // A real shared view, so a slug that only differs by the NUL byte is close to a hit.
+    let view = crate::views::create_view(
+        &app,
+        &fx,
+        json!({"name": "Shared", "type": "grid", "public": true}),
+    )
+    .await;
+    let real = view["slug"].as_str().unwrap();
+    let (csrf_cookie, token) = csrf(&app).await;
+    for slug in [
+        "%00".to_owned(),
+        format!("{real}%00"),
+        format!("a%00{real}"),
+    ] {
+        for (post, path) in [
+            (false, format!("/api/database/views/{slug}/public/info/")),
+            (true, format!("/api/database/views/{slug}/public/auth/")),
+            (
+                false,
+                format!("/api/database/views/grid/{slug}/public/rows/"),
+            ),
+            (
+                false,
+                format!("/api/database/views/gallery/{slug}/public/rows/"),
+            ),
+            (
+                false,
+                format!("/api/database/views/grid/{slug}/public/aggregations/"),
+            ),
+            (false, format!("/api/database/views/form/{slug}/submit/")),
+            (true, format!("/api/database/views/form/{slug}/submit/")),
+        ] {
+            let url = format!("{}{path}", app.url);
+            let req = if post {
+                client().post(url).json(&json!({"password": "x"}))
+            } else {
+                client().get(url)
+            };
+            let r = app.raw(req).await;
+            assert_eq!(r.status, 404, "{path}: {:?}", r.body);
+            assert_eq!(r.body["error"], "ERROR_VIEW_DOES_NOT_EXIST", "{path}");
+        }
+        for (post, path) in [
+            (false, format!("/public/grid/{slug}")),
+            (true, format!("/public/view/{slug}/auth")),
+            (false, format!("/form/{slug}")),
+            (true, format!("/form/{slug}")),
+        ] {
+            let url = format!("{}{path}", app.url);
+            let req = if post {
+                client()
+                    .post(url)
+                    .header(header::COOKIE, format!("tessera_csrf={csrf_cookie}"))
+                    .header(header::ORIGIN, &app.url)
+                    .header(header::CONTENT_TYPE, FORM)
+                    .body(form(&[("csrf", token.as_str()), ("password", "x")]))
+            } else {
+                client().get(url)
+            };
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), 404, "{path}");
+            assert!(
+                r.text().await.unwrap().contains("does not exist"),
+                "{path}: not the not-found page"
+            );
+        }
+    }
+    // The other paths that take text check it before any lookup (the reset page shows its
+    // form whatever the token, and checks it on submit).
+    for path in [
+        "/api/workspaces/invitations/token/%00/",
+        "/media/export_files/%00",
+        "/reset-password/%00",
+        "/workspace-invitation/%00",
+    ] {
+        let r = client()
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(!r.status().is_server_error(), "{path}: {}", r.status());
+    }
+}

@@ -21,8 +21,21 @@ const TOKEN_PURPOSE: &str = "public_view";
 /// How long a password-unlocked view stays open to the browser that unlocked it.
 const TOKEN_MAX_AGE_SECS: i64 = 24 * 3600;
 
+/// Whether `slug` could be a view's slug at all: ours are hex, Baserow's URL-safe base64.
+/// Anything else (a NUL byte in particular, which PostgreSQL refuses in a text parameter)
+/// is not looked up.
+fn plausible_slug(slug: &str) -> bool {
+    (1..=128).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A public view of a live table by its slug; anything else is "does not exist".
 async fn by_slug(conn: &mut PgConnection, slug: &str) -> Result<View, ViewError> {
+    if !plausible_slug(slug) {
+        return Err(ViewError::NotFound);
+    }
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM database_views WHERE slug = $1 AND public AND NOT trashed",
     )
