@@ -1115,6 +1115,97 @@ async fn anyone_with_the_link_fills_in_a_shared_form_and_only_enabled_fields_are
 }
 
 #[tokio::test]
+async fn a_forms_redirect_url_is_only_ever_an_http_or_https_url() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let key = "submit_action_redirect_url";
+    let views = format!("/api/database/views/table/{}/", fx.table);
+    let create = |url: &str| {
+        app.post(
+            &views,
+            a,
+            json!({"name": "F", "type": "form", "submit_action": "REDIRECT", key: url}),
+        )
+    };
+    let r = create("javascript:alert(document.cookie)").await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    assert_eq!(r.body["detail"][key][0]["code"], "invalid");
+    let forms = |body: &Value| {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["type"] == "form")
+            .count()
+    };
+    assert_eq!(
+        forms(&app.get(&views, a).await.body),
+        0,
+        "nothing was created"
+    );
+
+    let r = create("https://example.com/thanks").await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let slug = r.body["slug"].as_str().unwrap().to_owned();
+    for bad in [
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://example.com/",
+        "//evil.example/",
+    ] {
+        let r = app
+            .patch(
+                &format!("/api/database/views/{id}/"),
+                a,
+                json!({ key: bad }),
+            )
+            .await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+    let r = app.get(&format!("/api/database/views/{id}/"), a).await;
+    assert_eq!(
+        r.body[key], "https://example.com/thanks",
+        "refusals change nothing"
+    );
+    app.patch(
+        &format!("/api/database/views/{id}/"),
+        a,
+        json!({"public": true}),
+    )
+    .await;
+    let submit = format!("/api/database/views/form/{slug}/submit/");
+    let r = app.post(&submit, None, json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[key], "https://example.com/thanks");
+
+    // A value saved before URLs were checked is never handed out.
+    sqlx::query(
+        "UPDATE database_views SET options = options || jsonb_build_object($2::text, $3::text) \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(key)
+    .bind("javascript:alert(document.cookie)")
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    let r = app.post(&submit, None, json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[key], "");
+    assert_eq!(app.get(&submit, None).await.body[key], "");
+    let info = app
+        .get(&format!("/api/database/views/{slug}/public/info/"), None)
+        .await;
+    assert_eq!(info.body["view"][key], "");
+    assert_eq!(
+        app.get(&format!("/api/database/views/{id}/"), a).await.body[key],
+        ""
+    );
+}
+
+#[tokio::test]
 async fn a_kanban_view_lists_rows_per_select_option_through_its_filters() {
     let app = TestApp::spawn().await;
     let (fx, name, age) = people(&app).await;

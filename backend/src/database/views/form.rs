@@ -3,7 +3,7 @@
 //! fields shown on conditions count only when their conditions hold for the other answers.
 //! Users who asked to hear of answers get an email (queue `high`) in the same transaction.
 
-use super::{View, ViewError, form_conditions, parts::options_of, public::open};
+use super::{View, ViewError, form_conditions, parts::options_of, public::open, types};
 use crate::{
     context::AppContext,
     database::{
@@ -24,6 +24,15 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 /// The view setting listing who is emailed each answer (kept out of the view's JSON).
 pub const NOTIFY_KEY: &str = "users_to_notify_on_submit";
+
+/// The redirect URL of a form as clients get it: an `http`/`https` URL, or `""` for
+/// anything else, such as a value saved before the setting was checked.
+pub fn redirect_url(saved: Option<&Value>) -> Value {
+    match saved.and_then(Value::as_str) {
+        Some(url) if types::is_http_url(url) => Value::String(url.to_owned()),
+        _ => Value::String(String::new()),
+    }
+}
 
 /// A form and its enabled fields with their options (`name`, `description`, `required`,
 /// `order`, conditions), in the form's order.
@@ -104,7 +113,7 @@ pub async fn submit(
     Ok(json!({
         "submit_action": setting("submit_action"),
         "submit_action_message": setting("submit_action_message"),
-        "submit_action_redirect_url": setting("submit_action_redirect_url"),
+        "submit_action_redirect_url": redirect_url(view.options.0.get(types::REDIRECT_URL_KEY)),
         "row_id": row_id,
     }))
 }

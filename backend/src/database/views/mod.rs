@@ -115,11 +115,16 @@ pub struct ViewParts {
 impl View {
     /// The type's settings as clients see them: who is emailed a form's answers stays
     /// private to the server.
-    pub fn shown_options(&self) -> impl Iterator<Item = (&String, &Value)> {
+    /// A form's redirect URL is shown only when it is http(s) (see [`form::redirect_url`]).
+    pub fn shown_options(&self) -> impl Iterator<Item = (&String, Value)> {
         self.options
             .0
             .iter()
             .filter(|(k, _)| *k != form::NOTIFY_KEY)
+            .map(|(k, v)| match k.as_str() {
+                types::REDIRECT_URL_KEY => (k, form::redirect_url(Some(v))),
+                _ => (k, v.clone()),
+            })
     }
 
     /// Baserow's view object: common keys, the type's settings, and the requested parts.
@@ -152,7 +157,7 @@ impl View {
             );
         }
         for (k, value) in self.shown_options() {
-            map.insert(k.clone(), value.clone());
+            map.insert(k.clone(), value);
         }
         let list = |items: &[Value]| Value::Array(items.to_vec());
         if let Some(filters) = &parts.filters {

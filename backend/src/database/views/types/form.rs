@@ -6,6 +6,9 @@ use serde_json::{Value, json};
 
 pub struct Form;
 
+/// The setting a form's `REDIRECT` action sends the browser to.
+pub const REDIRECT_URL_KEY: &str = "submit_action_redirect_url";
+
 static PROPS: &[Prop] = &[
     Prop {
         key: "title",
@@ -38,9 +41,9 @@ static PROPS: &[Prop] = &[
         check: Check::Text(10_000),
     },
     Prop {
-        key: "submit_action_redirect_url",
+        key: REDIRECT_URL_KEY,
         default: || json!(""),
-        check: Check::Text(2000),
+        check: Check::HttpUrl(2000),
     },
     Prop {
         key: "receive_notification_on_submit",

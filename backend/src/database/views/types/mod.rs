@@ -7,6 +7,8 @@ mod gallery;
 mod grid;
 mod kanban;
 
+pub use form::REDIRECT_URL_KEY;
+
 use crate::{database::fields::Field, platform::validation::ValidationError};
 use serde_json::{Map, Value};
 
@@ -18,6 +20,17 @@ pub enum Check {
     Choice(&'static [&'static str]),
     /// The id of a field of the view's table, or null.
     FieldId,
+    /// Empty, or an absolute `http`/`https` URL of at most this many characters: a
+    /// browser is sent there, so `javascript:` and the like never are.
+    HttpUrl(usize),
+}
+
+/// Whether `url` is an absolute `http`/`https` URL with a host, without whitespace or
+/// control characters (which browsers drop, so they could hide a scheme).
+pub fn is_http_url(url: &str) -> bool {
+    !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        && url::Url::parse(url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
 /// One type-specific setting with its default.
@@ -98,6 +111,9 @@ fn check(prop: &Prop, value: &Value, field_ids: &[i64], errors: &mut ValidationE
         (Check::Choice(allowed), Value::String(s)) => allowed.contains(&s.as_str()),
         (Check::FieldId, Value::Null) => true,
         (Check::FieldId, Value::Number(n)) => n.as_i64().is_some_and(|id| field_ids.contains(&id)),
+        (Check::HttpUrl(max), Value::String(s)) => {
+            s.is_empty() || (s.chars().count() <= *max && is_http_url(s))
+        }
         _ => false,
     };
     if ok {
@@ -108,6 +124,9 @@ fn check(prop: &Prop, value: &Value, field_ids: &[i64], errors: &mut ValidationE
             Check::Text(max) => format!("Must be text of at most {max} characters."),
             Check::Choice(allowed) => format!("Must be one of {}.", allowed.join(", ")),
             Check::FieldId => "Must be the id of a field of this table, or null.".to_owned(),
+            Check::HttpUrl(max) => {
+                format!("Must be empty or an http or https URL of at most {max} characters.")
+            }
         };
         errors.add(prop.key, "invalid", message);
         (prop.default)()
@@ -137,5 +156,58 @@ mod tests {
         apply_props(kanban, body.as_object().unwrap(), None, &[8], &mut errors);
         assert!(!errors.is_empty(), "a field of another table is refused");
         assert!(!by_name("form").unwrap().lists_rows());
+    }
+
+    #[test]
+    fn a_forms_redirect_url_is_empty_or_http() {
+        for good in [
+            "",
+            "https://example.com/thanks",
+            "http://example.com:8080/a?b=c#d",
+            "HTTPS://EXAMPLE.COM",
+        ] {
+            let mut errors = ValidationError::default();
+            let body = json!({ REDIRECT_URL_KEY: good });
+            let form = by_name("form").unwrap();
+            let props = apply_props(form, body.as_object().unwrap(), None, &[], &mut errors);
+            assert!(errors.is_empty(), "{good:?} refused");
+            assert_eq!(props[REDIRECT_URL_KEY], good);
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "javascript://example.com/%0Aalert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "ftp://example.com/",
+            "mailto:a@example.com",
+            "//example.com/thanks",
+            "/thanks",
+            "example.com",
+            "https://",
+            "https://example.com/\nx",
+            " https://example.com",
+        ] {
+            let mut errors = ValidationError::default();
+            let body = json!({ REDIRECT_URL_KEY: bad });
+            let form = by_name("form").unwrap();
+            let props = apply_props(form, body.as_object().unwrap(), None, &[], &mut errors);
+            assert!(!errors.is_empty(), "{bad:?} accepted");
+            assert_eq!(props[REDIRECT_URL_KEY], "", "{bad:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(2000));
+        assert!(is_http_url(&long), "the length is the setting's check");
+        let mut errors = ValidationError::default();
+        let body = json!({ REDIRECT_URL_KEY: long });
+        apply_props(
+            by_name("form").unwrap(),
+            body.as_object().unwrap(),
+            None,
+            &[],
+            &mut errors,
+        );
+        assert!(!errors.is_empty(), "over 2000 characters");
     }
 }

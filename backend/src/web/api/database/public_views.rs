@@ -53,7 +53,7 @@ pub async fn info(
     });
     if let Some(map) = shown.as_object_mut() {
         for (k, v) in view.shown_options() {
-            map.insert(k.clone(), v.clone());
+            map.insert(k.clone(), v);
         }
     }
     let fields: Vec<Value> = fields.iter().map(|f| field_json(f, &placeholder)).collect();
@@ -139,7 +139,7 @@ pub async fn form_page(
                            "public_view_has_password": view.has_password });
     if let Some(map) = body.as_object_mut() {
         for (k, v) in view.shown_options() {
-            map.insert(k.clone(), v.clone());
+            map.insert(k.clone(), v);
         }
         let fields: Vec<Value> = fields
             .iter()
