@@ -189,6 +189,22 @@ async fn both_queues_resume_by_themselves_after_the_database_was_cut_off() {
         ))
         .await
         .unwrap();
+    // Rows are created only once the page is open: an event published before would be
+    // missed (this client asks for no replay).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                let m: Value = serde_json::from_str(text.as_str()).unwrap();
+                if m["type"] == "page_add" {
+                    break;
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            other => panic!("the table page did not open: {other:?}"),
+        }
+    }
     let before = create_row(&http, &base, &token, table).await;
     created_event(&mut socket, before).await;
 
