@@ -8,6 +8,7 @@ mod openapi;
 pub mod pages;
 mod routes;
 mod state;
+mod trace;
 mod ws;
 
 pub use state::AppState;
@@ -33,7 +34,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(errors::not_found)
         .layer(middleware::map_response(errors::json_for_bare_errors))
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(trace::make_span))
         .with_state(state)
 }
 
