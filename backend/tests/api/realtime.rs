@@ -311,6 +311,55 @@ async fn changing_the_password_disconnects_the_users_other_sockets() {
 }
 
 #[tokio::test]
+async fn resetting_the_password_disconnects_every_socket_of_the_account() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let mut first = client(&app.url, &ann.access).await;
+    let mut second = client(&app.url, &ann.access).await;
+    let mut bobs = client(&app.url, &bob.access).await;
+    let base_url = format!("{}/reset-password", app.url);
+    let r = app
+        .post(
+            "/api/user/send-reset-password-email/",
+            None,
+            json!({"email": "ann@x.io", "base_url": base_url}),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let mail = app
+        .mail
+        .wait_for("ann@x.io", Duration::from_secs(20))
+        .await
+        .expect("reset email");
+    let link = mail.link_starting_with(&base_url).expect("reset link");
+    let token = link.rsplit('/').next().unwrap();
+    let r = app
+        .post(
+            "/api/user/reset-password/",
+            None,
+            json!({"token": token, "password": "brand-new-pass"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    for socket in [&mut first, &mut second] {
+        assert_eq!(
+            next_of(&mut socket.socket, "force_disconnect").await,
+            json!({"type": "force_disconnect"})
+        );
+    }
+    assert!(
+        maybe_of(
+            &mut bobs.socket,
+            &["force_disconnect"],
+            Duration::from_millis(700)
+        )
+        .await
+        .is_none()
+    );
+}
+
+#[tokio::test]
 async fn losing_access_ends_subscriptions_within_one_event() {
     let app = TestApp::spawn().await;
     let fx = app.table_fixture().await;

@@ -70,6 +70,26 @@ pub async fn set_password(
         .map(|_| ())
 }
 
+/// Sets the password when the account's epoch is still `epoch` (a reset link's); false
+/// when it moved on (the link was used already, or the password changed since).
+pub async fn set_password_from_epoch(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    epoch: i32,
+    password_hash: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $3, auth_epoch = auth_epoch + 1 \
+         WHERE id = $1 AND auth_epoch = $2",
+    )
+    .bind(id)
+    .bind(epoch)
+    .bind(password_hash)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
 pub async fn touch_last_login(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET last_login = now() WHERE id = $1")
         .bind(id)

@@ -301,7 +301,19 @@ pub async fn reset_password(
         return Err(UserError::BadToken);
     }
     let hash = password::hash(new_password).await?;
-    repo::set_password(&ctx.db, user.id, &hash).await?;
+    let mut tx = ctx.db.begin().await?;
+    // Only one use of the link wins: the epoch it carries must still be current.
+    if !repo::set_password_from_epoch(&mut *tx, user.id, epoch, &hash).await? {
+        return Err(UserError::BadToken);
+    }
+    // As after a password change, every open socket of the account is closed: whoever
+    // held the old password loses the live session too.
+    let job = HighJob::ForceDisconnect {
+        user_id: user.id,
+        except_websocket_id: None,
+    };
+    jobs::enqueue(&mut tx, &job).await?;
+    tx.commit().await?;
     Ok(())
 }
 
