@@ -57,9 +57,21 @@ impl Hub {
     }
 
     /// Registers a socket; the receiver ends when the hub drops it (buffer full, access lost).
-    pub fn connect(&self, websocket_id: &str, user_id: Option<i64>) -> mpsc::Receiver<Outgoing> {
+    /// Registers a socket; `None` when its user already has `max_per_user` sockets on
+    /// this backend (anonymous sockets are not counted per user).
+    pub fn connect(
+        &self,
+        websocket_id: &str,
+        user_id: Option<i64>,
+        max_per_user: usize,
+    ) -> Option<mpsc::Receiver<Outgoing>> {
         let (tx, rx) = mpsc::channel(SOCKET_BUFFER);
         if let Ok(mut sockets) = self.sockets.lock() {
+            if user_id.is_some()
+                && sockets.values().filter(|s| s.user_id == user_id).count() >= max_per_user
+            {
+                return None;
+            }
             sockets.insert(
                 websocket_id.to_owned(),
                 Socket {
@@ -69,7 +81,7 @@ impl Hub {
                 },
             );
         }
-        rx
+        Some(rx)
     }
 
     pub fn disconnect(&self, websocket_id: &str) {

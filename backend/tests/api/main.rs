@@ -20,6 +20,7 @@ mod logs;
 mod pages;
 mod realtime;
 mod realtime_client;
+mod realtime_limits;
 mod realtime_pages;
 mod realtime_presence;
 mod realtime_soak;

@@ -24,6 +24,12 @@ use std::time::Duration;
 const ANONYMOUS: &str = "anonymous";
 
 const PING_EVERY: Duration = Duration::from_secs(30);
+/// Sockets one user may keep open on one backend (each browser tab has one).
+const MAX_SOCKETS_PER_USER: usize = 50;
+/// Client messages a socket may send per second on average, and in a burst; a socket
+/// sending more is closed (subscriptions are a few per page view).
+const MESSAGES_PER_SECOND: f64 = 20.0;
+const MESSAGE_BURST: f64 = 100.0;
 const READ_BUFFER_BYTES: usize = 4 * 1024;
 
 #[derive(Deserialize)]
@@ -74,9 +80,15 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
         websocket_id: Some(websocket_id.clone()),
         token: None,
     });
-    let mut outgoing = state
-        .hub
-        .connect(&websocket_id, actor.as_ref().map(Actor::id));
+    let Some(mut outgoing) = state.hub.connect(
+        &websocket_id,
+        actor.as_ref().map(Actor::id),
+        MAX_SOCKETS_PER_USER,
+    ) else {
+        let _ = socket.send(close(POLICY, "too many sockets")).await;
+        return;
+    };
+    let mut allowance = Allowance::new();
     let mut session = Session::new(&state, actor.as_ref(), &websocket_id);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
@@ -85,6 +97,10 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     loop {
         let sent = tokio::select! {
             incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(_))) if !allowance.take() => {
+                    let _ = socket.send(close(POLICY, "too many messages")).await;
+                    break;
+                }
                 Some(Ok(Message::Text(text))) => Box::pin(session.handle_client_message(text.as_str())).await,
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => Vec::new(),
@@ -119,4 +135,43 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     }
     state.hub.disconnect(&websocket_id);
     session.leave_all();
+}
+
+/// Close code for a client that broke a limit (RFC 6455: policy violation).
+const POLICY: u16 = 1008;
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(axum::extract::ws::CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
+
+/// A token bucket of client messages: refilled at [`MESSAGES_PER_SECOND`], holding at
+/// most [`MESSAGE_BURST`].
+struct Allowance {
+    tokens: f64,
+    at: std::time::Instant,
+}
+
+impl Allowance {
+    fn new() -> Self {
+        Self {
+            tokens: MESSAGE_BURST,
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Spends one message; false when none is left.
+    fn take(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * MESSAGES_PER_SECOND;
+        self.tokens = (self.tokens + refill).min(MESSAGE_BURST);
+        self.at = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
 }

@@ -16,6 +16,9 @@ use crate::{
 use serde_json::{Map, Value, json};
 use std::{collections::HashMap, sync::Arc};
 
+/// Pages one socket may follow at once.
+pub const MAX_PAGES: usize = 100;
+
 struct Page {
     page_type: &'static dyn PageType,
     subscription: Subscription,
@@ -80,6 +83,16 @@ impl<'a> Session<'a> {
             }
         };
         let key = subscription.key;
+        // Each page costs a projection per event: a socket follows a bounded number.
+        if self.pages.len() >= MAX_PAGES && !self.pages.contains_key(&key) {
+            let refused = json!({
+                "type": "page_add_failed",
+                "page": page_type.name(),
+                "error": "ERROR_MAX_PAGES_PER_SOCKET",
+                "detail": format!("A socket follows at most {MAX_PAGES} pages; remove one first."),
+            });
+            return vec![refused.to_string()];
+        }
         // Subscribe before reading the log: anything committed later arrives live, anything
         // earlier is in the replay, and duplicates are dropped by sequence number.
         self.state.hub.subscribe(self.websocket_id, key);
