@@ -26,6 +26,10 @@ pub struct Settings {
     pub allow_private_addresses: bool,
     /// Addresses or networks outbound calls may reach even when private ones are refused.
     pub outbound_allowed: Vec<crate::platform::outbound::IpNet>,
+    /// Peers whose `X-Real-IP` names the client (the reverse proxy in front).
+    pub trusted_proxies: Vec<crate::platform::outbound::IpNet>,
+    /// Sign-ups one client address may make per hour (0: unlimited).
+    pub signups_per_ip_per_hour: u64,
     pub access_token_lifetime: Duration,
     pub refresh_token_lifetime: Duration,
     /// Largest accepted request body in bytes; bigger ones get 413.
@@ -188,6 +192,16 @@ impl Settings {
                      10.0.0.5 or 10.1.0.0/16, separated by commas; {bad:?} is neither"
                 ))
             })?,
+            trusted_proxies: crate::platform::outbound::parse_allowed(
+                &get("TESSERA_TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.1, ::1".into()),
+            )
+            .map_err(|bad| {
+                ConfigError(format!(
+                    "TESSERA_TRUSTED_PROXIES must list addresses or networks like \
+                     127.0.0.1 or 10.0.0.0/8, separated by commas; {bad:?} is neither"
+                ))
+            })?,
+            signups_per_ip_per_hour: number(&get, "TESSERA_SIGNUPS_PER_IP_PER_HOUR", 30)? as u64,
             access_token_lifetime: minutes(&get, "TESSERA_ACCESS_TOKEN_LIFETIME_MINUTES", 10)?,
             refresh_token_lifetime: minutes(
                 &get,

@@ -42,6 +42,8 @@ pub fn settings(database_url: &str) -> Settings {
         export_file_expiry: Duration::from_secs(3600),
         allow_private_addresses: true,
         outbound_allowed: Vec::new(),
+        trusted_proxies: Vec::new(),
+        signups_per_ip_per_hour: 30,
         access_token_lifetime: Duration::from_secs(600),
         refresh_token_lifetime: Duration::from_secs(7 * 24 * 3600),
         max_body_bytes: 1024 * 1024,

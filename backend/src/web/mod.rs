@@ -55,7 +55,8 @@ pub async fn serve(
         state.ctx.clone(),
         state.hub.clone(),
     ));
-    let served = axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     subscriber.abort();

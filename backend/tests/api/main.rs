@@ -26,6 +26,7 @@ mod realtime_presence;
 mod realtime_soak;
 mod settings;
 mod table_page;
+mod throttles;
 mod tokens;
 mod trash;
 mod users;

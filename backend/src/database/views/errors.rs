@@ -10,6 +10,9 @@ use crate::{
 pub enum ViewError {
     #[error("The requested view does not exist.")]
     NotFound,
+    /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
+    #[error("{0}")]
+    Throttled(#[from] crate::platform::throttle::Throttled),
     #[error("The view is protected by a password; authenticate first.")]
     NoPublicAuthorization,
     #[error("The view filter does not exist.")]
@@ -59,6 +62,7 @@ impl HasCode for ViewError {
     fn code(&self) -> Code {
         match self {
             Self::NotFound => Code::ViewDoesNotExist,
+            Self::Throttled(e) => e.code(),
             Self::NoPublicAuthorization => Code::NoAuthorizationToPubliclySharedView,
             Self::FilterNotFound => Code::ViewFilterDoesNotExist,
             Self::FilterGroupNotFound => Code::ViewFilterGroupDoesNotExist,

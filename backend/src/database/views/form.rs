@@ -15,7 +15,7 @@ use crate::{
     },
     platform::{
         jobs::{self, HighJob},
-        mail,
+        mail, throttle,
         validation::ValidationError,
     },
 };
@@ -73,6 +73,9 @@ fn is_empty(value: Option<&Value>) -> bool {
     }
 }
 
+/// Submissions per client address and form per minute.
+const SUBMISSIONS: throttle::Limit = throttle::Limit::per(60, std::time::Duration::from_secs(60));
+
 /// Creates a row from the submitted `field_{id}` values and says what to show next:
 /// `{submit_action, submit_action_message, submit_action_redirect_url, row_id}`.
 pub async fn submit(
@@ -80,7 +83,10 @@ pub async fn submit(
     slug: &str,
     token: Option<&str>,
     body: &Map<String, Value>,
+    client: std::net::IpAddr,
 ) -> Result<Value, ViewError> {
+    // A public form is open to anyone: submissions are throttled per address and form.
+    throttle::hit(ctx, "form-submit", &format!("{client} {slug}"), SUBMISSIONS).await?;
     let (view, enabled) = page(ctx, slug, token).await?;
     let answers: Map<String, Value> = enabled
         .iter()

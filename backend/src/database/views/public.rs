@@ -12,10 +12,11 @@ use crate::{
         filters::{FilterError, FilterNode, tree::resolve},
         rows::{self, ListQuery, Page, RowError, RowKeys, query::split_order_by},
     },
-    platform::{auth::password, signing},
+    platform::{auth::password, signing, throttle},
 };
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
+use std::net::IpAddr;
 
 const TOKEN_PURPOSE: &str = "public_view";
 /// How long a password-unlocked view stays open to the browser that unlocked it.
@@ -109,7 +110,24 @@ pub async fn open_shared(
 }
 
 /// Checks the password of a shared view and returns a token for it.
-pub async fn authenticate(ctx: &AppContext, slug: &str, given: &str) -> Result<String, ViewError> {
+/// Password attempts per client address and shared view.
+const PASSWORD_TRIES: throttle::Limit =
+    throttle::Limit::per(10, std::time::Duration::from_secs(60));
+
+pub async fn authenticate(
+    ctx: &AppContext,
+    slug: &str,
+    given: &str,
+    client: IpAddr,
+) -> Result<String, ViewError> {
+    // Guessing a view's password is throttled per client address and view.
+    throttle::hit(
+        ctx,
+        "view-password",
+        &format!("{client} {slug}"),
+        PASSWORD_TRIES,
+    )
+    .await?;
     let mut conn = ctx.db.acquire().await?;
     let view = by_slug(&mut conn, slug).await?;
     let Some(hash) = password_hash(&mut conn, view.id).await? else {

@@ -31,11 +31,18 @@ pub struct SignUp {
     pub password: String,
     pub language: Option<String>,
     pub workspace_invitation_token: Option<String>,
+    /// The address the request came from, for the sign-up throttle.
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// Creates an account. The first account of the instance becomes staff.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError> {
+    let per_hour = ctx.settings.signups_per_ip_per_hour;
+    if let (Some(client), true) = (input.client, per_hour > 0) {
+        let limit = throttle::Limit::per(per_hour, std::time::Duration::from_secs(3600));
+        throttle::hit(ctx, "signup", &client.to_string(), limit).await?;
+    }
     let mut errors = ValidationError::default();
     let name = validation::text(&mut errors, "name", &input.name, 2, 150);
     let email = validation::email(&mut errors, "email", &input.email);

@@ -1,6 +1,7 @@
 //! `/api/user/…`: sign-up, log-in, tokens, passwords and the account.
 
 use crate::dto::{InvitationBody, UserBody};
+use crate::web::extract::ClientIp;
 use crate::{
     error::ApiError,
     platform::{
@@ -63,6 +64,7 @@ fn permissions(user: &User) -> Value {
     responses((status = 200, description = "`{user}`, plus the log-in payload when `authenticate` is true")))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<Json<Value>, ApiError> {
     let input = SignUp {
@@ -71,6 +73,7 @@ pub async fn register(
         password: body.password,
         language: body.language,
         workspace_invitation_token: body.workspace_invitation_token,
+        client: Some(client),
     };
     let user = users::sign_up(&state.ctx, input).await?;
     if body.authenticate {

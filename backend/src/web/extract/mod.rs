@@ -1,9 +1,11 @@
 //! Request extractors: the authenticated actor and JSON bodies with Baserow-shaped errors.
 
 mod actor;
+mod client_ip;
 mod json;
 
 pub use actor::{Auth, AuthOrToken, token_rejection};
+pub use client_ip::ClientIp;
 pub use json::{ApiJson, parse as parse_json_body};
 mod path;
 

@@ -6,6 +6,7 @@ use super::{
     render::Chrome,
     session::{self, MaybePageUser, PageUser},
 };
+use crate::web::extract::ClientIp;
 use crate::{
     error::{ApiError, Code},
     platform::users::{self, SignUp},
@@ -176,6 +177,7 @@ pub async fn signup_page(
 
 pub async fn signup(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     csrf: Csrf,
     PageForm(form): PageForm<SignupForm>,
@@ -187,6 +189,7 @@ pub async fn signup(
         password: form.password,
         language: None,
         workspace_invitation_token: Some(form.invitation.clone()).filter(|t| !t.is_empty()),
+        client: Some(client),
     };
     match users::sign_up(&state.ctx, input).await {
         Ok(user) => {

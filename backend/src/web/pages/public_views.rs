@@ -10,6 +10,7 @@ use super::{
     render::{Chrome, error_page},
     session,
 };
+use crate::web::extract::ClientIp;
 use crate::{
     database::{
         fields::Field,
@@ -96,6 +97,7 @@ pub struct PasswordForm {
 /// `POST /public/view/{slug}/auth`: checks a shared view's password, keeps its token.
 pub async fn authenticate(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     csrf: Csrf,
     Path(slug): Path<String>,
@@ -105,7 +107,7 @@ pub async fn authenticate(
     let Some(name) = token_cookie_name(&slug) else {
         return failure(ViewError::NotFound, &csrf, &slug, &back);
     };
-    match public::authenticate(&state.ctx, &slug, &form.password).await {
+    match public::authenticate(&state.ctx, &slug, &form.password, client).await {
         Ok(token) => {
             let mut response = Redirect::to(&back).into_response();
             response.headers_mut().append(
@@ -678,6 +680,7 @@ fn answer_value(field: &Field, given: &[&str]) -> Option<Value> {
 
 pub async fn form_submit(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     csrf: Csrf,
     Path(slug): Path<String>,
@@ -697,7 +700,7 @@ pub async fn form_submit(
             body.insert(key, value);
         }
     }
-    match form::submit(&state.ctx, &slug, token.as_deref(), &body).await {
+    match form::submit(&state.ctx, &slug, token.as_deref(), &body, client).await {
         Ok(result) => {
             let redirect = result["submit_action"] == "REDIRECT";
             let url = result["submit_action_redirect_url"].as_str().unwrap_or("");

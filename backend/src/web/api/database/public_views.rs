@@ -3,6 +3,7 @@
 //! replaced by 0, as Baserow does.
 
 use super::rows::{list_query, paginated, params};
+use crate::web::extract::ClientIp;
 use crate::{
     database::{
         access::TableScope,
@@ -71,10 +72,11 @@ pub struct AuthBody {
         (status = 401, description = "Wrong password")))]
 pub async fn auth(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiPath(slug): ApiPath<String>,
     ApiJson(body): ApiJson<AuthBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = public::authenticate(&state.ctx, &slug, &body.password).await?;
+    let token = public::authenticate(&state.ctx, &slug, &body.password, client).await?;
     Ok(Json(json!({ "access_token": token })))
 }
 
@@ -169,12 +171,20 @@ pub async fn form_page(
     responses((status = 200, description = "`{submit_action, submit_action_message, submit_action_redirect_url, row_id}`")))]
 pub async fn form_submit(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let body = super::fields::object(body)?;
     Ok(Json(
-        form::submit(&state.ctx, &slug, view_token(&headers).as_deref(), &body).await?,
+        form::submit(
+            &state.ctx,
+            &slug,
+            view_token(&headers).as_deref(),
+            &body,
+            client,
+        )
+        .await?,
     ))
 }

@@ -1,0 +1,107 @@
+//! Throttles per client address: sign-ups, shared-view password attempts and public form
+//! submissions. `X-Real-IP` names the client only when a trusted proxy sends it.
+
+use crate::helpers::{TestApp, assert_error};
+use serde_json::json;
+
+async fn sign_up(app: &TestApp, n: usize, real_ip: Option<&str>) -> u16 {
+    let mut req = app.client().post(format!("{}/api/user/", app.url)).json(
+        &json!({"name": "User", "email": format!("u{n}-{}@x.io", real_ip.unwrap_or("direct").replace('.', "-")), "password": "password123"}),
+    );
+    if let Some(ip) = real_ip {
+        req = req.header("X-Real-IP", ip);
+    }
+    app.raw(req).await.status
+}
+
+#[tokio::test]
+async fn sign_ups_are_throttled_per_address_and_a_forged_header_does_not_help() {
+    let app = TestApp::spawn_with(|s| s.signups_per_ip_per_hour = 3).await;
+    for n in 0..3 {
+        assert_eq!(sign_up(&app, n, None).await, 200);
+    }
+    let r = app
+        .post(
+            "/api/user/",
+            None,
+            json!({"name": "User", "email": "late@x.io", "password": "password123"}),
+        )
+        .await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.contains_key("retry-after"));
+    // The peer is no trusted proxy: its X-Real-IP is ignored.
+    assert_eq!(sign_up(&app, 9, Some("203.0.113.9")).await, 429);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget() {
+    let app = TestApp::spawn_with(|s| {
+        s.signups_per_ip_per_hour = 2;
+        s.trusted_proxies = tessera::platform::outbound::parse_allowed("127.0.0.1").unwrap();
+    })
+    .await;
+    for n in 0..2 {
+        assert_eq!(sign_up(&app, n, Some("203.0.113.7")).await, 200);
+    }
+    assert_eq!(sign_up(&app, 2, Some("203.0.113.7")).await, 429);
+    assert_eq!(sign_up(&app, 3, Some("203.0.113.8")).await, 200);
+}
+
+#[tokio::test]
+async fn guessing_a_shared_views_password_is_throttled() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let view = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            a,
+            json!({"name": "Shared", "type": "grid", "public": true, "public_view_password": "s3cret-pass"}),
+        )
+        .await;
+    assert_eq!(view.status, 200, "{:?}", view.body);
+    let slug = view.body["slug"].as_str().unwrap().to_owned();
+    let path = format!("/api/database/views/{slug}/public/auth/");
+    for _ in 0..10 {
+        let r = app
+            .post(&path, None, json!({"password": "guess-1234"}))
+            .await;
+        assert_eq!(r.status, 401, "{:?}", r.body);
+    }
+    let r = app
+        .post(&path, None, json!({"password": "s3cret-pass"}))
+        .await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn public_form_submissions_are_throttled_per_address() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let form = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            a,
+            json!({"name": "Form", "type": "form", "public": true}),
+        )
+        .await;
+    assert_eq!(form.status, 200, "{:?}", form.body);
+    let slug = form.body["slug"].as_str().unwrap().to_owned();
+    let path = format!("/api/database/views/form/{slug}/submit/");
+    for _ in 0..60 {
+        let r = app.post(&path, None, json!({})).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let r = app.post(&path, None, json!({})).await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM database_table_{} WHERE NOT trashed",
+        fx.table
+    )))
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(rows, 60 + 2, "the refused submission added no row");
+}
