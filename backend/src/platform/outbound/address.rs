@@ -25,8 +25,8 @@ const PRIVATE_V4: &[([u8; 4], u8)] = &[
 
 /// Whether `ip` is an ordinary public internet address, safe to let users point requests at.
 ///
-/// IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by
-/// that address, since they can be routed to it.
+/// IPv6 forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) are
+/// judged by that address, since they can be routed to it.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -57,6 +57,13 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     // 6to4 (2002::/16) carries its IPv4 address in bits 16..48.
     if in_net(0x2002 << 112, 16) {
         return is_public_v4(Ipv4Addr::from((bits >> 80) as u32));
+    }
+    // Teredo (2001::/32, RFC 4380) is relayed over UDP to the client's IPv4 address, kept
+    // inverted in the last 32 bits; its server's address, in bits 32..64, is contacted too.
+    if in_net(0x2001_0000 << 96, 32) {
+        let client = Ipv4Addr::from(!(bits as u32));
+        let server = Ipv4Addr::from((bits >> 64) as u32);
+        return is_public_v4(client) && is_public_v4(server);
     }
     // Only 2000::/3 is allocated as global unicast; everything else — unique-local fc00::/7,
     // link-local fe80::/10, multicast ff00::/8, local NAT64 64:ff9b:1::/48, discard 100::/64 —
@@ -249,6 +256,27 @@ mod tests {
         ]);
         assert_private(&["::127.0.0.1", "::10.0.0.1"]);
         assert_private(&["2002:7f00:1::", "2002:a00:1::1"]);
+    }
+
+    #[test]
+    fn teredo_is_judged_by_its_client_and_server_ipv4() {
+        // The client's address is stored inverted: 8.8.8.8 as f7f7:f7f7, with a public
+        // server (65.54.227.120).
+        assert!(is_public(ip("2001:0:4136:e378:8000:63bf:f7f7:f7f7")));
+        assert!(is_public(ip("2001::4136:e378:0:0:f7f7:f7f7")));
+        assert_private(&[
+            "2001:0:4136:e378:8000:63bf:80ff:fffe", // client 127.0.0.1
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe", // client 10.0.0.1
+            "2001:0:4136:e378:8000:63bf:5601:5601", // client 169.254.169.254
+            "2001:0:4136:e378:8000:63bf:3f57:fefe", // client 192.168.1.1
+            "2001:0:4136:e378:8000:63bf:ffff:ffff", // client 0.0.0.0
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2", // RFC 4380's example: 192.0.2.45
+            "2001:0:a00:1::f7f7:f7f7",              // server 10.0.0.1
+            "2001:0:7f00:1::f7f7:f7f7",             // server 127.0.0.1
+        ]);
+        // Beyond 2001::/32 the last bits are no IPv4 address.
+        assert!(is_public(ip("2001:4860:4860::8888")));
+        assert!(is_public(ip("2001:1::80ff:fffe")));
     }
 
     #[test]

@@ -361,6 +361,8 @@ mod tests {
             "https://10.1.2.3/",
             "http://[fd00::1]/",
             "http://[fe80::1]/",
+            // Teredo relaying to 169.254.169.254.
+            "http://[2001:0:4136:e378:8000:63bf:5601:5601]/latest/meta-data/",
             "http://2130706433/",
             "http://0x7f.1/",
         ] {
