@@ -29,6 +29,11 @@ async fn debug_request_logs_redact_tokens_in_uris() {
     // The test's runtime has one thread, which serves the requests too.
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::spawn().await;
+    // tracing caches, per log statement, whether anyone listens; a statement first reached
+    // on another test's thread (no subscriber there) is cached as unheard. One request
+    // reaches the request logging's statements, then the cache is rebuilt for this thread.
+    app.get("/api/settings/", None).await;
+    tracing::callsite::rebuild_interest_cache();
     for path in [
         "/ws/core/?jwt_token=SECRET-ONE",
         "/reset-password/SECRET-TWO",
