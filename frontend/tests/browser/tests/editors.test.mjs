@@ -494,6 +494,8 @@ test('the expanded row: a click on a star sets a rating, Enter edits the focused
   await score.locator('.star[data-rating="4"]').click();
   await assertStored(user, tableId, rows[0].id, field.id, 4);
   await page.waitForFunction((id) => document.querySelectorAll(`#grid tr[data-row-id="${id}"] .star.lit`).length === 4, rows[0].id);
+  // The dialog redraws once the save has answered, which may come after the grid.
+  await page.waitForFunction((id) => document.querySelectorAll(`#row-dialog dd[data-field-id="${id}"] .star.lit`).length === 4, field.id);
   assert.equal(await score.locator('.star.lit').count(), 4);
   assert.equal(await score.locator('input').count(), 0);
 
