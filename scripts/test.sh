@@ -6,12 +6,15 @@ cd "$(dirname "$0")/.."
 
 eval "$(scripts/services.sh)"
 # Test-only packages from Debian: the SMTP server used by tests links the system OpenSSL,
-# the Redis-restart test starts redis-server processes of its own, and the browser client
-# library's test runs in Node (20.10 or newer, for its WebSocket).
+# the Redis-restart test starts redis-server processes of its own, the browser client
+# library's test runs in Node (20.10 or newer, for its WebSocket), and the deployment test
+# puts two backends behind nginx.
 missing=()
 pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev pkg-config)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# The deployment test runs deploy/nginx/tessera.conf in Debian's nginx.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 # MariaDB is the source server of the external-database import tests, unless
 # TEST_MYSQL_URL names another.
 if [ -z "${TEST_MYSQL_URL:-}" ] && ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1; then

@@ -3,66 +3,9 @@
 //! was after the first sign-up. Before password hashing had a fixed pool, each log-in
 //! kept about 18 MB.
 
+use crate::backend;
 use serde_json::{Value, json};
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
 use tessera::test_support::{self, TestDatabase};
-
-/// The backend binary on a free port; killed when dropped.
-struct Backend {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_backend(db: &TestDatabase) -> Backend {
-    tessera::platform::outbound::install_crypto_provider();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
-    let settings = test_support::settings(&db.url);
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_tessera-backend"))
-        .env("DATABASE_URL", &db.url)
-        .env("REDIS_URL", &settings.redis_url)
-        .env("TESSERA_SECRET_KEY", &settings.secret_key)
-        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
-        .env("TESSERA_MEDIA_DIR", &settings.media_dir)
-        .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
-        .env("TESSERA_PUBLIC_URL", &base)
-        .env("RUST_LOG", "warn")
-        // Wrong passwords are part of the load: the per-account throttle would answer them
-        // without hashing.
-        .env("TESSERA_LOGIN_FAILURES_PER_ACCOUNT", "0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("backend starts");
-    let backend = Backend { child, base };
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let up = http
-            .get(format!("{}/api/_health/", backend.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().as_u16() < 500);
-        if up {
-            return backend;
-        }
-        assert!(Instant::now() < deadline, "the backend did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// Resident memory of a process, in bytes, from `/proc`.
 fn rss_bytes(pid: u32) -> u64 {
@@ -89,7 +32,15 @@ async fn log_in(http: &reqwest::Client, base: &str, password: &str) -> u16 {
 #[tokio::test]
 async fn two_hundred_log_ins_sequential_and_parallel_leave_memory_where_it_was() {
     let db = TestDatabase::create().await.unwrap();
-    let backend = start_backend(&db).await;
+    let settings = test_support::settings(&db.url);
+    // Wrong passwords are part of the load: the per-account throttle would answer them
+    // without hashing.
+    let backend = backend::start(
+        &db,
+        &settings,
+        &[("TESSERA_LOGIN_FAILURES_PER_ACCOUNT", "0")],
+    )
+    .await;
     let pid = backend.child.id();
     let http = reqwest::Client::new();
     let signed_up: Value = http

@@ -1,5 +1,7 @@
-//! Tests of the backend binary as it is deployed, in a process of its own, where what the
-//! process as a whole does (its memory) can be measured.
+//! Tests of the backend binary as it is deployed, in processes of its own: what the process
+//! as a whole does (its memory), and several backends behind nginx.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backend;
 mod login_memory;
+mod nginx;
