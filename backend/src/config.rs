@@ -58,6 +58,11 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
+    /// Import uploads one user may keep waiting (a day at most), by count and total bytes.
+    pub import_uploads_per_user: u64,
+    pub import_upload_bytes_per_user: u64,
+    /// Total bytes of import uploads kept on the server (0: unlimited).
+    pub import_upload_bytes_total: u64,
     /// Most refused rows an import's report lists (the rest are only counted).
     pub import_report_max_rows: usize,
     pub license: LicenseSettings,
@@ -230,6 +235,15 @@ impl Settings {
             ),
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
+            import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
+                as u64,
+            import_upload_bytes_per_user: number(
+                &get,
+                "TESSERA_IMPORT_UPLOAD_BYTES_PER_USER",
+                4 << 30,
+            )?
+            .max(1) as u64,
+            import_upload_bytes_total: number(&get, "TESSERA_IMPORT_UPLOAD_BYTES_TOTAL", 0)? as u64,
             import_report_max_rows: number(&get, "TESSERA_IMPORT_REPORT_MAX_ROWS", 1000)?,
             license: license_settings(&get)?,
         })

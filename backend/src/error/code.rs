@@ -122,6 +122,7 @@ codes! {
     // Imports
     ImportUploadDoesNotExist => "ERROR_IMPORT_UPLOAD_DOES_NOT_EXIST", 404;
     ImportFileTooLarge => "ERROR_IMPORT_FILE_TOO_LARGE", 413;
+    ImportUploadQuotaExceeded => "ERROR_IMPORT_UPLOAD_QUOTA_EXCEEDED", 413;
     ExternalDatabaseUnreachable => "ERROR_EXTERNAL_DATABASE_UNREACHABLE", 400;
     // Licenses
     LicensesNotConfigured => "ERROR_LICENSES_NOT_CONFIGURED", 400;

@@ -61,6 +61,9 @@ pub fn settings(database_url: &str) -> Settings {
             ..Default::default()
         },
         import_max_bytes: 2 << 30,
+        import_uploads_per_user: 20,
+        import_upload_bytes_per_user: 4 << 30,
+        import_upload_bytes_total: 0,
         import_report_max_rows: 1000,
         license: Default::default(),
     }

@@ -615,3 +615,37 @@ async fn limits_validation_and_access_are_enforced() {
 fn uuid_like() -> String {
     "6f1c2d3e-4a5b-4c6d-8e7f-001122334455".into()
 }
+
+#[tokio::test]
+async fn uploads_waiting_for_import_have_a_quota_per_user_and_for_the_server() {
+    let app = TestApp::spawn_with(|s| {
+        s.import_uploads_per_user = 2;
+        s.import_upload_bytes_per_user = 100;
+        s.import_upload_bytes_total = 150;
+    })
+    .await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let sixty = vec![b'a'; 60];
+    upload(&app, &ann, "one.csv", &sixty).await;
+    // Past Ann's bytes: refused while streaming, and nothing of it is kept.
+    let r = upload_raw(&app, &ann, "two.csv", &sixty).await;
+    assert_error(&r, 413, "ERROR_IMPORT_UPLOAD_QUOTA_EXCEEDED");
+    upload(&app, &ann, "small.csv", b"x,y\n1,2\n").await;
+    // Past Ann's count, whatever the size.
+    let r = upload_raw(&app, &ann, "three.csv", b"x\n").await;
+    assert_error(&r, 413, "ERROR_IMPORT_UPLOAD_QUOTA_EXCEEDED");
+    // The server's total counts everyone's: Bob has 150 − 68 bytes left.
+    upload(&app, &bob, "bob.csv", &sixty).await;
+    let r = upload_raw(&app, &bob, "bob2.csv", &sixty).await;
+    assert_error(&r, 413, "ERROR_IMPORT_UPLOAD_QUOTA_EXCEEDED");
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM import_uploads")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 3);
+    let files = std::fs::read_dir(app.ctx.settings.media_dir.join("import_files"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 3, "refused uploads leave no file behind");
+}

@@ -12,6 +12,9 @@ pub enum ImportError {
     UploadNotFound,
     #[error("The file is larger than the limit of {0} bytes.")]
     FileTooLarge(u64),
+    /// The uploader's files waiting to be imported (or the server's) already use the quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("You already have an unfinished job of this type.")]
     MaxJobCount,
     /// An external database could not be used; the message has no password in it.
@@ -34,6 +37,7 @@ impl HasCode for ImportError {
         match self {
             Self::UploadNotFound => Code::ImportUploadDoesNotExist,
             Self::FileTooLarge(_) => Code::ImportFileTooLarge,
+            Self::QuotaExceeded(_) => Code::ImportUploadQuotaExceeded,
             Self::MaxJobCount => Code::MaxJobCountExceeded,
             Self::ExternalDatabase(_) => Code::ExternalDatabaseUnreachable,
             Self::Validation(e) => e.code(),

@@ -66,7 +66,8 @@ where
     B: AsRef<[u8]>,
     E: std::fmt::Display,
 {
-    let max = ctx.settings.import_max_bytes;
+    let budget = quota(ctx, actor.id()).await?;
+    let max = ctx.settings.import_max_bytes.min(budget);
     let id = Uuid::new_v4();
     tokio::fs::create_dir_all(dir(&ctx.settings)).await?;
     let partial = dir(&ctx.settings).join(format!("{id}.part"));
@@ -85,7 +86,11 @@ where
             let chunk = chunk.as_ref();
             size += chunk.len() as u64;
             if size > max {
-                return Err(ImportError::FileTooLarge(max));
+                return Err(if max < ctx.settings.import_max_bytes {
+                    quota_error(budget)
+                } else {
+                    ImportError::FileTooLarge(max)
+                });
             }
             file.write_all(chunk).await?;
         }
@@ -114,6 +119,48 @@ where
         .await?;
     tracing::info!(upload_id = %id, size, "import file uploaded");
     Ok(upload)
+}
+
+/// How many bytes the user may still upload: what the per-user and server-wide quotas
+/// leave, given the uploads still waiting. Refused at once when none is left or the user
+/// keeps as many uploads as allowed.
+async fn quota(ctx: &AppContext, user_id: i64) -> Result<u64, ImportError> {
+    let (count, mine, all): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE user_id = $1), \
+                COALESCE(sum(size) FILTER (WHERE user_id = $1), 0)::bigint, \
+                COALESCE(sum(size), 0)::bigint \
+           FROM import_uploads WHERE created_on > now() - make_interval(secs => $2)",
+    )
+    .bind(user_id)
+    .bind(KEEP_FOR.as_secs_f64())
+    .fetch_one(&ctx.db)
+    .await?;
+    let settings = &ctx.settings;
+    if count as u64 >= settings.import_uploads_per_user {
+        return Err(ImportError::QuotaExceeded(format!(
+            "You have {count} files waiting to be imported, the most allowed; import or wait for them to expire (a day)."
+        )));
+    }
+    let mut left = settings
+        .import_upload_bytes_per_user
+        .saturating_sub(mine as u64);
+    if settings.import_upload_bytes_total > 0 {
+        left = left.min(
+            settings
+                .import_upload_bytes_total
+                .saturating_sub(all as u64),
+        );
+    }
+    if left == 0 {
+        return Err(quota_error(0));
+    }
+    Ok(left)
+}
+
+fn quota_error(left: u64) -> ImportError {
+    ImportError::QuotaExceeded(format!(
+        "The files waiting to be imported use the upload quota; {left} bytes are left."
+    ))
 }
 
 /// Stores pasted text as an upload, so pasted and uploaded data take the same path.
