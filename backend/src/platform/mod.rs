@@ -7,6 +7,7 @@ pub mod licenses;
 pub mod links;
 pub mod mail;
 pub mod outbound;
+pub mod sealing;
 pub mod settings;
 pub mod signing;
 pub mod throttle;

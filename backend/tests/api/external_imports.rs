@@ -805,3 +805,63 @@ async fn bad_requests_get_a_400_and_missing_tables_a_readable_job_error() {
         tables.body
     );
 }
+
+#[tokio::test]
+async fn a_waiting_imports_connection_url_is_sealed_at_rest_and_forgotten_after_an_hour() {
+    let app = TestApp::spawn_with(|s| s.allow_private_addresses = false).await;
+    let (user, database) = new_database(&app).await;
+    // What the job row held when it was written, before the worker could run it.
+    sqlx::raw_sql(
+        "CREATE TABLE written_params (params jsonb); \
+         CREATE FUNCTION keep_params() RETURNS trigger AS $$ \
+         BEGIN INSERT INTO written_params VALUES (NEW.params); RETURN NEW; END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER keep_params AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION keep_params();",
+    )
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    let secret = "hunter2-5e1a";
+    let job = import(
+        &app,
+        &user,
+        json!({"connection_url": format!("postgresql://ann:{secret}@db-host.invalid/shop"),
+               "source_table": "t", "database_id": database, "name": "X"}),
+    )
+    .await;
+    assert_eq!(job["state"], "failed", "{job}");
+    let (all, sealed): (String, String) =
+        sqlx::query_as("SELECT params::text, params ->> '_connection_url' FROM written_params")
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap();
+    assert!(!all.contains(secret), "no password at rest: {all}");
+    assert!(
+        !sealed.is_empty() && !sealed.contains("db-host.invalid"),
+        "the URL is sealed at rest: {sealed}"
+    );
+
+    // A job that never started loses the URL after an hour; a newer one keeps it.
+    let (old, new): (i64, i64) = sqlx::query_as(
+        "WITH j AS (INSERT INTO jobs (type, user_id, params, created_on) VALUES \
+           ('external_database_import', $1, '{\"_connection_url\": \"x\"}', now() - interval '2 hours'), \
+           ('external_database_import', $1, '{\"_connection_url\": \"y\"}', now()) RETURNING id) \
+         SELECT min(id), max(id) FROM j",
+    )
+    .bind(user.id)
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    let forgotten = tessera::database::imports::external::forget_stale_passwords(&app.ctx)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    for (id, kept) in [(old, false), (new, true)] {
+        let has: bool =
+            sqlx::query_scalar("SELECT params ? '_connection_url' FROM jobs WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.ctx.db)
+                .await
+                .unwrap();
+        assert_eq!(has, kept, "job {id}");
+    }
+}

@@ -1,8 +1,9 @@
 //! Imports from an external PostgreSQL or MySQL/MariaDB table: the request is checked
 //! (URL, table name, target, access), then an `external_database_import` job on the `low`
 //! queue connects, reads the table and copies its rows like a file import. The job shows
-//! the connection URL with its password hidden; the password itself is kept in a key users
-//! never see and cleared as soon as the job ends.
+//! the connection URL with its password hidden; the URL itself is kept sealed (encrypted
+//! under the server's secret) in a key users never see, cleared as soon as the job ends,
+//! and by the hourly housekeeping from a job that has not started within an hour.
 
 use super::{
     ImportError,
@@ -16,6 +17,7 @@ use crate::{
     platform::{
         auth::Actor,
         jobs::user_jobs::UserJob,
+        sealing,
         validation::{self, ValidationError},
     },
 };
@@ -25,9 +27,13 @@ use serde_json::json;
 /// The job type.
 pub const JOB_TYPE: &str = "external_database_import";
 
-/// The job's key holding the URL with its password; `UserJob::to_json` leaves out keys
-/// starting with `_`.
+/// The job's key holding the sealed URL with its password; `UserJob::to_json` leaves out
+/// keys starting with `_`.
 const SECRET_URL_KEY: &str = "_connection_url";
+/// What the URL is sealed for (see [`sealing`]).
+const SEALED_FOR: &str = "external-import-url";
+/// A job that has not started within this long loses its connection URL.
+const URL_KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The body of `POST /api/jobs/` with `type: "external_database_import"`.
 #[derive(Debug, Default, Deserialize)]
@@ -118,7 +124,11 @@ pub async fn start(
         "connection_url": checked.url.redacted(),
         "source_table": checked.table.display(),
         "report": null,
-        SECRET_URL_KEY: req.connection_url.as_deref().unwrap_or_default().trim(),
+        SECRET_URL_KEY: sealing::seal(
+            &ctx.settings.secret_key,
+            SEALED_FOR,
+            req.connection_url.as_deref().unwrap_or_default().trim(),
+        ),
     });
     let job = queue::start_job(&mut tx, actor, JOB_TYPE, params).await?;
     tx.commit().await?;
@@ -159,12 +169,17 @@ struct Params {
 pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     let params: Params = serde_json::from_value(job.params.0.clone())
         .map_err(|_| anyhow::anyhow!("The job's parameters are invalid."))?;
-    let Some(raw) = params.connection_url.as_deref() else {
+    let raw = params
+        .connection_url
+        .as_deref()
+        .and_then(|sealed| sealing::open(&ctx.settings.secret_key, SEALED_FOR, sealed));
+    let Some(raw) = raw else {
+        forget_password(ctx, job.id).await?;
         anyhow::bail!(
-            "The job was interrupted and its connection details are gone; start it again."
+            "The job was interrupted or waited too long, and its connection details are gone; start it again."
         );
     };
-    let url = SourceUrl::parse(raw).map_err(|e| anyhow::anyhow!(e))?;
+    let url = SourceUrl::parse(&raw).map_err(|e| anyhow::anyhow!(e))?;
     let outcome = async {
         let source = ExternalSource {
             url: url.clone(),
@@ -192,6 +207,21 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         }
         Err(e) => Err(anyhow::anyhow!(url.redact(&e.to_string()))),
     }
+}
+
+/// Housekeeping: forgets the connection URLs of imports that have not started within an
+/// hour of being asked for (their jobs then fail with a message to start again).
+pub async fn forget_stale_passwords(ctx: &AppContext) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE jobs SET params = params - $2 \
+          WHERE type = $1 AND params ? $2 AND created_on < now() - make_interval(secs => $3)",
+    )
+    .bind(JOB_TYPE)
+    .bind(SECRET_URL_KEY)
+    .bind(URL_KEPT_FOR.as_secs_f64())
+    .execute(&ctx.db)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 async fn forget_password(ctx: &AppContext, job_id: i64) -> sqlx::Result<()> {

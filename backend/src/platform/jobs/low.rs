@@ -34,7 +34,8 @@ pub enum LowJob {
     DeleteTrash,
     /// Housekeeping: expire old exports and delete their files.
     ExpireExports,
-    /// Housekeeping: delete import uploads older than a day.
+    /// Housekeeping: delete import uploads older than a day, and forget the connection
+    /// URLs of external-database imports that did not start within an hour.
     PruneImportUploads,
     /// Build the search indexes of a table an import created.
     CreateImportIndexes { table_id: i64 },
@@ -80,6 +81,11 @@ impl LowJob {
             LowJob::PruneImportUploads => {
                 let removed = database::imports::uploads::prune(ctx).await?;
                 tracing::info!(removed, "old import uploads removed");
+                let forgotten = database::imports::external::forget_stale_passwords(ctx).await?;
+                tracing::info!(
+                    forgotten,
+                    "connection URLs of stale external imports forgotten"
+                );
                 Ok(())
             }
             LowJob::CreateImportIndexes { table_id } => {
