@@ -1,5 +1,6 @@
-//! Throttles per client address: sign-ups, shared-view password attempts and public form
-//! submissions. `X-Real-IP` names the client only when a trusted proxy sends it.
+//! Throttles per client address (sign-ups, shared-view password attempts, public form
+//! submissions; `X-Real-IP` names the client only when a trusted proxy sends it) and per
+//! user (webhook test calls, external-database table listings).
 
 use crate::helpers::{TestApp, assert_error};
 use serde_json::json;
@@ -104,4 +105,38 @@ async fn public_form_submissions_are_throttled_per_address() {
     .await
     .unwrap();
     assert_eq!(rows, 60 + 2, "the refused submission added no row");
+}
+
+#[tokio::test]
+async fn webhook_test_calls_and_external_table_listings_are_throttled_per_user() {
+    let app = TestApp::spawn_with(|s| s.allow_private_addresses = false).await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    // Each call would make the server connect out at once; refused addresses count too.
+    let test_call = format!("/api/database/webhooks/table/{}/test-call/", fx.table);
+    let body = json!({"url": "http://127.0.0.1:9/h", "event_type": "rows.created"});
+    for _ in 0..10 {
+        assert_eq!(app.post(&test_call, a, body.clone()).await.status, 400);
+    }
+    let r = app.post(&test_call, a, body).await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.contains_key("retry-after"));
+
+    let listing = "/api/database/import/external/tables/";
+    let body = json!({"connection_url": "postgresql://u:p@127.0.0.1:9/db"});
+    for _ in 0..10 {
+        assert_eq!(app.post(listing, a, body.clone()).await.status, 400);
+    }
+    let r = app.post(listing, a, body).await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    // Another user is not affected.
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app
+        .post(
+            listing,
+            Some(&bob.access),
+            json!({"connection_url": "postgresql://u:p@127.0.0.1:9/db"}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
 }

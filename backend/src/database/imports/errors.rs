@@ -12,6 +12,9 @@ pub enum ImportError {
     UploadNotFound,
     #[error("The file is larger than the limit of {0} bytes.")]
     FileTooLarge(u64),
+    /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
+    #[error("{0}")]
+    Throttled(#[from] crate::platform::throttle::Throttled),
     /// The uploader's files waiting to be imported (or the server's) already use the quota.
     #[error("{0}")]
     QuotaExceeded(String),
@@ -36,6 +39,7 @@ impl HasCode for ImportError {
     fn code(&self) -> Code {
         match self {
             Self::UploadNotFound => Code::ImportUploadDoesNotExist,
+            Self::Throttled(e) => e.code(),
             Self::FileTooLarge(_) => Code::ImportFileTooLarge,
             Self::QuotaExceeded(_) => Code::ImportUploadQuotaExceeded,
             Self::MaxJobCount => Code::MaxJobCountExceeded,

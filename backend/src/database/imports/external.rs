@@ -140,11 +140,16 @@ pub async fn start(
     Ok(job)
 }
 
-/// The tables an external database's user may read, for choosing one to import.
+/// The tables an external database's user may read, for choosing one to import. Each
+/// listing connects to another server at once, so a user gets a few a minute.
 pub async fn list_tables(
     ctx: &AppContext,
+    actor: &Actor,
     connection_url: &str,
 ) -> Result<Vec<String>, ImportError> {
+    let per_minute = crate::platform::throttle::Limit::per(10, std::time::Duration::from_secs(60));
+    crate::platform::throttle::hit(ctx, "external-tables", &actor.id().to_string(), per_minute)
+        .await?;
     let url = SourceUrl::parse(connection_url)
         .map_err(|reason| ValidationError::single("connection_url", "invalid", reason))?;
     crate::database::imports::sources::external::list_tables(ctx.outbound.policy(), &url)

@@ -10,6 +10,9 @@ use crate::{
 pub enum WebhookError {
     #[error("The webhook does not exist.")]
     NotFound,
+    /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
+    #[error("{0}")]
+    Throttled(#[from] crate::platform::throttle::Throttled),
     #[error("The webhook call does not exist.")]
     CallNotFound,
     #[error("The table already has the maximum of {0} webhooks.")]
@@ -30,6 +33,7 @@ impl HasCode for WebhookError {
     fn code(&self) -> Code {
         match self {
             Self::NotFound => Code::TableWebhookDoesNotExist,
+            Self::Throttled(e) => e.code(),
             Self::CallNotFound => Code::TableWebhookCallDoesNotExist,
             Self::MaxLimitExceeded(_) => Code::TableWebhookMaxLimitExceeded,
             Self::Table(e) => e.code(),

@@ -218,6 +218,10 @@ pub async fn test_call(
 ) -> Result<CallOutcome, WebhookError> {
     let mut conn = ctx.db.acquire().await?;
     let (_, scope) = tables::accessible(&mut conn, actor, table_id).await?;
+    // Each test call makes the server call out at once: a few a minute per user.
+    let per_minute = crate::platform::throttle::Limit::per(10, std::time::Duration::from_secs(60));
+    crate::platform::throttle::hit(ctx, "webhook-test", &actor.id().to_string(), per_minute)
+        .await?;
     let probe = WebhookInput {
         name: Some("test".into()),
         url: Some(input.url),

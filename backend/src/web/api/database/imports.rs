@@ -77,7 +77,7 @@ pub async fn upload(
     security(("jwt" = [])))]
 pub async fn external_tables(
     State(state): State<AppState>,
-    Auth(_actor): Auth,
+    Auth(actor): Auth,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let Some(url) = body.get("connection_url").and_then(Value::as_str) else {
@@ -87,6 +87,6 @@ pub async fn external_tables(
             "This field is required.",
         )));
     };
-    let tables = imports::external::list_tables(&state.ctx, url).await?;
+    let tables = imports::external::list_tables(&state.ctx, &actor, url).await?;
     Ok(Json(serde_json::json!({ "tables": tables })))
 }
