@@ -1,5 +1,5 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows, filters, the per-table event log, exports, tokens and webhooks.
+//! rows and the links between them, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod events;
@@ -8,6 +8,7 @@ pub mod fields;
 pub mod filters;
 pub mod imports;
 pub mod indexes;
+pub mod links;
 pub mod rows;
 pub mod tables;
 pub mod tokens;

@@ -16,6 +16,7 @@ mod imports;
 mod invitations;
 mod jobs;
 mod licenses;
+mod links;
 mod logs;
 mod pages;
 mod realtime;

@@ -25,6 +25,12 @@ pub enum FieldError {
     CannotDeletePrimary,
     #[error("The {0} field type cannot be the primary field.")]
     IncompatiblePrimaryType(String),
+    #[error("A link field needs the table to link to (link_row_table_id).")]
+    LinkRowTableNotProvided,
+    #[error("The table to link to must exist in the same database.")]
+    LinkRowTableNotInSameDatabase,
+    #[error("A link to its own table cannot have a related field.")]
+    SelfReferencingLinkRowCannotHaveRelatedField,
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
     #[error(transparent)]
@@ -47,6 +53,11 @@ impl HasCode for FieldError {
             Self::MaxFieldCount(_) => Code::MaxFieldCountExceeded,
             Self::CannotDeletePrimary => Code::CannotDeletePrimaryField,
             Self::IncompatiblePrimaryType(_) => Code::IncompatiblePrimaryFieldType,
+            Self::LinkRowTableNotProvided => Code::LinkRowTableNotProvided,
+            Self::LinkRowTableNotInSameDatabase => Code::LinkRowTableNotInSameDatabase,
+            Self::SelfReferencingLinkRowCannotHaveRelatedField => {
+                Code::SelfReferencingLinkRowCannotHaveRelatedField
+            }
             Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),

@@ -34,6 +34,15 @@ pub enum CellValue {
     Int(i64),
     Float(f64),
     Ids(Vec<i64>),
+    /// Rows of another table to link to; written to the relation table, not a column.
+    Links(LinkInput),
+}
+
+/// Linked rows as a write names them: by id or by the text of their primary field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkInput {
+    Ids(Vec<i64>),
+    Names(Vec<String>),
 }
 
 pub trait FieldType: Send + Sync + 'static {

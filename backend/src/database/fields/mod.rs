@@ -10,7 +10,7 @@ mod service;
 pub mod types;
 
 pub use errors::FieldError;
-pub use field_type::{CellValue, FieldType, Storage};
+pub use field_type::{CellValue, FieldType, LinkInput, Storage};
 pub use model::{Field, SelectOption};
 pub use service::*;
 
@@ -27,5 +27,6 @@ pub fn test_field(kind: &str, options: serde_json::Value) -> Field {
         description: None,
         options,
         select_options: Vec::new(),
+        linked_primary: None,
     }
 }

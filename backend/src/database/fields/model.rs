@@ -16,6 +16,9 @@ pub struct Field {
     /// The type's own properties, validated by its `FieldType`.
     pub options: Value,
     pub select_options: Vec<SelectOption>,
+    /// For `link_row` fields: the primary field of the linked table, whose text is the
+    /// value a link shows. Loaded with the field, so reading links needs no extra query.
+    pub linked_primary: Option<Box<Field>>,
 }
 
 impl Field {

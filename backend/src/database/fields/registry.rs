@@ -22,6 +22,7 @@ impl FieldTypes {
             Box::new(DurationFieldType),
             Box::new(SingleSelectFieldType),
             Box::new(MultipleSelectFieldType),
+            Box::new(LinkRowFieldType),
             Box::new(TimestampFieldType {
                 name: "created_on",
                 system_column: "created_on",
@@ -93,6 +94,7 @@ mod tests {
             "autonumber",
             "uuid",
             "duration",
+            "link_row",
         ] {
             assert!(names.contains(&expected), "{expected} missing");
         }

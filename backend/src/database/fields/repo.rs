@@ -1,6 +1,7 @@
 //! SQL for `database_fields` and `database_select_options`.
 
 use super::{Field, SelectOption};
+use crate::database::links::LINK_ROW;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, types::Json};
 
@@ -19,7 +20,36 @@ struct FieldRow {
 
 const SELECT: &str = "SELECT id, table_id, name, type, \"order\", is_primary, description, options FROM database_fields";
 
+/// Fields with their select options and, for link fields, the linked table's primary field.
 async fn with_options(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec<Field>> {
+    let mut fields = plain(conn, rows).await?;
+    let targets: Vec<i64> = fields
+        .iter()
+        .filter(|f| f.kind == LINK_ROW)
+        .filter_map(|f| f.opt("link_row_table_id").as_i64())
+        .collect();
+    if targets.is_empty() {
+        return Ok(fields);
+    }
+    let primaries: Vec<FieldRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE table_id = ANY($1) AND is_primary AND NOT trashed"
+    )))
+    .bind(&targets)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Primaries are never link fields, so this goes one level deep only.
+    let primaries = plain(conn, primaries).await?;
+    for field in fields.iter_mut().filter(|f| f.kind == LINK_ROW) {
+        let target = field.opt("link_row_table_id").as_i64();
+        field.linked_primary = primaries
+            .iter()
+            .find(|p| Some(p.table_id) == target)
+            .map(|p| Box::new(p.clone()));
+    }
+    Ok(fields)
+}
+
+async fn plain(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec<Field>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let options: Vec<(i64, i64, String, String, i32)> = sqlx::query_as(
         "SELECT field_id, id, value, color, \"order\" FROM database_select_options WHERE field_id = ANY($1) ORDER BY \"order\", id",
@@ -48,6 +78,7 @@ async fn with_options(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Res
             primary: r.is_primary,
             description: r.description,
             options: r.options.0,
+            linked_primary: None,
         })
         .collect())
 }
@@ -73,6 +104,19 @@ pub async fn get(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<Field>
     .await?;
     Ok(match row {
         Some(r) => with_options(conn, vec![r]).await?.pop(),
+        None => None,
+    })
+}
+
+/// A field, live or trashed.
+pub async fn get_any(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<Field>> {
+    let row: Option<FieldRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match row {
+        Some(r) => plain(conn, vec![r]).await?.pop(),
         None => None,
     })
 }
@@ -136,6 +180,16 @@ pub async fn update(
         .bind(name)
         .bind(kind)
         .bind(description)
+        .bind(Json(options))
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces a field's type properties (set by services, e.g. a link's relation).
+pub async fn set_options(db: impl PgExecutor<'_>, id: i64, options: &Value) -> sqlx::Result<()> {
+    sqlx::query("UPDATE database_fields SET options = $2 WHERE id = $1")
+        .bind(id)
         .bind(Json(options))
         .execute(db)
         .await

@@ -11,6 +11,8 @@ use crate::{
     database::{
         access::{self, TableScope},
         events::{EventOrigin, TableEvent},
+        links,
+        rows::read::column_expr,
         tokens::Operation,
         tx::Tx,
     },
@@ -46,6 +48,9 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         for (k, v) in props {
             map.insert(k.clone(), v.clone());
         }
+        if field.kind == links::LINK_ROW {
+            link_props(map, field, scope);
+        }
         if ft.is_some_and(|t| t.has_select_options()) {
             map.insert(
                 "select_options".into(),
@@ -54,6 +59,36 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         }
     }
     obj
+}
+
+/// A link field's derived properties: Baserow's older names and the linked table's
+/// primary field. The relation's id is ours alone and stays inside.
+fn link_props(map: &mut Map<String, Value>, field: &Field, scope: &TableScope) {
+    map.remove("link_row_relation_id");
+    map.insert(
+        "link_row_table".into(),
+        field.opt("link_row_table_id").clone(),
+    );
+    map.insert(
+        "link_row_related_field".into(),
+        field.opt("link_row_related_field_id").clone(),
+    );
+    map.insert(
+        "link_row_table_primary_field".into(),
+        field
+            .linked_primary
+            .as_deref()
+            .map(|p| field_json(p, scope))
+            .unwrap_or(Value::Null),
+    );
+}
+
+/// A changed field, its table's scope and the fields changed with it in other tables
+/// (a link's related field), as the API shows them.
+pub struct FieldChange {
+    pub field: Field,
+    pub scope: TableScope,
+    pub related_fields: Vec<Value>,
 }
 
 /// Resolves a table the caller may use, or the right error.
@@ -260,7 +295,7 @@ pub async fn create(
     actor: &Actor,
     table_id: i64,
     body: &Map<String, Value>,
-) -> Result<(Field, TableScope), FieldError> {
+) -> Result<FieldChange, FieldError> {
     let (name, kind) = name_and_type(body)?;
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let scope = table_scope(&mut tx, actor, table_id).await?;
@@ -276,15 +311,36 @@ pub async fn create(
         },
     )
     .await?;
+    let (field, related) = if field.kind == links::LINK_ROW {
+        let with_related = links::schema::check(&mut tx, &field, &scope, body).await?;
+        links::schema::set_up(&mut tx, &field, with_related).await?
+    } else {
+        (field, None)
+    };
+    let json = field_json(&field, &scope);
+    let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
+    if let Some(related) = &related {
+        tx.emit(
+            related.table_id,
+            TableEvent::FieldCreated {
+                field: field_json(related, &scope),
+                related_fields: vec![json.clone()],
+            },
+        );
+    }
     tx.emit(
         table_id,
         TableEvent::FieldCreated {
-            field: field_json(&field, &scope),
-            related_fields: Vec::new(),
+            field: json,
+            related_fields: related_fields.clone(),
         },
     );
     tx.commit().await?;
-    Ok((field, scope))
+    Ok(FieldChange {
+        field,
+        scope,
+        related_fields,
+    })
 }
 
 /// Renames, re-describes and re-configures a field; a new `type` converts its values.
@@ -294,7 +350,7 @@ pub async fn update(
     actor: &Actor,
     field_id: i64,
     body: &Map<String, Value>,
-) -> Result<(Field, TableScope), FieldError> {
+) -> Result<FieldChange, FieldError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (old, scope) = accessible(&mut tx, actor, field_id).await?;
     let name = match body.get("name") {
@@ -344,7 +400,32 @@ pub async fn update(
     let new = repo::get(&mut tx, field_id)
         .await?
         .ok_or(FieldError::NotFound)?;
+    let relink = link_change(&old, &new);
+    let mut gone_related = None;
+    let mut made_related = None;
+    if relink.tears_down {
+        gone_related = repo::get(&mut tx, links::schema::related_id(&old).unwrap_or(0)).await?;
+        if relink.sets_up {
+            links::schema::tear_down(&mut tx, &old).await?;
+        }
+    }
+    let new = if relink.sets_up {
+        let with_related = links::schema::check(&mut tx, &new, &scope, body).await?;
+        let (new, related) = links::schema::set_up(&mut tx, &new, with_related).await?;
+        if !old_is_link(&old) {
+            let text = old_ft.text_sql(&old, &column_expr(&old, old_ft));
+            links::schema::fill_from_text(&mut tx, &new, &text).await?;
+        }
+        made_related = related;
+        new
+    } else {
+        new
+    };
     ddl::convert_column(&mut tx, &old, old_ft, &new, new_ft).await?;
+    if relink.tears_down && !relink.sets_up {
+        // The links were read into the new column above; now they go.
+        links::schema::tear_down(&mut tx, &old).await?;
+    }
     if old_ft.has_select_options() && !new_ft.has_select_options() {
         repo::delete_select_options(&mut *tx, field_id).await?;
     }
@@ -354,27 +435,100 @@ pub async fn update(
     if !same_type {
         crate::database::views::field_changes::field_converted(&mut tx, &field).await?;
     }
+    let json = field_json(&field, &scope);
+    if let Some(gone) = &gone_related {
+        tx.emit(
+            gone.table_id,
+            TableEvent::FieldDeleted {
+                table_id: gone.table_id,
+                field_id: gone.id,
+                related_fields: Vec::new(),
+            },
+        );
+    }
+    let mut related_fields = Vec::new();
+    if let Some(made) = &made_related {
+        let made_json = field_json(made, &scope);
+        tx.emit(
+            made.table_id,
+            TableEvent::FieldCreated {
+                field: made_json.clone(),
+                related_fields: vec![json.clone()],
+            },
+        );
+        related_fields.push(made_json);
+    }
     tx.emit(
         field.table_id,
         TableEvent::FieldUpdated {
             field_id: field.id,
-            field: field_json(&field, &scope),
-            related_fields: Vec::new(),
+            field: json,
+            related_fields: related_fields.clone(),
         },
     );
     tx.commit().await?;
-    Ok((field, scope))
+    Ok(FieldChange {
+        field,
+        scope,
+        related_fields,
+    })
+}
+
+fn old_is_link(field: &Field) -> bool {
+    field.kind == links::LINK_ROW
+}
+
+/// What a field update does to links.
+struct LinkChange {
+    /// The old relation (and related field) goes.
+    tears_down: bool,
+    /// A new relation is made.
+    sets_up: bool,
+}
+
+/// Converting to `link_row`, or pointing a link at another table, makes a new relation;
+/// converting away from `link_row`, or re-pointing, removes the old one.
+fn link_change(old: &Field, new: &Field) -> LinkChange {
+    let old_link = old.kind == links::LINK_ROW;
+    let new_link = new.kind == links::LINK_ROW;
+    let retargeted =
+        old_link && new_link && old.opt("link_row_table_id") != new.opt("link_row_table_id");
+    LinkChange {
+        tears_down: (old_link && !new_link) || retargeted,
+        sets_up: (new_link && !old_link) || retargeted,
+    }
 }
 
 /// Moves a field to the trash; its column stays until the trash is emptied.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), field_id))]
-pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<(), FieldError> {
+pub async fn delete(
+    ctx: &AppContext,
+    actor: &Actor,
+    field_id: i64,
+) -> Result<Vec<Value>, FieldError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (field, scope) = accessible(&mut tx, actor, field_id).await?;
     if field.primary {
         return Err(FieldError::CannotDeletePrimary);
     }
     repo::set_trashed(&mut *tx, field_id, true).await?;
+    // A link's related field goes to the trash with it, under the same entry.
+    let related = match links::schema::related_id(&field) {
+        Some(id) => repo::get(&mut tx, id).await?,
+        None => None,
+    };
+    if let Some(related) = &related {
+        repo::set_trashed(&mut *tx, related.id, true).await?;
+        tx.emit(
+            related.table_id,
+            TableEvent::FieldDeleted {
+                table_id: related.table_id,
+                field_id: related.id,
+                related_fields: Vec::new(),
+            },
+        );
+    }
+    let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
     let entry = trash::NewTrashEntry {
         item_type: "field",
         item_id: field_id,
@@ -390,11 +544,11 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, field_id: i64) -> Result<()
         TableEvent::FieldDeleted {
             table_id: field.table_id,
             field_id,
-            related_fields: Vec::new(),
+            related_fields: related_fields.clone(),
         },
     );
     tx.commit().await?;
-    Ok(())
+    Ok(related_fields)
 }
 
 pub fn origin(actor: &Actor) -> EventOrigin {

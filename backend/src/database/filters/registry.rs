@@ -88,6 +88,22 @@ impl FilterTypes {
                 name: "multiple_select_has_not",
                 negate: true,
             }),
+            Box::new(LinkRowHasFilter {
+                name: "link_row_has",
+                negate: false,
+            }),
+            Box::new(LinkRowHasFilter {
+                name: "link_row_has_not",
+                negate: true,
+            }),
+            Box::new(LinkRowContainsFilter {
+                name: "link_row_contains",
+                negate: false,
+            }),
+            Box::new(LinkRowContainsFilter {
+                name: "link_row_not_contains",
+                negate: true,
+            }),
             Box::new(UserIsFilter {
                 name: "user_is",
                 negate: false,

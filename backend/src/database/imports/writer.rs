@@ -350,7 +350,8 @@ fn push_cell(buffer: &mut Vec<u8>, cell: &CellValue) {
         CellValue::Float(f) if f.is_finite() => {
             let _ = write!(buffer, "{f}");
         }
-        CellValue::Float(_) => buffer.extend_from_slice(b"\\N"),
+        // Links live in relation tables, never in a copied column.
+        CellValue::Float(_) | CellValue::Links(_) => buffer.extend_from_slice(b"\\N"),
         CellValue::Ids(ids) => {
             buffer.push(b'{');
             for (i, id) in ids.iter().enumerate() {

@@ -17,9 +17,14 @@ pub enum RowKeys {
 
 /// The SQL reading a field's stored value from the row alias `t`.
 pub fn column_expr(field: &Field, ft: &dyn FieldType) -> String {
+    column_expr_as(field, ft, "t")
+}
+
+/// The SQL reading a field's stored value from the row alias `alias`.
+pub fn column_expr_as(field: &Field, ft: &dyn FieldType, alias: &str) -> String {
     match ft.storage(field) {
-        Storage::Column { .. } => format!("t.{}", field.column()),
-        Storage::System(col) => format!("t.{col}"),
+        Storage::Column { .. } => format!("{alias}.{}", field.column()),
+        Storage::System(col) => format!("{alias}.{col}"),
         Storage::Virtual => "NULL".into(),
     }
 }

@@ -13,7 +13,12 @@ use crate::{
         access::TableScope,
         events::{EventOrigin, TableEvent},
         fields::{self, Field, FieldError},
-        indexes, tables,
+        indexes,
+        links::{
+            self,
+            ripple::{Ripple, Touched},
+        },
+        tables,
         tokens::Operation,
         tx::Tx,
     },
@@ -191,50 +196,71 @@ pub async fn create(
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
     let parsed = parse_items(&field_list, items, opts.keys, batch)?;
-    let (raw, event) = insert(
+    let inserted = insert(
         &mut tx,
         table_id,
         &field_list,
         parsed,
         before,
         Some(actor.id()),
+        opts.keys,
     )
     .await?;
-    tx.emit(table_id, event);
+    tx.emit(table_id, inserted.event);
+    inserted.ripple.emit(&mut tx).await?;
     tx.commit().await?;
+    let raw = inserted.raw;
     Ok(api_rows(&field_list, raw, opts.keys))
 }
 
 /// Creates one row from a form submission inside the caller's transaction: nobody signed
 /// in, only the values the form accepts (`field_{id}` keys, already narrowed by the
-/// caller). Returns the new row's id and its `rows_created` event, which the caller emits
-/// (or not, for a trial row it rolls back).
+/// caller). Returns the new row's id, its `rows_created` event and the rows of linked
+/// tables it changes, which the caller emits (or not, for a trial row it rolls back).
 pub async fn insert_submitted(
     conn: &mut PgConnection,
     table_id: i64,
     values: Map<String, Value>,
-) -> Result<(i64, TableEvent), RowError> {
+) -> Result<(i64, TableEvent, Ripple), RowError> {
     let field_list = fields::repo::list(&mut *conn, table_id).await?;
     let parsed = parse_items(&field_list, &[values], RowKeys::Ids, false)?;
-    let (raw, event) = insert(conn, table_id, &field_list, parsed, None, None).await?;
-    let id = raw
+    let inserted = insert(
+        conn,
+        table_id,
+        &field_list,
+        parsed,
+        None,
+        None,
+        RowKeys::Ids,
+    )
+    .await?;
+    let id = inserted
+        .raw
         .first()
         .and_then(|r| r.get("id"))
         .and_then(Value::as_i64)
         .ok_or(RowError::TableNotFound)?;
-    Ok((id, event))
+    Ok((id, inserted.event, inserted.ripple))
 }
 
-/// Inserts parsed rows at the end (or before `before`); returns them and their
-/// `rows_created` event.
+/// New rows, their `rows_created` event and the rows of linked tables they change.
+struct Inserted {
+    raw: Vec<Map<String, Value>>,
+    event: TableEvent,
+    ripple: Ripple,
+}
+
+/// Inserts parsed rows at the end (or before `before`), then their links.
 async fn insert(
     tx: &mut PgConnection,
     table_id: i64,
     field_list: &[Field],
-    parsed: Vec<Cells>,
+    mut parsed: Vec<Cells>,
     before: Option<i64>,
     user_id: Option<i64>,
-) -> Result<(Vec<Map<String, Value>>, TableEvent), RowError> {
+    keys: RowKeys,
+) -> Result<Inserted, RowError> {
+    let link_cells = write::take_links(&mut parsed);
     let count = parsed.len();
     // Taking the event sequence first locks the table row: concurrent inserts queue here,
     // so orders computed below cannot collide.
@@ -254,6 +280,15 @@ async fn insert(
             .ok_or(RowError::NotFound(vec![before_id]))?,
     };
     let ids = write::insert_rows(tx, table_id, field_list, parsed, &orders, user_id).await?;
+    let plan = links::write::plan(
+        tx,
+        field_list,
+        ids.iter().copied().zip(link_cells).collect(),
+        keys,
+    )
+    .await?;
+    let ripple = Ripple::capture(tx, plan.touched.clone(), table_id, &ids).await?;
+    plan.apply(tx).await?;
     let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
     let event = TableEvent::RowsCreated {
         table_id,
@@ -261,7 +296,21 @@ async fn insert(
         metadata: json!({}),
         before_row_id: before,
     };
-    Ok((raw, event))
+    Ok(Inserted { raw, event, ripple })
+}
+
+/// Rows elsewhere that show a change of `row_ids`' primary value (or of their being).
+async fn linking_rows_if(
+    conn: &mut PgConnection,
+    changed: bool,
+    table_id: i64,
+    row_ids: &[i64],
+) -> sqlx::Result<Touched> {
+    if changed {
+        links::ripple::linking_rows(conn, table_id, row_ids).await
+    } else {
+        Ok(Touched::new())
+    }
 }
 
 /// Checks ids of a batch: unique and all live rows.
@@ -303,7 +352,7 @@ pub async fn update(
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
-    let parsed = parse_items(&field_list, &values, opts.keys, batch)?;
+    let mut parsed = parse_items(&field_list, &values, opts.keys, batch)?;
     // Lock the table row (and with it the event sequence) before reading old values.
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &ids).await?;
@@ -313,14 +362,31 @@ pub async fn update(
         RowKeys::Ids,
     );
     let mut updated_field_ids: Vec<i64> = Vec::new();
-    for (id, cells) in ids.iter().zip(parsed) {
-        for (i, _) in &cells {
+    for cells in &parsed {
+        for (i, _) in cells {
             if !updated_field_ids.contains(&field_list[*i].id) {
                 updated_field_ids.push(field_list[*i].id);
             }
         }
+    }
+    let link_cells = write::take_links(&mut parsed);
+    let plan = links::write::plan(
+        &mut tx,
+        &field_list,
+        ids.iter().copied().zip(link_cells).collect(),
+        opts.keys,
+    )
+    .await?;
+    let primary_changed = field_list
+        .iter()
+        .any(|f| f.primary && updated_field_ids.contains(&f.id));
+    let mut touched = linking_rows_if(&mut tx, primary_changed, table_id, &ids).await?;
+    links::ripple::merge(&mut touched, plan.touched.clone());
+    let ripple = Ripple::capture(&mut tx, touched, table_id, &ids).await?;
+    for (id, cells) in ids.iter().zip(parsed) {
         write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
     }
+    plan.apply(&mut tx).await?;
     let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
     tx.emit(
         table_id,
@@ -332,6 +398,7 @@ pub async fn update(
             metadata: json!({}),
         },
     );
+    ripple.emit(&mut tx).await?;
     tx.commit().await?;
     Ok(api_rows(&field_list, raw, opts.keys))
 }
@@ -354,6 +421,8 @@ pub async fn delete(
         rows_by_ids(&mut tx, table_id, &field_list, ids).await?,
         RowKeys::Ids,
     );
+    let touched = links::ripple::linking_rows(&mut tx, table_id, ids).await?;
+    let ripple = Ripple::capture(&mut tx, touched, table_id, ids).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE {} SET trashed = TRUE WHERE id = ANY($1)",
         tables::table_name(table_id)
@@ -405,6 +474,7 @@ pub async fn delete(
             rows: json_rows(rows),
         },
     );
+    ripple.emit(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use super::{RowError, read::RowKeys};
 use crate::database::{
-    fields::{CellValue, Field, Storage, registry::field_types},
+    fields::{CellValue, Field, LinkInput, Storage, registry::field_types},
     tables::table_name,
 };
 use serde_json::{Map, Value, json};
@@ -54,6 +54,24 @@ pub fn parse_row(
     })
 }
 
+/// Takes the link cells out of parsed rows: links are written to relation tables after
+/// the rows' columns. Returns them per row, in the rows' order.
+pub fn take_links(rows: &mut [Cells]) -> Vec<Vec<(usize, LinkInput)>> {
+    rows.iter_mut()
+        .map(|cells| {
+            let mut links = Vec::new();
+            cells.retain_mut(|(i, cell)| match cell {
+                CellValue::Links(input) => {
+                    links.push((*i, std::mem::replace(input, LinkInput::Ids(Vec::new()))));
+                    false
+                }
+                _ => true,
+            });
+            links
+        })
+        .collect()
+}
+
 /// The columns a write touches: writable fields that own a column.
 fn writable_columns(fields: &[Field]) -> Vec<(usize, String)> {
     fields
@@ -71,7 +89,8 @@ fn writable_columns(fields: &[Field]) -> Vec<(usize, String)> {
 
 fn push_cell(qb: &mut QueryBuilder<Postgres>, value: CellValue, sql_type: &str) {
     match value {
-        CellValue::Null => qb.push(format!("NULL::{sql_type}")),
+        // Links never reach a column: `writable_columns` holds only stored fields.
+        CellValue::Null | CellValue::Links(_) => qb.push(format!("NULL::{sql_type}")),
         CellValue::Text(s) => qb.push_bind(s).push(format!("::{sql_type}")),
         CellValue::Bool(b) => qb.push_bind(b),
         CellValue::Int(n) => qb.push_bind(n).push(format!("::{sql_type}")),

@@ -131,6 +131,7 @@ pub async fn lock(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
 /// webhooks go with it), its event log and its realtime cursor.
 pub async fn drop_for_good(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     let table = table_name(id);
+    crate::database::links::schema::forget_links_to(conn, id).await?;
     sqlx::query(AssertSqlSafe(format!("DROP TABLE IF EXISTS {table}")))
         .execute(&mut *conn)
         .await?;

@@ -111,8 +111,9 @@ pub async fn submit(
         }
     }
     errors.into_result()?;
-    let (row_id, created) = rows::insert_submitted(&mut tx, view.table_id, values).await?;
+    let (row_id, created, ripple) = rows::insert_submitted(&mut tx, view.table_id, values).await?;
     tx.emit(view.table_id, created);
+    ripple.emit(&mut tx).await?;
     notify(ctx, &mut tx, &view, &enabled, &asked, row_id).await?;
     tx.commit().await?;
     let setting = |key: &str| view.options.0.get(key).cloned().unwrap_or(Value::Null);
@@ -145,7 +146,7 @@ async fn asked_fields(
         .execute(&mut *conn)
         .await?;
     // The trial row is rolled back with its savepoint; its event is dropped.
-    let (trial, _) = rows::insert_submitted(&mut *conn, view.table_id, answers.clone()).await?;
+    let (trial, _, _) = rows::insert_submitted(&mut *conn, view.table_id, answers.clone()).await?;
     let all = fields::repo::list(&mut *conn, view.table_id).await?;
     let table = table_name(view.table_id);
     for (field, tree) in conditional {

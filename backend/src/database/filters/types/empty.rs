@@ -27,6 +27,7 @@ impl FilterType for EmptyFilter {
             "duration",
             "single_select",
             "multiple_select",
+            "link_row",
             "created_on",
             "last_modified",
             "created_by",

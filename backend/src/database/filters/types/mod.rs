@@ -6,6 +6,7 @@ mod contains;
 mod date;
 mod empty;
 mod equal;
+mod link_row;
 mod select;
 mod user;
 
@@ -15,6 +16,7 @@ pub use contains::{ContainsFilter, ContainsWordFilter, LengthIsLowerThanFilter, 
 pub use date::date_filters;
 pub use empty::EmptyFilter;
 pub use equal::EqualFilter;
+pub use link_row::{LinkRowContainsFilter, LinkRowHasFilter};
 pub use select::{MultipleSelectHasFilter, SingleSelectFilter};
 pub use user::UserIsFilter;
 

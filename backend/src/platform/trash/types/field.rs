@@ -3,7 +3,7 @@
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
 use crate::{
-    database::{access, events::TableEvent, fields, tables, tx::Tx},
+    database::{access, events::TableEvent, fields, links, tables, tx::Tx},
     platform::auth::Actor,
 };
 use futures::future::BoxFuture;
@@ -107,12 +107,35 @@ impl TrashItemType for FieldTrashItemType {
             let field = fields::repo::get(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
+            // A link's related field was trashed with it and comes back with it.
+            let mut related_fields = Vec::new();
+            if let Some(related_id) = links::schema::related_id(&field) {
+                let related_table: Option<i64> = sqlx::query_scalar(
+                    "UPDATE database_fields SET trashed = FALSE WHERE id = $1 AND trashed RETURNING table_id",
+                )
+                .bind(related_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if let Some(related) = fields::repo::get(tx, related_id).await? {
+                    let json = fields::field_json(&related, &scope);
+                    if let Some(related_table) = related_table {
+                        tx.emit(
+                            related_table,
+                            TableEvent::FieldRestored {
+                                field: json.clone(),
+                                related_fields: vec![fields::field_json(&field, &scope)],
+                            },
+                        );
+                    }
+                    related_fields.push(json);
+                }
+            }
             let field = fields::field_json(&field, &scope);
             tx.emit(
                 table_id,
                 TableEvent::FieldRestored {
                     field,
-                    related_fields: Vec::new(),
+                    related_fields,
                 },
             );
             Ok(())
@@ -134,6 +157,9 @@ impl TrashItemType for FieldTrashItemType {
             .await?;
             if let Some(table_id) = table_id {
                 fields::ddl::drop_column(conn, table_id, id).await?;
+                if let Some(field) = fields::repo::get_any(&mut *conn, id).await? {
+                    links::schema::tear_down(conn, &field).await?;
+                }
                 // Select options, filters, sorts and field options go with it.
                 sqlx::query("DELETE FROM database_fields WHERE id = $1")
                     .bind(id)

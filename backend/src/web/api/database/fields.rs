@@ -40,13 +40,15 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let (field, scope) = fields::create(&state.ctx, &actor, id, &object(body)?).await?;
-    Ok(Json(with_related(field_json(&field, &scope))))
+    let change = fields::create(&state.ctx, &actor, id, &object(body)?).await?;
+    Ok(Json(with_related(change)))
 }
 
-fn with_related(mut field: Value) -> Value {
+/// The field as the API shows it, with the fields changed with it in other tables.
+fn with_related(change: fields::FieldChange) -> Value {
+    let mut field = field_json(&change.field, &change.scope);
     if let Some(map) = field.as_object_mut() {
-        map.insert("related_fields".into(), json!([]));
+        map.insert("related_fields".into(), Value::Array(change.related_fields));
     }
     field
 }
@@ -71,8 +73,8 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let (field, scope) = fields::update(&state.ctx, &actor, id, &object(body)?).await?;
-    Ok(Json(with_related(field_json(&field, &scope))))
+    let change = fields::update(&state.ctx, &actor, id, &object(body)?).await?;
+    Ok(Json(with_related(change)))
 }
 
 #[utoipa::path(delete, path = "/api/database/fields/{field_id}/", tag = "Database fields",
@@ -82,6 +84,6 @@ pub async fn delete(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    fields::delete(&state.ctx, &actor, id).await?;
-    Ok(Json(json!({ "related_fields": [] })))
+    let related_fields = fields::delete(&state.ctx, &actor, id).await?;
+    Ok(Json(json!({ "related_fields": related_fields })))
 }

@@ -1,0 +1,176 @@
+//! Rows of other tables whose shown values change with a write: a link added or removed
+//! (seen through the related field), a linked row's primary value changed, a linked row
+//! trashed or restored. They are read before and after the write and announced as
+//! `rows_updated` of their own table, so open pages and webhooks there see the change.
+
+use crate::database::{
+    events::TableEvent,
+    fields::{self, Field},
+    rows::read::{RowKeys, rows_by_ids, to_api_row},
+    tables,
+    tx::Tx,
+};
+use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, PgConnection};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Table → rows whose shown values change.
+pub type Touched = BTreeMap<i64, BTreeSet<i64>>;
+
+/// Above this many rows of one table, the change is announced as a table refresh instead
+/// of the rows themselves: reading and sending a hundred thousand rows for one rename
+/// would make the write as slow as the table is large.
+pub const MAX_ANNOUNCED_ROWS: usize = 200;
+
+/// Adds `more` to `into`.
+pub fn merge(into: &mut Touched, more: Touched) {
+    for (table, rows) in more {
+        into.entry(table).or_default().extend(rows);
+    }
+}
+
+/// Rows of other tables (or of this one, through a self-link) that link to `row_ids` of
+/// `table_id` and show them: what changes when those rows' primary value changes or they
+/// are trashed or restored.
+pub async fn linking_rows(
+    conn: &mut PgConnection,
+    table_id: i64,
+    row_ids: &[i64],
+) -> sqlx::Result<Touched> {
+    let links: Vec<Field> = link_fields_to(conn, table_id).await?;
+    let mut touched = Touched::new();
+    for field in links {
+        let Some(rel) = super::Relation::of(&field) else {
+            continue;
+        };
+        let rows: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT DISTINCT r.{own} FROM {rel_table} r JOIN {table} t ON t.id = r.{own} AND NOT t.trashed \
+             WHERE r.{other} = ANY($1)",
+            own = rel.own,
+            other = rel.other,
+            rel_table = rel.table(),
+            table = tables::table_name(field.table_id),
+        )))
+        .bind(row_ids)
+        .fetch_all(&mut *conn)
+        .await?;
+        if !rows.is_empty() {
+            touched.entry(field.table_id).or_default().extend(rows);
+        }
+    }
+    Ok(touched)
+}
+
+/// Live link fields of live tables that link to `table_id`.
+async fn link_fields_to(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<Field>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT f.id FROM database_fields f JOIN database_tables t ON t.id = f.table_id AND NOT t.trashed \
+         WHERE f.type = 'link_row' AND NOT f.trashed AND (f.options->>'link_row_table_id')::bigint = $1",
+    )
+    .bind(table_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(field) = fields::repo::get(conn, id).await? {
+            out.push(field);
+        }
+    }
+    Ok(out)
+}
+
+/// One table's touched rows as they were before the write.
+struct Snapshot {
+    table_id: i64,
+    fields: Vec<Field>,
+    ids: Vec<i64>,
+    before: Vec<Value>,
+}
+
+/// Touched rows read before the write, announced after it.
+#[derive(Default)]
+pub struct Ripple {
+    snapshots: Vec<Snapshot>,
+    /// Tables with too many touched rows to list: announced as a refresh.
+    refresh: Vec<i64>,
+}
+
+fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
+    raw.into_iter()
+        .map(|r| Value::Object(to_api_row(fields, r, RowKeys::Ids)))
+        .collect()
+}
+
+impl Ripple {
+    /// Reads the touched rows before the write. `except` are rows of `except_table` the
+    /// write announces itself.
+    pub async fn capture(
+        conn: &mut PgConnection,
+        mut touched: Touched,
+        except_table: i64,
+        except: &[i64],
+    ) -> sqlx::Result<Self> {
+        if let Some(own) = touched.get_mut(&except_table) {
+            own.retain(|id| !except.contains(id));
+        }
+        let mut ripple = Self::default();
+        for (table_id, rows) in touched {
+            if rows.is_empty() {
+                continue;
+            }
+            if rows.len() > MAX_ANNOUNCED_ROWS {
+                ripple.refresh.push(table_id);
+                continue;
+            }
+            let fields = fields::repo::list(&mut *conn, table_id).await?;
+            let ids: Vec<i64> = rows.into_iter().collect();
+            let before = api(&fields, rows_by_ids(conn, table_id, &fields, &ids).await?);
+            ripple.snapshots.push(Snapshot {
+                table_id,
+                fields,
+                ids,
+                before,
+            });
+        }
+        Ok(ripple)
+    }
+
+    /// Announces the touched rows as they are now, one `rows_updated` per table.
+    pub async fn emit(self, tx: &mut Tx) -> sqlx::Result<()> {
+        for snap in self.snapshots {
+            let after = api(
+                &snap.fields,
+                rows_by_ids(tx, snap.table_id, &snap.fields, &snap.ids).await?,
+            );
+            let link_fields: Vec<i64> = snap
+                .fields
+                .iter()
+                .filter(|f| f.kind == super::LINK_ROW)
+                .map(|f| f.id)
+                .collect();
+            tx.emit(
+                snap.table_id,
+                TableEvent::RowsUpdated {
+                    table_id: snap.table_id,
+                    rows_before_update: snap.before,
+                    rows: after,
+                    updated_field_ids: link_fields,
+                    metadata: json!({}),
+                },
+            );
+        }
+        for table_id in self.refresh {
+            if let Some(table) = tables::repo::get(&mut **tx, table_id).await? {
+                tx.emit(
+                    table_id,
+                    TableEvent::TableUpdated {
+                        table_id,
+                        table: table.to_json(),
+                        force_table_refresh: true,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+}
