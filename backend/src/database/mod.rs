@@ -6,6 +6,7 @@ pub mod events;
 pub mod export;
 pub mod fields;
 pub mod filters;
+pub mod formula;
 pub mod imports;
 pub mod indexes;
 pub mod links;

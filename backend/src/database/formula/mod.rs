@@ -1,0 +1,55 @@
+//! Tessera's own implementation of Baserow's formula language: lex and parse the text,
+//! type check it against the table's fields, and compile it to a PostgreSQL expression.
+//!
+//! The module is pure: it never touches the database. Fields are resolved through
+//! [`types::FieldLookup`], which the fields module implements when formulas get wired in.
+//! The pieces, in the order a formula passes through them:
+//!
+//! - [`lexer`] turns text into tokens (strings, numbers, identifiers, operators).
+//! - [`parser`] builds an [`ast::Expr`] by recursive descent with Baserow's precedence.
+//! - [`functions`] is the registry of Baserow's function names and arities.
+//! - [`types`] gives every node a [`types::FormulaType`] (Baserow's `formula_type`).
+//! - [`compile`] emits SQL over the row alias `t` without splicing user text into it.
+//! - [`rename`] rewrites `field('old')` references when a field is renamed.
+
+pub mod ast;
+pub mod functions;
+pub mod lexer;
+pub mod parser;
+
+/// Longest formula accepted, in characters. Baserow bounds the size through Python's
+/// recursion limit; a fixed cap gives the user a clear message instead.
+pub const MAX_FORMULA_CHARS: usize = 10_000;
+
+/// Deepest nesting of parentheses, calls and operators the parser follows before
+/// refusing, so a hostile formula cannot overflow the stack.
+pub const MAX_NESTING_DEPTH: usize = 64;
+
+/// A formula that cannot be parsed or compiled, with a message meant for the person who
+/// wrote it (the API returns it under `ERROR_WITH_FORMULA`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FormulaError {
+    pub message: String,
+}
+
+impl FormulaError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// A syntax error located at byte offset `at` of `formula`, reported as a 1-based
+    /// character position because that is what a person counts in the editor.
+    pub fn syntax(formula: &str, at: usize, what: impl std::fmt::Display) -> Self {
+        let end = at.min(formula.len());
+        let position = formula.get(..end).map_or(end, |s| s.chars().count()) + 1;
+        Self::new(format!("Invalid syntax at character {position}: {what}"))
+    }
+}
+
+/// Parses `formula` into an untyped tree; see [`parser::parse`].
+pub fn parse(formula: &str) -> Result<ast::Expr, FormulaError> {
+    parser::parse(formula)
+}
