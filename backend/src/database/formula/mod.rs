@@ -8,7 +8,8 @@
 //! - [`lexer`] turns text into tokens (strings, numbers, identifiers, operators).
 //! - [`parser`] builds an [`ast::Expr`] by recursive descent with Baserow's precedence.
 //! - [`functions`] is the registry of Baserow's function names and arities.
-//! - [`types`] gives every node a [`types::FormulaType`] (Baserow's `formula_type`).
+//! - [`types`] defines [`types::FormulaType`] (Baserow's `formula_type`) and
+//!   [`types::FieldLookup`]; [`typecheck`] gives every node its type.
 //! - [`compile`] emits SQL over the row alias `t` without splicing user text into it.
 //! - [`rename`] rewrites `field('old')` references when a field is renamed.
 
@@ -16,6 +17,8 @@ pub mod ast;
 pub mod functions;
 pub mod lexer;
 pub mod parser;
+pub mod typecheck;
+pub mod types;
 
 /// Longest formula accepted, in characters. Baserow bounds the size through Python's
 /// recursion limit; a fixed cap gives the user a clear message instead.
