@@ -17,6 +17,7 @@ pub mod ast;
 pub mod functions;
 pub mod lexer;
 pub mod parser;
+pub mod rename;
 pub mod typecheck;
 pub mod types;
 
