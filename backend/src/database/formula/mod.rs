@@ -14,10 +14,12 @@
 //! - [`rename`] rewrites `field('old')` references when a field is renamed.
 
 pub mod ast;
+pub mod compile;
 pub mod functions;
 pub mod lexer;
 pub mod parser;
 pub mod rename;
+mod sql;
 pub mod typecheck;
 pub mod types;
 
