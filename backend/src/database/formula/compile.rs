@@ -469,6 +469,18 @@ mod tests {
         let s = sql("sqrt(sqrt(sqrt(field('Qty'))))");
         assert_eq!(s.matches("field_qty").count(), 1, "{s}");
         assert!(s.contains("CASE WHEN v1 >= 0 THEN sqrt(v1) END"));
+        // The SQL grows linearly with nesting, and each binding is fenced with OFFSET 0
+        // so PostgreSQL's planner does not re-copy it (checked against PostgreSQL 15:
+        // without the fence 60 nested calls exhausted the server's memory).
+        let deep = format!("{}field('Qty'){}", "sqrt(".repeat(60), ")".repeat(60));
+        let s = sql(&deep);
+        assert_eq!(s.matches("OFFSET 0").count(), 60);
+        assert!(s.len() < 100 * 60, "{}", s.len());
+        let link = sql("totext(link(totext(link(totext(link('u'))))))");
+        assert_eq!(
+            link.matches("'u'").count() + link.matches("'75'").count(),
+            1
+        );
     }
 
     #[test]

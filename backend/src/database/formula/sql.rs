@@ -34,13 +34,16 @@ pub fn number_literal(n: &Number) -> Result<String, FormulaError> {
 
 /// Evaluates each of `values` once and makes them available to `body` as `v1`, `v2`,
 /// ...: a guard that needs a value several times (`CASE WHEN v1 < 0 ...`) must not copy
-/// its SQL, or nested calls would grow the SQL exponentially.
+/// its SQL, or nested calls would grow the SQL exponentially. `OFFSET 0` stops the
+/// planner from pulling the subquery up and substituting the values back in, which
+/// makes the same exponential copy in memory (60 nested `sqrt` calls exhausted the
+/// server's memory without it).
 pub fn bind(values: &[String], body: &str) -> String {
     let columns: Vec<String> = (values.iter().enumerate())
         .map(|(i, v)| format!("{v} AS v{}", i + 1))
         .collect();
     format!(
-        "(SELECT {body} FROM (SELECT {}) AS bound)",
+        "(SELECT {body} FROM (SELECT {} OFFSET 0) AS bound)",
         columns.join(", ")
     )
 }
@@ -91,7 +94,7 @@ pub fn as_text(sql: &str, ty: &FormulaType) -> Result<String, FormulaError> {
             "COALESCE((SELECT string_agg(o.v->>'value', ', ') FROM \
              jsonb_array_elements({sql}) AS o(v)), '')"
         ),
-        T::Link | T::Button => format!("COALESCE(({sql})->>'label', ({sql})->>'url')"),
+        T::Link | T::Button => bind(&[sql.to_string()], "COALESCE(v1->>'label', v1->>'url')"),
         T::Array(_) | T::Invalid { .. } => {
             return Err(FormulaError::new(format!(
                 "converting a value of type {} to text is not yet supported",
@@ -146,7 +149,7 @@ mod tests {
     fn bind_names_values_once() {
         assert_eq!(
             bind(&["a".into(), "b".into()], "v1 + v2"),
-            "(SELECT v1 + v2 FROM (SELECT a AS v1, b AS v2) AS bound)"
+            "(SELECT v1 + v2 FROM (SELECT a AS v1, b AS v2 OFFSET 0) AS bound)"
         );
     }
 }
