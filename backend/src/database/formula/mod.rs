@@ -12,6 +12,17 @@
 //!   [`types::FieldLookup`]; [`typecheck`] gives every node its type.
 //! - [`compile`] emits SQL over the row alias `t` without splicing user text into it.
 //! - [`rename`] rewrites `field('old')` references when a field is renamed.
+//!
+//! Where Tessera knowingly differs from Baserow:
+//!
+//! - Domain errors (division or `mod` by zero, `sqrt`/`ln`/`log` of non-positive
+//!   numbers, overflowing `power`/`exp`/durations) give NULL where Baserow gives NaN.
+//! - `<>` is accepted as `!=`, and a minus sign may precede any expression; Baserow
+//!   allows it only on number literals (and reads `1-2` as `1` followed by `-2`).
+//! - `!=` is `IS DISTINCT FROM`, so an empty value differs from any non-empty one.
+//! - Not yet supported: Baserow's file functions, `encode_uri(_component)`, the JSON
+//!   helpers, `has_option` on looked-up single selects, and lookups through two
+//!   different link fields in one aggregate (these compile to an error, not to SQL).
 
 pub mod ast;
 pub mod compile;
