@@ -44,7 +44,7 @@ echo $! > "$state/smtp-sink.process"
 out=$(TESSERA_PROFILE=dev TESSERA_STATE_DIR=$state TESSERA_BIND=127.0.0.1:$port \
   TESSERA_REDIS_PREFIX="tessera-browser-$$:" TESSERA_FRONTEND_DIR="$root/frontend" \
   TESSERA_SMTP_URL="smtp://127.0.0.1:$smtp_port" TESSERA_ALLOW_PRIVATE_ADDRESSES=1 \
-  TESSERA_SIGNUPS_PER_IP_PER_HOUR=0 \
+  TESSERA_SIGNUPS_PER_IP_PER_HOUR=0 TESSERA_LOGIN_FAILURES_PER_IP=0 \
   DATABASE_URL=$DATABASE_SERVER_URL/$db scripts/up.sh)
 url=$(echo "$out" | sed -n 's/^Tessera is running at //p')
 [ -n "$url" ] || { echo "up.sh printed no URL"; exit 1; }

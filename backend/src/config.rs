@@ -53,6 +53,9 @@ pub struct Settings {
     /// Failed log-ins one account may have in 15 minutes before log-ins to it are refused
     /// for the rest of that time (0: unlimited).
     pub login_failures_per_account: u64,
+    /// Failed log-ins one client address may have in 15 minutes, whatever the accounts,
+    /// before log-ins from it are refused for the rest of that time (0: unlimited).
+    pub login_failures_per_ip: u64,
     /// How long trashed items can be restored before they are deleted for good.
     pub trash_retention: Duration,
     pub webhooks: WebhookSettings,
@@ -228,6 +231,7 @@ impl Settings {
             ),
             login_failures_per_account: number(&get, "TESSERA_LOGIN_FAILURES_PER_ACCOUNT", 10)?
                 as u64,
+            login_failures_per_ip: number(&get, "TESSERA_LOGIN_FAILURES_PER_IP", 50)? as u64,
             token_rate_limit_per_minute: number(&get, "TESSERA_TOKEN_RATE_LIMIT_PER_MINUTE", 1200)?
                 as u64,
             trash_retention: Duration::from_secs(

@@ -55,6 +55,7 @@ pub fn settings(database_url: &str) -> Settings {
         event_retention: Duration::from_secs(48 * 3600),
         token_rate_limit_per_minute: 1200,
         login_failures_per_account: 10,
+        login_failures_per_ip: 50,
         trash_retention: Duration::from_secs(72 * 3600),
         webhooks: crate::config::WebhookSettings {
             retry_base: Duration::from_millis(50),

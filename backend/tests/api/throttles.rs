@@ -1,5 +1,5 @@
-//! Throttles per client address (sign-ups, shared-view password attempts, public form
-//! submissions; `X-Real-IP` names the client only when a trusted proxy sends it) and per
+//! Throttles per client address (sign-ups, failed log-ins, shared-view password attempts,
+//! public form submissions; `X-Real-IP` names the client only when a trusted proxy sends it) and per
 //! user (webhook test calls, external-database table listings).
 
 use crate::helpers::{TestApp, assert_error};
@@ -46,6 +46,42 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_budget() {
     }
     assert_eq!(sign_up(&app, 2, Some("203.0.113.7")).await, 429);
     assert_eq!(sign_up(&app, 3, Some("203.0.113.8")).await, 200);
+}
+
+async fn log_in(app: &TestApp, email: &str, password: &str, real_ip: &str) -> crate::helpers::Resp {
+    let req = app
+        .client()
+        .post(format!("{}/api/user/token-auth/", app.url))
+        .header("X-Real-IP", real_ip)
+        .json(&json!({"email": email, "password": password}));
+    app.raw(req).await
+}
+
+#[tokio::test]
+async fn failed_log_ins_are_throttled_per_address_across_accounts() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_failures_per_ip = 4;
+        s.trusted_proxies = tessera::platform::outbound::parse_allowed("127.0.0.1").unwrap();
+    })
+    .await;
+    app.sign_up("Ann", "ann@x.io").await;
+    // One guess at each of many accounts stays below every per-account limit...
+    for n in 0..4 {
+        let r = log_in(&app, &format!("u{n}@x.io"), "wrong-password", "203.0.113.5").await;
+        assert_eq!(r.status, 401, "{:?}", r.body);
+    }
+    // ...but the address is refused now, the right password included, and told when to retry.
+    let r = log_in(&app, "ann@x.io", "password123", "203.0.113.5").await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    // Another address logs in to the same account.
+    assert_eq!(
+        log_in(&app, "ann@x.io", "password123", "203.0.113.6")
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]

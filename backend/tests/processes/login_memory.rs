@@ -33,12 +33,15 @@ async fn log_in(http: &reqwest::Client, base: &str, password: &str) -> u16 {
 async fn two_hundred_log_ins_sequential_and_parallel_leave_memory_where_it_was() {
     let db = TestDatabase::create().await.unwrap();
     let settings = test_support::settings(&db.url);
-    // Wrong passwords are part of the load: the per-account throttle would answer them
+    // Wrong passwords are part of the load: the log-in throttles would answer them
     // without hashing.
     let backend = backend::start(
         &db,
         &settings,
-        &[("TESSERA_LOGIN_FAILURES_PER_ACCOUNT", "0")],
+        &[
+            ("TESSERA_LOGIN_FAILURES_PER_ACCOUNT", "0"),
+            ("TESSERA_LOGIN_FAILURES_PER_IP", "0"),
+        ],
     )
     .await;
     let pid = backend.child.id();

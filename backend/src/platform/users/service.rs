@@ -114,20 +114,30 @@ pub async fn log_in(
     ctx: &AppContext,
     email: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
 ) -> Result<UserSession, UserError> {
     let email = email.trim().to_lowercase();
     if email.contains('\0') || password.contains('\0') {
         return Err(AuthError::InvalidCredentials.into());
     }
-    // Guessing is throttled per account, known or not (so the answer reveals nothing):
-    // past the limit of failures, log-ins are refused before any password is checked.
+    // Guessing is throttled per account, known or not (so the answer reveals nothing),
+    // and per client address (so one client cannot try a few passwords on many accounts):
+    // past either limit of failures, log-ins are refused before any password is checked.
     let failures = login_failures(ctx);
+    let client = client.map(|ip| ip.to_string());
+    let ip_failures = login_failures_per_ip(ctx).zip(client.as_deref());
     if let Some(limit) = failures {
         throttle::check(ctx, LOGIN_FAILURES, &email, limit).await?;
+    }
+    if let Some((limit, ip)) = ip_failures {
+        throttle::check(ctx, LOGIN_FAILURES_PER_IP, ip, limit).await?;
     }
     let failed = || async {
         if let Some(limit) = failures {
             throttle::hit(ctx, LOGIN_FAILURES, &email, limit).await?;
+        }
+        if let Some((limit, ip)) = ip_failures {
+            throttle::hit(ctx, LOGIN_FAILURES_PER_IP, ip, limit).await?;
         }
         Err::<UserSession, UserError>(AuthError::InvalidCredentials.into())
     };
@@ -148,11 +158,19 @@ pub async fn log_in(
 }
 
 const LOGIN_FAILURES: &str = "login-failures";
+const LOGIN_FAILURES_PER_IP: &str = "login-failures-ip";
+const LOGIN_FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// The failed log-ins an account may have per 15 minutes, unless unlimited.
 fn login_failures(ctx: &AppContext) -> Option<throttle::Limit> {
     let max = ctx.settings.login_failures_per_account;
-    (max > 0).then(|| throttle::Limit::per(max, std::time::Duration::from_secs(15 * 60)))
+    (max > 0).then(|| throttle::Limit::per(max, LOGIN_FAILURE_WINDOW))
+}
+
+/// The failed log-ins one client address may have per 15 minutes, unless unlimited.
+fn login_failures_per_ip(ctx: &AppContext) -> Option<throttle::Limit> {
+    let max = ctx.settings.login_failures_per_ip;
+    (max > 0).then(|| throttle::Limit::per(max, LOGIN_FAILURE_WINDOW))
 }
 
 /// One reset email per address per minute: the form cannot be used to flood a mailbox.

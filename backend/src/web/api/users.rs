@@ -97,6 +97,7 @@ pub struct LoginBody {
     responses((status = 200, body = SessionBody), (status = 401, description = "ERROR_INVALID_CREDENTIALS")))]
 pub async fn token_auth(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<SessionBody>, ApiError> {
     let Some(email) = body.email.or(body.username) else {
@@ -106,7 +107,7 @@ pub async fn token_auth(
             "This field is required.",
         )));
     };
-    let session = users::log_in(&state.ctx, &email, &body.password).await?;
+    let session = users::log_in(&state.ctx, &email, &body.password, Some(client)).await?;
     Ok(Json(session_body(&session)))
 }
 

@@ -85,11 +85,12 @@ pub async fn login_page(
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientIp(client): ClientIp,
     csrf: Csrf,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     let next = checked_next(Some(&form.next));
-    match users::log_in(&state.ctx, &form.email, &form.password).await {
+    match users::log_in(&state.ctx, &form.email, &form.password, Some(client)).await {
         Ok(session) => start_session(
             &state,
             &headers,
