@@ -48,6 +48,9 @@ pub struct Settings {
     pub view_index_min_rows: i64,
     /// How long table events stay replayable (at least 24 hours).
     pub event_retention: Duration,
+    /// How often each WebSocket checks again that its user may still see its pages (the
+    /// backstop behind the checks made when access is taken away).
+    pub realtime_access_sweep: Duration,
     /// Requests one database token may make per minute (0: unlimited).
     pub token_rate_limit_per_minute: u64,
     /// Failed log-ins one account may have in 15 minutes before log-ins to it are refused
@@ -228,6 +231,9 @@ impl Settings {
             view_index_min_rows: number(&get, "TESSERA_VIEW_INDEX_MIN_ROWS", 10_000)? as i64,
             event_retention: Duration::from_secs(
                 number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
+            ),
+            realtime_access_sweep: Duration::from_secs(
+                number(&get, "TESSERA_REALTIME_ACCESS_SWEEP_SECONDS", 60)?.max(1) as u64,
             ),
             login_failures_per_account: number(&get, "TESSERA_LOGIN_FAILURES_PER_ACCOUNT", 10)?
                 as u64,

@@ -23,6 +23,10 @@ pub struct Envelope {
     pub skip_websocket_id: Option<String>,
     /// `(table_id, seq)` of table events, for per-socket de-duplication and replay.
     pub table_seq: Option<(i64, i64)>,
+    /// Of table events: the access epoch read after the event (see `realtime::access`).
+    /// Absent from other messages, and from those of a worker that predates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_epoch: Option<i64>,
     /// The client message: `{"type": …, …payload}`.
     pub message: Value,
 }
@@ -45,4 +49,19 @@ pub fn table_event_message(table_id: i64, seq: i64, event_type: &str, payload: &
     message.insert("table_id".into(), Value::from(table_id));
     message.insert("seq".into(), Value::from(seq));
     Value::Object(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_access_epoch_is_optional_both_ways_for_backends_of_mixed_versions() {
+        let old = json!({"target": {"kind": "users", "user_ids": [1]}, "skip_websocket_id": null,
+            "table_seq": null, "message": {"type": "x"}});
+        let envelope: Envelope = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(envelope.access_epoch, None);
+        assert_eq!(serde_json::to_value(&envelope).unwrap(), old);
+    }
 }

@@ -40,6 +40,9 @@ pub async fn publish_table_events(ctx: &AppContext, table_id: i64) -> anyhow::Re
             tx.commit().await?;
             return Ok(published);
         };
+        // Read after the events, so it covers every revocation committed before any of
+        // them: their subscribers are re-checked before these events reach them.
+        let access_epoch = super::access::current_epoch(&mut *tx).await?;
         let channel = super::channel(&ctx.settings.redis_prefix);
         for (seq, event_type, payload, websocket_id) in &events {
             let envelope = Envelope {
@@ -48,6 +51,7 @@ pub async fn publish_table_events(ctx: &AppContext, table_id: i64) -> anyhow::Re
                 },
                 skip_websocket_id: websocket_id.clone(),
                 table_seq: Some((table_id, *seq)),
+                access_epoch: Some(access_epoch),
                 message: table_event_message(table_id, *seq, event_type, &payload.0),
             };
             let _: i64 = ctx
@@ -79,6 +83,7 @@ pub async fn publish_to_users(
         target: Target::Users { user_ids },
         skip_websocket_id,
         table_seq: None,
+        access_epoch: None,
         message,
     };
     let _: i64 = ctx
@@ -97,6 +102,7 @@ pub async fn publish_recheck(ctx: &AppContext, user_ids: Vec<i64>) -> anyhow::Re
         target: Target::Recheck { user_ids },
         skip_websocket_id: None,
         table_seq: None,
+        access_epoch: None,
         message: Value::Null,
     };
     let _: i64 = ctx

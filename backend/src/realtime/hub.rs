@@ -2,6 +2,7 @@
 //! arrives from Redis.
 
 use super::{
+    access::Fence,
     envelope::{Envelope, Target},
     page::PageKey,
     page_type::Projected,
@@ -236,6 +237,33 @@ impl Hub {
         drop_sockets(&mut sockets, dropped);
     }
 
+    /// Asks the sockets of these users to re-check their pages before anything queued
+    /// after this request reaches them.
+    pub fn recheck_users(&self, user_ids: &HashSet<i64>) {
+        self.recheck_where(|user_id| user_ids.contains(&user_id));
+    }
+
+    /// Asks every signed-in socket to re-check its pages (shared views, which anonymous
+    /// sockets follow, do not depend on who the user is).
+    pub fn recheck_all(&self) {
+        self.recheck_where(|_| true);
+    }
+
+    fn recheck_where(&self, matches: impl Fn(i64) -> bool) {
+        let Ok(mut sockets) = self.sockets.lock() else {
+            return;
+        };
+        let mut dropped = Vec::new();
+        for (id, socket) in sockets.iter() {
+            if socket.user_id.is_some_and(&matches)
+                && socket.tx.try_send(Outgoing::Recheck).is_err()
+            {
+                dropped.push(id.clone());
+            }
+        }
+        drop_sockets(&mut sockets, dropped);
+    }
+
     /// Asks every socket to replay what it may have missed.
     fn catch_up_all(&self, projector: &mut Projector) {
         projector.forget_all();
@@ -256,10 +284,10 @@ fn drop_sockets(sockets: &mut HashMap<String, Socket>, dropped: Vec<String>) {
 
 /// Listens on the Redis channel for the life of the process and feeds the hub. Survives
 /// Redis restarts: fred reconnects and resubscribes, and sockets then replay from the log.
-pub async fn run_subscriber(ctx: AppContext, hub: Arc<Hub>) {
+pub async fn run_subscriber(ctx: AppContext, hub: Arc<Hub>, mut fence: Fence) {
     let mut projector = Projector::new(ctx.clone());
     loop {
-        if let Err(e) = subscribe_once(&ctx, &hub, &mut projector).await {
+        if let Err(e) = subscribe_once(&ctx, &hub, &mut projector, &mut fence).await {
             tracing::warn!(error = %e, "realtime subscriber failed; retrying");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -270,6 +298,7 @@ async fn subscribe_once(
     ctx: &AppContext,
     hub: &Arc<Hub>,
     projector: &mut Projector,
+    fence: &mut Fence,
 ) -> anyhow::Result<()> {
     let settings = &ctx.settings;
     let subscriber = Builder::from_config(Config::from_url(&settings.redis_url)?)
@@ -289,7 +318,11 @@ async fn subscribe_once(
                 Ok(message) => {
                     let Ok(text) = message.value.convert::<String>() else { continue };
                     match serde_json::from_str::<Envelope>(&text) {
-                        Ok(envelope) => hub.deliver(&envelope, projector).await,
+                        Ok(envelope) => {
+                            // Sockets of users who lost access re-check before the event.
+                            fence.observe(hub, envelope.access_epoch).await;
+                            hub.deliver(&envelope, projector).await;
+                        }
                         Err(e) => tracing::warn!(error = %e, "unreadable realtime message"),
                     }
                 }

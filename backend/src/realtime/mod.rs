@@ -3,6 +3,7 @@
 //! sequence numbers and replay keep clients from ever being stale. Workspace-level and
 //! job events go by user id; who is viewing a table goes to its table page.
 
+pub mod access;
 pub mod envelope;
 pub mod fan_out;
 pub mod hub;

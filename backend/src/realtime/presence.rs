@@ -101,12 +101,18 @@ pub async fn viewers(ctx: &AppContext, table_id: i64) -> anyhow::Result<Vec<Valu
 /// Publishes the current viewers to every backend's subscribers of the table page.
 async fn announce(ctx: &AppContext, table_id: i64) -> anyhow::Result<()> {
     let users = viewers(ctx, table_id).await?;
+    // Who views a table is for its readers only: stamped like table events, so a
+    // subscriber who lost access is re-checked before this reaches them.
+    let mut conn = ctx.db.acquire().await?;
+    let access_epoch = Some(super::access::current_epoch(&mut conn).await?);
+    drop(conn);
     let envelope = Envelope {
         target: Target::Page {
             page: table_page(table_id),
         },
         skip_websocket_id: None,
         table_seq: None,
+        access_epoch,
         message: json!({ "type": MESSAGE_TYPE, "table_id": table_id, "users": users }),
     };
     let _: i64 = ctx

@@ -53,6 +53,7 @@ pub fn settings(database_url: &str) -> Settings {
         batch_rows_limit: 1000,
         view_index_min_rows: 10_000,
         event_retention: Duration::from_secs(48 * 3600),
+        realtime_access_sweep: Duration::from_secs(60),
         token_rate_limit_per_minute: 1200,
         login_failures_per_account: 10,
         login_failures_per_ip: 50,

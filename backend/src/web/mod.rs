@@ -50,10 +50,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let state = AppState::new(ctx, api::routes().patterns());
+    // Read before any socket can open a page (see `Fence::start`).
+    let fence = crate::realtime::access::Fence::start(&state.ctx).await;
     // Every backend listens for realtime messages for as long as it serves.
     let subscriber = tokio::spawn(crate::realtime::hub::run_subscriber(
         state.ctx.clone(),
         state.hub.clone(),
+        fence,
     ));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)

@@ -43,6 +43,21 @@ impl TestApp {
 
     /// Spawns with adjusted settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut tessera::config::Settings)) -> Self {
+        Self::spawn_workers(adjust, true).await
+    }
+
+    /// Spawns without the `high` worker: its jobs (fan-out, access re-checks, …) stay
+    /// queued, as when they are late or lost; a test runs what it needs itself.
+    pub async fn spawn_without_high_worker(
+        adjust: impl FnOnce(&mut tessera::config::Settings),
+    ) -> Self {
+        Self::spawn_workers(adjust, false).await
+    }
+
+    async fn spawn_workers(
+        adjust: impl FnOnce(&mut tessera::config::Settings),
+        high: bool,
+    ) -> Self {
         let db = TestDatabase::create().await.expect("test database");
         let mail = MailServer::start().expect("smtp server");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -57,13 +72,15 @@ impl TestApp {
             let _ = rx.wait_for(|stop| *stop).await;
         };
         tokio::spawn(web::serve(ctx.clone(), listener, stop(rx.clone())));
-        let options = RunnerOptions::for_queue(Queue::High, &ctx.settings);
-        tokio::spawn(jobs::run(
-            ctx.clone(),
-            Queue::High,
-            options,
-            stop(rx.clone()),
-        ));
+        if high {
+            let options = RunnerOptions::for_queue(Queue::High, &ctx.settings);
+            tokio::spawn(jobs::run(
+                ctx.clone(),
+                Queue::High,
+                options,
+                stop(rx.clone()),
+            ));
+        }
         let low = RunnerOptions::for_queue(Queue::Low, &ctx.settings);
         tokio::spawn(jobs::run(ctx.clone(), Queue::Low, low, stop(rx)));
         let client = reqwest::Client::builder()

@@ -2,6 +2,7 @@
 //! Redis prefix per test, a real SMTP server and the `high` queue's worker in-process.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_revocation;
 mod applications;
 mod auth;
 mod database_fields;

@@ -62,7 +62,7 @@ pub(crate) async fn next_of(socket: &mut Socket, kind: &str) -> Value {
     }
 }
 
-async fn subscribe(c: &mut Client, table: i64, after_seq: Option<i64>) -> Value {
+pub(crate) async fn subscribe(c: &mut Client, table: i64, after_seq: Option<i64>) -> Value {
     let mut msg = json!({"page": "table", "table_id": table});
     if let Some(s) = after_seq {
         msg["after_seq"] = json!(s);

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 pub enum LowJob {
     /// Housekeeping: forget logged-out refresh tokens that have expired anyway.
     FlushExpiredTokens,
-    /// Housekeeping: drop table events older than the replay retention.
+    /// Housekeeping: drop table events older than the replay retention, and access
+    /// revocations older than a day.
     PruneEvents,
     /// A user-visible job (a `jobs` row) of any type.
     Run { job_id: i64 },
@@ -55,6 +56,13 @@ impl LowJob {
                 let removed =
                     database::events::prune(&ctx.db, ctx.settings.event_retention).await?;
                 tracing::info!(removed, "old table events pruned");
+                // Backends look back at revocations for seconds; a day is plenty.
+                let removed = crate::realtime::access::prune(
+                    &ctx.db,
+                    std::time::Duration::from_secs(24 * 3600),
+                )
+                .await?;
+                tracing::info!(removed, "old access revocations pruned");
                 Ok(())
             }
             LowJob::Run { job_id } => run_user_job(ctx, job_id).await,

@@ -8,7 +8,10 @@ use crate::{
         jobs::{self, HighJob},
         validation::{self, ValidationError},
     },
-    realtime::notify::{self, Audience, WorkspaceEvent},
+    realtime::{
+        self,
+        notify::{self, Audience, WorkspaceEvent},
+    },
 };
 use serde_json::{Value, json};
 use sqlx::PgConnection;
@@ -79,7 +82,9 @@ pub async fn remove(
     if let Some(member) = member {
         notify_removed(&mut tx, actor, &member).await?;
     }
-    // The removed member's open subscriptions must not outlive their access.
+    // The removed member's open subscriptions must not outlive their access: the job
+    // drops them at once, and the revocation keeps every event committed from now on
+    // from reaching them even if the job is late or lost.
     jobs::enqueue(
         &mut tx,
         &HighJob::RecheckAccess {
@@ -87,6 +92,7 @@ pub async fn remove(
         },
     )
     .await?;
+    realtime::access::revoke(&mut tx, &[target.user_id]).await?;
     tx.commit().await?;
     Ok(())
 }

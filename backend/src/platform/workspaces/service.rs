@@ -9,7 +9,7 @@ use crate::{
         settings, trash,
         validation::{self, ValidationError},
     },
-    realtime::notify,
+    realtime::{self, notify},
 };
 use serde_json::json;
 
@@ -126,12 +126,18 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
         name: &workspace.name,
     };
     trash::record(&mut *tx, &entry).await?;
-    let user_ids = repo::members(&mut *tx, id)
+    let user_ids: Vec<i64> = repo::members(&mut *tx, id)
         .await?
         .into_iter()
         .map(|m| m.user_id)
         .collect();
-    jobs::enqueue(&mut tx, &HighJob::RecheckAccess { user_ids }).await?;
+    jobs::enqueue(
+        &mut tx,
+        &HighJob::RecheckAccess {
+            user_ids: user_ids.clone(),
+        },
+    )
+    .await?;
     notify::workspace(
         &mut tx,
         actor,
@@ -140,6 +146,8 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
         json!({"workspace_id": id}),
     )
     .await?;
+    // Last before the commit (it locks the revocation counter until then).
+    realtime::access::revoke(&mut tx, &user_ids).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -178,6 +186,7 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
     if let Some(member) = member {
         super::members::notify_removed(&mut tx, actor, &member).await?;
     }
+    realtime::access::revoke(&mut tx, &[actor.id()]).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -92,6 +92,13 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     let mut session = Session::new(&state, actor.as_ref(), &websocket_id);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    // The backstop of access checks: every page is checked again on a timer, so access
+    // that ended without any word of it (a lost message, a change made outside the
+    // product) ends here at the latest. Each socket's timer starts with the socket, which
+    // spreads the checks out.
+    let mut sweep = tokio::time::interval(state.ctx.settings.realtime_access_sweep);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    sweep.tick().await;
     // The session's database work is boxed: inline, its futures would make every idle
     // socket's task as large as the largest of them.
     loop {
@@ -114,6 +121,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
                 Some(Outgoing::Message(text)) => vec![text.to_string()],
                 Some(Outgoing::Page { key, seq, projected }) => Box::pin(session.live(key, seq, projected)).await,
             },
+            _ = sweep.tick() => Box::pin(session.recheck()).await,
             _ = ping.tick() => {
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;

@@ -294,6 +294,20 @@ impl<'a> Session<'a> {
         };
         let missed = replay::missed(&mut conn, table_id, after, self.websocket_id).await;
         drop(conn);
+        let sends = match &missed {
+            Ok(Replay::Events(events)) => events.iter().any(|(_, m)| m.is_some()),
+            Ok(Replay::ResyncRequired) => true,
+            Err(_) => false,
+        };
+        // Access may have ended since the page was opened or last checked, with no word of
+        // it yet: checked after reading the log, so nothing read reaches a user who can no
+        // longer see the table.
+        if sends && !self.allowed(&key).await {
+            return vec![self.discard(&key)];
+        }
+        if self.broken {
+            return Vec::new();
+        }
         match missed {
             Ok(Replay::Events(events)) => {
                 let mut out = Vec::new();
