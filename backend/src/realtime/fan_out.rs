@@ -42,7 +42,7 @@ pub async fn publish_table_events(ctx: &AppContext, table_id: i64) -> anyhow::Re
         };
         // Read after the events, so it covers every revocation committed before any of
         // them: their subscribers are re-checked before these events reach them.
-        let access_epoch = super::access::current_epoch(&mut *tx).await?;
+        let access_epoch = super::access::current_epoch(&mut tx).await?;
         let channel = super::channel(&ctx.settings.redis_prefix);
         for (seq, event_type, payload, websocket_id) in &events {
             let envelope = Envelope {
