@@ -493,3 +493,94 @@ async fn text_converts_to_links_by_primary_text_and_back() {
         .await;
     assert_error(&r, 404, "ERROR_FIELD_DOES_NOT_EXIST");
 }
+
+#[tokio::test]
+async fn a_duplicated_table_keeps_its_links_in_relations_of_its_own() {
+    let app = TestApp::spawn().await;
+    let l = linked(&app).await;
+    let (people, related) = people(&app, &l).await;
+    let (ann, bob) = (l.b_rows[0], l.b_rows[1]);
+    patch(
+        &app,
+        &l,
+        l.a,
+        l.a_rows[0],
+        json!({format!("field_{people}"): [bob, ann]}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/database/fields/table/{}/", l.a),
+            Some(&l.fx.user.access),
+            json!({"name": "Parent", "type": "link_row", "link_row_table_id": l.a}),
+        )
+        .await;
+    let parent = r.body["id"].as_i64().unwrap();
+    patch(
+        &app,
+        &l,
+        l.a,
+        l.a_rows[0],
+        json!({format!("field_{parent}"): [l.a_rows[1]]}),
+    )
+    .await;
+    let user = Some(l.fx.user.access.as_str());
+    let r = app
+        .post(
+            &format!("/api/database/tables/{}/duplicate/async/", l.a),
+            user,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let job = r.body["id"].as_i64().unwrap();
+    let mut finished = json!(null);
+    for _ in 0..100 {
+        let j = app.get(&format!("/api/jobs/{job}/"), user).await.body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            finished = j;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(finished["state"], "finished", "{finished}");
+    let copy = finished["duplicated_table"]["id"].as_i64().unwrap();
+    let copy_people = app.field_id(&l.fx.user, copy, "People").await;
+    let copy_parent = app.field_id(&l.fx.user, copy, "Parent").await;
+    let copied = row(&app, &l, copy, l.a_rows[0]).await;
+    assert_eq!(ids(&copied[format!("field_{copy_people}")]), vec![bob, ann]);
+    assert_eq!(
+        ids(&copied[format!("field_{copy_parent}")]),
+        vec![l.a_rows[1]]
+    );
+    let field = app
+        .get(&format!("/api/database/fields/{copy_parent}/"), user)
+        .await
+        .body;
+    assert_eq!(
+        field["link_row_table_id"], copy,
+        "a self-link links the copy"
+    );
+    // The copy's links are its own: changing them leaves the original's alone.
+    patch(
+        &app,
+        &l,
+        copy,
+        l.a_rows[0],
+        json!({format!("field_{copy_people}"): []}),
+    )
+    .await;
+    let original = row(&app, &l, l.a, l.a_rows[0]).await;
+    assert_eq!(ids(&original[format!("field_{people}")]), vec![bob, ann]);
+    // B got a second related field, for the copy, and still shows the original's link.
+    let copy_related = app
+        .get(&format!("/api/database/fields/{copy_people}/"), user)
+        .await
+        .body["link_row_related_field_id"]
+        .as_i64()
+        .unwrap();
+    assert_ne!(copy_related, related);
+    let b_bob = row(&app, &l, l.b, bob).await;
+    assert_eq!(ids(&b_bob[format!("field_{related}")]), vec![l.a_rows[0]]);
+    assert_eq!(b_bob[format!("field_{copy_related}")], json!([]));
+}

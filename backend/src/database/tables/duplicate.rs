@@ -1,5 +1,5 @@
 //! Duplicating a table (a `duplicate_table` job on the `low` queue): fields, select
-//! options, live rows and a fresh "Grid" view, in one transaction.
+//! options, live rows, their links and a fresh "Grid" view, in one transaction.
 
 use super::{Table, TableError, repo, table_name};
 use crate::realtime::notify::{self, Audience, WorkspaceEvent};
@@ -9,6 +9,7 @@ use crate::{
         access,
         events::{EventOrigin, TableEvent},
         fields::{self, Field, registry::field_types, repo as field_repo},
+        links,
         tx::Tx,
     },
     platform::{
@@ -79,6 +80,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         Value::Object(option_map),
     )
     .await?;
+    copy_links(&mut tx, original_id, copy_id, &pairs).await?;
     repo::add_row_count(&mut *tx, copy_id, original.row_count).await?;
     repo::create_default_view(&mut *tx, copy_id).await?;
     let copy = repo::get(&mut *tx, copy_id)
@@ -159,6 +161,59 @@ async fn copy_field(
         .ok_or_else(|| anyhow::anyhow!("unknown field type {}", field.kind))?;
     fields::ddl::add_column(conn, &copy, ft).await?;
     Ok(copy)
+}
+
+/// Gives each copied link field a relation of its own (and a related field in the linked
+/// table when the original had one) and copies the original's links of the rows copied.
+/// A link to the original table itself links to the copy. Row ids are kept by the copy,
+/// so links copy as they are.
+async fn copy_links(
+    conn: &mut PgConnection,
+    original_id: i64,
+    copy_id: i64,
+    pairs: &[(Field, Field)],
+) -> anyhow::Result<()> {
+    for (old, new) in pairs {
+        let Some(old_rel) = links::Relation::of(old) else {
+            continue;
+        };
+        let target = if old_rel.target_table == original_id {
+            copy_id
+        } else {
+            old_rel.target_table
+        };
+        let mut options = new.options.clone();
+        if let Some(map) = options.as_object_mut() {
+            map.insert("link_row_table_id".into(), json!(target));
+            map.insert("link_row_relation_id".into(), Value::Null);
+            map.insert("link_row_related_field_id".into(), Value::Null);
+        }
+        field_repo::set_options(&mut *conn, new.id, &options).await?;
+        let unlinked = field_repo::get(conn, new.id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("field copy missing"))?;
+        let with_related = links::schema::related_id(old).is_some();
+        let (linked, _) = links::schema::set_up(conn, &unlinked, with_related).await?;
+        let new_rel = links::Relation::of(&linked)
+            .ok_or_else(|| anyhow::anyhow!("link copy without relation"))?;
+        let copy = table_name(copy_id);
+        let target_table = table_name(target);
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO {new_table} ({new_own}, {new_other}) \
+             SELECT r.{own}, r.{other} FROM {old_table} r \
+             WHERE EXISTS (SELECT 1 FROM {copy} c WHERE c.id = r.{own}) \
+             AND EXISTS (SELECT 1 FROM {target_table} l WHERE l.id = r.{other}) ORDER BY r.id",
+            new_table = new_rel.table(),
+            new_own = new_rel.own,
+            new_other = new_rel.other,
+            own = old_rel.own,
+            other = old_rel.other,
+            old_table = old_rel.table(),
+        )))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Copies live rows, keeping ids, order and timestamps; select values follow the new option ids.
