@@ -71,6 +71,7 @@ pub struct Settings {
     pub import_upload_bytes_total: u64,
     /// Most refused rows an import's report lists (the rest are only counted).
     pub import_report_max_rows: usize,
+    pub user_files: UserFileSettings,
     pub license: LicenseSettings,
 }
 
@@ -99,6 +100,19 @@ impl Default for LicenseSettings {
 }
 
 /// How outbound webhooks are called and retried.
+#[derive(Debug, Clone)]
+pub struct UserFileSettings {
+    /// Largest file one upload may be (`TESSERA_FILE_UPLOAD_SIZE_LIMIT_MB`, Baserow's name).
+    pub max_bytes: u64,
+    /// Files one user may have uploaded in all.
+    pub files_per_user: u64,
+    /// Bytes one user's uploads may take in all.
+    pub bytes_per_user: u64,
+    /// Bytes all uploaded files may take together (0: no cap); public form uploads,
+    /// which have no user, are bounded by this alone.
+    pub bytes_total: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct WebhookSettings {
     /// Most webhooks one table may have (Baserow: 20).
@@ -256,6 +270,7 @@ impl Settings {
             import_upload_bytes_total: number(&get, "TESSERA_IMPORT_UPLOAD_BYTES_TOTAL", 0)? as u64,
             import_report_max_rows: number(&get, "TESSERA_IMPORT_REPORT_MAX_ROWS", 1000)?,
             license: license_settings(&get)?,
+            user_files: user_file_settings(&get)?,
         })
     }
 
@@ -267,6 +282,19 @@ impl Settings {
             None => url.host_str()?.to_owned(),
         })
     }
+}
+
+fn user_file_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<UserFileSettings, ConfigError> {
+    const MB: u64 = 1024 * 1024;
+    Ok(UserFileSettings {
+        max_bytes: (number(get, "TESSERA_FILE_UPLOAD_SIZE_LIMIT_MB", 100)?.max(1) as u64) * MB,
+        files_per_user: number(get, "TESSERA_USER_FILES_PER_USER", 10_000)?.max(1) as u64,
+        bytes_per_user: (number(get, "TESSERA_USER_FILES_MB_PER_USER", 10 * 1024)?.max(1) as u64)
+            * MB,
+        bytes_total: (number(get, "TESSERA_USER_FILES_MB_TOTAL", 0)? as u64) * MB,
+    })
 }
 
 fn webhook_settings(get: &impl Fn(&str) -> Option<String>) -> Result<WebhookSettings, ConfigError> {

@@ -30,6 +30,7 @@ impl AppContext {
         let redis = connect_redis(&settings.redis_url).await?;
         let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let outbound = Outbound::from_settings(&settings)?;
+        crate::platform::user_files::set_public_url(&settings.public_url);
         Ok(Self {
             db,
             redis,

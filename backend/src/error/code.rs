@@ -127,6 +127,13 @@ codes! {
     ImportFileTooLarge => "ERROR_IMPORT_FILE_TOO_LARGE", 413;
     ImportUploadQuotaExceeded => "ERROR_IMPORT_UPLOAD_QUOTA_EXCEEDED", 413;
     ExternalDatabaseUnreachable => "ERROR_EXTERNAL_DATABASE_UNREACHABLE", 400;
+    // User files
+    InvalidFile => "ERROR_INVALID_FILE", 400;
+    FileSizeTooLarge => "ERROR_FILE_SIZE_TOO_LARGE", 413;
+    UserFileQuotaExceeded => "ERROR_USER_FILE_QUOTA_EXCEEDED", 413;
+    InvalidFileUrl => "ERROR_INVALID_FILE_URL", 400;
+    FileUrlCouldNotBeReached => "ERROR_FILE_URL_COULD_NOT_BE_REACHED", 400;
+    UserFileDoesNotExist => "ERROR_USER_FILE_DOES_NOT_EXIST", 400;
     // Licenses
     LicensesNotConfigured => "ERROR_LICENSES_NOT_CONFIGURED", 400;
     InvalidLicense => "ERROR_INVALID_LICENSE", 400;

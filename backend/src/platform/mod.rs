@@ -12,6 +12,7 @@ pub mod settings;
 pub mod signing;
 pub mod throttle;
 pub mod trash;
+pub mod user_files;
 pub mod users;
 pub mod validation;
 pub mod workspaces;

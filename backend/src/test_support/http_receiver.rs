@@ -27,6 +27,8 @@ pub enum Reply {
     Redirect(String),
     /// The status with this JSON body.
     Json(u16, Value),
+    /// The status with a body of this content type (files to download).
+    Bytes(u16, String, Vec<u8>),
 }
 
 /// One request as received.
@@ -183,6 +185,18 @@ async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>, arrived: Arc<N
         let response = match reply {
             Reply::Status(status) => response(status, None),
             Reply::Json(status, body) => json_response(status, &body),
+            Reply::Bytes(status, content_type, body) => {
+                let mut out = format!(
+                    "HTTP/1.1 {status} Status\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .into_bytes();
+                out.extend_from_slice(&body);
+                if stream.write_all(&out).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             Reply::Delayed(wait, status) => {
                 tokio::time::sleep(wait).await;
                 response(status, None)

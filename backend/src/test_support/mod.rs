@@ -58,6 +58,12 @@ pub fn settings(database_url: &str) -> Settings {
         login_failures_per_account: 10,
         login_failures_per_ip: 50,
         trash_retention: Duration::from_secs(72 * 3600),
+        user_files: crate::config::UserFileSettings {
+            max_bytes: 5 * 1024 * 1024,
+            files_per_user: 1000,
+            bytes_per_user: 50 * 1024 * 1024,
+            bytes_total: 0,
+        },
         webhooks: crate::config::WebhookSettings {
             retry_base: Duration::from_millis(50),
             ..Default::default()

@@ -29,6 +29,14 @@ pub fn router(state: AppState) -> Router {
             "/media/export_files/{name}",
             axum::routing::get(media::export_file),
         )
+        .route(
+            "/media/user_files/{name}",
+            axum::routing::get(media::user_file),
+        )
+        .route(
+            "/media/thumbnails/{size}/{name}",
+            axum::routing::get(media::thumbnail),
+        )
         .merge(openapi::docs_router())
         .merge(pages::router(state.clone()))
         .fallback(errors::not_found)

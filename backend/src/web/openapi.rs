@@ -60,6 +60,9 @@ use utoipa_swagger_ui::SwaggerUi;
         trash::structure, trash::contents, trash::empty, trash::restore,
         database::export::start, database::export::get,
         database::imports::upload,
+        user_files::upload_file,
+        user_files::upload_via_url,
+        user_files::form_upload_file,
         database::imports::external_tables,
     ),
     modifiers(&JwtAuth)

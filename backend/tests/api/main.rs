@@ -31,6 +31,7 @@ mod table_page;
 mod throttles;
 mod tokens;
 mod trash;
+mod user_files;
 mod users;
 mod view_listings;
 mod views;

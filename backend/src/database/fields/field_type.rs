@@ -36,6 +36,17 @@ pub enum CellValue {
     Ids(Vec<i64>),
     /// Rows of another table to link to; written to the relation table, not a column.
     Links(LinkInput),
+    /// Uploaded files by name, checked and completed from `user_files` before writing.
+    Files(Vec<FileInput>),
+    /// A JSON value for a `jsonb` column.
+    Json(Value),
+}
+
+/// A file a write names: a user file's name and, optionally, the name to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileInput {
+    pub name: String,
+    pub visible_name: Option<String>,
 }
 
 /// Linked rows as a write names them: by id or by the text of their primary field.

@@ -10,7 +10,7 @@ mod service;
 pub mod types;
 
 pub use errors::FieldError;
-pub use field_type::{CellValue, FieldType, LinkInput, Storage};
+pub use field_type::{CellValue, FieldType, FileInput, LinkInput, Storage};
 pub use model::{Field, SelectOption};
 pub use service::*;
 

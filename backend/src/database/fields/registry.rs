@@ -23,6 +23,7 @@ impl FieldTypes {
             Box::new(SingleSelectFieldType),
             Box::new(MultipleSelectFieldType),
             Box::new(LinkRowFieldType),
+            Box::new(FileFieldType),
             Box::new(TimestampFieldType {
                 name: "created_on",
                 system_column: "created_on",

@@ -104,6 +104,9 @@ impl FilterTypes {
                 name: "link_row_not_contains",
                 negate: true,
             }),
+            Box::new(FilenameContainsFilter),
+            Box::new(HasFileTypeFilter),
+            Box::new(FilesLowerThanFilter),
             Box::new(UserIsFilter {
                 name: "user_is",
                 negate: false,

@@ -350,8 +350,12 @@ fn push_cell(buffer: &mut Vec<u8>, cell: &CellValue) {
         CellValue::Float(f) if f.is_finite() => {
             let _ = write!(buffer, "{f}");
         }
-        // Links live in relation tables, never in a copied column.
-        CellValue::Float(_) | CellValue::Links(_) => buffer.extend_from_slice(b"\\N"),
+        // Links live in relation tables, never in a copied column; imports name no
+        // uploaded files, so file cells stay empty.
+        CellValue::Float(_) | CellValue::Links(_) | CellValue::Files(_) => {
+            buffer.extend_from_slice(b"\\N")
+        }
+        CellValue::Json(value) => push_text(buffer, &value.to_string()),
         CellValue::Ids(ids) => {
             buffer.push(b'{');
             for (i, id) in ids.iter().enumerate() {

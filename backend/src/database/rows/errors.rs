@@ -26,6 +26,8 @@ pub enum RowError {
     Invalid(Value),
     #[error("{0}")]
     ReadOnlyField(String),
+    #[error("The user files {0:?} do not exist.")]
+    UserFilesNotFound(Vec<String>),
     #[error(transparent)]
     Filter(#[from] FilterError),
     #[error(transparent)]
@@ -48,6 +50,7 @@ impl HasCode for RowError {
             Self::OrderByFieldNotFound(_) => Code::OrderByFieldNotFound,
             Self::OrderByFieldNotPossible(_) => Code::OrderByFieldNotPossible,
             Self::Invalid(_) | Self::ReadOnlyField(_) => Code::RequestBodyValidation,
+            Self::UserFilesNotFound(_) => Code::UserFileDoesNotExist,
             Self::Filter(e) => e.code(),
             Self::Field(e) => e.code(),
             Self::Workspace(e) => e.code(),

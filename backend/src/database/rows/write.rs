@@ -1,9 +1,12 @@
 //! Writing rows: parsing values per field type, inserting and updating with bound values.
 
 use super::{RowError, read::RowKeys};
-use crate::database::{
-    fields::{CellValue, Field, LinkInput, Storage, registry::field_types},
-    tables::table_name,
+use crate::{
+    database::{
+        fields::{CellValue, Field, LinkInput, Storage, registry::field_types},
+        tables::table_name,
+    },
+    platform::user_files,
 };
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -87,10 +90,57 @@ fn writable_columns(fields: &[Field]) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// Checks the files named in file cells against the uploads and replaces each cell with
+/// the files' stored values (size, type, image size, …); an unknown name refuses the
+/// whole write.
+async fn resolve_files(conn: &mut PgConnection, rows: &mut [Cells]) -> Result<(), RowError> {
+    let mut wanted: Vec<String> = rows
+        .iter()
+        .flatten()
+        .filter_map(|(_, cell)| match cell {
+            CellValue::Files(files) => Some(files.iter().map(|f| f.name.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let found = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        user_files::by_names(&mut *conn, &wanted).await?
+    };
+    let missing: Vec<String> = wanted
+        .into_iter()
+        .filter(|n| !found.iter().any(|f| &f.name == n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(RowError::UserFilesNotFound(missing));
+    }
+    for (_, cell) in rows.iter_mut().flatten() {
+        if let CellValue::Files(files) = cell {
+            let values = files
+                .iter()
+                .filter_map(|input| {
+                    let file = found.iter().find(|f| f.name == input.name)?;
+                    let visible = input.visible_name.as_deref().unwrap_or(&file.original_name);
+                    Some(file.to_cell(visible))
+                })
+                .collect();
+            *cell = CellValue::Json(Value::Array(values));
+        }
+    }
+    Ok(())
+}
+
 fn push_cell(qb: &mut QueryBuilder<Postgres>, value: CellValue, sql_type: &str) {
     match value {
-        // Links never reach a column: `writable_columns` holds only stored fields.
-        CellValue::Null | CellValue::Links(_) => qb.push(format!("NULL::{sql_type}")),
+        // Links never reach a column (`writable_columns` holds only stored fields), and
+        // file cells are resolved to JSON first (`resolve_files`).
+        CellValue::Null | CellValue::Links(_) | CellValue::Files(_) => {
+            qb.push(format!("NULL::{sql_type}"))
+        }
+        CellValue::Json(value) => qb.push_bind(sqlx::types::Json(value)).push("::jsonb"),
         CellValue::Text(s) => qb.push_bind(s).push(format!("::{sql_type}")),
         CellValue::Bool(b) => qb.push_bind(b),
         CellValue::Int(n) => qb.push_bind(n).push(format!("::{sql_type}")),
@@ -107,7 +157,9 @@ pub async fn insert_rows(
     rows: Vec<Cells>,
     orders: &[String],
     user_id: Option<i64>,
-) -> sqlx::Result<Vec<i64>> {
+) -> Result<Vec<i64>, RowError> {
+    let mut rows = rows;
+    resolve_files(conn, &mut rows).await?;
     let columns = writable_columns(fields);
     let per_statement = (MAX_BINDS / (columns.len() + 2)).max(1);
     let mut ids = Vec::with_capacity(rows.len());
@@ -159,7 +211,10 @@ pub async fn update_row(
     row_id: i64,
     cells: Cells,
     user_id: i64,
-) -> sqlx::Result<bool> {
+) -> Result<bool, RowError> {
+    let mut cells = [cells];
+    resolve_files(conn, &mut cells).await?;
+    let [cells] = cells;
     let columns = writable_columns(fields);
     let mut qb = QueryBuilder::<Postgres>::new(format!(
         "UPDATE {} SET updated_on = now(), last_modified_by = ",

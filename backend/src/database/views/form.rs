@@ -73,6 +73,26 @@ fn is_empty(value: Option<&Value>) -> bool {
     }
 }
 
+/// Files a client address may upload to one form per minute.
+const UPLOADS: throttle::Limit = throttle::Limit::per(30, std::time::Duration::from_secs(60));
+
+/// Checks that a visitor may upload a file to a shared form: the form is open to them
+/// (password included) and asks for a `file` field. Uploads are throttled per address.
+pub async fn check_upload(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    client: std::net::IpAddr,
+) -> Result<(), ViewError> {
+    throttle::hit(ctx, "form-upload", &format!("{client} {slug}"), UPLOADS).await?;
+    let (_, enabled) = page(ctx, slug, token).await?;
+    if enabled.iter().any(|(f, _)| f.kind == "file") {
+        Ok(())
+    } else {
+        Err(ViewError::NotFound)
+    }
+}
+
 /// Submissions per client address and form per minute.
 const SUBMISSIONS: throttle::Limit = throttle::Limit::per(60, std::time::Duration::from_secs(60));
 

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod licenses;
 pub mod settings;
 pub mod trash;
+pub mod user_files;
 pub mod users;
 pub mod workspaces;
 
@@ -70,6 +71,19 @@ pub fn routes() -> RouteTable {
             "/api/database/import/upload/",
             // The upload's own limit (`TESSERA_IMPORT_MAX_BYTES`) replaces the body limit.
             post(database::imports::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/user-files/upload-file/",
+            // The upload's own limit (`TESSERA_FILE_UPLOAD_SIZE_LIMIT_MB`) replaces the body limit.
+            post(user_files::upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/user-files/upload-via-url/",
+            post(user_files::upload_via_url),
+        )
+        .route(
+            "/api/database/views/form/{id}/upload-file/",
+            post(user_files::form_upload_file).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/api/database/import/external/tables/",

@@ -28,6 +28,7 @@ impl FilterType for EmptyFilter {
             "single_select",
             "multiple_select",
             "link_row",
+            "file",
             "created_on",
             "last_modified",
             "created_by",

@@ -6,6 +6,7 @@ mod contains;
 mod date;
 mod empty;
 mod equal;
+mod file;
 mod link_row;
 mod select;
 mod user;
@@ -16,6 +17,7 @@ pub use contains::{ContainsFilter, ContainsWordFilter, LengthIsLowerThanFilter, 
 pub use date::date_filters;
 pub use empty::EmptyFilter;
 pub use equal::EqualFilter;
+pub use file::{FilenameContainsFilter, FilesLowerThanFilter, HasFileTypeFilter};
 pub use link_row::{LinkRowContainsFilter, LinkRowHasFilter};
 pub use select::{MultipleSelectHasFilter, SingleSelectFilter};
 pub use user::UserIsFilter;
