@@ -3,6 +3,7 @@
 // becomes the value the API accepts. The editors are in editors/.
 
 import { formatDate, formatDuration, parseDateText, parseDuration } from "./formats.js";
+import { linkChip, linksOf, linkText } from "./links.js";
 
 const SAFE_LINK = /^(https?:|mailto:|tel:)/i;
 
@@ -32,6 +33,8 @@ export function toText(field, value) {
       return value.value ?? "";
     case "multiple_select":
       return Array.isArray(value) ? value.map((o) => o.value).join(", ") : "";
+    case "link_row":
+      return linksOf(value).map(linkText).join(", ");
     case "created_by":
     case "last_modified_by":
       return value.name ?? "";
@@ -85,6 +88,9 @@ export function renderCell(td, field, value) {
       for (const option of value || []) {
         td.append(chip(option));
       }
+      return;
+    case "link_row":
+      td.append(...linksOf(value).map((link) => linkChip(link)));
       return;
     case "url":
     case "email":

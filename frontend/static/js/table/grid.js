@@ -462,7 +462,8 @@ export class Grid {
     for (const row of rows) {
       for (const field of fields) {
         if (row && !isReadOnly(field)) {
-          const empty = field.type === "boolean" ? false : field.type === "multiple_select" ? [] : null;
+          const empty =
+            field.type === "boolean" ? false : field.type === "multiple_select" || field.type === "link_row" ? [] : null;
           this.onEdit(row, field, empty);
         }
       }
