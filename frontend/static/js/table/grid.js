@@ -24,7 +24,8 @@ export class Grid {
    * @param {HTMLTableElement} options.table
    * @param {import("./store.js").RowStore} options.store
    * @param {function(): object[]} options.fields  visible fields in order
-   * @param {function(object, object, *): void} options.onEdit  (row, field, value)
+   * @param {function(object, object, *, *=): Promise<object|undefined>} options.onEdit  (row,
+   *   field, value, shown until saved): answers the saved row, undefined when it failed
    * @param {function(object[]): void} options.onDeleteRows
    * @param {function(object): void} options.onExpand  open a row
    * @param {function(object): void} options.onHeaderMenu  (field) field settings
@@ -321,14 +322,17 @@ export class Grid {
       return;
     }
     this.editing = { td, rowId: row.id };
-    openEditor(td, field, row[`field_${field.id}`], initialText, (value) => {
+    const done = (value) => {
       this.editing = null;
       if (value !== undefined) {
         this.onEdit(row, field, value);
       }
       this.render();
       this.scroller.focus({ preventScroll: true });
-    });
+    };
+    // Editors that save as they go (links) save through the same edit.
+    const save = (value, shown) => this.onEdit(row, field, value, shown);
+    openEditor(td, field, row[`field_${field.id}`], initialText, done, save);
   }
 
   keydown(event) {

@@ -55,10 +55,14 @@ const store = new RowStore({
   },
 });
 
-async function editCell(row, field, value) {
+/**
+ * Saves a cell, showing `shown` (or a guess from the value) until the server answers.
+ * Answers the saved row, or undefined when the save failed (the error is shown).
+ */
+async function editCell(row, field, value, shown) {
   const key = `field_${field.id}`;
   const before = row[key];
-  store.update([{ id: row.id, [key]: optimistic(field, value) }]);
+  store.update([{ id: row.id, [key]: shown !== undefined ? shown : optimistic(field, value) }]);
   try {
     const saved = await api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
     // Only this cell: answers to concurrent edits of the same row may arrive in any order.
@@ -66,9 +70,11 @@ async function editCell(row, field, value) {
     if (hasOwnOrder()) {
       store.refresh();
     }
+    return saved;
   } catch (error) {
     store.update([{ id: row.id, [key]: before }]);
     showError(error);
+    return undefined;
   }
 }
 

@@ -482,7 +482,7 @@ export class Panels {
       fields: this.state.fields,
       title: (r) => `Row ${r.id}`,
       latest: (id) => this.store.byId(id),
-      save: (r, field, value) => this.editCell(r, field, value),
+      save: (r, field, value, shown) => this.editCell(r, field, value, shown),
       remove: (r) => this.deleteRows([r]),
     });
   }

@@ -1,10 +1,12 @@
 // The expanded row, opened from the grid and from the card views alike: every field of a
-// row in a dialog, each value editable in place with the grid's cell editors, and a button
+// row in a dialog, each value editable in place with the grid's cell editors (link fields
+// list their links, each opening its row, with the link picker to add more), and a button
 // that deletes the row.
 
 import { isReadOnly, renderCell, toText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { directClick, openEditor } from "./editors/index.js";
+import { openLinkFieldPicker, showLinkField } from "./link_field.js";
 
 /**
  * Opens the dialog for `row` (replacing an open one).
@@ -12,8 +14,9 @@ import { directClick, openEditor } from "./editors/index.js";
  * @param {object} options.row  the row as the page has it
  * @param {object[]} options.fields  the table's fields
  * @param {function(object): string} options.title  the dialog's heading for a row
- * @param {function(object, object, *): Promise<object|undefined>} options.save  saves a field's
- *   new value (row, field, value); may answer the saved row
+ * @param {function(object, object, *, *=): Promise<object|undefined>} options.save  saves a
+ *   field's new value (row, field, value, what to show until saved); answers the saved row,
+ *   undefined when it failed
  * @param {function(object): Promise<boolean>} options.remove  deletes the row and answers whether
  *   it did (the dialog then closes)
  * @param {function(number): (object|undefined)} [options.latest]  the row as the page holds it
@@ -26,26 +29,46 @@ export function openRowDialog({ row, fields, title, save, remove, latest }) {
   const { dialog, body, heading } = openDialog(title(row), "row-dialog");
   dialog.dataset.rowId = String(row.id);
 
-  async function saveValue(field, value) {
-    const saved = await save(current(), field, value);
+  async function saveValue(field, value, shown) {
+    if (shown !== undefined) {
+      kept = { ...kept, [`field_${field.id}`]: shown };
+    }
+    const saved = await save(current(), field, value, shown);
     if (saved) {
       kept = { ...kept, ...saved };
     }
     heading.textContent = title(current());
+    return saved;
   }
 
   const list = el("dl", { class: "row-fields" });
   for (const field of fields) {
     const dd = el("dd", { class: "expanded-cell", tabIndex: 0, "data-field-id": String(field.id) });
     const value = () => current()[`field_${field.id}`];
+    // Links are saved one change at a time, shown at once and again once saved.
+    const saveLinks = async (ids, shown) => {
+      const saving = saveValue(field, ids, shown);
+      show();
+      const saved = await saving;
+      show();
+      return saved;
+    };
     const show = () => {
-      renderCell(dd, field, value());
+      if (field.type === "link_row") {
+        showLinkField(dd, field, value(), { save: saveLinks, readOnly: isReadOnly(field) });
+      } else {
+        renderCell(dd, field, value());
+      }
       dd.classList.add("expanded-cell");
       dd.title = toText(field, value());
     };
     show();
     const edit = (event) => {
       if (isReadOnly(field) || dd.classList.contains("editing")) {
+        return;
+      }
+      if (field.type === "link_row") {
+        openLinkFieldPicker(dd, field, value(), saveLinks, () => dd.focus());
         return;
       }
       // A click on a star sets the rating; a click or Enter on a checkbox toggles it.

@@ -4,6 +4,7 @@
 
 import { openDateEditor } from "./date.js";
 import { openDurationEditor } from "./duration.js";
+import { openLinkEditor } from "./link_row.js";
 import { ratingFromClick, ratingFromKey } from "./rating.js";
 import { openSelectEditor } from "./select.js";
 import { openTextEditor } from "./text.js";
@@ -15,11 +16,18 @@ const EDITORS = {
   multiple_select: openSelectEditor,
 };
 
+/** Editors that save each change as it is made (they are also given `save`). */
+const SAVING_EDITORS = {
+  link_row: openLinkEditor,
+};
+
 /**
  * Opens the editor of a field's cell. `done(value)` saves, `done(undefined)` cancels; it is
- * called once.
+ * called once. Editors that save each change as it is made (links) call `save(value,
+ * shown)` meanwhile, `shown` being what the cell shows until the server answers; it
+ * answers the saved row, or undefined when the save failed.
  */
-export function openEditor(td, field, value, initialText, done) {
+export function openEditor(td, field, value, initialText, done, save) {
   let finished = false;
   const once = (result) => {
     if (!finished) {
@@ -27,6 +35,9 @@ export function openEditor(td, field, value, initialText, done) {
       done(result);
     }
   };
+  if (SAVING_EDITORS[field.type]) {
+    return SAVING_EDITORS[field.type](td, field, value, initialText, once, save);
+  }
   return (EDITORS[field.type] || openTextEditor)(td, field, value, initialText, once);
 }
 
