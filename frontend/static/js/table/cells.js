@@ -3,6 +3,7 @@
 // becomes the value the API accepts. The editors are in editors/.
 
 import { formatDate, formatDuration, parseDateText, parseDuration } from "./formats.js";
+import { fileItem, filesOf, filesText } from "./files.js";
 import { linkChip, linksOf, linkText } from "./links.js";
 
 const SAFE_LINK = /^(https?:|mailto:|tel:)/i;
@@ -17,8 +18,11 @@ const READ_ONLY = new Set([
   "uuid",
 ]);
 
+/** Field types the grid shows but cannot edit: files are attached through the API's upload. */
+const NO_GRID_EDITOR = new Set(["file"]);
+
 export function isReadOnly(field) {
-  return field.read_only || READ_ONLY.has(field.type);
+  return field.read_only || READ_ONLY.has(field.type) || NO_GRID_EDITOR.has(field.type);
 }
 
 /** A value as plain text (what is copied, and what the server renders without scripts). */
@@ -35,6 +39,8 @@ export function toText(field, value) {
       return Array.isArray(value) ? value.map((o) => o.value).join(", ") : "";
     case "link_row":
       return linksOf(value).map(linkText).join(", ");
+    case "file":
+      return filesText(value);
     case "created_by":
     case "last_modified_by":
       return value.name ?? "";
@@ -91,6 +97,9 @@ export function renderCell(td, field, value) {
       return;
     case "link_row":
       td.append(...linksOf(value).map((link) => linkChip(link)));
+      return;
+    case "file":
+      td.append(...filesOf(value).map(fileItem));
       return;
     case "url":
     case "email":
