@@ -2,6 +2,7 @@
 //! rows and the links between them, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
+pub mod computed;
 pub mod events;
 pub mod export;
 pub mod fields;

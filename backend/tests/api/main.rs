@@ -12,6 +12,7 @@ mod database_tables;
 mod errors;
 mod exports;
 mod external_imports;
+mod formulas;
 mod helpers;
 mod imports;
 mod invitations;

@@ -31,6 +31,8 @@ pub enum FieldError {
     LinkRowTableNotInSameDatabase,
     #[error("A link to its own table cannot have a related field.")]
     SelfReferencingLinkRowCannotHaveRelatedField,
+    #[error("Error with formula: {0}")]
+    Formula(String),
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
     #[error(transparent)]
@@ -58,6 +60,7 @@ impl HasCode for FieldError {
             Self::SelfReferencingLinkRowCannotHaveRelatedField => {
                 Code::SelfReferencingLinkRowCannotHaveRelatedField
             }
+            Self::Formula(_) => Code::WithFormula,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),

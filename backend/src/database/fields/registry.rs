@@ -24,6 +24,7 @@ impl FieldTypes {
             Box::new(MultipleSelectFieldType),
             Box::new(LinkRowFieldType),
             Box::new(FileFieldType),
+            Box::new(FormulaFieldType),
             Box::new(TimestampFieldType {
                 name: "created_on",
                 system_column: "created_on",
@@ -96,6 +97,7 @@ mod tests {
             "uuid",
             "duration",
             "link_row",
+            "formula",
         ] {
             assert!(names.contains(&expected), "{expected} missing");
         }

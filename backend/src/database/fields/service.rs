@@ -5,11 +5,13 @@ use super::{
     field_type::parse_select_options,
     registry::field_types,
     repo::{self, NewField},
+    types::FORMULA,
 };
 use crate::{
     context::AppContext,
     database::{
         access::{self, TableScope},
+        computed,
         events::{EventOrigin, TableEvent},
         links,
         rows::read::column_expr,
@@ -233,6 +235,11 @@ pub async fn create_in_tx(
         return Err(FieldError::IncompatiblePrimaryType(spec.kind.to_owned()));
     }
     let options = ft.parse_options(spec.body, None)?;
+    let options = if spec.kind == FORMULA {
+        computed::options_in_table(conn, table_id, None, &options).await?
+    } else {
+        options
+    };
     let description = description_of(spec.body, None)?;
     let mut errors = ValidationError::default();
     let select_options = if ft.has_select_options() {
@@ -317,6 +324,13 @@ pub async fn create(
     } else {
         (field, None)
     };
+    computed::refresh::field_changed(&mut tx, table_id, field.id, None).await?;
+    if let Some(related) = &related {
+        computed::refresh::field_changed(&mut tx, related.table_id, related.id, None).await?;
+    }
+    let field = repo::get(&mut tx, field.id)
+        .await?
+        .ok_or(FieldError::NotFound)?;
     let json = field_json(&field, &scope);
     let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
     if let Some(related) = &related {
@@ -374,6 +388,11 @@ pub async fn update(
     }
     let same_type = kind == old.kind;
     let options = new_ft.parse_options(body, same_type.then_some(&old.options))?;
+    let options = if kind == FORMULA {
+        computed::options_in_table(&mut tx, old.table_id, Some(field_id), &options).await?
+    } else {
+        options
+    };
     let description = description_of(body, old.description.as_deref())?;
     let mut errors = ValidationError::default();
     let select_options = if new_ft.has_select_options() {
@@ -428,6 +447,11 @@ pub async fn update(
     }
     if old_ft.has_select_options() && !new_ft.has_select_options() {
         repo::delete_select_options(&mut *tx, field_id).await?;
+    }
+    computed::refresh::field_changed(&mut tx, old.table_id, field_id, Some((&old.name, &name)))
+        .await?;
+    for other in gone_related.iter().chain(made_related.iter()) {
+        computed::refresh::field_changed(&mut tx, other.table_id, other.id, None).await?;
     }
     let field = repo::get(&mut tx, field_id)
         .await?
@@ -527,6 +551,10 @@ pub async fn delete(
                 related_fields: Vec::new(),
             },
         );
+    }
+    computed::refresh::field_changed(&mut tx, field.table_id, field_id, None).await?;
+    if let Some(related) = &related {
+        computed::refresh::field_changed(&mut tx, related.table_id, related.id, None).await?;
     }
     let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
     let entry = trash::NewTrashEntry {

@@ -41,26 +41,10 @@ pub fn compile(checked: &Checked) -> Result<String, FormulaError> {
 
 /// Creates the helper functions compiled formulas call where PostgreSQL raises errors
 /// on bad input (dates and intervals parsed from text, user regular expressions):
-/// each returns NULL (or Baserow's `#ERROR!` for regex_replace) instead. Run it from a
-/// migration before formulas are stored.
-pub const HELPER_FUNCTIONS_SQL: &str = r#"
-CREATE OR REPLACE FUNCTION tessera_formula_to_date(value text, format text) RETURNS date AS $$
-BEGIN RETURN to_date(value, format); EXCEPTION WHEN others THEN RETURN NULL; END;
-$$ LANGUAGE plpgsql STABLE;
-CREATE OR REPLACE FUNCTION tessera_formula_to_timestamp(value text, format text, zone text)
-RETURNS timestamptz AS $$
-BEGIN RETURN to_timestamp(value, format)::timestamp AT TIME ZONE zone;
-EXCEPTION WHEN others THEN RETURN NULL; END;
-$$ LANGUAGE plpgsql STABLE;
-CREATE OR REPLACE FUNCTION tessera_formula_to_interval(value text) RETURNS interval AS $$
-BEGIN RETURN value::interval; EXCEPTION WHEN others THEN RETURN NULL; END;
-$$ LANGUAGE plpgsql STABLE;
-CREATE OR REPLACE FUNCTION tessera_formula_regexp_replace(value text, pattern text, replacement text)
-RETURNS text AS $$
-BEGIN RETURN regexp_replace(value, pattern, replacement, 'g');
-EXCEPTION WHEN others THEN RETURN '#ERROR!'; END;
-$$ LANGUAGE plpgsql IMMUTABLE;
-"#;
+/// each returns NULL (or Baserow's `#ERROR!` for regex_replace) instead. A migration
+/// creates them; this is its text.
+pub const HELPER_FUNCTIONS_SQL: &str =
+    include_str!("../../../../migrations/20261206200000_formula_helpers.sql");
 
 /// The lookups seen while compiling inside a subquery, and the conditions `filter`
 /// added to it.

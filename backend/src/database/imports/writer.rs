@@ -325,9 +325,13 @@ impl RowWriter {
         Ok(())
     }
 
-    /// Writes the rows still buffered.
+    /// Writes the rows still buffered, then computes the table's formulas: one pass over
+    /// the table, cheaper than recomputing after every `COPY` (nothing happens for a
+    /// table without formulas).
     pub async fn finish(&mut self, conn: &mut PgConnection) -> anyhow::Result<()> {
-        self.flush(conn).await
+        self.flush(conn).await?;
+        crate::database::computed::recompute(conn, self.table_id, &self.fields, None).await?;
+        Ok(())
     }
 }
 

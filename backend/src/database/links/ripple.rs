@@ -4,6 +4,7 @@
 //! `rows_updated` of their own table, so open pages and webhooks there see the change.
 
 use crate::database::{
+    computed,
     events::TableEvent,
     fields::{self, Field},
     rows::read::{RowKeys, rows_by_ids, to_api_row},
@@ -91,8 +92,8 @@ struct Snapshot {
 #[derive(Default)]
 pub struct Ripple {
     snapshots: Vec<Snapshot>,
-    /// Tables with too many touched rows to list: announced as a refresh.
-    refresh: Vec<i64>,
+    /// Tables with too many touched rows to list, with those rows: announced as a refresh.
+    refresh: Vec<(i64, Vec<i64>)>,
 }
 
 fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
@@ -119,7 +120,7 @@ impl Ripple {
                 continue;
             }
             if rows.len() > MAX_ANNOUNCED_ROWS {
-                ripple.refresh.push(table_id);
+                ripple.refresh.push((table_id, rows.into_iter().collect()));
                 continue;
             }
             let fields = fields::repo::list(&mut *conn, table_id).await?;
@@ -135,9 +136,11 @@ impl Ripple {
         Ok(ripple)
     }
 
-    /// Announces the touched rows as they are now, one `rows_updated` per table.
+    /// Recomputes the touched rows' formulas (which may look up what changed) and
+    /// announces the rows as they are now, one `rows_updated` per table.
     pub async fn emit(self, tx: &mut Tx) -> sqlx::Result<()> {
         for snap in self.snapshots {
+            computed::recompute(tx, snap.table_id, &snap.fields, Some(&snap.ids)).await?;
             let after = api(
                 &snap.fields,
                 rows_by_ids(tx, snap.table_id, &snap.fields, &snap.ids).await?,
@@ -145,7 +148,7 @@ impl Ripple {
             let link_fields: Vec<i64> = snap
                 .fields
                 .iter()
-                .filter(|f| f.kind == super::LINK_ROW)
+                .filter(|f| f.kind == super::LINK_ROW || f.kind == fields::types::FORMULA)
                 .map(|f| f.id)
                 .collect();
             tx.emit(
@@ -159,7 +162,9 @@ impl Ripple {
                 },
             );
         }
-        for table_id in self.refresh {
+        for (table_id, ids) in self.refresh {
+            let fields = fields::repo::list(tx, table_id).await?;
+            computed::recompute(tx, table_id, &fields, Some(&ids)).await?;
             if let Some(table) = tables::repo::get(&mut **tx, table_id).await? {
                 tx.emit(
                     table_id,

@@ -11,6 +11,7 @@ use crate::{
     context::AppContext,
     database::{
         access::TableScope,
+        computed,
         events::{EventOrigin, TableEvent},
         fields::{self, Field, FieldError},
         indexes,
@@ -289,6 +290,7 @@ async fn insert(
     .await?;
     let ripple = Ripple::capture(tx, plan.touched.clone(), table_id, &ids).await?;
     plan.apply(tx).await?;
+    computed::recompute(tx, table_id, field_list, Some(&ids)).await?;
     let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
     let event = TableEvent::RowsCreated {
         table_id,
@@ -380,13 +382,17 @@ pub async fn update(
     let primary_changed = field_list
         .iter()
         .any(|f| f.primary && updated_field_ids.contains(&f.id));
-    let mut touched = linking_rows_if(&mut tx, primary_changed, table_id, &ids).await?;
+    // Formulas elsewhere may look up any of the values, not only the primary one.
+    let shown_elsewhere =
+        primary_changed || computed::refresh::is_looked_up(&mut tx, table_id).await?;
+    let mut touched = linking_rows_if(&mut tx, shown_elsewhere, table_id, &ids).await?;
     links::ripple::merge(&mut touched, plan.touched.clone());
     let ripple = Ripple::capture(&mut tx, touched, table_id, &ids).await?;
     for (id, cells) in ids.iter().zip(parsed) {
         write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
     }
     plan.apply(&mut tx).await?;
+    computed::recompute(&mut tx, table_id, &field_list, Some(&ids)).await?;
     let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
     tx.emit(
         table_id,

@@ -261,6 +261,10 @@ pub fn routes() -> RouteTable {
             get(database::fields::list).post(database::fields::create),
         )
         .route(
+            "/api/database/formula/{id}/type/",
+            post(database::fields::formula_type),
+        )
+        .route(
             "/api/database/fields/{id}/",
             get(database::fields::get)
                 .patch(database::fields::update)

@@ -22,6 +22,7 @@ const TEXT_FORMS: &[&str] = &[
     "multiple_select",
     "created_by",
     "last_modified_by",
+    "formula",
 ];
 
 /// `%`, `_` and `\` are literal in the user's text.

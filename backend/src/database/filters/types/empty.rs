@@ -35,6 +35,7 @@ impl FilterType for EmptyFilter {
             "last_modified_by",
             "autonumber",
             "uuid",
+            "formula",
         ]
     }
 

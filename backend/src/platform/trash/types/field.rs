@@ -130,6 +130,22 @@ impl TrashItemType for FieldTrashItemType {
                     related_fields.push(json);
                 }
             }
+            crate::database::computed::refresh::field_changed(tx, table_id, id, None).await?;
+            if let Some(related_id) = links::schema::related_id(&field)
+                && let Some(related) = fields::repo::get(tx, related_id).await?
+            {
+                crate::database::computed::refresh::field_changed(
+                    tx,
+                    related.table_id,
+                    related.id,
+                    None,
+                )
+                .await?;
+            }
+            // Its own type may have changed with the fields it names.
+            let field = fields::repo::get(tx, id)
+                .await?
+                .ok_or(TrashError::ItemNotFound)?;
             let field = fields::field_json(&field, &scope);
             tx.emit(
                 table_id,

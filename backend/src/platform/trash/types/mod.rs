@@ -17,7 +17,7 @@ pub use view::ViewTrashItemType;
 pub use workspace::WorkspaceTrashItemType;
 
 use super::TrashError;
-use crate::database::{events::TableEvent, fields, rows::read, tables, tx::Tx};
+use crate::database::{computed, events::TableEvent, fields, links, rows::read, tables, tx::Tx};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
 
@@ -35,6 +35,9 @@ pub(super) async fn restore_rows(
     }
     // Writers of one table queue on its row, which keeps the row counter exact.
     tables::repo::lock(&mut *conn, table_id).await?;
+    // Rows elsewhere that link to these show them again (and recompute what they look up).
+    let touched = links::ripple::linking_rows(&mut *conn, table_id, row_ids).await?;
+    let ripple = links::ripple::Ripple::capture(&mut *conn, touched, table_id, row_ids).await?;
     let restored: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "UPDATE {} SET trashed = FALSE WHERE id = ANY($1) AND trashed RETURNING id",
         tables::table_name(table_id)
@@ -52,7 +55,9 @@ pub(super) async fn restore_rows(
         .copied()
         .filter(|id| restored.contains(id))
         .collect();
-    let field_list = fields::repo::list(conn, table_id).await?;
+    let field_list = fields::repo::list(&mut *conn, table_id).await?;
+    // What they look up may have changed while they were in the trash.
+    computed::recompute(&mut *conn, table_id, &field_list, Some(&ids)).await?;
     let rows: Vec<_> = read::rows_by_ids(conn, table_id, &field_list, &ids)
         .await?
         .into_iter()
@@ -67,6 +72,7 @@ pub(super) async fn restore_rows(
             before_row_id: None,
         },
     );
+    ripple.emit(tx).await?;
     Ok(())
 }
 

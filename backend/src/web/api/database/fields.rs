@@ -1,7 +1,10 @@
 //! `/api/database/fields/…`.
 
 use crate::{
-    database::fields::{self, field_json},
+    database::{
+        computed,
+        fields::{self, field_json},
+    },
     error::{ApiError, Detail},
     web::{
         extract::{ApiJson, ApiPath, Auth, AuthOrToken},
@@ -86,4 +89,26 @@ pub async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     let related_fields = fields::delete(&state.ctx, &actor, id).await?;
     Ok(Json(json!({ "related_fields": related_fields })))
+}
+
+/// Body: `{formula, name?}`; answers the formula's type properties (`formula_type`,
+/// `error`, `number_decimal_places`, ...) as the field would have them, without saving.
+#[utoipa::path(post, path = "/api/database/formula/{table_id}/type/", tag = "Database fields", request_body = Object,
+    params(("table_id" = i64, Path)), responses((status = 200, description = "The formula's type properties"),
+    (status = 400, description = "ERROR_WITH_FORMULA")), security(("jwt" = [])))]
+pub async fn formula_type(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let body = object(body)?;
+    let Some(Value::String(formula)) = body.get("formula") else {
+        return Err(ApiError::validation(Detail::Message(
+            "formula: a text is required.".into(),
+        )));
+    };
+    let name = body.get("name").and_then(Value::as_str);
+    let typed = computed::type_for(&state.ctx, &actor, id, formula, name).await?;
+    Ok(Json(typed))
 }
