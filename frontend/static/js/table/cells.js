@@ -18,11 +18,13 @@ const READ_ONLY = new Set([
   "uuid",
 ]);
 
-/** Field types the grid shows but cannot edit: files are attached through the API's upload. */
-const NO_GRID_EDITOR = new Set(["file"]);
-
 export function isReadOnly(field) {
-  return field.read_only || READ_ONLY.has(field.type) || NO_GRID_EDITOR.has(field.type);
+  return field.read_only || READ_ONLY.has(field.type);
+}
+
+/** Fields whose values are files, added by uploading them (never by typing text). */
+export function isFileField(field) {
+  return field.type === "file";
 }
 
 /** A value as plain text (what is copied, and what the server renders without scripts). */

@@ -2,13 +2,17 @@
 // only ever holds the rows on screen (plus a margin), so scrolling stays smooth on a
 // million rows. It takes over the table the server rendered (same markup, same sizes), so
 // nothing moves when the script starts. Selection, keyboard navigation, inline editing and
-// multi-cell copy and paste live here; what a change means is the page's business. The
-// editors are in editors/, column resizing in resize.js, dragging rows in rowdrag.js.
+// multi-cell copy and paste live here; what a change means is the page's business. File
+// cells also take files dropped on them or pasted into them (uploads.js uploads them and
+// the progress shows in the cell). The editors are in editors/, column resizing in
+// resize.js, dragging rows in rowdrag.js.
 
-import { isReadOnly, renderCell, toText } from "./cells.js";
+import { showError } from "./alert.js";
+import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { directClick, directKey, openEditor } from "./editors/index.js";
 import { addResizeHandle } from "./resize.js";
 import { RowDrag } from "./rowdrag.js";
+import { attachFiles, cellKey, dragHasFiles, showCellNotice, uploadItems, uploadsOf, watchUploads } from "./uploads.js";
 
 /** Must match `.grid tbody tr` in app.css. */
 export const ROW_HEIGHT = 33;
@@ -51,6 +55,15 @@ export class Grid {
     this.tbody.addEventListener("mousedown", (e) => this.mousedown(e));
     this.tbody.addEventListener("dblclick", (e) => this.dblclick(e));
     this.tbody.addEventListener("click", (e) => this.click(e));
+    this.tbody.addEventListener("dragover", (e) => this.dragOver(e));
+    this.tbody.addEventListener("dragleave", (e) => {
+      if (!this.tbody.contains(e.relatedTarget)) {
+        this.markDropTarget(null);
+      }
+    });
+    this.tbody.addEventListener("drop", (e) => this.drop(e));
+    // Upload progress is drawn in the cells.
+    watchUploads(() => this.schedule());
     this.topSpacer = document.createElement("tr");
     this.topSpacer.className = "spacer";
     this.bottomSpacer = document.createElement("tr");
@@ -218,6 +231,9 @@ export class Grid {
       const td = document.createElement("td");
       renderCell(td, field, row[`field_${field.id}`]);
       td.dataset.col = String(col);
+      if (isFileField(field)) {
+        this.decorateFileCell(td, field, row);
+      }
       if (this.isSelected(index, col)) {
         td.classList.add("selected");
       }
@@ -282,6 +298,15 @@ export class Grid {
       }
       return;
     }
+    if (action?.dataset.action === "add-files") {
+      const cell = this.cellAt(event);
+      if (cell) {
+        this.cursor = { row: cell.row, col: cell.col };
+        this.anchor = null;
+        this.edit();
+      }
+      return;
+    }
     const cell = this.cellAt(event);
     if (!cell) {
       return;
@@ -330,9 +355,9 @@ export class Grid {
       this.render();
       this.scroller.focus({ preventScroll: true });
     };
-    // Editors that save as they go (links) save through the same edit.
-    const save = (value, shown) => this.onEdit(row, field, value, shown);
-    openEditor(td, field, row[`field_${field.id}`], initialText, done, save);
+    // Editors that save as they go (links, files) save through the same edit.
+    const save = (value, shown) => this.onEdit(this.store.byId(row.id) ?? row, field, value, shown);
+    openEditor(td, field, row[`field_${field.id}`], initialText, done, save, { rowId: row.id });
   }
 
   keydown(event) {
@@ -467,7 +492,11 @@ export class Grid {
       for (const field of fields) {
         if (row && !isReadOnly(field)) {
           const empty =
-            field.type === "boolean" ? false : field.type === "multiple_select" || field.type === "link_row" ? [] : null;
+            field.type === "boolean"
+              ? false
+              : ["multiple_select", "link_row", "file"].includes(field.type)
+                ? []
+                : null;
           this.onEdit(row, field, empty);
         }
       }
@@ -490,6 +519,15 @@ export class Grid {
     if (this.editing) {
       return;
     }
+    // Files (an image copied from a page, files from a file manager) go into a file cell.
+    const files = Array.from(event.clipboardData.files || []);
+    const field = this.fields()[this.cursor.col];
+    const row = this.store.at(this.cursor.row);
+    if (files.length > 0 && field && row && isFileField(field) && !isReadOnly(field)) {
+      event.preventDefault();
+      this.uploadInto(row, field, files);
+      return;
+    }
     const text = event.clipboardData.getData("text/plain");
     if (!text) {
       return;
@@ -499,5 +537,93 @@ export class Grid {
     const fields = this.fields();
     const { r0, c0 } = this.selection();
     this.onPaste?.(r0, c0, lines, fields);
+  }
+
+  /** A file cell's extras: the uploads in progress, and "+" (shown when it is active). */
+  decorateFileCell(td, field, row) {
+    const uploads = uploadsOf(cellKey(field.id, row.id));
+    if (uploads.length > 0) {
+      td.append(...uploadItems(uploads));
+    }
+    if (!isReadOnly(field)) {
+      const add = document.createElement("button");
+      add.type = "button";
+      add.className = "file-cell-add";
+      add.dataset.action = "add-files";
+      add.tabIndex = -1;
+      add.textContent = "+";
+      add.title = "Add files";
+      add.setAttribute("aria-label", `Add files to ${field.name}`);
+      td.prepend(add);
+    }
+  }
+
+  /** The editable file cell under a drag, or null. */
+  fileCellAt(event) {
+    const cell = this.cellAt(event);
+    const field = cell && this.fields()[cell.col];
+    const row = cell && this.store.at(cell.row);
+    const editable = field && row && isFileField(field) && !isReadOnly(field) && !this.editing;
+    return editable ? { ...cell, field, rowData: row } : null;
+  }
+
+  markDropTarget(td) {
+    for (const node of this.tbody.querySelectorAll("td.drop-target")) {
+      if (node !== td) {
+        node.classList.remove("drop-target");
+      }
+    }
+    td?.classList.add("drop-target");
+  }
+
+  dragOver(event) {
+    if (!dragHasFiles(event)) {
+      return;
+    }
+    // Files dropped anywhere on the grid never make the browser leave the page.
+    event.preventDefault();
+    const cell = this.fileCellAt(event);
+    event.dataTransfer.dropEffect = cell ? "copy" : "none";
+    this.markDropTarget(cell?.td ?? null);
+  }
+
+  drop(event) {
+    const files = Array.from(event.dataTransfer?.files || []);
+    if (files.length === 0) {
+      return;
+    }
+    event.preventDefault();
+    this.markDropTarget(null);
+    const cell = this.fileCellAt(event);
+    if (!cell || this.editing) {
+      return;
+    }
+    this.anchor = null;
+    this.cursor = { row: cell.row, col: cell.col };
+    this.scroller.focus({ preventScroll: true });
+    this.markSelection();
+    this.uploadInto(cell.rowData, cell.field, files);
+  }
+
+  /** Uploads files and appends them to a file cell; failures are told next to the cell. */
+  async uploadInto(row, field, files) {
+    const key = `field_${field.id}`;
+    const latest = () => this.store.byId(row.id) ?? row;
+    const { errors } = await attachFiles({
+      key: cellKey(field.id, row.id),
+      files,
+      current: () => latest()[key],
+      save: (value, shown) => this.onEdit(latest(), field, value, shown),
+    });
+    if (errors.length > 0) {
+      const col = this.fields().findIndex((f) => f.id === field.id);
+      const td = this.tbody.querySelector(`tr[data-row-id="${row.id}"] td[data-col="${col}"]`);
+      const message = errors.join(" ");
+      if (td) {
+        showCellNotice(td, message);
+      } else {
+        showError(new Error(message));
+      }
+    }
   }
 }

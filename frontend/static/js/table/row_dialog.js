@@ -1,11 +1,13 @@
 // The expanded row, opened from the grid and from the card views alike: every field of a
 // row in a dialog, each value editable in place with the grid's cell editors (link fields
-// list their links, each opening its row, with the link picker to add more), and a button
-// that deletes the row.
+// list their links, each opening its row, with the link picker to add more; file fields
+// list their files, each opening the preview, with × and "+ Add files", and take dropped
+// or pasted files), and a button that deletes the row.
 
-import { isReadOnly, renderCell, toText } from "./cells.js";
+import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { directClick, openEditor } from "./editors/index.js";
+import { fileField } from "./file_field.js";
 import { openLinkFieldPicker, showLinkField } from "./link_field.js";
 
 /**
@@ -53,8 +55,28 @@ export function openRowDialog({ row, fields, title, save, remove, latest }) {
       show();
       return saved;
     };
+    // Files are saved one change at a time too (uploads append to the value as it is then).
+    const files = isFileField(field)
+      ? fileField(dd, field, {
+          rowId: row.id,
+          value,
+          readOnly: isReadOnly(field),
+          save: async (refs, shown) => {
+            const saving = saveValue(field, refs, shown);
+            show();
+            const saved = await saving;
+            show();
+            return saved;
+          },
+        })
+      : null;
+    if (files) {
+      dialog.addEventListener("close", files.stop);
+    }
     const show = () => {
-      if (field.type === "link_row") {
+      if (files) {
+        files.show();
+      } else if (field.type === "link_row") {
         showLinkField(dd, field, value(), { save: saveLinks, readOnly: isReadOnly(field) });
       } else {
         renderCell(dd, field, value());
@@ -69,6 +91,10 @@ export function openRowDialog({ row, fields, title, save, remove, latest }) {
       }
       if (field.type === "link_row") {
         openLinkFieldPicker(dd, field, value(), saveLinks, () => dd.focus());
+        return;
+      }
+      if (files) {
+        files.pick();
         return;
       }
       // A click on a star sets the rating; a click or Enter on a checkbox toggles it.

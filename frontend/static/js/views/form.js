@@ -2,7 +2,7 @@
 // (in the form or not, required or not, in which order), sharing its public link, and
 // a preview of the form as it will be filled in. Every change is saved at once.
 
-import { isReadOnly } from "../table/cells.js";
+import { isFileField, isReadOnly } from "../table/cells.js";
 import { el } from "../table/dom.js";
 import { option } from "./shared.js";
 
@@ -11,7 +11,8 @@ export function mount(ctx) {
   const enabled = (f) => option(state, f, "enabled", false) === true;
   const ordered = (fields) =>
     [...fields].sort((a, b) => option(state, a, "order", 32767) - option(state, b, "order", 32767) || a.id - b.id);
-  const formFields = () => state.fields.filter((f) => !isReadOnly(f));
+  // Shared forms do not ask for files yet.
+  const formFields = () => state.fields.filter((f) => !isReadOnly(f) && !isFileField(f));
   /** Fields whose label and help inputs are open (kept across redraws). */
   const opened = new Set();
 

@@ -4,6 +4,7 @@
 
 import { openDateEditor } from "./date.js";
 import { openDurationEditor } from "./duration.js";
+import { openFileEditor } from "./file.js";
 import { openLinkEditor } from "./link_row.js";
 import { ratingFromClick, ratingFromKey } from "./rating.js";
 import { openSelectEditor } from "./select.js";
@@ -16,18 +17,19 @@ const EDITORS = {
   multiple_select: openSelectEditor,
 };
 
-/** Editors that save each change as it is made (they are also given `save`). */
+/** Editors that save each change as it is made (they are also given `save` and the row's id). */
 const SAVING_EDITORS = {
   link_row: openLinkEditor,
+  file: openFileEditor,
 };
 
 /**
  * Opens the editor of a field's cell. `done(value)` saves, `done(undefined)` cancels; it is
  * called once. Editors that save each change as it is made (links) call `save(value,
  * shown)` meanwhile, `shown` being what the cell shows until the server answers; it
- * answers the saved row, or undefined when the save failed.
+ * answers the saved row, or undefined when the save failed. `context` is `{rowId}`.
  */
-export function openEditor(td, field, value, initialText, done, save) {
+export function openEditor(td, field, value, initialText, done, save, context = {}) {
   let finished = false;
   const once = (result) => {
     if (!finished) {
@@ -36,7 +38,7 @@ export function openEditor(td, field, value, initialText, done, save) {
     }
   };
   if (SAVING_EDITORS[field.type]) {
-    return SAVING_EDITORS[field.type](td, field, value, initialText, once, save);
+    return SAVING_EDITORS[field.type](td, field, value, initialText, once, save, context);
   }
   return (EDITORS[field.type] || openTextEditor)(td, field, value, initialText, once);
 }
