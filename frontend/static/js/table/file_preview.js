@@ -66,7 +66,8 @@ export function openFilePreview(files, index = 0) {
       );
       stage.className = "file-preview-stage is-file";
     }
-    const parts = [formatSize(file.size), typeText(file)];
+    // The card already says the size and type of a file that is not an image.
+    const parts = file.is_image ? [formatSize(file.size), typeText(file)] : [];
     if (file.is_image && file.image_width && file.image_height) {
       parts.push(`${file.image_width} × ${file.image_height}`);
     }
