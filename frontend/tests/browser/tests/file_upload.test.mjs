@@ -122,7 +122,7 @@ test('a PNG dropped on a file cell uploads, shows, reaches a second user live; t
   await b.context.close();
 });
 
-test('a refused upload is told in words next to the cell; the expanded row adds and removes files', async () => {
+test('a refused upload is told in words next to the cell; a pasted image is uploaded; the expanded row adds and removes files', async () => {
   const user = await signUp({ name: 'Cy' });
   const { databaseId, tableId } = await createTable(user, { table: 'Docs' });
   const field = await apiOk('POST', `/api/database/fields/table/${tableId}/`, {
@@ -148,6 +148,20 @@ test('a refused upload is told in words next to the cell; the expanded row adds 
   assert.match(text, /larger than this server accepts/);
   assert.doesNotMatch(text, /ERROR_/);
   await page.unroute('**/api/user-files/upload-file/');
+
+  // A PNG pasted into the selected cell is uploaded into it.
+  await page.locator(cellSel).click({ position: { x: 150, y: 10 } });
+  await page.evaluate((png) => {
+    const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'pasted.png', { type: 'image/png' }));
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
+  }, PNG);
+  const pasted = await storedFiles(user.token, tableId, first.id, field.id, 1);
+  assert.deepEqual(pasted.map((f) => f.visible_name), ['pasted.png']);
+  await page.locator(`${cellSel} img.file-thumb`).waitFor({ timeout: 5000 });
+  await apiOk('PATCH', `/api/database/rows/table/${tableId}/${first.id}/`, { token: user.token, body: { [`field_${field.id}`]: [] } });
+  await page.locator(`${cellSel} img.file-thumb`).waitFor({ state: 'detached', timeout: 5000 });
 
   // The expanded row: "+ Add files" picks, × removes.
   await page.locator(`#grid tbody tr[data-row-id="${first.id}"] .row-expand`).click({ force: true });
