@@ -1,7 +1,8 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows and the links between them, filters, the per-table event log, exports, tokens and webhooks.
+//! rows and the links between them, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
+pub mod collaborators;
 pub mod computed;
 pub mod events;
 pub mod export;

@@ -5,6 +5,7 @@
 mod access_revocation;
 mod applications;
 mod auth;
+mod collaborators;
 mod database_fields;
 mod database_filters;
 mod database_rows;
@@ -21,6 +22,7 @@ mod licenses;
 mod links;
 mod logs;
 mod pages;
+mod passwords;
 mod realtime;
 mod realtime_client;
 mod realtime_limits;

@@ -40,6 +40,23 @@ pub enum CellValue {
     Files(Vec<FileInput>),
     /// A JSON value for a `jsonb` column.
     Json(Value),
+    /// Users for a `multiple_collaborators` cell, checked against the workspace's
+    /// memberships (and those locked) before writing.
+    Collaborators(Vec<i64>),
+    /// A password to hash before writing; only its hash is ever stored.
+    Password(PlainPassword),
+    /// Keep what the cell holds (a password written back as `true`); a new row gets NULL.
+    Keep,
+}
+
+/// A password as written, until it is hashed. `Debug` hides it so it cannot reach a log.
+#[derive(Clone, PartialEq)]
+pub struct PlainPassword(pub String);
+
+impl std::fmt::Debug for PlainPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PlainPassword(..)")
+    }
 }
 
 /// A file a write names: a user file's name and, optionally, the name to show.

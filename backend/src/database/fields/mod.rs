@@ -10,7 +10,7 @@ mod service;
 pub mod types;
 
 pub use errors::FieldError;
-pub use field_type::{CellValue, FieldType, FileInput, LinkInput, Storage};
+pub use field_type::{CellValue, FieldType, FileInput, LinkInput, PlainPassword, Storage};
 pub use model::{Field, SelectOption};
 pub use service::*;
 
@@ -28,5 +28,6 @@ pub fn test_field(kind: &str, options: serde_json::Value) -> Field {
         options,
         select_options: Vec::new(),
         linked_primary: None,
+        collaborators: Vec::new(),
     }
 }

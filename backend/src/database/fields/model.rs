@@ -1,5 +1,6 @@
 //! Field records and select options.
 
+use crate::database::collaborators::Collaborator;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -19,6 +20,9 @@ pub struct Field {
     /// For `link_row` fields: the primary field of the linked table, whose text is the
     /// value a link shows. Loaded with the field, so reading links needs no extra query.
     pub linked_primary: Option<Box<Field>>,
+    /// For `multiple_collaborators` fields: the workspace's members, the values a cell may
+    /// hold. Loaded with the field, like `linked_primary`.
+    pub collaborators: Vec<Collaborator>,
 }
 
 impl Field {
@@ -31,6 +35,17 @@ impl Field {
             .iter()
             .filter(|o| o.value.to_lowercase().contains(&term))
             .map(|o| o.id)
+            .collect()
+    }
+
+    /// The ids of the collaborators whose name contains `term`, ignoring case (see
+    /// [`Field::options_containing`] for why this is matched here).
+    pub fn collaborators_containing(&self, term: &str) -> Vec<i64> {
+        let term = term.to_lowercase();
+        self.collaborators
+            .iter()
+            .filter(|c| c.name.to_lowercase().contains(&term))
+            .map(|c| c.id)
             .collect()
     }
 

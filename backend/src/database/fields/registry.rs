@@ -25,6 +25,8 @@ impl FieldTypes {
             Box::new(LinkRowFieldType),
             Box::new(FileFieldType),
             Box::new(FormulaFieldType),
+            Box::new(MultipleCollaboratorsFieldType),
+            Box::new(PasswordFieldType),
             Box::new(TimestampFieldType {
                 name: "created_on",
                 system_column: "created_on",
@@ -98,6 +100,8 @@ mod tests {
             "duration",
             "link_row",
             "formula",
+            "multiple_collaborators",
+            "password",
         ] {
             assert!(names.contains(&expected), "{expected} missing");
         }

@@ -1,7 +1,10 @@
 //! SQL for `database_fields` and `database_select_options`.
 
 use super::{Field, SelectOption};
-use crate::database::links::LINK_ROW;
+use crate::database::{
+    collaborators::{self, MULTIPLE_COLLABORATORS},
+    links::LINK_ROW,
+};
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, types::Json};
 
@@ -20,9 +23,11 @@ struct FieldRow {
 
 const SELECT: &str = "SELECT id, table_id, name, type, \"order\", is_primary, description, options FROM database_fields";
 
-/// Fields with their select options and, for link fields, the linked table's primary field.
+/// Fields with their select options and, for link fields, the linked table's primary
+/// field; collaborator fields with the workspace's members.
 async fn with_options(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec<Field>> {
     let mut fields = plain(conn, rows).await?;
+    with_collaborators(conn, &mut fields).await?;
     let targets: Vec<i64> = fields
         .iter()
         .filter(|f| f.kind == LINK_ROW)
@@ -47,6 +52,32 @@ async fn with_options(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Res
             .map(|p| Box::new(p.clone()));
     }
     Ok(fields)
+}
+
+/// Fills in the members a `multiple_collaborators` field may hold (one query, only when
+/// there is such a field).
+async fn with_collaborators(conn: &mut PgConnection, fields: &mut [Field]) -> sqlx::Result<()> {
+    let mut tables: Vec<i64> = fields
+        .iter()
+        .filter(|f| f.kind == MULTIPLE_COLLABORATORS)
+        .map(|f| f.table_id)
+        .collect();
+    if tables.is_empty() {
+        return Ok(());
+    }
+    tables.dedup();
+    let members = collaborators::of_tables(conn, &tables).await?;
+    for field in fields
+        .iter_mut()
+        .filter(|f| f.kind == MULTIPLE_COLLABORATORS)
+    {
+        field.collaborators = members
+            .iter()
+            .filter(|(table_id, _)| *table_id == field.table_id)
+            .map(|(_, c)| c.clone())
+            .collect();
+    }
+    Ok(())
 }
 
 async fn plain(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec<Field>> {
@@ -79,6 +110,7 @@ async fn plain(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec
             description: r.description,
             options: r.options.0,
             linked_primary: None,
+            collaborators: Vec::new(),
         })
         .collect())
 }

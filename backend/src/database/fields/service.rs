@@ -11,6 +11,7 @@ use crate::{
     context::AppContext,
     database::{
         access::{self, TableScope},
+        collaborators::MULTIPLE_COLLABORATORS,
         computed,
         events::{EventOrigin, TableEvent},
         links,
@@ -53,6 +54,12 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         if field.kind == links::LINK_ROW {
             link_props(map, field, scope);
         }
+        if field.kind == MULTIPLE_COLLABORATORS {
+            map.insert(
+                "available_collaborators".into(),
+                serde_json::to_value(&field.collaborators).unwrap_or_default(),
+            );
+        }
         if ft.is_some_and(|t| t.has_select_options()) {
             map.insert(
                 "select_options".into(),
@@ -61,6 +68,16 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         }
     }
     obj
+}
+
+/// The field as a shared view shows it to anyone with the link: without the workspace's
+/// member list.
+pub fn public_field_json(field: &Field, scope: &TableScope) -> Value {
+    let mut json = field_json(field, scope);
+    if let Some(map) = json.as_object_mut() {
+        map.remove("available_collaborators");
+    }
+    json
 }
 
 /// A link field's derived properties: Baserow's older names and the linked table's

@@ -104,6 +104,14 @@ impl FilterTypes {
                 name: "link_row_not_contains",
                 negate: true,
             }),
+            Box::new(CollaboratorsHasFilter {
+                name: "multiple_collaborators_has",
+                negate: false,
+            }),
+            Box::new(CollaboratorsHasFilter {
+                name: "multiple_collaborators_has_not",
+                negate: true,
+            }),
             Box::new(FilenameContainsFilter),
             Box::new(HasFileTypeFilter),
             Box::new(FilesLowerThanFilter),

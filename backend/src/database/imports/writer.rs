@@ -355,10 +355,15 @@ fn push_cell(buffer: &mut Vec<u8>, cell: &CellValue) {
             let _ = write!(buffer, "{f}");
         }
         // Links live in relation tables, never in a copied column; imports name no
-        // uploaded files, so file cells stay empty.
-        CellValue::Float(_) | CellValue::Links(_) | CellValue::Files(_) => {
-            buffer.extend_from_slice(b"\\N")
-        }
+        // uploaded files, so file cells stay empty. Collaborators and passwords would need
+        // a membership check or a hash per cell, which `COPY` has no room for: imported
+        // cells of those types stay empty too (never the password as written).
+        CellValue::Float(_)
+        | CellValue::Links(_)
+        | CellValue::Files(_)
+        | CellValue::Collaborators(_)
+        | CellValue::Password(_)
+        | CellValue::Keep => buffer.extend_from_slice(b"\\N"),
         CellValue::Json(value) => push_text(buffer, &value.to_string()),
         CellValue::Ids(ids) => {
             buffer.push(b'{');

@@ -28,6 +28,11 @@ pub enum RowError {
     ReadOnlyField(String),
     #[error("The user files {0:?} do not exist.")]
     UserFilesNotFound(Vec<String>),
+    /// Collaborators who are not (or no longer) members of the table's workspace.
+    #[error("{}", crate::database::collaborators::not_members_message(.0))]
+    NotMembers(Vec<i64>),
+    #[error("The password could not be hashed: {0}")]
+    PasswordHashing(String),
     #[error(transparent)]
     Filter(#[from] FilterError),
     #[error(transparent)]
@@ -49,7 +54,10 @@ impl HasCode for RowError {
             Self::PageSizeLimit(_) => Code::PageSizeLimit,
             Self::OrderByFieldNotFound(_) => Code::OrderByFieldNotFound,
             Self::OrderByFieldNotPossible(_) => Code::OrderByFieldNotPossible,
-            Self::Invalid(_) | Self::ReadOnlyField(_) => Code::RequestBodyValidation,
+            Self::Invalid(_) | Self::ReadOnlyField(_) | Self::NotMembers(_) => {
+                Code::RequestBodyValidation
+            }
+            Self::PasswordHashing(_) => Code::Internal,
             Self::UserFilesNotFound(_) => Code::UserFileDoesNotExist,
             Self::Filter(e) => e.code(),
             Self::Field(e) => e.code(),

@@ -196,7 +196,9 @@ pub async fn create(
 ) -> Result<Vec<Map<String, Value>>, RowError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
-    let parsed = parse_items(&field_list, items, opts.keys, batch)?;
+    let mut parsed = parse_items(&field_list, items, opts.keys, batch)?;
+    // Before the insert locks the table: hashing takes a while.
+    write::hash_passwords(&mut parsed).await?;
     let inserted = insert(
         &mut tx,
         table_id,
@@ -355,6 +357,7 @@ pub async fn update(
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
     let mut parsed = parse_items(&field_list, &values, opts.keys, batch)?;
+    write::hash_passwords(&mut parsed).await?;
     // Lock the table row (and with it the event sequence) before reading old values.
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &ids).await?;

@@ -3,10 +3,11 @@
 use super::{RowError, read::RowKeys};
 use crate::{
     database::{
+        collaborators,
         fields::{CellValue, Field, LinkInput, Storage, registry::field_types},
         tables::table_name,
     },
-    platform::user_files,
+    platform::{auth::password, user_files},
 };
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -133,13 +134,81 @@ async fn resolve_files(conn: &mut PgConnection, rows: &mut [Cells]) -> Result<()
     Ok(())
 }
 
+/// Hashes the passwords of password cells on the hashing pool. Callers run it before
+/// they lock anything, so the table is not held while argon2 works; the writes below run
+/// it again for any caller that did not (it then finds nothing left to hash).
+pub async fn hash_passwords(rows: &mut [Cells]) -> Result<(), RowError> {
+    for (_, cell) in rows.iter_mut().flatten() {
+        if let CellValue::Password(plain) = cell {
+            let hash = password::hash(&plain.0)
+                .await
+                .map_err(|e| RowError::PasswordHashing(e.to_string()))?;
+            *cell = CellValue::Text(hash);
+        }
+    }
+    Ok(())
+}
+
+/// Checks that collaborator cells name members of the table's workspace, locking those
+/// memberships until the write commits (see `collaborators::lock_members`), and turns
+/// the cells into plain ids. Parsing already refused non-members; this catches one
+/// removed since the fields were read.
+async fn resolve_collaborators(
+    conn: &mut PgConnection,
+    table_id: i64,
+    rows: &mut [Cells],
+) -> Result<(), RowError> {
+    let mut wanted: Vec<i64> = rows
+        .iter()
+        .flatten()
+        .filter_map(|(_, cell)| match cell {
+            CellValue::Collaborators(ids) => Some(ids.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if !wanted.is_empty() {
+        let members = collaborators::lock_members(conn, table_id, &wanted).await?;
+        let strangers: Vec<i64> = wanted
+            .into_iter()
+            .filter(|id| !members.contains(id))
+            .collect();
+        if !strangers.is_empty() {
+            return Err(RowError::NotMembers(strangers));
+        }
+    }
+    for (_, cell) in rows.iter_mut().flatten() {
+        if let CellValue::Collaborators(ids) = cell {
+            *cell = CellValue::Ids(std::mem::take(ids));
+        }
+    }
+    Ok(())
+}
+
+/// Everything a write does to its cells before the SQL: files, collaborators, passwords.
+async fn prepare(
+    conn: &mut PgConnection,
+    table_id: i64,
+    rows: &mut [Cells],
+) -> Result<(), RowError> {
+    resolve_files(conn, rows).await?;
+    resolve_collaborators(conn, table_id, rows).await?;
+    hash_passwords(rows).await
+}
+
 fn push_cell(qb: &mut QueryBuilder<Postgres>, value: CellValue, sql_type: &str) {
     match value {
-        // Links never reach a column (`writable_columns` holds only stored fields), and
-        // file cells are resolved to JSON first (`resolve_files`).
-        CellValue::Null | CellValue::Links(_) | CellValue::Files(_) => {
-            qb.push(format!("NULL::{sql_type}"))
-        }
+        // Links never reach a column (`writable_columns` holds only stored fields); file,
+        // collaborator and password cells are resolved first (`prepare`), and `Keep`
+        // reaches here only for a new row, which has nothing to keep.
+        CellValue::Null
+        | CellValue::Links(_)
+        | CellValue::Files(_)
+        | CellValue::Collaborators(_)
+        | CellValue::Password(_)
+        | CellValue::Keep => qb.push(format!("NULL::{sql_type}")),
         CellValue::Json(value) => qb.push_bind(sqlx::types::Json(value)).push("::jsonb"),
         CellValue::Text(s) => qb.push_bind(s).push(format!("::{sql_type}")),
         CellValue::Bool(b) => qb.push_bind(b),
@@ -159,7 +228,7 @@ pub async fn insert_rows(
     user_id: Option<i64>,
 ) -> Result<Vec<i64>, RowError> {
     let mut rows = rows;
-    resolve_files(conn, &mut rows).await?;
+    prepare(conn, table_id, &mut rows).await?;
     let columns = writable_columns(fields);
     let per_statement = (MAX_BINDS / (columns.len() + 2)).max(1);
     let mut ids = Vec::with_capacity(rows.len());
@@ -213,8 +282,9 @@ pub async fn update_row(
     user_id: i64,
 ) -> Result<bool, RowError> {
     let mut cells = [cells];
-    resolve_files(conn, &mut cells).await?;
-    let [cells] = cells;
+    prepare(conn, table_id, &mut cells).await?;
+    let [mut cells] = cells;
+    cells.retain(|(_, cell)| !matches!(cell, CellValue::Keep));
     let columns = writable_columns(fields);
     let mut qb = QueryBuilder::<Postgres>::new(format!(
         "UPDATE {} SET updated_on = now(), last_modified_by = ",

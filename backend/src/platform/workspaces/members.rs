@@ -3,6 +3,7 @@
 use super::{Member, Role, WorkspaceError, access, repo};
 use crate::{
     context::AppContext,
+    database::collaborators,
     platform::{
         auth::Actor,
         jobs::{self, HighJob},
@@ -79,6 +80,8 @@ pub async fn remove(
     }
     let member = repo::member(&mut *tx, membership_id).await?;
     repo::remove_member(&mut *tx, membership_id).await?;
+    // With the membership, the member leaves every collaborator cell of the workspace.
+    collaborators::remove_user(&mut tx, target.workspace_id, target.user_id).await?;
     if let Some(member) = member {
         notify_removed(&mut tx, actor, &member).await?;
     }

@@ -176,6 +176,8 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
     }
     let member = repo::member(&mut *tx, membership.id).await?;
     repo::remove_member(&mut *tx, membership.id).await?;
+    // With the membership, the member leaves every collaborator cell of the workspace.
+    crate::database::collaborators::remove_user(&mut tx, id, actor.id()).await?;
     jobs::enqueue(
         &mut tx,
         &HighJob::RecheckAccess {

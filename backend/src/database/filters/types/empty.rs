@@ -29,6 +29,8 @@ impl FilterType for EmptyFilter {
             "multiple_select",
             "link_row",
             "file",
+            "multiple_collaborators",
+            "password",
             "created_on",
             "last_modified",
             "created_by",

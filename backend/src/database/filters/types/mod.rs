@@ -1,6 +1,7 @@
 //! Filter type implementations, one file per family of related types.
 
 mod boolean;
+mod collaborators;
 mod compare;
 mod contains;
 mod date;
@@ -12,6 +13,7 @@ mod select;
 mod user;
 
 pub use boolean::BooleanFilter;
+pub use collaborators::CollaboratorsHasFilter;
 pub use compare::{CompareFilter, IsEvenAndWholeFilter};
 pub use contains::{ContainsFilter, ContainsWordFilter, LengthIsLowerThanFilter, like_pattern};
 pub use date::date_filters;

@@ -7,7 +7,7 @@ use crate::web::extract::ClientIp;
 use crate::{
     database::{
         access::TableScope,
-        fields::field_json,
+        fields::public_field_json,
         views::{form, public},
     },
     error::ApiError,
@@ -57,7 +57,10 @@ pub async fn info(
             map.insert(k.clone(), v);
         }
     }
-    let fields: Vec<Value> = fields.iter().map(|f| field_json(f, &placeholder)).collect();
+    let fields: Vec<Value> = fields
+        .iter()
+        .map(|f| public_field_json(f, &placeholder))
+        .collect();
     Ok(Json(json!({ "view": shown, "fields": fields })))
 }
 
@@ -156,7 +159,7 @@ pub async fn form_page(
                     "conditions": o.get("conditions").cloned().unwrap_or(Value::Null),
                     "condition_groups": o.get("condition_groups").cloned().unwrap_or(Value::Null),
                     "field_id": f.id,
-                    "field": field_json(f, &placeholder),
+                    "field": public_field_json(f, &placeholder),
                 })
             })
             .collect();

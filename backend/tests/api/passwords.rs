@@ -1,0 +1,190 @@
+//! `password` fields: stored as an argon2 hash, read as `true` or `null`; `true` keeps
+//! the value, `null` clears it; only `empty`/`not_empty` filter; never searched, sorted,
+//! exported or shown as text, and never primary.
+
+use crate::{
+    collaborators::{clear_rows, export_csv},
+    helpers::*,
+};
+use serde_json::json;
+use tessera::platform::auth::password;
+
+/// The stored value of a cell.
+async fn stored(app: &TestApp, table: i64, field: i64, row: i64) -> Option<String> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT field_{field} FROM database_table_{table} WHERE id = $1"
+    )))
+    .bind(row)
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn passwords_are_hashed_and_read_as_whether_one_is_set() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let r = app
+        .post(
+            &format!("/api/database/fields/table/{}/", fx.table),
+            a,
+            json!({"name": "Secret", "type": "password"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["allow_endpoint_authentication"], false);
+    let field = r.body["id"].as_i64().unwrap();
+    let key = format!("field_{field}");
+    let rows = format!("/api/database/rows/table/{}/", fx.table);
+
+    let r = app
+        .post(&rows, a, json!({key.clone(): "s3cret pass"}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[&key], true);
+    let row = r.body["id"].as_i64().unwrap();
+    let hash = stored(&app, fx.table, field, row).await.unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(password::verify("s3cret pass", &hash).await);
+    let path = format!("{rows}{row}/");
+    let r = app.get(&path, a).await;
+    assert_eq!(r.body[&key], true);
+    assert!(!r.body.to_string().contains("argon2"), "{:?}", r.body);
+
+    // `true` (what reading gives) keeps the password; a new text replaces it.
+    let r = app.patch(&path, a, json!({key.clone(): true})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[&key], true);
+    assert_eq!(
+        stored(&app, fx.table, field, row).await.as_deref(),
+        Some(hash.as_str())
+    );
+    let r = app.patch(&path, a, json!({key.clone(): "another"})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let replaced = stored(&app, fx.table, field, row).await.unwrap();
+    assert!(password::verify("another", &replaced).await);
+
+    // Refused values change nothing.
+    for bad in [json!(false), json!(5), json!(["x"]), json!("a\u{0}b")] {
+        let r = app.patch(&path, a, json!({key.clone(): bad})).await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+    assert_eq!(stored(&app, fx.table, field, row).await, Some(replaced));
+
+    // `null` (or "") clears it; `true` on a new row sets nothing.
+    let r = app.patch(&path, a, json!({key.clone(): null})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[&key], json!(null));
+    assert_eq!(stored(&app, fx.table, field, row).await, None);
+    let r = app.post(&rows, a, json!({key.clone(): true})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[&key], json!(null));
+    let r = app
+        .post(
+            &format!("{rows}batch/"),
+            a,
+            json!({"items": [{key.clone(): "one"}, {key.clone(): ""}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["items"][0][&key], true);
+    assert_eq!(r.body["items"][1][&key], json!(null));
+}
+
+#[tokio::test]
+async fn passwords_filter_only_by_emptiness_and_never_show_as_text() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let field = app
+        .field(
+            &fx.user,
+            fx.table,
+            json!({"name": "Secret", "type": "password"}),
+        )
+        .await;
+    let key = format!("field_{field}");
+    let name = format!("field_{}", app.field_id(&fx.user, fx.table, "Name").await);
+    let rows = format!("/api/database/rows/table/{}/", fx.table);
+    clear_rows(&app, &fx).await;
+    for (row, secret) in [("set", json!("hunter2")), ("unset", json!(null))] {
+        let r = app
+            .post(&rows, a, json!({name.clone(): row, key.clone(): secret}))
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let listed = |r: &Resp| -> Vec<String> {
+        r.body["results"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", r.body))
+            .iter()
+            .map(|row| row[&name].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let f = field;
+    for (query, expected) in [
+        (format!("filter__field_{f}__empty="), vec!["unset"]),
+        (format!("filter__field_{f}__not_empty="), vec!["set"]),
+        ("search=hunter2".to_owned(), vec![]),
+        ("search=argon2".to_owned(), vec![]),
+    ] {
+        let r = app.rows(&fx.user, fx.table, &query).await;
+        assert_eq!(r.status, 200, "{query}: {:?}", r.body);
+        assert_eq!(listed(&r), expected, "{query}");
+    }
+    for filter in ["contains", "equal"] {
+        let r = app
+            .rows(
+                &fx.user,
+                fx.table,
+                &format!("filter__field_{f}__{filter}=argon2"),
+            )
+            .await;
+        assert_error(&r, 400, "ERROR_VIEW_FILTER_TYPE_UNSUPPORTED_FIELD");
+    }
+    let r = app
+        .rows(&fx.user, fx.table, &format!("order_by=field_{f}"))
+        .await;
+    assert_error(&r, 400, "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE");
+
+    // Exports leave the column empty.
+    let csv = export_csv(&app, &fx).await;
+    assert!(csv.contains("Secret"), "{csv}");
+    assert!(!csv.contains("argon2"), "{csv}");
+    let lines: Vec<&str> = csv.lines().filter(|l| l.contains("set")).collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines.iter().all(|l| l.trim_end().ends_with(',')), "{csv}");
+
+    // The primary field cannot become a password.
+    let primary = app.field_id(&fx.user, fx.table, "Name").await;
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{primary}/"),
+            a,
+            json!({"type": "password"}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE");
+
+    // Converting to text drops the hashes rather than showing them.
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{field}/"),
+            a,
+            json!({"type": "text"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.rows(&fx.user, fx.table, "").await;
+    assert!(!r.body.to_string().contains("argon2"), "{:?}", r.body);
+    assert!(
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row[&key].is_null()),
+        "{:?}",
+        r.body
+    );
+}
