@@ -464,3 +464,78 @@ async fn lookups_follow_the_linked_rows() {
     );
     assert_eq!(field(&app, user, sum).await["formula_type"], "number");
 }
+
+#[tokio::test]
+async fn a_change_reaches_formulas_two_tables_away() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    // Items ← Orders ← Customers: an order totals its items, a customer its orders.
+    let (items, orders, customers) = (
+        app.table_fixture_in(&fx).await,
+        app.table_fixture_in(&fx).await,
+        fx.table,
+    );
+    app.field(user, items, json!({"name": "Price", "type": "number"}))
+        .await;
+    let item = create_row(&app, user, items, json!({"Name": "pen", "Price": 3})).await["id"]
+        .as_i64()
+        .unwrap();
+    app.field(
+        user,
+        orders,
+        json!({"name": "Items", "type": "link_row", "link_row_table_id": items, "has_related_field": false}),
+    )
+    .await;
+    app.field(
+        user,
+        orders,
+        json!({"name": "Total", "type": "formula", "formula": "sum(lookup('Items', 'Price'))"}),
+    )
+    .await;
+    let order = create_row(&app, user, orders, json!({"Name": "o1", "Items": [item]})).await["id"]
+        .as_i64()
+        .unwrap();
+    app.field(
+        user,
+        customers,
+        json!({"name": "Orders", "type": "link_row", "link_row_table_id": orders, "has_related_field": false}),
+    )
+    .await;
+    let spent = app
+        .field(
+            user,
+            customers,
+            json!({"name": "Spent", "type": "formula", "formula": "sum(lookup('Orders', 'Total')) * 2"}),
+        )
+        .await;
+    let customer = create_row(
+        &app,
+        user,
+        customers,
+        json!({"Name": "Cy", "Orders": [order]}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(row(&app, user, customers, customer).await["Spent"], "6");
+
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{items}/{item}/?user_field_names=true"),
+            Some(&user.access),
+            json!({"Price": 5}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(row(&app, user, orders, order).await["Total"], "5");
+    assert_eq!(row(&app, user, customers, customer).await["Spent"], "10");
+    let events = app.events(customers).await;
+    let (_, kind, payload) = events.last().unwrap();
+    assert_eq!(kind, "rows_updated");
+    assert_eq!(payload["rows"][0][format!("field_{spent}")], "10");
+    assert_eq!(
+        payload["rows_before_update"][0][format!("field_{spent}")],
+        "6"
+    );
+}

@@ -94,6 +94,47 @@ pub struct Ripple {
     snapshots: Vec<Snapshot>,
     /// Tables with too many touched rows to list, with those rows: announced as a refresh.
     refresh: Vec<(i64, Vec<i64>)>,
+    /// The touched tables in the order their formulas are recomputed: a table after the
+    /// tables whose rows it looks up.
+    order: Vec<i64>,
+}
+
+/// How many tables away a change reaches through formulas that look up formulas (A's
+/// change shows in B's lookup, which C looks up, ...). Deeper chains are cut here.
+pub const MAX_HOPS: usize = 4;
+
+/// Adds to `touched` the rows that look up touched rows through formulas, hop by hop,
+/// and gives the touched tables in the order to recompute them.
+async fn widen(conn: &mut PgConnection, touched: &mut Touched) -> sqlx::Result<Vec<i64>> {
+    let mut order: Vec<i64> = touched.keys().copied().collect();
+    let mut frontier: Touched = touched.clone();
+    for _ in 0..MAX_HOPS {
+        let mut next = Touched::new();
+        for (table_id, rows) in &frontier {
+            if rows.is_empty() || !computed::refresh::is_looked_up(&mut *conn, *table_id).await? {
+                continue;
+            }
+            let ids: Vec<i64> = rows.iter().copied().collect();
+            merge(&mut next, linking_rows(&mut *conn, *table_id, &ids).await?);
+        }
+        // Only rows not seen yet go on; a cycle of links ends here.
+        for (table_id, rows) in next.iter_mut() {
+            if let Some(seen) = touched.get(table_id) {
+                rows.retain(|id| !seen.contains(id));
+            }
+        }
+        next.retain(|_, rows| !rows.is_empty());
+        if next.is_empty() {
+            break;
+        }
+        for table_id in next.keys() {
+            order.retain(|t| t != table_id);
+            order.push(*table_id);
+        }
+        merge(touched, next.clone());
+        frontier = next;
+    }
+    Ok(order)
 }
 
 fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
@@ -111,10 +152,14 @@ impl Ripple {
         except_table: i64,
         except: &[i64],
     ) -> sqlx::Result<Self> {
+        let order = widen(conn, &mut touched).await?;
         if let Some(own) = touched.get_mut(&except_table) {
             own.retain(|id| !except.contains(id));
         }
-        let mut ripple = Self::default();
+        let mut ripple = Self {
+            order,
+            ..Self::default()
+        };
         for (table_id, rows) in touched {
             if rows.is_empty() {
                 continue;
@@ -139,8 +184,15 @@ impl Ripple {
     /// Recomputes the touched rows' formulas (which may look up what changed) and
     /// announces the rows as they are now, one `rows_updated` per table.
     pub async fn emit(self, tx: &mut Tx) -> sqlx::Result<()> {
+        for table_id in &self.order {
+            if let Some(snap) = self.snapshots.iter().find(|s| s.table_id == *table_id) {
+                computed::recompute(tx, snap.table_id, &snap.fields, Some(&snap.ids)).await?;
+            } else if let Some((_, ids)) = self.refresh.iter().find(|(t, _)| t == table_id) {
+                let fields = fields::repo::list(tx, *table_id).await?;
+                computed::recompute(tx, *table_id, &fields, Some(ids)).await?;
+            }
+        }
         for snap in self.snapshots {
-            computed::recompute(tx, snap.table_id, &snap.fields, Some(&snap.ids)).await?;
             let after = api(
                 &snap.fields,
                 rows_by_ids(tx, snap.table_id, &snap.fields, &snap.ids).await?,
@@ -162,9 +214,7 @@ impl Ripple {
                 },
             );
         }
-        for (table_id, ids) in self.refresh {
-            let fields = fields::repo::list(tx, table_id).await?;
-            computed::recompute(tx, table_id, &fields, Some(&ids)).await?;
+        for (table_id, _) in self.refresh {
             if let Some(table) = tables::repo::get(&mut **tx, table_id).await? {
                 tx.emit(
                     table_id,
