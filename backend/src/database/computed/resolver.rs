@@ -17,10 +17,6 @@ use std::{
 pub struct Resolver {
     fields: Vec<Field>,
     linked: HashMap<i64, Vec<Field>>,
-    /// The formula's own field, which it may not name.
-    exclude: Option<i64>,
-    /// Fields of this table the formula named (a lookup names its link field).
-    used: RefCell<BTreeSet<i64>>,
 }
 
 impl Resolver {
@@ -38,16 +34,13 @@ impl Resolver {
         Ok(Self {
             fields: fields.to_vec(),
             linked,
-            exclude: None,
-            used: RefCell::default(),
         })
     }
 
-    /// A resolver for the formula of `id` (which may not name itself).
-    pub fn excluding(&self, id: Option<i64>) -> Self {
-        Self {
-            fields: self.fields.clone(),
-            linked: self.linked.clone(),
+    /// The fields as the formula of field `id` sees them (it may not name itself).
+    pub fn excluding(&self, id: Option<i64>) -> FormulaView<'_> {
+        FormulaView {
+            resolver: self,
             exclude: id,
             used: RefCell::default(),
         }
@@ -57,20 +50,29 @@ impl Resolver {
     pub fn fields(&self) -> &[Field] {
         &self.fields
     }
+}
 
-    /// The ids of this table's fields named since the resolver was made.
+/// One formula's view of the fields: all but its own, noting the ones it names.
+pub struct FormulaView<'a> {
+    resolver: &'a Resolver,
+    /// The formula's own field, which it may not name.
+    exclude: Option<i64>,
+    /// Fields of this table the formula named (a lookup names its link field).
+    used: RefCell<BTreeSet<i64>>,
+}
+
+impl FormulaView<'_> {
+    /// The ids of this table's fields named so far.
     pub fn used(&self) -> BTreeSet<i64> {
         self.used.borrow().clone()
     }
 
     fn named(&self, name: &str) -> Option<&Field> {
-        self.fields
-            .iter()
-            .find(|f| f.name == name && Some(f.id) != self.exclude)
+        (self.resolver.fields.iter()).find(|f| f.name == name && Some(f.id) != self.exclude)
     }
 }
 
-impl FieldLookup for Resolver {
+impl FieldLookup for FormulaView<'_> {
     fn field(&self, name: &str) -> Option<RefField> {
         let field = self.named(name)?;
         self.used.borrow_mut().insert(field.id);
@@ -78,8 +80,7 @@ impl FieldLookup for Resolver {
             let Some(rel) = Relation::of(field) else {
                 return Some(unusable(field, "its link is not set up"));
             };
-            let primary = self
-                .linked
+            let primary = (self.resolver.linked)
                 .get(&rel.target_table)?
                 .iter()
                 .find(|f| f.primary)?;
@@ -105,8 +106,7 @@ impl FieldLookup for Resolver {
         let field = self.named(link).ok_or(LookupError::NoSuchField)?;
         let rel = Relation::of(field).ok_or(LookupError::NotALink)?;
         self.used.borrow_mut().insert(field.id);
-        let looked_up = self
-            .linked
+        let looked_up = (self.resolver.linked)
             .get(&rel.target_table)
             .and_then(|fields| fields.iter().find(|f| f.name == target))
             .ok_or(LookupError::NoSuchTarget)?;

@@ -21,12 +21,7 @@ impl FilterType for CollaboratorsHasFilter {
     /// An empty value does not filter; a value that is no user id matches no cell, like
     /// the other id filters.
     fn push_condition(&self, sql: &mut QueryBuilder<Postgres>, t: &FilterTarget<'_>, value: &str) {
-        if value.trim().is_empty() {
-            sql.push("TRUE");
-            return;
-        }
-        let Ok(user_id) = value.trim().parse::<i64>() else {
-            sql.push(if self.negate { "TRUE" } else { "FALSE" });
+        let Some(user_id) = super::user::user_id_or_push(sql, value, self.negate) else {
             return;
         };
         sql.push("((")

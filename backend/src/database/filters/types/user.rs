@@ -3,6 +3,25 @@
 use crate::database::filters::{FilterTarget, FilterType};
 use sqlx::{Postgres, QueryBuilder};
 
+/// The user id a filter value names. An empty value does not filter and a value that is
+/// no id matches nothing (or everything, negated): those conditions are pushed here and
+/// `None` is returned.
+pub(super) fn user_id_or_push(
+    sql: &mut QueryBuilder<Postgres>,
+    value: &str,
+    negate: bool,
+) -> Option<i64> {
+    if value.trim().is_empty() {
+        sql.push("TRUE");
+        return None;
+    }
+    let parsed = value.trim().parse::<i64>().ok();
+    if parsed.is_none() {
+        sql.push(if negate { "TRUE" } else { "FALSE" });
+    }
+    parsed
+}
+
 pub struct UserIsFilter {
     pub name: &'static str,
     pub negate: bool,
@@ -18,12 +37,7 @@ impl FilterType for UserIsFilter {
     }
 
     fn push_condition(&self, sql: &mut QueryBuilder<Postgres>, t: &FilterTarget<'_>, value: &str) {
-        if value.trim().is_empty() {
-            sql.push("TRUE");
-            return;
-        }
-        let Ok(user_id) = value.trim().parse::<i64>() else {
-            sql.push(if self.negate { "TRUE" } else { "FALSE" });
+        let Some(user_id) = user_id_or_push(sql, value, self.negate) else {
             return;
         };
         sql.push("((")
