@@ -101,6 +101,16 @@ pub async fn options_in_table(
     options_for(&resolver, id, text)
 }
 
+/// Field types whose values are computed: `formula`, and `lookup`, `rollup` and
+/// `count`, which are formulas built from their settings (a link field, a field of the
+/// linked table, a function). All keep their formula type in their options.
+pub const COMPUTED_TYPES: [&str; 4] = ["formula", "lookup", "rollup", "count"];
+
+/// Whether fields of type `kind` are computed (read only, typed by their formula).
+pub fn is_computed(kind: &str) -> bool {
+    COMPUTED_TYPES.contains(&kind)
+}
+
 /// The formula text of a formula field.
 pub fn formula_of(field: &Field) -> &str {
     field.opt_str("formula").unwrap_or_default()
