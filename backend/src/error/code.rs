@@ -76,6 +76,8 @@ codes! {
     LinkRowTableNotInSameDatabase => "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE", 400;
     SelfReferencingLinkRowCannotHaveRelatedField => "ERROR_SELF_REFERENCING_LINK_ROW_CANNOT_HAVE_RELATED_FIELD", 400;
     WithFormula => "ERROR_WITH_FORMULA", 400;
+    InvalidLookupThroughField => "ERROR_INVALID_LOOKUP_THROUGH_FIELD", 400;
+    InvalidLookupTargetField => "ERROR_INVALID_LOOKUP_TARGET_FIELD", 400;
     RowDoesNotExist => "ERROR_ROW_DOES_NOT_EXIST", 404;
     RowIdsNotUnique => "ERROR_ROW_IDS_NOT_UNIQUE", 400;
     PageSizeLimit => "ERROR_PAGE_SIZE_LIMIT", 400;

@@ -27,6 +27,13 @@ impl ValidationError {
             });
     }
 
+    /// Adds every problem `other` collected.
+    pub fn merge(&mut self, other: ValidationError) {
+        for (field, issues) in other.issues {
+            self.issues.entry(field).or_default().extend(issues);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.issues.is_empty()
     }

@@ -21,6 +21,7 @@ mod jobs;
 mod licenses;
 mod links;
 mod logs;
+mod lookups;
 mod pages;
 mod passwords;
 mod realtime;

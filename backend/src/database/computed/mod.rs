@@ -5,6 +5,7 @@
 //! and changes to the fields it names.
 //!
 //! - [`stored`]: the formula type kept in the field's options and the column it needs.
+//! - [`through`]: the formula behind `lookup`, `rollup` and `count` fields.
 //! - [`resolver`]: the fields a formula may name, with the SQL that reads them.
 //! - [`recompute`]: the `UPDATE`s, in dependency order.
 //! - [`refresh`]: what a field change (rename, deletion, restore, new type) does to the
@@ -14,12 +15,14 @@ pub mod recompute;
 pub mod refresh;
 pub mod resolver;
 pub mod stored;
+pub mod through;
 
 use crate::database::{
-    fields::{Field, FieldError},
-    formula::{self, FormulaError, types::FormulaType},
+    fields::{Field, FieldError, types::FORMULA},
+    formula::{self, FormulaError, typecheck::Checked, types::FormulaType},
 };
-use resolver::Resolver;
+use resolver::{FormulaView, Resolver};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 pub use recompute::recompute;
@@ -36,25 +39,47 @@ pub struct Compiled {
 /// Checks and compiles `text` for field `id` (`None` before the field exists). A syntax
 /// error is an `invalid` type too, so a stored formula never stops a change.
 pub fn compile(resolver: &Resolver, id: Option<i64>, text: &str) -> Compiled {
-    let resolver = resolver.excluding(id);
-    let checked = match formula::typecheck::check_formula(text, &resolver) {
-        Ok(checked) => checked,
-        Err(e) => return invalid(e, resolver.used()),
-    };
+    let view = resolver.excluding(id);
+    match formula::typecheck::check_formula(text, &view) {
+        Ok(checked) => finish(checked, &view),
+        Err(e) => invalid(e, view.used()),
+    }
+}
+
+/// Checks and compiles what a computed field of type `kind` with `options` computes:
+/// its formula, or the formula its lookup/rollup/count settings stand for.
+pub fn compile_as(resolver: &Resolver, id: Option<i64>, kind: &str, options: &Value) -> Compiled {
+    if kind == FORMULA {
+        let text = options.get("formula").and_then(Value::as_str);
+        return compile(resolver, id, text.unwrap_or_default());
+    }
+    let view = resolver.excluding(id);
+    match through::expr(resolver, kind, options) {
+        Ok(expr) => finish(formula::typecheck::check(&expr, &view), &view),
+        Err(why) => invalid(FormulaError::new(why), view.used()),
+    }
+}
+
+/// [`compile_as`] for a computed field as it is saved.
+pub fn compile_field(resolver: &Resolver, field: &Field) -> Compiled {
+    compile_as(resolver, Some(field.id), &field.kind, &field.options)
+}
+
+fn finish(checked: Checked, view: &FormulaView) -> Compiled {
     if !checked.formula_type.is_valid() {
         return Compiled {
             ty: checked.formula_type,
             sql: None,
-            used: resolver.used(),
+            used: view.used(),
         };
     }
     match formula::compile::compile(&checked) {
         Ok(sql) => Compiled {
             ty: checked.formula_type,
             sql: Some(sql),
-            used: resolver.used(),
+            used: view.used(),
         },
-        Err(e) => invalid(e, resolver.used()),
+        Err(e) => invalid(e, view.used()),
     }
 }
 
@@ -66,39 +91,53 @@ fn invalid(e: FormulaError, used: BTreeSet<i64>) -> Compiled {
     }
 }
 
-/// The options of a formula field about to be created or changed by a user: the formula
-/// must be valid now (a formula broken later by a change elsewhere becomes `invalid`
-/// instead, see [`refresh`]).
+/// The options of a computed field of type `kind` about to be created or changed by a
+/// user (`parsed`: what its type's `parse_options` kept): what it computes must be valid
+/// now (a field broken later by a change elsewhere becomes `invalid` instead, see
+/// [`refresh`]).
 pub fn options_for(
     resolver: &Resolver,
     id: Option<i64>,
-    text: &str,
-) -> Result<serde_json::Value, FieldError> {
-    let compiled = compile(resolver, id, text);
+    kind: &str,
+    parsed: &Value,
+) -> Result<Value, FieldError> {
+    let settled = if kind == FORMULA {
+        parsed.clone()
+    } else {
+        through::settle(resolver, kind, parsed)?
+    };
+    let compiled = compile_as(resolver, id, kind, &settled);
     if let Some(error) = compiled.ty.error() {
         return Err(FieldError::Formula(error.to_owned()));
     }
     if let Some(id) = id {
         refresh::refuse_cycles(resolver, id, &compiled.used)?;
     }
-    Ok(stored::typed_options(text, &compiled.ty))
+    Ok(typed_options(kind, &settled, &compiled.ty))
 }
 
-/// [`options_for`] the formula in `parsed` (the type's parsed options) against the
-/// live fields of `table_id`.
+/// [`options_for`] against the live fields of `table_id`.
 pub async fn options_in_table(
     conn: &mut sqlx::PgConnection,
     table_id: i64,
     id: Option<i64>,
-    parsed: &serde_json::Value,
-) -> Result<serde_json::Value, FieldError> {
+    kind: &str,
+    parsed: &Value,
+) -> Result<Value, FieldError> {
     let fields = crate::database::fields::repo::list(&mut *conn, table_id).await?;
     let resolver = Resolver::load(conn, &fields).await?;
-    let text = parsed
-        .get("formula")
-        .and_then(|f| f.as_str())
-        .unwrap_or_default();
-    options_for(&resolver, id, text)
+    options_for(&resolver, id, kind, parsed)
+}
+
+/// The options saved for a computed field of type `kind`: its formula or settings, and
+/// the properties of its formula type `ty`.
+pub fn typed_options(kind: &str, options: &Value, ty: &FormulaType) -> Value {
+    if kind == FORMULA {
+        let text = options.get("formula").and_then(Value::as_str);
+        stored::typed_options(text.unwrap_or_default(), ty)
+    } else {
+        through::typed_options(options, ty)
+    }
 }
 
 /// Field types whose values are computed: `formula`, and `lookup`, `rollup` and
@@ -116,11 +155,14 @@ pub fn formula_of(field: &Field) -> &str {
     field.opt_str("formula").unwrap_or_default()
 }
 
-/// Formula fields among `fields`.
+/// Formula fields among `fields` (the ones with a formula text).
 pub fn formulas(fields: &[Field]) -> impl Iterator<Item = &Field> {
-    fields
-        .iter()
-        .filter(|f| f.kind == crate::database::fields::types::FORMULA)
+    fields.iter().filter(|f| f.kind == FORMULA)
+}
+
+/// Computed fields among `fields`: formulas, lookups, rollups and counts.
+pub fn computed_fields(fields: &[Field]) -> impl Iterator<Item = &Field> {
+    fields.iter().filter(|f| is_computed(&f.kind))
 }
 
 /// The type a formula would have as field `name` of `table_id` (the field of that name is

@@ -1,8 +1,8 @@
-//! Recomputing stored formula values with one set-based `UPDATE` per formula field, in
-//! dependency order (a formula naming another formula runs after it).
+//! Recomputing stored computed values with one set-based `UPDATE` per computed field,
+//! in dependency order (a formula naming another formula runs after it).
 
-use super::{Compiled, compile, formula_of, formulas, resolver::Resolver, stored};
-use crate::database::{fields::Field, tables::table_name};
+use super::{Compiled, compile_field, computed_fields, resolver::Resolver, stored};
+use crate::database::{fields::Field, links::Relation, tables::table_name};
 use sqlx::{AssertSqlSafe, PgConnection};
 use std::collections::BTreeSet;
 
@@ -26,7 +26,7 @@ pub async fn recompute_some(
     rows: Option<&[i64]>,
     only: Option<&BTreeSet<i64>>,
 ) -> sqlx::Result<()> {
-    if formulas(fields).next().is_none() || rows.is_some_and(<[i64]>::is_empty) {
+    if computed_fields(fields).next().is_none() || rows.is_some_and(<[i64]>::is_empty) {
         return Ok(());
     }
     let resolver = Resolver::load(&mut *conn, fields).await?;
@@ -62,11 +62,11 @@ pub async fn recompute_some(
     Ok(())
 }
 
-/// The formula fields of `fields`, compiled, each after the formulas it names. Formulas
+/// The computed fields of `fields`, compiled, each after the formulas it names. Formulas
 /// caught in a cycle come last (they name each other, so their type is invalid anyway).
 pub fn in_order<'a>(resolver: &Resolver, fields: &'a [Field]) -> Vec<(&'a Field, Compiled)> {
-    let mut pending: Vec<(&Field, Compiled)> = formulas(fields)
-        .map(|f| (f, compile(resolver, Some(f.id), formula_of(f))))
+    let mut pending: Vec<(&Field, Compiled)> = computed_fields(fields)
+        .map(|f| (f, compile_field(resolver, f)))
         .collect();
     let formula_ids: BTreeSet<i64> = pending.iter().map(|(f, _)| f.id).collect();
     let mut done: BTreeSet<i64> = BTreeSet::new();
@@ -82,4 +82,39 @@ pub fn in_order<'a>(resolver: &Resolver, fields: &'a [Field]) -> Vec<(&'a Field,
         out.push((field, compiled));
     }
     out
+}
+
+/// `tables` (touched by one change, in the order the change reached them) ordered so
+/// that a table comes after the tables its computed fields read through links: an order
+/// total is recomputed before the customer's rollup of order totals. Links whose
+/// computed fields read each other both ways keep the order the change reached them.
+pub async fn tables_in_order(conn: &mut PgConnection, tables: &[i64]) -> sqlx::Result<Vec<i64>> {
+    let mut reads: Vec<(i64, BTreeSet<i64>)> = Vec::with_capacity(tables.len());
+    for &table_id in tables {
+        let fields = crate::database::fields::repo::list(&mut *conn, table_id).await?;
+        let mut read = BTreeSet::new();
+        if computed_fields(&fields).next().is_some() {
+            let resolver = Resolver::load(&mut *conn, &fields).await?;
+            for field in computed_fields(&fields) {
+                for used in compile_field(&resolver, field).used {
+                    let link = fields.iter().find(|f| f.id == used);
+                    if let Some(rel) = link.and_then(Relation::of)
+                        && rel.target_table != table_id
+                        && tables.contains(&rel.target_table)
+                    {
+                        read.insert(rel.target_table);
+                    }
+                }
+            }
+        }
+        reads.push((table_id, read));
+    }
+    let mut out: Vec<i64> = Vec::with_capacity(tables.len());
+    while !reads.is_empty() {
+        let ready = reads
+            .iter()
+            .position(|(_, read)| read.iter().all(|t| out.contains(t)));
+        out.push(reads.remove(ready.unwrap_or(0)).0);
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@
 //! that name the changed field, are recomputed for every row.
 
 use super::{
-    formula_of, formulas,
+    COMPUTED_TYPES, compile_field, computed_fields, formula_of, formulas,
     recompute::{in_order, recompute_some},
     resolver::Resolver,
     stored,
@@ -57,9 +57,10 @@ async fn looking_into(
          WHERE l.type = 'link_row' AND NOT l.trashed \
          AND (l.options->>'link_row_table_id')::bigint = $1 \
          AND EXISTS (SELECT 1 FROM database_fields f WHERE f.table_id = l.table_id \
-                     AND f.type = 'formula' AND NOT f.trashed) ORDER BY l.table_id, l.id",
+                     AND f.type = ANY($2) AND NOT f.trashed) ORDER BY l.table_id, l.id",
     )
     .bind(table_id)
+    .bind(&COMPUTED_TYPES[..])
     .fetch_all(&mut *conn)
     .await?;
     let mut out: Vec<(i64, BTreeSet<i64>)> = Vec::new();
@@ -128,7 +129,7 @@ async fn retype(tx: &mut Tx, table_id: i64, changed: &BTreeSet<i64>) -> sqlx::Re
     let mut announced: BTreeSet<i64> = BTreeSet::new();
     for _ in 0..MAX_ROUNDS {
         let fields = fields::repo::list(&mut *tx, table_id).await?;
-        if formulas(&fields).next().is_none() {
+        if computed_fields(&fields).next().is_none() {
             return Ok(());
         }
         let resolver = Resolver::load(&mut *tx, &fields).await?;
@@ -137,7 +138,7 @@ async fn retype(tx: &mut Tx, table_id: i64, changed: &BTreeSet<i64>) -> sqlx::Re
             if changed.contains(&field.id) || compiled.used.iter().any(|id| changed.contains(id)) {
                 recompute.insert(field.id);
             }
-            let options = stored::typed_options(formula_of(field), &compiled.ty);
+            let options = super::typed_options(&field.kind, &field.options, &compiled.ty);
             if options == field.options {
                 continue;
             }
@@ -218,9 +219,8 @@ pub fn refuse_cycles(resolver: &Resolver, id: i64, used: &BTreeSet<i64>) -> Resu
         if !seen.insert(next) {
             continue;
         }
-        if let Some(field) = formulas(resolver.fields()).find(|f| f.id == next) {
-            let compiled = super::compile(resolver, Some(field.id), formula_of(field));
-            stack.extend(compiled.used);
+        if let Some(field) = computed_fields(resolver.fields()).find(|f| f.id == next) {
+            stack.extend(compile_field(resolver, field).used);
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! link, over the linked row alias `l{link field id}`.
 
 use crate::database::{
-    fields::{self, Field, types::FORMULA},
+    fields::{self, Field},
     formula::types::{FieldLookup, FormulaType, LookupError, Many, RefField, TypeKind},
     links::{LINK_ROW, Relation},
 };
@@ -49,6 +49,14 @@ impl Resolver {
     /// The table's live fields.
     pub fn fields(&self) -> &[Field] {
         &self.fields
+    }
+
+    /// The live fields of `table_id`, a table the links reach (empty for any other).
+    pub fn linked(&self, table_id: i64) -> &[Field] {
+        self.linked
+            .get(&table_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 
@@ -193,7 +201,7 @@ fn value_of(field: &Field, alias: &str) -> (FormulaType, String) {
                  FROM database_select_options o WHERE o.id = ANY({col}))"
             ),
         ),
-        FORMULA => {
+        kind if super::is_computed(kind) => {
             let ty = super::stored::stored_type(&field.options);
             match &ty.kind {
                 TypeKind::Invalid { .. } => (

@@ -33,6 +33,10 @@ pub enum FieldError {
     SelfReferencingLinkRowCannotHaveRelatedField,
     #[error("Error with formula: {0}")]
     Formula(String),
+    #[error("The field to look up through must be a link field of this table.")]
+    InvalidLookupThroughField,
+    #[error("The field to look up must be a field of the table the link points to.")]
+    InvalidLookupTargetField,
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
     #[error(transparent)]
@@ -61,6 +65,8 @@ impl HasCode for FieldError {
                 Code::SelfReferencingLinkRowCannotHaveRelatedField
             }
             Self::Formula(_) => Code::WithFormula,
+            Self::InvalidLookupThroughField => Code::InvalidLookupThroughField,
+            Self::InvalidLookupTargetField => Code::InvalidLookupTargetField,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),

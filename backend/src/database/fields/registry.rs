@@ -25,6 +25,9 @@ impl FieldTypes {
             Box::new(LinkRowFieldType),
             Box::new(FileFieldType),
             Box::new(FormulaFieldType),
+            Box::new(ThroughFieldType { name: LOOKUP }),
+            Box::new(ThroughFieldType { name: ROLLUP }),
+            Box::new(ThroughFieldType { name: COUNT }),
             Box::new(MultipleCollaboratorsFieldType),
             Box::new(PasswordFieldType),
             Box::new(TimestampFieldType {
@@ -100,6 +103,9 @@ mod tests {
             "duration",
             "link_row",
             "formula",
+            "lookup",
+            "rollup",
+            "count",
             "multiple_collaborators",
             "password",
         ] {

@@ -5,7 +5,6 @@ use super::{
     field_type::parse_select_options,
     registry::field_types,
     repo::{self, NewField},
-    types::FORMULA,
 };
 use crate::{
     context::AppContext,
@@ -252,8 +251,8 @@ pub async fn create_in_tx(
         return Err(FieldError::IncompatiblePrimaryType(spec.kind.to_owned()));
     }
     let options = ft.parse_options(spec.body, None)?;
-    let options = if spec.kind == FORMULA {
-        computed::options_in_table(conn, table_id, None, &options).await?
+    let options = if computed::is_computed(spec.kind) {
+        computed::options_in_table(conn, table_id, None, spec.kind, &options).await?
     } else {
         options
     };
@@ -405,8 +404,8 @@ pub async fn update(
     }
     let same_type = kind == old.kind;
     let options = new_ft.parse_options(body, same_type.then_some(&old.options))?;
-    let options = if kind == FORMULA {
-        computed::options_in_table(&mut tx, old.table_id, Some(field_id), &options).await?
+    let options = if computed::is_computed(&kind) {
+        computed::options_in_table(&mut tx, old.table_id, Some(field_id), &kind, &options).await?
     } else {
         options
     };

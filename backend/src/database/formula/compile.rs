@@ -29,7 +29,7 @@ pub fn compile(checked: &Checked) -> Result<String, FormulaError> {
     }
     // A list at the top: one {id, value} object per linked row, in row order.
     c.scope = Some(Scope::default());
-    let value = c.expr(&checked.expr)?;
+    let value = list_item(&checked.formula_type.kind, &c.expr(&checked.expr)?);
     let (many, filters) = c.close_scope()?;
     Ok(format!(
         "(SELECT COALESCE(jsonb_agg(jsonb_build_object('id', {id}, 'value', {value}) \
@@ -37,6 +37,25 @@ pub fn compile(checked: &Checked) -> Result<String, FormulaError> {
         id = many.id_sql,
         from = many.from_sql,
     ))
+}
+
+/// A list item's value as the API shows it, as Baserow does: numbers as decimal text
+/// with the type's places, durations in seconds, dates in ISO form (UTC).
+fn list_item(list: &TypeKind, value: &str) -> String {
+    let TypeKind::Array(item) = list else {
+        return value.to_owned();
+    };
+    match item.kind {
+        TypeKind::Number { decimal_places } => format!("(round({value}, {decimal_places}))::text"),
+        TypeKind::Duration => format!("extract(epoch FROM {value})::float8"),
+        TypeKind::Date { include_time: true } => {
+            format!("to_char(({value}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+        }
+        TypeKind::Date {
+            include_time: false,
+        } => format!("to_char({value}, 'YYYY-MM-DD')"),
+        _ => value.to_owned(),
+    }
 }
 
 /// Creates the helper functions compiled formulas call where PostgreSQL raises errors

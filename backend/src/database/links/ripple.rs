@@ -134,7 +134,7 @@ async fn widen(conn: &mut PgConnection, touched: &mut Touched) -> sqlx::Result<V
         merge(touched, next.clone());
         frontier = next;
     }
-    Ok(order)
+    computed::recompute::tables_in_order(conn, &order).await
 }
 
 fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
@@ -200,7 +200,7 @@ impl Ripple {
             let link_fields: Vec<i64> = snap
                 .fields
                 .iter()
-                .filter(|f| f.kind == super::LINK_ROW || f.kind == fields::types::FORMULA)
+                .filter(|f| f.kind == super::LINK_ROW || computed::is_computed(&f.kind))
                 .map(|f| f.id)
                 .collect();
             tx.emit(

@@ -19,6 +19,7 @@ mod phone_number;
 mod rating;
 mod single_select;
 mod text;
+mod through;
 mod url;
 mod uuid;
 
@@ -41,6 +42,7 @@ pub use phone_number::PhoneNumberFieldType;
 pub use rating::RatingFieldType;
 pub use single_select::SingleSelectFieldType;
 pub use text::TextFieldType;
+pub use through::{COUNT, LOOKUP, ROLLUP, ThroughFieldType, is_rollup_function};
 pub use url::UrlFieldType;
 pub use uuid::UuidFieldType;
 

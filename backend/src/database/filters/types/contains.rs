@@ -23,6 +23,9 @@ const TEXT_FORMS: &[&str] = &[
     "created_by",
     "last_modified_by",
     "formula",
+    "lookup",
+    "rollup",
+    "count",
 ];
 
 /// `%`, `_` and `\` are literal in the user's text.

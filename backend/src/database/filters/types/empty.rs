@@ -38,6 +38,9 @@ impl FilterType for EmptyFilter {
             "autonumber",
             "uuid",
             "formula",
+            "lookup",
+            "rollup",
+            "count",
         ]
     }
 
