@@ -8,6 +8,9 @@ import { linkChip, linksOf, linkText } from "./links.js";
 
 const SAFE_LINK = /^(https?:|mailto:|tel:)/i;
 
+/** Field types whose values are computed by a formula (their `formula_type` says what). */
+const COMPUTED = new Set(["formula", "lookup", "rollup", "count"]);
+
 /** Field types whose values are computed by the server. */
 const READ_ONLY = new Set([
   "created_on",
@@ -16,10 +19,53 @@ const READ_ONLY = new Set([
   "last_modified_by",
   "autonumber",
   "uuid",
+  ...COMPUTED,
 ]);
 
 export function isReadOnly(field) {
   return field.read_only || READ_ONLY.has(field.type);
+}
+
+export function isComputed(field) {
+  return COMPUTED.has(field.type);
+}
+
+/** The field type each formula type's values look like; links and lists are their own. */
+const FORMULA_SHOWN_AS = {
+  text: "text",
+  char: "text",
+  url: "url",
+  number: "number",
+  boolean: "boolean",
+  date: "date",
+  duration: "duration",
+  single_select: "single_select",
+  multiple_select: "multiple_select",
+  link: "formula_link",
+  button: "formula_link",
+  array: "formula_array",
+  invalid: "formula_invalid",
+};
+
+/**
+ * A computed field as the field its values look like (a formula of type number shows as
+ * a number field with the formula's decimal places, ...); other fields as they are.
+ */
+export function shownAs(field) {
+  if (!COMPUTED.has(field.type)) {
+    return field;
+  }
+  return { ...field, type: FORMULA_SHOWN_AS[field.formula_type] ?? "text", computed: field.type };
+}
+
+/** The field an array formula's items look like. */
+function itemField(field) {
+  return shownAs({ ...field, type: "formula", formula_type: field.array_formula_type });
+}
+
+/** An array formula's items (`[{id, value}]`), tolerating bare values. */
+function itemsOf(value) {
+  return (Array.isArray(value) ? value : []).map((item) => (item && typeof item === "object" && "value" in item ? item.value : item));
 }
 
 /** Fields whose values are files, added by uploading them (never by typing text). */
@@ -32,7 +78,17 @@ export function toText(field, value) {
   if (value === null || value === undefined) {
     return "";
   }
+  field = shownAs(field);
   switch (field.type) {
+    case "formula_link":
+      return value.label || value.url || "";
+    case "formula_array": {
+      const inner = itemField(field);
+      return itemsOf(value)
+        .map((v) => toText(inner, v))
+        .filter((t) => t !== "")
+        .join(", ");
+    }
     case "boolean":
       return value ? "true" : "false";
     case "single_select":
@@ -72,7 +128,8 @@ export function chip(option) {
 /** Fills a cell element with a value's display. */
 export function renderCell(td, field, value) {
   td.replaceChildren();
-  td.className = `cell cell-${field.type}`;
+  field = shownAs(field);
+  td.className = field.computed ? `cell cell-${field.type} cell-computed` : `cell cell-${field.type}`;
   if (field.type === "rating") {
     renderStars(td, field, value);
     return;
@@ -100,6 +157,12 @@ export function renderCell(td, field, value) {
     case "link_row":
       td.append(...linksOf(value).map((link) => linkChip(link)));
       return;
+    case "formula_link":
+      td.append(safeLink(value.url, value.label || value.url));
+      return;
+    case "formula_array":
+      td.append(...itemsOf(value).map((v) => itemChip(itemField(field), v)));
+      return;
     case "file":
       td.append(...filesOf(value).map(fileItem));
       return;
@@ -109,21 +172,42 @@ export function renderCell(td, field, value) {
       const text = String(value);
       const href =
         field.type === "email" ? `mailto:${text}` : field.type === "phone_number" ? `tel:${text}` : text;
-      if (SAFE_LINK.test(href)) {
-        const a = document.createElement("a");
-        a.href = href;
-        a.rel = "noopener noreferrer nofollow";
-        a.target = "_blank";
-        a.textContent = text;
-        td.append(a);
-      } else {
-        td.textContent = text;
-      }
+      td.append(safeLink(href, text));
       return;
     }
     default:
       td.textContent = toText(field, value);
   }
+}
+
+/** A link opening in a new tab when its address is http(s), mailto or tel; else the text. */
+function safeLink(href, text) {
+  if (typeof href !== "string" || !SAFE_LINK.test(href)) {
+    return document.createTextNode(text ?? "");
+  }
+  const a = document.createElement("a");
+  a.href = href;
+  a.rel = "noopener noreferrer nofollow";
+  a.target = "_blank";
+  a.textContent = text;
+  return a;
+}
+
+/** One item of a list formula: a select option's coloured chip, else a chip of its text. */
+function itemChip(inner, value) {
+  if (inner.type === "single_select" && value && typeof value === "object") {
+    return chip(value);
+  }
+  if (inner.type === "boolean") {
+    const box = document.createElement("span");
+    box.className = value ? "check checked" : "check";
+    box.textContent = value ? "✓" : "";
+    return box;
+  }
+  const span = document.createElement("span");
+  span.className = "chip chip-item";
+  span.textContent = toText(inner, value);
+  return span;
 }
 
 const SVG = "http://www.w3.org/2000/svg";

@@ -5,6 +5,7 @@
 import { showError } from "./alert.js";
 import { Api } from "./api.js";
 import { readTablePage } from "./boot.js";
+import { isReadOnly } from "./cells.js";
 import { Grid } from "./grid.js";
 import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
@@ -93,6 +94,7 @@ function optimistic(field, value) {
 
 async function pasteCells(r0, c0, lines, fields) {
   const items = [];
+  const skipped = new Set();
   lines.forEach((cells, i) => {
     const row = store.at(r0 + i);
     if (!row) {
@@ -101,12 +103,21 @@ async function pasteCells(r0, c0, lines, fields) {
     const item = { id: row.id };
     cells.forEach((text, j) => {
       const field = fields[c0 + j];
-      if (field && !field.read_only) {
+      if (field && isReadOnly(field)) {
+        skipped.add(field.name);
+      } else if (field) {
         item[`field_${field.id}`] = panels.fromText(field, text);
       }
     });
-    items.push(item);
+    if (Object.keys(item).length > 1) {
+      items.push(item);
+    }
   });
+  if (skipped.size > 0) {
+    // Computed and system fields are the server's to fill: say so rather than drop text.
+    const names = [...skipped].map((n) => `“${n}”`).join(", ");
+    showError(new Error(`${names} ${skipped.size === 1 ? "is" : "are"} computed and cannot be pasted into.`));
+  }
   if (items.length === 0) {
     return;
   }

@@ -1,10 +1,11 @@
-// The table page's dialogs: a field's settings (add, rename, change type, delete), the
-// view's filters (with AND/OR groups), sorts and hidden fields, export, import, and the
-// expanded row (row_dialog.js).
+// The table page's dialogs: a field's settings (field_dialog.js), the view's filters
+// (with AND/OR groups), sorts and hidden fields, export, import, and the expanded row
+// (row_dialog.js).
 // Every change goes through the REST API; the grid then reloads what it shows.
 
 import { fromText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
+import { openFieldDialog } from "./field_dialog.js";
 import { openRowDialog } from "./row_dialog.js";
 
 /** A `<select>` of [value, text] pairs with `value` chosen. */
@@ -78,84 +79,29 @@ export class Panels {
   // Fields.
 
   fieldDialog(field) {
-    const { dialog, body } = openDialog(field ? "Edit field" : "New field", "field-dialog");
-    const name = el("input", { id: "field-name", value: field?.name ?? "", required: true, maxLength: 255 });
-    const types = this.boot.field_types;
-    const type = select(types.map((t) => [t, t.replace(/_/g, " ")]), field?.type ?? "text", () => showOptions(), "Type");
-    type.id = "field-type";
-    const options = el("textarea", {
-      id: "field-options",
-      rows: 4,
-      value: (field?.select_options || []).map((o) => o.value).join("\n"),
-      placeholder: "One option per line",
-    });
-    const optionsRow = el("label", { class: "field-row" }, "Options", options);
-    const showOptions = () => {
-      optionsRow.hidden = !["single_select", "multiple_select"].includes(type.value);
-    };
-    showOptions();
-    const error = el("p", { class: "form-error", role: "alert", hidden: true });
-    const save = el("button", { type: "submit", class: "btn btn-primary", textContent: field ? "Save" : "Create field", id: "field-save" });
-    const form = el(
-      "form",
-      { method: "dialog", class: "stack" },
-      el("label", { class: "field-row" }, "Name", name),
-      el("label", { class: "field-row" }, "Type", type),
-      optionsRow,
-      error,
-      el("div", { class: "actions" }, save),
-    );
-    if (field && !field.primary) {
-      form.querySelector(".actions").append(
-        el("button", {
-          type: "button",
-          class: "btn btn-danger",
-          id: "field-delete",
-          textContent: "Delete field",
-          onclick: async () => {
-            try {
-              await this.api.delete(`/database/fields/${field.id}/`);
-              this.state.fields = this.state.fields.filter((f) => f.id !== field.id);
-              this.fieldsChanged();
-              dialog.close();
-            } catch (e) {
-              error.textContent = e.message;
-              error.hidden = false;
-            }
-          },
-        }),
-      );
-    }
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const body = { name: name.value, type: type.value };
-      if (!optionsRow.hidden) {
-        const existing = field?.select_options || [];
-        body.select_options = options.value
-          .split("\n")
-          .map((v) => v.trim())
-          .filter(Boolean)
-          .map((value, i) => {
-            const old = existing.find((o) => o.value === value);
-            return old ? { id: old.id, value, color: old.color } : { value, color: ["blue", "green", "red", "yellow", "orange", "purple"][i % 6] };
-          });
-      }
-      try {
-        const saved = field
-          ? await this.api.patch(`/database/fields/${field.id}/`, body)
-          : await this.api.post(`/database/fields/table/${this.tableId}/`, body);
-        delete saved.related_fields;
-        this.state.fields = this.state.fields.filter((f) => f.id !== saved.id).concat([saved]);
+    openFieldDialog(field, {
+      api: this.api,
+      tableId: this.tableId,
+      databaseId: this.boot.database_id,
+      fields: this.state.fields,
+      fieldTypes: this.boot.field_types,
+      onSaved: (saved, related) => {
+        // Fields of this table changed with it (formulas naming it) are replaced too.
+        const changed = [saved, ...related.filter((f) => f.table_id === this.tableId)];
+        this.state.fields = this.state.fields.map((f) => changed.find((c) => c.id === f.id) ?? f);
+        for (const f of changed) {
+          if (!this.state.fields.some((s) => s.id === f.id)) {
+            this.state.fields.push(f);
+          }
+        }
         this.fieldsChanged();
         this.rowsChanged();
-        dialog.close();
-      } catch (e) {
-        error.textContent = e.message;
-        error.hidden = false;
-      }
+      },
+      onDeleted: (gone) => {
+        this.state.fields = this.state.fields.filter((f) => f.id !== gone.id);
+        this.fieldsChanged();
+      },
     });
-    body.append(form);
-    name.focus();
   }
 
   // Filters.
