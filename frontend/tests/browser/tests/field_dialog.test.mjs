@@ -190,6 +190,10 @@ test('the formula editor: error and type as you type, autocompletion, functions,
   assert.equal(await formula.inputValue(), "round(field('Price') * field('Qty'), 1)");
   await page.waitForSelector('#formula-status[data-state="ok"]');
   assert.equal(await status.textContent(), 'Result: number with 1 decimal place');
+  // The whole function list again, by family.
+  await page.fill('#formula-function-filter', '');
+  const families = await page.locator('#formula-functions .formula-family').allTextContents();
+  assert.ok(families.includes('Text') && families.includes('Dates and durations'), families.join());
   await screenshot(page, 'field-dialog-formula');
 
   await saveField(page, 'Total');
