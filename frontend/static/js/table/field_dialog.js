@@ -58,7 +58,13 @@ let uid = 0;
 
 /** A labelled control (the label wraps it, so a click on the text focuses it). */
 export function row(label, control, hint) {
-  return el("label", { class: "field-row" }, el("span", { class: "field-label", textContent: label }), control, hint ? el("small", { class: "field-hint", textContent: hint }) : null);
+  return el(
+    "label",
+    { class: "field-row" },
+    el("span", { class: "field-label", textContent: label }),
+    control,
+    hint ? el("small", { class: "field-hint", textContent: hint }) : null,
+  );
 }
 
 /** A `<select>` of [value, text] pairs with `value` chosen. */
@@ -169,7 +175,13 @@ const selectSettings = {
       });
       const text = el("input", { type: "text", class: "option-value", value: option.value ?? "", "aria-label": "Option", placeholder: "Option" });
       item.text = text;
-      const remove = el("button", { type: "button", class: "btn btn-quiet btn-small icon", textContent: "×", "aria-label": "Remove option", onclick: () => item.remove() });
+      const remove = el("button", {
+        type: "button",
+        class: "btn btn-quiet btn-small icon",
+        textContent: "×",
+        "aria-label": "Remove option",
+        onclick: () => item.remove(),
+      });
       item.append(swatch, text, remove);
       list.append(item);
       return text;
@@ -378,7 +390,8 @@ export const SETTINGS = {
         field?.style ?? "star",
         "Style",
       );
-      const colours = ["dark-orange", "orange", "dark-red", "red", "dark-green", "green", "dark-blue", "blue", "dark-purple", "purple", "dark-yellow", "yellow", "dark-gray", "gray"];
+      const colours = ["dark-orange", "orange", "dark-red", "red", "dark-green", "green", "dark-blue", "blue"]
+        .concat(["dark-purple", "purple", "dark-yellow", "yellow", "dark-gray", "gray"]);
       this.color = choice("field-rating-color", colours.map((c) => [c, c.replace("-", " ")]), field?.color ?? "dark-orange", "Colour");
       return el("div", { class: "field-columns" }, row("Maximum", this.max), row("Style", this.style), row("Colour", this.color));
     },
@@ -400,9 +413,21 @@ export const SETTINGS = {
   last_modified: dateSettings(true),
   duration: {
     build(field) {
-      const formats = ["h:mm", "h:mm:ss", "h:mm:ss.s", "h:mm:ss.ss", "h:mm:ss.sss", "d h", "d h:mm", "d h:mm:ss", "d h mm", "d h mm ss"];
-      const examples = { "h:mm": "1:30", "h:mm:ss": "1:30:15", "h:mm:ss.s": "1:30:15.5", "h:mm:ss.ss": "1:30:15.25", "h:mm:ss.sss": "1:30:15.125", "d h": "2d 3h", "d h:mm": "2d 3:30", "d h:mm:ss": "2d 3:30:15", "d h mm": "2d 3h 30m", "d h mm ss": "2d 3h 30m 15s" };
-      this.format = choice("field-duration-format", formats.map((f) => [f, `${f}  (${examples[f]})`]), field?.duration_format ?? "h:mm", "Format");
+      // Each format with how it shows 2 days, 3 hours, 30 minutes and 15.125 seconds.
+      const formats = [
+        ["h:mm", "51:30"],
+        ["h:mm:ss", "51:30:15"],
+        ["h:mm:ss.s", "51:30:15.1"],
+        ["h:mm:ss.ss", "51:30:15.13"],
+        ["h:mm:ss.sss", "51:30:15.125"],
+        ["d h", "2d 3h"],
+        ["d h:mm", "2d 3:30"],
+        ["d h:mm:ss", "2d 3:30:15"],
+        ["d h mm", "2d 3h 30m"],
+        ["d h mm ss", "2d 3h 30m 15s"],
+      ];
+      const pairs = formats.map(([f, example]) => [f, `${f}  (${example})`]);
+      this.format = choice("field-duration-format", pairs, field?.duration_format ?? "h:mm", "Format");
       return row("Format", this.format);
     },
     read() {
@@ -453,7 +478,15 @@ export function openFieldDialog(field, options) {
   const { api, tableId, fieldTypes } = options;
   const { dialog, body } = openDialog(field ? `Edit field “${field.name}”` : "New field", "field-dialog");
   dialog.classList.add("field-dialog");
-  const name = el("input", { type: "text", id: "field-name", value: field?.name ?? "", required: true, maxLength: 255, placeholder: "Field name", autocomplete: "off" });
+  const name = el("input", {
+    type: "text",
+    id: "field-name",
+    value: field?.name ?? "",
+    required: true,
+    maxLength: 255,
+    placeholder: "Field name",
+    autocomplete: "off",
+  });
   const type = el("select", { id: "field-type", "aria-label": "Type" });
   const known = new Set(fieldTypes);
   const listed = new Set();
@@ -557,7 +590,9 @@ export function openFieldDialog(field, options) {
     save.disabled = true;
     error.hidden = true;
     try {
-      const saved = field ? await api.patch(`/database/fields/${field.id}/`, request) : await api.post(`/database/fields/table/${tableId}/`, request);
+      const saved = field
+        ? await api.patch(`/database/fields/${field.id}/`, request)
+        : await api.post(`/database/fields/table/${tableId}/`, request);
       const related = saved.related_fields || [];
       delete saved.related_fields;
       options.onSaved(saved, related);

@@ -165,7 +165,13 @@ export const formulaSettings = {
 
   /** The function list: a filter box and the functions by family; a click inserts one. */
   functionList() {
-    const filter = el("input", { type: "search", class: "formula-function-filter", id: "formula-function-filter", placeholder: "Find a function", "aria-label": "Find a function" });
+    const filter = el("input", {
+      type: "search",
+      class: "formula-function-filter",
+      id: "formula-function-filter",
+      placeholder: "Find a function",
+      "aria-label": "Find a function",
+    });
     const list = el("div", { class: "formula-function-list", id: "formula-functions" });
     const draw = () => {
       const wanted = filter.value.trim().toLowerCase();

@@ -108,6 +108,19 @@ test('the dialog makes a number field with decimal places and a link field to an
   const s = await shop(user);
   const { context, page } = await openGrid(user, s.path);
 
+  // Every type the server knows has its settings (or a note) under the type picker.
+  const types = await page.evaluate(() => JSON.parse(document.getElementById('bootstrap').textContent).field_types);
+  await openNewField(page, 'Any', 'text');
+  for (const type of types) {
+    await page.selectOption('#field-type', type);
+    await page.waitForSelector(`#field-settings[data-type="${type}"] > *`);
+    assert.ok((await page.locator('#field-type-help').textContent()).length > 0, `${type} has a line of help`);
+  }
+  await page.selectOption('#field-type', 'date');
+  await page.check('#field-date-include-time');
+  assert.equal(await page.locator('#field-date-time-format').isVisible(), true);
+  await page.click('#field-dialog .dialog-close');
+
   // Number, 2 decimal places: typed values show with both decimals, right-aligned.
   await openNewField(page, 'Price', 'number');
   await page.selectOption('#field-number-decimal-places', '2');
@@ -204,6 +217,7 @@ test('the formula editor: error and type as you type, autocompletion, functions,
 
   // Computed values, formatted as numbers.
   await waitForColumn(page, 'Total', ['6.0', '24.0']);
+  await screenshot(page, 'field-dialog-computed');
   const totalCol = await columnIndex(page, 'Total');
   const cell = page.locator(`#grid tbody tr[data-row-id="${s.rows[0].id}"] td`).nth(totalCol);
   assert.equal(await cell.evaluate((td) => getComputedStyle(td).textAlign), 'right');
