@@ -147,7 +147,8 @@ export const formulaSettings = {
       }
     });
     input.addEventListener("keydown", (e) => this.onKey(e));
-    input.addEventListener("blur", () => setTimeout(() => this.closeMenu(), 150));
+    // A click on a suggestion does not blur the editor (its mousedown is prevented).
+    input.addEventListener("blur", () => this.closeMenu());
 
     const editorBox = el("div", { class: "formula-editor" }, input, this.menu);
     const main = el(
@@ -156,7 +157,7 @@ export const formulaSettings = {
       el("label", { class: "field-label", htmlFor: "field-formula", textContent: "Formula" }),
       editorBox,
       this.status,
-      el("p", { class: "field-hint", textContent: "Type a field's name or field(' to insert a field; Tab or Enter picks a suggestion." }),
+      el("p", { class: "field-hint", textContent: "Type a field's name or field(' to insert a field; Tab or Enter picks a suggestion, Ctrl+Enter saves." }),
     );
     const element = el("div", { class: "formula-settings" }, main, this.functionList());
     this.scheduleCheck(0);
@@ -285,6 +286,12 @@ export const formulaSettings = {
   },
 
   onKey(e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      // Ctrl+Enter saves the field, as a form's Enter would.
+      e.preventDefault();
+      this.input.form?.requestSubmit();
+      return;
+    }
     if (!this.suggestion) {
       return;
     }

@@ -58,6 +58,14 @@ async function waitForColumn(page, name, expected) {
   );
 }
 
+/** A cell's alignment and classes, read in one step (the grid redraws its cells often). */
+function cellLook(page, rowId, col) {
+  return page.evaluate(([id, i]) => {
+    const td = document.querySelector(`#grid tbody tr[data-row-id="${id}"]`)?.children[i];
+    return td ? { align: getComputedStyle(td).textAlign, classes: td.className } : null;
+  }, [rowId, col]);
+}
+
 async function openNewField(page, name, type) {
   await page.click('#add-field');
   await page.waitForSelector('#field-dialog');
@@ -136,7 +144,7 @@ test('the dialog makes a number field with decimal places and a link field to an
   await page.keyboard.type('3.5');
   await page.keyboard.press('Enter');
   await waitForColumn(page, 'Price', ['3.50', '']);
-  assert.equal(await first.evaluate((td) => getComputedStyle(td).textAlign), 'right');
+  assert.equal((await cellLook(page, s.rows[0].id, priceCol)).align, 'right');
   const row = await apiOk('GET', `/api/database/rows/table/${s.tableId}/${s.rows[0].id}/`, { token: user.token });
   assert.equal(row[`field_${price.id}`], '3.50');
 
@@ -186,9 +194,14 @@ test('the formula editor: error and type as you type, autocompletion, functions,
   await page.click('#formula-functions [data-function="round"]');
   assert.equal(await formula.inputValue(), 'round()');
 
-  // field(' offers the fields; Enter inserts one with its closing quote and bracket.
-  await page.keyboard.type("field('Pr");
+  // field(' offers the fields (not the one being made); ↓ moves, Enter inserts the name
+  // with its closing quote and bracket.
+  await page.keyboard.type("field('");
   await page.waitForSelector('#formula-suggestions:not([hidden]) li');
+  assert.deepEqual(await page.locator('#formula-suggestions li .suggestion-label').allTextContents(), ['Name', 'Price', 'Qty']);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#formula-suggestions li.active .suggestion-label').textContent(), 'Price');
+  await page.keyboard.type('P');
   assert.deepEqual(await page.locator('#formula-suggestions li .suggestion-label').allTextContents(), ['Price']);
   await page.keyboard.press('Enter');
   assert.equal(await formula.inputValue(), "round(field('Price'))");
@@ -220,8 +233,10 @@ test('the formula editor: error and type as you type, autocompletion, functions,
   await screenshot(page, 'field-dialog-computed');
   const totalCol = await columnIndex(page, 'Total');
   const cell = page.locator(`#grid tbody tr[data-row-id="${s.rows[0].id}"] td`).nth(totalCol);
-  assert.equal(await cell.evaluate((td) => getComputedStyle(td).textAlign), 'right');
-  assert.match(await cell.getAttribute('class'), /cell-computed/);
+  const look = await cellLook(page, s.rows[0].id, totalCol);
+  assert.equal(look.align, 'right');
+  assert.match(look.classes, /cell-number/);
+  assert.match(look.classes, /cell-computed/);
 
   // Read only: Enter and typing open no editor, a paste is refused in words.
   await cell.click();
@@ -300,6 +315,19 @@ test('count and lookup fields through a link (when the server has those types)',
   assert.deepEqual(await columnTexts(page, 'Supplier names'), ['AcmeGlobex', '']);
   const saved = (await tableFields(token, s.tableId)).find((f) => f.name === 'Supplier names');
   assert.equal(saved.through_field_id, link.id);
+
+  // A rollup offers only the functions that apply to its target: none of the sums for text.
+  if (types.includes('rollup')) {
+    await openNewField(page, 'Supplier rollup', 'rollup');
+    await page.selectOption('#field-through', String(link.id));
+    await page.waitForSelector('#field-target:not([disabled]) option');
+    await page.selectOption('#field-target', { label: 'Company' });
+    const functions = await page.locator('#field-rollup-function option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(functions, ['min', 'max', 'count']);
+    await page.selectOption('#field-rollup-function', 'count');
+    await saveField(page, 'Supplier rollup');
+    await waitForColumn(page, 'Supplier rollup', ['2', '0']);
+  }
 
   assert.deepEqual(page.errors, []);
   await context.close();
