@@ -332,3 +332,53 @@ test('count and lookup fields through a link (when the server has those types)',
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('computed cells show as their formula type: checks, dates, coloured options, lists as chips', async () => {
+  const user = await signUp();
+  const token = user.token;
+  const s = await shop(user, { priced: true });
+  const post = (body) => apiOk('POST', `/api/database/fields/table/${s.tableId}/`, { token, body });
+  const status = await post({ name: 'Status', type: 'single_select', select_options: [{ value: 'Open', color: 'green' }] });
+  const link = await post({ name: 'Supplier', type: 'link_row', link_row_table_id: s.suppliersId, has_related_field: false });
+  const suppliers = (await apiOk('GET', `/api/database/rows/table/${s.suppliersId}/`, { token })).results;
+  await apiOk('PATCH', `/api/database/rows/table/${s.tableId}/${s.rows[0].id}/`, {
+    token,
+    body: { [`field_${status.id}`]: status.select_options[0].id, [`field_${link.id}`]: suppliers.map((r) => r.id) },
+  });
+  const formulas = {
+    Many: "field('Qty') > 3",
+    Launch: "todate('20240131', 'YYYYMMDD')",
+    State: "field('Status')",
+    Makers: "lookup('Supplier', 'Company')",
+  };
+  const made = {};
+  for (const [name, formula] of Object.entries(formulas)) {
+    made[name] = await post({ name, type: 'formula', formula });
+  }
+  assert.equal(made.Many.formula_type, 'boolean');
+  assert.equal(made.Launch.formula_type, 'date');
+  assert.equal(made.State.formula_type, 'single_select');
+  assert.equal(made.Makers.formula_type, 'array');
+
+  const { context, page } = await openGrid(user, s.path);
+  const cell = async (name) => {
+    const i = await columnIndex(page, name);
+    return page.locator(`#grid tbody tr[data-row-id="${s.rows[0].id}"] td`).nth(i);
+  };
+  assert.equal(await (await cell('Many')).locator('.check.checked').count(), 1);
+  assert.equal(await (await cell('Launch')).textContent(), '31/01/2024');
+  assert.equal(await (await cell('State')).locator('.chip.chip-green').textContent(), 'Open');
+  assert.deepEqual(await (await cell('Makers')).locator('.chip').allTextContents(), ['Acme', 'Globex']);
+  // The second row: Qty 2 is not more than 3, no status, no suppliers.
+  const second = async (name) => page.locator(`#grid tbody tr[data-row-id="${s.rows[1].id}"] td`).nth(await columnIndex(page, name));
+  assert.equal(await (await second('Many')).locator('.check:not(.checked)').count(), 1);
+  assert.equal(await (await second('Makers')).locator('.chip').count(), 0);
+
+  // The expanded row shows them the same way, not as editable values.
+  await page.locator(`#grid tbody tr[data-row-id="${s.rows[0].id}"] .row-expand`).click();
+  await page.waitForSelector('dialog[open] .row-fields');
+  await screenshot(page, 'field-dialog-computed-row');
+
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
