@@ -163,6 +163,25 @@ test('the dialog makes a number field with decimal places and a link field to an
   assert.ok(back, 'the related field was made in Suppliers');
   assert.equal(back.link_row_table_id, s.tableId);
 
+  // A single select with two options; a click on a swatch picks the next colour.
+  await openNewField(page, 'Stage', 'single_select');
+  await page.click('#field-add-option');
+  await page.keyboard.type('Draft');
+  await page.click('#field-add-option');
+  await page.keyboard.type('Done');
+  await page.locator('#field-select-options .option-swatch').nth(1).click();
+  await screenshot(page, 'field-dialog-select');
+  await saveField(page, 'Stage');
+  const stage = (await tableFields(user.token, s.tableId)).find((f) => f.name === 'Stage');
+  assert.deepEqual(stage.select_options.map((o) => [o.value, o.color]), [['Draft', 'blue'], ['Done', 'red']]);
+  // Editing keeps the options' ids: a rename is a rename, not a new option.
+  await page.locator('#grid thead th:has-text("Stage") .field-name').click();
+  await page.locator('#field-select-options .option-value').nth(0).fill('Drafting');
+  await page.click('#field-save');
+  await page.waitForSelector('#field-dialog', { state: 'detached' });
+  const renamed = (await tableFields(user.token, s.tableId)).find((f) => f.name === 'Stage');
+  assert.deepEqual(renamed.select_options.map((o) => [o.id, o.value]), [[stage.select_options[0].id, 'Drafting'], [stage.select_options[1].id, 'Done']]);
+
   // The dialog edits what it made: the number field opens with its places.
   await page.locator('#grid thead th:has-text("Price") .field-name').click();
   await page.waitForSelector('#field-dialog');
