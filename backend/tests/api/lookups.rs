@@ -440,3 +440,78 @@ async fn settings_that_do_not_fit_are_refused() {
     let r = patch_row(&app, user, a, own, json!({"Own amount": "free text"})).await;
     assert_eq!(r["Own amount"], "free text");
 }
+
+#[tokio::test]
+async fn formatting_chosen_for_a_result_is_kept() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (user, t) = (&fx.user, fx.table);
+    let price = app
+        .field(
+            user,
+            t,
+            json!({"name": "Price", "type": "number", "number_decimal_places": 3}),
+        )
+        .await;
+    let id = create_row(&app, user, t, json!({"Name": "a", "Price": "2.345"})).await;
+    let r = app
+        .post(
+            &format!("/api/database/fields/table/{t}/"),
+            Some(&user.access),
+            json!({"name": "Half", "type": "formula", "formula": "field('Price') / 2",
+                   "number_decimal_places": 1, "date_format": "US"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let half = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["number_decimal_places"], 1);
+    assert!(r.body.get("_formatting").is_none(), "{:?}", r.body);
+    assert!(
+        r.body.get("date_format").is_none_or(Value::is_null),
+        "a date format does not fit a number: {:?}",
+        r.body
+    );
+    assert_eq!(row(&app, user, t, id).await["Half"], "1.2");
+
+    // The type changes underneath (the price gets other places): the choice stays.
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{price}/"),
+            Some(&user.access),
+            json!({"number_decimal_places": 0}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(field(&app, user, half).await["number_decimal_places"], 1);
+
+    // Reset with null: the type's own places again; refused values change nothing.
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{half}/"),
+            Some(&user.access),
+            json!({"number_decimal_places": 11}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{half}/"),
+            Some(&user.access),
+            json!({"number_decimal_places": null}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let own = app
+        .post(
+            &format!("/api/database/formula/{t}/type/"),
+            Some(&user.access),
+            json!({"formula": "field('Price') / 2", "name": "Half"}),
+        )
+        .await;
+    assert_eq!(own.status, 200, "{:?}", own.body);
+    assert_ne!(own.body["number_decimal_places"], 1);
+    assert_eq!(
+        r.body["number_decimal_places"],
+        own.body["number_decimal_places"]
+    );
+}

@@ -18,8 +18,15 @@ pub mod stored;
 pub mod through;
 
 use crate::database::{
-    fields::{Field, FieldError, types::FORMULA},
-    formula::{self, FormulaError, typecheck::Checked, types::FormulaType},
+    fields::{
+        Field, FieldError,
+        types::{FORMATTING, FORMULA},
+    },
+    formula::{
+        self, FormulaError,
+        typecheck::Checked,
+        types::{FormulaType, TypeKind},
+    },
 };
 use resolver::{FormulaView, Resolver};
 use serde_json::Value;
@@ -129,15 +136,40 @@ pub async fn options_in_table(
     options_for(&resolver, id, kind, parsed)
 }
 
-/// The options saved for a computed field of type `kind`: its formula or settings, and
-/// the properties of its formula type `ty`.
+/// The options saved for a computed field of type `kind`: its formula or settings, the
+/// properties of its formula type `ty`, and the formatting its user chose (which wins
+/// over the type's where it fits the type).
 pub fn typed_options(kind: &str, options: &Value, ty: &FormulaType) -> Value {
-    if kind == FORMULA {
+    let mut out = if kind == FORMULA {
         let text = options.get("formula").and_then(Value::as_str);
-        stored::typed_options(text.unwrap_or_default(), ty)
+        let mut out = serde_json::Map::new();
+        out.insert("formula".into(), text.unwrap_or_default().into());
+        out
     } else {
-        through::typed_options(options, ty)
+        through::settings(options)
+    };
+    if let Value::Object(props) = ty.to_json() {
+        out.extend(props);
     }
+    if let Some(Value::Object(chosen)) = options.get(FORMATTING) {
+        let shown = match &ty.kind {
+            TypeKind::Array(item) => &item.kind,
+            kind => kind,
+        };
+        for (key, value) in chosen {
+            let fits = match shown {
+                TypeKind::Number { .. } => key == "number_decimal_places",
+                TypeKind::Date { .. } => key.starts_with("date_"),
+                TypeKind::Duration => key == "duration_format",
+                _ => false,
+            };
+            if fits {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+        out.insert(FORMATTING.into(), Value::Object(chosen.clone()));
+    }
+    Value::Object(out)
 }
 
 /// Field types whose values are computed: `formula`, and `lookup`, `rollup` and

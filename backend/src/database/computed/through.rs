@@ -9,13 +9,21 @@ use crate::database::{
         Field, FieldError,
         types::{COUNT, LOOKUP, ROLLUP},
     },
-    formula::{ast::Expr, types::FormulaType},
+    formula::ast::Expr,
     links::{LINK_ROW, Relation},
 };
 use serde_json::{Map, Value, json};
 
 /// The settings a computed-through field keeps besides its formula type.
 const SETTINGS: [&str; 3] = ["through_field_id", "target_field_id", "rollup_function"];
+
+/// The settings of `options`, without the formula type's properties.
+pub fn settings(options: &Value) -> Map<String, Value> {
+    SETTINGS
+        .iter()
+        .filter_map(|key| Some(((*key).to_owned(), options.get(*key)?.clone())))
+        .collect()
+}
 
 fn id_of(options: &Value, key: &str) -> Option<i64> {
     options.get(key).and_then(Value::as_i64)
@@ -92,19 +100,4 @@ pub fn settle(resolver: &Resolver, kind: &str, options: &Value) -> Result<Value,
         return Ok(Value::Object(settled));
     }
     Ok(settled)
-}
-
-/// The options saved for a computed-through field: its settings and its formula type's
-/// properties.
-pub fn typed_options(options: &Value, ty: &FormulaType) -> Value {
-    let mut out = Map::new();
-    for key in SETTINGS {
-        if let Some(value) = options.get(key) {
-            out.insert(key.into(), value.clone());
-        }
-    }
-    if let Value::Object(props) = ty.to_json() {
-        out.extend(props);
-    }
-    Value::Object(out)
 }

@@ -47,7 +47,8 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         "field_constraints": [],
     });
     if let (Some(map), Some(props)) = (obj.as_object_mut(), field.options.as_object()) {
-        for (k, v) in props {
+        // Keys starting with `_` are kept for the server's own use.
+        for (k, v) in props.iter().filter(|(k, _)| !k.starts_with('_')) {
             map.insert(k.clone(), v.clone());
         }
         if field.kind == links::LINK_ROW {

@@ -323,7 +323,7 @@ test('count and lookup fields through a link (when the server has those types)',
 
   await openNewField(page, 'Supplier names', 'lookup');
   await page.selectOption('#field-through', String(link.id));
-  await page.waitForSelector('#field-target:not([disabled]) option');
+  await page.waitForSelector('#field-target:not([disabled]) option', { state: 'attached' });
   await page.selectOption('#field-target', { label: 'Company' });
   await saveField(page, 'Supplier names');
   const lookupCol = await columnIndex(page, 'Supplier names');
@@ -339,7 +339,7 @@ test('count and lookup fields through a link (when the server has those types)',
   if (types.includes('rollup')) {
     await openNewField(page, 'Supplier rollup', 'rollup');
     await page.selectOption('#field-through', String(link.id));
-    await page.waitForSelector('#field-target:not([disabled]) option');
+    await page.waitForSelector('#field-target:not([disabled]) option', { state: 'attached' });
     await page.selectOption('#field-target', { label: 'Company' });
     const functions = await page.locator('#field-rollup-function option').evaluateAll((os) => os.map((o) => o.value));
     assert.deepEqual(functions, ['min', 'max', 'count']);

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 pub struct DurationFieldType;
 
-const FORMATS: &[&str] = &[
+pub(crate) const FORMATS: &[&str] = &[
     "h:mm",
     "h:mm:ss",
     "h:mm:ss.s",

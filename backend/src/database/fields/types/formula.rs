@@ -28,8 +28,8 @@ impl FieldType for FormulaFieldType {
         FORMULA
     }
 
-    /// Keeps only the formula text; its type is filled in by the fields service, which
-    /// can see the table's other fields.
+    /// Keeps the formula text and the formatting the user chose; its type is filled in by
+    /// the fields service, which can see the table's other fields.
     fn parse_options(
         &self,
         body: &Map<String, Value>,
@@ -75,7 +75,14 @@ impl FieldType for FormulaFieldType {
                 ),
             ));
         }
-        Ok(json!({ "formula": formula }))
+        let mut errors = ValidationError::default();
+        let formatting = super::parse_formatting(body, current, &mut errors);
+        errors.into_result()?;
+        let mut options = json!({ "formula": formula });
+        if !formatting.is_empty() {
+            options[super::FORMATTING] = Value::Object(formatting);
+        }
+        Ok(options)
     }
 
     fn storage(&self, field: &Field) -> Storage {

@@ -110,6 +110,10 @@ impl FieldType for ThroughFieldType {
                 None => errors.add("rollup_function", "required", "This field is required."),
             }
         }
+        let formatting = super::parse_formatting(body, current, &mut errors);
+        if !formatting.is_empty() {
+            options.insert(super::FORMATTING.into(), Value::Object(formatting));
+        }
         errors.into_result()?;
         Ok(Value::Object(options))
     }
