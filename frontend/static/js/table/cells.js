@@ -102,6 +102,8 @@ export function toText(field, value) {
     case "created_by":
     case "last_modified_by":
       return value.name ?? "";
+    case "multiple_collaborators":
+      return Array.isArray(value) ? value.map((u) => u.name ?? "").join(", ") : "";
     case "duration":
       return formatDuration(Number(value), field.duration_format);
     case "date":
@@ -156,6 +158,11 @@ export function renderCell(td, field, value) {
       return;
     case "link_row":
       td.append(...linksOf(value).map((link) => linkChip(link)));
+      return;
+    case "multiple_collaborators":
+      for (const user of value || []) {
+        td.append(chip({ value: user.name, color: "blue" }));
+      }
       return;
     case "formula_link":
       td.append(safeLink(value.url, value.label || value.url));
@@ -300,6 +307,15 @@ export function fromText(field, text) {
             .map((v) => v.trim())
             .filter(Boolean)
             .map((v) => (field.select_options || []).find((o) => o.value === v)?.id ?? v);
+    case "multiple_collaborators":
+      // Names of members; a name nobody has is sent as is and refused by the server.
+      return trimmed === ""
+        ? []
+        : trimmed
+            .split(",")
+            .map((v) => v.trim())
+            .filter(Boolean)
+            .map((v) => ({ id: (field.available_collaborators || []).find((u) => u.name === v)?.id ?? v }));
     default:
       return text;
   }

@@ -519,3 +519,35 @@ test('the expanded row: a click on a star sets a rating, Enter edits the focused
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('collaborators: the select popup over the workspace members, saved as ids, shown as names', async () => {
+  const { user, tableId, field, rows, path } = await tableWith(
+    { name: 'Owners', type: 'multiple_collaborators' },
+    [[]],
+  );
+  const me = field.available_collaborators[0];
+  assert.ok(me, 'the field offers its workspace members');
+  const { context, page } = await openGrid(user, path);
+  const td = cell(page, rows[0].id);
+  await td.click();
+  await page.keyboard.press('Enter');
+  const popup = page.locator('.select-popup');
+  await popup.waitFor();
+  assert.deepEqual(await popup.locator('[role="option"]').allTextContents(), [me.name]);
+  await popup.locator('[role="option"]').nth(0).click();
+  const sent = patchOf(page, rows[0].id);
+  await popup.getByRole('button', { name: 'Done' }).click();
+  assert.deepEqual(await sent, { [`field_${field.id}`]: [{ id: me.id }] });
+  await assertStored(user, tableId, rows[0].id, field.id, [me.name], (v) => v.map((u) => u.name));
+  await page.waitForFunction(([id, name]) => document.querySelector(`#grid tr[data-row-id="${id}"] td:nth-child(3)`)?.textContent === name, [rows[0].id, me.name]);
+  await screenshot(page, 'editors-collaborators');
+
+  // Clear empties the cell.
+  await td.dblclick();
+  await popup.getByRole('button', { name: 'Done' }).waitFor();
+  await popup.getByRole('button', { name: 'Clear' }).click();
+  await popup.getByRole('button', { name: 'Done' }).click();
+  await assertStored(user, tableId, rows[0].id, field.id, [], (v) => v.map((u) => u.name));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -2,6 +2,7 @@
 // need no editor at all: a checkbox toggled by a click or Space, a rating set by a click
 // on a star or a digit.
 
+import { openCollaboratorsEditor } from "./collaborators.js";
 import { openDateEditor } from "./date.js";
 import { openDurationEditor } from "./duration.js";
 import { openFileEditor } from "./file.js";
@@ -15,6 +16,7 @@ const EDITORS = {
   duration: openDurationEditor,
   single_select: openSelectEditor,
   multiple_select: openSelectEditor,
+  multiple_collaborators: openCollaboratorsEditor,
 };
 
 /** Editors that save each change as it is made (they are also given `save` and the row's id). */
