@@ -3,7 +3,7 @@
 // and more cards load on demand.
 
 import { el } from "../table/dom.js";
-import { cardBody } from "./shared.js";
+import { cardBody, cardCover } from "./shared.js";
 
 const PAGE = 80;
 
@@ -30,6 +30,7 @@ export function mount(ctx) {
         "data-row-id": String(row.id),
         "aria-label": `Open row ${row.id}`,
       },
+      cardCover(ctx.state, row),
       cardBody(ctx.state, row),
     );
     const open = () => ctx.openRow(row);

@@ -4,7 +4,7 @@
 // without a single select field first asks for one.
 
 import { el } from "../table/dom.js";
-import { askForField, cardBody } from "./shared.js";
+import { askForField, cardBody, cardCover } from "./shared.js";
 
 const UNCATEGORISED = "null";
 
@@ -85,6 +85,7 @@ export function mount(ctx) {
     const node = el(
       "article",
       { class: "row-card kanban-card", draggable: true, tabIndex: 0, "data-row-id": String(row.id) },
+      cardCover(ctx.state, row),
       cardBody(ctx.state, row),
       menu,
     );

@@ -144,6 +144,9 @@ live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => refresh() }
 function cardFieldsDialog() {
   const { body } = openDialog("Fields on cards", "card-fields-dialog");
   const list = el("div", { class: "stack" });
+  if (["gallery", "kanban"].includes(boot.view.type)) {
+    body.append(coverPicker());
+  }
   body.append(list);
   for (const field of state.fields.filter((f) => !f.primary)) {
     const box = el("input", { type: "checkbox", checked: state.fieldOptions[field.id]?.hidden === false });
@@ -158,6 +161,29 @@ function cardFieldsDialog() {
     });
     list.append(el("label", { class: "check-row" }, box, field.name));
   }
+}
+
+/** The cards' cover image: one of the table's file fields, or none. */
+function coverPicker() {
+  const files = state.fields.filter((f) => f.type === "file");
+  const current = state.view.card_cover_image_field ?? "";
+  const pick = el(
+    "select",
+    { id: "card-cover-field" },
+    el("option", { value: "", textContent: files.length ? "No cover" : "No file field to take covers from" }),
+    ...files.map((f) => el("option", { value: String(f.id), textContent: f.name, selected: f.id === current })),
+  );
+  pick.disabled = files.length === 0;
+  pick.addEventListener("change", async () => {
+    try {
+      await ctx.patchView({ card_cover_image_field: pick.value ? Number(pick.value) : null });
+      view.refresh();
+    } catch (error) {
+      pick.value = String(state.view.card_cover_image_field ?? "");
+      showError(error);
+    }
+  });
+  return el("label", { class: "field-row card-cover-row" }, "Cover image", pick);
 }
 
 $("card-fields")?.addEventListener("click", cardFieldsDialog);

@@ -4,6 +4,7 @@
 
 import { renderCell, toText } from "../table/cells.js";
 import { el } from "../table/dom.js";
+import { filesOf, thumbnailUrl } from "../table/files.js";
 
 /** A field's view option (`hidden`, `order`, …) with a fallback. */
 export function option(state, field, key, fallback) {
@@ -51,6 +52,29 @@ export function cardBody(state, row) {
     list.append(el("dt", { textContent: field.name }), dd);
   }
   return list;
+}
+
+/** The file field the view shows as its cards' cover image, if any. */
+export function coverField(state) {
+  const id = state.view?.card_cover_image_field;
+  return id ? state.fields.find((f) => f.id === id && f.type === "file") ?? null : null;
+}
+
+/**
+ * A card's cover: the first image of the view's cover field (an empty band when the row
+ * has none, so the cards of a view line up), or null when the view shows no covers.
+ */
+export function cardCover(state, row) {
+  const field = coverField(state);
+  if (!field) {
+    return null;
+  }
+  const image = filesOf(row[`field_${field.id}`]).find((f) => thumbnailUrl(f, "card_cover"));
+  const cover = el("div", { class: image ? "card-cover" : "card-cover card-cover-empty" });
+  if (image) {
+    cover.append(el("img", { src: thumbnailUrl(image, "card_cover"), alt: "", loading: "lazy" }));
+  }
+  return cover;
 }
 
 /** Runs `fn` once after a burst of calls (live events often come several at once). */

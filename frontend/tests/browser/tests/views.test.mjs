@@ -4,8 +4,9 @@
 // preview, changes made elsewhere showing up live, at both screen sizes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import {
-  launch, newPage, screenshot, signUp, logIn, createTable, apiOk, assertFitsWidth,
+  launch, newPage, screenshot, signUp, logIn, createTable, apiOk, assertFitsWidth, baseUrl,
 } from '../support.mjs';
 
 let browser;
@@ -442,6 +443,77 @@ test('gallery on a phone: the first 80 cards from the page, more on demand, fitt
   await page.waitForFunction(() => document.querySelectorAll('#view-root .gallery-card').length === 85);
   assert.equal(await page.locator('#gallery-more').isVisible(), false);
   assert.deepEqual(await cards.locator('.card-title').allTextContents(), names);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+/** A `width`×`height` PNG of a diagonal colour gradient. */
+function gradientPng(width, height) {
+  const { deflateSync, crc32 } = zlib;
+  const rows = [];
+  for (let y = 0; y < height; y += 1) {
+    const line = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x += 1) {
+      line[1 + x * 3] = 60 + Math.round((x / width) * 120);
+      line[2 + x * 3] = 90 + Math.round((y / height) * 100);
+      line[3 + x * 3] = 210;
+    }
+    rows.push(line);
+  }
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([length, Buffer.from(type), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('gallery cards show the first image of the chosen file field as their cover', async () => {
+  const f = await fixture('gallery', ['Ada', 'Bob'], [{ name: 'Photos', type: 'file' }]);
+  const form = new FormData();
+  form.append('file', new Blob([gradientPng(320, 180)], { type: 'image/png' }), 'ada.png');
+  const res = await fetch(`${baseUrl}/api/user-files/upload-file/`, {
+    method: 'POST', headers: { Authorization: `JWT ${f.token}` }, body: form,
+  });
+  const uploaded = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(uploaded));
+  const [ada, bob] = f.rows;
+  await apiOk('PATCH', `/api/database/rows/table/${f.ids.tableId}/${ada.id}/`, {
+    token: f.token, body: { [`field_${f.fields.Photos.id}`]: [{ name: uploaded.name }] },
+  });
+  const { context, page } = await openView(f.user, f.path);
+  assert.equal(await page.locator('.card-cover').count(), 0, 'no cover until one is chosen');
+
+  await page.click('#card-fields');
+  await page.selectOption('#card-cover-field', String(f.fields.Photos.id));
+  await page.waitForSelector(`.gallery-card[data-row-id="${ada.id}"] .card-cover img`);
+  const src = await page.locator(`.gallery-card[data-row-id="${ada.id}"] .card-cover img`).getAttribute('src');
+  assert.match(src, /\/media\/thumbnails\/card_cover\//);
+  assert.equal(await page.locator(`.gallery-card[data-row-id="${bob.id}"] .card-cover-empty`).count(), 1);
+  const loaded = await page.locator(`.gallery-card[data-row-id="${ada.id}"] .card-cover img`)
+    .evaluate((img) => img.decode().then(() => img.naturalWidth));
+  assert.ok(loaded > 0, 'the cover image loads');
+  const view = await apiOk('GET', `/api/database/views/${f.view.id}/`, { token: f.token });
+  assert.equal(view.card_cover_image_field, f.fields.Photos.id);
+  await page.click('#card-fields-dialog .dialog-close');
+  await screenshot(page, 'view-gallery-covers');
+
+  // Choosing no cover takes them away.
+  await page.click('#card-fields');
+  await page.selectOption('#card-cover-field', '');
+  await page.waitForFunction(() => document.querySelectorAll('.card-cover').length === 0);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
