@@ -23,6 +23,7 @@ use crate::{
         views::{ViewError, form, public},
     },
     error::{ApiError, Code},
+    platform::user_files,
     web::state::AppState,
 };
 use askama::Template;
@@ -34,6 +35,7 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 const PAGE_SIZE: usize = 100;
 
@@ -466,13 +468,35 @@ pub struct Question {
 
 /// Which input a field type gets.
 pub enum Input {
-    Text { value: String, kind: &'static str },
-    LongText { value: String },
-    Number { value: String, step: String },
-    Checkbox { checked: bool },
-    Date { value: String, with_time: bool },
-    Select { options: Vec<(i64, String, bool)> },
-    MultiSelect { options: Vec<(i64, String, bool)> },
+    Text {
+        value: String,
+        kind: &'static str,
+    },
+    LongText {
+        value: String,
+    },
+    Number {
+        value: String,
+        step: String,
+    },
+    Checkbox {
+        checked: bool,
+    },
+    Date {
+        value: String,
+        with_time: bool,
+    },
+    Select {
+        options: Vec<(i64, String, bool)>,
+    },
+    MultiSelect {
+        options: Vec<(i64, String, bool)>,
+    },
+    /// Files uploaded by the page's script as they are chosen; the names of those already
+    /// uploaded travel with the form.
+    Files {
+        files: Vec<(String, String)>,
+    },
     Unsupported,
 }
 
@@ -517,6 +541,7 @@ fn question(
     field: &Field,
     options: &Value,
     answers: &[(String, String)],
+    uploaded: &HashMap<String, String>,
     errors: &FormErrors,
 ) -> Question {
     let key = field.column();
@@ -583,6 +608,12 @@ fn question(
         },
         "single_select" => Input::Select { options: select() },
         "multiple_select" => Input::MultiSelect { options: select() },
+        "file" => Input::Files {
+            files: given
+                .iter()
+                .filter_map(|n| Some(((*n).to_owned(), uploaded.get(*n)?.clone())))
+                .collect(),
+        },
         _ => Input::Unsupported,
     };
     let name = options
@@ -620,6 +651,10 @@ async fn render_form(
         Err(err) => return failure(err, csrf, slug, &here),
     };
     let options = &view.options.0;
+    let uploaded = match uploaded_files(state, &fields, answers).await {
+        Ok(uploaded) => uploaded,
+        Err(err) => return failure(ViewError::from(err), csrf, slug, &here),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -637,11 +672,34 @@ async fn render_form(
             .unwrap_or_else(|| "Submit".into()),
         questions: fields
             .iter()
-            .map(|(f, o)| question(f, o, answers, &errors))
+            .map(|(f, o)| question(f, o, answers, &uploaded, &errors))
             .collect(),
         errors,
     };
     (status, page).into_response()
+}
+
+/// The files already uploaded for the form's file questions (sent back with answers
+/// that were refused): stored name → the name the visitor's file had. Names that are no
+/// uploaded file are left out.
+async fn uploaded_files(
+    state: &AppState,
+    fields: &[(Field, Value)],
+    answers: &[(String, String)],
+) -> sqlx::Result<HashMap<String, String>> {
+    let names: Vec<String> = (fields.iter())
+        .filter(|(f, _)| f.kind == "file")
+        .flat_map(|(f, _)| submitted(answers, &f.column()))
+        .map(str::to_owned)
+        .collect();
+    if names.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let files = user_files::by_names(&state.ctx.db, &names).await?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.name, f.original_name))
+        .collect())
 }
 
 pub async fn form_page(
@@ -663,6 +721,13 @@ fn answer_value(field: &Field, given: &[&str]) -> Option<Value> {
                 .iter()
                 .filter_map(|v| v.parse::<i64>().ok())
                 .map(Value::from)
+                .collect(),
+        )),
+        "file" => Some(Value::Array(
+            given
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| serde_json::json!({ "name": n.trim() }))
                 .collect(),
         )),
         _ => match first {

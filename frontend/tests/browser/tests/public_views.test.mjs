@@ -240,3 +240,46 @@ test('a shared form works without script, shows validation errors and creates th
   assert.equal(rows.results[0].Active, true);
   assert.equal(rows.results[0].Size, '7');
 });
+
+test('a shared form takes files: chosen files upload at once, show as chips, and land in the row', async () => {
+  const { user, ids, fields } = await fixture();
+  const token = user.token;
+  const files = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, { token, body: { name: 'Attachments', type: 'file' } });
+  const name = fields.find((f) => f.name === 'Name');
+  const form = await apiOk('POST', `/api/database/views/table/${ids.tableId}/`, { token, body: { name: 'Uploads', type: 'form' } });
+  await apiOk('PATCH', `/api/database/views/${form.id}/field-options/`, {
+    token,
+    body: { field_options: { [name.id]: { enabled: true, required: true }, [files.id]: { enabled: true } } },
+  });
+  const shared = await apiOk('PATCH', `/api/database/views/${form.id}/`, { token, body: { public: true, title: 'Send us files' } });
+
+  const context = await browser.newContext({ viewport: SIZES.desktop, baseURL: baseUrl });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/form/${shared.slug}`);
+  const picker = page.locator(`#field_${files.id}`);
+  await picker.setInputFiles([
+    { name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('quarterly numbers') },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('more') },
+  ]);
+  const chips = page.locator('.form-file-list .chip');
+  await page.waitForFunction(() => document.querySelectorAll('.form-file-list .chip').length === 2);
+  assert.deepEqual(await chips.locator('.form-file-name').allTextContents(), ['report.txt', 'notes.txt']);
+  await page.getByRole('button', { name: 'Remove notes.txt' }).click();
+  assert.equal(await chips.count(), 1);
+
+  // A validation error keeps the uploaded file.
+  await page.click('button[type=submit]');
+  await page.waitForSelector(`#field_${name.id}-error`);
+  assert.deepEqual(await page.locator('.form-file-list .form-file-name').allTextContents(), ['report.txt']);
+  await screenshot(page, 'public-form-files');
+  await page.fill(`input[name=field_${name.id}]`, 'Filed');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[role=status]');
+  const rows = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/?user_field_names=true&search=Filed`, { token });
+  assert.equal(rows.results.length, 1);
+  assert.deepEqual(rows.results[0].Attachments.map((f) => f.visible_name), ['report.txt']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
