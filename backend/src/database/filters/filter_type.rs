@@ -1,6 +1,9 @@
 //! The `FilterType` trait: a condition users put on rows (`equal`, `contains`, `date_is`, …).
 
-use crate::database::fields::{Field, FieldType};
+use crate::database::{
+    fields::{Field, FieldType},
+    formula::types::FormulaType,
+};
 use sqlx::{Postgres, QueryBuilder};
 
 /// The field a filter applies to, with the SQL that reads it.
@@ -35,6 +38,19 @@ pub trait FilterType: Send + Sync + 'static {
 
     fn supports(&self, field_type: &str) -> bool {
         self.compatible_field_types().contains(&field_type)
+    }
+
+    /// Whether the filter reads any computed field through the field's own text and
+    /// emptiness, whatever its formula type (`contains`, `empty`, …). Other filters apply
+    /// to a computed field by its formula type, see [`super::computed`].
+    fn accepts_any_computed(&self) -> bool {
+        false
+    }
+
+    /// Whether the filter applies to array formulas (lookups) with elements of `element`.
+    fn supports_array(&self, element: &FormulaType) -> bool {
+        let _ = element;
+        false
     }
 }
 

@@ -1,8 +1,8 @@
 //! The filter tree of a listing: the `filters` JSON parameter (nested AND/OR groups) or
 //! Baserow's older `filter__{field}__{type}=value` parameters, turned into one SQL condition.
 
-use super::{FilterError, FilterTarget, registry::filter_types};
-use crate::database::{fields::Field, fields::registry::field_types, rows::read::column_expr};
+use super::{FilterError, applies, computed, registry::filter_types};
+use crate::database::{fields::Field, rows::read::column_expr};
 use serde_json::Value;
 use sqlx::{Postgres, QueryBuilder};
 
@@ -24,6 +24,9 @@ pub struct FilterLeaf {
     pub field: FieldRef,
     pub kind: String,
     pub value: String,
+    /// Saved on a view (rather than sent with a request): if the field's type no longer
+    /// fits the filter, it matches no row instead of failing the listing.
+    pub saved: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -114,7 +117,12 @@ impl FilterGroup {
                 .ok_or_else(|| invalid("each filter needs a type"))?
                 .to_owned();
             let value = text_value(item.get("value").unwrap_or(&Value::Null))?;
-            group.filters.push(FilterLeaf { field, kind, value });
+            group.filters.push(FilterLeaf {
+                field,
+                kind,
+                value,
+                saved: false,
+            });
         }
         if let Some(groups) = obj.get("groups") {
             for g in groups
@@ -147,6 +155,7 @@ impl FilterGroup {
                 field: FieldRef::Text(field.to_owned()),
                 kind: kind.to_owned(),
                 value: text_value(&Value::String(value.clone()))?,
+                saved: false,
             });
         }
         if group.filters.len() > MAX_FILTERS {
@@ -179,24 +188,16 @@ impl FilterGroup {
             let filter = filter_types()
                 .get(&leaf.kind)
                 .ok_or_else(|| FilterError::TypeDoesNotExist(leaf.kind.clone()))?;
-            if !filter.supports(&field.kind) {
-                return Err(FilterError::UnsupportedField(
-                    leaf.kind.clone(),
-                    field.kind.clone(),
-                ));
+            if leaf.saved && !applies(filter, field) {
+                // A view's filter the field's type no longer fits: a formula's type can
+                // change with a field it uses, after the filter was saved. Matching no row
+                // keeps the view working without showing rows the filter hid.
+                sql.push("FALSE");
+                continue;
             }
-            let Some(ft) = field_types().get(&field.kind) else {
-                return Err(FilterError::UnsupportedField(
-                    leaf.kind.clone(),
-                    field.kind.clone(),
-                ));
-            };
-            let target = FilterTarget {
-                field,
-                field_type: ft,
-                col: column_expr(field, ft),
-            };
-            filter.push_condition(sql, &target, &leaf.value);
+            computed::with_target(filter, field, column_expr, |target| {
+                filter.push_condition(sql, target, &leaf.value)
+            })?;
         }
         for group in &self.groups {
             if !first {
@@ -299,7 +300,8 @@ mod tests {
             vec![FilterLeaf {
                 field: FieldRef::Text("field_5".into()),
                 kind: "contains".into(),
-                value: "an".into()
+                value: "an".into(),
+                saved: false,
             }]
         );
         assert!(g.or);

@@ -8,7 +8,7 @@ use super::{aggregations, repo, service::full};
 use crate::database::{
     events::{TableEvent, ViewPart},
     fields::{Field, registry::field_types},
-    filters::{filter_type::DATES, registry::filter_types},
+    filters::{applies, filter_type::DATES, registry::filter_types},
     tables,
     tx::Tx,
 };
@@ -32,7 +32,7 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
         for filter in repo::filters(&mut **tx, view.id).await? {
             let supported = filter_types()
                 .get(&filter.kind)
-                .is_some_and(|f| f.supports(&field.kind));
+                .is_some_and(|f| applies(f, field));
             if filter.field_id == field.id && !supported {
                 sqlx::query("DELETE FROM database_view_filters WHERE id = $1")
                     .bind(filter.id)
@@ -65,7 +65,7 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
             .and_then(|(_, o)| o.0.get("aggregation_raw_type").and_then(Value::as_str))
             .filter(|raw| !raw.is_empty());
         if let Some(raw) = raw
-            && !aggregations::by_name(raw).is_some_and(|a| a.supports(&field.kind))
+            && !aggregations::by_name(raw).is_some_and(|a| a.supports_field(field))
         {
             let cleared = json!({"aggregation_type": "", "aggregation_raw_type": ""});
             let cleared = cleared.as_object().cloned().unwrap_or_default();

@@ -7,8 +7,10 @@ use super::{Include, ViewError, listing, service, types};
 use crate::{
     context::AppContext,
     database::{
+        computed::is_computed,
         fields::{self, registry::field_types},
-        filters::registry::filter_types,
+        filters::{computed::applies_to_formula, registry::filter_types},
+        formula::types::{FormulaType, TypeKind},
         rows::{ListQuery, Paging},
     },
     platform::auth::Actor,
@@ -49,16 +51,66 @@ impl FirstLoad {
         let filters: Map<String, Value> = names
             .iter()
             .map(|t| {
+                let computed = is_computed(t);
                 let kinds: Vec<&str> = filter_types()
                     .iter()
-                    .filter(|f| f.supports(t))
+                    .filter(|f| f.supports(t) || (computed && f.accepts_any_computed()))
                     .map(|f| f.name())
                     .collect();
                 ((*t).to_owned(), json!(kinds))
             })
             .collect();
-        json!({ "field_types": names, "filter_types": filters })
+        // Computed fields take filters by their formula type (`array:<element type>` for
+        // arrays), which the page prefers to the field type's list.
+        let formula_filters: Map<String, Value> = formula_types()
+            .into_iter()
+            .map(|ty| {
+                let key = match &ty.kind {
+                    TypeKind::Array(inner) => format!("array:{}", inner.name()),
+                    _ => ty.name().to_owned(),
+                };
+                let kinds: Vec<&str> = filter_types()
+                    .iter()
+                    .filter(|f| applies_to_formula(*f, &ty))
+                    .map(|f| f.name())
+                    .collect();
+                (key, json!(kinds))
+            })
+            .collect();
+        json!({
+            "field_types": names,
+            "filter_types": filters,
+            "formula_filter_types": formula_filters,
+        })
     }
+}
+
+/// One formula type of each kind a computed field can store, arrays of each element.
+fn formula_types() -> Vec<FormulaType> {
+    let plain = [
+        TypeKind::Text,
+        TypeKind::Char,
+        TypeKind::Url,
+        TypeKind::Number { decimal_places: 0 },
+        TypeKind::Boolean,
+        TypeKind::Date {
+            include_time: false,
+        },
+        TypeKind::Duration,
+        TypeKind::SingleSelect,
+        TypeKind::MultipleSelect,
+        TypeKind::Link,
+        TypeKind::Button,
+    ];
+    let arrays = plain
+        .iter()
+        .map(|k| TypeKind::Array(Box::new(FormulaType::new(k.clone()))));
+    plain
+        .iter()
+        .cloned()
+        .chain(arrays)
+        .map(FormulaType::new)
+        .collect()
 }
 
 /// Loads a table's page. `view_id` `None` picks the table's first view. The table must

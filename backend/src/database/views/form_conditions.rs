@@ -36,7 +36,7 @@ pub fn check_conditions(value: &Value, field: &Field, fields: &[Field]) -> Resul
         let filter = filter_types()
             .get(kind)
             .ok_or_else(|| format!("The filter type {kind:?} does not exist."))?;
-        if !filter.supports(&target.kind) {
+        if !crate::database::filters::applies(filter, target) {
             return Err(format!(
                 "The filter type {kind} does not apply to {} fields.",
                 target.kind
@@ -104,6 +104,7 @@ pub fn tree(options: &Map<String, Value>) -> Option<FilterGroup> {
             field: FieldRef::Id(c.get("field")?.as_i64()?),
             kind: c.get("type")?.as_str()?.to_owned(),
             value: c.get("value")?.as_str().unwrap_or_default().to_owned(),
+            saved: true,
         })
     };
     let groups: Vec<(i64, bool)> = options

@@ -65,6 +65,7 @@ pub async fn saved_filter(
                     field: FieldRef::Id(f.field_id),
                     kind: f.kind.clone(),
                     value: f.value.clone(),
+                    saved: true,
                 })
                 .collect(),
             groups: groups
@@ -296,11 +297,13 @@ pub async fn kanban(
                 field: FieldRef::Id(field_id),
                 kind: "empty".into(),
                 value: String::new(),
+                saved: false,
             },
             id if options.iter().any(|o| o.to_string() == id) => FilterLeaf {
                 field: FieldRef::Id(field_id),
                 kind: "single_select_equal".into(),
                 value: id.to_owned(),
+                saved: false,
             },
             _ => continue,
         };

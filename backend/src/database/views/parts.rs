@@ -75,7 +75,7 @@ fn check_filter_type(kind: &str, field: &crate::database::fields::Field) -> Resu
     let filter = filter_types()
         .get(kind)
         .ok_or_else(|| FilterError::TypeDoesNotExist(kind.replace('\0', "")))?;
-    if !filter.supports(&field.kind) {
+    if !crate::database::filters::applies(filter, field) {
         return Err(FilterError::UnsupportedField(kind.to_owned(), field.kind.clone()).into());
     }
     Ok(())
@@ -755,7 +755,7 @@ pub async fn update_field_options(
             {
                 let aggregation = super::aggregations::by_name(raw)
                     .ok_or_else(|| ViewError::AggregationTypeDoesNotExist(raw.into()))?;
-                if !aggregation.supports(&field.kind) {
+                if !aggregation.supports_field(field) {
                     return Err(ViewError::AggregationNotSupported(
                         raw.into(),
                         field.kind.clone(),

@@ -285,6 +285,7 @@ impl GridQuery {
                 field: FieldRef::Id(field.id),
                 kind: op.to_owned(),
                 value: self.filter_value().to_owned(),
+                saved: false,
             }],
             groups: Vec::new(),
         }))
@@ -300,7 +301,7 @@ impl PublicGridPage {
 fn operator_applies(op: &str, field: &Field) -> bool {
     filter_types()
         .get(op)
-        .is_some_and(|t| t.supports(&field.kind))
+        .is_some_and(|t| crate::database::filters::applies(t, field))
 }
 
 /// The column's sort state and the next one a click gives: asc → desc → none.

@@ -114,6 +114,12 @@ export class Panels {
     draw();
   }
 
+  /** The filter types a field takes: a computed field's come with its formula type. */
+  filterTypesOf(field) {
+    const formula = field?.formula_type === "array" ? `array:${field.array_formula_type}` : field?.formula_type;
+    return (formula && this.boot.formula_filter_types?.[formula]) || this.boot.filter_types[field?.type] || [];
+  }
+
   filterGroup(group, redraw) {
     const view = this.state.view;
     const filters = (view.filters || []).filter((f) => (f.group ?? null) === (group?.id ?? null));
@@ -146,7 +152,7 @@ export class Panels {
     );
     for (const filter of filters) {
       const field = fields.find((f) => f.id === filter.field);
-      const types = this.boot.filter_types[field?.type] || [];
+      const types = this.filterTypesOf(field);
       const value = el("input", { value: filter.value ?? "", "aria-label": "Value", class: "filter-value" });
       value.addEventListener("change", () =>
         change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: value.value })),
@@ -160,7 +166,7 @@ export class Panels {
             filter.field,
             (e) => {
               const next = fields.find((f) => f.id === Number(e.target.value));
-              const nextTypes = this.boot.filter_types[next.type] || [];
+              const nextTypes = this.filterTypesOf(next);
               const kind = nextTypes.includes(filter.type) ? filter.type : nextTypes[0];
               change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { field: next.id, type: kind, value: "" }));
             },
@@ -198,7 +204,7 @@ export class Panels {
           change(() =>
             this.api.post(`/database/views/${this.viewId}/filters/`, {
               field: first.id,
-              type: (this.boot.filter_types[first.type] || ["equal"])[0],
+              type: (this.filterTypesOf(first)[0] || "equal"),
               value: "",
               ...(group ? { group: group.id } : {}),
             }),
@@ -216,7 +222,7 @@ export class Panels {
               const created = await this.api.post(`/database/views/${this.viewId}/filter-groups/`, { filter_type: "OR" });
               await this.api.post(`/database/views/${this.viewId}/filters/`, {
                 field: first.id,
-                type: (this.boot.filter_types[first.type] || ["equal"])[0],
+                type: (this.filterTypesOf(first)[0] || "equal"),
                 value: "",
                 group: created.id,
               });

@@ -22,10 +22,6 @@ const TEXT_FORMS: &[&str] = &[
     "multiple_select",
     "created_by",
     "last_modified_by",
-    "formula",
-    "lookup",
-    "rollup",
-    "count",
 ];
 
 /// `%`, `_` and `\` are literal in the user's text.
@@ -38,7 +34,7 @@ pub fn like_pattern(value: &str) -> String {
 }
 
 /// A PostgreSQL regular expression matching `value` as a whole word.
-fn word_regex(value: &str) -> String {
+pub(super) fn word_regex(value: &str) -> String {
     let escaped: String = value
         .chars()
         .map(|c| {
@@ -64,6 +60,10 @@ impl FilterType for ContainsFilter {
 
     fn compatible_field_types(&self) -> &'static [&'static str] {
         TEXT_FORMS
+    }
+
+    fn accepts_any_computed(&self) -> bool {
+        true
     }
 
     fn push_condition(&self, sql: &mut QueryBuilder<Postgres>, t: &FilterTarget<'_>, value: &str) {

@@ -37,11 +37,11 @@ impl FilterType for EmptyFilter {
             "last_modified_by",
             "autonumber",
             "uuid",
-            "formula",
-            "lookup",
-            "rollup",
-            "count",
         ]
+    }
+
+    fn accepts_any_computed(&self) -> bool {
+        true
     }
 
     fn push_condition(&self, sql: &mut QueryBuilder<Postgres>, t: &FilterTarget<'_>, _value: &str) {

@@ -1,5 +1,6 @@
 //! Filter type implementations, one file per family of related types.
 
+mod array;
 mod boolean;
 mod collaborators;
 mod compare;
@@ -12,6 +13,7 @@ mod link_row;
 mod select;
 mod user;
 
+pub use array::array_filters;
 pub use boolean::BooleanFilter;
 pub use collaborators::CollaboratorsHasFilter;
 pub use compare::{CompareFilter, IsEvenAndWholeFilter};

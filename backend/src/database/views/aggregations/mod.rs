@@ -16,9 +16,8 @@ use super::{
 use crate::{
     context::AppContext,
     database::{
-        fields::{self, Field, registry::field_types},
-        filters::FilterTarget,
-        rows::{ListQuery, query, read::column_expr},
+        fields::{self, Field},
+        rows::{ListQuery, query},
     },
     platform::auth::Actor,
 };
@@ -31,7 +30,7 @@ fn configured(options: &Map<String, Value>, field: &Field) -> Option<&'static Ag
         .get(&field.id.to_string())?
         .get("aggregation_raw_type")?
         .as_str()?;
-    by_name(raw).filter(|a| a.supports(&field.kind))
+    by_name(raw).filter(|a| a.supports_field(field))
 }
 
 /// Runs `items` over the rows `q` matches; keys are `field_{id}`, plus `total` if asked.
@@ -46,17 +45,8 @@ async fn run(
     let values = query::aggregate(conn, view.table_id, fields, q, |sql| {
         sql.push("to_jsonb(count(*))");
         for (field, aggregation) in items {
-            let Some(ft) = field_types().get(&field.kind) else {
-                sql.push(", NULL::jsonb");
-                continue;
-            };
-            let target = FilterTarget {
-                field,
-                field_type: ft,
-                col: column_expr(field, ft),
-            };
             sql.push(", ");
-            aggregation.push_sql(sql, &target);
+            aggregation.push_field_sql(sql, field);
         }
     })
     .await?;
@@ -125,7 +115,7 @@ pub async fn of_field(
         .ok_or(ViewError::FieldNotInTable)?;
     let aggregation =
         by_name(raw_type).ok_or_else(|| ViewError::AggregationTypeDoesNotExist(raw_type.into()))?;
-    if !aggregation.supports(&field.kind) {
+    if !aggregation.supports_field(field) {
         return Err(ViewError::AggregationNotSupported(
             raw_type.into(),
             field.kind.clone(),

@@ -2,10 +2,16 @@
 //! rows a view shows. Percentages and other display forms are computed by clients from a
 //! raw value and the row total.
 
-use crate::database::filters::{
-    FilterTarget,
-    filter_type::{DATES, NUMERIC, TEXTUAL},
-    registry::filter_types,
+use crate::database::{
+    computed::is_computed,
+    fields::{Field, registry::field_types},
+    filters::{
+        FilterTarget, applies,
+        computed::as_plain,
+        filter_type::{DATES, NUMERIC, TEXTUAL},
+        registry::filter_types,
+    },
+    rows::read::column_expr,
 };
 use sqlx::{Postgres, QueryBuilder};
 
@@ -124,6 +130,57 @@ impl AggregationType {
         }
     }
 
+    /// Whether the aggregation reads `field`: a computed field by the formula type it
+    /// stores (a number formula sums, a date formula has a min and max, …).
+    pub fn supports_field(&self, field: &Field) -> bool {
+        match self.fields {
+            Fields::Emptiable => filter_types()
+                .get("empty")
+                .is_some_and(|f| applies(f, field)),
+            _ if is_computed(&field.kind) => {
+                as_plain(field, "").is_some_and(|p| self.supports(&p.field.kind))
+            }
+            _ => self.supports(&field.kind),
+        }
+    }
+
+    /// Appends the aggregate of `field` (see [`Self::push_sql`]); a computed field is
+    /// read as the plain field type its values are stored like, except for emptiness,
+    /// which its own type knows.
+    pub fn push_field_sql(&self, sql: &mut QueryBuilder<Postgres>, field: &Field) {
+        let Some(ft) = field_types().get(&field.kind) else {
+            sql.push("NULL::jsonb");
+            return;
+        };
+        let col = column_expr(field, ft);
+        let plain = match self.fields {
+            Fields::Emptiable => None,
+            _ if is_computed(&field.kind) => as_plain(field, &col),
+            _ => None,
+        };
+        match plain
+            .as_ref()
+            .and_then(|p| Some((p, field_types().get(&p.field.kind)?)))
+        {
+            Some((p, pft)) => self.push_sql(
+                sql,
+                &FilterTarget {
+                    field: &p.field,
+                    field_type: pft,
+                    col: p.col.clone(),
+                },
+            ),
+            None => self.push_sql(
+                sql,
+                &FilterTarget {
+                    field,
+                    field_type: ft,
+                    col,
+                },
+            ),
+        }
+    }
+
     /// Appends the aggregate, as JSON (`to_jsonb(…)`; numbers stay numbers).
     pub fn push_sql(&self, sql: &mut QueryBuilder<Postgres>, target: &FilterTarget<'_>) {
         let col = &target.col;
@@ -174,5 +231,23 @@ mod tests {
         assert!(!by_name("checked_count").unwrap().supports("number"));
         assert!(by_name("empty_count").unwrap().supports("text"));
         assert!(by_name("count").is_none());
+    }
+
+    #[test]
+    fn computed_fields_aggregate_by_their_formula_type() {
+        use crate::database::formula::types::FormulaType;
+        use crate::database::{computed::stored::typed_options, fields::test_field};
+        let number = test_field("formula", typed_options("1", &FormulaType::number(1)));
+        let date = test_field("formula", typed_options("1", &FormulaType::date(false)));
+        let text = test_field("formula", typed_options("1", &FormulaType::text()));
+        let sum = by_name("sum").unwrap();
+        assert!(sum.supports_field(&number));
+        assert!(!sum.supports_field(&date) && !sum.supports_field(&text));
+        assert!(by_name("min").unwrap().supports_field(&date));
+        assert!(by_name("empty_count").unwrap().supports_field(&text));
+        assert!(!by_name("checked_count").unwrap().supports_field(&text));
+        let mut qb = QueryBuilder::<Postgres>::new("");
+        sum.push_field_sql(&mut qb, &number);
+        assert_eq!(qb.sql().as_str(), "to_jsonb(sum(round(t.field_1, 1)))");
     }
 }
