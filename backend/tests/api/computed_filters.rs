@@ -439,6 +439,44 @@ async fn a_saved_filter_the_formula_type_no_longer_fits_matches_no_row() {
         )
         .await;
     assert_error(&r, 400, UNSUPPORTED);
+
+    // Editing a formula into another type deletes the filters that no longer fit, as a
+    // field's conversion does.
+    let words = app
+        .post(
+            &format!("/api/database/views/{view}/filters/"),
+            a,
+            json!({"field": f.upper, "type": "contains_word", "value": "pie"}),
+        )
+        .await;
+    assert_eq!(words.status, 200, "{:?}", words.body);
+    let kept = app
+        .post(
+            &format!("/api/database/views/{view}/filters/"),
+            a,
+            json!({"field": f.upper, "type": "not_empty", "value": ""}),
+        )
+        .await;
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{}/", f.upper),
+            a,
+            json!({"formula": "1"}),
+        )
+        .await;
+    assert_eq!(r.body["formula_type"], "number", "{:?}", r.body);
+    let listed = app
+        .get(&format!("/api/database/views/{view}/filters/"), a)
+        .await;
+    let ids: Vec<&Value> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["id"])
+        .collect();
+    assert!(!ids.contains(&&words.body["id"]), "{:?}", listed.body);
+    assert!(ids.contains(&&kept.body["id"]), "{:?}", listed.body);
 }
 
 #[tokio::test]

@@ -473,7 +473,8 @@ pub async fn update(
     let field = repo::get(&mut tx, field_id)
         .await?
         .ok_or(FieldError::NotFound)?;
-    if !same_type {
+    // A computed field's formula type can change with its formula, like a field's type.
+    if !same_type || computed::is_computed(&field.kind) {
         crate::database::views::field_changes::field_converted(&mut tx, &field).await?;
     }
     let json = field_json(&field, &scope);

@@ -195,8 +195,15 @@ mod tests {
             sql("boolean", &number, "1"),
             Err(FilterError::UnsupportedField(..))
         ));
-        let text = computed("lookup", &FormulaType::text());
+        let text = computed("formula", &FormulaType::text());
         assert_eq!(sql("equal", &text, "a").unwrap(), "((t.field_1 = $1))");
+        // Every computed field type is decided alike, by its formula type.
+        let rollup = computed("rollup", &FormulaType::number(0));
+        assert!(applies(filter_types().get("higher_than").unwrap(), &rollup));
+        assert!(!applies(
+            filter_types().get("contains_word").unwrap(),
+            &rollup
+        ));
         assert!(sql("higher_than", &text, "1").is_err());
         let select = computed("formula", &FormulaType::new(TypeKind::SingleSelect));
         assert_eq!(
