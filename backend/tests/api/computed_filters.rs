@@ -51,9 +51,10 @@ struct Fixture {
     day: i64,
     totals: i64,
     order_names: i64,
+    order_dates: i64,
 }
 
-/// Orders o1 (10), o2 (30), o3 (5); rows
+/// Orders o1 (10, 2024-01-05), o2 (30, 2024-02-10), o3 (5, 2024-03-01); rows
 /// apple pie (Qty 3, 2024-01-10, o1+o2), banana (8, 2024-03-05, o3), cherry tart (6, -, none).
 async fn fixture(app: &TestApp) -> Fixture {
     let fx = app.table_fixture().await;
@@ -65,14 +66,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"name": "Total", "type": "number", "number_decimal_places": 1}),
     )
     .await;
+    app.field(user, orders, json!({"name": "Placed", "type": "date"}))
+        .await;
     let o = fill(
         app,
         user,
         orders,
         vec![
-            json!({"Name": "o1", "Total": "10"}),
-            json!({"Name": "o2", "Total": "30"}),
-            json!({"Name": "o3", "Total": "5"}),
+            json!({"Name": "o1", "Total": "10", "Placed": "2024-01-05"}),
+            json!({"Name": "o2", "Total": "30", "Placed": "2024-02-10"}),
+            json!({"Name": "o3", "Total": "5", "Placed": "2024-03-01"}),
         ],
     )
     .await;
@@ -103,6 +106,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     let order_names = app
         .field(user, t, formula("OrderNames", "lookup('Orders', 'Name')"))
         .await;
+    let order_dates = app
+        .field(user, t, formula("OrderDates", "lookup('Orders', 'Placed')"))
+        .await;
     fill(
         app,
         user,
@@ -131,6 +137,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         day,
         totals,
         order_names,
+        order_dates,
     }
 }
 
@@ -291,6 +298,37 @@ async fn computed_fields_take_the_filters_of_their_formula_type() {
             "",
             vec!["apple pie", "banana", "cherry tart"],
         ),
+        // Lookup of dates: [2024-01-05, 2024-02-10], [2024-03-01], [].
+        (
+            f.order_dates,
+            "has_date_before",
+            "UTC?2024-02-01?exact_date",
+            vec!["apple pie"],
+        ),
+        (
+            f.order_dates,
+            "has_not_date_before",
+            "UTC?2024-02-01?exact_date",
+            vec!["banana", "cherry tart"],
+        ),
+        (
+            f.order_dates,
+            "has_date_on_or_after",
+            "UTC?2024-02-10?exact_date",
+            vec!["apple pie", "banana"],
+        ),
+        (
+            f.order_dates,
+            "has_date_equal",
+            "UTC?2024-03-01?exact_date",
+            vec!["banana"],
+        ),
+        (
+            f.order_dates,
+            "has_date_equal",
+            "",
+            vec!["apple pie", "banana", "cherry tart"],
+        ),
     ];
     for (field, kind, value, expected) in cases {
         assert_eq!(
@@ -314,6 +352,8 @@ async fn filters_that_do_not_fit_the_formula_type_are_refused() {
         (f.totals, "equal"),
         (f.totals, "has_value_contains_word"),
         (f.order_names, "has_value_higher"),
+        (f.order_names, "has_date_before"),
+        (f.order_dates, "has_value_higher"),
         (f.double, "has_value_equal"),
         (f.double, "single_select_equal"),
     ] {
@@ -361,7 +401,15 @@ async fn filters_that_do_not_fit_the_formula_type_are_refused() {
         "1,2",
         "-3.5",
     ];
-    let fields = [f.double, f.upper, f.big, f.day, f.totals, f.order_names];
+    let fields = [
+        f.double,
+        f.upper,
+        f.big,
+        f.day,
+        f.totals,
+        f.order_names,
+        f.order_dates,
+    ];
     let mut accepted = 0;
     for filter in tessera::database::filters::registry::filter_types().iter() {
         for field in fields {

@@ -6,9 +6,11 @@
 use super::{contains::word_regex, decimal, ids, like_pattern};
 use crate::database::{
     computed::stored::stored_type,
-    filters::{FilterTarget, FilterType},
+    fields::{Field, registry::field_types},
+    filters::{FilterTarget, FilterType, registry::filter_types},
     formula::types::{FormulaType, TypeKind},
 };
+use serde_json::json;
 use sqlx::{Postgres, QueryBuilder};
 
 /// What is asked of one element.
@@ -117,6 +119,30 @@ pub fn array_filters() -> Vec<Box<dyn FilterType>> {
     ] {
         add(name, Test::Compare(op), false, false);
         add(not_name, Test::Compare(op), true, false);
+    }
+    for (name, not_name, inner) in [
+        ("has_date_equal", "has_not_date_equal", "date_is"),
+        ("has_date_before", "has_not_date_before", "date_is_before"),
+        (
+            "has_date_on_or_before",
+            "has_not_date_on_or_before",
+            "date_is_on_or_before",
+        ),
+        ("has_date_after", "has_not_date_after", "date_is_after"),
+        (
+            "has_date_on_or_after",
+            "has_not_date_on_or_after",
+            "date_is_on_or_after",
+        ),
+        ("has_date_within", "has_not_date_within", "date_is_within"),
+    ] {
+        for (name, negate) in [(name, false), (not_name, true)] {
+            out.push(Box::new(ArrayDateFilter {
+                name,
+                inner,
+                negate,
+            }));
+        }
     }
     out
 }
@@ -272,6 +298,86 @@ impl FilterType for ArrayFilter {
     }
 }
 
+/// `has_date_…` / `has_not_date_…`: the multi-step date filter `inner` (same value,
+/// `"<time zone>?<value>?<operator>"`) on each element of an array of dates.
+pub struct ArrayDateFilter {
+    name: &'static str,
+    inner: &'static str,
+    negate: bool,
+}
+
+impl FilterType for ArrayDateFilter {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn compatible_field_types(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn supports_array(&self, element: &FormulaType) -> bool {
+        matches!(element.kind, TypeKind::Date { .. })
+    }
+
+    fn push_condition(&self, sql: &mut QueryBuilder<Postgres>, t: &FilterTarget<'_>, value: &str) {
+        let include_time = match stored_type(&t.field.options).kind {
+            TypeKind::Array(inner) => match inner.kind {
+                TypeKind::Date { include_time } => include_time,
+                _ => {
+                    sql.push("FALSE");
+                    return;
+                }
+            },
+            _ => {
+                sql.push("FALSE");
+                return;
+            }
+        };
+        let (Some(inner), Some(date_type)) =
+            (filter_types().get(self.inner), field_types().get("date"))
+        else {
+            sql.push("FALSE");
+            return;
+        };
+        if value.trim().is_empty() {
+            sql.push("TRUE");
+            return;
+        }
+        // Each element as a date field would hold it; the values are the formula's own
+        // ISO text, so the casts cannot fail.
+        let element = Field {
+            kind: "date".into(),
+            options: json!({ "date_include_time": include_time }),
+            ..t.field.clone()
+        };
+        let col = if include_time {
+            "(v->>'value')::timestamptz"
+        } else {
+            "(v->>'value')::date"
+        };
+        sql.push(if self.negate {
+            "(NOT EXISTS (SELECT 1 FROM "
+        } else {
+            "(EXISTS (SELECT 1 FROM "
+        })
+        .push(format!(
+            "jsonb_array_elements(COALESCE({}, '[]'::jsonb)) AS e(v)",
+            t.col
+        ))
+        .push(" WHERE ");
+        inner.push_condition(
+            sql,
+            &FilterTarget {
+                field: &element,
+                field_type: date_type,
+                col: col.into(),
+            },
+            value,
+        );
+        sql.push("))");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +442,19 @@ mod tests {
         assert!(!get("has_any_select_option_equal").supports_array(&FormulaType::text()));
         assert!(get("has_all_values_equal").supports_array(&FormulaType::boolean()));
         assert!(!get("has_value_equal").supports("text"));
+        assert!(get("has_date_before").supports_array(&FormulaType::date(false)));
+        assert!(!get("has_not_date_within").supports_array(&FormulaType::text()));
+    }
+
+    #[test]
+    fn date_elements_take_the_date_filters() {
+        let s = sql(
+            "has_not_date_before",
+            FormulaType::date(false),
+            "UTC?2024-01-31?exact_date",
+        );
+        assert!(s.starts_with("(NOT EXISTS (SELECT 1 FROM "), "{s}");
+        assert!(s.contains("(v->>'value')::date < ($1::date)"), "{s}");
+        assert_eq!(sql("has_date_equal", FormulaType::date(true), ""), "TRUE");
     }
 }
