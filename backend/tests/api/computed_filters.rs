@@ -52,6 +52,10 @@ struct Fixture {
     totals: i64,
     order_names: i64,
     order_dates: i64,
+    /// A `lookup` field of the orders' totals, a `rollup` summing them, a `count` of them.
+    looked_up: i64,
+    spent: i64,
+    n_orders: i64,
 }
 
 /// Orders o1 (10, 2024-01-05), o2 (30, 2024-02-10), o3 (5, 2024-03-01); rows
@@ -109,6 +113,30 @@ async fn fixture(app: &TestApp) -> Fixture {
     let order_dates = app
         .field(user, t, formula("OrderDates", "lookup('Orders', 'Placed')"))
         .await;
+    let through = json!({"through_field_name": "Orders", "target_field_name": "Total"});
+    let with = |mut body: Value| {
+        body.as_object_mut()
+            .unwrap()
+            .extend(through.as_object().unwrap().clone());
+        body
+    };
+    let looked_up = app
+        .field(user, t, with(json!({"name": "Looked", "type": "lookup"})))
+        .await;
+    let spent = app
+        .field(
+            user,
+            t,
+            with(json!({"name": "Spent", "type": "rollup", "rollup_function": "sum"})),
+        )
+        .await;
+    let n_orders = app
+        .field(
+            user,
+            t,
+            json!({"name": "N", "type": "count", "through_field_name": "Orders"}),
+        )
+        .await;
     fill(
         app,
         user,
@@ -138,6 +166,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         totals,
         order_names,
         order_dates,
+        looked_up,
+        spent,
+        n_orders,
     }
 }
 
@@ -329,6 +360,17 @@ async fn computed_fields_take_the_filters_of_their_formula_type() {
             "",
             vec!["apple pie", "banana", "cherry tart"],
         ),
+        // Lookup, rollup and count fields, by the formula type they store.
+        (f.looked_up, "has_value_higher", "20", vec!["apple pie"]),
+        (
+            f.looked_up,
+            "has_not_value_equal",
+            "5",
+            vec!["apple pie", "cherry tart"],
+        ),
+        (f.spent, "higher_than", "10", vec!["apple pie"]),
+        (f.n_orders, "equal", "1", vec!["banana"]),
+        (f.n_orders, "lower_than", "2", vec!["banana", "cherry tart"]),
     ];
     for (field, kind, value, expected) in cases {
         assert_eq!(
@@ -354,6 +396,9 @@ async fn filters_that_do_not_fit_the_formula_type_are_refused() {
         (f.order_names, "has_value_higher"),
         (f.order_names, "has_date_before"),
         (f.order_dates, "has_value_higher"),
+        (f.looked_up, "higher_than"),
+        (f.spent, "has_value_higher"),
+        (f.n_orders, "contains_word"),
         (f.double, "has_value_equal"),
         (f.double, "single_select_equal"),
     ] {
@@ -409,6 +454,9 @@ async fn filters_that_do_not_fit_the_formula_type_are_refused() {
         f.totals,
         f.order_names,
         f.order_dates,
+        f.looked_up,
+        f.spent,
+        f.n_orders,
     ];
     let mut accepted = 0;
     for filter in tessera::database::filters::registry::filter_types().iter() {
@@ -617,6 +665,9 @@ async fn footer_aggregations_read_computed_fields_by_their_formula_type() {
         (f.upper, "not_empty_count", json!(3)),
         (f.upper, "unique_count", json!(3)),
         (f.totals, "empty_count", json!(1)),
+        (f.spent, "sum", json!(45)),
+        (f.n_orders, "max", json!(2)),
+        (f.looked_up, "empty_count", json!(1)),
     ];
     for (field, kind, value) in expect {
         let r = app.get(&one(field, kind), a).await;
@@ -633,6 +684,7 @@ async fn footer_aggregations_read_computed_fields_by_their_formula_type() {
         (f.upper, "sum"),
         (f.day, "sum"),
         (f.totals, "sum"),
+        (f.looked_up, "sum"),
         (f.double, "checked_count"),
     ] {
         let r = app.get(&one(field, kind), a).await;
