@@ -18,6 +18,7 @@ use crate::database::{
     formula::rename,
     tables::table_name,
     tx::Tx,
+    views,
 };
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, PgConnection};
@@ -172,8 +173,9 @@ async fn retype(tx: &mut Tx, table_id: i64, changed: &BTreeSet<i64>) -> sqlx::Re
     Ok(())
 }
 
-/// `field_updated` for formula fields whose type changed, so open pages and webhooks
-/// see the new type (and fetch the recomputed values).
+/// `field_updated` for computed fields whose type changed, so open pages and webhooks
+/// see the new type (and fetch the recomputed values); their view filters and
+/// aggregations that no longer fit are removed first.
 async fn announce(
     tx: &mut Tx,
     table_id: i64,
@@ -187,6 +189,9 @@ async fn announce(
         return Ok(());
     };
     for field in fields.iter().filter(|f| ids.contains(&f.id)) {
+        // Filters and footer aggregations that no longer fit the new type go, as after a
+        // type change by hand.
+        views::field_changes::field_converted(tx, field).await?;
         tx.emit(
             table_id,
             TableEvent::FieldUpdated {
