@@ -12,6 +12,7 @@
 //!   [`types::FieldLookup`]; [`typecheck`] gives every node its type.
 //! - [`compile`] emits SQL over the row alias `t` without splicing user text into it.
 //! - [`rename`] rewrites `field('old')` references when a field is renamed.
+//! - [`clock`] tells the formulas that follow the clock (`now()`, `today()`).
 //!
 //! Where Tessera knowingly differs from Baserow:
 //!
@@ -25,6 +26,7 @@
 //!   different link fields in one aggregate (these compile to an error, not to SQL).
 
 pub mod ast;
+pub mod clock;
 pub mod compile;
 pub mod functions;
 pub mod lexer;
