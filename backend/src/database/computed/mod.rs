@@ -11,6 +11,7 @@
 //! - [`refresh`]: what a field change (rename, deletion, restore, new type) does to the
 //!   formulas that name it.
 
+pub mod clock;
 pub mod recompute;
 pub mod refresh;
 pub mod resolver;
