@@ -14,6 +14,7 @@ mod database_tables;
 mod errors;
 mod exports;
 mod external_imports;
+mod formula_clock;
 mod formulas;
 mod helpers;
 mod imports;
