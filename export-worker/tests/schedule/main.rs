@@ -312,3 +312,110 @@ async fn without_licenses_the_schedule_makes_no_license_call() {
     assert_eq!(enqueued, 0, "no check is scheduled");
     assert!(server.requests().is_empty(), "no call leaves the instance");
 }
+
+#[tokio::test]
+async fn formulas_following_the_clock_are_refreshed_on_schedule() {
+    use tessera::test_support::api_client::{post, table_via_api};
+    let db = TestDatabase::create().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut settings = test_support::settings(&db.url);
+    settings.public_url = base.clone();
+    let ctx = tessera::context::AppContext::connect(settings.clone(), 4)
+        .await
+        .unwrap();
+    tokio::spawn(tessera::web::serve(ctx, listener, std::future::pending()));
+    let http = reqwest::Client::new();
+    let (token, table) = table_via_api(&http, &base).await;
+    let t = Some(token.as_str());
+    let fields = format!("{base}/api/database/fields/table/{table}/");
+    let due = post(
+        &http,
+        fields.clone(),
+        t,
+        serde_json::json!({"name": "Due", "type": "date"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let status = post(
+        &http,
+        fields,
+        t,
+        serde_json::json!({"name": "Status", "type": "formula",
+                           "formula": "if(today() > field('Due'), 'late', 'ok')"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let row = post(
+        &http,
+        format!("{base}/api/database/rows/table/{table}/?user_field_names=true"),
+        t,
+        serde_json::json!({"Due": "2999-01-01"}),
+    )
+    .await;
+    assert_eq!(row["Status"], "ok");
+    let row = row["id"].as_i64().unwrap();
+    // Time passes: the due date is now behind today, without a write recomputing it.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE database_table_{table} SET field_{due} = '2001-01-01' WHERE id = $1"
+    )))
+    .bind(row)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    // Two workers: the lock lets one refresh at a time.
+    let every = ("TESSERA_FORMULA_CLOCK_SECONDS", "1".to_owned());
+    let mut workers = [
+        spawn_worker(&db, &settings, std::slice::from_ref(&every)),
+        spawn_worker(&db, &settings, std::slice::from_ref(&every)),
+    ];
+    let read = format!("SELECT field_{status} FROM database_table_{table} WHERE id = $1");
+    let start = Instant::now();
+    let mut value = String::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        value = sqlx::query_scalar(sqlx::AssertSqlSafe(read.clone()))
+            .bind(row)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if value == "late" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Later rounds find nothing stale and announce nothing more.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    for worker in &mut workers {
+        let _ = worker.kill();
+        let _ = worker.wait();
+    }
+    assert_eq!(value, "late");
+    let announced: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM database_table_events WHERE table_id = $1 \
+         AND event_type = 'rows_updated' AND payload->'rows'->0->>'id' = $2::text",
+    )
+    .bind(table)
+    .bind(row)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(announced, 1, "the refresh is announced once");
+}
+
+#[test]
+fn a_bad_clock_interval_stops_the_worker_at_start_with_the_variable_named() {
+    let settings = test_support::settings("postgres://127.0.0.1:1/none");
+    let output = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", "postgres://127.0.0.1:1/none")
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_FORMULA_CLOCK_SECONDS", "soon")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("TESSERA_FORMULA_CLOCK_SECONDS"), "{stderr}");
+}
