@@ -116,7 +116,7 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
     .await;
     let note = create_row(&app, user, notes, json!({"Name": "n"})).await;
 
-    // A table looking the clock formula up through a link.
+    // A table looking the clock formula up through a link, in a formula and a lookup field.
     app.field(
         user,
         report,
@@ -129,8 +129,17 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
         json!({"name": "States", "type": "formula", "formula": "join(lookup('Tasks', 'Status'), ',')"}),
     )
     .await;
+    app.field(
+        user,
+        report,
+        json!({"name": "Looked", "type": "lookup", "through_field_name": "Tasks",
+               "target_field_name": "Status"}),
+    )
+    .await;
     let line = create_row(&app, user, report, json!({"Name": "r", "Tasks": [soon]})).await;
-    assert_eq!(row(&app, user, report, line).await["States"], "ok");
+    let got = row(&app, user, report, line).await;
+    assert_eq!(got["States"], "ok");
+    assert_eq!(got["Looked"][0]["value"], "ok");
 
     // Time passes for `soon`; both tables also get a stale non-clock value, which the
     // refresh must leave alone.
@@ -173,7 +182,12 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
         row(&app, user, notes, note).await["Note"],
         "due today, not now() n"
     );
-    assert_eq!(row(&app, user, report, line).await["States"], "late");
+    let got = row(&app, user, report, line).await;
+    assert_eq!(got["States"], "late");
+    assert_eq!(
+        got["Looked"][0]["value"], "late",
+        "lookup fields follow too"
+    );
 
     // The changed row is announced with its old and new values, and so is the row
     // looking it up; the other table hears nothing.
