@@ -109,16 +109,37 @@ pub fn quote(s: &str, quote: char) -> String {
     out
 }
 
+/// Whether a literal quoted with `quote` can express `s`. The lexer keeps a backslash
+/// together with the character after it, so a backslash just before the quote (which
+/// [`quote`] would escape) or at the very end cannot be written: `\\'` reads as an
+/// escaped backslash followed by the closing quote.
+pub fn expressible(s: &str, quote: char) -> bool {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next().is_none_or(|next| next == quote) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A text literal that reads back as `s`: single quotes unless `s` has a backslash
+/// before a single quote (possible when it was written in double quotes).
+fn text_literal(s: &str) -> String {
+    let q = if expressible(s, '\'') { '\'' } else { '"' };
+    quote(s, q)
+}
+
 /// Prints the tree back as a formula, fully parenthesised; used in tests and messages.
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expr::Text(s) => f.write_str(&quote(s, '\'')),
+            Expr::Text(s) => f.write_str(&text_literal(s)),
             Expr::Number(n) => f.write_str(&n.text),
             Expr::Boolean(b) => write!(f, "{b}"),
-            Expr::Field(name) => write!(f, "field({})", quote(name, '\'')),
+            Expr::Field(name) => write!(f, "field({})", text_literal(name)),
             Expr::Lookup { link, target } => {
-                write!(f, "lookup({}, {})", quote(link, '\''), quote(target, '\''))
+                write!(f, "lookup({}, {})", text_literal(link), text_literal(target))
             }
             Expr::Call { name, args } => {
                 write!(f, "{name}(")?;

@@ -32,6 +32,8 @@ pub mod functions;
 pub mod lexer;
 pub mod parser;
 pub mod rename;
+#[cfg(test)]
+mod roundtrip_tests;
 mod sql;
 pub mod typecheck;
 pub mod types;

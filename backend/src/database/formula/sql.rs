@@ -132,6 +132,46 @@ mod tests {
         assert!(!hostile.contains("DROP"));
     }
 
+    /// Every text literal, fed to PostgreSQL, must come back byte for byte: quotes,
+    /// backslashes, dollar quotes, escapes PostgreSQL knows in other literal forms
+    /// (`E'\\x00'`), every control character but NUL (which formulas refuse) and text
+    /// outside the Basic Multilingual Plane.
+    #[tokio::test]
+    async fn postgres_reads_text_literals_back_unchanged() {
+        let server = crate::test_support::database_server_url();
+        let pool = sqlx::PgPool::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        let pieces = [
+            "'", "''", "\"", "\\", "\\'", "$$", "$tag$", ";", "--", "/*", "*/", "E'\\x00'",
+            "\\x41", "%s", "$1", "?", ")", "é", "日本語", "😀", "\u{7f}", "\u{1}", "\n", "\r\t",
+            "\u{feff}", "\u{10ffff}", "'); DROP TABLE users; --", "a",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let mut cases: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        cases.push(String::new());
+        cases.push((1..=0x7f_u8).map(char::from).collect());
+        cases.push("x".repeat(10_000));
+        for _ in 0..300 {
+            let n = next() % 8;
+            cases.push((0..n).map(|_| pieces[next() % pieces.len()]).collect());
+        }
+        for case in cases {
+            let sql = format!("SELECT {}", text_literal(&case));
+            let back: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(back.as_bytes(), case.as_bytes(), "{case:?}");
+        }
+    }
+
     #[test]
     fn numbers_are_checked() {
         let n = |text: &str| Number {

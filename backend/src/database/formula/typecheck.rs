@@ -419,7 +419,15 @@ fn check_args(def: &FunctionDef, label: &str, args: &[Typed]) -> Result<(), Stri
                 arg.ty.name()
             ));
         }
-        if !fits || lone_single {
+        if lone_single {
+            // Not "usable types are multiple_select or single_select", which would
+            // contradict itself.
+            return Err(format!(
+                "{}, or single selects obtained from a lookup",
+                wrong_type(i + 1, label, &arg.ty, &[Kind::MultipleSelect])
+            ));
+        }
+        if !fits {
             return Err(wrong_type(i + 1, label, &arg.ty, kinds));
         }
     }
@@ -709,6 +717,126 @@ pub(crate) mod tests {
         };
         assert!(matches!(args[0].node, Node::OrEmpty(_)));
         assert!(matches!(args[1].node, Node::Number(_)));
+    }
+
+    /// A type as one short word: `number(2)`, `datetime?` (`?` when it can be empty),
+    /// `array<text>`, or `invalid: <error>`.
+    fn short(ty: &FormulaType) -> String {
+        let base = match &ty.kind {
+            TypeKind::Number { decimal_places } => format!("number({decimal_places})"),
+            TypeKind::Date { include_time: true } => "datetime".to_string(),
+            TypeKind::Array(inner) => format!("array<{}>", short(inner)),
+            TypeKind::Invalid { error } => return format!("invalid: {error}"),
+            _ => ty.name().to_string(),
+        };
+        if ty.nullable { format!("{base}?") } else { base }
+    }
+
+    /// One or more formulas of each family, with the type Baserow gives them. Errors
+    /// are compared in full: they are what the user reads.
+    #[test]
+    fn types_of_each_family() {
+        let table: &[(&str, &str)] = &[
+            // Text, and Baserow's kinds of text.
+            ("concat(field('Name'), '!')", "text"),
+            ("trim(field('Name'))", "text"),
+            ("replace(field('Name'), 'a', 'b')", "text"),
+            ("regex_replace('abc', 'b+', 'x')", "text"),
+            ("split_part('a,b', ',', 2)", "text"),
+            ("totext(field('Status'))", "text"),
+            ("get_single_select_value(field('Status'))", "text"),
+            ("datetime_format(field('At'), 'YYYY')", "text"),
+            ("datetime_format_tz(field('At'), 'YYYY', 'Europe/Paris')", "text?"),
+            ("tovarchar('a')", "char"),
+            ("reverse(tovarchar('a'))", "char"),
+            ("tourl('https://x')", "url"),
+            ("upper(tourl('https://x'))", "text"),
+            ("get_link_url(link('https://x'))", "text"),
+            // Numbers keep their decimal places.
+            ("1.5 + 2.25", "number(2)"),
+            ("field('Price') * 1.125", "number(3)"),
+            ("field('Price') / 3", "number(10)"),
+            ("abs(field('Price'))", "number(2)"),
+            ("ceil(field('Price'))", "number(0)"),
+            ("mod(field('Price'), 3)", "number(2)"),
+            ("greatest(1, 2.5)", "number(1)"),
+            ("power(2, 0.5)", "number(1)"),
+            ("sqrt(field('Qty'))", "number(0)"),
+            ("length('abc')", "number(0)"),
+            ("toseconds(field('Took'))", "number(0)"),
+            ("month(field('At'))", "number(0)"),
+            ("multiple_select_count(field('Tags'))", "number(0)"),
+            ("avg(lookup('Orders', 'Amount'))", "number(1)?"),
+            ("-field('Price')", "number(2)?"),
+            // Booleans.
+            ("not(field('Done'))", "boolean"),
+            ("contains(field('Name'), 'b')", "boolean"),
+            ("even(field('Qty'))", "boolean"),
+            ("is_null(field('Name'))", "boolean"),
+            ("field('Name') != ''", "boolean"),
+            ("field('Due') < today()", "boolean"),
+            ("any(lookup('Orders', 'Paid'))", "boolean"),
+            // Dates with and without a time.
+            ("field('Due')", "date?"),
+            ("todate('2020-01-31', 'YYYY-MM-DD')", "date?"),
+            ("todate_tz('2020-01-31 10:00', 'YYYY-MM-DD HH24:MI', 'UTC')", "datetime?"),
+            ("field('At') - date_interval('1 hour')", "datetime"),
+            ("if(field('Done'), field('Due'), today())", "date?"),
+            ("when_empty(field('Due'), today())", "date"),
+            // Durations.
+            ("field('Took')", "duration?"),
+            ("date_interval('1 day')", "duration?"),
+            ("toduration(60)", "duration?"),
+            ("field('At') - field('At')", "duration"),
+            ("field('Took') / 2", "duration"),
+            // Single selects stay single selects.
+            ("field('Status')", "single_select"),
+            ("if(field('Done'), field('Status'), field('Status'))", "single_select"),
+            // Arrays come from lookups, and functions of them stay arrays.
+            ("lookup('Orders', 'Paid')", "array<boolean>"),
+            ("lookup('Orders', 'Label')", "array<text>"),
+            ("lookup('Orders', 'Amount') * 2", "array<number(1)>"),
+            ("totext(lookup('Orders', 'Amount'))", "array<text>"),
+            (
+                "filter(lookup('Orders', 'Amount'), lookup('Orders', 'Paid'))",
+                "array<number(1)>",
+            ),
+            // Invalid formulas say why.
+            (
+                "upper(field('Due'))",
+                "invalid: argument number 1 given to function upper was of type date but the only usable type for this argument is text",
+            ),
+            (
+                "if(1, 2, 3)",
+                "invalid: argument number 1 given to function if was of type number but the only usable type for this argument is boolean",
+            ),
+            (
+                "field('Took') + 'a'",
+                "invalid: argument number 2 given to operator + was of type text but the only usable types for this argument are duration or date",
+            ),
+            (
+                "sum(lookup('Orders', 'Label'))",
+                "invalid: argument number 1 given to function sum was of type text but the only usable type for this argument is a list of number or duration values obtained from a lookup",
+            ),
+            (
+                "field('Status') > 'a'",
+                "invalid: operator > cannot compare values of type single_select",
+            ),
+            (
+                "has_option(field('Status'), 'a')",
+                "invalid: argument number 1 given to function has_option was of type single_select but the only usable type for this argument is multiple_select, or single selects obtained from a lookup",
+            ),
+            ("todate(1, 'YYYY')", "invalid: argument number 1 given to function todate was of type number but the only usable type for this argument is text"),
+            ("lookup('Orders', 'Label') + field('Nope')", "invalid: field 'Nope' does not exist"),
+        ];
+        let mut wrong = Vec::new();
+        for (formula, expected) in table {
+            let got = short(&ty(formula));
+            if got != *expected {
+                wrong.push(format!("{formula}\n    expected {expected}\n    got      {got}"));
+            }
+        }
+        assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
     }
 
     #[test]
