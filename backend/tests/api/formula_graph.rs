@@ -65,8 +65,12 @@ async fn a_diamond_and_a_chain_see_every_change() {
     let app = TestApp::spawn().await;
     let fx = app.table_fixture().await;
     let (user, t) = (&fx.user, fx.table);
-    app.field(user, t, json!({"name": "A", "type": "number"}))
-        .await;
+    app.field(
+        user,
+        t,
+        json!({"name": "A", "type": "number", "number_negative": true}),
+    )
+    .await;
     let id = new_row(&app, user, t, json!({"A": 2})).await;
 
     // D names B and C, which both name A. D and the chain below are created first
@@ -82,7 +86,11 @@ async fn a_diamond_and_a_chain_see_every_change() {
     formula(&app, user, t, "C", "field('A') * 10").await;
     set_formula(&app, user, d, "field('B') * 100 + field('C')").await;
     for (i, id) in chain.into_iter().rev() {
-        let before = if i == 1 { "D".to_string() } else { format!("E{}", i - 1) };
+        let before = if i == 1 {
+            "D".to_string()
+        } else {
+            format!("E{}", i - 1)
+        };
         set_formula(&app, user, id, &format!("field('{before}') + 1")).await;
     }
     let check = |got: &Value, a: i64| {
@@ -134,7 +142,10 @@ async fn a_cycle_of_three_formulas_is_refused() {
         .await;
     assert_error(&r, 400, "ERROR_WITH_FORMULA");
     assert!(
-        r.body["detail"].as_str().unwrap().contains("refers to itself"),
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("refers to itself"),
         "{:?}",
         r.body
     );
@@ -156,5 +167,8 @@ async fn a_cycle_of_three_formulas_is_refused() {
     assert_eq!(r.body["formula"], "1");
     assert_eq!(r.body["formula_type"], "number");
     let got = get_row(&app, user, t, id).await;
-    assert_eq!((&got["X"], &got["Y"], &got["Z"]), (&json!("1"), &json!("2"), &json!("3")));
+    assert_eq!(
+        (&got["X"], &got["Y"], &got["Z"]),
+        (&json!("1"), &json!("2"), &json!("3"))
+    );
 }

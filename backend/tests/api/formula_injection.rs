@@ -251,6 +251,9 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
         made.push((name, case));
     }
 
+    // Every literal in at least one quote style, and the generated formulas.
+    assert!(made.len() > HOSTILE.len() + 50, "{}", made.len());
+
     // Formulas that must be refused, as formulas, not by the database.
     let refused = [
         "'a'); DROP TABLE users; --".to_string(),
@@ -298,7 +301,10 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
     // Values written after the formulas exist are computed on the write.
     let r = app
         .patch(
-            &format!("/api/database/rows/table/{t}/{}/?user_field_names=true", rows[0].0),
+            &format!(
+                "/api/database/rows/table/{t}/{}/?user_field_names=true",
+                rows[0].0
+            ),
             Some(&user.access),
             json!({(FIELD): "'; DELETE FROM users; --"}),
         )
@@ -342,5 +348,8 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
         .filter(|c| !c.starts_with(&format!("database_table_{t}.")))
         .collect();
     let removed: Vec<_> = before.0.iter().filter(|c| !after.0.contains(c)).collect();
-    assert!(added.is_empty() && removed.is_empty(), "{added:?} {removed:?}");
+    assert!(
+        added.is_empty() && removed.is_empty(),
+        "{added:?} {removed:?}"
+    );
 }

@@ -139,7 +139,12 @@ impl fmt::Display for Expr {
             Expr::Boolean(b) => write!(f, "{b}"),
             Expr::Field(name) => write!(f, "field({})", text_literal(name)),
             Expr::Lookup { link, target } => {
-                write!(f, "lookup({}, {})", text_literal(link), text_literal(target))
+                write!(
+                    f,
+                    "lookup({}, {})",
+                    text_literal(link),
+                    text_literal(target)
+                )
             }
             Expr::Call { name, args } => {
                 write!(f, "{name}(")?;

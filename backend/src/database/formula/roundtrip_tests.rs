@@ -58,8 +58,8 @@ const OPS: [BinOp; 12] = [
 /// Pieces of texts and names: quotes of both kinds, backslashes, comment and SQL
 /// markers, control characters and non-ASCII text.
 const PIECES: &[&str] = &[
-    "a", "Z", "0", " ", "'", "\"", "\\", "\\\\", "é", "日本", "😀", "/*", "*/", "//", "--",
-    "\n", "\t", "$$", "$1", ";", "(", ")", ",", "e", "\u{a0}", "\u{ffff}",
+    "a", "Z", "0", " ", "'", "\"", "\\", "\\\\", "é", "日本", "😀", "/*", "*/", "//", "--", "\n",
+    "\t", "$$", "$1", ";", "(", ")", ",", "e", "\u{a0}", "\u{ffff}",
 ];
 
 /// A text that a literal quoted with `quote` can express. The lexer keeps a backslash
@@ -179,7 +179,11 @@ const BLANKS: &[&str] = &[
 ];
 
 fn blank(rng: &mut Rng) -> &'static str {
-    if rng.chance(50) { "" } else { *rng.pick(BLANKS) }
+    if rng.chance(50) {
+        ""
+    } else {
+        BLANKS[rng.below(BLANKS.len())]
+    }
 }
 
 /// `s` in mixed case: Baserow reads names without regard to case.

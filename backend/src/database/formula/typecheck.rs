@@ -729,7 +729,11 @@ pub(crate) mod tests {
             TypeKind::Invalid { error } => return format!("invalid: {error}"),
             _ => ty.name().to_string(),
         };
-        if ty.nullable { format!("{base}?") } else { base }
+        if ty.nullable {
+            format!("{base}?")
+        } else {
+            base
+        }
     }
 
     /// One or more formulas of each family, with the type Baserow gives them. Errors
@@ -746,7 +750,10 @@ pub(crate) mod tests {
             ("totext(field('Status'))", "text"),
             ("get_single_select_value(field('Status'))", "text"),
             ("datetime_format(field('At'), 'YYYY')", "text"),
-            ("datetime_format_tz(field('At'), 'YYYY', 'Europe/Paris')", "text?"),
+            (
+                "datetime_format_tz(field('At'), 'YYYY', 'Europe/Paris')",
+                "text?",
+            ),
             ("tovarchar('a')", "char"),
             ("reverse(tovarchar('a'))", "char"),
             ("tourl('https://x')", "url"),
@@ -779,7 +786,10 @@ pub(crate) mod tests {
             // Dates with and without a time.
             ("field('Due')", "date?"),
             ("todate('2020-01-31', 'YYYY-MM-DD')", "date?"),
-            ("todate_tz('2020-01-31 10:00', 'YYYY-MM-DD HH24:MI', 'UTC')", "datetime?"),
+            (
+                "todate_tz('2020-01-31 10:00', 'YYYY-MM-DD HH24:MI', 'UTC')",
+                "datetime?",
+            ),
             ("field('At') - date_interval('1 hour')", "datetime"),
             ("if(field('Done'), field('Due'), today())", "date?"),
             ("when_empty(field('Due'), today())", "date"),
@@ -791,7 +801,10 @@ pub(crate) mod tests {
             ("field('Took') / 2", "duration"),
             // Single selects stay single selects.
             ("field('Status')", "single_select"),
-            ("if(field('Done'), field('Status'), field('Status'))", "single_select"),
+            (
+                "if(field('Done'), field('Status'), field('Status'))",
+                "single_select",
+            ),
             // Arrays come from lookups, and functions of them stay arrays.
             ("lookup('Orders', 'Paid')", "array<boolean>"),
             ("lookup('Orders', 'Label')", "array<text>"),
@@ -826,14 +839,22 @@ pub(crate) mod tests {
                 "has_option(field('Status'), 'a')",
                 "invalid: argument number 1 given to function has_option was of type single_select but the only usable type for this argument is multiple_select, or single selects obtained from a lookup",
             ),
-            ("todate(1, 'YYYY')", "invalid: argument number 1 given to function todate was of type number but the only usable type for this argument is text"),
-            ("lookup('Orders', 'Label') + field('Nope')", "invalid: field 'Nope' does not exist"),
+            (
+                "todate(1, 'YYYY')",
+                "invalid: argument number 1 given to function todate was of type number but the only usable type for this argument is text",
+            ),
+            (
+                "lookup('Orders', 'Label') + field('Nope')",
+                "invalid: field 'Nope' does not exist",
+            ),
         ];
         let mut wrong = Vec::new();
         for (formula, expected) in table {
             let got = short(&ty(formula));
             if got != *expected {
-                wrong.push(format!("{formula}\n    expected {expected}\n    got      {got}"));
+                wrong.push(format!(
+                    "{formula}\n    expected {expected}\n    got      {got}"
+                ));
             }
         }
         assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
