@@ -54,6 +54,9 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "\\'"))
 }
 
+/// The link field the lookups go through.
+const LINK: &str = "link'\"; -- $2 \\ (";
+
 /// xorshift64*, for a reproducible spread of nested formulas.
 struct Rng(u64);
 
@@ -194,6 +197,30 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
 
     app.field(user, t, json!({"name": FIELD, "type": "text"}))
         .await;
+    // A linked table whose field has the same hostile name, reached through a link
+    // field with a hostile name of its own.
+    let other = app.table_fixture_in(&fx).await;
+    app.field(user, other, json!({"name": FIELD, "type": "text"}))
+        .await;
+    let mut linked = Vec::new();
+    for value in ["a'; DROP TABLE users; --", "$$\\", "é\"'"] {
+        let r = app
+            .post(
+                &format!("/api/database/rows/table/{other}/?user_field_names=true"),
+                Some(&user.access),
+                json!({(FIELD): value}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{value}: {:?}", r.body);
+        linked.push((r.body["id"].as_i64().unwrap(), value));
+    }
+    app.field(
+        user,
+        t,
+        json!({"name": LINK, "type": "link_row", "link_row_table_id": other, "has_related_field": false}),
+    )
+    .await;
+    let link_ids: Vec<i64> = linked.iter().map(|(id, _)| *id).collect();
     let before = schema(&app).await;
 
     // Rows whose values are the hostile literals themselves.
@@ -203,7 +230,7 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
             .post(
                 &format!("/api/database/rows/table/{t}/?user_field_names=true"),
                 Some(&user.access),
-                json!({"Name": "r", (FIELD): value}),
+                json!({"Name": "r", (FIELD): value, (LINK): link_ids}),
             )
             .await;
         assert_eq!(r.status, 200, "{value}: {:?}", r.body);
@@ -232,6 +259,24 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
     cases.push(Case {
         formula: format!("concat('x', {})", quoted(&long)),
         value: Box::new(move |_| format!("x{long}")),
+    });
+    for sep in ["', '", "$$", "\\\\"] {
+        let joined = (linked.iter().map(|(_, v)| *v))
+            .collect::<Vec<_>>()
+            .join(sep);
+        cases.push(Case {
+            formula: format!(
+                "join(lookup({}, {}), {})",
+                quoted(LINK),
+                quoted(FIELD),
+                quoted(sep)
+            ),
+            value: Box::new(move |_| joined.clone()),
+        });
+    }
+    cases.push(Case {
+        formula: format!("totext(count(field({})))", quoted(LINK)),
+        value: Box::new(move |_| "3".to_string()),
     });
     cases.push(Case {
         formula: format!("upper(field({}))", quoted(FIELD)),
@@ -282,6 +327,15 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
             r.body
         );
         assert!(r.body["detail"].is_string() || r.body["detail"].is_object());
+        // The endpoint typing a formula before it is saved refuses it the same way.
+        let r = app
+            .post(
+                &format!("/api/database/formula/{t}/type/"),
+                Some(&user.access),
+                json!({"formula": formula}),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{formula}: {:?}", r.body);
     }
 
     // Regular expressions the user writes are data too: a broken one gives Baserow's

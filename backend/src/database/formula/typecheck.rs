@@ -736,7 +736,7 @@ pub(crate) mod tests {
         }
     }
 
-    /// One or more formulas of each family, with the type Baserow gives them. Errors
+    /// One or more formulas of each family, with the type Baserow's rules give. Errors
     /// are compared in full: they are what the user reads.
     #[test]
     fn types_of_each_family() {
