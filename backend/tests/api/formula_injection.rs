@@ -89,7 +89,7 @@ fn literal(rng: &mut Rng) -> &'static str {
 /// levels, with the value computed in Rust.
 fn case(rng: &mut Rng, depth: usize) -> Case {
     let leaf = depth == 0 || rng.below(4) == 0;
-    match if leaf { rng.below(2) } else { 2 + rng.below(5) } {
+    match if leaf { rng.below(2) } else { 2 + rng.below(6) } {
         0 => {
             let s = literal(rng);
             Case {
@@ -132,6 +132,31 @@ fn case(rng: &mut Rng, depth: usize) -> Case {
             Case {
                 formula: format!("reverse({})", a.formula),
                 value: Box::new(move |row| (a.value)(row).chars().rev().collect()),
+            }
+        }
+        7 => {
+            // A regular expression made of hostile characters, escaped so it matches
+            // them literally: the result is then a plain replace, which Rust can
+            // compute. The replacements have no backslash, which PostgreSQL reads as
+            // a group reference.
+            let a = case(rng, depth - 1);
+            let from = [";", "'", "$$", "--", "a", "\\", "(", ".", "*/"][rng.below(9)];
+            let pattern: String = from
+                .chars()
+                .flat_map(|c| {
+                    let meta = ".^$*+?()[]{}|\\".contains(c);
+                    meta.then_some('\\').into_iter().chain([c])
+                })
+                .collect();
+            let to = ["x", "$$", "';--", "\"", ""][rng.below(5)];
+            Case {
+                formula: format!(
+                    "regex_replace({}, {}, {})",
+                    a.formula,
+                    quoted(&pattern),
+                    quoted(to)
+                ),
+                value: Box::new(move |row| (a.value)(row).replace(from, to)),
             }
         }
         _ => {
@@ -285,6 +310,19 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
     let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
     for _ in 0..50 {
         cases.push(case(&mut rng, 4));
+    }
+    for function in [
+        "concat(",
+        "replace(",
+        "left(",
+        "reverse(",
+        "regex_replace(",
+        "length(",
+    ] {
+        assert!(
+            cases.iter().any(|c| c.formula.contains(function)),
+            "no case uses {function}"
+        );
     }
 
     let mut made = Vec::new();
