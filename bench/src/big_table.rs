@@ -21,6 +21,8 @@ pub struct BigTable {
     pub grid_view: i64,
     /// `database_table_{id}`.
     pub name: String,
+    /// The field ids: the text primary "Name", the long text "Notes", the number "Count".
+    pub fields: [i64; 3],
     pub fill_time: Duration,
     /// `pg_size_pretty` of the table with its indexes, right after the fill.
     pub size: String,
@@ -36,11 +38,22 @@ impl BigTable {
         database_url: &str,
         rows: u64,
     ) -> anyhow::Result<Self> {
+        Self::build_named(api, account, database_url, rows, "Big").await
+    }
+
+    /// [`BigTable::build`] under another table name, for a benchmark that needs several.
+    pub async fn build_named(
+        api: &Api,
+        account: &Account,
+        database_url: &str,
+        rows: u64,
+        table_name: &str,
+    ) -> anyhow::Result<Self> {
         // A one-cell header and no rows gives a table whose only field is the text primary "Name".
         let table_id = account
             .create_table(
                 api,
-                json!({"name": "Big", "data": [["Name"]], "first_row_header": true}),
+                json!({"name": table_name, "data": [["Name"]], "first_row_header": true}),
             )
             .await?;
         let fields_path = format!("/api/database/fields/table/{table_id}/");
@@ -96,6 +109,7 @@ impl BigTable {
             table_id,
             grid_view,
             name,
+            fields: [fields[0], fields[1], fields[2]],
             fill_time,
             size,
         })
