@@ -1,7 +1,7 @@
-//! The three-field table of the first-page benchmarks (a text primary field, a long text
-//! and a number), created through the API and filled in the database with
-//! `INSERT … SELECT FROM generate_series`: the fastest way to tens of millions of rows,
-//! and the first page does not depend on what the cells hold.
+//! The three-field table of the first-page and relations benchmarks (a text primary
+//! field, a long text and a number), created through the API and filled in the database
+//! with `INSERT … SELECT FROM generate_series`: the fastest way to tens of millions of
+//! rows, and what is measured does not depend on what the cells hold.
 
 use crate::{
     account::Account,

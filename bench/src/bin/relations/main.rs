@@ -7,14 +7,15 @@
 //! smaller). Each has a text primary "Name", a long text "Notes" and a number "Count".
 //! Links are written straight into the relation tables. It then measures
 //!
-//! 1. the `POST` adding a formula field to Big, and later a `count` field through its
-//!    link field (both compute every row in the request);
-//! 2. editing the Tags row that all Followers rows link to, which have a lookup of its
-//!    Notes and a rollup sum of its Count: the `PATCH` recomputes every Followers row;
-//! 3. a page of 100 Big rows with 3 lookup fields, and 4. with 3 link fields, against
-//!    the page of its 3 plain fields (rows endpoint and grid view);
-//! 4. renaming (the primary value of) the Tags row that 100,000 Big rows link to, before
-//!    and after the lookups of that primary exist, and adding a link field to Big.
+//! - the `POST` adding a formula field to Big, and later a `count` field through its
+//!   link field (both compute every row in the request), and the `POST` adding a link
+//!   field to Big;
+//! - renaming (the primary value of) the Tags row that 100,000 Big rows link to, before
+//!   and after Big has lookups of that primary;
+//! - a page of 100 Big rows with 3 link fields, and with 3 lookup fields, against the
+//!   page of its 3 plain fields (rows endpoint and grid view);
+//! - editing the Tags row that all Followers rows link to, which have a lookup of its
+//!   Notes and a rollup sum of its Count: the `PATCH` recomputes every Followers row.
 
 mod links;
 
