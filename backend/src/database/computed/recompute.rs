@@ -1,5 +1,6 @@
 //! Recomputing stored computed values with one set-based `UPDATE` per computed field,
-//! in dependency order (a formula naming another formula runs after it).
+//! in dependency order (a formula naming another formula runs after it), writing only
+//! the rows whose value changed.
 
 use super::{Compiled, compile_field, computed_fields, resolver::Resolver, stored};
 use crate::database::{fields::Field, links::Relation, tables::table_name};
@@ -48,10 +49,16 @@ pub async fn recompute_some(
         } else {
             ""
         };
+        // Values are computed once, in a subquery over the row alias `t` the formula
+        // reads, and only rows whose value changes are written: most recomputes after a
+        // change elsewhere leave most values as they were, and an unchanged row then
+        // costs a read instead of a new row version and index entries.
         let sql = format!(
-            "UPDATE {} AS t SET {} = {value}{filter}",
-            table_name(table_id),
-            field.column()
+            "UPDATE {table} AS u SET {col} = c.v \
+             FROM (SELECT t.id, {value} AS v FROM {table} AS t{filter}) AS c \
+             WHERE u.id = c.id AND u.{col} IS DISTINCT FROM c.v",
+            table = table_name(table_id),
+            col = field.column()
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         if let Some(ids) = rows {
