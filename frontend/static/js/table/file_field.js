@@ -283,6 +283,9 @@ export function openFilePopup({ anchor, field, rowId, value, save, onChange, onC
 
   async function remove(file) {
     message = "";
+    // The clicked × goes with its row: focus stays in the editor meanwhile, so keys
+    // (Escape, Tab) still reach it while the change is saved.
+    addButton.focus();
     const kept = current.filter((f) => f !== file);
     const saved = await saveFiles(kept.map(fileRef), kept);
     if (!saved && !closed) {
