@@ -5,32 +5,9 @@
 //! database, behind the recomputation a write would bring.
 
 use crate::helpers::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeSet;
 use tessera::database::computed::clock::{Limits, TableRefreshed, refresh};
-
-async fn create_row(app: &TestApp, user: &Session, table: i64, body: Value) -> i64 {
-    let r = app
-        .post(
-            &format!("/api/database/rows/table/{table}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body["id"].as_i64().unwrap()
-}
-
-async fn row(app: &TestApp, user: &Session, table: i64, id: i64) -> Value {
-    let r = app
-        .get(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
 
 /// Writes a column of a user table directly, as if time had moved on.
 /// `value` is a date when it starts with a digit, else text.
@@ -90,14 +67,14 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
         json!({"name": "Plain", "type": "formula", "formula": "concat(field('Name'), '!')"}),
     )
     .await;
-    let soon = create_row(
+    let soon = create_row_id(
         &app,
         user,
         tasks,
         json!({"Name": "soon", "Due": "2999-01-01"}),
     )
     .await;
-    let past = create_row(
+    let past = create_row_id(
         &app,
         user,
         tasks,
@@ -114,7 +91,7 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
         json!({"name": "Note", "type": "formula", "formula": "concat('due today, not now() ', field('Name'))"}),
     )
     .await;
-    let note = create_row(&app, user, notes, json!({"Name": "n"})).await;
+    let note = create_row_id(&app, user, notes, json!({"Name": "n"})).await;
 
     // A table looking the clock formula up through a link, in a formula and a lookup field.
     app.field(
@@ -136,7 +113,7 @@ async fn clock_formulas_are_refreshed_where_they_changed_and_nowhere_else() {
                "target_field_name": "Status"}),
     )
     .await;
-    let line = create_row(&app, user, report, json!({"Name": "r", "Tasks": [soon]})).await;
+    let line = create_row_id(&app, user, report, json!({"Name": "r", "Tasks": [soon]})).await;
     let got = row(&app, user, report, line).await;
     assert_eq!(got["States"], "ok");
     assert_eq!(got["Looked"][0]["value"], "ok");
@@ -224,7 +201,7 @@ async fn a_refresh_does_bounded_work_and_the_next_goes_on() {
     due_table(&app, user, second).await;
     let mut rows = Vec::new();
     for name in ["a", "b", "c"] {
-        let id = create_row(
+        let id = create_row_id(
             &app,
             user,
             first,

@@ -25,41 +25,6 @@ async fn set_formula(app: &TestApp, user: &Session, field: i64, text: &str) -> R
     r
 }
 
-async fn patch_row(app: &TestApp, user: &Session, table: i64, id: i64, body: Value) -> Value {
-    let r = app
-        .patch(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn get_row(app: &TestApp, user: &Session, table: i64, id: i64) -> Value {
-    let r = app
-        .get(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn new_row(app: &TestApp, user: &Session, table: i64, body: Value) -> i64 {
-    let r = app
-        .post(
-            &format!("/api/database/rows/table/{table}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body["id"].as_i64().unwrap()
-}
-
 #[tokio::test]
 async fn a_diamond_and_a_chain_see_every_change() {
     let app = TestApp::spawn().await;
@@ -71,7 +36,7 @@ async fn a_diamond_and_a_chain_see_every_change() {
         json!({"name": "A", "type": "number", "number_negative": true}),
     )
     .await;
-    let id = new_row(&app, user, t, json!({"A": 2})).await;
+    let id = create_row_id(&app, user, t, json!({"A": 2})).await;
 
     // D names B and C, which both name A. D and the chain below are created first
     // and given their formulas afterwards, so creation order (and field ids) runs
@@ -102,20 +67,20 @@ async fn a_diamond_and_a_chain_see_every_change() {
             assert_eq!(got[format!("E{i}")], (d + i).to_string(), "{got}");
         }
     };
-    check(&get_row(&app, user, t, id).await, 2);
+    check(&row(&app, user, t, id).await, 2);
 
     // A change of A reaches all of them, in the answer and in storage.
     check(&patch_row(&app, user, t, id, json!({"A": 7})).await, 7);
-    check(&get_row(&app, user, t, id).await, 7);
+    check(&row(&app, user, t, id).await, 7);
     // A new row is computed on creation too.
-    let other = new_row(&app, user, t, json!({"A": -3})).await;
-    check(&get_row(&app, user, t, other).await, -3);
-    check(&get_row(&app, user, t, id).await, 7);
+    let other = create_row_id(&app, user, t, json!({"A": -3})).await;
+    check(&row(&app, user, t, other).await, -3);
+    check(&row(&app, user, t, id).await, 7);
 
     // Changing the middle of the diamond recomputes what is downstream only.
     let c = app.field_id(user, t, "C").await;
     set_formula(&app, user, c, "field('A') * 20").await;
-    let got = get_row(&app, user, t, id).await;
+    let got = row(&app, user, t, id).await;
     assert_eq!(got["C"], "140");
     assert_eq!(got["D"], "940");
     assert_eq!(got["E5"], "945");
@@ -129,8 +94,8 @@ async fn a_cycle_of_three_formulas_is_refused() {
     let x = formula(&app, user, t, "X", "1").await;
     formula(&app, user, t, "Y", "field('X') + 1").await;
     formula(&app, user, t, "Z", "field('Y') + 1").await;
-    let id = new_row(&app, user, t, json!({"Name": "r"})).await;
-    assert_eq!(get_row(&app, user, t, id).await["Z"], "3");
+    let id = create_row_id(&app, user, t, json!({"Name": "r"})).await;
+    assert_eq!(row(&app, user, t, id).await["Z"], "3");
 
     // X → Z → Y → X would close the loop.
     let r = app
@@ -166,7 +131,7 @@ async fn a_cycle_of_three_formulas_is_refused() {
         .await;
     assert_eq!(r.body["formula"], "1");
     assert_eq!(r.body["formula_type"], "number");
-    let got = get_row(&app, user, t, id).await;
+    let got = row(&app, user, t, id).await;
     assert_eq!(
         (&got["X"], &got["Y"], &got["Z"]),
         (&json!("1"), &json!("2"), &json!("3"))

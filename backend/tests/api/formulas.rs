@@ -14,37 +14,6 @@ async fn create_field(app: &TestApp, user: &Session, table: i64, body: Value) ->
     .await
 }
 
-async fn create_row(app: &TestApp, user: &Session, table: i64, body: Value) -> Value {
-    let r = app
-        .post(
-            &format!("/api/database/rows/table/{table}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn row(app: &TestApp, user: &Session, table: i64, id: i64) -> Value {
-    let r = app
-        .get(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn field(app: &TestApp, user: &Session, id: i64) -> Value {
-    let r = app
-        .get(&format!("/api/database/fields/{id}/"), Some(&user.access))
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
 #[tokio::test]
 async fn formulas_are_typed_stored_and_recomputed_with_their_rows() {
     let app = TestApp::spawn().await;
@@ -180,7 +149,7 @@ async fn formulas_are_typed_stored_and_recomputed_with_their_rows() {
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
-        field(&app, user, total).await["formula"],
+        field_of(&app, user, total).await["formula"],
         "field('Cost') * field('Qty')"
     );
     assert_eq!(row(&app, user, t, id).await["Total"], "7.50");
@@ -192,13 +161,16 @@ async fn formulas_are_typed_stored_and_recomputed_with_their_rows() {
         .delete(&format!("/api/database/fields/{qty}/"), Some(&user.access))
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let broken = field(&app, user, total).await;
+    let broken = field_of(&app, user, total).await;
     assert_eq!(broken["formula_type"], "invalid");
     assert!(
         broken["error"].as_str().unwrap().contains("Qty"),
         "{broken}"
     );
-    assert_eq!(field(&app, user, double).await["formula_type"], "invalid");
+    assert_eq!(
+        field_of(&app, user, double).await["formula_type"],
+        "invalid"
+    );
     assert_eq!(row(&app, user, t, id).await["Total"], Value::Null);
     let (_, kind, _) = app
         .events(t)
@@ -217,7 +189,7 @@ async fn formulas_are_typed_stored_and_recomputed_with_their_rows() {
         )
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
-    assert_eq!(field(&app, user, total).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, total).await["formula_type"], "number");
     let back = row(&app, user, t, id).await;
     assert_eq!(back["Total"], "7.50");
     assert_eq!(back["Double"], "15.00");
@@ -390,7 +362,7 @@ async fn lookups_follow_the_linked_rows() {
     assert_eq!(got["Sum"], "12");
     assert_eq!(got["Count"], "2");
     assert_eq!(got["Names"], "Ann, Bob");
-    assert_eq!(field(&app, user, names).await["formula_type"], "text");
+    assert_eq!(field_of(&app, user, names).await["formula_type"], "text");
 
     // A change in the linked table reaches the formula, announced in its table.
     let r = app
@@ -459,10 +431,10 @@ async fn lookups_follow_the_linked_rows() {
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
-        field(&app, user, sum).await["formula"],
+        field_of(&app, user, sum).await["formula"],
         "sum(lookup('People', 'Value'))"
     );
-    assert_eq!(field(&app, user, sum).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, sum).await["formula_type"], "number");
 }
 
 #[tokio::test]

@@ -327,3 +327,58 @@ impl TableFixture {
             .unwrap()
     }
 }
+
+/// A row created through the API with field names as keys (`user_field_names=true`);
+/// answers the created row.
+pub async fn create_row(app: &TestApp, user: &Session, table: i64, body: Value) -> Value {
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{table}/?user_field_names=true"),
+            Some(&user.access),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+/// [`create_row`], answering the new row's id.
+pub async fn create_row_id(app: &TestApp, user: &Session, table: i64, body: Value) -> i64 {
+    create_row(app, user, table, body).await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A row as the API reads it with field names as keys.
+pub async fn row(app: &TestApp, user: &Session, table: i64, id: i64) -> Value {
+    let r = app
+        .get(
+            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
+            Some(&user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+/// A row changed through the API with field names as keys; answers the changed row.
+pub async fn patch_row(app: &TestApp, user: &Session, table: i64, id: i64, body: Value) -> Value {
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
+            Some(&user.access),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+/// A field as the API answers it.
+pub async fn field_of(app: &TestApp, user: &Session, id: i64) -> Value {
+    let r = app
+        .get(&format!("/api/database/fields/{id}/"), Some(&user.access))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}

@@ -6,49 +6,6 @@
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-async fn create_row(app: &TestApp, user: &Session, table: i64, body: Value) -> i64 {
-    let r = app
-        .post(
-            &format!("/api/database/rows/table/{table}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body["id"].as_i64().unwrap()
-}
-
-async fn patch_row(app: &TestApp, user: &Session, table: i64, id: i64, body: Value) -> Value {
-    let r = app
-        .patch(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-            body,
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn row(app: &TestApp, user: &Session, table: i64, id: i64) -> Value {
-    let r = app
-        .get(
-            &format!("/api/database/rows/table/{table}/{id}/?user_field_names=true"),
-            Some(&user.access),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
-async fn field(app: &TestApp, user: &Session, id: i64) -> Value {
-    let r = app
-        .get(&format!("/api/database/fields/{id}/"), Some(&user.access))
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    r.body
-}
-
 async fn restore_field(app: &TestApp, user: &Session, workspace: i64, id: i64) {
     let r = app
         .patch(
@@ -95,14 +52,14 @@ async fn a_customers_orders_and_items_base_stays_right() {
             json!({"name": "Line", "type": "formula", "formula": "field('Price') * field('Qty')"}),
         )
         .await;
-    let pen = create_row(
+    let pen = create_row_id(
         &app,
         user,
         items,
         json!({"Name": "pen", "Price": "1.50", "Qty": 4}),
     )
     .await;
-    let ink = create_row(
+    let ink = create_row_id(
         &app,
         user,
         items,
@@ -134,14 +91,14 @@ async fn a_customers_orders_and_items_base_stays_right() {
     assert_eq!(r.body["formula_type"], "number");
     assert_eq!(r.body["number_decimal_places"], 2);
     assert!(r.body.get("through_field_name").is_none());
-    let o1 = create_row(
+    let o1 = create_row_id(
         &app,
         user,
         orders,
         json!({"Name": "o1", "Items": [pen, ink]}),
     )
     .await;
-    let o2 = create_row(&app, user, orders, json!({"Name": "o2", "Items": [ink]})).await;
+    let o2 = create_row_id(&app, user, orders, json!({"Name": "o2", "Items": [ink]})).await;
     assert_eq!(row(&app, user, orders, o1).await["Total"], "9.00");
 
     // Customers: their orders, what they spent, how many orders, the order names.
@@ -152,7 +109,7 @@ async fn a_customers_orders_and_items_base_stays_right() {
     )
     .await;
     let orders_link = app.field_id(user, customers, "Orders").await;
-    let cy = create_row(
+    let cy = create_row_id(
         &app,
         user,
         customers,
@@ -185,7 +142,7 @@ async fn a_customers_orders_and_items_base_stays_right() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["formula_type"], "array");
     assert_eq!(r.body["array_formula_type"], "text");
-    assert_eq!(field(&app, user, count).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, count).await["formula_type"], "number");
     let got = row(&app, user, customers, cy).await;
     assert_eq!(got["Spent"], "12.00");
     assert_eq!(got["Orders count"], "2");
@@ -256,8 +213,8 @@ async fn a_customers_orders_and_items_base_stays_right() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(field(&app, user, spent).await["target_field_id"], total);
-    assert_eq!(field(&app, user, spent).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, spent).await["target_field_id"], total);
+    assert_eq!(field_of(&app, user, spent).await["formula_type"], "number");
     patch_row(&app, user, items, pen, json!({"Qty": 2})).await;
     assert_eq!(row(&app, user, orders, o1).await["Order total"], "9.00");
     assert_eq!(row(&app, user, customers, cy).await["Spent"], "15.00");
@@ -270,7 +227,7 @@ async fn a_customers_orders_and_items_base_stays_right() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let broken = field(&app, user, spent).await;
+    let broken = field_of(&app, user, spent).await;
     assert_eq!(broken["formula_type"], "invalid");
     assert!(
         broken["error"].as_str().unwrap().contains("Purchases"),
@@ -278,7 +235,7 @@ async fn a_customers_orders_and_items_base_stays_right() {
     );
     assert_eq!(row(&app, user, customers, cy).await["Spent"], Value::Null);
     restore_field(&app, user, workspace, total).await;
-    assert_eq!(field(&app, user, spent).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, spent).await["formula_type"], "number");
     assert_eq!(row(&app, user, customers, cy).await["Spent"], "15.00");
 
     // The link deleted: the count is invalid until the link comes back.
@@ -289,9 +246,9 @@ async fn a_customers_orders_and_items_base_stays_right() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(field(&app, user, count).await["formula_type"], "invalid");
+    assert_eq!(field_of(&app, user, count).await["formula_type"], "invalid");
     restore_field(&app, user, workspace, orders_link).await;
-    assert_eq!(field(&app, user, count).await["formula_type"], "number");
+    assert_eq!(field_of(&app, user, count).await["formula_type"], "number");
     assert_eq!(row(&app, user, customers, cy).await["Orders count"], "2");
 
     // The line total's type changes: the rollups above it follow.
@@ -303,7 +260,7 @@ async fn a_customers_orders_and_items_base_stays_right() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let order_total = field(&app, user, total).await;
+    let order_total = field_of(&app, user, total).await;
     assert_eq!(order_total["formula_type"], "invalid", "{order_total}");
     let r = app
         .patch(
@@ -404,7 +361,7 @@ async fn settings_that_do_not_fit_are_refused() {
             json!({"name": "Amounts", "type": "lookup", "through_field_id": link, "target_field_name": "Amount"}),
         )
         .await;
-    let linked = create_row(&app, user, b, json!({"Name": "b1", "Amount": 4})).await;
+    let linked = create_row_id(&app, user, b, json!({"Name": "b1", "Amount": 4})).await;
     let r = app
         .post(
             &format!("/api/database/rows/table/{a}/?user_field_names=true"),
@@ -413,7 +370,7 @@ async fn settings_that_do_not_fit_are_refused() {
         )
         .await;
     assert_eq!(r.status, 400, "{:?}", r.body);
-    let own = create_row(&app, user, a, json!({"Name": "a1", "Link": [linked]})).await;
+    let own = create_row_id(&app, user, a, json!({"Name": "a1", "Link": [linked]})).await;
     let r = app
         .patch(
             &format!("/api/database/fields/{other_amount}/"),
@@ -426,7 +383,7 @@ async fn settings_that_do_not_fit_are_refused() {
     assert_eq!(got["Own amount"], "1");
     assert_eq!(values(&got["Amounts"]), vec![json!("4")]);
     assert_eq!(
-        field(&app, user, looked).await["array_formula_type"],
+        field_of(&app, user, looked).await["array_formula_type"],
         "number"
     );
     let r = app
@@ -453,7 +410,7 @@ async fn formatting_chosen_for_a_result_is_kept() {
             json!({"name": "Price", "type": "number", "number_decimal_places": 3}),
         )
         .await;
-    let id = create_row(&app, user, t, json!({"Name": "a", "Price": "2.345"})).await;
+    let id = create_row_id(&app, user, t, json!({"Name": "a", "Price": "2.345"})).await;
     let r = app
         .post(
             &format!("/api/database/fields/table/{t}/"),
@@ -482,7 +439,7 @@ async fn formatting_chosen_for_a_result_is_kept() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(field(&app, user, half).await["number_decimal_places"], 1);
+    assert_eq!(field_of(&app, user, half).await["number_decimal_places"], 1);
 
     // Reset with null: the type's own places again; refused values change nothing.
     let r = app
