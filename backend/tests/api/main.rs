@@ -35,6 +35,7 @@ mod realtime_limits;
 mod realtime_pages;
 mod realtime_presence;
 mod realtime_soak;
+mod ripple_changes;
 mod settings;
 mod table_page;
 mod throttles;

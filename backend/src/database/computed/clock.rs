@@ -12,7 +12,11 @@
 //! open pages. The refresh is nobody's doing: it calls no webhooks.
 
 use super::{
-    COMPUTED_TYPES, compile, formula_of, formulas, recompute::recompute_some, resolver::Resolver,
+    COMPUTED_TYPES,
+    changes::{Changed, Changes},
+    compile, formula_of, formulas,
+    recompute::recompute_some,
+    resolver::Resolver,
     stored,
 };
 use crate::database::{
@@ -185,9 +189,10 @@ pub async fn refresh_table(
     // Rows elsewhere looking these up are read before and recomputed after, as for a
     // write; these rows themselves are announced below.
     let touched = Touched::from([(table_id, ids.iter().copied().collect())]);
-    let ripple = Ripple::capture(&mut tx, touched, table_id, ids).await?;
+    let mut ripple = Ripple::capture(&mut tx, touched, Changes::new(), table_id, ids).await?;
     let only: BTreeSet<i64> = direct.iter().map(|f| f.id).collect();
-    recompute_some(&mut tx, table_id, &fields, Some(ids), Some(&only)).await?;
+    let recomputed = recompute_some(&mut tx, table_id, &fields, Some(ids), Some(&only)).await?;
+    ripple.note(table_id, Changed::Fields(recomputed));
     match before {
         Some(before) => {
             let after = api(&fields, rows_by_ids(&mut tx, table_id, &fields, ids).await?);

@@ -8,9 +8,11 @@
 //! - [`through`]: the formula behind `lookup`, `rollup` and `count` fields.
 //! - [`resolver`]: the fields a formula may name, with the SQL that reads them.
 //! - [`recompute`]: the `UPDATE`s, in dependency order.
+//! - [`changes`]: what a write changed, and which computed fields elsewhere read it.
 //! - [`refresh`]: what a field change (rename, deletion, restore, new type) does to the
 //!   formulas that name it.
 
+pub mod changes;
 pub mod clock;
 pub mod recompute;
 pub mod refresh;

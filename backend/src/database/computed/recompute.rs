@@ -1,8 +1,14 @@
-//! Recomputing stored computed values with one set-based `UPDATE` per computed field,
-//! in dependency order (a formula naming another formula runs after it), writing only
-//! the rows whose value changed.
+//! Recomputing stored computed values with set-based `UPDATE`s in dependency order (a
+//! formula naming another formula runs after it; fields naming none of each other share
+//! one), writing only the rows whose value changed.
 
-use super::{Compiled, compile_field, computed_fields, resolver::Resolver, stored};
+use super::{
+    Compiled,
+    changes::{Changes, affected},
+    compile_field, computed_fields,
+    resolver::Resolver,
+    stored,
+};
 use crate::database::{fields::Field, links::Relation, tables::table_name};
 use sqlx::{AssertSqlSafe, PgConnection};
 use std::collections::BTreeSet;
@@ -16,23 +22,60 @@ pub async fn recompute(
     fields: &[Field],
     rows: Option<&[i64]>,
 ) -> sqlx::Result<()> {
-    recompute_some(conn, table_id, fields, rows, None).await
+    recompute_some(conn, table_id, fields, rows, None).await?;
+    Ok(())
 }
 
-/// Like [`recompute`], limited to the formula fields `only` and those that name them.
+/// Recomputes, for the rows `rows` of `table_id`, the computed fields whose value may
+/// change with `changes` (see [`affected`]) and those that name them; returns their ids.
+pub async fn recompute_affected(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    rows: &[i64],
+    changes: &Changes,
+) -> sqlx::Result<BTreeSet<i64>> {
+    if computed_fields(fields).next().is_none() || rows.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let resolver = Resolver::load(&mut *conn, fields).await?;
+    let only = affected(&resolver, table_id, fields, changes);
+    if only.is_empty() {
+        return Ok(only);
+    }
+    run(conn, &resolver, table_id, fields, Some(rows), Some(&only)).await
+}
+
+/// Like [`recompute`], limited to the formula fields `only` and those that name them;
+/// returns the ids of the fields recomputed.
 pub async fn recompute_some(
     conn: &mut PgConnection,
     table_id: i64,
     fields: &[Field],
     rows: Option<&[i64]>,
     only: Option<&BTreeSet<i64>>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<BTreeSet<i64>> {
     if computed_fields(fields).next().is_none() || rows.is_some_and(<[i64]>::is_empty) {
-        return Ok(());
+        return Ok(BTreeSet::new());
     }
     let resolver = Resolver::load(&mut *conn, fields).await?;
+    run(conn, &resolver, table_id, fields, rows, only).await
+}
+
+/// The `UPDATE`s of [`recompute_some`], against a loaded resolver.
+async fn run(
+    conn: &mut PgConnection,
+    resolver: &Resolver,
+    table_id: i64,
+    fields: &[Field],
+    rows: Option<&[i64]>,
+    only: Option<&BTreeSet<i64>>,
+) -> sqlx::Result<BTreeSet<i64>> {
     let mut wanted: BTreeSet<i64> = only.cloned().unwrap_or_default();
-    for (field, compiled) in in_order(&resolver, fields) {
+    // Fields naming none of the others in their batch are written by one `UPDATE`, so a
+    // row whose lookup and rollup both follow a change gets one new version, not two.
+    let mut batches: Vec<Vec<(&Field, Compiled)>> = Vec::new();
+    for (field, compiled) in in_order(resolver, fields) {
         let chosen = only.is_none()
             || wanted.contains(&field.id)
             || compiled.used.iter().any(|id| wanted.contains(id));
@@ -40,32 +83,66 @@ pub async fn recompute_some(
             continue;
         }
         wanted.insert(field.id);
+        let names_batch = batches.last().is_some_and(|batch| {
+            batch
+                .iter()
+                .any(|(earlier, _)| compiled.used.contains(&earlier.id))
+        });
+        match batches.last_mut() {
+            Some(batch) if !names_batch => batch.push((field, compiled)),
+            _ => batches.push(vec![(field, compiled)]),
+        }
+    }
+    for batch in &batches {
+        update_batch(conn, table_id, batch, rows).await?;
+    }
+    Ok(batches.iter().flatten().map(|(f, _)| f.id).collect())
+}
+
+/// One `UPDATE` writing the computed fields of `batch` (none naming another) for `rows`
+/// (every row when `None`).
+async fn update_batch(
+    conn: &mut PgConnection,
+    table_id: i64,
+    batch: &[(&Field, Compiled)],
+    rows: Option<&[i64]>,
+) -> sqlx::Result<()> {
+    let mut values = Vec::with_capacity(batch.len());
+    let mut sets = Vec::with_capacity(batch.len());
+    let mut differs = Vec::with_capacity(batch.len());
+    for (i, (field, compiled)) in batch.iter().enumerate() {
         let value = match &compiled.sql {
             Some(sql) => format!("({sql})::{}", stored::sql_type(&compiled.ty)),
             None => "NULL".into(),
         };
-        let filter = if rows.is_some() {
-            " WHERE t.id = ANY($1)"
-        } else {
-            ""
-        };
-        // Values are computed once, in a subquery over the row alias `t` the formula
-        // reads, and only rows whose value changes are written: most recomputes after a
-        // change elsewhere leave most values as they were, and an unchanged row then
-        // costs a read instead of a new row version and index entries.
-        let sql = format!(
-            "UPDATE {table} AS u SET {col} = c.v \
-             FROM (SELECT t.id, {value} AS v FROM {table} AS t{filter}) AS c \
-             WHERE u.id = c.id AND u.{col} IS DISTINCT FROM c.v",
-            table = table_name(table_id),
-            col = field.column()
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        if let Some(ids) = rows {
-            query = query.bind(ids);
-        }
-        query.execute(&mut *conn).await?;
+        let col = field.column();
+        values.push(format!("{value} AS v{i}"));
+        sets.push(format!("{col} = c.v{i}"));
+        differs.push(format!("u.{col} IS DISTINCT FROM c.v{i}"));
     }
+    let filter = if rows.is_some() {
+        " WHERE t.id = ANY($1)"
+    } else {
+        ""
+    };
+    // Values are computed once, in a subquery over the row alias `t` the formulas read,
+    // and only rows whose value changes are written: most recomputes after a change
+    // elsewhere leave most values as they were, and an unchanged row then costs a read
+    // instead of a new row version and index entries.
+    let sql = format!(
+        "UPDATE {table} AS u SET {sets} \
+         FROM (SELECT t.id, {values} FROM {table} AS t{filter}) AS c \
+         WHERE u.id = c.id AND ({differs})",
+        table = table_name(table_id),
+        sets = sets.join(", "),
+        values = values.join(", "),
+        differs = differs.join(" OR "),
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    if let Some(ids) = rows {
+        query = query.bind(ids);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -64,9 +64,20 @@ impl Relation {
     /// of the row `row_sql`, with relation alias `r{n}` and linked row alias `l{n}` (`n`
     /// keeps nested link reads apart).
     pub fn from_linked(&self, n: i64, row_sql: &str) -> String {
+        self.linked_rows_where(n, &format!("= {row_sql}"))
+    }
+
+    /// [`Relation::from_linked`] for the rows whose ids `rows_sql` (a query of one `id`
+    /// column) selects; the row a link belongs to is `r{n}.{own}`.
+    pub fn from_linked_to_any(&self, n: i64, rows_sql: &str) -> String {
+        // An array, not `IN (…)`: the rows are few, and each is then found by the index.
+        self.linked_rows_where(n, &format!("= ANY(ARRAY({rows_sql}))"))
+    }
+
+    fn linked_rows_where(&self, n: i64, own_condition: &str) -> String {
         format!(
             "FROM {rel} r{n} JOIN {target} l{n} ON l{n}.id = r{n}.{other} AND NOT l{n}.trashed \
-             WHERE r{n}.{own} = {row_sql}",
+             WHERE r{n}.{own} {own_condition}",
             rel = self.table(),
             target = table_name(self.target_table),
             other = self.other,

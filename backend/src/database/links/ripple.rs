@@ -1,10 +1,14 @@
 //! Rows of other tables whose shown values change with a write: a link added or removed
 //! (seen through the related field), a linked row's primary value changed, a linked row
 //! trashed or restored. They are read before and after the write and announced as
-//! `rows_updated` of their own table, so open pages and webhooks there see the change.
+//! `rows_updated` of their own table, so open pages and webhooks there see the change,
+//! and the computed fields there that read what changed are recomputed.
 
 use crate::database::{
-    computed,
+    computed::{
+        self,
+        changes::{Changed, Changes},
+    },
     events::TableEvent,
     fields::{self, Field},
     rows::read::{RowKeys, rows_by_ids, to_api_row},
@@ -33,10 +37,16 @@ pub fn merge(into: &mut Touched, more: Touched) {
 /// Rows of other tables (or of this one, through a self-link) that link to `row_ids` of
 /// `table_id` and show them: what changes when those rows' primary value changes or they
 /// are trashed or restored.
+///
+/// With `changes` (what the write changes), a table where no computed field reads any
+/// of it and no formula looks further is only announced, as a refresh when more than
+/// [`MAX_ANNOUNCED_ROWS`] rows link: then only that many are read, not the hundred
+/// thousand rows linking to a popular row. Without, every linking row is read.
 pub async fn linking_rows(
     conn: &mut PgConnection,
     table_id: i64,
     row_ids: &[i64],
+    changes: Option<&Changes>,
 ) -> sqlx::Result<Touched> {
     let links: Vec<Field> = link_fields_to(conn, table_id).await?;
     let mut touched = Touched::new();
@@ -44,22 +54,64 @@ pub async fn linking_rows(
         let Some(rel) = super::Relation::of(&field) else {
             continue;
         };
-        let rows: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT DISTINCT r.{own} FROM {rel_table} r JOIN {table} t ON t.id = r.{own} AND NOT t.trashed \
+        let linking = format!(
+            "SELECT r.{own} FROM {rel_table} r JOIN {table} t ON t.id = r.{own} AND NOT t.trashed \
              WHERE r.{other} = ANY($1)",
             own = rel.own,
             other = rel.other,
             rel_table = rel.table(),
             table = tables::table_name(field.table_id),
-        )))
-        .bind(row_ids)
-        .fetch_all(&mut *conn)
-        .await?;
+        );
+        let mut rows: BTreeSet<i64> = BTreeSet::new();
+        if let Some(changes) = changes
+            && !needs_rows(conn, field.table_id, changes).await?
+        {
+            let probe = MAX_ANNOUNCED_ROWS as i64 + 1;
+            let found: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!("{linking} LIMIT $2")))
+                .bind(row_ids)
+                .bind(probe)
+                .fetch_all(&mut *conn)
+                .await?;
+            let complete = (found.len() as i64) < probe;
+            rows.extend(found);
+            // Over the limit (and not short of it through duplicates), these rows stand
+            // for all of them: the table is announced as a refresh.
+            if complete || rows.len() > MAX_ANNOUNCED_ROWS {
+                touched.entry(field.table_id).or_default().extend(rows);
+                continue;
+            }
+        }
+        rows.extend(
+            sqlx::query_scalar::<_, i64>(AssertSqlSafe(linking))
+                .bind(row_ids)
+                .fetch_all(&mut *conn)
+                .await?,
+        );
         if !rows.is_empty() {
             touched.entry(field.table_id).or_default().extend(rows);
         }
     }
+    touched.retain(|_, rows| !rows.is_empty());
     Ok(touched)
+}
+
+/// Whether every row of `table_id` linking to a change must be known: formulas of other
+/// tables look its rows up (the change may travel on), or its own computed fields read
+/// what changed.
+async fn needs_rows(
+    conn: &mut PgConnection,
+    table_id: i64,
+    changes: &Changes,
+) -> sqlx::Result<bool> {
+    if computed::refresh::is_looked_up(&mut *conn, table_id).await? {
+        return Ok(true);
+    }
+    let fields = fields::repo::list(&mut *conn, table_id).await?;
+    if computed::computed_fields(&fields).next().is_none() {
+        return Ok(false);
+    }
+    let resolver = computed::resolver::Resolver::load(&mut *conn, &fields).await?;
+    Ok(!computed::changes::affected(&resolver, table_id, &fields, changes).is_empty())
 }
 
 /// Live link fields of live tables that link to `table_id`.
@@ -97,6 +149,8 @@ pub struct Ripple {
     /// The touched tables in the order their formulas are recomputed: a table after the
     /// tables whose rows it looks up.
     order: Vec<i64>,
+    /// What the write changed; each recompute adds the fields it recomputed.
+    changes: Changes,
 }
 
 /// How many tables away a change reaches through formulas that look up formulas (A's
@@ -115,7 +169,10 @@ async fn widen(conn: &mut PgConnection, touched: &mut Touched) -> sqlx::Result<V
                 continue;
             }
             let ids: Vec<i64> = rows.iter().copied().collect();
-            merge(&mut next, linking_rows(&mut *conn, *table_id, &ids).await?);
+            merge(
+                &mut next,
+                linking_rows(&mut *conn, *table_id, &ids, None).await?,
+            );
         }
         // Only rows not seen yet go on; a cycle of links ends here.
         for (table_id, rows) in next.iter_mut() {
@@ -145,10 +202,12 @@ fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value>
 
 impl Ripple {
     /// Reads the touched rows before the write. `except` are rows of `except_table` the
-    /// write announces itself.
+    /// write announces itself; `changes` is what the write changes (in those rows, and
+    /// in rows whose links it adds or removes).
     pub async fn capture(
         conn: &mut PgConnection,
         mut touched: Touched,
+        changes: Changes,
         except_table: i64,
         except: &[i64],
     ) -> sqlx::Result<Self> {
@@ -158,6 +217,7 @@ impl Ripple {
         }
         let mut ripple = Self {
             order,
+            changes,
             ..Self::default()
         };
         for (table_id, rows) in touched {
@@ -181,15 +241,36 @@ impl Ripple {
         Ok(ripple)
     }
 
-    /// Recomputes the touched rows' formulas (which may look up what changed) and
+    /// Notes a change the write made after the capture (values it recomputed itself).
+    pub fn note(&mut self, table_id: i64, changed: Changed) {
+        self.changes.add(table_id, changed);
+    }
+
+    /// Recomputes the touched rows' computed fields that read what changed, table by
+    /// table (a table's recomputed fields are a change for the tables reading them), and
     /// announces the rows as they are now, one `rows_updated` per table.
-    pub async fn emit(self, tx: &mut Tx) -> sqlx::Result<()> {
-        for table_id in &self.order {
-            if let Some(snap) = self.snapshots.iter().find(|s| s.table_id == *table_id) {
-                computed::recompute(tx, snap.table_id, &snap.fields, Some(&snap.ids)).await?;
-            } else if let Some((_, ids)) = self.refresh.iter().find(|(t, _)| t == table_id) {
-                let fields = fields::repo::list(tx, *table_id).await?;
-                computed::recompute(tx, *table_id, &fields, Some(ids)).await?;
+    pub async fn emit(mut self, tx: &mut Tx) -> sqlx::Result<()> {
+        for &table_id in &self.order {
+            let recomputed = if let Some(snap) =
+                self.snapshots.iter().find(|s| s.table_id == table_id)
+            {
+                computed::recompute::recompute_affected(
+                    tx,
+                    table_id,
+                    &snap.fields,
+                    &snap.ids,
+                    &self.changes,
+                )
+                .await?
+            } else if let Some((_, ids)) = self.refresh.iter().find(|(t, _)| *t == table_id) {
+                let fields = fields::repo::list(tx, table_id).await?;
+                computed::recompute::recompute_affected(tx, table_id, &fields, ids, &self.changes)
+                    .await?
+            } else {
+                continue;
+            };
+            if !recomputed.is_empty() {
+                self.changes.add(table_id, Changed::Fields(recomputed));
             }
         }
         for snap in self.snapshots {

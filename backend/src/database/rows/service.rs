@@ -11,7 +11,10 @@ use crate::{
     context::AppContext,
     database::{
         access::TableScope,
-        computed,
+        computed::{
+            self,
+            changes::{Changed, Changes},
+        },
         events::{EventOrigin, TableEvent},
         fields::{self, Field, FieldError},
         indexes,
@@ -290,7 +293,10 @@ async fn insert(
         keys,
     )
     .await?;
-    let ripple = Ripple::capture(tx, plan.touched.clone(), table_id, &ids).await?;
+    // New rows, and the rows they link to, whose links changed.
+    let mut changes = Changes::new();
+    changes.add_all(plan.touched.keys().copied().chain([table_id]));
+    let ripple = Ripple::capture(tx, plan.touched.clone(), changes, table_id, &ids).await?;
     plan.apply(tx).await?;
     computed::recompute(tx, table_id, field_list, Some(&ids)).await?;
     let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
@@ -309,9 +315,10 @@ async fn linking_rows_if(
     changed: bool,
     table_id: i64,
     row_ids: &[i64],
+    changes: &Changes,
 ) -> sqlx::Result<Touched> {
     if changed {
-        links::ripple::linking_rows(conn, table_id, row_ids).await
+        links::ripple::linking_rows(conn, table_id, row_ids, Some(changes)).await
     } else {
         Ok(Touched::new())
     }
@@ -388,9 +395,19 @@ pub async fn update(
     // Formulas elsewhere may look up any of the values, not only the primary one.
     let shown_elsewhere =
         primary_changed || computed::refresh::is_looked_up(&mut tx, table_id).await?;
-    let mut touched = linking_rows_if(&mut tx, shown_elsewhere, table_id, &ids).await?;
+    // The values written (and the computed fields of these rows, which may follow them),
+    // and every row whose links were added or removed.
+    let mut changes = Changes::new();
+    let written = updated_field_ids.iter().copied();
+    let computed_here = computed::computed_fields(&field_list).map(|f| f.id);
+    changes.add(
+        table_id,
+        Changed::Fields(written.chain(computed_here).collect()),
+    );
+    changes.add_all(plan.touched.keys().copied());
+    let mut touched = linking_rows_if(&mut tx, shown_elsewhere, table_id, &ids, &changes).await?;
     links::ripple::merge(&mut touched, plan.touched.clone());
-    let ripple = Ripple::capture(&mut tx, touched, table_id, &ids).await?;
+    let ripple = Ripple::capture(&mut tx, touched, changes, table_id, &ids).await?;
     for (id, cells) in ids.iter().zip(parsed) {
         write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
     }
@@ -430,8 +447,10 @@ pub async fn delete(
         rows_by_ids(&mut tx, table_id, &field_list, ids).await?,
         RowKeys::Ids,
     );
-    let touched = links::ripple::linking_rows(&mut tx, table_id, ids).await?;
-    let ripple = Ripple::capture(&mut tx, touched, table_id, ids).await?;
+    let mut changes = Changes::new();
+    changes.add_all([table_id]);
+    let touched = links::ripple::linking_rows(&mut tx, table_id, ids, Some(&changes)).await?;
+    let ripple = Ripple::capture(&mut tx, touched, changes, table_id, ids).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE {} SET trashed = TRUE WHERE id = ANY($1)",
         tables::table_name(table_id)

@@ -17,7 +17,14 @@ pub use view::ViewTrashItemType;
 pub use workspace::WorkspaceTrashItemType;
 
 use super::TrashError;
-use crate::database::{computed, events::TableEvent, fields, links, rows::read, tables, tx::Tx};
+use crate::database::{
+    computed::{self, changes::Changes},
+    events::TableEvent,
+    fields, links,
+    rows::read,
+    tables,
+    tx::Tx,
+};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
 
@@ -36,8 +43,12 @@ pub(super) async fn restore_rows(
     // Writers of one table queue on its row, which keeps the row counter exact.
     tables::repo::lock(&mut *conn, table_id).await?;
     // Rows elsewhere that link to these show them again (and recompute what they look up).
-    let touched = links::ripple::linking_rows(&mut *conn, table_id, row_ids).await?;
-    let ripple = links::ripple::Ripple::capture(&mut *conn, touched, table_id, row_ids).await?;
+    let mut changes = Changes::new();
+    changes.add_all([table_id]);
+    let touched =
+        links::ripple::linking_rows(&mut *conn, table_id, row_ids, Some(&changes)).await?;
+    let ripple =
+        links::ripple::Ripple::capture(&mut *conn, touched, changes, table_id, row_ids).await?;
     let restored: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "UPDATE {} SET trashed = FALSE WHERE id = ANY($1) AND trashed RETURNING id",
         tables::table_name(table_id)
