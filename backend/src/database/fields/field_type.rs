@@ -113,6 +113,15 @@ pub trait FieldType: Send + Sync + 'static {
         col.to_owned()
     }
 
+    /// For a value read with a subquery per row (links): the values of many rows at once,
+    /// so a page reads them with one query, not one per row. Gives SQL selecting `id` and
+    /// the value `v` of each row whose id `rows_sql` (a query of one `id` column) selects,
+    /// leaving out rows without a value, and the value those read as.
+    fn grouped_sql(&self, field: &Field, rows_sql: &str) -> Option<GroupedSql> {
+        let _ = (field, rows_sql);
+        None
+    }
+
     /// Final touch on the value read by `select_sql` (e.g. `""` for an empty URL).
     fn to_api(&self, field: &Field, raw: Value) -> Value {
         let _ = field;
@@ -237,4 +246,12 @@ pub fn column(sql_type: &str) -> Storage {
         sql_type: sql_type.to_owned(),
         not_null_default: None,
     }
+}
+
+/// A field's values for many rows in one query (see [`FieldType::grouped_sql`]).
+pub struct GroupedSql {
+    /// `SELECT … AS id, … AS v … GROUP BY …`.
+    pub query: String,
+    /// The value of a row the query leaves out.
+    pub absent: String,
 }

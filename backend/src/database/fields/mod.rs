@@ -10,7 +10,9 @@ mod service;
 pub mod types;
 
 pub use errors::FieldError;
-pub use field_type::{CellValue, FieldType, FileInput, LinkInput, PlainPassword, Storage};
+pub use field_type::{
+    CellValue, FieldType, FileInput, GroupedSql, LinkInput, PlainPassword, Storage,
+};
 pub use model::{Field, SelectOption};
 pub use service::*;
 

@@ -10,7 +10,7 @@
 
 use super::{
     RowError,
-    read::{RowKeys, column_expr, fetch_raw, select_list, to_api_row},
+    read::{RowKeys, column_expr, fetch_raw, page_select, select_list, to_api_row},
 };
 use crate::database::{
     fields::{Field, registry::field_types},
@@ -229,7 +229,8 @@ fn limit_offset(q: &ListQuery) -> Result<(i64, i64), RowError> {
 }
 
 /// Appends the page's rows, in order, as one `text[]` of `row_to_json` texts: the rows
-/// whose ids `push_ids` selects, ordered by `order`.
+/// whose ids `push_ids` selects, ordered by `order`. The ids are found once (`p`); values
+/// read per page (links) come from one query over them each.
 fn push_page_rows(
     sql: &mut QueryBuilder<Postgres>,
     table: &str,
@@ -237,12 +238,18 @@ fn push_page_rows(
     order: &Order,
     push_ids: impl FnOnce(&mut QueryBuilder<Postgres>) -> Result<(), RowError>,
 ) -> Result<(), RowError> {
-    sql.push(format!(
-        "ARRAY(SELECT row_to_json(r)::text FROM (SELECT {} FROM {table} t WHERE t.id = ANY(ARRAY(",
-        select_list(out_fields)
-    ));
+    let page = "SELECT id FROM p";
+    let select = page_select(out_fields, page);
+    sql.push("ARRAY(WITH p AS MATERIALIZED (");
     push_ids(sql)?;
-    sql.push(format!(")) ORDER BY {}) r)", order.clause));
+    sql.push(format!(
+        "){ctes} SELECT row_to_json(r)::text FROM (SELECT {list} FROM {table} t{joins} \
+         WHERE t.id = ANY(ARRAY({page})) ORDER BY {order}) r)",
+        ctes = select.ctes,
+        list = select.list,
+        joins = select.joins,
+        order = order.clause,
+    ));
     Ok(())
 }
 

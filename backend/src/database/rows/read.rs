@@ -47,6 +47,47 @@ pub fn select_list(fields: &[Field]) -> String {
     parts.join(", ")
 }
 
+/// How a page of rows is read in one statement: the fields whose values come from a
+/// query over the whole page ([`crate::database::fields::FieldType::grouped_sql`]) are
+/// common table expressions `k{field id}`, joined to the page's rows.
+pub struct PageSelect {
+    /// `, k5 AS (…), …`: to follow the expression naming the page's ids.
+    pub ctes: String,
+    /// `t.id, …, COALESCE(k5.v, …) AS field_5, …`.
+    pub list: String,
+    /// ` LEFT JOIN k5 ON k5.id = t.id …`.
+    pub joins: String,
+}
+
+/// The [`PageSelect`] of `fields` for the page whose ids `rows_sql` selects.
+pub fn page_select(fields: &[Field], rows_sql: &str) -> PageSelect {
+    let mut parts = vec![
+        "t.id".to_owned(),
+        "t.\"order\"::text AS \"order\"".to_owned(),
+    ];
+    let (mut ctes, mut joins) = (String::new(), String::new());
+    for field in fields {
+        let Some(ft) = field_types().get(&field.kind) else {
+            continue;
+        };
+        let value = match ft.grouped_sql(field, rows_sql) {
+            Some(grouped) => {
+                let k = format!("k{}", field.id);
+                ctes.push_str(&format!(", {k} AS ({})", grouped.query));
+                joins.push_str(&format!(" LEFT JOIN {k} ON {k}.id = t.id"));
+                format!("COALESCE({k}.v, {})", grouped.absent)
+            }
+            None => ft.select_sql(field, &column_expr(field, ft)),
+        };
+        parts.push(format!("{value} AS {}", field.column()));
+    }
+    PageSelect {
+        ctes,
+        list: parts.join(", "),
+        joins,
+    }
+}
+
 /// Turns a raw row (as `row_to_json` produced it) into the API's row object.
 pub fn to_api_row(
     fields: &[Field],

@@ -5,7 +5,7 @@
 use super::bool_prop;
 use crate::{
     database::{
-        fields::{CellValue, Field, FieldType, LinkInput, Storage},
+        fields::{CellValue, Field, FieldType, GroupedSql, LinkInput, Storage},
         links::{Relation, has_links_sql, primary_text_sql, push_linked_text_contains},
     },
     platform::validation::ValidationError,
@@ -112,6 +112,21 @@ impl FieldType for LinkRowFieldType {
             text = primary_text_sql(field),
             from = rel.from_linked(n, "t.id"),
         )
+    }
+
+    fn grouped_sql(&self, field: &Field, rows_sql: &str) -> Option<GroupedSql> {
+        let rel = Relation::of(field)?;
+        let n = field.id;
+        Some(GroupedSql {
+            query: format!(
+                "SELECT r{n}.{own} AS id, json_agg(json_build_object('id', l{n}.id, 'value', {text}, \
+                 'order', l{n}.\"order\"::text) ORDER BY r{n}.id) AS v {from} GROUP BY r{n}.{own}",
+                own = rel.own,
+                text = primary_text_sql(field),
+                from = rel.from_linked_to_any(n, rows_sql),
+            ),
+            absent: "'[]'::json".into(),
+        })
     }
 
     fn parse_cell(&self, field: &Field, value: &Value) -> Result<CellValue, String> {
