@@ -284,7 +284,14 @@ export function fromText(field, text) {
     case "boolean":
       return ["true", "1", "yes", "y", "t", "on", "checked", "✓"].includes(trimmed.toLowerCase());
     case "number":
-      return trimmed === "" ? null : trimmed;
+      // With decimals, a comma without a point is a decimal comma ("2,5"); other commas
+      // separate thousands (the API drops them).
+      if (trimmed === "") {
+        return null;
+      }
+      return Number(field.number_decimal_places) > 0 && !trimmed.includes(".")
+        ? trimmed.replace(/,(?=\d*$)/, ".")
+        : trimmed;
     case "date":
       return trimmed === "" ? null : parseDateText(field, trimmed) ?? trimmed;
     case "rating":
