@@ -13,13 +13,26 @@ export function showCellNotice(anchor, message, { sticky = false, kind = "error"
   notice.id = "cell-notice";
   notice.setAttribute("role", kind === "error" ? "alert" : "status");
   notice.textContent = message;
-  const rect = anchor.getBoundingClientRect();
   (anchor.closest("dialog") || document.body).append(notice);
-  const width = Math.min(window.innerWidth - 8, 320);
-  notice.style.maxWidth = `${width}px`;
-  notice.style.left = `${Math.max(4, Math.min(rect.left, window.innerWidth - notice.offsetWidth - 4))}px`;
-  const below = rect.bottom + 4;
-  notice.style.top = `${below + notice.offsetHeight > window.innerHeight ? Math.max(4, rect.top - notice.offsetHeight - 4) : below}px`;
+  // It follows its cell when the window changes size or something scrolls.
+  const place = () => {
+    if (!notice.isConnected) {
+      window.removeEventListener("resize", place);
+      document.removeEventListener("scroll", place, true);
+      return;
+    }
+    if (!anchor.isConnected) {
+      return; // the cell was drawn again: the notice stays where it was
+    }
+    const rect = anchor.getBoundingClientRect();
+    notice.style.maxWidth = `${Math.min(window.innerWidth - 8, 320)}px`;
+    notice.style.left = `${Math.max(4, Math.min(rect.left, window.innerWidth - notice.offsetWidth - 4))}px`;
+    const below = rect.bottom + 4;
+    notice.style.top = `${below + notice.offsetHeight > window.innerHeight ? Math.max(4, rect.top - notice.offsetHeight - 4) : below}px`;
+  };
+  place();
+  window.addEventListener("resize", place);
+  document.addEventListener("scroll", place, true);
   const remove = () => notice.remove();
   notice.addEventListener("click", remove);
   if (!sticky) {

@@ -168,16 +168,29 @@ export function startValue(field, type) {
   return "";
 }
 
-/** A select option `<select>`: each option named and coloured as its chip. */
+/** The chip colour class of a select option. */
+function colourClass(option) {
+  return `chip-${String(option.color || "light-gray").replace(/[^a-z-]/g, "")}`;
+}
+
+/**
+ * A select option `<select>`: each option named and coloured as its chip, the list itself
+ * in the colour of the chosen one.
+ */
 function optionSelect(options, value, onchange, label) {
-  const node = el("select", { class: "filter-value filter-option", "aria-label": label, onchange });
+  const chosen = options.find((o) => String(o.id) === String(value));
+  const node = el("select", {
+    class: `filter-value filter-option ${chosen ? colourClass(chosen) : ""}`.trim(),
+    "aria-label": label,
+    onchange,
+  });
   node.append(el("option", { value: "", textContent: "Choose an option…" }));
   for (const option of options) {
     node.append(
       el("option", {
         value: String(option.id),
         textContent: option.value,
-        class: `chip-${String(option.color || "light-gray").replace(/[^a-z-]/g, "")}`,
+        class: colourClass(option),
         selected: String(option.id) === String(value),
       }),
     );

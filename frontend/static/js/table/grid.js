@@ -96,7 +96,10 @@ export class Grid {
     this.addLine = this.buildAddLine();
     this.emptyLine = document.createElement("tr");
     this.emptyLine.className = "grid-empty";
+    this.emptyText = document.createElement("span");
+    this.emptyText.className = "grid-empty-text";
     this.emptyLine.append(document.createElement("td"));
+    this.emptyLine.firstChild.append(this.emptyText);
     this.rowDrag = new RowDrag(this);
   }
 
@@ -223,7 +226,7 @@ export class Grid {
     const empty = this.store.count === 0 ? this.emptyMessage?.() : null;
     if (empty) {
       this.emptyLine.firstChild.colSpan = span;
-      this.emptyLine.firstChild.textContent = empty;
+      this.emptyText.textContent = empty;
       rows.push(this.emptyLine);
     }
     if (this.onAddRow && end >= this.store.count) {

@@ -174,9 +174,10 @@ export class Panels {
     for (const filter of filters) {
       const field = fields.find((f) => f.id === filter.field);
       const types = offeredTypes(this.filterTypesOf(field), filter.type);
-      const value = valueInput(field, filter, (next) =>
-        change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: next })),
-      );
+      // A condition without a value keeps its place in the row.
+      const value =
+        valueInput(field, filter, (next) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: next }))) ??
+        el("span", { class: "filter-no-value" });
       box.append(
         el(
           "div",
