@@ -39,8 +39,3 @@ export function acceptedHint(field) {
       return "";
   }
 }
-
-/** Whether typing into cells of `field` is filtered at all. */
-export function filtersKeys(field) {
-  return ["number", "rating", "duration"].includes(field.type);
-}
