@@ -100,13 +100,29 @@ export function conditionLabel(type) {
   return LABELS[type] ?? type.replace(/_/g, " ");
 }
 
+/** Field types (or formula types) whose values are numbers. */
+const NUMERIC = ["number", "rating", "duration", "autonumber", "count"];
+
 /** Conditions that take no value. */
 const NO_VALUE = new Set(["empty", "not_empty", "has_empty_value", "has_not_empty_value"]);
 /** Old date conditions whose value is only a time zone. */
 const TODAY = new Set(["date_equals_today", "date_before_today", "date_after_today"]);
 /** Old date conditions taking a date, and those taking a count. */
-const LEGACY_DATE = new Set(["date_equal", "date_not_equal", "date_before", "date_before_or_equal", "date_after", "date_after_or_equal"]);
-const LEGACY_COUNT = new Set(["date_equals_days_ago", "date_after_days_ago", "date_within_days", "date_within_weeks", "date_within_months"]);
+const LEGACY_DATE = new Set([
+  "date_equal",
+  "date_not_equal",
+  "date_before",
+  "date_before_or_equal",
+  "date_after",
+  "date_after_or_equal",
+]);
+const LEGACY_COUNT = new Set([
+  "date_equals_days_ago",
+  "date_after_days_ago",
+  "date_within_days",
+  "date_within_weeks",
+  "date_within_months",
+]);
 /** Conditions on a date relative to today (`tz?argument?operator`). */
 const MULTI_STEP = /^(has_(not_)?date_|date_is)/;
 
@@ -201,7 +217,8 @@ function optionSelect(options, value, onchange, label) {
 /** Several select options: a checkbox with each option's chip. */
 function optionChecks(options, value, onChange) {
   const chosen = new Set(String(value ?? "").split(",").filter(Boolean));
-  const box = el("fieldset", { class: "filter-value filter-options" }, el("legend", { class: "visually-hidden", textContent: "Options" }));
+  const legend = el("legend", { class: "visually-hidden", textContent: "Options" });
+  const box = el("fieldset", { class: "filter-value filter-options" }, legend);
   for (const option of options) {
     const check = el("input", {
       type: "checkbox",
@@ -220,6 +237,30 @@ function optionChecks(options, value, onChange) {
   return box;
 }
 
+/** A date input (`YYYY-MM-DD`) telling `onChange` its value when it changes. */
+function dateInput(value, onChange) {
+  const input = el("input", {
+    type: "date",
+    class: "filter-value filter-date",
+    "aria-label": "Date",
+    value: value.slice(0, 10),
+  });
+  input.addEventListener("change", () => onChange(input.value));
+  return input;
+}
+
+/** A count (of days, weeks, …) telling `onChange` its value when it changes. */
+function countInput(value, onChange) {
+  const input = el("input", { type: "number", min: "0", class: "filter-value filter-count", "aria-label": "Number", value });
+  input.addEventListener("change", () => onChange(input.value));
+  return input;
+}
+
+/** What an old date condition's value says after its optional `zone?`. */
+function legacyArgument(value) {
+  return String(value ?? "").split("?").at(-1);
+}
+
 /** A date condition relative to today: the period, and a date or a count when it needs one. */
 function periodInputs(field, value, onChange) {
   const { arg, operator } = splitMultiStep(value);
@@ -235,13 +276,9 @@ function periodInputs(field, value, onChange) {
   }
   const parts = [period];
   if (chosen === "exact_date") {
-    const date = el("input", { type: "date", class: "filter-value filter-date", "aria-label": "Date", value: arg.slice(0, 10) });
-    date.addEventListener("change", () => write("exact_date", date.value));
-    parts.push(date);
+    parts.push(dateInput(arg, (date) => write("exact_date", date)));
   } else if (chosen.startsWith("nr_")) {
-    const count = el("input", { type: "number", min: "0", class: "filter-value filter-count", "aria-label": "Number", value: arg });
-    count.addEventListener("change", () => write(chosen, count.value));
-    parts.push(count);
+    parts.push(countInput(arg, (count) => write(chosen, count)));
   }
   return el("span", { class: "filter-inputs" }, ...parts);
 }
@@ -260,14 +297,10 @@ export function valueInput(field, filter, onChange) {
     return periodInputs(field, filter.value, onChange);
   }
   if (LEGACY_DATE.has(type)) {
-    const date = el("input", { type: "date", class: "filter-value filter-date", "aria-label": "Date", value: String(filter.value ?? "").split("?").at(-1).slice(0, 10) });
-    date.addEventListener("change", () => onChange(date.value));
-    return date;
+    return dateInput(legacyArgument(filter.value), onChange);
   }
   if (LEGACY_COUNT.has(type)) {
-    const count = el("input", { type: "number", min: "0", class: "filter-value filter-count", "aria-label": "Number", value: String(filter.value ?? "").split("?").at(-1) });
-    count.addEventListener("change", () => onChange(count.value));
-    return count;
+    return countInput(legacyArgument(filter.value), onChange);
   }
   const options = field.select_options || [];
   if (type === "single_select_is_any_of" || type === "single_select_is_none_of") {
@@ -290,7 +323,7 @@ export function valueInput(field, filter, onChange) {
     box.addEventListener("change", () => onChange(box.checked ? "1" : "0"));
     return el("label", { class: "filter-inputs check-row" }, box, "checked");
   }
-  const numeric = ["number", "rating", "duration", "autonumber", "count"].includes(shown.type) || /higher|lower|files_lower/.test(type);
+  const numeric = NUMERIC.includes(shown.type) || /higher|lower/.test(type);
   const text = el("input", {
     class: "filter-value",
     "aria-label": "Value",
@@ -305,7 +338,7 @@ export function valueInput(field, filter, onChange) {
 /** The two sort directions of a field, in words: [ascending, descending]. */
 export function sortLabels(field) {
   const type = field ? shownAs(field).type : "text";
-  if (["number", "rating", "duration", "autonumber", "count"].includes(type)) {
+  if (NUMERIC.includes(type)) {
     return ["1 → 9", "9 → 1"];
   }
   if (["date", "created_on", "last_modified"].includes(type)) {

@@ -306,8 +306,9 @@ export class Grid {
       const typed = target?.dispatchEvent(event);
       const field = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
       if (typed && field && (key.length === 1 || key === "Backspace")) {
-        const start = key === "Backspace" && target.selectionStart === target.selectionEnd ? Math.max(0, target.selectionStart - 1) : target.selectionStart;
-        target.setRangeText(key === "Backspace" ? "" : key, start, target.selectionEnd, "end");
+        const { selectionStart: from, selectionEnd: to } = target;
+        const start = key === "Backspace" && from === to ? Math.max(0, from - 1) : from;
+        target.setRangeText(key === "Backspace" ? "" : key, start, to, "end");
         target.dispatchEvent(new Event("input", { bubbles: true }));
       }
     }
@@ -626,14 +627,16 @@ export class Grid {
       case "End":
         return move(0, fields.length);
       case "Enter":
-      case "F2":
+      case "F2": {
         event.preventDefault();
         // An empty grid has no cell to edit, and a row just filled in is done: Enter
         // starts a new row.
-        if (event.key === "Enter" && (this.store.count === 0 || (lastSave && this.cursor.row === this.store.count - 1))) {
+        const onLastRow = this.cursor.row === this.store.count - 1;
+        if (event.key === "Enter" && (this.store.count === 0 || (lastSave && onLastRow))) {
           return this.addRow(lastSave === true ? null : lastSave);
         }
         return this.edit();
+      }
       case "Escape":
         this.placed = this.placed && this.anchor !== null;
         this.anchor = null;

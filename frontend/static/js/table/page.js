@@ -219,7 +219,9 @@ function confirmDelete(count) {
       },
     });
     body.append(
-      el("p", { textContent: "They go to the trash: you can undo this for a few seconds, or restore them from the trash later." }),
+      el("p", {
+        textContent: "They go to the trash: you can undo this for a few seconds, or restore them from the trash later.",
+      }),
       el("div", { class: "actions" }, cancel, confirm),
     );
     dialog.addEventListener("close", () => resolve(answer));

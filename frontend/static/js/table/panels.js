@@ -174,10 +174,9 @@ export class Panels {
     for (const filter of filters) {
       const field = fields.find((f) => f.id === filter.field);
       const types = offeredTypes(this.filterTypesOf(field), filter.type);
+      const patch = (body) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, body));
       // A condition without a value keeps its place in the row.
-      const value =
-        valueInput(field, filter, (next) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: next }))) ??
-        el("span", { class: "filter-no-value" });
+      const value = valueInput(field, filter, (next) => patch({ value: next })) ?? el("span", { class: "filter-no-value" });
       box.append(
         el(
           "div",
@@ -189,23 +188,19 @@ export class Panels {
               const next = fields.find((f) => f.id === Number(e.target.value));
               const nextTypes = this.filterTypesOf(next);
               const kind = nextTypes.includes(filter.type) ? filter.type : offeredTypes(nextTypes)[0];
-              change(() =>
-                this.api.patch(`/database/views/filter/${filter.id}/`, { field: next.id, type: kind, value: startValue(next, kind) }),
-              );
+              patch({ field: next.id, type: kind, value: startValue(next, kind) });
             },
             "Field",
           ),
           select(
             types.map((t) => [t, conditionLabel(t)]),
             filter.type,
-            (e) =>
-              change(() =>
-                this.api.patch(`/database/views/filter/${filter.id}/`, {
-                  type: e.target.value,
-                  // A value of another kind (an option id, a period) would not fit.
-                  value: valueKind(filter.type) === valueKind(e.target.value) ? filter.value : startValue(field, e.target.value),
-                }),
-              ),
+            (e) => {
+              const kind = e.target.value;
+              // A value of another kind (an option id, a period) would not fit.
+              const keep = valueKind(filter.type) === valueKind(kind);
+              patch({ type: kind, value: keep ? filter.value : startValue(field, kind) });
+            },
             "Condition",
           ),
           value,
@@ -283,15 +278,17 @@ export class Panels {
       const fields = this.state.fields;
       const list = el("div", { class: "stack" });
       for (const sort of sorts) {
+        const field = fields.find((f) => f.id === sort.field);
+        const [ascending, descending] = sortLabels(field);
         list.append(
           el(
             "div",
             { class: "sort", "data-sort-id": sort.id },
-            el("span", { textContent: fields.find((f) => f.id === sort.field)?.name ?? "?" }),
+            el("span", { textContent: field?.name ?? "?" }),
             select(
               [
-                ["ASC", sortLabels(fields.find((f) => f.id === sort.field))[0]],
-                ["DESC", sortLabels(fields.find((f) => f.id === sort.field))[1]],
+                ["ASC", ascending],
+                ["DESC", descending],
               ],
               sort.order,
               (e) => change(() => this.api.patch(`/database/views/sort/${sort.id}/`, { order: e.target.value })),
