@@ -3,12 +3,13 @@
 // edits are not echoed back to us.
 
 import { accessToken, renewAccessToken } from "../session.js";
+import { explain } from "./errors.js";
 
-/** An API error: `{"error": CODE, "detail": …}` with the HTTP status. */
+/** An API error: `{"error": CODE, "detail": …}` with the HTTP status; its message is in words. */
 export class ApiError extends Error {
   constructor(status, body) {
     const detail = body && body.detail;
-    super(typeof detail === "string" ? detail : (body && body.error) || `HTTP ${status}`);
+    super(explain(status, body));
     this.status = status;
     this.code = (body && body.error) || null;
     this.detail = detail;

@@ -284,7 +284,14 @@ export function fromText(field, text) {
     case "boolean":
       return ["true", "1", "yes", "y", "t", "on", "checked", "✓"].includes(trimmed.toLowerCase());
     case "number":
-      return trimmed === "" ? null : trimmed;
+      // With decimals, one comma before other than three digits is a decimal comma ("2,5",
+      // "0,25"); other commas separate thousands ("1,000"; the API drops them).
+      if (trimmed === "") {
+        return null;
+      }
+      return Number(field.number_decimal_places) > 0 && /^[-+]?\d*,(\d{1,2}|\d{4,})$/.test(trimmed)
+        ? trimmed.replace(",", ".")
+        : trimmed;
     case "date":
       return trimmed === "" ? null : parseDateText(field, trimmed) ?? trimmed;
     case "rating":

@@ -7,7 +7,8 @@
 import { el } from "./dom.js";
 import { openFilePreview } from "./file_preview.js";
 import { fileExtension, fileItem, fileName, filesOf, formatSize, thumbnailUrl } from "./files.js";
-import { attachFiles, cellKey, dragHasFiles, fileRef, showCellNotice, uploadItems, uploadsOf, watchUploads } from "./uploads.js";
+import { showCellNotice } from "./cell_notice.js";
+import { attachFiles, cellKey, dragHasFiles, fileRef, uploadItems, uploadsOf, watchUploads } from "./uploads.js";
 
 /** A hidden `<input type=file multiple>` calling `onFiles` with what is chosen. */
 function fileInput(field, onFiles) {

@@ -6,13 +6,22 @@
 // cells also take files dropped on them or pasted into them (uploads.js uploads them and
 // the progress shows in the cell). The editors are in editors/, column resizing in
 // resize.js, dragging rows in rowdrag.js.
+//
+// Filling a table by keyboard: Tab and Shift+Tab save the cell and move right or left
+// (wrapping to the next or previous row); Enter on the last row right after a cell was
+// saved (by Tab or Enter) adds a row and goes to its first cell (elsewhere Enter opens the
+// editor), and keys typed while that row is being created wait for it (then play out as
+// if typed there). A value the server refuses comes back into its editor with
+// the reason beside the cell.
 
 import { showError } from "./alert.js";
 import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { directClick, directKey, openEditor } from "./editors/index.js";
+import { acceptedHint, acceptsChar } from "./editors/keys.js";
 import { addResizeHandle } from "./resize.js";
 import { RowDrag } from "./rowdrag.js";
-import { attachFiles, cellKey, dragHasFiles, showCellNotice, uploadItems, uploadsOf, watchUploads } from "./uploads.js";
+import { showCellNotice } from "./cell_notice.js";
+import { attachFiles, cellKey, dragHasFiles, uploadItems, uploadsOf, watchUploads } from "./uploads.js";
 
 /** Must match `.grid tbody tr` in app.css. */
 export const ROW_HEIGHT = 33;
@@ -28,14 +37,19 @@ export class Grid {
    * @param {HTMLTableElement} options.table
    * @param {import("./store.js").RowStore} options.store
    * @param {function(): object[]} options.fields  visible fields in order
-   * @param {function(object, object, *, *=): Promise<object|undefined>} options.onEdit  (row,
-   *   field, value, shown until saved): answers the saved row, undefined when it failed
+   * @param {function(object, object, *, *=, function(string)=): Promise<object|undefined>} options.onEdit
+   *   (row, field, value, shown until saved, refused): answers the saved row, undefined
+   *   when it failed; `refused(message)`, when given, is told why instead of the page
    * @param {function(object[]): void} options.onDeleteRows
    * @param {function(object): void} options.onExpand  open a row
    * @param {function(object): void} options.onHeaderMenu  (field) field settings
    * @param {function(object, number): void} [options.onResize]  (field, width) a column resized
    * @param {function(): boolean} [options.canMoveRows]  whether rows may be moved (the view
    *   shows the table's own order)
+   * @param {function(): Promise<boolean>} [options.onAddRow]  adds a row and puts the cursor in
+   *   it; answers whether it did
+   * @param {function(): void} [options.onSelect]  the selection changed
+   * @param {function(): (string|null)} [options.emptyMessage]  what an empty grid says
    */
   constructor(options) {
     Object.assign(this, options);
@@ -44,6 +58,17 @@ export class Grid {
     this.cursor = { row: 0, col: 0 };
     this.anchor = null; // the other corner of a multi-cell selection
     this.editing = null;
+    // Whether the user put the cursor somewhere (a click, a key): row actions need that.
+    this.placed = false;
+    // The save of the cell just left by Tab or Enter (true when nothing changed), until the
+    // next key or click: Enter then on the last row adds a row.
+    this.lastSave = null;
+    // A row being added, and the keys typed meanwhile (played out once it is there).
+    this.adding = null;
+    this.queued = [];
+    // A value the server refused, waiting to be shown again in its editor.
+    this.refusal = null;
+    this.refusalNotice = null;
     this.frame = 0;
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     window.addEventListener("resize", () => this.schedule());
@@ -68,6 +93,13 @@ export class Grid {
     this.topSpacer.className = "spacer";
     this.bottomSpacer = document.createElement("tr");
     this.bottomSpacer.className = "spacer";
+    this.addLine = this.buildAddLine();
+    this.emptyLine = document.createElement("tr");
+    this.emptyLine.className = "grid-empty";
+    this.emptyText = document.createElement("span");
+    this.emptyText.className = "grid-empty-text";
+    this.emptyLine.append(document.createElement("td"));
+    this.emptyLine.firstChild.append(this.emptyText);
     this.rowDrag = new RowDrag(this);
   }
 
@@ -110,6 +142,7 @@ export class Grid {
       const th = document.createElement("th");
       th.scope = "col";
       th.dataset.fieldId = String(field.id);
+      th.dataset.type = field.type;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "field-name";
@@ -189,8 +222,96 @@ export class Grid {
       this.bottomSpacer.style.height = `${bottomPad}px`;
       rows.push(this.bottomSpacer);
     }
+    const span = String(fields.length + 2);
+    const empty = this.store.count === 0 ? this.emptyMessage?.() : null;
+    if (empty) {
+      this.emptyLine.firstChild.colSpan = span;
+      this.emptyText.textContent = empty;
+      rows.push(this.emptyLine);
+    }
+    if (this.onAddRow && end >= this.store.count) {
+      this.addLine.firstChild.colSpan = span;
+      rows.push(this.addLine);
+    }
     this.tbody.replaceChildren(...rows);
     this.table.setAttribute("aria-rowcount", String(this.store.count + 1));
+    this.onSelect?.();
+  }
+
+  /** The "+" line under the last row: adds a row. */
+  buildAddLine() {
+    const tr = document.createElement("tr");
+    tr.className = "add-row-line";
+    const td = document.createElement("td");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "add-row-button";
+    button.textContent = "+";
+    button.setAttribute("aria-label", "Add a row");
+    button.title = "Add a row";
+    button.addEventListener("click", () => this.addRow());
+    td.append(button);
+    tr.append(td);
+    return tr;
+  }
+
+  /**
+   * Adds a row (the page creates it) and puts the cursor in its first cell; keys typed
+   * before it exists are kept and played out once it does. `after`, a save in flight,
+   * must succeed first (a refused value is corrected before going on).
+   */
+  async addRow(after = null) {
+    if (this.adding || !this.onAddRow) {
+      return;
+    }
+    const create = async () => {
+      if (after && !(await after)) {
+        return false;
+      }
+      return this.onAddRow();
+    };
+    this.adding = create();
+    let added = false;
+    try {
+      added = await this.adding;
+    } finally {
+      this.adding = null;
+    }
+    const keys = this.queued;
+    this.queued = [];
+    if (!added) {
+      return;
+    }
+    this.placed = true;
+    if (!this.editing) {
+      this.scroller.focus({ preventScroll: true });
+    }
+    this.replay(keys);
+  }
+
+  /**
+   * Plays keys typed while a row was being created, as if typed now: each goes to what
+   * has the focus (the grid, then the editor it opens). Text is inserted into an editor by
+   * hand, as a script's key event types nothing. Keys after one that adds a row again
+   * wait for that row.
+   */
+  replay(keys) {
+    for (const [i, { key, shiftKey }] of keys.entries()) {
+      if (this.adding) {
+        this.queued.push(...keys.slice(i));
+        return;
+      }
+      const target = document.activeElement;
+      const event = new KeyboardEvent("keydown", { key, shiftKey, bubbles: true, cancelable: true });
+      const typed = target?.dispatchEvent(event);
+      const field = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+      if (typed && field && (key.length === 1 || key === "Backspace")) {
+        const { selectionStart: from, selectionEnd: to } = target;
+        const start = key === "Backspace" && from === to ? Math.max(0, from - 1) : from;
+        target.setRangeText(key === "Backspace" ? "" : key, start, to, "end");
+        target.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
   }
 
   renderRow(index, row, fields) {
@@ -275,6 +396,8 @@ export class Grid {
       this.anchor = null;
     }
     this.cursor = { row: cell.row, col: cell.col };
+    this.placed = true;
+    this.lastSave = null;
     this.scroller.focus({ preventScroll: true });
     // Only the classes change: replacing the row now would swallow the click that follows.
     this.markSelection();
@@ -287,6 +410,15 @@ export class Grid {
       td.classList.toggle("selected", this.isSelected(index, col));
       td.classList.toggle("active", this.cursor.row === index && this.cursor.col === col);
     }
+    this.onSelect?.();
+  }
+
+  /** The loaded rows the user selected (the cursor's row, or a range's), [] when none. */
+  selectedRows() {
+    if (!this.placed || this.store.count === 0) {
+      return [];
+    }
+    return this.selection().rows.filter(Boolean);
   }
 
   click(event) {
@@ -347,23 +479,97 @@ export class Grid {
       return;
     }
     this.editing = { td, rowId: row.id };
-    const done = (value) => {
+    const done = (value, exit = {}) => {
       this.editing = null;
-      if (value !== undefined) {
-        this.onEdit(row, field, value);
-      }
+      const saving = value === undefined ? null : this.save(row, field, value, exit.text);
       this.render();
       this.scroller.focus({ preventScroll: true });
+      if (exit.move === "next" || exit.move === "previous") {
+        this.step(exit.move === "next" ? 1 : -1);
+      }
+      // Enter next, on the last row, adds a row (once this save has succeeded).
+      this.lastSave = exit.move ? saving ?? true : null;
+      this.showRefusal();
     };
     // Editors that save as they go (links, files) save through the same edit.
     const save = (value, shown) => this.onEdit(this.store.byId(row.id) ?? row, field, value, shown);
     openEditor(td, field, row[`field_${field.id}`], initialText, done, save, { rowId: row.id });
   }
 
+  /** Saves an edited value; a refusal brings `text` back into the cell's editor. */
+  async save(row, field, value, text) {
+    const refused = (message) => {
+      this.refusal = { rowId: row.id, fieldId: field.id, text, message };
+      this.showRefusal();
+    };
+    const saved = await this.onEdit(this.store.byId(row.id) ?? row, field, value, undefined, refused);
+    if (saved) {
+      this.refusalNotice?.remove();
+      this.refusalNotice = null;
+    }
+    return saved;
+  }
+
+  /**
+   * Opens the refused cell's editor again with what was typed and says why beside it (the
+   * message stays until a save succeeds). While another cell is being edited it waits.
+   */
+  showRefusal() {
+    const refusal = this.refusal;
+    if (!refusal || this.editing) {
+      return;
+    }
+    this.refusal = null;
+    const index = this.store.indexOf(refusal.rowId);
+    const col = this.fields().findIndex((f) => f.id === refusal.fieldId);
+    if (index < 0 || col < 0) {
+      showError(new Error(refusal.message));
+      return;
+    }
+    this.anchor = null;
+    this.cursor = { row: index, col };
+    this.reveal();
+    this.edit(refusal.text);
+    const td = this.editing?.td ?? this.tbody.querySelector(`tr[data-index="${index}"] td[data-col="${col}"]`);
+    if (td) {
+      this.refusalNotice = showCellNotice(td, refusal.message, { sticky: true });
+      td.querySelector(".cell-editor")?.setAttribute("aria-describedby", this.refusalNotice.id);
+    }
+  }
+
+  /** Moves the cursor one cell right (1) or left (-1), wrapping to the next or previous row. */
+  step(direction) {
+    const last = this.fields().length - 1;
+    let { row, col } = this.cursor;
+    col += direction;
+    if (col > last && row + 1 < this.store.count) {
+      row += 1;
+      col = 0;
+    } else if (col < 0 && row > 0) {
+      row -= 1;
+      col = last;
+    }
+    this.anchor = null;
+    this.placed = true;
+    this.cursor = { row, col: Math.max(0, Math.min(last, col)) };
+    this.reveal();
+  }
+
   keydown(event) {
     if (this.editing) {
       return;
     }
+    if (this.adding) {
+      // The new row is on its way: what is typed meanwhile waits for it.
+      const text = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+      if (text || ["Tab", "Enter", "Backspace"].includes(event.key)) {
+        event.preventDefault();
+        this.queued.push({ key: event.key, shiftKey: event.shiftKey });
+      }
+      return;
+    }
+    const lastSave = this.lastSave;
+    this.lastSave = null;
     const fields = this.fields();
     const move = (dr, dc) => {
       event.preventDefault();
@@ -376,6 +582,7 @@ export class Grid {
         row: Math.max(0, Math.min(this.store.count - 1, this.cursor.row + dr)),
         col: Math.max(0, Math.min(fields.length - 1, this.cursor.col + dc)),
       };
+      this.placed = true;
       this.reveal();
     };
     if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
@@ -409,7 +616,8 @@ export class Grid {
       case "ArrowRight":
         return move(0, 1);
       case "Tab":
-        return move(0, event.shiftKey ? -1 : 1);
+        event.preventDefault();
+        return this.step(event.shiftKey ? -1 : 1);
       case "PageDown":
         return move(this.window?.visible || 20, 0);
       case "PageUp":
@@ -419,10 +627,18 @@ export class Grid {
       case "End":
         return move(0, fields.length);
       case "Enter":
-      case "F2":
+      case "F2": {
         event.preventDefault();
+        // An empty grid has no cell to edit, and a row just filled in is done: Enter
+        // starts a new row.
+        const onLastRow = this.cursor.row === this.store.count - 1;
+        if (event.key === "Enter" && (this.store.count === 0 || (lastSave && onLastRow))) {
+          return this.addRow(lastSave === true ? null : lastSave);
+        }
         return this.edit();
+      }
       case "Escape":
+        this.placed = this.placed && this.anchor !== null;
         this.anchor = null;
         return this.render();
       case "Delete":
@@ -433,7 +649,7 @@ export class Grid {
         if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
           event.preventDefault();
           if (!this.directEdit(event.key)) {
-            this.edit(event.key);
+            this.typeInto(event.key);
           }
         }
     }
@@ -454,22 +670,63 @@ export class Grid {
     return true;
   }
 
+  /** Opens the active cell's editor with a typed key, unless the cell cannot take that key. */
+  typeInto(key) {
+    const field = this.fields()[this.cursor.col];
+    if (field && !isReadOnly(field) && !acceptsChar(field, key)) {
+      const td = this.tbody.querySelector(`tr[data-index="${this.cursor.row}"] td[data-col="${this.cursor.col}"]`);
+      if (td) {
+        showCellNotice(td, acceptedHint(field), { kind: "hint" });
+      }
+      return;
+    }
+    this.edit(key);
+  }
+
   /** Scrolls the cursor's row into view and redraws. */
   reveal() {
+    // Drawn first, so the body is as tall as the rows are (a row just added included).
+    this.render();
     const { first, visible } = this.layout();
     const row = this.cursor.row;
     const natural = this.store.count * ROW_HEIGHT <= MAX_SCROLL_PX;
     if (natural) {
-      if (row < first) {
+      // The body's room under the sticky header; the last row shows the "+" line under it.
+      const room = this.scroller.clientHeight - (this.thead.offsetHeight || ROW_HEIGHT);
+      const bottom = (row + 1) * ROW_HEIGHT + (row === this.store.count - 1 && this.onAddRow ? ROW_HEIGHT : 0);
+      if (row * ROW_HEIGHT < this.scroller.scrollTop) {
         this.scroller.scrollTop = row * ROW_HEIGHT;
-      } else if (row >= first + visible - 1) {
-        this.scroller.scrollTop = (row - visible + 2) * ROW_HEIGHT;
+      } else if (bottom > this.scroller.scrollTop + room) {
+        this.scroller.scrollTop = bottom - room;
       }
     } else if (row < first || row >= first + visible - 1) {
       const ratio = row / Math.max(1, this.store.count - 1);
       this.scroller.scrollTop = ratio * (this.scroller.scrollHeight - this.scroller.clientHeight);
     }
+    this.revealColumn();
     this.render();
+  }
+
+  /** Scrolls sideways so the cursor's column shows beside the frozen columns. */
+  revealColumn() {
+    const cells = this.thead.rows[0]?.cells;
+    const th = cells?.[this.cursor.col + 1];
+    if (!th) {
+      return;
+    }
+    if (this.cursor.col === 0) {
+      return; // the primary column is frozen: always in view
+    }
+    const frozen = cells[0].offsetWidth + cells[1].offsetWidth;
+    const left = th.offsetLeft;
+    const right = left + th.offsetWidth;
+    if (right > this.scroller.scrollLeft + this.scroller.clientWidth) {
+      this.scroller.scrollLeft = right - this.scroller.clientWidth;
+    }
+    // A column wider than the room beside the frozen ones shows its start.
+    if (left - frozen < this.scroller.scrollLeft) {
+      this.scroller.scrollLeft = left - frozen;
+    }
   }
 
   /** The selected rectangle as [rows, fields] (the active cell alone without a selection). */

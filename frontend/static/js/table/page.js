@@ -1,15 +1,19 @@
 // The table page: takes over the grid the server rendered (its rows come from the page's
 // bootstrap data, not a second request), keeps it live through the realtime socket, and
-// wires the toolbar (search, add row, fields, filters, sorts, hidden fields).
+// wires the toolbar (search, add row, delete the selected rows with an undo, fields,
+// filters, sorts, hidden fields).
 
 import { showError } from "./alert.js";
 import { Api } from "./api.js";
 import { readTablePage } from "./boot.js";
 import { isReadOnly } from "./cells.js";
 import { Grid } from "./grid.js";
+import { el, openDialog } from "./dom.js";
 import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
+import { restoreRows } from "./row_trash.js";
 import { RowStore } from "./store.js";
+import { showToast } from "./toast.js";
 
 const { boot, tableId, viewId, state } = readTablePage();
 // The toolbar's search term: the grid's rows are the view's rows that match it.
@@ -58,9 +62,10 @@ const store = new RowStore({
 
 /**
  * Saves a cell, showing `shown` (or a guess from the value) until the server answers.
- * Answers the saved row, or undefined when the save failed (the error is shown).
+ * Answers the saved row, or undefined when the save failed: why is told to `refused`
+ * when given, else shown in the page's alert.
  */
-async function editCell(row, field, value, shown) {
+async function editCell(row, field, value, shown, refused) {
   const key = `field_${field.id}`;
   const before = row[key];
   store.update([{ id: row.id, [key]: shown !== undefined ? shown : optimistic(field, value) }]);
@@ -74,7 +79,11 @@ async function editCell(row, field, value, shown) {
     return saved;
   } catch (error) {
     store.update([{ id: row.id, [key]: before }]);
-    showError(error);
+    if (refused) {
+      refused(error.message);
+    } else {
+      showError(error);
+    }
     return undefined;
   }
 }
@@ -133,6 +142,7 @@ async function pasteCells(r0, c0, lines, fields) {
   }
 }
 
+/** Adds an empty row at the end and puts the cursor in its first cell; answers whether. */
 async function addRow() {
   try {
     const row = await api.post(`/database/rows/table/${tableId}/`, {});
@@ -140,15 +150,20 @@ async function addRow() {
       store.refresh();
     }
     grid.cursor = { row: store.count - 1, col: 0 };
+    grid.anchor = null;
+    grid.scroller.scrollLeft = 0;
     grid.reveal();
+    return true;
   } catch (error) {
     showError(error);
+    return false;
   }
 }
 
-/** Deletes rows; answers whether they are gone. */
+/** Deletes rows, offering to undo it for a few seconds; answers whether they are gone. */
 async function deleteRows(rows) {
-  const ids = rows.filter(Boolean).map((r) => r.id);
+  const gone = rows.filter(Boolean);
+  const ids = gone.map((r) => r.id);
   if (ids.length === 0) {
     return false;
   }
@@ -157,11 +172,79 @@ async function deleteRows(rows) {
     if (!store.remove(ids)) {
       store.refresh();
     }
+    grid.placed = false;
+    grid.anchor = null;
+    const what = ids.length === 1 ? "1 row" : `${ids.length} rows`;
+    showToast(`Deleted ${what}.`, { action: "Undo", onAction: () => undoDelete(gone) });
     return true;
   } catch (error) {
     showError(error);
     return false;
   }
+}
+
+/** Brings deleted rows back from the trash. */
+async function undoDelete(rows) {
+  try {
+    await restoreRows(api, {
+      tableId,
+      databaseId: boot.database_id,
+      rows,
+      primary: state.fields.find((f) => f.primary),
+    });
+    store.refresh();
+    showToast(rows.length === 1 ? "Restored 1 row." : `Restored ${rows.length} rows.`, { duration: 3000 });
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Asks before deleting more than one row. */
+function confirmDelete(count) {
+  if (count <= 1) {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    const { dialog, body } = openDialog(`Delete ${count} rows?`, "delete-rows-dialog");
+    let answer = false;
+    const cancel = el("button", { type: "button", class: "btn", textContent: "Cancel", onclick: () => dialog.close() });
+    const confirm = el("button", {
+      type: "button",
+      class: "btn btn-danger",
+      id: "confirm-delete-rows",
+      textContent: `Delete ${count} rows`,
+      onclick: () => {
+        answer = true;
+        dialog.close();
+      },
+    });
+    body.append(
+      el("p", {
+        textContent: "They go to the trash: you can undo this for a few seconds, or restore them from the trash later.",
+      }),
+      el("div", { class: "actions" }, cancel, confirm),
+    );
+    dialog.addEventListener("close", () => resolve(answer));
+    confirm.focus();
+  });
+}
+
+/** The toolbar's "Delete rows": the selected rows, after asking when there are several. */
+async function deleteSelectedRows() {
+  const rows = grid.selectedRows();
+  if (rows.length > 0 && (await confirmDelete(rows.length))) {
+    await deleteRows(rows);
+  }
+  grid.scroller.focus({ preventScroll: true });
+}
+
+/** "Delete rows" can only be used on a selection, and says how many it would delete. */
+function showSelection() {
+  const button = $("delete-rows");
+  const count = grid.selectedRows().length;
+  button.disabled = count === 0;
+  button.textContent = count > 1 ? `Delete ${count} rows` : count === 1 ? "Delete row" : "Delete rows";
+  button.title = count === 0 ? "Select rows first (click a cell, Shift+click for more)" : "";
 }
 
 /** Keeps a column's new width in the view's field options (the page renders it next time). */
@@ -186,6 +269,9 @@ const grid = new Grid({
   onHeaderMenu: (field) => panels.fieldDialog(field),
   onResize: resizeColumn,
   canMoveRows: () => !hasOwnOrder(),
+  onAddRow: addRow,
+  onSelect: showSelection,
+  emptyMessage: () => (state.search ? `No rows match “${state.search}”.` : null),
 });
 grid.onPaste = pasteCells;
 grid.onMoveRow = async (row, before) => {
@@ -230,7 +316,9 @@ function applyEvent(event) {
   switch (event.type) {
     case "rows_created":
       for (const row of event.rows) {
-        if (hasOwnOrder() || !store.insert(row, event.before_row_id ?? null)) {
+        // Rows restored from the trash come back where they were, not at the end.
+        const misplaced = event.before_row_id == null && !store.fitsAtEnd(row);
+        if (hasOwnOrder() || misplaced || !store.insert(row, event.before_row_id ?? null)) {
           store.refresh();
           break;
         }
@@ -305,8 +393,8 @@ $("grid-search").addEventListener("input", (event) => {
     store.refresh();
   }, 250);
 });
-$("add-row").addEventListener("click", addRow);
-$("delete-rows").addEventListener("click", () => deleteRows(grid.selection().rows));
+$("add-row").addEventListener("click", () => grid.addRow());
+$("delete-rows").addEventListener("click", deleteSelectedRows);
 
 for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
   control.disabled = false;

@@ -1,12 +1,28 @@
 // The table page's dialogs: a field's settings (field_dialog.js), the view's filters
-// (with AND/OR groups), sorts and hidden fields, export, import, and the expanded row
-// (row_dialog.js).
+// (with AND/OR groups; conditions in words with inputs fitting their field, filter_inputs.js),
+// sorts (directions named for the field), hidden fields, export, import, and the expanded
+// row (row_dialog.js).
 // Every change goes through the REST API; the grid then reloads what it shows.
 
 import { fromText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { openFieldDialog } from "./field_dialog.js";
+import { conditionLabel, offeredTypes, sortLabels, startValue, valueInput } from "./filter_inputs.js";
 import { openRowDialog } from "./row_dialog.js";
+
+/** How a condition type reads its value: a kept value must be read the same way. */
+function valueKind(type) {
+  if (/^(date_is|has_(not_)?date_)/.test(type)) {
+    return "period";
+  }
+  if (/_is_(any|none)_of$/.test(type)) {
+    return "options";
+  }
+  if (/select|collaborators/.test(type)) {
+    return "option";
+  }
+  return /empty|today|boolean/.test(type) ? type : "text";
+}
 
 /** A `<select>` of [value, text] pairs with `value` chosen. */
 function select(options, value, onchange, label) {
@@ -120,6 +136,11 @@ export class Panels {
     return (formula && this.boot.formula_filter_types?.[formula]) || this.boot.filter_types[field?.type] || [];
   }
 
+  /** The condition a new filter on `field` starts with. */
+  firstType(field) {
+    return offeredTypes(this.filterTypesOf(field))[0] || "equal";
+  }
+
   filterGroup(group, redraw) {
     const view = this.state.view;
     const filters = (view.filters || []).filter((f) => (f.group ?? null) === (group?.id ?? null));
@@ -152,11 +173,10 @@ export class Panels {
     );
     for (const filter of filters) {
       const field = fields.find((f) => f.id === filter.field);
-      const types = this.filterTypesOf(field);
-      const value = el("input", { value: filter.value ?? "", "aria-label": "Value", class: "filter-value" });
-      value.addEventListener("change", () =>
-        change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { value: value.value })),
-      );
+      const types = offeredTypes(this.filterTypesOf(field), filter.type);
+      const patch = (body) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, body));
+      // A condition without a value keeps its place in the row.
+      const value = valueInput(field, filter, (next) => patch({ value: next })) ?? el("span", { class: "filter-no-value" });
       box.append(
         el(
           "div",
@@ -167,15 +187,20 @@ export class Panels {
             (e) => {
               const next = fields.find((f) => f.id === Number(e.target.value));
               const nextTypes = this.filterTypesOf(next);
-              const kind = nextTypes.includes(filter.type) ? filter.type : nextTypes[0];
-              change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { field: next.id, type: kind, value: "" }));
+              const kind = nextTypes.includes(filter.type) ? filter.type : offeredTypes(nextTypes)[0];
+              patch({ field: next.id, type: kind, value: startValue(next, kind) });
             },
             "Field",
           ),
           select(
-            types.map((t) => [t, t.replace(/_/g, " ")]),
+            types.map((t) => [t, conditionLabel(t)]),
             filter.type,
-            (e) => change(() => this.api.patch(`/database/views/filter/${filter.id}/`, { type: e.target.value })),
+            (e) => {
+              const kind = e.target.value;
+              // A value of another kind (an option id, a period) would not fit.
+              const keep = valueKind(filter.type) === valueKind(kind);
+              patch({ type: kind, value: keep ? filter.value : startValue(field, kind) });
+            },
             "Condition",
           ),
           value,
@@ -204,8 +229,8 @@ export class Panels {
           change(() =>
             this.api.post(`/database/views/${this.viewId}/filters/`, {
               field: first.id,
-              type: (this.filterTypesOf(first)[0] || "equal"),
-              value: "",
+              type: this.firstType(first),
+              value: startValue(first, this.firstType(first)),
               ...(group ? { group: group.id } : {}),
             }),
           ),
@@ -222,8 +247,8 @@ export class Panels {
               const created = await this.api.post(`/database/views/${this.viewId}/filter-groups/`, { filter_type: "OR" });
               await this.api.post(`/database/views/${this.viewId}/filters/`, {
                 field: first.id,
-                type: (this.filterTypesOf(first)[0] || "equal"),
-                value: "",
+                type: this.firstType(first),
+                value: startValue(first, this.firstType(first)),
                 group: created.id,
               });
             }),
@@ -253,15 +278,17 @@ export class Panels {
       const fields = this.state.fields;
       const list = el("div", { class: "stack" });
       for (const sort of sorts) {
+        const field = fields.find((f) => f.id === sort.field);
+        const [ascending, descending] = sortLabels(field);
         list.append(
           el(
             "div",
             { class: "sort", "data-sort-id": sort.id },
-            el("span", { textContent: fields.find((f) => f.id === sort.field)?.name ?? "?" }),
+            el("span", { textContent: field?.name ?? "?" }),
             select(
               [
-                ["ASC", "A → Z"],
-                ["DESC", "Z → A"],
+                ["ASC", ascending],
+                ["DESC", descending],
               ],
               sort.order,
               (e) => change(() => this.api.patch(`/database/views/sort/${sort.id}/`, { order: e.target.value })),

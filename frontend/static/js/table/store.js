@@ -167,6 +167,12 @@ export class RowStore {
     return changed;
   }
 
+  /** Whether a row belongs after every loaded row (by its `order`). */
+  fitsAtEnd(row) {
+    const last = this.rows.at(-1);
+    return !last || row.order === undefined || Number(row.order) >= Number(last.order);
+  }
+
   /**
    * Inserts a new row before `beforeId` (or at the end when null). Returns false when the
    * position is outside the buffer (the caller refreshes).

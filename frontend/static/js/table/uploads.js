@@ -225,26 +225,3 @@ export function uploadItems(entries) {
     return item;
   });
 }
-
-/**
- * A short message under `anchor` (a cell) that stays a few seconds or until clicked:
- * where a failed upload is told. Answers the message element.
- */
-export function showCellNotice(anchor, message) {
-  document.querySelectorAll(".cell-notice").forEach((n) => n.remove());
-  const notice = document.createElement("div");
-  notice.className = "cell-notice";
-  notice.setAttribute("role", "alert");
-  notice.textContent = message;
-  const rect = anchor.getBoundingClientRect();
-  (anchor.closest("dialog") || document.body).append(notice);
-  const width = Math.min(window.innerWidth - 8, 320);
-  notice.style.maxWidth = `${width}px`;
-  notice.style.left = `${Math.max(4, Math.min(rect.left, window.innerWidth - notice.offsetWidth - 4))}px`;
-  const below = rect.bottom + 4;
-  notice.style.top = `${below + notice.offsetHeight > window.innerHeight ? Math.max(4, rect.top - notice.offsetHeight - 4) : below}px`;
-  const remove = () => notice.remove();
-  notice.addEventListener("click", remove);
-  setTimeout(remove, 8000);
-  return notice;
-}

@@ -11,7 +11,7 @@ function asOptions(field) {
 export function openCollaboratorsEditor(td, field, value, initialText, done) {
   const asSelect = { ...field, type: "multiple_select", select_options: asOptions(field) };
   const chosen = (Array.isArray(value) ? value : []).map((u) => ({ id: u.id, value: u.name }));
-  return openSelectEditor(td, asSelect, chosen, initialText, (ids) =>
-    done(ids === undefined ? undefined : ids.map((id) => ({ id }))),
+  return openSelectEditor(td, asSelect, chosen, initialText, (ids, exit) =>
+    done(ids === undefined ? undefined : ids.map((id) => ({ id })), exit),
   );
 }

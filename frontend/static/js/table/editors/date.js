@@ -10,23 +10,26 @@ export function openDateEditor(td, field, value, initialText, done) {
   editor.className = "cell-editor cell-editor-date";
   editor.setAttribute("aria-label", field.name);
   editor.value = dateInputValue(field, value);
-  const save = () => {
+  const save = (move) => {
     const next = dateFromInput(field, editor.value);
     // The same instant written differently ("…:00Z" and "…:00.000Z") is no change.
     const same = next === null ? !value : value && new Date(next).getTime() === new Date(value).getTime();
-    done(same ? undefined : next);
+    done(same ? undefined : next, { move, text: editor.value });
   };
   editor.addEventListener("keydown", (event) => {
     event.stopPropagation();
     if (event.key === "Escape") {
       event.preventDefault();
       done(undefined);
-    } else if (event.key === "Enter" || event.key === "Tab") {
+    } else if (event.key === "Enter") {
       event.preventDefault();
-      save();
+      save("enter");
+    } else if (event.key === "Tab") {
+      event.preventDefault();
+      save(event.shiftKey ? "previous" : "next");
     }
   });
-  editor.addEventListener("blur", save);
+  editor.addEventListener("blur", () => save());
   td.replaceChildren(editor);
   td.classList.add("editing");
   editor.focus();

@@ -26,17 +26,18 @@ const SAVING_EDITORS = {
 };
 
 /**
- * Opens the editor of a field's cell. `done(value)` saves, `done(undefined)` cancels; it is
- * called once. Editors that save each change as it is made (links) call `save(value,
+ * Opens the editor of a field's cell. `done(value, exit)` saves, `done(undefined, exit)`
+ * cancels; it is called once. `exit` says how the editor was left (`{move, text}`, see
+ * text.js) when the editor knows. Editors that save each change as it is made (links) call `save(value,
  * shown)` meanwhile, `shown` being what the cell shows until the server answers; it
  * answers the saved row, or undefined when the save failed. `context` is `{rowId}`.
  */
 export function openEditor(td, field, value, initialText, done, save, context = {}) {
   let finished = false;
-  const once = (result) => {
+  const once = (result, exit) => {
     if (!finished) {
       finished = true;
-      done(result);
+      done(result, exit);
     }
   };
   if (SAVING_EDITORS[field.type]) {

@@ -149,18 +149,15 @@ export function openSelectEditor(td, field, value, initialText, done) {
     popup.remove();
   }
 
-  /** Saves what is chosen (nothing is sent when it is what the cell had). */
-  function finish() {
+  /** Saves what is chosen (nothing is sent when it is what the cell had); `move` is where
+   * Tab goes next ("next", "previous"). */
+  function finish(move) {
     if (closed) {
       return;
     }
     close();
     const same = chosen.length === initial.length && chosen.every((id, i) => id === initial[i]);
-    if (same) {
-      done(undefined);
-    } else {
-      done(multiple ? chosen : chosen[0] ?? null);
-    }
+    done(same ? undefined : multiple ? chosen : chosen[0] ?? null, { move });
   }
 
   function cancel() {
@@ -211,7 +208,7 @@ export function openSelectEditor(td, field, value, initialText, done) {
         break;
       case "Tab":
         event.preventDefault();
-        finish();
+        finish(event.shiftKey ? "previous" : "next");
         break;
       case "Escape":
         event.preventDefault();
