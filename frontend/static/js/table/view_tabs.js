@@ -54,6 +54,7 @@ export function mountViewTabs({ api, boot, state, showError }) {
   const viewId = boot.view.id;
   const list = document.getElementById("view-tab-list");
   const menuButton = document.getElementById("view-menu-button");
+  const addButton = document.getElementById("add-view");
   const viewUrl = (id) => `/database/${boot.database_id}/table/${tableId}/${id}`;
   const tabs = () => [...list.querySelectorAll(".view-tab")];
   const tabOf = (id) => list.querySelector(`.view-tab[data-view-id="${id}"]`);
@@ -327,12 +328,13 @@ export function mountViewTabs({ api, boot, state, showError }) {
     const { dialog, body } = openDialog("New view", "view-create-dialog");
     let chosen = TYPES[0];
     let named = false;
+    const error = el("p", { class: "form-error", role: "alert", id: "view-create-error" });
     const name = el("input", { type: "text", id: "view-create-name", value: chosen.label, maxLength: 255, required: true });
     name.addEventListener("input", () => {
       named = true;
+      error.textContent = "";
     });
     const fieldBox = el("div", { class: "view-create-field", id: "view-create-field" });
-    const error = el("p", { class: "form-error", role: "alert", id: "view-create-error" });
     const submit = el("button", { type: "submit", class: "btn btn-primary", id: "view-create-submit", textContent: "Create view" });
     const choices = el("div", { class: "view-type-choices", role: "radiogroup", "aria-label": "Type" });
     for (const t of TYPES) {
@@ -413,8 +415,8 @@ export function mountViewTabs({ api, boot, state, showError }) {
     name.select();
   }
 
-  document.getElementById("add-view").addEventListener("click", createDialog);
-  document.getElementById("add-view").disabled = false;
+  addButton.addEventListener("click", createDialog);
+  addButton.disabled = false;
   menuButton.disabled = false;
 
   return {

@@ -102,6 +102,13 @@ for (const size of SIZES) {
     await page.click('#view-create-submit');
     assert.equal(await page.locator('#view-create-error').textContent(), 'Give the view a name.');
     assert.equal((await listViews(f)).length, 1);
+    // The server's refusal (a NUL byte in the name) is shown in words too.
+    await page.fill('#view-create-name', 'Bad\u0000name');
+    await page.click('#view-create-submit');
+    await page.locator('#view-create-error', { hasText: 'could not be created' }).waitFor();
+    assert.match(await page.locator('#view-create-error').textContent(), /^The view could not be created: Name: \S/);
+    assert.doesNotMatch(await page.locator('#view-create-error').textContent(), /ERROR_/);
+    assert.equal((await listViews(f)).length, 1);
 
     await page.fill('#view-create-name', 'Cards');
     await screenshot(page, 'view-manage-create');
