@@ -170,3 +170,66 @@ async fn tables_a_user_may_not_open_are_not_found_and_strangers_are_sent_to_log_
     let location = r.headers["location"].to_str().unwrap();
     assert!(location.starts_with("/login?next="), "{location}");
 }
+
+#[tokio::test]
+async fn a_row_address_gives_the_table_with_that_row_and_an_unknown_row_a_message() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    add_rows(&app, &fx, &["Ada"]).await;
+    let view = app
+        .get(
+            &format!("/api/database/views/table/{}/", fx.table),
+            Some(&fx.user.access),
+        )
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let rows = app
+        .get(
+            &format!("/api/database/rows/table/{}/", fx.table),
+            Some(&fx.user.access),
+        )
+        .await;
+    let ada = rows.body["results"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    let base = format!("/database/{}/table/{}/{view}", fx.database, fx.table);
+
+    // The row comes along in the bootstrap, as the API serves it, with the table's rows.
+    let r = page(
+        &app,
+        &format!("{base}/row/{}", ada["id"]),
+        Some(&fx.user.refresh),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(html(&r).contains(">Ada<"));
+    assert!(!html(&r).contains("This row does not exist"));
+    assert_eq!(bootstrap(&r)["row"], ada);
+
+    // A row that is not there: the table, a message, no row; never an error page.
+    for row in ["999999", "-1", "abc", "%00", "99999999999999999999"] {
+        let r = page(&app, &format!("{base}/row/{row}"), Some(&fx.user.refresh)).await;
+        assert_eq!(r.status, 404, "{row}");
+        assert!(html(&r).contains(r#"<table id="grid""#), "{row}");
+        assert!(
+            html(&r).contains("This row does not exist in this table."),
+            "{row}"
+        );
+        assert!(bootstrap(&r).get("row").is_none(), "{row}");
+    }
+    // A table the user may not open stays not found, whatever the row.
+    let other = app.sign_up("Eve", "eve@x.io").await;
+    let r = page(
+        &app,
+        &format!("{base}/row/{}", ada["id"]),
+        Some(&other.refresh),
+    )
+    .await;
+    assert_eq!(r.status, 404);
+    assert!(!html(&r).contains("Ada"));
+}

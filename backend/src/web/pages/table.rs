@@ -1,6 +1,7 @@
 //! The table page, `/database/{db}/table/{table}/{view}`: the view's first rows rendered
 //! as a readable table in the first response (usable without scripts), plus the bootstrap
 //! data the grid script takes over with, so the browser does not fetch them again.
+//! `/database/{db}/table/{table}/{view}/row/{row}` is the same page with that row expanded.
 
 use super::{
     csrf::Csrf,
@@ -8,10 +9,14 @@ use super::{
     session::PageUser,
 };
 use crate::{
-    database::views::{
-        ViewError,
-        first_load::{self, FirstLoad},
+    database::{
+        rows::{self, RowError, RowKeys},
+        views::{
+            ViewError,
+            first_load::{self, FirstLoad},
+        },
     },
+    platform::auth::Actor,
     web::state::AppState,
 };
 use askama::Template;
@@ -37,7 +42,7 @@ pub async fn first_view(
     csrf: Csrf,
     Path((database, table)): Path<(String, String)>,
 ) -> Response {
-    render(&state, &user, &csrf, &database, &table, None).await
+    render(&state, &user, &csrf, &database, &table, None, None).await
 }
 
 /// `/database/{db}/table/{table}/{view}`.
@@ -47,8 +52,31 @@ pub async fn view(
     csrf: Csrf,
     Path((database, table, view)): Path<(String, String, String)>,
 ) -> Response {
-    render(&state, &user, &csrf, &database, &table, Some(&view)).await
+    render(&state, &user, &csrf, &database, &table, Some(&view), None).await
 }
+
+/// `/database/{db}/table/{table}/{view}/row/{row}`: the view with the row expanded. A row
+/// that does not exist gives the view with a message saying so.
+pub async fn row(
+    State(state): State<AppState>,
+    user: PageUser,
+    csrf: Csrf,
+    Path((database, table, view, row)): Path<(String, String, String, String)>,
+) -> Response {
+    render(
+        &state,
+        &user,
+        &csrf,
+        &database,
+        &table,
+        Some(&view),
+        Some(&row),
+    )
+    .await
+}
+
+/// What the page says when the row of its address cannot be shown.
+const MISSING_ROW: &str = "This row does not exist in this table. It may have been deleted.";
 
 async fn render(
     state: &AppState,
@@ -57,6 +85,7 @@ async fn render(
     database: &str,
     table: &str,
     view: Option<&str>,
+    row: Option<&str>,
 ) -> Response {
     // Ids that are not numbers name nothing: the same page as an unknown id.
     let (Ok(database), Ok(table)) = (database.parse::<i64>(), table.parse::<i64>()) else {
@@ -71,11 +100,24 @@ async fn render(
     match first_load::load(&state.ctx, &actor, database, table, view).await {
         Ok(load) => {
             let chrome = Chrome::signed_in(state, user, csrf);
-            let (page, data) = TableView::build(load);
+            let table_id = load.table["id"].as_i64().unwrap_or_default();
+            let (mut page, mut data) = TableView::build(load);
+            let mut status = StatusCode::OK;
+            if let Some(row) = row {
+                match expanded_row(state, &actor, table_id, row).await {
+                    Some(found) => {
+                        data.insert("row".into(), Value::Object(found));
+                    }
+                    None => {
+                        page.notice = Some(MISSING_ROW.to_owned());
+                        status = StatusCode::NOT_FOUND;
+                    }
+                }
+            }
             let chrome = data
                 .into_iter()
                 .fold(chrome, |chrome, (key, value)| chrome.with(&key, value));
-            TablePage { chrome, page }.into_response()
+            (status, TablePage { chrome, page }).into_response()
         }
         Err(ViewError::Database(e)) => {
             tracing::error!(error = %e, "the table page could not be read");
@@ -87,6 +129,26 @@ async fn render(
         }
         // Missing, in the trash, or not the user's: one answer, so ids reveal nothing.
         Err(_) => not_found_page(),
+    }
+}
+
+/// The row an address names, as the API serialises it; `None` when the id is not a
+/// number or names no row of the table (a failed read is logged and treated alike, so the
+/// table still shows).
+async fn expanded_row(
+    state: &AppState,
+    actor: &Actor,
+    table_id: i64,
+    row: &str,
+) -> Option<Map<String, Value>> {
+    let id = row.parse::<i64>().ok()?;
+    match rows::get(&state.ctx, actor, table_id, id, RowKeys::Ids).await {
+        Ok(found) => Some(found),
+        Err(RowError::NotFound(_)) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "the expanded row could not be read");
+            None
+        }
     }
 }
 
@@ -133,6 +195,8 @@ pub struct TableView {
     pub rows: Vec<RowCells>,
     pub count: i64,
     pub count_label: String,
+    /// A message shown above the rows from the start (the address named a missing row).
+    pub notice: Option<String>,
 }
 
 /// The visible fields of a view in their order: the primary field first, then by the
@@ -291,6 +355,7 @@ impl TableView {
                 if load.count == 1 { "row" } else { "rows" }
             ),
             count: load.count,
+            notice: None,
         };
         (page, data)
     }

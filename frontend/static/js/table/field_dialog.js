@@ -4,6 +4,7 @@
 // the properties it adds to the field's create or update body). The formula editor is in
 // formula_editor.js; the dialog only saves, deletes and reports the server's error.
 
+import { errorText } from "./alert.js";
 import { el, openDialog } from "./dom.js";
 import { formulaSettings } from "./formula_editor.js";
 
@@ -85,22 +86,6 @@ export function check(id, label, checked) {
 /** A quiet paragraph: what a type without settings does, or why nothing can be saved. */
 export function note(text, id) {
   return el("p", { class: "field-note", textContent: text, id });
-}
-
-/** An API error in words: the detail, or each field's messages when it is a map. */
-export function errorText(e) {
-  const detail = e?.detail;
-  if (detail && typeof detail === "object") {
-    const parts = [];
-    for (const [key, value] of Object.entries(detail)) {
-      const messages = (Array.isArray(value) ? value : [value]).map((m) => (typeof m === "object" ? m.error ?? JSON.stringify(m) : String(m)));
-      parts.push(`${key}: ${messages.join(" ")}`);
-    }
-    if (parts.length) {
-      return parts.join(" ");
-    }
-  }
-  return e?.message || String(e);
 }
 
 /** A type with no settings: the note says what its cells hold. */

@@ -1,7 +1,8 @@
 // The table page: takes over the grid the server rendered (its rows come from the page's
 // bootstrap data, not a second request), keeps it live through the realtime socket, and
 // wires the toolbar (search, add row, delete the selected rows with an undo, fields,
-// filters, sorts, hidden fields).
+// filters, sorts, hidden fields), the view tabs and sharing, and the expanded row with its
+// own address.
 
 import { showError } from "./alert.js";
 import { Api } from "./api.js";
@@ -11,9 +12,13 @@ import { Grid } from "./grid.js";
 import { el, openDialog } from "./dom.js";
 import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
+import { RowAddress } from "./row_address.js";
+import { openRowDialog, rowTitle } from "./row_dialog.js";
 import { restoreRows } from "./row_trash.js";
 import { RowStore } from "./store.js";
 import { showToast } from "./toast.js";
+import { mountViewShare } from "./view_share.js";
+import { mountViewTabs } from "./view_tabs.js";
 
 const { boot, tableId, viewId, state } = readTablePage();
 // The toolbar's search term: the grid's rows are the view's rows that match it.
@@ -265,7 +270,7 @@ const grid = new Grid({
   widths: (field) => state.fieldOptions[field.id]?.width ?? 200,
   onEdit: editCell,
   onDeleteRows: deleteRows,
-  onExpand: (row) => panels.expand(row),
+  onExpand: (row) => expandRow(row),
   onHeaderMenu: (field) => panels.fieldDialog(field),
   onResize: resizeColumn,
   canMoveRows: () => !hasOwnOrder(),
@@ -290,16 +295,65 @@ const panels = new Panels({
   state,
   tableId,
   viewId,
-  store,
   showError,
   onFields: () => {
     grid.renderHeader();
     grid.render();
   },
   rowsChanged: () => store.refresh(),
-  editCell,
-  deleteRows,
 });
+
+// The expanded row: every field, each editable in place (kept live from the row store),
+// stepping through the view's rows in the grid's order, with its own address.
+
+/** The rows around an expanded one, in the grid's order (the cursor follows). */
+const rowSteps = {
+  has(row, step) {
+    const index = store.indexOf(row.id);
+    return index >= 0 && index + step >= 0 && index + step < store.count;
+  },
+  async get(row, step) {
+    const index = store.indexOf(row.id) + step;
+    let next = store.at(index);
+    if (!next) {
+      // Beyond the rows loaded around the screen: this one row, as the grid would list it.
+      const page = await api.get(`/database/views/grid/${viewId}/`, {
+        query: { limit: 1, offset: index, search: state.search, exclude_count: "true" },
+      });
+      next = page.results[0];
+    }
+    if (next) {
+      grid.anchor = null;
+      grid.cursor = { row: index, col: grid.cursor.col };
+      grid.reveal();
+    }
+    return next ?? null;
+  },
+};
+
+const address = new RowAddress({ boot, open: (id) => expandRowById(id) });
+
+function expandRow(row) {
+  openRowDialog({
+    row,
+    fields: state.fields,
+    title: (r) => rowTitle(state, r),
+    latest: (id) => store.byId(id),
+    save: (r, field, value, shown) => editCell(r, field, value, shown),
+    remove: (r) => deleteRows([r]),
+    neighbours: rowSteps,
+    onShow: (r) => address.shown(r.id),
+    onClose: () => address.closed(),
+  });
+}
+
+async function expandRowById(id) {
+  try {
+    expandRow(store.byId(id) ?? (await api.get(`/database/rows/table/${tableId}/${id}/`)));
+  } catch (error) {
+    showError(error);
+  }
+}
 
 function showCount() {
   $("row-count").textContent = `${store.count.toLocaleString()} ${store.count === 1 ? "row" : "rows"}`;
@@ -374,14 +428,22 @@ function applyEvent(event) {
     case "view_sort_deleted":
       // The rows are listed through the view's filters and sorts.
       if (changedViewId(event) === viewId) {
-        panels.reloadView().catch(showError);
+        panels.reloadView().then(() => share.viewChanged(), showError);
       }
+      tabs.applyEvent(event);
+      break;
+    case "view_created":
+    case "view_deleted":
+    case "views_reordered":
+      tabs.applyEvent(event);
       break;
     default:
       break;
   }
 }
 
+const tabs = mountViewTabs({ api, boot, state, showError });
+const share = mountViewShare({ api, state });
 live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => store.refresh() });
 
 // Toolbar.
@@ -402,6 +464,10 @@ for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
 grid.renderHeader();
 grid.render();
 showCount();
+// The page's address named a row: it opens at once (the server sent it along).
+if (boot.row) {
+  expandRow(boot.row);
+}
 document.body.dataset.gridReady = "true";
 // For diagnostics and browser tests.
 window.tessera = { store, grid, live, api, state };

@@ -1,14 +1,12 @@
 // The table page's dialogs: a field's settings (field_dialog.js), the view's filters
 // (with AND/OR groups; conditions in words with inputs fitting their field, filter_inputs.js),
-// sorts (directions named for the field), hidden fields, export, import, and the expanded
-// row (row_dialog.js).
+// sorts (directions named for the field), hidden fields, export and import.
 // Every change goes through the REST API; the grid then reloads what it shows.
 
 import { fromText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { openFieldDialog } from "./field_dialog.js";
 import { conditionLabel, offeredTypes, sortLabels, startValue, valueInput } from "./filter_inputs.js";
-import { openRowDialog } from "./row_dialog.js";
 
 /** How a condition type reads its value: a kept value must be read the same way. */
 function valueKind(type) {
@@ -451,18 +449,5 @@ export class Panels {
         el("div", { class: "actions" }, start),
       ),
     );
-  }
-
-  // The expanded row: every field, each editable in place (kept live from the row store).
-
-  expand(row) {
-    openRowDialog({
-      row,
-      fields: this.state.fields,
-      title: (r) => `Row ${r.id}`,
-      latest: (id) => this.store.byId(id),
-      save: (r, field, value, shown) => this.editCell(r, field, value, shown),
-      remove: (r) => this.deleteRows([r]),
-    });
   }
 }

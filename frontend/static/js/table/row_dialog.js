@@ -2,13 +2,26 @@
 // row in a dialog, each value editable in place with the grid's cell editors (link fields
 // list their links, each opening its row, with the link picker to add more; file fields
 // list their files, each opening the preview, with × and "+ Add files", and take dropped
-// or pasted files), and a button that deletes the row.
+// or pasted files), and a button that deletes the row. Titled by the row's primary value,
+// with buttons (and Alt+↑ / Alt+↓) stepping to the previous and next row of the view.
 
 import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { directClick, openEditor } from "./editors/index.js";
 import { fileField } from "./file_field.js";
 import { openLinkFieldPicker, showLinkField } from "./link_field.js";
+
+/** The row's title: its primary field as text, or its id when that is empty. */
+export function rowTitle(state, row) {
+  const primary = state.fields.find((f) => f.primary);
+  const text = primary ? toText(primary, row[`field_${primary.id}`]) : "";
+  return text.trim() === "" ? `Row ${row.id}` : text;
+}
+
+/** Whether a key press belongs to an editor in the dialog rather than to the dialog. */
+function inEditor(target) {
+  return Boolean(target.closest?.("input, textarea, select, [contenteditable], .editing, .select-popup, .link-popup"));
+}
 
 /**
  * Opens the dialog for `row` (replacing an open one).
@@ -23,13 +36,63 @@ import { openLinkFieldPicker, showLinkField } from "./link_field.js";
  *   it did (the dialog then closes)
  * @param {function(number): (object|undefined)} [options.latest]  the row as the page holds it
  *   now, for pages that keep their rows live
+ * @param {object} [options.neighbours]  the view's order: `has(row, step)` whether there is a
+ *   row `step` (−1 or 1) away, `get(row, step)` answers it (or null)
+ * @param {function(object): void} [options.onShow]  the dialog shows this row (also after a step)
+ * @param {function(): void} [options.onClose]  the user closed the dialog (not a step)
  * @returns {HTMLDialogElement}
  */
-export function openRowDialog({ row, fields, title, save, remove, latest }) {
+export function openRowDialog(options) {
+  const { row, fields, title, save, remove, latest, neighbours, onShow, onClose } = options;
   let kept = row;
   const current = () => latest?.(row.id) || kept;
   const { dialog, body, heading } = openDialog(title(row), "row-dialog");
   dialog.dataset.rowId = String(row.id);
+  dialog.addEventListener("close", () => {
+    if (!dialog.dataset.stepped) {
+      onClose?.();
+    }
+  });
+
+  /** Replaces the dialog by the row `step` away in the view's order. */
+  async function stepTo(step) {
+    const next = neighbours && (await neighbours.get(current(), step));
+    if (!next || !dialog.open) {
+      return;
+    }
+    dialog.dataset.stepped = "true";
+    dialog.close();
+    const opened = openRowDialog({ ...options, row: next });
+    opened.querySelector(step < 0 ? "#row-previous" : "#row-next")?.focus();
+  }
+  if (neighbours) {
+    const stepButton = (step, id, label, text) =>
+      el("button", {
+        type: "button",
+        class: "btn btn-small row-step",
+        id,
+        textContent: text,
+        "aria-label": label,
+        title: `${label} (Alt+${step < 0 ? "↑" : "↓"})`,
+        disabled: !neighbours.has(row, step),
+        onclick: () => stepTo(step),
+      });
+    heading.insertAdjacentElement(
+      "afterend",
+      el(
+        "div",
+        { class: "row-steps" },
+        stepButton(-1, "row-previous", "Previous row", "↑"),
+        stepButton(1, "row-next", "Next row", "↓"),
+      ),
+    );
+    dialog.addEventListener("keydown", (event) => {
+      if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown") && !inEditor(event.target)) {
+        event.preventDefault();
+        stepTo(event.key === "ArrowUp" ? -1 : 1);
+      }
+    });
+  }
 
   async function saveValue(field, value, shown) {
     if (shown !== undefined) {
@@ -139,5 +202,6 @@ export function openRowDialog({ row, fields, title, save, remove, latest }) {
   });
   body.append(list, el("div", { class: "actions" }, deleteButton));
   list.querySelector("dd")?.focus();
+  onShow?.(row);
   return dialog;
 }

@@ -6,7 +6,8 @@
 
 import { el } from "../table/dom.js";
 import { dateFromInput, dateInputValue } from "../table/formats.js";
-import { askForField, rowTitle } from "./shared.js";
+import { rowTitle } from "../table/row_dialog.js";
+import { askForField } from "./shared.js";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const DAY_LIMIT = 4;

@@ -1,14 +1,18 @@
 // The table page for gallery, kanban, calendar and form views: picks the view's module,
 // keeps it live through the realtime socket (rows, fields and the view's own settings;
-// live.js shows who else is viewing), and wires the toolbar (card fields, add row).
+// live.js shows who else is viewing), wires the toolbar (card fields, add row, sharing)
+// and the view tabs, and gives the expanded row its own address.
 
 import { showError } from "../table/alert.js";
 import { Api } from "../table/api.js";
 import { readTablePage } from "../table/boot.js";
 import { el, openDialog } from "../table/dom.js";
 import { connectLive } from "../table/live.js";
-import { openRowDialog } from "../table/row_dialog.js";
-import { debounce, rowTitle } from "./shared.js";
+import { RowAddress } from "../table/row_address.js";
+import { openRowDialog, rowTitle } from "../table/row_dialog.js";
+import { mountViewShare } from "../table/view_share.js";
+import { mountViewTabs } from "../table/view_tabs.js";
+import { debounce } from "./shared.js";
 import * as gallery from "./gallery.js";
 import * as kanban from "./kanban.js";
 import * as calendar from "./calendar.js";
@@ -79,12 +83,17 @@ const ctx = {
           return false;
         }
       },
+      neighbours: cardSteps,
+      onShow: (r) => address.shown(r.id),
+      onClose: () => address.closed(),
     });
   },
   /** Saves the view's own settings (PATCH) and keeps the answer. */
   patchView(body) {
     return inTurn(async () => {
       state.view = { ...state.view, ...(await api.patch(`/database/views/${viewId}/`, body)) };
+      // The form's own share box shares the view too: the toolbar's button follows.
+      share.viewChanged();
       return state.view;
     });
   },
@@ -97,6 +106,45 @@ const ctx = {
     });
   },
 };
+
+/** The rows around an expanded one: the cards in the order the view shows them. */
+const cardSteps = {
+  ids() {
+    const ids = [...ctx.root.querySelectorAll("[data-row-id]")].map((node) => Number(node.dataset.rowId));
+    return [...new Set(ids)];
+  },
+  has(row, step) {
+    const ids = this.ids();
+    const index = ids.indexOf(row.id);
+    return index >= 0 && ids[index + step] !== undefined;
+  },
+  async get(row, step) {
+    const ids = this.ids();
+    const id = ids[ids.indexOf(row.id) + step];
+    if (id === undefined) {
+      return null;
+    }
+    try {
+      const next = await api.get(`/database/rows/table/${tableId}/${id}/`);
+      ctx.root.querySelector(`[data-row-id="${id}"]`)?.scrollIntoView({ block: "nearest" });
+      return next;
+    } catch (error) {
+      showError(error);
+      return null;
+    }
+  },
+};
+
+const address = new RowAddress({
+  boot,
+  open: async (id) => {
+    try {
+      ctx.openRow(await api.get(`/database/rows/table/${tableId}/${id}/`));
+    } catch (error) {
+      showError(error);
+    }
+  },
+});
 
 const kind = KINDS[boot.view.type];
 const view = kind.mount(ctx);
@@ -124,8 +172,15 @@ function applyEvent(event) {
     case "view_updated":
       if (event.view_id === viewId && event.view) {
         state.view = { ...state.view, ...event.view };
+        share.viewChanged();
         refresh();
       }
+      tabs.applyEvent(event);
+      break;
+    case "view_created":
+    case "view_deleted":
+    case "views_reordered":
+      tabs.applyEvent(event);
       break;
     case "view_field_options_updated":
       if (event.view_id === viewId && event.field_options) {
@@ -138,6 +193,8 @@ function applyEvent(event) {
   }
 }
 
+const tabs = mountViewTabs({ api, boot, state, showError });
+const share = mountViewShare({ api, state, onChange: () => view.refresh() });
 live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => refresh() });
 
 // Which fields the cards show (the primary field always does).
@@ -193,6 +250,10 @@ if (view.addRow) {
 for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
   // "+ Row" waits for kanban and calendar views to know their field.
   control.disabled = control.id === "add-row" && ["kanban", "calendar"].includes(boot.view.type);
+}
+// The page's address named a row: it opens at once (the server sent it along).
+if (boot.row) {
+  ctx.openRow(boot.row);
 }
 document.body.dataset.viewReady = "true";
 // For diagnostics and browser tests.

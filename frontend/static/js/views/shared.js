@@ -2,9 +2,10 @@
 // its cards, a card's body (values rendered by cells.js), the prompt of a view that still
 // needs its field (kanban, calendar), and a debounce for bursts of live events.
 
-import { renderCell, toText } from "../table/cells.js";
+import { renderCell } from "../table/cells.js";
 import { el } from "../table/dom.js";
 import { filesOf, thumbnailUrl } from "../table/files.js";
+import { rowTitle } from "../table/row_dialog.js";
 
 /** A field's view option (`hidden`, `order`, …) with a fallback. */
 export function option(state, field, key, fallback) {
@@ -24,13 +25,6 @@ export function cardFields(state) {
       }
       return option(state, a, "order", 32767) - option(state, b, "order", 32767) || a.id - b.id;
     });
-}
-
-/** The row's title: its primary field as text, or its id when that is empty. */
-export function rowTitle(state, row) {
-  const primary = state.fields.find((f) => f.primary);
-  const text = primary ? toText(primary, row[`field_${primary.id}`]) : "";
-  return text.trim() === "" ? `Row ${row.id}` : text;
 }
 
 /** A card's list of values: the title, then each non-empty shown field. */
