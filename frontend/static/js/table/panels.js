@@ -1,11 +1,12 @@
 // The table page's dialogs: a field's settings (field_dialog.js), the view's filters
 // (with AND/OR groups; conditions in words with inputs fitting their field, filter_inputs.js),
-// sorts (directions named for the field), hidden fields, export and import.
+// sorts (directions named for the field), hidden fields, export, and import (import_dialog.js).
 // Every change goes through the REST API; the grid then reloads what it shows.
 
 import { fromText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { openFieldDialog } from "./field_dialog.js";
+import { openImportDialog } from "./import_dialog.js";
 import { conditionLabel, offeredTypes, sortLabels, startValue, valueInput } from "./filter_inputs.js";
 
 /** How a condition type reads its value: a kept value must be read the same way. */
@@ -375,8 +376,10 @@ export class Panels {
         });
         job = await this.follow(job, bar, dialog, (j) => `/database/export/${j.id}/`);
         if (job.state === "finished" && job.url) {
-          const link = el("a", { href: job.url, textContent: "Download the file", id: "export-download" });
-          status.replaceChildren(link);
+          // The file downloads at once; the link stays for a second copy.
+          const link = el("a", { href: job.url, download: "", textContent: "Download the file again", id: "export-download" });
+          status.replaceChildren("Exported: the file is downloading. ", link);
+          link.click();
         } else {
           status.textContent = job.human_readable_error || `The export ${job.state}.`;
         }
@@ -400,54 +403,19 @@ export class Panels {
     return job;
   }
 
-  // Import: pasted cells or a file (CSV, TSV, JSON, XML) added to this table as rows.
+  // Import: the dialog reads, previews and maps the rows itself (import_dialog.js).
 
   importDialog() {
-    const { dialog, body } = openDialog("Import rows", "import-dialog");
-    const file = el("input", { type: "file", id: "import-file", accept: ".csv,.tsv,.txt,.json,.xml" });
-    const pasted = el("textarea", { id: "import-data", rows: 5, placeholder: "Or paste cells (tab-separated, one row per line)" });
-    const header = el("input", { type: "checkbox", id: "import-header", checked: true });
-    const bar = el("progress", { id: "import-progress", max: 100, value: 0, hidden: true });
-    const status = el("p", { id: "import-status", role: "status" });
-    const start = el("button", { type: "button", class: "btn btn-primary", id: "import-start", textContent: "Import" });
-    start.addEventListener("click", async () => {
-      start.disabled = true;
-      bar.hidden = false;
-      status.textContent = "Importing…";
-      try {
-        const request = { type: "file_import", table_id: this.tableId, first_row_header: header.checked };
-        if (file.files.length) {
-          const upload = await this.api.upload("/database/import/upload/", file.files[0]);
-          request.upload_id = upload.upload_id;
-        } else {
-          request.data = pasted.value;
-          request.format = "paste";
-        }
-        const job = await this.follow(await this.api.post("/jobs/", request), bar, dialog, (j) => `/jobs/${j.id}/`);
-        if (job.state === "finished") {
-          const count = job.report?.imported_row_count;
-          status.textContent = count === undefined ? "Imported." : `Imported ${count} ${count === 1 ? "row" : "rows"}.`;
-          this.rowsChanged();
-        } else {
-          status.textContent = job.human_readable_error || `The import ${job.state}.`;
-        }
-      } catch (e) {
-        status.textContent = e.message;
-      } finally {
-        start.disabled = false;
-      }
+    openImportDialog({
+      api: this.api,
+      tableId: this.tableId,
+      fields: () => this.state.fields,
+      follow: (...args) => this.follow(...args),
+      onFieldsCreated: (created) => {
+        this.state.fields.push(...created);
+        this.fieldsChanged();
+      },
+      onImported: () => this.rowsChanged(),
     });
-    body.append(
-      el(
-        "div",
-        { class: "stack" },
-        el("label", { class: "field-row" }, "File", file),
-        pasted,
-        el("label", { class: "check-row" }, header, "The first row holds the field names"),
-        bar,
-        status,
-        el("div", { class: "actions" }, start),
-      ),
-    );
   }
 }
