@@ -102,6 +102,15 @@ export async function createTable(user, { workspace = 'Workspace', database = 'D
   return { workspaceId: ws.id, databaseId: db.id, tableId: t.id };
 }
 
+/** Makes `member` a member of `owner`'s workspace through an accepted invitation. */
+export async function shareWorkspace(owner, workspaceId, member) {
+  const invitation = await apiOk('POST', `/api/workspaces/invitations/workspace/${workspaceId}/`, {
+    token: owner.token,
+    body: { email: member.email, permissions: 'MEMBER', message: '', base_url: `${baseUrl}/invite` },
+  });
+  await apiOk('POST', `/api/workspaces/invitations/${invitation.id}/accept/`, { token: member.token, body: {} });
+}
+
 /** Fails when the page is wider than the window (content cut off or scrolling sideways). */
 export async function assertFitsWidth(page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({

@@ -1,10 +1,11 @@
 // The table page's realtime connection, shared by the grid and the card views: subscribes
 // to the table from the sequence number the page was rendered at (so nothing between
 // rendering and connecting is missed), shows the connection's state and who else is
-// viewing, keeps the table's name current, and hands the table's events to the page.
+// viewing (viewers.js), keeps the table's name current, and hands the table's events to the page.
 
 import { RealtimeClient } from "../realtime.js";
 import { showError } from "./alert.js";
+import { showViewers } from "./viewers.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,23 +20,6 @@ function showStatus(status) {
   const badge = $("live-status");
   badge.textContent = STATUS_TEXT[status] || status;
   badge.dataset.state = status === "open" ? "live" : status === "connecting" ? "connecting" : "reconnecting";
-}
-
-/** The other users viewing this table, as initials in the toolbar. */
-function showViewers(users, selfId) {
-  const list = $("viewers");
-  const others = users.filter((u) => u.id !== selfId);
-  const items = others.map((u) => {
-    const li = document.createElement("li");
-    li.className = "viewer";
-    li.title = u.name;
-    li.textContent = (u.name || "?").trim().charAt(0).toUpperCase() || "?";
-    li.setAttribute("aria-label", u.name);
-    li.dataset.userId = String(u.id);
-    return li;
-  });
-  list.replaceChildren(...items);
-  list.dataset.count = String(others.length);
 }
 
 /**
