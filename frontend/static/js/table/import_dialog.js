@@ -10,6 +10,8 @@ import { ImportError, parseImport, readText } from "./import_files.js";
 
 /** Rows shown in the preview. */
 const PREVIEW_ROWS = 5;
+/** The largest file read in the browser: the whole file is held in memory while it is mapped. */
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
 const SKIP = "";
 const NEW_FIELD = "new";
 
@@ -118,12 +120,13 @@ export function openImportDialog(options) {
 
   const mappingSelect = (column, index) => {
     const fields = writable();
+    const onchange = (e) => {
+      choices.set(column, e.target.value);
+      refresh();
+    };
     const select = el(
       "select",
-      { "aria-label": `Field for the column “${column}”`, "data-column": String(index), onchange: (e) => {
-        choices.set(column, e.target.value);
-        refresh();
-      } },
+      { "aria-label": `Field for the column “${column}”`, "data-column": String(index), onchange },
       el("option", { value: SKIP, textContent: "Skip this column" }),
       el("option", { value: NEW_FIELD, textContent: "New text field" }),
       ...fields.map((f) => el("option", { value: String(f.id), textContent: f.name })),
@@ -162,6 +165,9 @@ export function openImportDialog(options) {
     try {
       if (file.files.length) {
         const chosen = file.files[0];
+        if (chosen.size > MAX_FILE_BYTES) {
+          throw new ImportError("This file is larger than 100 MB, too large to preview and map here: split it into smaller files.");
+        }
         read = parseImport(await readText(chosen), chosen.name, header.checked);
       } else if (pasted.value.trim()) {
         read = parseImport(pasted.value, "", header.checked);
