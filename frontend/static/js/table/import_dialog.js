@@ -62,7 +62,8 @@ export function openImportDialog(options) {
   const choices = new Map();
   let running = false;
 
-  const writable = () => options.fields().filter((f) => !isReadOnly(f));
+  // Links are kept apart from the row's columns, which is all an import writes.
+  const writable = () => options.fields().filter((f) => !isReadOnly(f) && f.type !== "link_row");
 
   /** A column's default: the field of the same name (case ignored), else skipped. */
   const choiceOf = (column) => {
@@ -231,7 +232,10 @@ export function openImportDialog(options) {
         const refused = report.failing_row_count
           ? ` ${count(report.failing_row_count, "row was", "rows were")} left out: their values do not fit their fields.`
           : "";
-        status.textContent = `Imported ${count(report.imported_row_count ?? 0, "row", "rows")}.${refused}`;
+        // A field renamed or deleted by someone else meanwhile leaves its column out.
+        const ignored = (report.ignored_columns || []).map((c) => `“${c}”`).join(", ");
+        const unwritten = ignored ? ` Not imported, as no field has their names any more: ${ignored}.` : "";
+        status.textContent = `Imported ${count(report.imported_row_count ?? 0, "row", "rows")}.${refused}${unwritten}`;
         options.onImported();
       } else {
         status.textContent = job.human_readable_error || `The import ${job.state}.`;

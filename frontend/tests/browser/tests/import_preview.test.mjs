@@ -105,7 +105,7 @@ for (const size of ['desktop', 'mobile']) {
     await context.close();
   });
 
-  test(`an unreadable file is explained in words and imports nothing (${size})`, async () => {
+  test(`an unreadable file is explained in words; JSON and pasted cells are previewed too (${size})`, async () => {
     const { user, tableId, context, page } = await openTable(size);
     const before = await rows(user, tableId);
     await page.click('#open-import');
@@ -124,6 +124,15 @@ for (const size of ['desktop', 'mobile']) {
     assert.match(await page.locator('#import-warning').textContent(), /Two columns go to “Name”: choose one of them\./);
     assert.equal(await page.locator('#import-start').isDisabled(), true);
     assert.equal((await rows(user, tableId)).length, before.length);
+
+    // Pasted cells are previewed the same way; with every column matched there is no warning.
+    await page.setInputFiles('#import-file', []);
+    await page.fill('#import-data', 'notes\tName\nhello\tHal');
+    await page.waitForFunction(() => document.querySelector('#import-preview-table tbody td')?.textContent === 'hello');
+    assert.deepEqual(await page.locator('#import-preview-table thead th').allTextContents(), ['notes', 'Name']);
+    assert.equal(await page.locator('#import-header').isVisible(), true);
+    assert.equal(await page.locator('#import-warning').isHidden(), true);
+    assert.equal(await page.locator('#import-start').isDisabled(), false);
     assert.deepEqual(page.errors, []);
     await context.close();
   });
