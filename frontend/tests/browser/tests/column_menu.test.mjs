@@ -253,7 +253,7 @@ for (const size of SIZES) {
 
   test(`duplicate, hide, sort and filter from the column menu (${size})`, async () => {
     const user = await signUp();
-    const t = await products(user);
+    const t = await products(user, [{ name: 'Total', type: 'formula', formula: "field('Price') * 2" }]);
     const { context, page } = await openGrid(user, t.path, size);
 
     // Duplicate: a new field of the same type and options, named "… (copy)".
@@ -266,6 +266,13 @@ for (const size of SIZES) {
     menu = await openMenu(page, 'Stage');
     await menu.locator('[data-action="duplicate"]').click();
     await header(page, 'Stage (copy 2)').waitFor();
+    // A formula's copy computes the same formula.
+    menu = await openMenu(page, 'Total');
+    await menu.locator('[data-action="duplicate"]').click();
+    await header(page, 'Total (copy)').waitFor();
+    const total = (await fieldsOf(user, t.tableId)).find((f) => f.name === 'Total (copy)');
+    assert.equal(total.type, 'formula');
+    assert.equal(total.formula, "field('Price') * 2");
 
     // Hide: the column goes, the view's field options say so, the toolbar counts it.
     menu = await openMenu(page, 'Stage (copy)');
