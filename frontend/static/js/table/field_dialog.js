@@ -6,6 +6,7 @@
 
 import { errorText } from "./alert.js";
 import { el, openDialog } from "./dom.js";
+import { fieldIcon } from "./field_icons.js";
 import { formulaSettings } from "./formula_editor.js";
 
 /** The types in the order and groups the picker shows them; unknown ones go last. */
@@ -492,7 +493,15 @@ export function openFieldDialog(field, options) {
     type.append(el("optgroup", { label: "More" }, ...others.map((t) => el("option", { value: t, textContent: typeLabel(t) }))));
   }
   type.value = field?.type ?? "text";
+  // The chosen type's icon, as the column header shows it.
+  const typeIcon = el("span", { class: "field-type-icon" });
   const help = el("p", { class: "field-type-help", id: "field-type-help" });
+  const description = el("textarea", {
+    id: "field-description",
+    rows: 2,
+    value: field?.description ?? "",
+    placeholder: "What this field holds, for the people using the table",
+  });
   const settings = el("div", { class: "field-settings", id: "field-settings" });
   const error = el("p", { class: "form-error", id: "field-error", role: "alert", hidden: true });
   const blocked = el("p", { class: "field-note", id: "field-blocked", hidden: true });
@@ -525,6 +534,7 @@ export function openFieldDialog(field, options) {
     ctx.setSavable(true);
     error.hidden = true;
     help.textContent = TYPES[type.value]?.[1] ?? "";
+    typeIcon.replaceChildren(fieldIcon(type.value));
     const instance = Object.create(SETTINGS[type.value] ?? plain(""));
     editor = instance;
     // Late answers (tables, fields being loaded) of a type no longer shown change nothing.
@@ -540,9 +550,10 @@ export function openFieldDialog(field, options) {
   const form = el(
     "form",
     { method: "dialog", class: "stack field-form" },
-    el("div", { class: "field-head" }, row("Name", name), row("Type", type)),
+    el("div", { class: "field-head" }, row("Name", name), row("Type", el("span", { class: "field-type-pick" }, typeIcon, type))),
     help,
     settings,
+    row("Description", description, "Shown beside the field's name in the grid's header."),
     blocked,
     error,
     actions,
@@ -571,7 +582,7 @@ export function openFieldDialog(field, options) {
     if (save.disabled) {
       return;
     }
-    const request = { name: name.value.trim(), type: type.value, ...editor.read() };
+    const request = { name: name.value.trim(), type: type.value, description: description.value.trim() || null, ...editor.read() };
     save.disabled = true;
     error.hidden = true;
     try {

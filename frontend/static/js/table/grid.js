@@ -18,6 +18,8 @@ import { showError } from "./alert.js";
 import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { directClick, directKey, openEditor } from "./editors/index.js";
 import { acceptedHint, acceptsChar } from "./editors/keys.js";
+import { typeLabel } from "./field_dialog.js";
+import { fieldIcon } from "./field_icons.js";
 import { addResizeHandle } from "./resize.js";
 import { RowDrag } from "./rowdrag.js";
 import { showCellNotice } from "./cell_notice.js";
@@ -43,6 +45,8 @@ export class Grid {
    * @param {function(object[]): void} options.onDeleteRows
    * @param {function(object): void} options.onExpand  open a row
    * @param {function(object): void} options.onHeaderMenu  (field) field settings
+   * @param {function(object, HTMLElement, ?{x: number, y: number}): void} [options.onColumnMenu]
+   *   (field, its header, where it was right-clicked) opens the column menu
    * @param {function(object, number): void} [options.onResize]  (field, width) a column resized
    * @param {function(): boolean} [options.canMoveRows]  whether rows may be moved (the view
    *   shows the table's own order)
@@ -143,13 +147,13 @@ export class Grid {
       th.scope = "col";
       th.dataset.fieldId = String(field.id);
       th.dataset.type = field.type;
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "field-name";
-      button.textContent = field.name;
-      button.title = `${field.name} (${field.type})`;
-      button.addEventListener("click", () => this.onHeaderMenu(field));
-      th.append(button);
+      th.append(this.headerContent(field));
+      if (this.onColumnMenu) {
+        th.addEventListener("contextmenu", (event) => {
+          event.preventDefault();
+          this.onColumnMenu(field, th, { x: event.clientX, y: event.clientY });
+        });
+      }
       if (this.onResize) {
         addResizeHandle(th, cols[tr.children.length], field, this.width(field), (f, w) => this.onResize(f, w));
       }
@@ -166,6 +170,48 @@ export class Grid {
     addTh.append(addButton);
     tr.append(addTh);
     this.thead.replaceChildren(tr);
+  }
+
+  /**
+   * A header's content: the type's icon and the name (a click opens the field's settings),
+   * the description's ⓘ and the ▾ of the column menu. Only the name is text, so the
+   * header reads as the field's name.
+   */
+  headerContent(field) {
+    const head = document.createElement("div");
+    head.className = "column-head";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "field-name";
+    button.title = `${field.name} (${typeLabel(field.type)})`;
+    const name = document.createElement("span");
+    name.className = "field-name-text";
+    name.textContent = field.name;
+    button.append(fieldIcon(field.type), name);
+    button.addEventListener("click", () => this.onHeaderMenu(field));
+    head.append(button);
+    if (field.description) {
+      // Its text is the marker's name, and so the name button's accessible description.
+      const info = document.createElement("span");
+      info.className = "field-info";
+      info.id = `field-info-${field.id}`;
+      info.setAttribute("role", "img");
+      info.setAttribute("aria-label", field.description);
+      info.title = field.description;
+      button.setAttribute("aria-describedby", info.id);
+      head.append(info);
+    }
+    if (this.onColumnMenu) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "field-menu-button";
+      more.setAttribute("aria-label", `Options for the field ${field.name}`);
+      more.setAttribute("aria-haspopup", "menu");
+      more.setAttribute("aria-expanded", "false");
+      more.addEventListener("click", () => this.onColumnMenu(field, more.closest("th"), null));
+      head.append(more);
+    }
+    return head;
   }
 
   width(field) {
@@ -556,7 +602,8 @@ export class Grid {
   }
 
   keydown(event) {
-    if (this.editing) {
+    // Keys in the header (its buttons, a name being renamed) are theirs, not the cells'.
+    if (this.editing || this.thead.contains(event.target)) {
       return;
     }
     if (this.adding) {

@@ -1,13 +1,14 @@
 // The table page: takes over the grid the server rendered (its rows come from the page's
 // bootstrap data, not a second request), keeps it live through the realtime socket, and
 // wires the toolbar (search, add row, delete the selected rows with an undo, fields,
-// filters, sorts, hidden fields), the view tabs and sharing, and the expanded row with its
+// filters, sorts, hidden fields), the column menus, the view tabs and sharing, and the expanded row with its
 // own address.
 
 import { showError } from "./alert.js";
 import { Api } from "./api.js";
 import { readTablePage } from "./boot.js";
 import { isReadOnly } from "./cells.js";
+import { ColumnMenu } from "./column_menu.js";
 import { Grid } from "./grid.js";
 import { el, openDialog } from "./dom.js";
 import { connectLive } from "./live.js";
@@ -272,6 +273,7 @@ const grid = new Grid({
   onDeleteRows: deleteRows,
   onExpand: (row) => expandRow(row),
   onHeaderMenu: (field) => panels.fieldDialog(field),
+  onColumnMenu: (field, th, point) => columnMenu.open(field, th, point),
   onResize: resizeColumn,
   canMoveRows: () => !hasOwnOrder(),
   onAddRow: addRow,
@@ -302,6 +304,7 @@ const panels = new Panels({
   },
   rowsChanged: () => store.refresh(),
 });
+const columnMenu = new ColumnMenu({ api, state, tableId, viewId, panels });
 
 // The expanded row: every field, each editable in place (kept live from the row store),
 // stepping through the view's rows in the grid's order, with its own address.

@@ -100,23 +100,28 @@ export class Panels {
       databaseId: this.boot.database_id,
       fields: this.state.fields,
       fieldTypes: this.boot.field_types,
-      onSaved: (saved, related) => {
-        // Fields of this table changed with it (formulas naming it) are replaced too.
-        const changed = [saved, ...related.filter((f) => f.table_id === this.tableId)];
-        this.state.fields = this.state.fields.map((f) => changed.find((c) => c.id === f.id) ?? f);
-        for (const f of changed) {
-          if (!this.state.fields.some((s) => s.id === f.id)) {
-            this.state.fields.push(f);
-          }
-        }
-        this.fieldsChanged();
-        this.rowsChanged();
-      },
-      onDeleted: (gone) => {
-        this.state.fields = this.state.fields.filter((f) => f.id !== gone.id);
-        this.fieldsChanged();
-      },
+      onSaved: (saved, related) => this.fieldSaved(saved, related),
+      onDeleted: (gone) => this.fieldDeleted(gone),
     });
+  }
+
+  /** A field was created or changed (with `related`, the fields that changed with it). */
+  fieldSaved(saved, related) {
+    // Fields of this table changed with it (formulas naming it) are replaced too.
+    const changed = [saved, ...related.filter((f) => f.table_id === this.tableId)];
+    this.state.fields = this.state.fields.map((f) => changed.find((c) => c.id === f.id) ?? f);
+    for (const f of changed) {
+      if (!this.state.fields.some((s) => s.id === f.id)) {
+        this.state.fields.push(f);
+      }
+    }
+    this.fieldsChanged();
+    this.rowsChanged();
+  }
+
+  fieldDeleted(gone) {
+    this.state.fields = this.state.fields.filter((f) => f.id !== gone.id);
+    this.fieldsChanged();
   }
 
   // Filters.
