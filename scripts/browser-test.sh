@@ -40,10 +40,11 @@ node frontend/tests/browser/smtp-sink.mjs "$smtp_port" "$state/mail" &
 # (not a .pid file: up.sh stops every process those name before it starts)
 echo $! > "$state/smtp-sink.process"
 
-# Webhook tests call an address on this machine.
+# Webhook tests call an address on this machine (allowed by name); other private
+# addresses stay refused, as on a real server.
 out=$(TESSERA_PROFILE=dev TESSERA_STATE_DIR=$state TESSERA_BIND=127.0.0.1:$port \
   TESSERA_REDIS_PREFIX="tessera-browser-$$:" TESSERA_FRONTEND_DIR="$root/frontend" \
-  TESSERA_SMTP_URL="smtp://127.0.0.1:$smtp_port" TESSERA_ALLOW_PRIVATE_ADDRESSES=1 \
+  TESSERA_SMTP_URL="smtp://127.0.0.1:$smtp_port" TESSERA_OUTBOUND_ALLOWED_ADDRESSES="127.0.0.1,::1" \
   TESSERA_SIGNUPS_PER_IP_PER_HOUR=0 TESSERA_LOGIN_FAILURES_PER_IP=0 \
   DATABASE_URL=$DATABASE_SERVER_URL/$db scripts/up.sh)
 url=$(echo "$out" | sed -n 's/^Tessera is running at //p')

@@ -24,7 +24,7 @@ use utoipa_swagger_ui::SwaggerUi;
         workspaces::delete, workspaces::leave, workspaces::order, workspaces::permissions,
         workspaces::list_members, workspaces::update_member, workspaces::remove_member,
         invitations::list, invitations::create, invitations::get, invitations::update,
-        invitations::delete, invitations::by_token, invitations::accept, invitations::reject,
+        invitations::delete, invitations::resend, invitations::by_token, invitations::accept, invitations::reject,
         applications::list, applications::list_in_workspace, applications::create,
         applications::get, applications::update, applications::delete, applications::order,
         database::tables::list, database::tables::create, database::tables::get, database::tables::update,

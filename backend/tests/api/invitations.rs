@@ -301,3 +301,100 @@ async fn invitation_rules() {
         "ERROR_GROUP_INVITATION_DOES_NOT_EXIST",
     );
 }
+
+/// Waits until `n` emails to `to` arrived; returns them in the order they came.
+async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<tessera::test_support::ReceivedMail> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let mails: Vec<_> = app
+            .mail
+            .received()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .collect();
+        if mails.len() >= n || std::time::Instant::now() > deadline {
+            return mails;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_admin_resends_an_invitation_email_whose_links_all_work() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let carl = app.sign_up("Carl", "carl@x.io").await;
+    let w = app.workspace(&ann, "Team").await;
+    let base_url = format!("{}/workspace-invitation", app.url);
+    let id = app
+        .post(
+            &format!("/api/workspaces/invitations/workspace/{w}/"),
+            Some(&ann.access),
+            json!({"email": "bob@x.io", "permissions": "ADMIN", "message": "Welcome", "base_url": base_url}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(mails_to(&app, "bob@x.io", 1).await.len(), 1);
+
+    let resend = format!("/api/workspaces/invitations/{id}/resend/");
+    let r = app
+        .post(&resend, Some(&ann.access), json!({"base_url": base_url}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["id"], id);
+    assert_eq!(r.body["permissions"], "ADMIN");
+    let mails = mails_to(&app, "bob@x.io", 2).await;
+    assert_eq!(mails.len(), 2, "a second email arrives");
+    assert_eq!(mails[1].subject, mails[0].subject);
+    assert!(mails[1].text.contains("Welcome"));
+    // Both links name the same invitation.
+    for mail in &mails {
+        let link = mail.link_starting_with(&base_url).expect("accept link");
+        let token = link.rsplit('/').next().unwrap();
+        let info = app
+            .get(&format!("/api/workspaces/invitations/token/{token}/"), None)
+            .await;
+        assert_eq!(info.body["id"], id, "{:?}", info.body);
+    }
+    // The Baserow spelling of the path works too.
+    let r = app
+        .post(
+            &format!("/api/groups/invitations/{id}/resend/"),
+            Some(&ann.access),
+            json!({"base_url": base_url}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(mails_to(&app, "bob@x.io", 3).await.len(), 3);
+
+    // Refused: a link to another host, a non-admin, an unknown invitation, a NUL byte.
+    let r = app
+        .post(
+            &resend,
+            Some(&ann.access),
+            json!({"base_url": "https://evil.example.com/x"}),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_HOSTNAME_IS_NOT_ALLOWED");
+    let r = app
+        .post(&resend, Some(&ann.access), json!({"base_url": "a\u{0}b"}))
+        .await;
+    assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    let r = app
+        .post(&resend, Some(&carl.access), json!({"base_url": base_url}))
+        .await;
+    assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
+    let r = app
+        .post(
+            "/api/workspaces/invitations/999999/resend/",
+            Some(&ann.access),
+            json!({"base_url": base_url}),
+        )
+        .await;
+    assert_error(&r, 404, "ERROR_GROUP_INVITATION_DOES_NOT_EXIST");
+    // Nothing more was sent (a queued email would arrive well within this wait).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(mails_to(&app, "bob@x.io", 0).await.len(), 3);
+}

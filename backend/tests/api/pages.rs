@@ -429,3 +429,150 @@ async fn a_shared_view_slug_with_a_nul_byte_is_not_found() {
         assert!(!r.status().is_server_error(), "{path}: {}", r.status());
     }
 }
+
+/// The members page's forms go through the workspace services: a member who is not an
+/// admin changes nothing, and an admin's form names only members of the page's workspace.
+#[tokio::test]
+async fn members_page_forms_change_nothing_they_may_not() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@example.com").await;
+    let bob = app.sign_up("Bob", "bob@example.com").await;
+    let team = app.workspace(&ann, "Team").await;
+    let other = app.workspace(&ann, "Other").await;
+    let invited = app
+        .post(
+            &format!("/api/workspaces/invitations/workspace/{team}/"),
+            Some(&ann.access),
+            json!({"email": "bob@example.com", "permissions": "MEMBER", "base_url": app.url}),
+        )
+        .await;
+    app.post(
+        &format!("/api/workspaces/invitations/{}/accept/", invited.body["id"]),
+        Some(&bob.access),
+        json!({}),
+    )
+    .await;
+    let members = |workspace: i64| {
+        let access = ann.access.clone();
+        let app = &app;
+        async move {
+            app.get(
+                &format!("/api/workspaces/users/workspace/{workspace}/"),
+                Some(&access),
+            )
+            .await
+            .body
+        }
+    };
+    let before = members(team).await;
+    let ann_in_team = before[0]["id"].as_i64().unwrap();
+    let ann_in_other = members(other).await[0]["id"].as_i64().unwrap();
+    let (csrf_cookie, token) = csrf(&app).await;
+    let post = |session: &str, path: String, fields: Vec<(&'static str, String)>| {
+        let mut fields = fields;
+        fields.push(("csrf", token.clone()));
+        client()
+            .post(format!("{}{path}", app.url))
+            .header(
+                header::COOKIE,
+                format!("tessera_session={session}; tessera_csrf={csrf_cookie}"),
+            )
+            .header(header::ORIGIN, app.url.clone())
+            .header(header::CONTENT_TYPE, FORM)
+            .body(form(&fields))
+            .send()
+    };
+
+    // Bob is a member, not an admin: his role change and removal are refused in words.
+    let r = post(
+        &bob.refresh,
+        format!("/workspace/{team}/members/{ann_in_team}/role"),
+        vec![("role", "MEMBER".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Only admins of this workspace"),
+        "the refusal is explained"
+    );
+    let r = post(
+        &bob.refresh,
+        format!("/workspace/{team}/members/{ann_in_team}/remove"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post(
+        &bob.refresh,
+        format!("/workspace/{team}/invitations"),
+        vec![
+            ("email", "eve@example.com".into()),
+            ("role", "ADMIN".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(members(team).await, before);
+
+    // Ann's form for the team cannot reach her membership of another workspace.
+    let r = post(
+        &ann.refresh,
+        format!("/workspace/{team}/members/{ann_in_other}/role"),
+        vec![("role", "MEMBER".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("no longer in the workspace")
+    );
+    assert_eq!(members(other).await[0]["permissions"], "ADMIN");
+
+    // A NUL byte in the invitation's message is refused next to the field; nothing is sent.
+    let r = post(
+        &ann.refresh,
+        format!("/workspace/{team}/invitations"),
+        vec![
+            ("email", "eve@example.com".into()),
+            ("role", "MEMBER".into()),
+            ("message", "hi\0there".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Null characters are not allowed.")
+    );
+    let pending = app
+        .get(
+            &format!("/api/workspaces/invitations/workspace/{team}/"),
+            Some(&ann.access),
+        )
+        .await;
+    assert_eq!(pending.body, json!([]));
+
+    // Someone outside the workspace gets a page saying so, not its members.
+    let eve = app.sign_up("Eve", "eve@example.com").await;
+    let r = client()
+        .get(format!("{}/workspace/{team}/members", app.url))
+        .header(header::COOKIE, format!("tessera_session={}", eve.refresh))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("not a member of it") && !html.contains("ann@example.com"));
+}

@@ -784,6 +784,16 @@ async fn private_addresses_are_refused_unless_allowed_and_redirects_are_rechecke
         let r = create_webhook(&public_only, &fx, json!({"name": "h", "url": url})).await;
         assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
         assert!(r.body["detail"]["url"].is_array(), "{url}: {:?}", r.body);
+        // The refusal names the settings that lift it.
+        let message = r.body["detail"]["url"][0]["error"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message.contains("private or local network address")
+                && message.contains("TESSERA_ALLOW_PRIVATE_ADDRESSES=1")
+                && message.contains("TESSERA_OUTBOUND_ALLOWED_ADDRESSES"),
+            "{url}: {message}"
+        );
         let r = public_only
             .post(
                 &format!("/api/database/webhooks/table/{}/test-call/", fx.table),

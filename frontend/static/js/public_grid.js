@@ -1,5 +1,26 @@
-// Shared grid page: the filter row offers only the conditions that apply to the chosen field.
-// The page works without this script (the server refuses a condition that does not apply).
+// Shared grid page: cells drawn as the table page draws them (select options in their
+// colours, ratings as marks, files and links as chips), and a filter row offering only the
+// conditions that apply to the chosen field. The page works without this script: the
+// server renders every value as text and refuses a condition that does not apply.
+
+import { bootstrap } from "./session.js";
+import { renderCell } from "./table/cells.js";
+
+/** Redraws each cell from the fields and rows the server embedded, in the same order. */
+function drawCells() {
+  const { fields, rows } = bootstrap().public_grid ?? {};
+  if (!Array.isArray(fields) || !Array.isArray(rows)) return;
+  const byId = new Map(rows.map((row) => [String(row.id), row]));
+  for (const tr of document.querySelectorAll("#public-grid tbody tr[data-row-id]")) {
+    const row = byId.get(tr.dataset.rowId);
+    if (!row) continue;
+    fields.forEach((field, index) => {
+      // The first cell is the row number.
+      const td = tr.cells[index + 1];
+      if (td) renderCell(td, field, row[`field_${field.id}`]);
+    });
+  }
+}
 
 const field = document.getElementById("filter-field");
 const operator = document.getElementById("filter-op");
@@ -26,6 +47,7 @@ function matchValue() {
   if (!needsValue) value.value = "";
 }
 
+drawCells();
 if (field && operator && value) {
   field.addEventListener("change", matchOperators);
   operator.addEventListener("change", matchValue);

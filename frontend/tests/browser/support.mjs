@@ -122,21 +122,33 @@ export async function assertFitsWidth(page) {
   }
 }
 
-/** Waits for an email to `to` in the test SMTP sink; returns its decoded text. */
-export async function waitForMail(to, { timeoutMs = 20000 } = {}) {
+/**
+ * Waits for an email to `to` in the test SMTP sink; returns its decoded text. With `count`,
+ * waits for that many emails to `to` and returns the last of them.
+ */
+export async function waitForMail(to, { timeoutMs = 20000, count = 1 } = {}) {
   const { readdirSync, readFileSync } = await import('node:fs');
   const dir = process.env.TESSERA_TEST_MAIL_DIR;
   if (!dir) throw new Error('TESSERA_TEST_MAIL_DIR is not set (run through scripts/browser-test.sh)');
   const deadline = Date.now() + timeoutMs;
+  // The sink names files <milliseconds>-<n>.eml: sorting by those numbers gives arrival order.
+  const arrival = (name) => name.split(/[-.]/).slice(0, 2).map(Number);
+  const byArrival = (a, b) => {
+    const [x, y] = [arrival(a), arrival(b)];
+    return x[0] - y[0] || x[1] - y[1];
+  };
+  let found = [];
   while (Date.now() < deadline) {
-    for (const name of readdirSync(dir)) {
+    found = [];
+    for (const name of readdirSync(dir).sort(byArrival)) {
       const raw = readFileSync(join(dir, name), 'utf8');
-      if (raw.toLowerCase().includes(`to: ${to.toLowerCase()}`) || raw.includes(`<${to}>`)) {
-        // Undo quoted-printable soft breaks and escapes so links read whole.
-        return raw.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-      }
+      if (raw.toLowerCase().includes(`to: ${to.toLowerCase()}`) || raw.includes(`<${to}>`)) found.push(raw);
+    }
+    if (found.length >= count) {
+      // Undo quoted-printable soft breaks and escapes so links read whole.
+      return found[count - 1].replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`no email to ${to} within ${timeoutMs} ms`);
+  throw new Error(`${found.length} of ${count} emails to ${to} within ${timeoutMs} ms`);
 }

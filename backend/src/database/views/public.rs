@@ -173,6 +173,14 @@ pub async fn info(
     Ok((view, visible))
 }
 
+/// The name of the table a view opened with [`info`] shows, which its page is titled by.
+pub async fn table_name(ctx: &AppContext, view: &View) -> Result<String, ViewError> {
+    Ok(crate::database::tables::repo::get(&ctx.db, view.table_id)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default())
+}
+
 /// A shared grid or gallery view opened for reading rows: the request checked against the
 /// fields it shows and the view's filters (and sorts, unless the request orders) applied.
 /// Returns the view and its visible fields.

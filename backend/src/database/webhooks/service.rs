@@ -420,8 +420,21 @@ async fn check_url(ctx: &AppContext, errors: &mut ValidationError, url: &str) ->
             return url.to_owned();
         }
     };
-    if let Err(e) = outbound::check_url(ctx.outbound.policy(), &parsed).await {
-        errors.add("url", "invalid_url", format!("Invalid URL: {e}"));
+    match outbound::check_url(ctx.outbound.policy(), &parsed).await {
+        Ok(()) => {}
+        // Whoever meets this refusal needs to know it is the server's rule, and which
+        // setting lifts it.
+        Err(outbound::OutboundError::Forbidden(host)) => errors.add(
+            "url",
+            "invalid_url",
+            format!(
+                "{host} is a private or local network address, and this server does not let \
+                 webhooks call those. A server administrator can allow it by listing it in \
+                 TESSERA_OUTBOUND_ALLOWED_ADDRESSES, or allow every private address with \
+                 TESSERA_ALLOW_PRIVATE_ADDRESSES=1."
+            ),
+        ),
+        Err(e) => errors.add("url", "invalid_url", format!("Invalid URL: {e}")),
     }
     url.to_owned()
 }

@@ -57,10 +57,7 @@ pub async fn create(
     let email = validation::email(&mut errors, "email", &new.email);
     validation::choice(&mut errors, "permissions", &new.permissions, Role::NAMES);
     validation::free_text(&mut errors, "message", &new.message, 250);
-    validation::free_text(&mut errors, "base_url", &new.base_url, 2000);
-    errors.into_result()?;
-    let base_url = links::checked_base_url(&ctx.settings, &new.base_url)
-        .ok_or(WorkspaceError::HostnameNotAllowed)?;
+    let base_url = checked_base_url(ctx, errors, &new.base_url)?;
 
     let mut tx = ctx.db.begin().await?;
     access::require_admin(&mut tx, actor.id(), workspace_id).await?;
@@ -83,19 +80,86 @@ pub async fn create(
         &new.message,
     )
     .await?;
-    let link = format!("{base_url}/{}", token_for(ctx, invitation.id));
-    let message = mail::templates::invitation(
+    queue_email(
+        ctx,
+        &mut tx,
         &invitation,
         &workspace.name,
         &actor.user.first_name,
-        &link,
-        &ctx.settings.public_url,
-    )?;
-    jobs::enqueue(&mut tx, &HighJob::SendEmail(message)).await?;
+        &base_url,
+    )
+    .await?;
     notify_admins(
         &mut tx,
         &invitation,
         "workspace_invitation_updated_or_created",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invitation)
+}
+
+/// The email's accept-link prefix, after the other validation `errors` (none → continue).
+fn checked_base_url(
+    ctx: &AppContext,
+    mut errors: ValidationError,
+    base_url: &str,
+) -> Result<String, WorkspaceError> {
+    validation::free_text(&mut errors, "base_url", base_url, 2000);
+    errors.into_result()?;
+    links::checked_base_url(&ctx.settings, base_url).ok_or(WorkspaceError::HostnameNotAllowed)
+}
+
+/// Queues the invitation email, with its accept link under `base_url`, in the caller's
+/// transaction (sent only if it commits).
+async fn queue_email(
+    ctx: &AppContext,
+    tx: &mut Transaction<'_, Postgres>,
+    invitation: &Invitation,
+    workspace: &str,
+    inviter: &str,
+    base_url: &str,
+) -> Result<(), WorkspaceError> {
+    let link = format!("{base_url}/{}", token_for(ctx, invitation.id));
+    let message = mail::templates::invitation(
+        invitation,
+        workspace,
+        inviter,
+        &link,
+        &ctx.settings.public_url,
+    )?;
+    jobs::enqueue(tx, &HighJob::SendEmail(message)).await?;
+    Ok(())
+}
+
+/// Sends a pending invitation's email again (it may have been lost or deleted); the
+/// invitation itself is unchanged and its earlier links keep working.
+#[tracing::instrument(skip_all, fields(user_id = actor.id(), invitation_id = id))]
+pub async fn resend(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: i64,
+    base_url: &str,
+) -> Result<Invitation, WorkspaceError> {
+    let base_url = checked_base_url(ctx, ValidationError::default(), base_url)?;
+    let mut tx = ctx.db.begin().await?;
+    let invitation = administered(&mut tx, actor, id).await?;
+    let workspace = repo::get(&mut *tx, invitation.workspace_id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
+    // The email names whoever invited; the one resending when that person is gone.
+    let inviter = match invitation.invited_by {
+        Some(user_id) => users::repo::get(&mut *tx, user_id).await?,
+        None => None,
+    }
+    .map_or_else(|| actor.user.first_name.clone(), |u| u.first_name);
+    queue_email(
+        ctx,
+        &mut tx,
+        &invitation,
+        &workspace.name,
+        &inviter,
+        &base_url,
     )
     .await?;
     tx.commit().await?;
@@ -183,6 +247,14 @@ pub async fn info_by_token(
 ) -> Result<InvitationInfo, WorkspaceError> {
     let mut conn = ctx.db.acquire().await?;
     let invitation = find_by_token(ctx, &mut conn, token).await?;
+    describe(&mut conn, invitation).await
+}
+
+/// An invitation with the names its invitee reads: the workspace's and the inviter's.
+async fn describe(
+    conn: &mut PgConnection,
+    invitation: Invitation,
+) -> Result<InvitationInfo, WorkspaceError> {
     let workspace = repo::get(&mut *conn, invitation.workspace_id)
         .await?
         .ok_or(WorkspaceError::InvitationNotFound)?;
@@ -283,6 +355,19 @@ pub async fn addressed_to_user(
     actor: &Actor,
 ) -> Result<Vec<Invitation>, WorkspaceError> {
     Ok(repo::invitations_for_email(&ctx.db, &actor.user.email).await?)
+}
+
+/// [`addressed_to_user`] with the workspace's and the inviter's names, for the dashboard.
+pub async fn described_for_user(
+    ctx: &AppContext,
+    actor: &Actor,
+) -> Result<Vec<InvitationInfo>, WorkspaceError> {
+    let mut conn = ctx.db.acquire().await?;
+    let mut described = Vec::new();
+    for invitation in repo::invitations_for_email(&mut *conn, &actor.user.email).await? {
+        described.push(describe(&mut conn, invitation).await?);
+    }
+    Ok(described)
 }
 
 /// Invitation events go to the workspace's admins, the only ones who see invitations.

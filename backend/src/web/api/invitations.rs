@@ -1,4 +1,5 @@
-//! `/api/workspaces/invitations/…`: invite by email, public lookup by token, accept, reject.
+//! `/api/workspaces/invitations/…`: invite by email, send the email again, public lookup by
+//! token, accept, reject.
 
 use crate::dto::{InvitationBody, WorkspaceBody};
 use crate::{
@@ -93,6 +94,26 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     invitations::delete(&state.ctx, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResendBody {
+    /// As when inviting: the accept link is `base_url/<token>`, on the public host.
+    base_url: String,
+}
+
+/// Sends a pending invitation's email again. Not in Baserow's API.
+#[utoipa::path(post, path = "/api/workspaces/invitations/{invitation_id}/resend/", tag = "Invitations", request_body = ResendBody,
+    params(("invitation_id" = i64, Path)), responses((status = 200, body = InvitationBody)), security(("jwt" = [])))]
+pub async fn resend(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ResendBody>,
+) -> Result<Json<InvitationBody>, ApiError> {
+    Ok(Json(InvitationBody::from(
+        &invitations::resend(&state.ctx, &actor, id, &b.base_url).await?,
+    )))
 }
 
 /// What the public token lookup shows.

@@ -348,6 +348,10 @@ fn workspace_routes() -> Vec<(&'static str, MethodRouter<super::state::AppState>
                 .delete(invitations::delete),
         ),
         (
+            "/api/workspaces/invitations/{id}/resend/",
+            post(invitations::resend),
+        ),
+        (
             "/api/workspaces/invitations/{id}/accept/",
             post(invitations::accept),
         ),

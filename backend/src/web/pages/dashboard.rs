@@ -1,10 +1,14 @@
-//! The dashboard: the user's workspaces, their databases and tables.
+//! The dashboard: invitations waiting for the user's answer, then the user's workspaces,
+//! their databases and tables.
 
 use super::{csrf::Csrf, render::Chrome, session::PageUser};
 use crate::{
     database::tables,
     error::ApiError,
-    platform::{applications, workspaces},
+    platform::{
+        applications,
+        workspaces::{self, invitations},
+    },
     web::state::AppState,
 };
 use askama::Template;
@@ -18,6 +22,7 @@ pub struct WorkspaceItem {
     pub id: i64,
     pub name: String,
     pub is_admin: bool,
+    pub member_count: usize,
     pub databases: Vec<DatabaseItem>,
 }
 
@@ -33,10 +38,20 @@ pub struct TableItem {
     pub row_count: i64,
 }
 
+/// An invitation to the user's email address, answered on the dashboard.
+pub struct InvitationItem {
+    pub id: i64,
+    pub workspace: String,
+    pub invited_by: String,
+    pub role: &'static str,
+    pub message: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/dashboard.html")]
 pub struct DashboardPage {
     pub chrome: Chrome,
+    pub invitations: Vec<InvitationItem>,
     pub workspaces: Vec<WorkspaceItem>,
     /// A message about the last change (`?done=…`), or an error to show.
     pub notice: Option<String>,
@@ -65,6 +80,7 @@ pub async fn load(state: &AppState, user: &PageUser) -> Result<Vec<WorkspaceItem
             id: w.workspace.id,
             name: w.workspace.name,
             is_admin: w.membership.is_admin(),
+            member_count: w.members.len(),
             databases: apps
                 .iter()
                 .filter(|a| a.workspace_id == w.workspace.id && a.kind == "database")
@@ -99,8 +115,13 @@ pub async fn render(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    match load(state, user).await {
-        Ok(workspaces) => {
+    let loaded = async {
+        let workspaces = load(state, user).await?;
+        let invitations = invitations::described_for_user(&state.ctx, &user.actor()).await?;
+        Ok::<_, ApiError>((workspaces, invitations))
+    };
+    match loaded.await {
+        Ok((workspaces, invitations)) => {
             let status = if error.is_some() {
                 axum::http::StatusCode::BAD_REQUEST
             } else {
@@ -108,6 +129,16 @@ pub async fn render(
             };
             let page = DashboardPage {
                 chrome: Chrome::signed_in(state, user, csrf).section("dashboard"),
+                invitations: invitations
+                    .into_iter()
+                    .map(|i| InvitationItem {
+                        id: i.invitation.id,
+                        workspace: i.workspace_name,
+                        invited_by: i.invited_by,
+                        role: super::members::role_label(&i.invitation.permissions),
+                        message: i.invitation.message,
+                    })
+                    .collect(),
                 workspaces,
                 notice,
                 error,

@@ -1,5 +1,6 @@
 //! The dashboard's forms: create, rename, delete and reorder workspaces, databases and
-//! tables. Each redirects back to the dashboard, or shows it again with the error.
+//! tables; accept or decline an invitation. Each redirects back to the dashboard, or shows
+//! it again with the error.
 
 use super::{
     csrf::{Csrf, PageForm},
@@ -10,7 +11,10 @@ use super::{
 use crate::{
     database::tables::{self, InitialData},
     error::{ApiError, Code},
-    platform::{applications, workspaces},
+    platform::{
+        applications,
+        workspaces::{self, invitations},
+    },
     web::state::AppState,
 };
 use axum::{
@@ -240,5 +244,35 @@ pub async fn move_table(
         Ok(format!("#t-{id}"))
     }
     .await;
+    finish(&state, &user, &csrf, result).await
+}
+
+/// Accepts an invitation to the signed-in user's email; the dashboard then shows the
+/// workspace joined.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    PageForm(_): PageForm<EmptyForm>,
+) -> Response {
+    let result = invitations::accept(&state.ctx, &user.actor(), id)
+        .await
+        .map(|w| format!("#ws-{}", w.workspace.id))
+        .map_err(ApiError::from);
+    finish(&state, &user, &csrf, result).await
+}
+
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    user: PageUser,
+    csrf: Csrf,
+    Path(id): Path<i64>,
+    PageForm(_): PageForm<EmptyForm>,
+) -> Response {
+    let result = invitations::reject(&state.ctx, &user.actor(), id)
+        .await
+        .map(|_| String::new())
+        .map_err(ApiError::from);
     finish(&state, &user, &csrf, result).await
 }

@@ -12,6 +12,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod dashboard_actions;
 pub mod forms;
+pub mod members;
 pub mod public_views;
 pub mod render;
 pub mod session;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/dashboard", get(dashboard::page))
         .merge(dashboard_routes())
         .merge(settings_routes())
+        .merge(members_routes())
         .route(
             "/forgot-password",
             get(account_links::forgot_page).post(account_links::forgot),
@@ -105,6 +107,38 @@ fn dashboard_routes() -> Router<AppState> {
         .route("/dashboard/tables/{id}/rename", post(a::rename_table))
         .route("/dashboard/tables/{id}/delete", post(a::delete_table))
         .route("/dashboard/tables/{id}/move", post(a::move_table))
+        .route(
+            "/dashboard/invitations/{id}/accept",
+            post(a::accept_invitation),
+        )
+        .route(
+            "/dashboard/invitations/{id}/decline",
+            post(a::decline_invitation),
+        )
+}
+
+fn members_routes() -> Router<AppState> {
+    use members as m;
+    Router::new()
+        .route("/workspace/{id}/members", get(m::page))
+        .route(
+            "/workspace/{id}/members/{member}/role",
+            post(m::change_role),
+        )
+        .route(
+            "/workspace/{id}/members/{member}/remove",
+            post(m::remove_member),
+        )
+        .route("/workspace/{id}/leave", post(m::leave))
+        .route("/workspace/{id}/invitations", post(m::invite))
+        .route(
+            "/workspace/{id}/invitations/{invitation}/resend",
+            post(m::resend_invitation),
+        )
+        .route(
+            "/workspace/{id}/invitations/{invitation}/cancel",
+            post(m::cancel_invitation),
+        )
 }
 
 fn settings_routes() -> Router<AppState> {

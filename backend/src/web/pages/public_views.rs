@@ -13,7 +13,8 @@ use super::{
 use crate::web::extract::ClientIp;
 use crate::{
     database::{
-        fields::Field,
+        access::TableScope,
+        fields::{Field, public_field_json},
         filters::{
             FilterGroup,
             registry::filter_types,
@@ -179,7 +180,9 @@ const OPERATORS: &[(&str, &str)] = &[
 #[template(path = "pages/public_grid.html")]
 pub struct PublicGridPage {
     chrome: Chrome,
-    name: String,
+    /// The page's title; the view's name follows it.
+    table_name: String,
+    view_name: String,
     here: String,
     columns: Vec<GridColumn>,
     rows: Vec<GridRow>,
@@ -338,6 +341,10 @@ pub async fn grid(
     if view.kind != "grid" {
         return failure(ViewError::NotFound, &csrf, &slug, &here);
     }
+    let table_name = match public::table_name(&state.ctx, &view).await {
+        Ok(name) => name,
+        Err(err) => return failure(err, &csrf, &slug, &here),
+    };
     let page = q
         .page
         .as_deref()
@@ -420,9 +427,23 @@ pub async fn grid(
             })
         })
         .collect();
+    // The fields and values again for public_grid.js, which draws the cells as the table
+    // page does (coloured options, rating marks) over the text rendered here.
+    let placeholder = TableScope {
+        table_id: view.table_id,
+        database_id: 0,
+        workspace_id: 0,
+    };
+    let shown_fields: Vec<Value> = fields
+        .iter()
+        .map(|f| public_field_json(f, &placeholder))
+        .collect();
     let chrome = Chrome::anonymous(&csrf).with(
         "public_grid",
-        serde_json::json!({ "slug": slug, "view_id": view.id, "page": page }),
+        serde_json::json!({
+            "slug": slug, "view_id": view.id, "page": page,
+            "fields": shown_fields, "rows": listed.results,
+        }),
     );
     let status = if error.is_some() {
         StatusCode::BAD_REQUEST
@@ -431,7 +452,8 @@ pub async fn grid(
     };
     let page_view = PublicGridPage {
         chrome,
-        name: view.name,
+        table_name,
+        view_name: view.name,
         columns: fields.iter().map(|f| column(f, &q, &here)).collect(),
         page,
         first,

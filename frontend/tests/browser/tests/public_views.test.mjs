@@ -41,7 +41,9 @@ test('a shared grid view shows its visible fields and rows as text', async () =>
     const res = await page.goto(`/public/grid/${shared.slug}`);
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-security-policy'], /script-src 'self'/);
-    assert.equal(await page.locator('h1').textContent(), grid.name);
+    // Titled by the table, with the view's name under it.
+    assert.equal(await page.locator('h1').textContent(), 'Contacts');
+    assert.match(await page.locator('.view-name').textContent(), new RegExp(grid.name));
     const headers = await page.locator('thead th').allTextContents();
     assert.deepEqual(headers.slice(1), ['Name', 'Notes', 'Active', 'Size', 'Site']);
     const cells = await page.locator('tbody tr').nth(1).locator('td').allTextContents();
