@@ -48,6 +48,16 @@ pub fn message(event_type: &str, keys: Value) -> Value {
     Value::Object(message)
 }
 
+/// An id as reorder events carry it (SHA-256 of its decimal digits, in hex), so a member
+/// who may not see an item does not learn its id from the new order.
+pub fn hashed_id(id: i64) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Queues an event for the members of a workspace, in the caller's transaction.
 pub async fn workspace(
     conn: &mut PgConnection,
@@ -137,6 +147,14 @@ pub async fn send(ctx: &AppContext, event: WorkspaceEvent) -> anyhow::Result<()>
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn hashed_ids_are_the_sha256_of_the_decimal_id() {
+        assert_eq!(
+            hashed_id(1),
+            "6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b"
+        );
+    }
 
     #[test]
     fn messages_carry_their_type_and_keys() {

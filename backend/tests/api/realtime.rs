@@ -644,3 +644,107 @@ async fn workspace_level_events_reach_every_member_without_a_page_but_no_outside
         "someone outside the workspace hears nothing"
     );
 }
+
+/// SHA-256 hex of an id's decimal digits, as reorder events carry ids.
+fn hashed(id: i64) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn reordering_databases_and_tables_is_announced_to_members_with_hashed_ids() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let carol = app.sign_up("Carol", "carol@x.io").await;
+    let a = Some(ann.access.as_str());
+    let workspace = app.workspace(&ann, "W").await;
+    let r = app
+        .post(
+            &format!("/api/workspaces/invitations/workspace/{workspace}/"),
+            a,
+            json!({"email": "bob@x.io", "permissions": "MEMBER", "message": "", "base_url": format!("{}/invite", app.url)}),
+        )
+        .await;
+    let invitation = r.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/workspaces/invitations/{invitation}/accept/"),
+            Some(&bob.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let first = app.database(&ann, workspace).await;
+    let second = app.database(&ann, workspace).await;
+    let mut tables = Vec::new();
+    for name in ["A", "B", "C"] {
+        let r = app
+            .post(
+                &format!("/api/database/tables/database/{first}/"),
+                a,
+                json!({ "name": name }),
+            )
+            .await;
+        tables.push(r.body["id"].as_i64().unwrap());
+    }
+    let mut ann_socket = client(&app.url, &ann.access).await;
+    let mut bob_socket = client(&app.second_backend().await, &bob.access).await;
+    let mut carol_socket = client(&app.url, &carol.access).await;
+
+    // Ann's tab names its socket: Bob hears of the change, Ann's tab gets no echo.
+    let r = app
+        .raw(
+            app.client()
+                .post(format!(
+                    "{}/api/applications/workspace/{workspace}/order/",
+                    app.url
+                ))
+                .header("Authorization", format!("JWT {}", ann.access))
+                .header("WebSocketId", &ann_socket.id)
+                .json(&json!({ "application_ids": [second, first] })),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let m = next_of(&mut bob_socket.socket, "applications_reordered").await;
+    assert_eq!(m["workspace_id"], workspace);
+    assert_eq!(m["order"], json!([hashed(second), hashed(first)]));
+
+    // Listing some of the tables moves those; the event carries the whole new order.
+    let r = app
+        .post(
+            &format!("/api/database/tables/database/{first}/order/"),
+            a,
+            json!({ "table_ids": [tables[2], tables[0]] }),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let m = next_of(&mut bob_socket.socket, "tables_reordered").await;
+    assert_eq!(m["database_id"], hashed(first));
+    assert_eq!(
+        m["order"],
+        json!([hashed(tables[2]), hashed(tables[1]), hashed(tables[0])])
+    );
+    // Without a WebSocketId the actor's sockets hear it too, but not twice the database order.
+    let m = maybe_of(
+        &mut ann_socket.socket,
+        &["applications_reordered", "tables_reordered"],
+        Duration::from_secs(10),
+    )
+    .await
+    .expect("the request without WebSocketId reaches Ann's socket");
+    assert_eq!(m["type"], "tables_reordered");
+    assert!(
+        maybe_of(
+            &mut carol_socket.socket,
+            &["applications_reordered", "tables_reordered"],
+            Duration::from_millis(500)
+        )
+        .await
+        .is_none(),
+        "someone outside the workspace hears nothing"
+    );
+}

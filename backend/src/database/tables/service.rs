@@ -280,7 +280,7 @@ pub async fn order(
     table_ids: &[i64],
 ) -> Result<(), TableError> {
     let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
-    applications::accessible(&mut tx, actor, database_id).await?;
+    let app = applications::accessible(&mut tx, actor, database_id).await?;
     let current: Vec<i64> = repo::list(&mut *tx, database_id)
         .await?
         .iter()
@@ -289,7 +289,13 @@ pub async fn order(
     if let Some(foreign) = table_ids.iter().find(|id| !current.contains(id)) {
         return Err(TableError::NotInDatabase(*foreign));
     }
-    repo::set_order(&mut *tx, &applications::merge_order(&current, table_ids)).await?;
+    let ordered = applications::merge_order(&current, table_ids);
+    repo::set_order(&mut *tx, &ordered).await?;
+    let keys = json!({
+        "database_id": notify::hashed_id(database_id),
+        "order": ordered.iter().map(|id| notify::hashed_id(*id)).collect::<Vec<_>>(),
+    });
+    notify::workspace(&mut tx, actor, app.workspace_id, "tables_reordered", keys).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -153,6 +153,11 @@ pub async fn order(
     }
     let ordered = merge_order(&current, application_ids);
     repo::set_order(&mut *tx, &ordered).await?;
+    let keys = json!({
+        "workspace_id": workspace_id,
+        "order": ordered.iter().map(|id| notify::hashed_id(*id)).collect::<Vec<_>>(),
+    });
+    notify::workspace(&mut tx, actor, workspace_id, "applications_reordered", keys).await?;
     tx.commit().await?;
     Ok(())
 }
