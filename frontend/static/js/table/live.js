@@ -1,9 +1,10 @@
-// The table page's realtime connection, shared by the grid and the card views: subscribes
-// to the table from the sequence number the page was rendered at (so nothing between
-// rendering and connecting is missed), shows the connection's state and who else is
-// viewing (viewers.js), keeps the table's name current, and hands the table's events to the page.
+// The table page's realtime subscription on the page's socket (page_socket.js), shared by
+// the grid and the card views: subscribes to the table from the sequence number the page
+// was rendered at (so nothing between rendering and connecting is missed), shows the
+// connection's state and who else is viewing (viewers.js), keeps the table's name
+// current, and hands the table's events to the page.
 
-import { RealtimeClient } from "../realtime.js";
+import { pageSocket } from "../page_socket.js";
 import { showError } from "./alert.js";
 import { showViewers } from "./viewers.js";
 
@@ -25,37 +26,29 @@ function showStatus(status) {
 /**
  * Connects the page to its table's events.
  * @param {object} options
- * @param {import("./api.js").Api} options.api  for the access token
  * @param {object} options.boot  the page's bootstrap data (table, user, seq)
  * @param {function(object): void} options.onEvent  each event of this table
  * @param {function(): void} options.onResync  the page must reload what it shows
- * @returns {RealtimeClient}
+ * @returns {import("../realtime.js").RealtimeClient}
  */
-export function connectLive({ api, boot, onEvent, onResync }) {
+export function connectLive({ boot, onEvent, onResync }) {
   const tableId = boot.table.id;
-  const live = new RealtimeClient({
-    url: `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/ws/core/`,
-    token: () => api.token(),
-    onEvent: (event) => {
-      if (event.table_id !== undefined && event.table_id !== tableId) {
-        return;
-      }
-      if (event.type === "table_updated" && event.table?.name) {
-        $("table-name").textContent = event.table.name;
-      } else if (event.type === "table_deleted" && event.table_id === tableId) {
-        showError(new Error("This table was deleted."));
-      } else if (event.type === "table_viewers") {
-        showViewers(event.users || [], boot.user.id);
-      }
-      onEvent(event);
-    },
-    onResync: () => onResync(),
-    onStatus: showStatus,
-    onForceDisconnect: () => {
-      window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
-    },
+  const socket = pageSocket();
+  socket.on("event", (event) => {
+    if (event.table_id !== undefined && event.table_id !== tableId) {
+      return;
+    }
+    if (event.type === "table_updated" && event.table?.name) {
+      $("table-name").textContent = event.table.name;
+    } else if (event.type === "table_deleted" && event.table_id === tableId) {
+      showError(new Error("This table was deleted."));
+    } else if (event.type === "table_viewers") {
+      showViewers(event.users || [], boot.user.id);
+    }
+    onEvent(event);
   });
-  live.subscribeTable(tableId, boot.seq);
-  window.addEventListener("online", () => live.reconnectNow());
-  return live;
+  socket.on("resync", () => onResync());
+  socket.on("status", showStatus);
+  socket.client.subscribeTable(tableId, boot.seq);
+  return socket.client;
 }

@@ -447,7 +447,7 @@ function applyEvent(event) {
 
 const tabs = mountViewTabs({ api, boot, state, showError });
 const share = mountViewShare({ api, state });
-live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => store.refresh() });
+live = connectLive({ boot, onEvent: applyEvent, onResync: () => store.refresh() });
 
 // Toolbar.
 let searchTimer = 0;

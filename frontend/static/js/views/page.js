@@ -195,7 +195,7 @@ function applyEvent(event) {
 
 const tabs = mountViewTabs({ api, boot, state, showError });
 const share = mountViewShare({ api, state, onChange: () => view.refresh() });
-live = connectLive({ api, boot, onEvent: applyEvent, onResync: () => refresh() });
+live = connectLive({ boot, onEvent: applyEvent, onResync: () => refresh() });
 
 // Which fields the cards show (the primary field always does).
 function cardFieldsDialog() {
