@@ -1,7 +1,7 @@
 //! The dashboard: invitations waiting for the user's answer, then the user's workspaces,
 //! their databases and tables.
 
-use super::{csrf::Csrf, render::Chrome, session::PageUser};
+use super::{csrf::Csrf, render::Chrome, session::PageUser, sidebar::Sidebar};
 use crate::{
     database::tables,
     error::ApiError,
@@ -52,7 +52,8 @@ pub struct InvitationItem {
 pub struct DashboardPage {
     pub chrome: Chrome,
     pub invitations: Vec<InvitationItem>,
-    pub workspaces: Vec<WorkspaceItem>,
+    /// The sidebar, whose workspaces the dashboard also lists.
+    pub nav: Sidebar,
     /// A message about the last change (`?done=…`), or an error to show.
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -116,12 +117,12 @@ pub async fn render(
     error: Option<String>,
 ) -> Response {
     let loaded = async {
-        let workspaces = load(state, user).await?;
+        let nav = Sidebar::load(state, user).await?;
         let invitations = invitations::described_for_user(&state.ctx, &user.actor()).await?;
-        Ok::<_, ApiError>((workspaces, invitations))
+        Ok::<_, ApiError>((nav, invitations))
     };
     match loaded.await {
-        Ok((workspaces, invitations)) => {
+        Ok((nav, invitations)) => {
             let status = if error.is_some() {
                 axum::http::StatusCode::BAD_REQUEST
             } else {
@@ -139,7 +140,7 @@ pub async fn render(
                         message: i.invitation.message,
                     })
                     .collect(),
-                workspaces,
+                nav,
                 notice,
                 error,
             };

@@ -17,6 +17,7 @@ pub mod public_views;
 pub mod render;
 pub mod session;
 pub mod settings;
+pub mod sidebar;
 pub mod table;
 pub mod token;
 pub mod trash;

@@ -7,6 +7,7 @@ use super::{
     csrf::Csrf,
     render::{Chrome, error_page, not_found_page},
     session::PageUser,
+    sidebar::{NavView, Sidebar},
 };
 use crate::{
     database::{
@@ -33,6 +34,7 @@ use serde_json::{Map, Value, json};
 pub struct TablePage {
     pub chrome: Chrome,
     pub page: TableView,
+    pub nav: Sidebar,
 }
 
 /// `/database/{db}/table/{table}`: the table's first view.
@@ -99,6 +101,10 @@ async fn render(
     let actor = user.actor();
     match first_load::load(&state.ctx, &actor, database, table, view).await {
         Ok(load) => {
+            let nav = match Sidebar::load(state, user).await {
+                Ok(nav) => nav,
+                Err(err) => return super::render::api_error_page(err),
+            };
             let chrome = Chrome::signed_in(state, user, csrf);
             let table_id = load.table["id"].as_i64().unwrap_or_default();
             let (mut page, mut data) = TableView::build(load);
@@ -117,7 +123,18 @@ async fn render(
             let chrome = data
                 .into_iter()
                 .fold(chrome, |chrome, (key, value)| chrome.with(&key, value));
-            (status, TablePage { chrome, page }).into_response()
+            let views = page
+                .views
+                .iter()
+                .map(|v| NavView {
+                    id: v.id,
+                    name: v.name.clone(),
+                    kind: v.kind.clone(),
+                    active: v.active,
+                })
+                .collect();
+            let nav = nav.showing(page.table_id, views);
+            (status, TablePage { chrome, page, nav }).into_response()
         }
         Err(ViewError::Database(e)) => {
             tracing::error!(error = %e, "the table page could not be read");

@@ -1,0 +1,163 @@
+// What the sidebar's buttons do, through the REST API: new databases and tables (a new
+// table opens once created), and each item's menu: rename in place, duplicate a table (a
+// job, followed until it finishes), move up or down, delete after a confirmation.
+
+import { errorText } from "../table/api.js";
+import { el, openDialog } from "../table/dom.js";
+import { expand } from "./folding.js";
+import { openMenu } from "./menu.js";
+import { editName } from "./name_input.js";
+import { move } from "./reorder.js";
+import { clearNavStatus, showNavError, showNavProgress } from "./status.js";
+import { addDatabase, addTable, currentTableId, nameOf, remove, setName, tableUrl } from "./tree.js";
+
+const JOB_POLL_MS = 400;
+const JOB_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** A name field in a new list item at the end of `list`; `create(name)` makes the item. */
+function nameNewItem(list, label, create) {
+  clearNavStatus();
+  const slot = el("li", { class: "nav-new" });
+  const anchor = el("span", { hidden: true });
+  slot.append(anchor);
+  list.append(slot);
+  editName({ place: anchor, label, save: create, onClose: () => slot.remove() });
+}
+
+function createTable(databaseItem, api) {
+  const databaseId = Number(databaseItem.dataset.databaseId);
+  expand(databaseItem);
+  nameNewItem(databaseItem.querySelector(".nav-tables"), "New table name", async (name) => {
+    const table = await api.post(`/database/tables/database/${databaseId}/`, { name });
+    addTable(table);
+    window.location.assign(tableUrl(databaseId, table.id));
+  });
+}
+
+function createDatabase(workspaceItem, api) {
+  const workspaceId = Number(workspaceItem.dataset.workspaceId);
+  expand(workspaceItem);
+  nameNewItem(workspaceItem.querySelector(".nav-databases"), "New database name", async (name) => {
+    const app = await api.post(`/applications/workspace/${workspaceId}/`, { name, type: "database" });
+    addDatabase(app);
+  });
+}
+
+/** Renames a table or database in place. */
+function rename(kind, item, api) {
+  const row = item.querySelector(":scope > .nav-row");
+  const id = Number(kind === "table" ? item.dataset.tableId : item.dataset.databaseId);
+  const path = kind === "table" ? `/database/tables/${id}/` : `/applications/${id}/`;
+  editName({
+    place: row,
+    hide: [row],
+    value: nameOf(item),
+    label: `New name of ${nameOf(item)}`,
+    className: "nav-rename",
+    save: async (name) => {
+      const saved = await api.patch(path, { name });
+      setName(kind, id, saved.name);
+    },
+    returnFocus: row.querySelector("[data-nav-menu]"),
+  });
+}
+
+/** Duplicates a table: the copy appears under it once the job has finished. */
+async function duplicate(item, api) {
+  const name = nameOf(item);
+  showNavProgress(`Duplicating “${name}”…`);
+  try {
+    let job = await api.post(`/database/tables/${item.dataset.tableId}/duplicate/async/`);
+    const deadline = Date.now() + JOB_TIMEOUT_MS;
+    while (job.state !== "finished" && job.state !== "failed") {
+      if (Date.now() > deadline) {
+        throw new Error("It is taking too long; the copy will appear when it is done.");
+      }
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      job = await api.get(`/jobs/${job.id}/`);
+    }
+    if (job.state === "failed") {
+      throw new Error(job.human_readable_error || "The copy could not be made.");
+    }
+    addTable(job.duplicated_table);
+    clearNavStatus();
+  } catch (error) {
+    showNavError(`“${name}” could not be duplicated: ${errorText(error)}`);
+  }
+}
+
+/** Asks, then moves a table or database to the trash. */
+function confirmDelete(kind, item, api) {
+  const name = nameOf(item);
+  const id = Number(kind === "table" ? item.dataset.tableId : item.dataset.databaseId);
+  const { dialog, body } = openDialog(`Delete ${kind === "table" ? "table" : "database"}`, "nav-delete-dialog");
+  dialog.classList.add("confirm-dialog");
+  const what = kind === "table" ? "Its rows, fields and views go with it." : "Its tables go with it.";
+  const cancel = el("button", { type: "button", class: "btn btn-small", textContent: "Cancel", onclick: () => dialog.close() });
+  const confirmButton = el("button", { type: "button", class: "btn btn-small btn-danger-solid", textContent: "Delete" });
+  const error = el("p", { class: "name-error", role: "alert", hidden: true });
+  body.append(
+    el("p", {}, `Delete “${name}”? ${what} You can restore it from the trash.`),
+    error,
+    el("div", { class: "actions confirm-actions" }, cancel, confirmButton),
+  );
+  cancel.focus();
+  confirmButton.addEventListener("click", async () => {
+    confirmButton.disabled = true;
+    try {
+      await api.delete(kind === "table" ? `/database/tables/${id}/` : `/applications/${id}/`);
+    } catch (e) {
+      error.textContent = errorText(e);
+      error.hidden = false;
+      confirmButton.disabled = false;
+      return;
+    }
+    const current = currentTableId();
+    const wasShown = current && (kind === "table" ? id === current : item.querySelector(`[data-table-id="${current}"]`));
+    dialog.close();
+    remove(kind, id);
+    if (wasShown) {
+      window.location.assign("/dashboard");
+    }
+  });
+}
+
+function menuItems(kind, item, api) {
+  const moves = [
+    { label: "Move up", run: () => move(api, item, -1), disabled: !item.previousElementSibling },
+    { label: "Move down", run: () => move(api, item, 1), disabled: !item.nextElementSibling },
+  ];
+  if (kind === "table") {
+    return [
+      { label: "Rename", run: () => rename("table", item, api) },
+      { label: "Duplicate", run: () => duplicate(item, api) },
+      ...moves,
+      { label: "Delete", run: () => confirmDelete("table", item, api), danger: true },
+    ];
+  }
+  return [
+    { label: "New table", run: () => createTable(item, api) },
+    { label: "Rename", run: () => rename("database", item, api) },
+    ...moves,
+    { label: "Delete", run: () => confirmDelete("database", item, api), danger: true },
+  ];
+}
+
+/** Wires the sidebar's menu and add buttons. */
+export function setUpActions(root, api) {
+  root.addEventListener("click", (event) => {
+    const menuButton = event.target.closest("[data-nav-menu]");
+    if (menuButton) {
+      const kind = menuButton.dataset.navMenu;
+      const item = menuButton.closest(kind === "table" ? ".nav-table" : ".nav-database");
+      openMenu(menuButton, menuItems(kind, item, api));
+      return;
+    }
+    const add = event.target.closest("[data-nav-add]");
+    if (add?.dataset.navAdd === "table") {
+      createTable(add.closest(".nav-database"), api);
+    } else if (add?.dataset.navAdd === "database") {
+      createDatabase(add.closest(".nav-workspace"), api);
+    }
+  });
+}
