@@ -1,6 +1,6 @@
 // Reordering in the sidebar: tables within their database and databases within their
-// workspace, by dragging or with "Move up" / "Move down" (keyboards and phones). The new
-// order shows at once and is saved; a refused order is put back.
+// workspace, by dragging with the mouse or with "Move up" / "Move down" (keyboards,
+// touch screens). The new order shows at once and is saved; a refused order is put back.
 
 import { errorText } from "../table/api.js";
 import { showNavError } from "./status.js";
@@ -47,59 +47,89 @@ export function move(api, item, step) {
   saveOrder(api, list, before);
 }
 
-/** Drag and drop of tables and databases within their own list. */
+/**
+ * Where the dragged item goes with the pointer at (x, y): over an item of its own list,
+ * the upper half of that item's row puts it before, the lower half after.
+ */
+function place(dragged, x, y) {
+  const kind = dragged.classList.contains("nav-table") ? ".nav-table" : ".nav-database";
+  const over = document.elementFromPoint(x, y)?.closest(kind);
+  if (!over || over === dragged || over.parentElement !== dragged.parentElement) {
+    return;
+  }
+  const box = over.querySelector(":scope > .nav-row").getBoundingClientRect();
+  if (y < box.top + box.height / 2) {
+    over.before(dragged);
+  } else {
+    over.after(dragged);
+  }
+}
+
+/**
+ * Dragging tables and databases within their own list with the mouse (or a pen): a press
+ * that moves a few pixels picks the item up, releasing it saves the order. Touch screens
+ * scroll instead and use the menu's moves.
+ */
 export function setUpDragging(root, api) {
-  let dragged = null;
-  let before = [];
-  root.addEventListener("dragstart", (event) => {
-    const item = event.target.closest?.(".nav-table, .nav-database");
-    if (!item || event.target.closest(".name-edit")) {
+  let press = null;
+  let swallowClick = false;
+  // Links would start the browser's own drag (of their address): the sidebar does its own.
+  root.addEventListener("dragstart", (event) => event.preventDefault());
+  root.addEventListener("pointerdown", (event) => {
+    const item = event.target.closest(".nav-table, .nav-database");
+    if (event.button !== 0 || event.pointerType === "touch" || !item || event.target.closest(".nav-more, .nav-add, .name-edit, .nav-new")) {
       return;
     }
-    event.stopPropagation();
-    dragged = item;
-    before = idsOf(item.parentElement);
-    item.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", "");
+    press = { item, x: event.clientX, y: event.clientY, before: idsOf(item.parentElement), moving: false };
   });
-  // Over an item of the same list: the upper half of its row puts the dragged one before
-  // it, the lower half after. Answers whether the pointer is over such an item.
-  const place = (event) => {
-    const kind = dragged.classList.contains("nav-table") ? ".nav-table" : ".nav-database";
-    const over = event.target.closest?.(kind);
-    if (!over || over.parentElement !== dragged.parentElement) {
-      return false;
+  root.addEventListener("pointermove", (event) => {
+    if (!press) {
+      return;
     }
-    if (over !== dragged) {
-      const box = over.querySelector(":scope > .nav-row").getBoundingClientRect();
-      if (event.clientY < box.top + box.height / 2) {
-        over.before(dragged);
-      } else {
-        over.after(dragged);
+    if (!press.moving) {
+      if (Math.hypot(event.clientX - press.x, event.clientY - press.y) < 5) {
+        return;
       }
+      press.moving = true;
+      press.item.classList.add("dragging");
+      root.classList.add("reordering");
     }
-    return true;
-  };
-  root.addEventListener("dragover", (event) => {
-    if (dragged && place(event)) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = "move";
-    }
+    place(press.item, event.clientX, event.clientY);
   });
-  root.addEventListener("drop", (event) => {
-    if (dragged) {
-      event.preventDefault();
-      place(event);
-    }
-  });
-  root.addEventListener("dragend", () => {
-    if (!dragged) {
+  const finish = (save) => {
+    if (!press) {
       return;
     }
-    const item = dragged;
-    dragged = null;
+    const { item, before, moving } = press;
+    press = null;
+    if (!moving) {
+      return;
+    }
     item.classList.remove("dragging");
-    saveOrder(api, item.parentElement, before);
-  });
+    root.classList.remove("reordering");
+    // The click of the release that ends a drag (dispatched right after it, in the same
+    // task) neither follows a link nor folds a database.
+    swallowClick = true;
+    setTimeout(() => {
+      swallowClick = false;
+    });
+    if (save) {
+      saveOrder(api, item.parentElement, before);
+    } else {
+      order(item.parentElement, before);
+    }
+  };
+  document.addEventListener("pointerup", () => finish(true));
+  document.addEventListener("pointercancel", () => finish(false));
+  document.addEventListener(
+    "click",
+    (event) => {
+      if (swallowClick) {
+        swallowClick = false;
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true,
+  );
 }

@@ -30,13 +30,10 @@ export function nameOf(item) {
   return item.querySelector(":scope > .nav-row .nav-label").textContent;
 }
 
-/** Shows the script's controls (menus, add buttons) and makes tables and databases draggable. */
+/** Shows the script's controls (menus, add buttons). */
 export function enable(root) {
   for (const control of root.querySelectorAll("[data-nav-menu], [data-nav-add]")) {
     control.hidden = false;
-  }
-  for (const item of root.querySelectorAll(".nav-table, .nav-database")) {
-    item.draggable = true;
   }
 }
 
