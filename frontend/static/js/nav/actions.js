@@ -2,7 +2,7 @@
 // table opens once created), and each item's menu: rename in place, duplicate a table (a
 // job, followed until it finishes), move up or down, delete after a confirmation.
 
-import { errorText } from "../table/api.js";
+import { errorText } from "../table/alert.js";
 import { el, openDialog } from "../table/dom.js";
 import { expand } from "./folding.js";
 import { openMenu } from "./menu.js";

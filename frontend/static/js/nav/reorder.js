@@ -2,7 +2,7 @@
 // workspace, by dragging with the mouse or with "Move up" / "Move down" (keyboards,
 // touch screens). The new order shows at once and is saved; a refused order is put back.
 
-import { errorText } from "../table/api.js";
+import { errorText } from "../table/alert.js";
 import { showNavError } from "./status.js";
 import { idsOf, order } from "./tree.js";
 
