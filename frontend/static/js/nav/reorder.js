@@ -73,7 +73,8 @@ function place(dragged, x, y) {
 export function setUpDragging(root, api) {
   let press = null;
   let swallowClick = false;
-  // Links would start the browser's own drag (of their address): the sidebar does its own.
+  // The browser's own drag (of a link's address) would cancel the pointer: the sidebar's
+  // links are not draggable (draggable="false"), and nothing else starts one.
   root.addEventListener("dragstart", (event) => event.preventDefault());
   root.addEventListener("pointerdown", (event) => {
     const item = event.target.closest(".nav-table, .nav-database");
