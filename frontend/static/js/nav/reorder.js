@@ -120,7 +120,13 @@ export function setUpDragging(root, api) {
       order(item.parentElement, before);
     }
   };
-  document.addEventListener("pointerup", () => finish(true));
+  document.addEventListener("pointerup", (event) => {
+    // Moves are dispatched once a frame: the release may come before the last one.
+    if (press?.moving) {
+      place(press.item, event.clientX, event.clientY);
+    }
+    finish(true);
+  });
   document.addEventListener("pointercancel", () => finish(false));
   document.addEventListener(
     "click",

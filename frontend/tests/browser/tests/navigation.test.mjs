@@ -195,6 +195,8 @@ for (const size of SIZES) {
     // Duplicate: a job; the copy appears when it is done.
     await menu(page, 'Clients', 'Duplicate');
     await eventually(() => tableNames(page, databaseId), ['Clients', 'Orders', 'Clients 2'], 'the copy is listed');
+    // The progress line goes once the job is seen finished (the copy may be announced first).
+    await page.locator('#sidebar-error').waitFor({ state: 'hidden' });
     assert.deepEqual(await apiTableNames(ann, databaseId), ['Clients', 'Orders', 'Clients 2']);
 
     // Reorder: "Move up" from the menu, then by dragging.
