@@ -524,9 +524,11 @@ export class Grid {
     if (!td) {
       return;
     }
-    this.editing = { td, rowId: row.id };
+    this.editing = { td, rowId: row.id, fieldId: field.id, value: JSON.stringify(row[`field_${field.id}`] ?? null) };
     const done = (value, exit = {}) => {
       this.editing = null;
+      this.changedNotice?.remove();
+      this.changedNotice = null;
       const saving = value === undefined ? null : this.save(row, field, value, exit.text);
       this.render();
       this.scroller.focus({ preventScroll: true });
@@ -540,6 +542,25 @@ export class Grid {
     // Editors that save as they go (links, files) save through the same edit.
     const save = (value, shown) => this.onEdit(this.store.byId(row.id) ?? row, field, value, shown);
     openEditor(td, field, row[`field_${field.id}`], initialText, done, save, { rowId: row.id });
+  }
+
+  /**
+   * Rows changed by someone else (a live event): when one holds the cell being edited with
+   * a new value, says so beside the editor; saving replaces their value, Escape keeps it.
+   */
+  changedElsewhere(rows) {
+    const editing = this.editing;
+    const row = editing && rows.find((r) => r.id === editing.rowId);
+    const key = editing && `field_${editing.fieldId}`;
+    if (!row || !(key in row) || JSON.stringify(row[key] ?? null) === editing.value) {
+      return;
+    }
+    editing.value = JSON.stringify(row[key] ?? null);
+    this.changedNotice = showCellNotice(
+      editing.td,
+      "Someone else just changed this cell. Saving replaces their value; Escape keeps theirs.",
+      { sticky: true, kind: "hint" },
+    );
   }
 
   /** Saves an edited value; a refusal brings `text` back into the cell's editor. */

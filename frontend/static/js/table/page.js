@@ -382,6 +382,7 @@ function applyEvent(event) {
       }
       break;
     case "rows_updated":
+      grid.changedElsewhere(event.rows);
       store.update(event.rows);
       if (hasOwnOrder()) {
         store.refresh();

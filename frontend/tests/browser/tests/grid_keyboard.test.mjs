@@ -450,3 +450,42 @@ for (const size of SIZES) {
     await context.close();
   });
 }
+
+for (const size of SIZES) {
+  test(`a cell changed elsewhere while it is edited (${size}): the editor says so; Escape keeps their value, Enter saves yours`, async () => {
+    const ann = await signUp({ name: 'Ann' });
+    const t = await makeTable(ann, [], ['Alpha']);
+    const { context, page } = await openGrid(ann, t.path, size);
+    const name = `field_${t.fields.Name.id}`;
+    const rowPath = `/api/database/rows/table/${t.tableId}/${t.rows[0].id}/`;
+    const nameCell = dataRows(page).first().locator('td').nth(1);
+    const notice = page.locator('.cell-notice', { hasText: 'Someone else just changed this cell' });
+
+    // Ann starts typing; the same cell changes elsewhere (no editor there): she is told.
+    await nameCell.click();
+    await page.keyboard.type('Mine');
+    await apiOk('PATCH', rowPath, { token: ann.token, body: { [name]: 'Theirs' } });
+    await notice.waitFor();
+    assert.equal(await page.locator('.cell-editor').count(), 1, 'the editor stays open with what she typed');
+    await screenshot(page, 'grid-changed-elsewhere');
+    // Escape keeps their value; the notice goes with the editor.
+    await page.keyboard.press('Escape');
+    await notice.waitFor({ state: 'detached' });
+    await page.waitForFunction((text) => document.querySelector('#grid tbody tr[data-row-id] td:nth-child(2)')?.textContent.trim() === text, 'Theirs');
+    assert.equal((await storedRows(ann, t.tableId))[0].Name, 'Theirs');
+
+    // Again, and Enter saves hers over theirs.
+    await nameCell.click();
+    await page.keyboard.type('Final');
+    await apiOk('PATCH', rowPath, { token: ann.token, body: { [name]: 'Again' } });
+    await notice.waitFor();
+    await page.keyboard.press('Enter');
+    await notice.waitFor({ state: 'detached' });
+    for (let i = 0; i < 50 && (await storedRows(ann, t.tableId))[0].Name !== 'Final'; i += 1) {
+      await page.waitForTimeout(100);
+    }
+    assert.equal((await storedRows(ann, t.tableId))[0].Name, 'Final');
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
