@@ -13,6 +13,11 @@ fn values(cell: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// Waits past the current second, so a last modification made now reads differently.
+async fn next_second() {
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+}
+
 #[tokio::test]
 async fn each_change_reaches_the_fields_reading_it_and_only_those_change() {
     let app = TestApp::spawn().await;
@@ -96,7 +101,9 @@ async fn each_change_reaches_the_fields_reading_it_and_only_those_change() {
     assert_eq!(row(&app, user, clients, client).await["Hours"], "10");
     let touched = got["Touched"].clone();
 
-    // A new title shows in the titles and the last change; counts and totals stay.
+    // A new title shows in the titles and the last change; counts and totals stay. (Last
+    // changes read to the second: each change waits for the next one.)
+    next_second().await;
     patch_row(&app, user, tasks, write, json!({"Name": "draft"})).await;
     let got = row(&app, user, projects, project).await;
     assert_eq!(values(&got["Titles"]), [json!("draft"), json!("test")]);
@@ -108,6 +115,7 @@ async fn each_change_reaches_the_fields_reading_it_and_only_those_change() {
     let touched = got["Touched"].clone();
 
     // A note nobody looks up still moves the looked-up last change.
+    next_second().await;
     patch_row(&app, user, tasks, test, json!({"Memo": "tomorrow"})).await;
     let got = row(&app, user, projects, project).await;
     assert_ne!(got["Touched"], touched);
