@@ -50,6 +50,8 @@ pub async fn linking_rows(
 ) -> sqlx::Result<Touched> {
     let links: Vec<Field> = link_fields_to(conn, table_id).await?;
     let mut touched = Touched::new();
+    // Several links of one table to this one ask the same question of it: asked once.
+    let mut needs: BTreeMap<i64, bool> = BTreeMap::new();
     for field in links {
         let Some(rel) = super::Relation::of(&field) else {
             continue;
@@ -63,9 +65,16 @@ pub async fn linking_rows(
             table = tables::table_name(field.table_id),
         );
         let mut rows: BTreeSet<i64> = BTreeSet::new();
-        if let Some(changes) = changes
-            && !needs_rows(conn, field.table_id, changes).await?
-        {
+        let needed = match (changes, needs.get(&field.table_id)) {
+            (None, _) => true,
+            (Some(_), Some(&known)) => known,
+            (Some(changes), None) => {
+                let known = needs_rows(conn, field.table_id, changes).await?;
+                needs.insert(field.table_id, known);
+                known
+            }
+        };
+        if !needed {
             let probe = MAX_ANNOUNCED_ROWS as i64 + 1;
             let found: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!("{linking} LIMIT $2")))
                 .bind(row_ids)
