@@ -155,6 +155,10 @@ export class RealtimeClient {
         if (message.page === "table" && this.tables.get(message.parameters.table_id) === null) {
           this.tables.set(message.parameters.table_id, message.seq);
         }
+        // The key this socket's cell edits go by in `table_viewers` and `cell_editing`.
+        if (message.page === "table" && message.editor) {
+          this.editor = message.editor;
+        }
         return;
       case "page_discard":
         return;

@@ -32,6 +32,10 @@ pub struct Session<'a> {
     user: Option<&'a Actor>,
     websocket_id: &'a str,
     pages: HashMap<PageKey, Page>,
+    /// Tells this socket's cell edits from another's of the same user, for the others.
+    editor: String,
+    /// The cell this socket is editing, per table.
+    editing: HashMap<i64, presence::Editing>,
     /// Set when the session can no longer keep its promise (the database failed); the
     /// socket is then closed and the client reconnects and replays.
     pub broken: bool,
@@ -44,11 +48,14 @@ impl<'a> Session<'a> {
             user,
             websocket_id,
             pages: HashMap::new(),
+            editor: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            editing: HashMap::new(),
             broken: false,
         }
     }
 
-    /// Handles `{"page": …}` and `{"remove_page": …}`; returns messages to send.
+    /// Handles `{"page": …}`, `{"remove_page": …}` and `{"cell_editing": …}`; returns
+    /// messages to send.
     pub async fn handle_client_message(&mut self, text: &str) -> Vec<String> {
         let Ok(message) = serde_json::from_str::<Value>(text) else {
             return Vec::new();
@@ -66,6 +73,10 @@ impl<'a> Session<'a> {
             .and_then(page_type::by_name)
         {
             return vec![self.remove(page_type, &message)];
+        }
+        if let Some(cell) = message.get("cell_editing") {
+            self.cell_editing(cell).await;
+            return Vec::new();
         }
         // Unknown pages get no answer, as in Baserow.
         Vec::new()
@@ -105,6 +116,10 @@ impl<'a> Session<'a> {
         if replays {
             add["seq"] = json!(current);
         }
+        // A table page learns the key its own cell edits go by, to tell them from others'.
+        if matches!(key, PageKey::Table(_)) && self.user.is_some() {
+            add["editor"] = json!(self.editor);
+        }
         let after = message
             .get("after_seq")
             .and_then(Value::as_i64)
@@ -131,6 +146,50 @@ impl<'a> Session<'a> {
         out
     }
 
+    /// `{"table_id": t, "row_id": r, "field_id": f}`: this socket now edits that cell of a
+    /// table page it has open; `row_id: null` ends the edit. Anything else is ignored, as
+    /// unknown messages are: the marks are a courtesy to the other viewers.
+    async fn cell_editing(&mut self, cell: &Value) {
+        let Some(actor) = self.user else {
+            return;
+        };
+        let Some(table_id) = cell.get("table_id").and_then(Value::as_i64) else {
+            return;
+        };
+        if !self.pages.contains_key(&PageKey::Table(table_id)) {
+            return;
+        }
+        let id = |key: &str| cell.get(key).and_then(Value::as_i64).filter(|v| *v > 0);
+        let editing = match (id("row_id"), id("field_id")) {
+            (Some(row_id), Some(field_id)) => Some(presence::Editing {
+                editor: self.editor.clone(),
+                row_id,
+                field_id,
+            }),
+            _ if cell.get("row_id").is_some_and(Value::is_null) => None,
+            _ => return,
+        };
+        if self.editing.get(&table_id) == editing.as_ref() {
+            return;
+        }
+        match &editing {
+            Some(e) => self.editing.insert(table_id, e.clone()),
+            None => self.editing.remove(&table_id),
+        };
+        if let Err(e) = presence::editing_changed(
+            &self.state.ctx,
+            table_id,
+            self.websocket_id,
+            &actor.user,
+            &self.editor,
+            editing.as_ref(),
+        )
+        .await
+        {
+            tracing::warn!(error = %e, table_id, "could not announce a cell being edited");
+        }
+    }
+
     /// Keeps this socket listed as a viewer of its table pages.
     pub async fn refresh_presence(&self) {
         let Some(actor) = self.user else {
@@ -138,9 +197,14 @@ impl<'a> Session<'a> {
         };
         for key in self.pages.keys() {
             if let PageKey::Table(table_id) = *key
-                && let Err(e) =
-                    presence::refresh(&self.state.ctx, table_id, self.websocket_id, &actor.user)
-                        .await
+                && let Err(e) = presence::refresh(
+                    &self.state.ctx,
+                    table_id,
+                    self.websocket_id,
+                    &actor.user,
+                    self.editing.get(&table_id),
+                )
+                .await
             {
                 tracing::warn!(error = %e, table_id, "could not refresh a table viewer");
             }
@@ -157,8 +221,10 @@ impl<'a> Session<'a> {
 
     /// Tells a table page's other viewers that this socket left (in the background: the
     /// socket may be closing).
-    fn left(&self, key: &PageKey) {
+    fn left(&mut self, key: &PageKey) {
         if let (PageKey::Table(table_id), Some(_)) = (*key, self.user) {
+            // Leaving drops the entry, and with it the cell being edited.
+            self.editing.remove(&table_id);
             let ctx = self.state.ctx.clone();
             let websocket_id = self.websocket_id.to_owned();
             tokio::spawn(async move {

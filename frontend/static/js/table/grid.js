@@ -54,6 +54,10 @@ export class Grid {
    *   it; answers whether it did
    * @param {function(): void} [options.onSelect]  the selection changed
    * @param {function(): (string|null)} [options.emptyMessage]  what an empty grid says
+   * @param {function(?number, ?number): void} [options.onEditing]  (row id, field id) an
+   *   editor opened on that cell; (null, null) it closed
+   * @param {import("./others_editing.js").OthersEditing} [options.othersEditing]  cells
+   *   other people are editing, marked on the grid
    */
   constructor(options) {
     Object.assign(this, options);
@@ -281,7 +285,14 @@ export class Grid {
     }
     this.tbody.replaceChildren(...rows);
     this.table.setAttribute("aria-rowcount", String(this.store.count + 1));
+    this.markOthersEditing();
     this.onSelect?.();
+  }
+
+  /** Rings the drawn cells other people are editing (also while an editor is open here). */
+  markOthersEditing() {
+    const fields = this.fields();
+    this.othersEditing?.draw(this.tbody.querySelectorAll("tr[data-row-id]"), (col) => fields[col]);
   }
 
   /** The "+" line under the last row: adds a row. */
@@ -525,8 +536,10 @@ export class Grid {
       return;
     }
     this.editing = { td, rowId: row.id, fieldId: field.id, value: JSON.stringify(row[`field_${field.id}`] ?? null) };
+    this.onEditing?.(row.id, field.id);
     const done = (value, exit = {}) => {
       this.editing = null;
+      this.onEditing?.(null, null);
       this.changedNotice?.remove();
       this.changedNotice = null;
       const saving = value === undefined ? null : this.save(row, field, value, exit.text);

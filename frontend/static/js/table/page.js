@@ -10,6 +10,7 @@ import { readTablePage } from "./boot.js";
 import { isReadOnly } from "./cells.js";
 import { ColumnMenu } from "./column_menu.js";
 import { Grid } from "./grid.js";
+import { OthersEditing } from "./others_editing.js";
 import { el, openDialog } from "./dom.js";
 import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
@@ -279,6 +280,10 @@ const grid = new Grid({
   onAddRow: addRow,
   onSelect: showSelection,
   emptyMessage: () => (state.search ? `No rows match “${state.search}”.` : null),
+  othersEditing: new OthersEditing(boot.user.id, () => live?.editor),
+  // The other viewers see which cell this tab is editing.
+  onEditing: (rowId, fieldId) =>
+    live?.send({ cell_editing: { table_id: tableId, row_id: rowId ?? null, field_id: fieldId ?? null } }),
 });
 grid.onPaste = pasteCells;
 grid.onMoveRow = async (row, before) => {
@@ -380,6 +385,14 @@ function applyEvent(event) {
           break;
         }
       }
+      break;
+    case "table_viewers":
+      grid.othersEditing.replace(event.editing);
+      grid.markOthersEditing();
+      break;
+    case "cell_editing":
+      grid.othersEditing.note(event);
+      grid.markOthersEditing();
       break;
     case "rows_updated":
       grid.changedElsewhere(event.rows);

@@ -60,3 +60,53 @@ for (const size of ['desktop', 'mobile']) {
     await a.context.close();
   });
 }
+
+for (const size of ['desktop', 'mobile']) {
+  test(`the cell another user is editing is ringed in their colour with their name (${size})`, async () => {
+    const ann = await signUp({ name: 'Ann Lee' });
+    const bob = await signUp({ name: 'Bob van Stone' });
+    const { workspaceId, tableId } = await createTable(ann);
+    await shareWorkspace(ann, workspaceId, bob);
+    const table = await apiOk('GET', `/api/database/tables/${tableId}/`, { token: ann.token });
+    const row = await apiOk('POST', `/api/database/rows/table/${tableId}/?user_field_names=true`, {
+      token: ann.token,
+      body: { Name: 'Pears' },
+    });
+    const path = `/database/${table.database_id}/table/${tableId}`;
+    const a = await openLive(ann, path, size);
+    const b = await openLive(bob, path, size);
+    await a.page.waitForSelector('#viewers .viewer[title="Bob van Stone"]');
+    const cell = `#grid tbody tr[data-row-id="${row.id}"] td[data-col="0"]`;
+
+    // Bob opens the editor of the Name cell: Ann sees it ringed, with his name on it, in
+    // his avatar's colour; Bob's own cell is not marked.
+    await b.page.dblclick(cell);
+    await b.page.waitForSelector(`${cell} input, ${cell} textarea`);
+    const tag = a.page.locator(`${cell}.edited-elsewhere .cell-editor-tag`);
+    await tag.waitFor();
+    assert.equal(await tag.textContent(), 'Bob van Stone');
+    const [bobAvatar] = await avatars(a.page);
+    const ring = await tag.evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(ring, bobAvatar.colour);
+    assert.equal(await b.page.locator('.edited-elsewhere').count(), 0);
+    if (size === 'desktop') {
+      await screenshot(a.page, 'presence-cell-editing');
+    }
+
+    // The mark survives Ann's grid being drawn again (her own edit elsewhere), and goes
+    // when Bob leaves the cell.
+    await a.page.fill('#grid-search', 'Pea');
+    await a.page.waitForSelector(`${cell}.edited-elsewhere`);
+    await b.page.keyboard.press('Escape');
+    await a.page.waitForSelector(`${cell}:not(.edited-elsewhere)`);
+    assert.equal(await a.page.locator('.cell-editor-tag').count(), 0);
+
+    // Bob edits again and closes his tab: the mark goes with him.
+    await b.page.dblclick(cell);
+    await a.page.waitForSelector(`${cell}.edited-elsewhere`);
+    await b.context.close();
+    await a.page.waitForSelector(`${cell}:not(.edited-elsewhere)`, { timeout: 30000 });
+    assert.deepEqual(a.page.errors, []);
+    await a.context.close();
+  });
+}
