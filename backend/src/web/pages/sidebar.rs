@@ -61,6 +61,17 @@ impl Sidebar {
         }
     }
 
+    /// An empty workspace item, for workspaces the script adds.
+    pub fn blank_workspace(&self) -> WorkspaceItem {
+        WorkspaceItem {
+            id: 0,
+            name: String::new(),
+            is_admin: true,
+            member_count: 1,
+            databases: Vec::new(),
+        }
+    }
+
     /// An empty database item, for databases the script adds.
     pub fn blank_database(&self) -> DatabaseItem {
         DatabaseItem {

@@ -1,6 +1,7 @@
-// What the sidebar's buttons do, through the REST API: new databases and tables (a new
-// table opens once created), and each item's menu: rename in place, duplicate a table (a
-// job, followed until it finishes), move up or down, delete after a confirmation.
+// What the sidebar's buttons do, through the REST API: new workspaces, databases and tables
+// (a new table opens once created), and each item's menu: rename in place, duplicate a
+// table (a job, followed until it finishes), move up or down, a workspace's members,
+// delete after a confirmation.
 
 import { errorText } from "../table/alert.js";
 import { el, openDialog } from "../table/dom.js";
@@ -9,7 +10,7 @@ import { openMenu } from "./menu.js";
 import { editName } from "./name_input.js";
 import { move } from "./reorder.js";
 import { clearNavStatus, showNavError, showNavProgress } from "./status.js";
-import { addDatabase, addTable, currentTableId, nameOf, remove, setName, tableUrl } from "./tree.js";
+import { addDatabase, addTable, addWorkspace, currentTableId, nameOf, remove, setName, tableUrl } from "./tree.js";
 
 const JOB_POLL_MS = 400;
 const JOB_TIMEOUT_MS = 5 * 60 * 1000;
@@ -43,11 +44,25 @@ function createDatabase(workspaceItem, api) {
   });
 }
 
-/** Renames a table or database in place. */
+function createWorkspace(root, api) {
+  nameNewItem(root.querySelector(".nav-workspaces"), "New workspace name", async (name) => {
+    const workspace = await api.post("/workspaces/", { name });
+    expand(addWorkspace(workspace));
+  });
+}
+
+/** Each kind's id attribute and API path. */
+const KINDS = {
+  workspace: { id: (item) => item.dataset.workspaceId, path: (id) => `/workspaces/${id}/` },
+  database: { id: (item) => item.dataset.databaseId, path: (id) => `/applications/${id}/` },
+  table: { id: (item) => item.dataset.tableId, path: (id) => `/database/tables/${id}/` },
+};
+
+/** Renames a workspace, database or table in place. */
 function rename(kind, item, api) {
   const row = item.querySelector(":scope > .nav-row");
-  const id = Number(kind === "table" ? item.dataset.tableId : item.dataset.databaseId);
-  const path = kind === "table" ? `/database/tables/${id}/` : `/applications/${id}/`;
+  const id = Number(KINDS[kind].id(item));
+  const path = KINDS[kind].path(id);
   editName({
     place: row,
     hide: [row],
@@ -86,13 +101,19 @@ async function duplicate(item, api) {
   }
 }
 
-/** Asks, then moves a table or database to the trash. */
+const GOES_WITH = {
+  workspace: "Its databases and members' access go with it.",
+  database: "Its tables go with it.",
+  table: "Its rows, fields and views go with it.",
+};
+
+/** Asks, then moves a workspace, database or table to the trash. */
 function confirmDelete(kind, item, api) {
   const name = nameOf(item);
-  const id = Number(kind === "table" ? item.dataset.tableId : item.dataset.databaseId);
-  const { dialog, body } = openDialog(`Delete ${kind === "table" ? "table" : "database"}`, "nav-delete-dialog");
+  const id = Number(KINDS[kind].id(item));
+  const { dialog, body } = openDialog(`Delete ${kind}`, "nav-delete-dialog");
   dialog.classList.add("confirm-dialog");
-  const what = kind === "table" ? "Its rows, fields and views go with it." : "Its tables go with it.";
+  const what = GOES_WITH[kind];
   const cancel = el("button", { type: "button", class: "btn btn-small", textContent: "Cancel", onclick: () => dialog.close() });
   const confirmButton = el("button", { type: "button", class: "btn btn-small btn-danger-solid", textContent: "Delete" });
   const error = el("p", { class: "name-error", role: "alert", hidden: true });
@@ -105,7 +126,7 @@ function confirmDelete(kind, item, api) {
   confirmButton.addEventListener("click", async () => {
     confirmButton.disabled = true;
     try {
-      await api.delete(kind === "table" ? `/database/tables/${id}/` : `/applications/${id}/`);
+      await api.delete(KINDS[kind].path(id));
     } catch (e) {
       error.textContent = errorText(e);
       error.hidden = false;
@@ -114,9 +135,10 @@ function confirmDelete(kind, item, api) {
     }
     const current = currentTableId();
     const wasShown = current && (kind === "table" ? id === current : item.querySelector(`[data-table-id="${current}"]`));
+    const onItsMembersPage = kind === "workspace" && window.location.pathname.startsWith(`/workspace/${id}/`);
     dialog.close();
     remove(kind, id);
-    if (wasShown) {
+    if (wasShown || onItsMembersPage) {
       window.location.assign("/dashboard");
     }
   });
@@ -127,6 +149,15 @@ function menuItems(kind, item, api) {
     { label: "Move up", run: () => move(api, item, -1), disabled: !item.previousElementSibling },
     { label: "Move down", run: () => move(api, item, 1), disabled: !item.nextElementSibling },
   ];
+  if (kind === "workspace") {
+    const id = Number(item.dataset.workspaceId);
+    return [
+      { label: "New database", run: () => createDatabase(item, api) },
+      { label: "Rename", run: () => rename("workspace", item, api) },
+      { label: "Members", run: () => window.location.assign(`/workspace/${id}/members`) },
+      { label: "Delete", run: () => confirmDelete("workspace", item, api), danger: true },
+    ];
+  }
   if (kind === "table") {
     return [
       { label: "Rename", run: () => rename("table", item, api) },
@@ -149,7 +180,7 @@ export function setUpActions(root, api) {
     const menuButton = event.target.closest("[data-nav-menu]");
     if (menuButton) {
       const kind = menuButton.dataset.navMenu;
-      const item = menuButton.closest(kind === "table" ? ".nav-table" : ".nav-database");
+      const item = menuButton.closest(`.nav-${kind}`);
       openMenu(menuButton, menuItems(kind, item, api));
       return;
     }
@@ -158,6 +189,8 @@ export function setUpActions(root, api) {
       createTable(add.closest(".nav-database"), api);
     } else if (add?.dataset.navAdd === "database") {
       createDatabase(add.closest(".nav-workspace"), api);
+    } else if (add?.dataset.navAdd === "workspace") {
+      createWorkspace(root, api);
     }
   });
 }

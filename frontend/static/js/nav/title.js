@@ -4,6 +4,11 @@
 import { editName } from "./name_input.js";
 import { setName } from "./tree.js";
 
+/** The title's tooltip: the whole name (a long one is cut) and what a click does. */
+export function renameHint(name) {
+  return `${name} — click to rename`;
+}
+
 export function setUpTitleRename(api) {
   const title = document.getElementById("table-name");
   const page = document.querySelector(".table-page");
@@ -13,7 +18,7 @@ export function setUpTitleRename(api) {
   const tableId = Number(page.dataset.tableId);
   title.tabIndex = 0;
   title.classList.add("renamable");
-  title.title = "Rename the table";
+  title.title = renameHint(title.textContent);
   let editing = false;
   const start = () => {
     if (editing) {

@@ -3,6 +3,8 @@
 // events and a fresh read of the tree all change the page the same way. New items copy
 // the server's markup from the sidebar's <template>s.
 
+import { renameHint } from "./title.js";
+
 const sidebar = () => document.getElementById("sidebar");
 
 const SELECTORS = {
@@ -52,7 +54,9 @@ export function setName(kind, id, name) {
     copy.textContent = name;
   }
   if (kind === "table" && Number(id) === currentTableId()) {
-    document.getElementById("table-name").textContent = name;
+    const title = document.getElementById("table-name");
+    title.textContent = name;
+    title.title = title.classList.contains("renamable") ? renameHint(name) : name;
     document.title = `${name} · Tessera`;
   }
 }
@@ -77,6 +81,21 @@ export function addTable(table) {
     database.querySelector(".nav-tables").append(item);
   }
   setName("table", table.id, table.name);
+  return item;
+}
+
+/** Adds a workspace (`{id, name}`) at the end of the list, or renames it. */
+export function addWorkspace(workspace) {
+  let item = itemOf("workspace", workspace.id);
+  if (!item) {
+    item = fromTemplate("nav-workspace-template");
+    item.dataset.workspaceId = String(workspace.id);
+    item.querySelector(".nav-fold").setAttribute("aria-controls", `nav-ws-${workspace.id}`);
+    item.querySelector(".nav-children").id = `nav-ws-${workspace.id}`;
+    sidebar().querySelector(".nav-workspaces").append(item);
+    sidebar().querySelector(".sidebar-empty")?.remove();
+  }
+  setName("workspace", workspace.id, workspace.name);
   return item;
 }
 

@@ -6,6 +6,7 @@
 
 import { pageSocket } from "../page_socket.js";
 import { showError } from "./alert.js";
+import { setName } from "../nav/tree.js";
 import { showViewers } from "./viewers.js";
 
 const $ = (id) => document.getElementById(id);
@@ -39,7 +40,7 @@ export function connectLive({ boot, onEvent, onResync }) {
       return;
     }
     if (event.type === "table_updated" && event.table?.name) {
-      $("table-name").textContent = event.table.name;
+      setName("table", tableId, event.table.name);
     } else if (event.type === "table_deleted" && event.table_id === tableId) {
       showError(new Error("This table was deleted."));
     } else if (event.type === "table_viewers") {

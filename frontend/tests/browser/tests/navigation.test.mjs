@@ -415,3 +415,60 @@ for (const size of SIZES) {
     await context.close();
   });
 }
+
+/** The sidebar's workspace names, in order. */
+function workspaceNames(page) {
+  return page.locator('#sidebar .nav-workspace > .nav-row .nav-label').allTextContents();
+}
+
+async function apiWorkspaceNames(user) {
+  const workspaces = await apiOk('GET', '/api/workspaces/', { token: user.token });
+  return workspaces.map((w) => w.name);
+}
+
+for (const size of SIZES) {
+  test(`workspaces are created, renamed, opened for members and deleted from the sidebar (${size})`, async () => {
+    const ann = await signUp({ name: 'Ann' });
+    const { workspaceId } = await createTable(ann, { workspace: 'Acme' });
+    const { context, page } = await open(ann, '/dashboard', size);
+    await showSidebar(page);
+
+    // A new workspace appears in place, ready for a database.
+    await page.click('#sidebar [data-nav-add="workspace"]');
+    const name = page.getByRole('textbox', { name: 'New workspace name' });
+    await name.fill('  ');
+    await name.press('Enter');
+    await page.getByText('The name may not be blank.').waitFor();
+    await name.fill('Side projects');
+    await name.press('Enter');
+    await eventually(() => workspaceNames(page), ['Acme', 'Side projects'], 'the new workspace is listed');
+    assert.deepEqual(await apiWorkspaceNames(ann), ['Acme', 'Side projects']);
+    const created = (await apiOk('GET', '/api/workspaces/', { token: ann.token }))[1].id;
+    await page.locator(`#sidebar .nav-workspace[data-workspace-id="${created}"] [data-nav-add="database"]`).click();
+    await page.getByRole('textbox', { name: 'New database name' }).fill('Ideas');
+    await page.getByRole('textbox', { name: 'New database name' }).press('Enter');
+    await eventually(() => databaseNames(page, created), ['Ideas'], 'the database is in the new workspace');
+
+    // Rename from the workspace's menu.
+    await menu(page, 'Side projects', 'Rename');
+    const rename = page.getByRole('textbox', { name: 'New name of Side projects' });
+    await rename.fill('Hobbies');
+    await rename.press('Enter');
+    await eventually(() => workspaceNames(page), ['Acme', 'Hobbies']);
+    assert.deepEqual(await apiWorkspaceNames(ann), ['Acme', 'Hobbies']);
+    await shoot(page, size, 'navigation-workspaces');
+
+    // Delete after a confirmation: it goes from the sidebar and the API.
+    await menu(page, 'Hobbies', 'Delete');
+    await page.getByText('Delete “Hobbies”?').waitFor();
+    await page.locator('#nav-delete-dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await eventually(() => workspaceNames(page), ['Acme']);
+    assert.deepEqual(await apiWorkspaceNames(ann), ['Acme']);
+
+    // "Members" opens the workspace's members page.
+    await menu(page, 'Acme', 'Members');
+    await page.waitForURL(new RegExp(`/workspace/${workspaceId}/members$`));
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}

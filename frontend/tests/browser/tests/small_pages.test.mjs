@@ -137,3 +137,23 @@ for (const size of ['desktop', 'mobile']) {
     await context.close();
   });
 }
+
+test('the table toolbar keeps to one line at 1280 px with a long name, which is cut and whole on hover', async () => {
+  const user = await signUp({ name: 'Ann Lee' });
+  const ids = await createTable(user, { workspace: 'W', database: 'D', table: LONG_TABLE });
+  const table = await apiOk('GET', `/api/database/tables/${ids.tableId}/`, { token: user.token });
+  const { context, page } = await newPage(browser, 'desktop');
+  await logIn(context, user);
+  await page.goto(`/database/${table.database_id}/table/${ids.tableId}`);
+  await page.waitForSelector('body[data-grid-ready="true"]');
+  const tops = await page.locator('.table-toolbar > .btn').evaluateAll((buttons) =>
+    buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+  assert.ok(tops.length >= 8, `toolbar buttons: ${tops.length}`);
+  assert.equal(new Set(tops).size, 1, `the buttons sit on one line: ${tops}`);
+  const title = page.locator('#table-name');
+  assert.ok((await title.getAttribute('title')).startsWith(LONG_TABLE), 'the whole name on hover');
+  assert.ok(await title.evaluate((h) => h.scrollWidth > h.clientWidth), 'the long name is cut');
+  await screenshot(page, 'table-toolbar-long-name');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
