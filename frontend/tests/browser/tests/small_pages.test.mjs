@@ -2,7 +2,7 @@
 // and dashboard with long names on a phone, and the shared grid's title and cells.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, signUp, logIn, createTable, apiOk, screenshot, assertFitsWidth } from '../support.mjs';
+import { launch, newPage, signUp, logIn, createTable, apiOk, screenshot, assertFitsWidth, SIZES, baseUrl } from '../support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -155,5 +155,30 @@ test('the table toolbar keeps to one line at 1280 px with a long name, which is 
   assert.ok(await title.evaluate((h) => h.scrollWidth > h.clientWidth), 'the long name is cut');
   await screenshot(page, 'table-toolbar-long-name');
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the grid header the server sends is laid out as the script draws it (nothing shifts)', async () => {
+  const user = await signUp({ name: 'Ann Lee' });
+  const ids = await createTable(user, { workspace: 'W', database: 'D', table: 'Orders' });
+  const table = await apiOk('GET', `/api/database/tables/${ids.tableId}/`, { token: user.token });
+  const path = `/database/${table.database_id}/table/${ids.tableId}`;
+  const names = (page) => page.locator('#grid thead .field-name-text').evaluateAll((spans) =>
+    spans.map((s) => ({ text: s.textContent, left: Math.round(s.getBoundingClientRect().left) })));
+
+  const plain = await browser.newContext({ javaScriptEnabled: false, viewport: SIZES.desktop, baseURL: baseUrl });
+  await logIn(plain, user);
+  const before = await plain.newPage();
+  await before.goto(path);
+  const served = await names(before);
+  await plain.close();
+
+  const { context, page } = await newPage(browser, 'desktop');
+  await logIn(context, user);
+  await page.goto(path);
+  await page.waitForSelector('body[data-grid-ready="true"]');
+  const drawn = await names(page);
+  assert.deepEqual(served.map((n) => n.text), ['Name', 'Notes', 'Active']);
+  assert.deepEqual(served, drawn);
   await context.close();
 });
