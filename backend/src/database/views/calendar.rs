@@ -2,7 +2,7 @@
 //! in the user's time zone, every day paged on its own and every day of the range present.
 
 use super::{
-    ViewError,
+    View, ViewError,
     listing::{Adhoc, apply},
     service::accessible,
 };
@@ -21,7 +21,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 /// Rows per day a calendar listing returns unless told otherwise.
 pub const DEFAULT_LIMIT: usize = 40;
@@ -71,16 +71,28 @@ pub async fn rows_per_day(
     ctx: &AppContext,
     actor: &Actor,
     view_id: i64,
-    mut q: ListQuery,
+    q: ListQuery,
     range: DayRange,
 ) -> Result<Map<String, Value>, ViewError> {
     range.check()?;
     let mut conn = ctx.db.acquire().await?;
     let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    days_of(&mut conn, &view, q, &range, Adhoc::Replace).await
+}
+
+/// The days of a calendar view already opened by its reader (the range checked); the
+/// request's filters combine with the view's as `adhoc` says.
+pub async fn days_of(
+    conn: &mut PgConnection,
+    view: &View,
+    mut q: ListQuery,
+    range: &DayRange,
+    adhoc: Adhoc,
+) -> Result<Map<String, Value>, ViewError> {
     if view.kind != "calendar" {
         return Err(ViewError::NotFound);
     }
-    let fields = fields::repo::list(&mut conn, view.table_id).await?;
+    let fields = fields::repo::list(&mut *conn, view.table_id).await?;
     let no_date_field = || {
         ValidationError::single(
             "date_field",
@@ -102,7 +114,7 @@ pub async fn rows_per_day(
     let col = column_expr(date_field, ft);
     let date_only =
         matches!(ft.storage(date_field), Storage::Column { sql_type, .. } if sql_type == "DATE");
-    apply(&mut conn, &view, &mut q, Adhoc::Replace).await?;
+    apply(&mut *conn, view, &mut q, adhoc).await?;
     // Within a day, rows run in time order, then as the view sorts them.
     q.order_by = Some(match q.order_by.take() {
         Some(rest) => format!("{},{rest}", date_field.column()),
@@ -147,7 +159,8 @@ pub async fn rows_per_day(
         limit: range.limit,
         offset: range.offset,
     };
-    let groups = query::list_partitioned(&mut conn, view.table_id, &fields, &q, &partition).await?;
+    let groups =
+        query::list_partitioned(&mut *conn, view.table_id, &fields, &q, &partition).await?;
 
     // Every day of the range, in the user's zone, empty ones included.
     let mut days = QueryBuilder::<Postgres>::new("SELECT d::date::text FROM generate_series((");

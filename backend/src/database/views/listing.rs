@@ -243,6 +243,23 @@ pub struct ColumnPage {
 /// Cards per column a kanban listing returns unless told otherwise (Baserow: 40).
 pub const KANBAN_DEFAULT_LIMIT: usize = 40;
 
+/// Who reads a view's rows: a user, with their rights on the table checked again, or a
+/// visitor of a shared view (already let in by its link and password).
+#[derive(Clone, Copy)]
+pub enum Reader<'a> {
+    User(&'a Actor),
+    Visitor,
+}
+
+impl Reader<'_> {
+    async fn list(self, ctx: &AppContext, table_id: i64, q: &ListQuery) -> Result<Page, ViewError> {
+        Ok(match self {
+            Reader::User(actor) => rows::list(ctx, actor, table_id, q).await?,
+            Reader::Visitor => rows::list_shared(ctx, table_id, q).await?,
+        })
+    }
+}
+
 /// Rows of a kanban view per option of its single select field, plus `"null"` for rows
 /// without one: `{"<option id>": {"count", "results"}, …}`. With `columns` given, only
 /// those columns, each with its own limit and offset.
@@ -250,11 +267,25 @@ pub async fn kanban(
     ctx: &AppContext,
     actor: &Actor,
     view_id: i64,
-    mut q: ListQuery,
+    q: ListQuery,
     columns: Vec<ColumnPage>,
 ) -> Result<Map<String, Value>, ViewError> {
     let mut conn = ctx.db.acquire().await?;
     let (view, _, _) = accessible(&mut conn, actor, view_id).await?;
+    drop(conn);
+    kanban_columns(ctx, &view, q, columns, Adhoc::Replace, Reader::User(actor)).await
+}
+
+/// The columns of a kanban view already opened by its reader; the request's filters
+/// combine with the view's as `adhoc` says.
+pub async fn kanban_columns(
+    ctx: &AppContext,
+    view: &View,
+    mut q: ListQuery,
+    columns: Vec<ColumnPage>,
+    adhoc: Adhoc,
+    reader: Reader<'_>,
+) -> Result<Map<String, Value>, ViewError> {
     if view.kind != "kanban" {
         return Err(ViewError::NotFound);
     }
@@ -270,7 +301,8 @@ pub async fn kanban(
                 "The kanban view has no single select field yet.",
             )
         })?;
-    apply(&mut conn, &view, &mut q, Adhoc::Replace).await?;
+    let mut conn = ctx.db.acquire().await?;
+    apply(&mut conn, view, &mut q, adhoc).await?;
     let options: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM database_select_options WHERE field_id = $1 ORDER BY \"order\", id",
     )
@@ -318,7 +350,7 @@ pub async fn kanban(
             offset: column.offset,
         };
         column_q.with_count = true;
-        let page = rows::list(ctx, actor, view.table_id, &column_q).await?;
+        let page = reader.list(ctx, view.table_id, &column_q).await?;
         result.insert(
             column.option,
             serde_json::json!({ "count": page.count.unwrap_or(0), "results": page.results }),

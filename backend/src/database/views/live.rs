@@ -20,17 +20,20 @@ pub struct LiveView {
     /// Stored `hidden` options; fields without one take `hidden_default`.
     hidden: HashMap<i64, bool>,
     hidden_default: bool,
+    /// Fields shown whatever their option says (see [`super::public::always_shown`]).
+    always: Vec<i64>,
     pub filter: Option<FilterGroup>,
 }
 
 impl LiveView {
     /// Whether the view shows the field (also answers for fields already in the trash).
     pub fn shows(&self, field_id: i64) -> bool {
-        !self
-            .hidden
-            .get(&field_id)
-            .copied()
-            .unwrap_or(self.hidden_default)
+        self.always.contains(&field_id)
+            || !self
+                .hidden
+                .get(&field_id)
+                .copied()
+                .unwrap_or(self.hidden_default)
     }
 
     /// Whether the view's filter reads the field.
@@ -95,7 +98,9 @@ pub async fn load(conn: &mut PgConnection, view_id: i64) -> Result<Option<LiveVi
         .collect();
     let fields = fields::repo::list(&mut *conn, view.table_id).await?;
     let filter = saved_filter(conn, &view).await?;
+    let always = super::public::always_shown(&view, &fields);
     Ok(Some(LiveView {
+        always,
         view,
         fields,
         hidden,

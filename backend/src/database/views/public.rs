@@ -1,9 +1,9 @@
 //! Shared views: anyone with the link (and the password, when one is set) sees the rows of
-//! a public grid or gallery view, through its filters and sorts, with only the fields it
+//! a public grid, gallery, kanban or calendar view, through its filters and sorts, with only the fields it
 //! shows. The request's own filters and `order_by` may name only those fields, and its
 //! search looks only in them.
 
-use super::{View, ViewError, listing, parts::options_of, repo, types};
+use super::{View, ViewError, calendar, listing, parts::options_of, repo};
 use crate::{
     context::AppContext,
     database::{
@@ -14,6 +14,7 @@ use crate::{
     },
     platform::{auth::password, signing, throttle},
 };
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use std::net::IpAddr;
@@ -145,18 +146,39 @@ pub async fn authenticate(
     ))
 }
 
+/// Fields a shared view shows whatever their `hidden` option says: the primary field (the
+/// app never hides it) and the fields the view needs to lay its rows out (the kanban's
+/// select field, the calendar's date field, the cards' cover image field).
+pub fn always_shown(view: &View, fields: &[Field]) -> Vec<i64> {
+    let laid_out_by = [
+        "single_select_field",
+        "date_field",
+        "card_cover_image_field",
+    ]
+    .iter()
+    .filter_map(|key| view.options.0.get(*key).and_then(serde_json::Value::as_i64));
+    fields
+        .iter()
+        .filter(|f| f.primary)
+        .map(|f| f.id)
+        .chain(laid_out_by)
+        .collect()
+}
+
 /// The fields a shared view shows, in the table's order.
 async fn visible_fields(conn: &mut PgConnection, view: &View) -> Result<Vec<Field>, ViewError> {
     let options = options_of(conn, view).await?;
-    Ok(fields::repo::list(conn, view.table_id)
-        .await?
+    let fields = fields::repo::list(conn, view.table_id).await?;
+    let always = always_shown(view, &fields);
+    Ok(fields
         .into_iter()
         .filter(|f| {
-            options
-                .get(&f.id.to_string())
-                .and_then(|o| o.get("hidden"))
-                .and_then(|h| h.as_bool())
-                == Some(false)
+            always.contains(&f.id)
+                || options
+                    .get(&f.id.to_string())
+                    .and_then(|o| o.get("hidden"))
+                    .and_then(|h| h.as_bool())
+                    == Some(false)
         })
         .collect())
 }
@@ -181,18 +203,19 @@ pub async fn table_name(ctx: &AppContext, view: &View) -> Result<String, ViewErr
         .unwrap_or_default())
 }
 
-/// A shared grid or gallery view opened for reading rows: the request checked against the
-/// fields it shows and the view's filters (and sorts, unless the request orders) applied.
-/// Returns the view and its visible fields.
-pub(super) async fn open_for_rows(
+/// A shared view of `kinds` opened for reading rows, with the request checked against
+/// the fields it shows: its filters and `order_by` may name only those, and its search
+/// looks only in them. Returns the view and its visible fields.
+async fn open_checked(
     ctx: &AppContext,
     conn: &mut PgConnection,
     slug: &str,
     token: Option<&str>,
+    kinds: &[&str],
     q: &mut ListQuery,
 ) -> Result<(View, Vec<Field>), ViewError> {
     let view = open(ctx, conn, slug, token).await?;
-    if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
+    if !kinds.contains(&view.kind.as_str()) {
         return Err(ViewError::NotFound);
     }
     let visible = visible_fields(conn, &view).await?;
@@ -226,6 +249,32 @@ pub(super) async fn open_for_rows(
     if visible.len() < all.len() {
         q.search_fields = Some(visible.iter().map(|f| f.id).collect());
     }
+    Ok((view, visible))
+}
+
+/// Returns only the visible fields' values.
+fn only_visible(q: &mut ListQuery, visible: &[Field]) {
+    let by_name = q.keys == RowKeys::Names;
+    q.include = Some(
+        visible
+            .iter()
+            .map(|f| if by_name { f.name.clone() } else { f.column() })
+            .collect(),
+    );
+    q.exclude = None;
+}
+
+/// A shared grid or gallery view opened for reading rows: the request checked against the
+/// fields it shows and the view's filters (and sorts, unless the request orders) applied.
+/// Returns the view and its visible fields.
+pub(super) async fn open_for_rows(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    slug: &str,
+    token: Option<&str>,
+    q: &mut ListQuery,
+) -> Result<(View, Vec<Field>), ViewError> {
+    let (view, visible) = open_checked(ctx, conn, slug, token, &["grid", "gallery"], q).await?;
     listing::apply(conn, &view, q, listing::Adhoc::And).await?;
     Ok((view, visible))
 }
@@ -240,14 +289,61 @@ pub async fn rows(
 ) -> Result<Page, ViewError> {
     let mut conn = ctx.db.acquire().await?;
     let (view, visible) = open_for_rows(ctx, &mut conn, slug, token, &mut q).await?;
-    let by_name = q.keys == RowKeys::Names;
-    q.include = Some(
-        visible
-            .iter()
-            .map(|f| if by_name { f.name.clone() } else { f.column() })
-            .collect(),
-    );
-    q.exclude = None;
+    only_visible(&mut q, &visible);
     drop(conn);
     Ok(rows::list_shared(ctx, view.table_id, &q).await?)
+}
+
+/// Rows of a shared kanban view per column (see [`listing::kanban_columns`]): the view's
+/// filters and the request's both apply, only visible fields returned.
+pub async fn kanban_rows(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    mut q: ListQuery,
+    columns: Vec<listing::ColumnPage>,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let (view, visible) = open_checked(ctx, &mut conn, slug, token, &["kanban"], &mut q).await?;
+    only_visible(&mut q, &visible);
+    drop(conn);
+    listing::kanban_columns(
+        ctx,
+        &view,
+        q,
+        columns,
+        listing::Adhoc::And,
+        listing::Reader::Visitor,
+    )
+    .await
+}
+
+/// Rows of a shared calendar view per day (see [`calendar::days_of`]): the view's filters
+/// and the request's both apply, only visible fields returned.
+pub async fn calendar_rows(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    mut q: ListQuery,
+    range: calendar::DayRange,
+) -> Result<Map<String, Value>, ViewError> {
+    range.check()?;
+    let mut conn = ctx.db.acquire().await?;
+    let (view, visible) = open_checked(ctx, &mut conn, slug, token, &["calendar"], &mut q).await?;
+    only_visible(&mut q, &visible);
+    calendar::days_of(&mut conn, &view, q, &range, listing::Adhoc::And).await
+}
+
+/// The field options of the fields a shared view shows (`include=field_options`).
+pub async fn field_options(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = open(ctx, &mut conn, slug, token).await?;
+    let visible = visible_fields(&mut conn, &view).await?;
+    let mut options = options_of(&mut conn, &view).await?;
+    options.retain(|id, _| visible.iter().any(|f| f.id.to_string() == *id));
+    Ok(options)
 }

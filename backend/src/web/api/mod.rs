@@ -177,6 +177,14 @@ pub fn routes() -> RouteTable {
             get(database::public_views::gallery_rows),
         )
         .route(
+            "/api/database/views/kanban/{id}/public/rows/",
+            get(database::public_views::kanban_rows),
+        )
+        .route(
+            "/api/database/views/calendar/{id}/public/rows/",
+            get(database::public_views::calendar_rows),
+        )
+        .route(
             "/api/database/views/gallery/{id}/",
             get(database::views::gallery_rows),
         )

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod dashboard_actions;
 pub mod forms;
 pub mod members;
+pub mod public_cards;
 pub mod public_views;
 pub mod render;
 pub mod session;
@@ -63,6 +64,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/trash/restore", post(trash::restore))
         .route("/trash/empty", post(trash::empty))
         .route("/public/grid/{slug}", get(public_views::grid))
+        .route("/public/gallery/{slug}", get(public_cards::gallery))
+        .route("/public/kanban/{slug}", get(public_cards::kanban))
+        .route("/public/calendar/{slug}", get(public_cards::calendar))
         .route("/public/view/{slug}/auth", post(public_views::authenticate))
         .route(
             "/form/{slug}",

@@ -45,13 +45,13 @@ fn token_cookie_name(slug: &str) -> Option<String> {
         .then(|| format!("tessera_view_{slug}"))
 }
 
-fn view_token(headers: &HeaderMap, slug: &str) -> Option<String> {
+pub(super) fn view_token(headers: &HeaderMap, slug: &str) -> Option<String> {
     session::cookie(headers, &token_cookie_name(slug)?)
 }
 
 /// The page for a service error: 404 for a missing view, the password form for a
 /// protected one.
-fn failure(err: ViewError, csrf: &Csrf, slug: &str, back: &str) -> Response {
+pub(super) fn failure(err: ViewError, csrf: &Csrf, slug: &str, back: &str) -> Response {
     match err {
         ViewError::NoPublicAuthorization => password_page(csrf, slug, back, None),
         ViewError::NotFound => error_page(

@@ -1,7 +1,7 @@
 // The table page's "Share view" dialog, for the grid and the card views alike: the view
 // public or not, its public link with Copy, an optional password, and a new link that
-// ends the old one. Grid views open at /public/grid/{slug}, forms at /form/{slug}; other
-// types have no public page, and the dialog says so.
+// ends the old one. Grid, gallery, kanban and calendar views open read-only at
+// /public/{type}/{slug}, forms at /form/{slug}.
 
 import { errorText } from "./alert.js";
 import { el, openDialog } from "./dom.js";
@@ -9,6 +9,9 @@ import { el, openDialog } from "./dom.js";
 /** The public page of each type that has one. */
 const PUBLIC_PAGES = {
   grid: { path: (slug) => `/public/grid/${slug}`, who: "Anyone with the link can see this view's rows (read-only)." },
+  gallery: { path: (slug) => `/public/gallery/${slug}`, who: "Anyone with the link can see this view's cards (read-only)." },
+  kanban: { path: (slug) => `/public/kanban/${slug}`, who: "Anyone with the link can see this board (read-only)." },
+  calendar: { path: (slug) => `/public/calendar/${slug}`, who: "Anyone with the link can see this calendar (read-only)." },
   form: { path: (slug) => `/form/${slug}`, who: "Anyone with the link can fill in this form." },
 };
 
@@ -131,16 +134,6 @@ export function mountViewShare({ api, state, onChange }) {
     draw = () => {
       if (!dialog.open) {
         draw = null;
-        return;
-      }
-      if (!page) {
-        body.replaceChildren(
-          el("p", {
-            class: "field-note",
-            id: "share-unavailable",
-            textContent: `A ${state.view.type} view has no public page yet. Share a grid view (read-only) or a form instead.`,
-          }),
-        );
         return;
       }
       const toggle = el("input", { type: "checkbox", id: "share-public", role: "switch", checked: Boolean(state.view.public) });

@@ -364,7 +364,7 @@ for (const size of SIZES) {
     await context.close();
   });
 
-  test(`Share view of a form gives its form address; a gallery says it has no public page (${size})`, async () => {
+  test(`Share view of a form gives its form address; a gallery its public gallery (${size})`, async () => {
     const f = await fixture({ views: [{ name: 'Sign-up', type: 'form' }, { name: 'Cards', type: 'gallery' }] });
     const [form, gallery] = f.views;
     await apiOk('PATCH', `/api/database/views/${form.id}/field-options/`, {
@@ -391,8 +391,12 @@ for (const size of SIZES) {
     await page.goto(f.viewPath(gallery.id));
     await page.waitForSelector('body[data-view-ready="true"]');
     await page.click('#share-view');
-    assert.match(await page.locator('#share-unavailable').textContent(), /no public page/);
-    assert.equal(await page.locator('#share-public').count(), 0);
+    await page.check('#share-public');
+    await page.locator('#share-link').waitFor();
+    const shared = await apiOk('GET', `/api/database/views/${gallery.id}/`, { token: f.token });
+    assert.equal(await page.inputValue('#share-link'), `${baseUrl}/public/gallery/${shared.slug}`);
+    assert.match(await page.locator('#view-share-dialog').textContent(), /see this view's cards/);
+    assert.equal(await page.locator('#share-unavailable').count(), 0);
     assert.deepEqual(page.errors, []);
     await context.close();
   });

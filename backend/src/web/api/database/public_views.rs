@@ -1,8 +1,9 @@
 //! Shared views, without an account: `…/{slug}/public/info/`, `…/{slug}/public/auth/`,
-//! the rows of public grid and gallery views, and public forms. Ids of the workspace and database are
+//! the rows of public grid, gallery, kanban and calendar views, and public forms. Ids of the workspace and database are
 //! replaced by 0, as Baserow does.
 
 use super::rows::{list_query, paginated, params};
+use super::views::{day_range, kanban_columns, wants_field_options};
 use crate::web::extract::ClientIp;
 use crate::{
     database::{
@@ -123,6 +124,78 @@ pub async fn gallery_rows(
     raw: RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     grid_rows(state, slug, headers, uri, raw).await
+}
+
+/// Rows of a shared kanban view per select option (`"null"`: no option), as the signed-in
+/// listing gives them; the view's filters and the request's both apply.
+#[utoipa::path(get, path = "/api/database/views/kanban/{slug}/public/rows/", tag = "Shared views",
+    params(("slug" = String, Path), ("select_option" = Option<String>, Query, description = "`<option id or null>,<limit>,<offset>`, repeatable"),
+        ("include" = Option<String>, Query, description = "`field_options`")),
+    responses((status = 200, description = "`{\"rows\": {\"<option id>\": {count, results}, \"null\": {…}}, field_options?}`")))]
+pub async fn kanban_rows(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let q = list_query(&params)?;
+    let columns = kanban_columns(&params);
+    let token = view_token(&headers);
+    let rows = public::kanban_rows(&state.ctx, &slug, token.as_deref(), q, columns).await?;
+    with_field_options(
+        &state,
+        &slug,
+        token.as_deref(),
+        &params,
+        json!({ "rows": rows }),
+    )
+    .await
+}
+
+/// Rows of a shared calendar view per day of `[from_timestamp, to_timestamp)`, as the
+/// signed-in listing gives them; the view's filters and the request's both apply.
+#[utoipa::path(get, path = "/api/database/views/calendar/{slug}/public/rows/", tag = "Shared views",
+    params(("slug" = String, Path), ("from_timestamp" = String, Query), ("to_timestamp" = String, Query),
+        ("user_timezone" = Option<String>, Query), ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query),
+        ("include" = Option<String>, Query, description = "`field_options`")),
+    responses((status = 200, description = "`{\"rows\": {\"YYYY-MM-DD\": {count, results}}, field_options?}`")))]
+pub async fn calendar_rows(
+    State(state): State<AppState>,
+    ApiPath(slug): ApiPath<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let range = day_range(&params)?;
+    let q = list_query(&params)?;
+    let token = view_token(&headers);
+    let rows = public::calendar_rows(&state.ctx, &slug, token.as_deref(), q, range).await?;
+    with_field_options(
+        &state,
+        &slug,
+        token.as_deref(),
+        &params,
+        json!({ "rows": rows }),
+    )
+    .await
+}
+
+/// Adds the shown fields' options to `body` when `include=field_options` asks for them.
+async fn with_field_options(
+    state: &AppState,
+    slug: &str,
+    token: Option<&str>,
+    params: &[(String, String)],
+    mut body: Value,
+) -> Result<Json<Value>, ApiError> {
+    if wants_field_options(params)
+        && let Some(map) = body.as_object_mut()
+    {
+        let options = public::field_options(&state.ctx, slug, token).await?;
+        map.insert("field_options".into(), Value::Object(options));
+    }
+    Ok(Json(body))
 }
 
 /// A shared form: its settings and the fields it asks for.

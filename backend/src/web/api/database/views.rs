@@ -244,20 +244,7 @@ pub async fn kanban_rows(
 ) -> Result<Json<Value>, ApiError> {
     let params = params(raw);
     let q = list_query(&params)?;
-    let mut columns = Vec::new();
-    for (_, value) in params.iter().filter(|(k, _)| k == "select_option") {
-        let mut parts = value.split(',').map(str::trim);
-        let option = parts.next().unwrap_or_default().to_owned();
-        let number =
-            |v: Option<&str>, default: usize| v.and_then(|n| n.parse().ok()).unwrap_or(default);
-        let limit = number(parts.next(), listing::KANBAN_DEFAULT_LIMIT);
-        let offset = number(parts.next(), 0);
-        columns.push(listing::ColumnPage {
-            option,
-            limit,
-            offset,
-        });
-    }
+    let columns = kanban_columns(&params);
     let rows = listing::kanban(&state.ctx, &actor, id, q, columns).await?;
     let mut body = json!({ "rows": rows });
     if wants_field_options(&params)
@@ -283,32 +270,7 @@ pub async fn calendar_rows(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let params = params(raw);
-    let timestamp = |key: &str| {
-        param(&params, key)
-            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
-            .map(|t| t.to_utc())
-            .ok_or_else(|| {
-                ApiError::query_validation(Detail::Message(format!(
-                    "{key} is required: a date and time in ISO 8601 (2024-05-01T00:00:00Z)."
-                )))
-            })
-    };
-    let number = |key: &str, default: usize| {
-        param(&params, key)
-            .map(|v| v.parse::<usize>())
-            .transpose()
-            .map(|n| n.unwrap_or(default))
-            .map_err(|_| {
-                ApiError::query_validation(Detail::Message(format!("{key} must be a number.")))
-            })
-    };
-    let range = calendar::DayRange {
-        from: timestamp("from_timestamp")?,
-        to: timestamp("to_timestamp")?,
-        timezone: param(&params, "user_timezone").unwrap_or("UTC").to_owned(),
-        limit: number("limit", calendar::DEFAULT_LIMIT)?,
-        offset: number("offset", 0)?,
-    };
+    let range = day_range(&params)?;
     let q = list_query(&params)?;
     let rows = calendar::rows_per_day(&state.ctx, &actor, id, q, range).await?;
     let mut body = json!({ "rows": rows });
@@ -321,12 +283,63 @@ pub async fn calendar_rows(
     Ok(Json(body))
 }
 
+/// `select_option=<option id or null>,<limit>,<offset>` (repeatable): the kanban columns
+/// asked for, each paged on its own.
+pub(super) fn kanban_columns(params: &[(String, String)]) -> Vec<listing::ColumnPage> {
+    let mut columns = Vec::new();
+    for (_, value) in params.iter().filter(|(k, _)| k == "select_option") {
+        let mut parts = value.split(',').map(str::trim);
+        let option = parts.next().unwrap_or_default().to_owned();
+        let number =
+            |v: Option<&str>, default: usize| v.and_then(|n| n.parse().ok()).unwrap_or(default);
+        let limit = number(parts.next(), listing::KANBAN_DEFAULT_LIMIT);
+        let offset = number(parts.next(), 0);
+        columns.push(listing::ColumnPage {
+            option,
+            limit,
+            offset,
+        });
+    }
+    columns
+}
+
+/// `from_timestamp`, `to_timestamp` (ISO 8601), `user_timezone`, `limit` and `offset` of
+/// a calendar listing.
+pub(super) fn day_range(params: &[(String, String)]) -> Result<calendar::DayRange, ApiError> {
+    let timestamp = |key: &str| {
+        param(params, key)
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|t| t.to_utc())
+            .ok_or_else(|| {
+                ApiError::query_validation(Detail::Message(format!(
+                    "{key} is required: a date and time in ISO 8601 (2024-05-01T00:00:00Z)."
+                )))
+            })
+    };
+    let number = |key: &str, default: usize| {
+        param(params, key)
+            .map(|v| v.parse::<usize>())
+            .transpose()
+            .map(|n| n.unwrap_or(default))
+            .map_err(|_| {
+                ApiError::query_validation(Detail::Message(format!("{key} must be a number.")))
+            })
+    };
+    Ok(calendar::DayRange {
+        from: timestamp("from_timestamp")?,
+        to: timestamp("to_timestamp")?,
+        timezone: param(params, "user_timezone").unwrap_or("UTC").to_owned(),
+        limit: number("limit", calendar::DEFAULT_LIMIT)?,
+        offset: number("offset", 0)?,
+    })
+}
+
 /// Whether `include` names `part` (`include=field_options,row_metadata`).
 pub(super) fn includes(params: &[(String, String)], part: &str) -> bool {
     param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == part))
 }
 
-fn wants_field_options(params: &[(String, String)]) -> bool {
+pub(super) fn wants_field_options(params: &[(String, String)]) -> bool {
     includes(params, "field_options")
 }
 
