@@ -29,6 +29,7 @@ mod logs;
 mod lookups;
 mod pages;
 mod passwords;
+mod public_card_views;
 mod realtime;
 mod realtime_client;
 mod realtime_limits;
