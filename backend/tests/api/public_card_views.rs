@@ -41,7 +41,11 @@ async fn board(app: &TestApp) -> Board {
         .field(&fx.user, fx.table, json!({"name": "Due", "type": "date"}))
         .await;
     let secret = app
-        .field(&fx.user, fx.table, json!({"name": "Secret", "type": "text"}))
+        .field(
+            &fx.user,
+            fx.table,
+            json!({"name": "Secret", "type": "text"}),
+        )
         .await;
     let rows = app.rows(&fx.user, fx.table, "").await;
     let ids: Vec<i64> = rows.body["results"]
@@ -140,7 +144,11 @@ async fn a_shared_kanban_lists_its_columns_without_hidden_fields() {
     )
     .await;
     let path = format!("/api/database/views/kanban/{slug}/public/rows/");
-    assert_error(&app.get(&path, None).await, 404, "ERROR_VIEW_DOES_NOT_EXIST");
+    assert_error(
+        &app.get(&path, None).await,
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    );
     make_public(&app, &b, id, json!({"public": true})).await;
 
     let r = app.get(&path, None).await;
@@ -190,7 +198,10 @@ async fn a_shared_kanban_lists_its_columns_without_hidden_fields() {
     let column = &r.body["rows"][b.todo.to_string()];
     assert_eq!(column["count"], 1, "only Ann is over 26: {:?}", r.body);
     assert_eq!(column["results"][0][format!("field_{}", b.name)], "Ann");
-    assert!(r.body["rows"].get("null").is_none(), "only the asked column");
+    assert!(
+        r.body["rows"].get("null").is_none(),
+        "only the asked column"
+    );
     let own = urlencoding(
         &json!({"filter_type": "AND", "filters": [{"field": b.name, "type": "equal", "value": "Bob"}]}),
     );
@@ -202,7 +213,9 @@ async fn a_shared_kanban_lists_its_columns_without_hidden_fields() {
         r.body
     );
     // Field options of the shown fields only.
-    let r = app.get(&format!("{path}?include=field_options"), None).await;
+    let r = app
+        .get(&format!("{path}?include=field_options"), None)
+        .await;
     let options = r.body["field_options"].as_object().unwrap();
     assert!(options.contains_key(&b.age.to_string()));
     assert!(!options.contains_key(&b.secret.to_string()), "{options:?}");
@@ -221,7 +234,13 @@ async fn a_shared_kanban_lists_its_columns_without_hidden_fields() {
     );
 
     // A password: nothing without the token, everything with it.
-    make_public(&app, &b, id, json!({"public_view_password": "board secret"})).await;
+    make_public(
+        &app,
+        &b,
+        id,
+        json!({"public_view_password": "board secret"}),
+    )
+    .await;
     assert_error(
         &app.get(&path, None).await,
         401,
@@ -283,6 +302,20 @@ async fn a_shared_calendar_lists_its_days_without_hidden_fields() {
             );
         }
     }
+    // The primary field is a card's title unless the view's options hide it explicitly.
+    let r = app
+        .patch(
+            &format!("/api/database/views/{id}/field-options/"),
+            Some(&b.fx.user.access),
+            json!({"field_options": {b.name.to_string(): {"hidden": true}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.get(&format!("{path}?{march}"), None).await;
+    for row in all_results(&r.body["rows"]) {
+        assert!(row.get(format!("field_{}", b.name)).is_none(), "{row}");
+        assert!(row.get(format!("field_{}", b.due)).is_some(), "{row}");
+    }
     // Per-day paging, and the request's range is checked.
     let r = app.get(&format!("{path}?{march}&limit=1"), None).await;
     assert_eq!(r.body["rows"]["2026-03-02"]["count"], 2);
@@ -307,7 +340,13 @@ async fn a_shared_calendar_lists_its_days_without_hidden_fields() {
         400,
         "ERROR_FILTER_FIELD_NOT_FOUND",
     );
-    make_public(&app, &b, id, json!({"public_view_password": "dates secret"})).await;
+    make_public(
+        &app,
+        &b,
+        id,
+        json!({"public_view_password": "dates secret"}),
+    )
+    .await;
     assert_error(
         &app.get(&format!("{path}?{march}"), None).await,
         401,
@@ -391,6 +430,29 @@ async fn shared_gallery_kanban_and_calendar_pages_show_cards_of_visible_fields_o
     assert_eq!(status, 200);
     assert!(html.contains("2 rows"), "{html}");
 
+    // Odd parameters are ignored, never an error.
+    let (status, html) = page(
+        &app,
+        &format!("/public/calendar/{calendar_slug}?month=%00&day=2026-13-45&tz=%00%27"),
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(!html.contains("id=\"day\""), "no such day is listed");
+    let (status, _) = page(
+        &app,
+        &format!("/public/kanban/{kanban_slug}?select_option=%00,abc&select_option=null,999999"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(page(&app, &format!("{}?page=0", paths[0])).await.0, 200);
+    // A board without its select field says it is not set up.
+    let (bare, bare_slug) =
+        shared_view(&app, &b, json!({"name": "Bare", "type": "kanban"}), &[]).await;
+    make_public(&app, &b, bare, json!({"public": true})).await;
+    let (status, html) = page(&app, &format!("/public/kanban/{bare_slug}")).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("not set up"), "{html}");
+
     for path in &paths {
         let (_, html) = page(&app, path).await;
         assert!(
@@ -401,13 +463,21 @@ async fn shared_gallery_kanban_and_calendar_pages_show_cards_of_visible_fields_o
 
     // A kanban slug is no gallery.
     assert_eq!(
-        page(&app, &format!("/public/gallery/{kanban_slug}")).await.0,
+        page(&app, &format!("/public/gallery/{kanban_slug}"))
+            .await
+            .0,
         404
     );
 
     // A password: the pages ask for it.
     for id in [gallery, kanban, calendar] {
-        make_public(&app, &b, id, json!({"public_view_password": "cards secret"})).await;
+        make_public(
+            &app,
+            &b,
+            id,
+            json!({"public_view_password": "cards secret"}),
+        )
+        .await;
     }
     for path in &paths {
         let (status, html) = page(&app, path).await;

@@ -91,14 +91,14 @@ pub async fn load(conn: &mut PgConnection, view_id: i64) -> Result<Option<LiveVi
         .get("hidden")
         .and_then(Value::as_bool)
         .unwrap_or(true);
-    let hidden = repo::field_options(&mut *conn, view_id)
+    let hidden: HashMap<i64, bool> = repo::field_options(&mut *conn, view_id)
         .await?
         .into_iter()
         .filter_map(|(id, o)| o.0.get("hidden").and_then(Value::as_bool).map(|h| (id, h)))
         .collect();
     let fields = fields::repo::list(&mut *conn, view.table_id).await?;
     let filter = saved_filter(conn, &view).await?;
-    let always = super::public::always_shown(&view, &fields);
+    let always = super::public::always_shown(&view, &fields, |id| hidden.get(&id) == Some(&true));
     Ok(Some(LiveView {
         always,
         view,

@@ -146,20 +146,26 @@ pub async fn authenticate(
     ))
 }
 
-/// Fields a shared view shows whatever their `hidden` option says: the primary field (the
-/// app never hides it) and the fields the view needs to lay its rows out (the kanban's
-/// select field, the calendar's date field, the cards' cover image field).
-pub fn always_shown(view: &View, fields: &[Field]) -> Vec<i64> {
+/// Fields a shared view shows whatever their `hidden` option says: those the view needs
+/// to lay its rows out (the kanban's select field, the calendar's date field, the cards'
+/// cover image field), and on cards the primary field, their title in the app, unless
+/// the view's options hide it explicitly (`explicitly_hidden`; the app never does).
+pub fn always_shown(
+    view: &View,
+    fields: &[Field],
+    explicitly_hidden: impl Fn(i64) -> bool,
+) -> Vec<i64> {
     let laid_out_by = [
         "single_select_field",
         "date_field",
         "card_cover_image_field",
     ]
     .iter()
-    .filter_map(|key| view.options.0.get(*key).and_then(serde_json::Value::as_i64));
+    .filter_map(|key| view.options.0.get(*key).and_then(Value::as_i64));
+    let cards = matches!(view.kind.as_str(), "gallery" | "kanban" | "calendar");
     fields
         .iter()
-        .filter(|f| f.primary)
+        .filter(|f| cards && f.primary && !explicitly_hidden(f.id))
         .map(|f| f.id)
         .chain(laid_out_by)
         .collect()
@@ -168,8 +174,13 @@ pub fn always_shown(view: &View, fields: &[Field]) -> Vec<i64> {
 /// The fields a shared view shows, in the table's order.
 async fn visible_fields(conn: &mut PgConnection, view: &View) -> Result<Vec<Field>, ViewError> {
     let options = options_of(conn, view).await?;
-    let fields = fields::repo::list(conn, view.table_id).await?;
-    let always = always_shown(view, &fields);
+    let fields = fields::repo::list(&mut *conn, view.table_id).await?;
+    let stored = repo::field_options(&mut *conn, view.id).await?;
+    let always = always_shown(view, &fields, |id| {
+        stored
+            .iter()
+            .any(|(f, o)| *f == id && o.0.get("hidden") == Some(&Value::Bool(true)))
+    });
     Ok(fields
         .into_iter()
         .filter(|f| {

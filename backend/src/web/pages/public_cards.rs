@@ -65,6 +65,8 @@ struct Shared {
     view: View,
     table_name: String,
     fields: Vec<Field>,
+    /// The fields a card shows: the primary field and those the view does not hide.
+    on_cards: Vec<i64>,
     token: Option<String>,
 }
 
@@ -100,10 +102,25 @@ async fn open(
     };
     let mut fields = fields;
     fields.sort_by_key(|f| (!f.primary, order(f), f.id));
+    // The select or date field a view needs comes with the rows, but a card shows it only
+    // when the view shows it, as the app's cards do.
+    let on_cards = fields
+        .iter()
+        .filter(|f| {
+            f.primary
+                || options
+                    .get(&f.id.to_string())
+                    .and_then(|o| o.get("hidden"))
+                    .and_then(Value::as_bool)
+                    == Some(false)
+        })
+        .map(|f| f.id)
+        .collect();
     Ok(Shared {
         view,
         table_name,
         fields,
+        on_cards,
         token,
     })
 }
@@ -122,7 +139,7 @@ impl Shared {
         let values = self
             .fields
             .iter()
-            .filter(|f| !f.primary)
+            .filter(|f| !f.primary && self.on_cards.contains(&f.id))
             .map(|f| CardValue {
                 field_id: f.id,
                 name: f.name.clone(),
@@ -168,12 +185,6 @@ fn query_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> 
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim())
 }
 
-/// A service error while listing: the password form and 404 as pages, anything else
-/// (a view without its field, say) as the error page.
-fn listing_failure(err: ViewError, csrf: &Csrf, slug: &str, here: &str) -> Response {
-    failure(err, csrf, slug, here)
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/public_gallery.html")]
 pub struct GalleryPage {
@@ -216,7 +227,7 @@ pub async fn gallery(
     };
     let listed = match public::rows(&state.ctx, &slug, shared.token.as_deref(), query).await {
         Ok(listed) => listed,
-        Err(err) => return listing_failure(err, &csrf, &slug, &here),
+        Err(err) => return failure(err, &csrf, &slug, &here),
     };
     let cards: Vec<Card> = listed.results.iter().map(|r| shared.card(r)).collect();
     let first = (page - 1) * GALLERY_PAGE + 1;
@@ -352,7 +363,7 @@ pub async fn kanban(
     .await
     {
         Ok(rows) => rows,
-        Err(err) => return listing_failure(err, &csrf, &slug, &here),
+        Err(err) => return failure(err, &csrf, &slug, &here),
     };
     let empty = json!({"count": 0, "results": []});
     let mut all_rows: Vec<&Map<String, Value>> = Vec::new();
@@ -405,6 +416,8 @@ pub struct Day {
     pub number: u32,
     pub in_month: bool,
     pub entries: Vec<Card>,
+    /// Whether the day's rows are listed below the month.
+    pub selected: bool,
     /// Rows of the day beyond the entries shown.
     pub more: i64,
     /// The day's own list.
@@ -422,6 +435,8 @@ pub struct CalendarPage {
     timezone: String,
     previous: String,
     next: String,
+    /// This month, in the same zone.
+    today: String,
     weeks: Vec<Vec<Day>>,
     /// The day whose rows are listed below the grid, with its title.
     day: Option<(String, Vec<Card>, i64)>,
@@ -521,6 +536,11 @@ pub async fn calendar(
         format!("&{}", q.finish())
     };
     let month_link = |m: NaiveDate| format!("{here}?month={}{tz_pair}", m.format("%Y-%m"));
+    let today = if tz_pair.is_empty() {
+        here.clone()
+    } else {
+        format!("{here}?{}", &tz_pair[1..])
+    };
     let day_link = |d: NaiveDate| {
         format!(
             "{here}?month={}&day={}{tz_pair}#day",
@@ -547,7 +567,7 @@ pub async fn calendar(
     .await
     {
         Ok(days) => days,
-        Err(err) => return listing_failure(err, &csrf, &slug, &here),
+        Err(err) => return failure(err, &csrf, &slug, &here),
     };
     let listed_day = match chosen_day {
         Some(day) => {
@@ -561,7 +581,7 @@ pub async fn calendar(
             .await
             {
                 Ok(rows) => Some((day, rows)),
-                Err(err) => return listing_failure(err, &csrf, &slug, &here),
+                Err(err) => return failure(err, &csrf, &slug, &here),
             }
         }
         None => None,
@@ -588,6 +608,7 @@ pub async fn calendar(
             days_of_week.push(Day {
                 number: date.day(),
                 in_month: date.month() == month.month(),
+                selected: chosen_day == Some(date),
                 entries: results.iter().map(|r| shared.card(r)).collect(),
                 more: count - results.len() as i64,
                 link: day_link(date),
@@ -622,6 +643,7 @@ pub async fn calendar(
         timezone,
         previous,
         next,
+        today,
         weeks,
         day,
     }
