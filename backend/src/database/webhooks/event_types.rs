@@ -87,6 +87,7 @@ pub fn example(kind: &WebhookEventType, table_id: i64, row: Value) -> TableEvent
             field_id: 0,
             field,
             related_fields: vec![],
+            before: None,
         },
         "field.deleted" => TableEvent::FieldDeleted {
             table_id,
