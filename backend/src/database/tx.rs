@@ -49,7 +49,8 @@ impl Tx {
         self.emitted.push(table_id);
     }
 
-    /// Logs the events, queues their fan-out and webhooks, and commits. Tables are taken
+    /// Records the undoable action the events amount to (for an origin with an undo
+    /// stack), logs the events, queues their fan-out and webhooks, and commits. Tables are taken
     /// in id order, so two transactions that change the same tables cannot deadlock on
     /// their sequence numbers.
     pub async fn commit(mut self) -> sqlx::Result<()> {

@@ -868,3 +868,37 @@ async fn old_actions_beyond_the_newest_of_each_tab_are_forgotten_with_their_back
         .unwrap();
     assert_eq!(left, 1, "the recent action stays");
 }
+
+#[tokio::test]
+async fn view_creation_and_deletion_are_undone_through_the_trash() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let s = [("ClientSessionId", "s1")];
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/views/table/{}/", fx.table),
+        &fx.user,
+        &s,
+        Some(json!({"name": "Mine", "type": "grid"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let view = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/database/views/{view}/");
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(
+        r["actions"][0],
+        json!({"action_type": "create_view", "action_scope": format!("table{}", fx.table)})
+    );
+    assert_eq!(app.get(&path, Some(&fx.user.access)).await.status, 404);
+    replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(app.get(&path, Some(&fx.user.access)).await.status, 200);
+
+    let r = send(&app, Method::DELETE, &path, &fx.user, &s, None).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "delete_view");
+    let r = app.get(&path, Some(&fx.user.access)).await;
+    assert_eq!(r.body["name"], "Mine", "{:?}", r.body);
+}

@@ -412,8 +412,15 @@ pub async fn update(
 /// Moves a view to the trash.
 pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, _, scope) = accessible(&mut tx, actor, view_id).await?;
-    repo::set_trashed(&mut *tx, view_id).await?;
+    delete_in(&mut tx, actor, view_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] inside the caller's transaction (undo trashes a created view this way).
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
+    let (view, _, scope) = accessible(tx, actor, view_id).await?;
+    repo::set_trashed(&mut **tx, view_id).await?;
     let entry = trash::NewTrashEntry {
         item_type: "view",
         item_id: view_id,
@@ -423,7 +430,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
         user_id: actor.id(),
         name: &view.name,
     };
-    trash::record(&mut *tx, &entry).await?;
+    trash::record(&mut **tx, &entry).await?;
     tx.emit(
         view.table_id,
         TableEvent::ViewDeleted {
@@ -431,7 +438,6 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
             view_id,
         },
     );
-    tx.commit().await?;
     Ok(())
 }
 

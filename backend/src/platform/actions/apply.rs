@@ -7,6 +7,7 @@ use crate::{
         fields,
         rows::{self, WriteOptions},
         tx::Tx,
+        views,
     },
     platform::{
         auth::Actor,
@@ -44,6 +45,8 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteField { field_id, .. } => {
             restore(tx, actor, "field", *field_id, None).await?
         }
+        Params::CreateView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
     }
     Ok(())
 }
@@ -70,6 +73,8 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
+        Params::CreateView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::DeleteView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
     }
     Ok(())
 }

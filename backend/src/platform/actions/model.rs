@@ -41,6 +41,15 @@ pub enum Params {
         table_id: i64,
         field_id: i64,
     },
+    /// A view created (or duplicated, or restored from the trash): undo trashes it.
+    CreateView {
+        table_id: i64,
+        view_id: i64,
+    },
+    DeleteView {
+        table_id: i64,
+        view_id: i64,
+    },
 }
 
 impl Params {
@@ -56,10 +65,12 @@ impl Params {
             Params::CreateField { .. } => "create_field",
             Params::UpdateField { .. } => "update_field",
             Params::DeleteField { .. } => "delete_field",
+            Params::CreateView { .. } => "create_view",
+            Params::DeleteView { .. } => "delete_view",
         }
     }
 
-    /// Row and field actions belong to their table (`table42`).
+    /// Row, field and view creation and deletion actions belong to their table (`table42`).
     pub fn scope(&self) -> String {
         let table_id = match self {
             Params::CreateRows { table_id, .. }
@@ -67,7 +78,9 @@ impl Params {
             | Params::DeleteRows { table_id, .. }
             | Params::CreateField { table_id, .. }
             | Params::UpdateField { table_id, .. }
-            | Params::DeleteField { table_id, .. } => *table_id,
+            | Params::DeleteField { table_id, .. }
+            | Params::CreateView { table_id, .. }
+            | Params::DeleteView { table_id, .. } => *table_id,
         };
         format!("table{table_id}")
     }

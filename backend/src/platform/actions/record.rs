@@ -46,8 +46,8 @@ fn in_order<'a>(
 
 /// The action a list of events amounts to, if it is one that can be undone.
 fn derive(events: &[&TableEvent]) -> Option<Params> {
-    // Tables and views are not undone (yet): nothing is recorded for them, nor for the
-    // rows and fields a new table comes with.
+    // Tables are not undone (yet): nothing is recorded for them, nor for the rows and
+    // fields a new table comes with.
     let table_change = events.iter().any(|e| {
         matches!(
             e,
@@ -69,6 +69,27 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
     });
     if let Some(event) = field_event {
         return field_action(event);
+    }
+    let view_event = events.iter().find(|e| {
+        matches!(
+            e,
+            TableEvent::ViewCreated { .. } | TableEvent::ViewDeleted { .. }
+        )
+    });
+    match view_event {
+        Some(TableEvent::ViewCreated { view }) => {
+            return Some(Params::CreateView {
+                table_id: view.get("table_id")?.as_i64()?,
+                view_id: view.get("id")?.as_i64()?,
+            });
+        }
+        Some(TableEvent::ViewDeleted { table_id, view_id }) => {
+            return Some(Params::DeleteView {
+                table_id: *table_id,
+                view_id: *view_id,
+            });
+        }
+        _ => {}
     }
     let row_event = events.iter().find(|e| e.is_row_change())?;
     row_action(row_event)
