@@ -1,7 +1,8 @@
 //! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
-//! exports and of undoable actions every five minutes, the license check when a license is due for one (every
-//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
-//! run: a PostgreSQL advisory lock lets only one of them schedule each round.
+//! exports and of undoable actions every five minutes, the license check when a license
+//! is due for one (every `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly.
+//! Several export workers may run: a PostgreSQL advisory lock lets only one of them
+//! schedule each round.
 
 use std::time::Duration;
 use tessera::{
