@@ -5,6 +5,8 @@ use crate::helpers::{Resp, Session, TableFixture, TestApp, assert_error};
 use crate::realtime::{client, next_of, subscribe};
 use reqwest::Method;
 use serde_json::{Value, json};
+use std::time::Duration;
+use tessera::test_support::HttpReceiver;
 
 /// A request with the undo headers a tab sends.
 async fn send(
@@ -901,4 +903,39 @@ async fn view_creation_and_deletion_are_undone_through_the_trash() {
     assert_eq!(r["actions"][0]["action_type"], "delete_view");
     let r = app.get(&path, Some(&fx.user.access)).await;
     assert_eq!(r.body["name"], "Mine", "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn undo_calls_webhooks_like_any_change() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let receiver = HttpReceiver::start().await;
+    let r = app
+        .post(
+            &format!("/api/database/webhooks/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({"name": "hook", "url": receiver.url()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "new" }),
+    )
+    .await;
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    let calls = receiver.wait_for(3, Duration::from_secs(20)).await;
+    let kinds: Vec<Value> = calls
+        .iter()
+        .map(|c| c.json()["event_type"].clone())
+        .collect();
+    assert_eq!(kinds, ["rows.created", "rows.updated", "rows.updated"]);
+    let undone = calls[2].json();
+    assert_eq!(undone["items"][0]["Name"], "old", "{undone}");
+    assert_eq!(undone["old_items"][0]["Name"], "new", "{undone}");
 }
