@@ -939,3 +939,65 @@ async fn undo_calls_webhooks_like_any_change() {
     assert_eq!(undone["items"][0]["Name"], "old", "{undone}");
     assert_eq!(undone["old_items"][0]["Name"], "new", "{undone}");
 }
+
+#[tokio::test]
+async fn a_view_change_is_undone_in_the_views_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({"name": "Mine", "type": "grid"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let view = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/database/views/{view}/");
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"name": "Renamed", "filter_type": "OR"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // The table's scope alone does not reach it.
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO", "{:?}", r.body);
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/undo/",
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"scopes": {"table": fx.table, "view": view}})),
+    )
+    .await;
+    assert_eq!(
+        r.body,
+        json!({"actions": [{"action_type": "update_view", "action_scope": format!("view{view}")}],
+               "result_code": "SUCCESS"})
+    );
+    let shown = app.get(&path, Some(&fx.user.access)).await.body;
+    assert_eq!(
+        (shown["name"].as_str(), shown["filter_type"].as_str()),
+        (Some("Mine"), Some("AND"))
+    );
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/redo/",
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"scopes": {"view": view}})),
+    )
+    .await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(
+        app.get(&path, Some(&fx.user.access)).await.body["name"],
+        "Renamed"
+    );
+}

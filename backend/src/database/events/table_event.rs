@@ -65,6 +65,9 @@ pub enum TableEvent {
     ViewUpdated {
         view_id: i64,
         view: Value,
+        /// The view before a change its user asked for, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewDeleted {
         table_id: i64,

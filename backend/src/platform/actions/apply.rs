@@ -37,7 +37,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             ..
         } => {
             backup::bring_back_select_options(tx, *field_id, before).await?;
-            fields::update_in(tx, actor, *field_id, &field_body(before)).await?;
+            fields::update_in(tx, actor, *field_id, &api_body(before)).await?;
             if let Some(backup) = backup {
                 backup::restore(tx, *backup, *field_id).await?;
             }
@@ -47,6 +47,11 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         }
         Params::CreateView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
         Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::UpdateView {
+            view_id, before, ..
+        } => {
+            views::update_in(tx, actor, *view_id, &api_body(before)).await?;
+        }
     }
     Ok(())
 }
@@ -68,13 +73,16 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::UpdateField {
             field_id, after, ..
         } => {
-            fields::update_in(tx, actor, *field_id, &field_body(after)).await?;
+            fields::update_in(tx, actor, *field_id, &api_body(after)).await?;
         }
         Params::DeleteField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
         Params::CreateView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
         Params::DeleteView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::UpdateView { view_id, after, .. } => {
+            views::update_in(tx, actor, *view_id, &api_body(after)).await?;
+        }
     }
     Ok(())
 }
@@ -142,8 +150,8 @@ async fn restore(
     Ok(())
 }
 
-/// A field's API shape as an update body: the keys the update reads are the ones the
-/// API shows.
-fn field_body(field: &Value) -> Map<String, Value> {
+/// A field's or view's API shape as an update body: the keys the update reads are the
+/// ones the API shows.
+fn api_body(field: &Value) -> Map<String, Value> {
     field.as_object().cloned().unwrap_or_default()
 }

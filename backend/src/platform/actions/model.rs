@@ -50,6 +50,13 @@ pub enum Params {
         table_id: i64,
         view_id: i64,
     },
+    /// A view's settings changed: the view as the API showed it before and after.
+    UpdateView {
+        table_id: i64,
+        view_id: i64,
+        before: Value,
+        after: Value,
+    },
 }
 
 impl Params {
@@ -67,12 +74,15 @@ impl Params {
             Params::DeleteField { .. } => "delete_field",
             Params::CreateView { .. } => "create_view",
             Params::DeleteView { .. } => "delete_view",
+            Params::UpdateView { .. } => "update_view",
         }
     }
 
-    /// Row, field and view creation and deletion actions belong to their table (`table42`).
+    /// Row, field and view creation and deletion actions belong to their table
+    /// (`table42`), changes of a view to the view (`view7`).
     pub fn scope(&self) -> String {
         let table_id = match self {
+            Params::UpdateView { view_id, .. } => return format!("view{view_id}"),
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }

@@ -73,7 +73,12 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
     let view_event = events.iter().find(|e| {
         matches!(
             e,
-            TableEvent::ViewCreated { .. } | TableEvent::ViewDeleted { .. }
+            TableEvent::ViewCreated { .. }
+                | TableEvent::ViewDeleted { .. }
+                | TableEvent::ViewUpdated {
+                    before: Some(_),
+                    ..
+                }
         )
     });
     match view_event {
@@ -81,6 +86,18 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
             return Some(Params::CreateView {
                 table_id: view.get("table_id")?.as_i64()?,
                 view_id: view.get("id")?.as_i64()?,
+            });
+        }
+        Some(TableEvent::ViewUpdated {
+            view_id,
+            view,
+            before: Some(before),
+        }) => {
+            return Some(Params::UpdateView {
+                table_id: view.get("table_id")?.as_i64()?,
+                view_id: *view_id,
+                before: (**before).clone(),
+                after: view.clone(),
             });
         }
         Some(TableEvent::ViewDeleted { table_id, view_id }) => {
