@@ -61,6 +61,10 @@ pub struct Settings {
     pub login_failures_per_ip: u64,
     /// How long trashed items can be restored before they are deleted for good.
     pub trash_retention: Duration,
+    /// How long undoable actions are kept (at least 24 hours) …
+    pub action_retention: Duration,
+    /// … and how many of each tab's newest are kept however old (at least 500).
+    pub actions_per_session: u64,
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
@@ -257,6 +261,11 @@ impl Settings {
             trash_retention: Duration::from_secs(
                 number(&get, "TESSERA_TRASH_RETENTION_HOURS", 72)? as u64 * 3600,
             ),
+            action_retention: Duration::from_secs(
+                number(&get, "TESSERA_UNDO_RETENTION_HOURS", 24)?.max(24) as u64 * 3600,
+            ),
+            actions_per_session: number(&get, "TESSERA_UNDO_ACTIONS_PER_SESSION", 500)?.max(500)
+                as u64,
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
@@ -405,6 +414,8 @@ impl fmt::Debug for Settings {
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("outbound_allowed", &self.outbound_allowed)
             .field("trash_retention", &self.trash_retention)
+            .field("action_retention", &self.action_retention)
+            .field("actions_per_session", &self.actions_per_session)
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("license", &self.license)
@@ -455,6 +466,17 @@ mod tests {
             .expect("settings");
         assert_eq!(s.trash_retention, Duration::from_secs(3600));
         assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
+        assert_eq!(s.action_retention, Duration::from_secs(24 * 3600));
+        assert_eq!(s.actions_per_session, 500);
+        // Undo keeps at least a day and 500 actions per tab, whatever is asked.
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_UNDO_RETENTION_HOURS", "1"),
+            ("TESSERA_UNDO_ACTIONS_PER_SESSION", "10"),
+        ])
+        .expect("settings");
+        assert_eq!(s.action_retention, Duration::from_secs(24 * 3600));
+        assert_eq!(s.actions_per_session, 500);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Enqueues periodic housekeeping jobs: permanent deletion from the trash and expiry of
-//! exports every five minutes, the license check when a license is due for one (every
-//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
-//! run: a PostgreSQL advisory lock lets only one of them schedule each round.
+//! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
+//! exports and of undoable actions every five minutes, the license check when a license
+//! is due for one (every `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly.
+//! Several export workers may run: a PostgreSQL advisory lock lets only one of them
+//! schedule each round.
 
 use std::time::Duration;
 use tessera::{
@@ -41,6 +42,7 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
     if won {
         enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
         enqueue_low(&mut tx, &LowJob::ExpireExports).await?;
+        enqueue_low(&mut tx, &LowJob::PruneActions).await?;
         if hourly {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;

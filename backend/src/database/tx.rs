@@ -8,7 +8,10 @@ use super::{
     events::{self, EventOrigin, TableEvent},
     webhooks,
 };
-use crate::platform::jobs::{self, HighJob, LowJob};
+use crate::platform::{
+    actions,
+    jobs::{self, HighJob, LowJob},
+};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::{
     collections::BTreeMap,
@@ -20,6 +23,8 @@ pub struct Tx {
     origin: EventOrigin,
     /// Events per table, in the order they were emitted.
     pending: BTreeMap<i64, Vec<TableEvent>>,
+    /// The table of each event, in emission order across tables.
+    emitted: Vec<i64>,
 }
 
 impl Tx {
@@ -29,19 +34,28 @@ impl Tx {
             inner: db.begin().await?,
             origin,
             pending: BTreeMap::new(),
+            emitted: Vec::new(),
         })
+    }
+
+    /// Whose doing the transaction's changes are.
+    pub fn origin(&self) -> &EventOrigin {
+        &self.origin
     }
 
     /// Records that this transaction changed `table_id` as `event` says.
     pub fn emit(&mut self, table_id: i64, event: TableEvent) {
         self.pending.entry(table_id).or_default().push(event);
+        self.emitted.push(table_id);
     }
 
-    /// Logs the events, queues their fan-out and webhooks, and commits. Tables are taken
+    /// Records the undoable action the events amount to (for an origin with an undo
+    /// stack), logs the events, queues their fan-out and webhooks, and commits. Tables are taken
     /// in id order, so two transactions that change the same tables cannot deadlock on
     /// their sequence numbers.
     pub async fn commit(mut self) -> sqlx::Result<()> {
         let pending = std::mem::take(&mut self.pending);
+        actions::record(&mut self.inner, &self.origin, &self.emitted, &pending).await?;
         for (table_id, events) in &pending {
             let refs: Vec<&TableEvent> = events.iter().collect();
             events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;

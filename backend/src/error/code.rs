@@ -119,6 +119,11 @@ codes! {
     CannotRestoreParentBeforeChild => "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD", 400;
     ParentIdMustBeProvided => "ERROR_PARENT_ID_MUST_BE_PROVIDED", 400;
     ParentIdMustNotBeProvided => "ERROR_PARENT_ID_MUST_NOT_BE_PROVIDED", 400;
+    // Undo and redo
+    InvalidClientSessionId => "ERROR_INVALID_CLIENT_SESSION_ID", 400;
+    InvalidClientActionGroup => "ERROR_INVALID_CLIENT_ACTION_GROUP", 400;
+    ClientSessionIdHeaderNotSet => "ERROR_CLIENT_SESSION_ID_HEADER_NOT_SET", 400;
+    UndoRedoLockConflict => "ERROR_UNDO_REDO_LOCK_CONFLICT", 409;
     // Jobs
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;

@@ -1,5 +1,6 @@
 //! Workspace-wide concepts: users and auth, instance settings, workspaces, applications, jobs, mail.
 
+pub mod actions;
 pub mod applications;
 pub mod auth;
 pub mod jobs;

@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
         users::register, users::token_auth, users::token_refresh, users::token_verify,
         users::token_blacklist, users::send_reset_password_email, users::reset_password,
         users::change_password, users::update_account, users::dashboard,
+        undo::undo, undo::redo,
         settings::get, settings::update, settings::instance_id,
         licenses::list, licenses::register, licenses::get, licenses::delete, licenses::check,
         licenses::add_user, licenses::remove_user, licenses::fill_seats,

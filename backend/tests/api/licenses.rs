@@ -667,6 +667,7 @@ async fn a_license_not_yet_valid_or_signed_with_a_replaced_key_is_inactive() {
             .unwrap(),
         websocket_id: None,
         token: None,
+        session: None,
     };
     let listed = tessera::platform::licenses::list(&ctx, &actor)
         .await

@@ -42,6 +42,7 @@ mod table_page;
 mod throttles;
 mod tokens;
 mod trash;
+mod undo_redo;
 mod user_files;
 mod users;
 mod view_listings;

@@ -83,6 +83,52 @@ async fn table_events_older_than_the_retention_are_pruned() {
 }
 
 #[tokio::test]
+async fn undo_actions_past_the_retention_are_forgotten_on_schedule() {
+    let db = TestDatabase::create().await.unwrap();
+    let user: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, password_hash) VALUES ('a@x.io', 'A', '-') RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    // 501 actions of one tab, two days old: the newest 500 are kept however old.
+    sqlx::query(
+        "INSERT INTO actions (user_id, session, action_type, scope, params, created_on) \
+         SELECT $1, 's', 'update_rows', 'table1', '{}', now() - interval '2 days' + i * interval '1 ms' \
+         FROM generate_series(1, 501) i",
+    )
+    .bind(user)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let settings = test_support::settings(&db.url);
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut left = 0_i64;
+    while start.elapsed() < Duration::from_secs(30) {
+        left = sqlx::query_scalar("SELECT count(*) FROM actions")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if left == 500 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(left, 500, "the oldest action is forgotten");
+}
+
+#[tokio::test]
 async fn trash_past_the_retention_is_deleted_for_good_on_schedule() {
     let db = TestDatabase::create().await.unwrap();
     let workspace: i64 = sqlx::query_scalar(

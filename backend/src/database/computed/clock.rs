@@ -140,6 +140,7 @@ pub async fn refresh_table(
         user_id: None,
         websocket_id: None,
         send_webhooks: false,
+        session: None,
     };
     let mut tx = Tx::begin(db, origin).await?;
     sqlx::query(AssertSqlSafe(format!(

@@ -198,6 +198,7 @@ async fn announce(
                 field_id: field.id,
                 field: field_json(field, &scope),
                 related_fields: Vec::<Value>::new(),
+                before: None,
             },
         );
     }

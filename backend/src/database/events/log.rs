@@ -3,6 +3,7 @@
 //! queued by the transaction, not here.
 
 use super::TableEvent;
+use crate::platform::actions::ActionSession;
 use serde_json::Value;
 use sqlx::PgConnection;
 
@@ -13,6 +14,9 @@ pub struct EventOrigin {
     pub websocket_id: Option<String>,
     /// Whether webhooks should be called for this event.
     pub send_webhooks: bool,
+    /// The tab's undo stack: a change made with one is recorded as an undoable action
+    /// when its transaction commits.
+    pub session: Option<ActionSession>,
 }
 
 /// Logs `events` (all of one table, in order) and returns the sequence number of the

@@ -5,4 +5,4 @@ mod log;
 mod table_event;
 
 pub use log::{EventOrigin, append, prune, since};
-pub use table_event::{TableEvent, ViewPart};
+pub use table_event::{FieldBefore, TableEvent, ViewPart};

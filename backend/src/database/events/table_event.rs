@@ -34,6 +34,9 @@ pub enum TableEvent {
         field_id: i64,
         field: Value,
         related_fields: Vec<Value>,
+        /// The field before the change, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<FieldBefore>>,
     },
     FieldDeleted {
         table_id: i64,
@@ -62,6 +65,9 @@ pub enum TableEvent {
     ViewUpdated {
         view_id: i64,
         view: Value,
+        /// The view before a change its user asked for, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewDeleted {
         table_id: i64,
@@ -119,6 +125,14 @@ pub enum TableEvent {
         view_id: i64,
         view_group_by_id: i64,
     },
+}
+
+/// A field as it was before an update: its API shape and, after a type change, the
+/// backup of its column data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldBefore {
+    pub field: Value,
+    pub backup: Option<i64>,
 }
 
 /// The parts of a view that have their own created / updated / deleted events.

@@ -12,13 +12,13 @@ use crate::{
         access::{self, TableScope},
         collaborators::MULTIPLE_COLLABORATORS,
         computed,
-        events::{EventOrigin, TableEvent},
+        events::{EventOrigin, FieldBefore, TableEvent},
         links,
         rows::read::column_expr,
         tokens::Operation,
         tx::Tx,
     },
-    platform::{auth::Actor, trash, validation::ValidationError},
+    platform::{actions, auth::Actor, trash, validation::ValidationError},
 };
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
@@ -383,7 +383,19 @@ pub async fn update(
     body: &Map<String, Value>,
 ) -> Result<FieldChange, FieldError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (old, scope) = accessible(&mut tx, actor, field_id).await?;
+    let change = update_in(&mut tx, actor, field_id, body).await?;
+    tx.commit().await?;
+    Ok(change)
+}
+
+/// [`update`] inside the caller's transaction (undo changes a field back this way).
+pub async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    field_id: i64,
+    body: &Map<String, Value>,
+) -> Result<FieldChange, FieldError> {
+    let (old, scope) = accessible(tx, actor, field_id).await?;
     let name = match body.get("name") {
         Some(Value::String(s)) => check_name(s)?,
         Some(_) => {
@@ -406,7 +418,7 @@ pub async fn update(
     let same_type = kind == old.kind;
     let options = new_ft.parse_options(body, same_type.then_some(&old.options))?;
     let options = if computed::is_computed(&kind) {
-        computed::options_in_table(&mut tx, old.table_id, Some(field_id), &kind, &options).await?
+        computed::options_in_table(tx, old.table_id, Some(field_id), &kind, &options).await?
     } else {
         options
     };
@@ -418,11 +430,11 @@ pub async fn update(
         None
     };
     errors.into_result()?;
-    if name != old.name && repo::name_taken(&mut *tx, old.table_id, &name, Some(old.id)).await? {
+    if name != old.name && repo::name_taken(&mut **tx, old.table_id, &name, Some(old.id)).await? {
         return Err(FieldError::NameNotUnique);
     }
     repo::update(
-        &mut *tx,
+        &mut **tx,
         field_id,
         &name,
         &kind,
@@ -431,51 +443,52 @@ pub async fn update(
     )
     .await?;
     if let Some(select_options) = &select_options {
-        repo::replace_select_options(&mut tx, field_id, select_options).await?;
+        repo::replace_select_options(tx, field_id, select_options).await?;
     }
-    let new = repo::get(&mut tx, field_id)
-        .await?
-        .ok_or(FieldError::NotFound)?;
+    let new = repo::get(tx, field_id).await?.ok_or(FieldError::NotFound)?;
     let relink = link_change(&old, &new);
     let mut gone_related = None;
     let mut made_related = None;
     if relink.tears_down {
-        gone_related = repo::get(&mut tx, links::schema::related_id(&old).unwrap_or(0)).await?;
+        gone_related = repo::get(tx, links::schema::related_id(&old).unwrap_or(0)).await?;
         if relink.sets_up {
-            links::schema::tear_down(&mut tx, &old).await?;
+            links::schema::tear_down(tx, &old).await?;
         }
     }
     let new = if relink.sets_up {
-        let with_related = links::schema::check(&mut tx, &new, &scope, body).await?;
-        let (new, related) = links::schema::set_up(&mut tx, &new, with_related).await?;
+        let with_related = links::schema::check(tx, &new, &scope, body).await?;
+        let (new, related) = links::schema::set_up(tx, &new, with_related).await?;
         if !old_is_link(&old) {
             let text = old_ft.text_sql(&old, &column_expr(&old, old_ft));
-            links::schema::fill_from_text(&mut tx, &new, &text).await?;
+            links::schema::fill_from_text(tx, &new, &text).await?;
         }
         made_related = related;
         new
     } else {
         new
     };
-    ddl::convert_column(&mut tx, &old, old_ft, &new, new_ft).await?;
+    // A type change may lose data; with an undo stack to go back to, the column is kept.
+    let backup = if !same_type && tx.origin().session.is_some() {
+        actions::backup::save(tx, &old).await?
+    } else {
+        None
+    };
+    ddl::convert_column(tx, &old, old_ft, &new, new_ft).await?;
     if relink.tears_down && !relink.sets_up {
         // The links were read into the new column above; now they go.
-        links::schema::tear_down(&mut tx, &old).await?;
+        links::schema::tear_down(tx, &old).await?;
     }
     if old_ft.has_select_options() && !new_ft.has_select_options() {
-        repo::delete_select_options(&mut *tx, field_id).await?;
+        repo::delete_select_options(&mut **tx, field_id).await?;
     }
-    computed::refresh::field_changed(&mut tx, old.table_id, field_id, Some((&old.name, &name)))
-        .await?;
+    computed::refresh::field_changed(tx, old.table_id, field_id, Some((&old.name, &name))).await?;
     for other in gone_related.iter().chain(made_related.iter()) {
-        computed::refresh::field_changed(&mut tx, other.table_id, other.id, None).await?;
+        computed::refresh::field_changed(tx, other.table_id, other.id, None).await?;
     }
-    let field = repo::get(&mut tx, field_id)
-        .await?
-        .ok_or(FieldError::NotFound)?;
+    let field = repo::get(tx, field_id).await?.ok_or(FieldError::NotFound)?;
     // A computed field's formula type can change with its formula, like a field's type.
     if !same_type || computed::is_computed(&field.kind) {
-        crate::database::views::field_changes::field_converted(&mut tx, &field).await?;
+        crate::database::views::field_changes::field_converted(tx, &field).await?;
     }
     let json = field_json(&field, &scope);
     if let Some(gone) = &gone_related {
@@ -506,9 +519,12 @@ pub async fn update(
             field_id: field.id,
             field: json,
             related_fields: related_fields.clone(),
+            before: Some(Box::new(FieldBefore {
+                field: field_json(&old, &scope),
+                backup,
+            })),
         },
     );
-    tx.commit().await?;
     Ok(FieldChange {
         field,
         scope,
@@ -549,18 +565,29 @@ pub async fn delete(
     field_id: i64,
 ) -> Result<Vec<Value>, FieldError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (field, scope) = accessible(&mut tx, actor, field_id).await?;
+    let related = delete_in(&mut tx, actor, field_id).await?;
+    tx.commit().await?;
+    Ok(related)
+}
+
+/// [`delete`] inside the caller's transaction (undo trashes a created field this way).
+pub async fn delete_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    field_id: i64,
+) -> Result<Vec<Value>, FieldError> {
+    let (field, scope) = accessible(tx, actor, field_id).await?;
     if field.primary {
         return Err(FieldError::CannotDeletePrimary);
     }
-    repo::set_trashed(&mut *tx, field_id, true).await?;
+    repo::set_trashed(&mut **tx, field_id, true).await?;
     // A link's related field goes to the trash with it, under the same entry.
     let related = match links::schema::related_id(&field) {
-        Some(id) => repo::get(&mut tx, id).await?,
+        Some(id) => repo::get(tx, id).await?,
         None => None,
     };
     if let Some(related) = &related {
-        repo::set_trashed(&mut *tx, related.id, true).await?;
+        repo::set_trashed(&mut **tx, related.id, true).await?;
         tx.emit(
             related.table_id,
             TableEvent::FieldDeleted {
@@ -570,9 +597,9 @@ pub async fn delete(
             },
         );
     }
-    computed::refresh::field_changed(&mut tx, field.table_id, field_id, None).await?;
+    computed::refresh::field_changed(tx, field.table_id, field_id, None).await?;
     if let Some(related) = &related {
-        computed::refresh::field_changed(&mut tx, related.table_id, related.id, None).await?;
+        computed::refresh::field_changed(tx, related.table_id, related.id, None).await?;
     }
     let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
     let entry = trash::NewTrashEntry {
@@ -584,7 +611,7 @@ pub async fn delete(
         user_id: actor.id(),
         name: &field.name,
     };
-    trash::record(&mut *tx, &entry).await?;
+    trash::record(&mut **tx, &entry).await?;
     tx.emit(
         field.table_id,
         TableEvent::FieldDeleted {
@@ -593,7 +620,6 @@ pub async fn delete(
             related_fields: related_fields.clone(),
         },
     );
-    tx.commit().await?;
     Ok(related_fields)
 }
 
@@ -602,5 +628,6 @@ pub fn origin(actor: &Actor) -> EventOrigin {
         user_id: Some(actor.id()),
         websocket_id: actor.websocket_id.clone(),
         send_webhooks: true,
+        session: actor.session.clone(),
     }
 }

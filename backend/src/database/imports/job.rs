@@ -124,6 +124,7 @@ pub async fn import_rows(
         user_id: Some(job.user_id),
         websocket_id: None,
         send_webhooks: true,
+        session: None,
     };
     let mut tx = Tx::begin(&ctx.db, origin).await?;
     let (table_id, workspace_id, mode) = match target.table_id {

@@ -73,6 +73,7 @@ fn origin(actor: &Actor, opts: WriteOptions) -> EventOrigin {
         user_id: Some(actor.id()),
         websocket_id: actor.websocket_id.clone(),
         send_webhooks: opts.send_webhooks,
+        session: actor.session.clone(),
     }
 }
 
@@ -360,17 +361,31 @@ pub async fn update(
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
+    let rows = update_in(&mut tx, actor, table_id, items, opts, batch).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// [`update`] inside the caller's transaction (undo writes back this way).
+pub async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    items: &[(i64, Map<String, Value>)],
+    opts: WriteOptions,
+    batch: bool,
+) -> Result<Vec<Map<String, Value>>, RowError> {
+    let (_, _, field_list) = open(tx, actor, table_id, Operation::Update).await?;
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
     let mut parsed = parse_items(&field_list, &values, opts.keys, batch)?;
     write::hash_passwords(&mut parsed).await?;
     // Lock the table row (and with it the event sequence) before reading old values.
-    tables::repo::lock(&mut *tx, table_id).await?;
-    check_ids(&mut tx, table_id, &ids).await?;
+    tables::repo::lock(&mut **tx, table_id).await?;
+    check_ids(tx, table_id, &ids).await?;
     let before = api_rows(
         &field_list,
-        rows_by_ids(&mut tx, table_id, &field_list, &ids).await?,
+        rows_by_ids(tx, table_id, &field_list, &ids).await?,
         RowKeys::Ids,
     );
     let mut updated_field_ids: Vec<i64> = Vec::new();
@@ -383,7 +398,7 @@ pub async fn update(
     }
     let link_cells = write::take_links(&mut parsed);
     let plan = links::write::plan(
-        &mut tx,
+        tx,
         &field_list,
         ids.iter().copied().zip(link_cells).collect(),
         opts.keys,
@@ -393,8 +408,7 @@ pub async fn update(
         .iter()
         .any(|f| f.primary && updated_field_ids.contains(&f.id));
     // Formulas elsewhere may look up any of the values, not only the primary one.
-    let shown_elsewhere =
-        primary_changed || computed::refresh::is_looked_up(&mut tx, table_id).await?;
+    let shown_elsewhere = primary_changed || computed::refresh::is_looked_up(tx, table_id).await?;
     // The values written (and the computed fields of these rows, which may follow them),
     // and every row whose links were added or removed.
     let mut changes = Changes::new();
@@ -405,15 +419,15 @@ pub async fn update(
         Changed::Fields(written.chain(computed_here).collect()),
     );
     changes.add_all(plan.touched.keys().copied());
-    let mut touched = linking_rows_if(&mut tx, shown_elsewhere, table_id, &ids, &changes).await?;
+    let mut touched = linking_rows_if(tx, shown_elsewhere, table_id, &ids, &changes).await?;
     links::ripple::merge(&mut touched, plan.touched.clone());
-    let ripple = Ripple::capture(&mut tx, touched, changes, table_id, &ids).await?;
+    let ripple = Ripple::capture(tx, touched, changes, table_id, &ids).await?;
     for (id, cells) in ids.iter().zip(parsed) {
-        write::update_row(&mut tx, table_id, &field_list, *id, cells, actor.id()).await?;
+        write::update_row(tx, table_id, &field_list, *id, cells, actor.id()).await?;
     }
-    plan.apply(&mut tx).await?;
-    computed::recompute(&mut tx, table_id, &field_list, Some(&ids)).await?;
-    let raw = rows_by_ids(&mut tx, table_id, &field_list, &ids).await?;
+    plan.apply(tx).await?;
+    computed::recompute(tx, table_id, &field_list, Some(&ids)).await?;
+    let raw = rows_by_ids(tx, table_id, &field_list, &ids).await?;
     tx.emit(
         table_id,
         TableEvent::RowsUpdated {
@@ -424,8 +438,7 @@ pub async fn update(
             metadata: json!({}),
         },
     );
-    ripple.emit(&mut tx).await?;
-    tx.commit().await?;
+    ripple.emit(tx).await?;
     Ok(api_rows(&field_list, raw, opts.keys))
 }
 
@@ -439,26 +452,38 @@ pub async fn delete(
     opts: WriteOptions,
 ) -> Result<(), RowError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    let (_, scope, field_list) = open(&mut tx, actor, table_id, Operation::Delete).await?;
-    tables::repo::lock(&mut *tx, table_id).await?;
-    check_ids(&mut tx, table_id, ids).await?;
+    delete_in(&mut tx, actor, table_id, ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] inside the caller's transaction (undo trashes created rows this way).
+pub async fn delete_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    ids: &[i64],
+) -> Result<(), RowError> {
+    let (_, scope, field_list) = open(tx, actor, table_id, Operation::Delete).await?;
+    tables::repo::lock(&mut **tx, table_id).await?;
+    check_ids(tx, table_id, ids).await?;
     let rows = api_rows(
         &field_list,
-        rows_by_ids(&mut tx, table_id, &field_list, ids).await?,
+        rows_by_ids(tx, table_id, &field_list, ids).await?,
         RowKeys::Ids,
     );
     let mut changes = Changes::new();
     changes.add_all([table_id]);
-    let touched = links::ripple::linking_rows(&mut tx, table_id, ids, Some(&changes)).await?;
-    let ripple = Ripple::capture(&mut tx, touched, changes, table_id, ids).await?;
+    let touched = links::ripple::linking_rows(tx, table_id, ids, Some(&changes)).await?;
+    let ripple = Ripple::capture(tx, touched, changes, table_id, ids).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE {} SET trashed = TRUE WHERE id = ANY($1)",
         tables::table_name(table_id)
     )))
     .bind(ids)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tables::repo::add_row_count(&mut *tx, table_id, -(ids.len() as i64)).await?;
+    tables::repo::add_row_count(&mut **tx, table_id, -(ids.len() as i64)).await?;
     let primary = field_list.iter().find(|f| f.primary);
     let names: Vec<String> = rows
         .iter()
@@ -478,7 +503,7 @@ pub async fn delete(
             )
             .bind(table_id)
             .bind(ids)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             ("rows", batch, String::new())
         }
@@ -493,7 +518,7 @@ pub async fn delete(
         name: &name,
     };
     let listed = (item_type == "rows").then_some(names.as_slice());
-    trash::record_with_names(&mut *tx, &entry, listed).await?;
+    trash::record_with_names(&mut **tx, &entry, listed).await?;
     tx.emit(
         table_id,
         TableEvent::RowsDeleted {
@@ -502,8 +527,7 @@ pub async fn delete(
             rows: json_rows(rows),
         },
     );
-    ripple.emit(&mut tx).await?;
-    tx.commit().await?;
+    ripple.emit(tx).await?;
     Ok(())
 }
 

@@ -51,6 +51,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         user_id: Some(job.user_id),
         websocket_id: None,
         send_webhooks: true,
+        session: None,
     };
     let mut tx = Tx::begin(&ctx.db, origin).await?;
     let scope = access::scope(&mut tx, original_id)

@@ -239,6 +239,7 @@ pub fn actor_for(user: User, grant: TokenGrant) -> Actor {
     Actor {
         user,
         websocket_id: None,
+        session: None,
         token: Some(grant),
     }
 }

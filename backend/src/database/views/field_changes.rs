@@ -101,7 +101,14 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
             let view_id = view.id;
             let shown = full(tx, view, table).await?;
             let view = shown.to_json();
-            tx.emit(table_id, TableEvent::ViewUpdated { view_id, view });
+            tx.emit(
+                table_id,
+                TableEvent::ViewUpdated {
+                    view_id,
+                    view,
+                    before: None,
+                },
+            );
         }
     }
     Ok(())

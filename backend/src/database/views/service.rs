@@ -371,19 +371,25 @@ pub async fn update(
     body: &Map<String, Value>,
 ) -> Result<ViewWithParts, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    repo::lock(&mut *tx, view_id).await?;
-    let (current, table, _) = accessible(&mut tx, actor, view_id).await?;
+    let result = update_in(&mut tx, actor, view_id, body).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// [`update`] inside the caller's transaction (undo changes a view back this way).
+pub async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewWithParts, ViewError> {
+    repo::lock(&mut **tx, view_id).await?;
+    let (current, table, _) = accessible(tx, actor, view_id).await?;
+    let before = full(tx, current.clone(), table.clone()).await?.to_json();
     let kind = types::by_name(&current.kind)
         .ok_or_else(|| ViewError::TypeDoesNotExist(current.kind.clone()))?;
-    let (name, filter_type, filters_disabled, props, row_identifier_type, public) = settings(
-        &mut tx,
-        current.table_id,
-        kind,
-        body,
-        Some(&current),
-        actor.id(),
-    )
-    .await?;
+    let (name, filter_type, filters_disabled, props, row_identifier_type, public) =
+        settings(tx, current.table_id, kind, body, Some(&current), actor.id()).await?;
     let values = repo::ViewValues {
         name: &name,
         filter_type: &filter_type,
@@ -392,28 +398,35 @@ pub async fn update(
         row_identifier_type: &row_identifier_type,
         public,
     };
-    repo::update(&mut tx, view_id, &values).await?;
-    apply_password(&mut tx, view_id, body).await?;
-    let view = repo::get(&mut *tx, view_id)
+    repo::update(tx, view_id, &values).await?;
+    apply_password(tx, view_id, body).await?;
+    let view = repo::get(&mut **tx, view_id)
         .await?
         .ok_or(ViewError::NotFound)?;
-    let result = full(&mut tx, view, table).await?;
+    let result = full(tx, view, table).await?;
     tx.emit(
         current.table_id,
         TableEvent::ViewUpdated {
             view_id,
             view: result.to_json(),
+            before: Some(Box::new(before)),
         },
     );
-    tx.commit().await?;
     Ok(result)
 }
 
 /// Moves a view to the trash.
 pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, _, scope) = accessible(&mut tx, actor, view_id).await?;
-    repo::set_trashed(&mut *tx, view_id).await?;
+    delete_in(&mut tx, actor, view_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] inside the caller's transaction (undo trashes a created view this way).
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, view_id: i64) -> Result<(), ViewError> {
+    let (view, _, scope) = accessible(tx, actor, view_id).await?;
+    repo::set_trashed(&mut **tx, view_id).await?;
     let entry = trash::NewTrashEntry {
         item_type: "view",
         item_id: view_id,
@@ -423,7 +436,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
         user_id: actor.id(),
         name: &view.name,
     };
-    trash::record(&mut *tx, &entry).await?;
+    trash::record(&mut **tx, &entry).await?;
     tx.emit(
         view.table_id,
         TableEvent::ViewDeleted {
@@ -431,7 +444,6 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, view_id: i64) -> Result<(),
             view_id,
         },
     );
-    tx.commit().await?;
     Ok(())
 }
 
@@ -523,6 +535,7 @@ pub async fn rotate_slug(
         TableEvent::ViewUpdated {
             view_id,
             view: result.to_json(),
+            before: None,
         },
     );
     tx.commit().await?;

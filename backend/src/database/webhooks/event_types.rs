@@ -87,6 +87,7 @@ pub fn example(kind: &WebhookEventType, table_id: i64, row: Value) -> TableEvent
             field_id: 0,
             field,
             related_fields: vec![],
+            before: None,
         },
         "field.deleted" => TableEvent::FieldDeleted {
             table_id,
@@ -94,7 +95,11 @@ pub fn example(kind: &WebhookEventType, table_id: i64, row: Value) -> TableEvent
             related_fields: vec![],
         },
         "view.created" => TableEvent::ViewCreated { view },
-        "view.updated" => TableEvent::ViewUpdated { view_id: 0, view },
+        "view.updated" => TableEvent::ViewUpdated {
+            view_id: 0,
+            view,
+            before: None,
+        },
         "view.deleted" => TableEvent::ViewDeleted {
             table_id,
             view_id: 0,

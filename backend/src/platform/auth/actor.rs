@@ -1,6 +1,9 @@
 //! Who performs a request, and from which browser tab.
 
-use crate::{database::tokens::TokenGrant, platform::users::User};
+use crate::{
+    database::tokens::TokenGrant,
+    platform::{actions::ActionSession, users::User},
+};
 
 /// The authenticated caller of a service.
 #[derive(Debug, Clone)]
@@ -11,6 +14,9 @@ pub struct Actor {
     /// Set when the request authenticated with a database token: its rights limit what
     /// the user may do.
     pub token: Option<TokenGrant>,
+    /// The tab's undo stack (`ClientSessionId`, `ClientUndoRedoActionGroupId`): when set,
+    /// the actor's changes are recorded as undoable actions.
+    pub session: Option<ActionSession>,
 }
 
 impl Actor {

@@ -42,6 +42,8 @@ pub enum LowJob {
     CreateImportIndexes { table_id: i64 },
     /// Check the registered licenses with the license server.
     CheckLicenses,
+    /// Housekeeping: forget expired undoable actions and the field backups they kept.
+    PruneActions,
 }
 
 impl LowJob {
@@ -108,6 +110,16 @@ impl LowJob {
             }
             LowJob::CheckLicenses => {
                 platform::licenses::check::run(ctx).await?;
+                Ok(())
+            }
+            LowJob::PruneActions => {
+                let removed = platform::actions::cleanup::run(
+                    &ctx.db,
+                    ctx.settings.action_retention,
+                    ctx.settings.actions_per_session,
+                )
+                .await?;
+                tracing::info!(removed, "expired undo actions forgotten");
                 Ok(())
             }
             LowJob::CreateSortIndex { table_id, keys } => {

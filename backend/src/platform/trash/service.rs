@@ -150,21 +150,33 @@ pub async fn restore(
         _ => {}
     }
     let mut tx = Tx::begin(&ctx.db, crate::database::fields::origin(actor)).await?;
-    let entry = repo::lock_for_restore(&mut tx, item_type.name(), req.item_id, req.parent_id)
+    let entry_id = restore_in(&mut tx, actor, item_type, req).await?;
+    tx.commit().await?;
+    tracing::info!(entry_id, "restored from the trash");
+    Ok(())
+}
+
+/// [`restore`] inside the caller's transaction (undo restores this way); answers the
+/// entry's id.
+pub async fn restore_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    item_type: &dyn super::TrashItemType,
+    req: &RestoreRequest,
+) -> Result<i64, TrashError> {
+    let entry = repo::lock_for_restore(tx, item_type.name(), req.item_id, req.parent_id)
         .await?
         .ok_or(TrashError::ItemNotFound)?;
-    let membership = workspaces::repo::membership(&mut *tx, entry.workspace_id, actor.id())
+    let membership = workspaces::repo::membership(&mut **tx, entry.workspace_id, actor.id())
         .await?
         .ok_or(WorkspaceError::NotMember)?;
     if item_type.admin_only() && !membership.is_admin() {
         return Err(WorkspaceError::NotAdmin.into());
     }
-    if repo::parent_trashed(&mut tx, item_type, entry.id).await? {
+    if repo::parent_trashed(tx, item_type, entry.id).await? {
         return Err(TrashError::ParentTrashed);
     }
-    repo::delete(&mut *tx, entry.id).await?;
-    item_type.restore(&mut tx, actor, &entry).await?;
-    tx.commit().await?;
-    tracing::info!(entry_id = entry.id, "restored from the trash");
-    Ok(())
+    repo::delete(&mut **tx, entry.id).await?;
+    item_type.restore(tx, actor, &entry).await?;
+    Ok(entry.id)
 }

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod licenses;
 pub mod settings;
 pub mod trash;
+pub mod undo;
 pub mod user_files;
 pub mod users;
 pub mod workspaces;
@@ -32,6 +33,8 @@ pub fn routes() -> RouteTable {
         .route("/api/user/change-password/", post(users::change_password))
         .route("/api/user/account/", patch(users::update_account))
         .route("/api/user/dashboard/", get(users::dashboard))
+        .route("/api/user/undo/", patch(undo::undo))
+        .route("/api/user/redo/", patch(undo::redo))
         .route("/api/settings/", get(settings::get).patch(settings::update))
         .route("/api/settings/update/", patch(settings::update))
         .route("/api/settings/instance-id/", get(settings::instance_id))

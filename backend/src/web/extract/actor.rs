@@ -1,9 +1,11 @@
-//! `Auth`: the user behind `Authorization: JWT …` (or `Bearer …`) plus the `WebSocketId` header.
+//! `Auth`: the user behind `Authorization: JWT …` (or `Bearer …`) plus the `WebSocketId`,
+//! `ClientSessionId` and `ClientUndoRedoActionGroupId` headers.
 
 use crate::{
     database::tokens::{self, KeyRejection, TokenError},
     error::{ApiError, Code},
     platform::{
+        actions::ActionSession,
         auth::{Actor, AuthError},
         users,
     },
@@ -41,10 +43,19 @@ impl FromRequestParts<AppState> for Auth {
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
             .map(str::to_owned);
+        // Read only for JWT requests, as Baserow does: database tokens have no undo stack.
+        let session = ActionSession::from_headers(
+            parts.headers.get("clientsessionid").map(|v| v.as_bytes()),
+            parts
+                .headers
+                .get("clientundoredoactiongroupid")
+                .map(|v| v.as_bytes()),
+        )?;
         Ok(Auth(Actor {
             user,
             websocket_id,
             token: None,
+            session,
         }))
     }
 }

@@ -38,6 +38,7 @@ impl PageUser {
         Actor {
             user: self.user.clone(),
             websocket_id: None,
+            session: None,
             token: None,
         }
     }

@@ -78,6 +78,7 @@ async fn run(mut socket: WebSocket, state: AppState, token: Option<String>) {
     let actor = user.map(|user| Actor {
         user,
         websocket_id: Some(websocket_id.clone()),
+        session: None,
         token: None,
     });
     let Some(mut outgoing) = state.hub.connect(

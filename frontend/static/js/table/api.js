@@ -1,9 +1,25 @@
 // The table page's REST client: the normal API with `Authorization: JWT <access token>`
-// (kept fresh by session.js) and the realtime socket's id as `WebSocketId`, so our own
-// edits are not echoed back to us.
+// (kept fresh by session.js), the realtime socket's id as `WebSocketId`, so our own
+// edits are not echoed back to us, and the tab's `ClientSessionId`, so our edits go on
+// this tab's undo stack (`PATCH /api/user/undo/`).
 
 import { accessToken, renewAccessToken } from "../session.js";
 import { explain } from "./errors.js";
+
+/** A version 4 UUID; `crypto.randomUUID` exists on secure origins only. */
+export function uuid4() {
+  if (globalThis.crypto && typeof globalThis.crypto.randomUUID === "function") {
+    return globalThis.crypto.randomUUID();
+  }
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** This tab's undo stack: one id per page load, as Baserow's web app keeps one per tab. */
+export const CLIENT_SESSION_ID = uuid4();
 
 /** An API error: `{"error": CODE, "detail": …}` with the HTTP status; its message is in words. */
 export class ApiError extends Error {
@@ -33,7 +49,8 @@ export class Api {
   /**
    * @param {string} method
    * @param {string} path  under /api/, e.g. "/database/rows/table/1/"
-   * @param {object} [options]  {body, query, signal}
+   * @param {object} [options]  {body, query, signal, actionGroup}; requests sharing an
+   *   `actionGroup` (a uuid4) are undone in one step
    */
   async request(method, path, options = {}) {
     const url = new URL(`/api${path}`, window.location.origin);
@@ -44,7 +61,13 @@ export class Api {
     }
     let retried = false;
     for (;;) {
-      const headers = { Authorization: `JWT ${await this.token()}` };
+      const headers = {
+        Authorization: `JWT ${await this.token()}`,
+        ClientSessionId: CLIENT_SESSION_ID,
+      };
+      if (options.actionGroup) {
+        headers.ClientUndoRedoActionGroupId = options.actionGroup;
+      }
       const socketId = this.webSocketId();
       if (socketId) {
         headers.WebSocketId = socketId;

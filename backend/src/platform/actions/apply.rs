@@ -1,0 +1,157 @@
+//! Undoing and redoing one action inside the undo's transaction, through the same
+//! services as any change, so events, webhooks, permissions and linked rows follow.
+
+use super::{backup, model::Params};
+use crate::{
+    database::{
+        fields,
+        rows::{self, WriteOptions},
+        tx::Tx,
+        views,
+    },
+    platform::{
+        auth::Actor,
+        trash::{self, RestoreRequest, registry::item_types},
+    },
+};
+use serde_json::{Map, Value};
+
+pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+    match params {
+        Params::CreateRows { table_id, row_ids } => {
+            rows::delete_in(tx, actor, *table_id, row_ids).await?;
+        }
+        Params::UpdateRows {
+            table_id, before, ..
+        } => write_back(tx, actor, *table_id, before).await?,
+        Params::DeleteRows { table_id, row_ids } => {
+            restore_rows(tx, actor, *table_id, row_ids).await?
+        }
+        Params::CreateField { field_id, .. } => {
+            fields::delete_in(tx, actor, *field_id).await?;
+        }
+        Params::UpdateField {
+            field_id,
+            before,
+            backup,
+            ..
+        } => {
+            backup::bring_back_select_options(tx, *field_id, before).await?;
+            fields::update_in(tx, actor, *field_id, &api_body(before)).await?;
+            if let Some(backup) = backup {
+                backup::restore(tx, *backup, *field_id).await?;
+            }
+        }
+        Params::DeleteField { field_id, .. } => {
+            restore(tx, actor, "field", *field_id, None).await?
+        }
+        Params::CreateView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::UpdateView {
+            view_id, before, ..
+        } => {
+            views::update_in(tx, actor, *view_id, &api_body(before)).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+    match params {
+        Params::CreateRows { table_id, row_ids } => {
+            restore_rows(tx, actor, *table_id, row_ids).await?
+        }
+        Params::UpdateRows {
+            table_id, after, ..
+        } => write_back(tx, actor, *table_id, after).await?,
+        Params::DeleteRows { table_id, row_ids } => {
+            rows::delete_in(tx, actor, *table_id, row_ids).await?;
+        }
+        Params::CreateField { field_id, .. } => {
+            restore(tx, actor, "field", *field_id, None).await?
+        }
+        Params::UpdateField {
+            field_id, after, ..
+        } => {
+            fields::update_in(tx, actor, *field_id, &api_body(after)).await?;
+        }
+        Params::DeleteField { field_id, .. } => {
+            fields::delete_in(tx, actor, *field_id).await?;
+        }
+        Params::CreateView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::DeleteView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::UpdateView { view_id, after, .. } => {
+            views::update_in(tx, actor, *view_id, &api_body(after)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes recorded values (`{"id", "field_{id}": …}` per row) back.
+async fn write_back(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    values: &[Map<String, Value>],
+) -> anyhow::Result<()> {
+    let items: Vec<(i64, Map<String, Value>)> = values
+        .iter()
+        .filter_map(|row| {
+            let id = row.get("id")?.as_i64()?;
+            let mut cells = row.clone();
+            cells.remove("id");
+            Some((id, cells))
+        })
+        .collect();
+    rows::update_in(tx, actor, table_id, &items, WriteOptions::default(), true).await?;
+    Ok(())
+}
+
+/// Takes rows out of the trash: one row is a `row` entry, several one `rows` entry (the
+/// newest of the table listing exactly these ids).
+async fn restore_rows(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    row_ids: &[i64],
+) -> anyhow::Result<()> {
+    if let [id] = row_ids {
+        return restore(tx, actor, "row", *id, Some(table_id)).await;
+    }
+    let batch: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM database_trashed_rows WHERE table_id = $1 AND row_ids = $2 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(table_id)
+    .bind(row_ids)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let batch = batch.ok_or(trash::TrashError::ItemNotFound)?;
+    restore(tx, actor, "rows", batch, Some(table_id)).await
+}
+
+async fn restore(
+    tx: &mut Tx,
+    actor: &Actor,
+    item_type: &str,
+    item_id: i64,
+    parent_id: Option<i64>,
+) -> anyhow::Result<()> {
+    let types = item_types();
+    let kind = types
+        .get(item_type)
+        .ok_or(trash::TrashError::ItemNotFound)?;
+    let req = RestoreRequest {
+        item_type: item_type.to_owned(),
+        item_id,
+        parent_id,
+    };
+    trash::restore_in(tx, actor, kind, &req).await?;
+    Ok(())
+}
+
+/// A field's or view's API shape as an update body: the keys the update reads are the
+/// ones the API shows.
+fn api_body(field: &Value) -> Map<String, Value> {
+    field.as_object().cloned().unwrap_or_default()
+}

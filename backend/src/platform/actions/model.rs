@@ -1,0 +1,198 @@
+//! What an action records (`Params`, stored as JSON), the scopes undo and redo look in,
+//! and what they answer.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Enough to undo and redo one action, per kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Params {
+    /// Rows created (or restored from the trash): undo trashes them, redo restores them.
+    CreateRows {
+        table_id: i64,
+        row_ids: Vec<i64>,
+    },
+    /// Rows changed: `before` and `after` hold only the changed fields (`field_{id}` keys).
+    UpdateRows {
+        table_id: i64,
+        before: Vec<Map<String, Value>>,
+        after: Vec<Map<String, Value>>,
+    },
+    /// Rows trashed: undo restores them, redo trashes them again.
+    DeleteRows {
+        table_id: i64,
+        row_ids: Vec<i64>,
+    },
+    CreateField {
+        table_id: i64,
+        field_id: i64,
+    },
+    /// A field changed: its API shape before and after, and the backup of its column
+    /// when the change converted its type.
+    UpdateField {
+        table_id: i64,
+        field_id: i64,
+        before: Value,
+        after: Value,
+        backup: Option<i64>,
+    },
+    DeleteField {
+        table_id: i64,
+        field_id: i64,
+    },
+    /// A view created (or duplicated, or restored from the trash): undo trashes it.
+    CreateView {
+        table_id: i64,
+        view_id: i64,
+    },
+    DeleteView {
+        table_id: i64,
+        view_id: i64,
+    },
+    /// A view's settings changed: the view as the API showed it before and after.
+    UpdateView {
+        table_id: i64,
+        view_id: i64,
+        before: Value,
+        after: Value,
+    },
+}
+
+impl Params {
+    /// Baserow's action type name. A single row's creation and deletion have their own
+    /// names there; updates are `update_rows` whatever their count.
+    pub fn action_type(&self) -> &'static str {
+        match self {
+            Params::CreateRows { row_ids, .. } if row_ids.len() == 1 => "create_row",
+            Params::CreateRows { .. } => "create_rows",
+            Params::UpdateRows { .. } => "update_rows",
+            Params::DeleteRows { row_ids, .. } if row_ids.len() == 1 => "delete_row",
+            Params::DeleteRows { .. } => "delete_rows",
+            Params::CreateField { .. } => "create_field",
+            Params::UpdateField { .. } => "update_field",
+            Params::DeleteField { .. } => "delete_field",
+            Params::CreateView { .. } => "create_view",
+            Params::DeleteView { .. } => "delete_view",
+            Params::UpdateView { .. } => "update_view",
+        }
+    }
+
+    /// Row, field and view creation and deletion actions belong to their table
+    /// (`table42`), changes of a view to the view (`view7`).
+    pub fn scope(&self) -> String {
+        let table_id = match self {
+            Params::UpdateView { view_id, .. } => return format!("view{view_id}"),
+            Params::CreateRows { table_id, .. }
+            | Params::UpdateRows { table_id, .. }
+            | Params::DeleteRows { table_id, .. }
+            | Params::CreateField { table_id, .. }
+            | Params::UpdateField { table_id, .. }
+            | Params::DeleteField { table_id, .. }
+            | Params::CreateView { table_id, .. }
+            | Params::DeleteView { table_id, .. } => *table_id,
+        };
+        format!("table{table_id}")
+    }
+}
+
+/// The scopes of a request body, Baserow's `{"root": true, "workspace": 1, …}`; unknown
+/// keys are refused.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "web", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Scopes {
+    pub root: Option<bool>,
+    pub workspace: Option<i64>,
+    pub application: Option<i64>,
+    pub table: Option<i64>,
+    pub view: Option<i64>,
+}
+
+impl Scopes {
+    /// The scope strings actions are stored under.
+    pub fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        if self.root == Some(true) {
+            names.push("root".to_owned());
+        }
+        let ids = [
+            ("workspace", self.workspace),
+            ("application", self.application),
+            ("table", self.table),
+            ("view", self.view),
+        ];
+        for (kind, id) in ids {
+            if let Some(id) = id {
+                names.push(format!("{kind}{id}"));
+            }
+        }
+        names
+    }
+}
+
+/// One undone or redone action, as the response lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionDone {
+    pub action_type: String,
+    pub action_scope: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResultCode {
+    Success,
+    NothingToDo,
+    SkippedDueToError,
+}
+
+/// The answer of undo and redo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub actions: Vec<ActionDone>,
+    pub result_code: ResultCode,
+}
+
+impl Outcome {
+    pub fn nothing() -> Self {
+        Self {
+            actions: Vec::new(),
+            result_code: ResultCode::NothingToDo,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scopes_read_baserows_body_and_refuse_unknown_keys() {
+        let s: Scopes =
+            serde_json::from_value(json!({"root": true, "table": 3, "view": 4})).unwrap();
+        assert_eq!(s.names(), ["root", "table3", "view4"]);
+        assert!(serde_json::from_value::<Scopes>(json!({"tables": 3})).is_err());
+        let none: Scopes = serde_json::from_value(json!({"root": false})).unwrap();
+        assert!(none.names().is_empty());
+    }
+
+    #[test]
+    fn single_rows_have_their_own_action_names() {
+        let one = Params::CreateRows {
+            table_id: 2,
+            row_ids: vec![1],
+        };
+        assert_eq!(
+            (one.action_type(), one.scope().as_str()),
+            ("create_row", "table2")
+        );
+        let two = Params::DeleteRows {
+            table_id: 2,
+            row_ids: vec![1, 2],
+        };
+        assert_eq!(two.action_type(), "delete_rows");
+        let back: Params = serde_json::from_value(serde_json::to_value(&two).unwrap()).unwrap();
+        assert_eq!(back, two);
+    }
+}

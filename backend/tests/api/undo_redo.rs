@@ -1,0 +1,1003 @@
+//! Undo and redo: actions recorded per tab (`ClientSessionId`), replayed through
+//! `PATCH /api/user/undo/` and `/api/user/redo/`.
+
+use crate::helpers::{Resp, Session, TableFixture, TestApp, assert_error};
+use crate::realtime::{client, next_of, subscribe};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tessera::test_support::HttpReceiver;
+
+/// A request with the undo headers a tab sends.
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    user: &Session,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Resp {
+    let mut req = app
+        .client()
+        .request(method, format!("{}{path}", app.url))
+        .header("Authorization", format!("JWT {}", user.access));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    app.raw(req).await
+}
+
+/// Undo (or redo) in the table's scope from `session`.
+async fn replay(app: &TestApp, what: &str, user: &Session, session: &str, table: i64) -> Resp {
+    send(
+        app,
+        Method::PATCH,
+        &format!("/api/user/{what}/"),
+        user,
+        &[("ClientSessionId", session)],
+        Some(json!({"scopes": {"root": true, "table": table}})),
+    )
+    .await
+}
+
+async fn undo_ok(app: &TestApp, user: &Session, session: &str, table: i64) -> Value {
+    let r = replay(app, "undo", user, session, table).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    r.body
+}
+
+/// Changes a row's cells (`field_{id}` keys) from a tab.
+async fn patch_from(app: &TestApp, fx: &TableFixture, session: &str, row: i64, body: Value) {
+    let r = send(
+        app,
+        Method::PATCH,
+        &format!("/api/database/rows/table/{}/{row}/", fx.table),
+        &fx.user,
+        &[("ClientSessionId", session)],
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}
+
+async fn cell(app: &TestApp, fx: &TableFixture, row: i64, field: i64) -> Value {
+    let r = app
+        .get(
+            &format!("/api/database/rows/table/{}/{row}/", fx.table),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body[format!("field_{field}")].clone()
+}
+
+async fn new_row(app: &TestApp, fx: &TableFixture, name_field: i64, name: &str) -> i64 {
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({ format!("field_{name_field}"): name }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+async fn row_count(app: &TestApp, fx: &TableFixture) -> i64 {
+    let r = app.rows(&fx.user, fx.table, "size=1").await;
+    r.body["count"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn spec_undo_redo_of_a_cell_follows_baserow() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let t = fx.table;
+    let name = app.field_id(&fx.user, t, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "new" }),
+    )
+    .await;
+
+    let r = replay(&app, "undo", &fx.user, "s1", t).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body,
+        json!({"actions": [{"action_type": "update_rows", "action_scope": format!("table{t}")}],
+               "result_code": "SUCCESS"})
+    );
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+
+    let r = replay(&app, "redo", &fx.user, "s1", t).await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(r.body["actions"][0]["action_type"], "update_rows");
+    assert_eq!(cell(&app, &fx, row, name).await, "new");
+
+    let r = replay(&app, "undo", &fx.user, "other", t).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body,
+        json!({"actions": [], "result_code": "NOTHING_TO_DO"})
+    );
+    assert_eq!(cell(&app, &fx, row, name).await, "new");
+
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/undo/",
+        &fx.user,
+        &[],
+        Some(json!({"scopes": {"root": true, "table": t}})),
+    )
+    .await;
+    assert_error(&r, 400, "ERROR_CLIENT_SESSION_ID_HEADER_NOT_SET");
+    let r = replay(&app, "undo", &fx.user, "bad id!", t).await;
+    assert_error(&r, 400, "ERROR_INVALID_CLIENT_SESSION_ID");
+    assert_eq!(cell(&app, &fx, row, name).await, "new");
+}
+
+#[tokio::test]
+async fn bad_headers_and_bodies_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    let path = format!("/api/database/rows/table/{}/{row}/", fx.table);
+    let body = json!({ format!("field_{name}"): "new" });
+    let long = "a".repeat(257);
+    for (headers, code) in [
+        (
+            vec![("ClientSessionId", "bad id!")],
+            "ERROR_INVALID_CLIENT_SESSION_ID",
+        ),
+        (
+            vec![("ClientSessionId", long.as_str())],
+            "ERROR_INVALID_CLIENT_SESSION_ID",
+        ),
+        (
+            vec![
+                ("ClientSessionId", "s1"),
+                ("ClientUndoRedoActionGroupId", "not-a-uuid"),
+            ],
+            "ERROR_INVALID_CLIENT_ACTION_GROUP",
+        ),
+        (
+            // A valid UUID, but of version 1.
+            vec![
+                ("ClientSessionId", "s1"),
+                (
+                    "ClientUndoRedoActionGroupId",
+                    "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                ),
+            ],
+            "ERROR_INVALID_CLIENT_ACTION_GROUP",
+        ),
+    ] {
+        let r = send(
+            &app,
+            Method::PATCH,
+            &path,
+            &fx.user,
+            &headers,
+            Some(body.clone()),
+        )
+        .await;
+        assert_error(&r, 400, code);
+    }
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+    let max = "a".repeat(256);
+    patch_from(&app, &fx, &max, row, body).await;
+    for bad in [
+        json!({"scopes": {"tables": fx.table}}),
+        json!({"scopes": {"table": "x"}}),
+        json!({"scope": {"table": fx.table}}),
+    ] {
+        let r = send(
+            &app,
+            Method::PATCH,
+            "/api/user/undo/",
+            &fx.user,
+            &[("ClientSessionId", &max)],
+            Some(bad),
+        )
+        .await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+    assert_eq!(cell(&app, &fx, row, name).await, "new");
+    // Without the scope of the table, nothing is undone.
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/undo/",
+        &fx.user,
+        &[("ClientSessionId", &max)],
+        Some(json!({"scopes": {"root": true, "table": fx.table + 1000}})),
+    )
+    .await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO", "{:?}", r.body);
+    undo_ok(&app, &fx.user, &max, fx.table).await;
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+}
+
+#[tokio::test]
+async fn two_tabs_of_one_user_each_undo_only_their_own() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let notes = app.field_id(&fx.user, fx.table, "Notes").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "tab-1",
+        row,
+        json!({ format!("field_{name}"): "one" }),
+    )
+    .await;
+    patch_from(
+        &app,
+        &fx,
+        "tab-2",
+        row,
+        json!({ format!("field_{notes}"): "two" }),
+    )
+    .await;
+
+    undo_ok(&app, &fx.user, "tab-1", fx.table).await;
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+    assert_eq!(
+        cell(&app, &fx, row, notes).await,
+        "two",
+        "tab 2's change stays"
+    );
+    let r = replay(&app, "undo", &fx.user, "tab-1", fx.table).await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO");
+
+    undo_ok(&app, &fx.user, "tab-2", fx.table).await;
+    assert_eq!(cell(&app, &fx, row, notes).await, Value::Null);
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+}
+
+/// Baserow's behaviour: undo writes back the value from before the undoing user's
+/// change, even when someone else changed the cell since.
+#[tokio::test]
+async fn undo_after_another_user_changed_the_cell_restores_the_value_from_before() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    sqlx::query(
+        "INSERT INTO workspace_users (workspace_id, user_id, permissions) VALUES ($1, $2, 'MEMBER')",
+    )
+    .bind(fx.workspace_id(&app).await)
+    .bind(bob.id)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "ann",
+        row,
+        json!({ format!("field_{name}"): "ann" }),
+    )
+    .await;
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/rows/table/{}/{row}/", fx.table),
+        &bob,
+        &[("ClientSessionId", "bob")],
+        Some(json!({ format!("field_{name}"): "bob" })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    undo_ok(&app, &fx.user, "ann", fx.table).await;
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+    // Bob's own undo brings back what he overwrote.
+    undo_ok(&app, &bob, "bob", fx.table).await;
+    assert_eq!(cell(&app, &fx, row, name).await, "ann");
+}
+
+#[tokio::test]
+async fn a_batch_of_a_thousand_rows_is_undone_and_redone_in_one_step() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let t = fx.table;
+    let name = app.field_id(&fx.user, t, "Name").await;
+    let s = [("ClientSessionId", "s1")];
+    // The new table's own rows.
+    let base = row_count(&app, &fx).await;
+    let items: Vec<Value> = (0..1000)
+        .map(|i| json!({ format!("field_{name}"): format!("r{i}") }))
+        .collect();
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/rows/table/{t}/batch/"),
+        &fx.user,
+        &s,
+        Some(json!({ "items": items })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let ids: Vec<i64> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(row_count(&app, &fx).await, base + 1000);
+    let r = undo_ok(&app, &fx.user, "s1", t).await;
+    assert_eq!(r["actions"][0]["action_type"], "create_rows");
+    assert_eq!(row_count(&app, &fx).await, base);
+    let r = replay(&app, "redo", &fx.user, "s1", t).await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(row_count(&app, &fx).await, base + 1000);
+
+    let updates: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, format!("field_{name}"): "changed"}))
+        .collect();
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/rows/table/{t}/batch/"),
+        &fx.user,
+        &s,
+        Some(json!({ "items": updates })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    undo_ok(&app, &fx.user, "s1", t).await;
+    assert_eq!(cell(&app, &fx, ids[0], name).await, "r0");
+    assert_eq!(cell(&app, &fx, ids[999], name).await, "r999");
+
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/rows/table/{t}/batch-delete/"),
+        &fx.user,
+        &s,
+        Some(json!({ "items": ids })),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(row_count(&app, &fx).await, base);
+    let r = undo_ok(&app, &fx.user, "s1", t).await;
+    assert_eq!(r["actions"][0]["action_type"], "delete_rows");
+    assert_eq!(row_count(&app, &fx).await, base + 1000);
+    assert_eq!(cell(&app, &fx, ids[500], name).await, "r500");
+}
+
+#[tokio::test]
+async fn five_hundred_changes_are_undone_one_by_one() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "start").await;
+    for i in 0..500 {
+        patch_from(
+            &app,
+            &fx,
+            "s1",
+            row,
+            json!({ format!("field_{name}"): format!("v{i}") }),
+        )
+        .await;
+    }
+    for i in (0..500).rev() {
+        if i % 50 == 0 {
+            assert_eq!(cell(&app, &fx, row, name).await, format!("v{i}"));
+        }
+        undo_ok(&app, &fx.user, "s1", fx.table).await;
+    }
+    assert_eq!(cell(&app, &fx, row, name).await, "start");
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO");
+    // Redo walks forward again.
+    for _ in 0..2 {
+        let r = replay(&app, "redo", &fx.user, "s1", fx.table).await;
+        assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    }
+    assert_eq!(cell(&app, &fx, row, name).await, "v1");
+}
+
+#[tokio::test]
+async fn redo_is_refused_after_a_new_action_in_the_same_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "a" }),
+    )
+    .await;
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "b" }),
+    )
+    .await;
+    let r = replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO", "{:?}", r.body);
+    assert_eq!(cell(&app, &fx, row, name).await, "b");
+    // The new action itself is undone next.
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(cell(&app, &fx, row, name).await, "old");
+}
+
+#[tokio::test]
+async fn an_action_group_is_undone_and_redone_in_one_step() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let a = new_row(&app, &fx, name, "a").await;
+    let b = new_row(&app, &fx, name, "b").await;
+    let group = uuid::Uuid::new_v4().to_string();
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        a,
+        json!({ format!("field_{name}"): "before" }),
+    )
+    .await;
+    for row in [a, b] {
+        let r = send(
+            &app,
+            Method::PATCH,
+            &format!("/api/database/rows/table/{}/{row}/", fx.table),
+            &fx.user,
+            &[
+                ("ClientSessionId", "s1"),
+                ("ClientUndoRedoActionGroupId", &group),
+            ],
+            Some(json!({ format!("field_{name}"): "pasted" })),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(cell(&app, &fx, a, name).await, "before");
+    assert_eq!(cell(&app, &fx, b, name).await, "b");
+    let r = replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(cell(&app, &fx, a, name).await, "pasted");
+    assert_eq!(cell(&app, &fx, b, name).await, "pasted");
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    // The action before the group comes next, alone.
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"].as_array().unwrap().len(), 1);
+    assert_eq!(cell(&app, &fx, a, name).await, "a");
+}
+
+#[tokio::test]
+async fn undoing_a_row_deletion_or_creation_goes_through_the_trash() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let s = [("ClientSessionId", "s1")];
+    let base = row_count(&app, &fx).await;
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/rows/table/{}/", fx.table),
+        &fx.user,
+        &s,
+        Some(json!({ format!("field_{name}"): "kept" })),
+    )
+    .await;
+    let row = r.body["id"].as_i64().unwrap();
+    let r = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/database/rows/table/{}/{row}/", fx.table),
+        &fx.user,
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "delete_row");
+    assert_eq!(cell(&app, &fx, row, name).await, "kept");
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "create_row");
+    assert_eq!(row_count(&app, &fx).await, base);
+    // The undone creation sits in the trash, like any deleted row.
+    let trashed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM trash_entries WHERE trash_item_type = 'row' AND trash_item_id = $1",
+    )
+    .bind(row)
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(trashed, 1);
+}
+
+#[tokio::test]
+async fn a_field_type_change_is_undone_with_its_data() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let code = app
+        .field(&fx.user, fx.table, json!({"name": "Code", "type": "text"}))
+        .await;
+    let a = new_row(&app, &fx, name, "a").await;
+    let b = new_row(&app, &fx, name, "b").await;
+    for (row, v) in [(a, "12"), (b, "abc")] {
+        let r = app
+            .patch(
+                &format!("/api/database/rows/table/{}/{row}/", fx.table),
+                Some(&fx.user.access),
+                json!({ format!("field_{code}"): v }),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/fields/{code}/"),
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"type": "number", "name": "Amount"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(cell(&app, &fx, b, code).await, Value::Null, "text is lost");
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "update_field");
+    let field = crate::helpers::field_of(&app, &fx.user, code).await;
+    assert_eq!(
+        (field["type"].as_str(), field["name"].as_str()),
+        (Some("text"), Some("Code"))
+    );
+    assert_eq!(cell(&app, &fx, a, code).await, "12");
+    assert_eq!(cell(&app, &fx, b, code).await, "abc");
+    // Redo converts again; undo brings the data back again.
+    let r = replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(
+        crate::helpers::field_of(&app, &fx.user, code).await["type"],
+        "number"
+    );
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(cell(&app, &fx, b, code).await, "abc");
+}
+
+#[tokio::test]
+async fn a_single_select_converted_to_text_comes_back_with_its_options() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let field = app
+        .field(
+            &fx.user,
+            fx.table,
+            json!({"name": "Size", "type": "single_select",
+                   "select_options": [{"value": "S", "color": "blue"}, {"value": "L", "color": "red"}]}),
+        )
+        .await;
+    let before = crate::helpers::field_of(&app, &fx.user, field).await;
+    let large = before["select_options"][1]["id"].as_i64().unwrap();
+    let row = new_row(&app, &fx, name, "a").await;
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{}/{row}/", fx.table),
+            Some(&fx.user.access),
+            json!({ format!("field_{field}"): large }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/fields/{field}/"),
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"type": "boolean"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    let after = crate::helpers::field_of(&app, &fx.user, field).await;
+    assert_eq!(after["select_options"], before["select_options"]);
+    assert_eq!(cell(&app, &fx, row, field).await["id"], large);
+}
+
+#[tokio::test]
+async fn field_creation_and_deletion_are_undone_through_the_trash() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let notes = app.field_id(&fx.user, fx.table, "Notes").await;
+    let row = new_row(&app, &fx, name, "a").await;
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{}/{row}/", fx.table),
+            Some(&fx.user.access),
+            json!({ format!("field_{notes}"): "kept" }),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let s = [("ClientSessionId", "s1")];
+    let r = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/database/fields/{notes}/"),
+        &fx.user,
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(cell(&app, &fx, row, notes).await, Value::Null);
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "delete_field");
+    assert_eq!(cell(&app, &fx, row, notes).await, "kept");
+    let r = replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "SUCCESS");
+    let r = app
+        .get(
+            &format!("/api/database/fields/{notes}/"),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/fields/table/{}/", fx.table),
+        &fx.user,
+        &s,
+        Some(json!({"name": "New", "type": "number"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let new = r.body["id"].as_i64().unwrap();
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "create_field");
+    let r = app
+        .get(
+            &format!("/api/database/fields/{new}/"),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    crate::helpers::field_of(&app, &fx.user, new).await;
+}
+
+#[tokio::test]
+async fn undo_is_sent_to_the_undoing_tab_too() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    let mut tab = client(&app.url, &fx.user.access).await;
+    subscribe(&mut tab, fx.table, None).await;
+    let headers = [("ClientSessionId", "s1"), ("WebSocketId", tab.id.as_str())];
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/rows/table/{}/{row}/", fx.table),
+        &fx.user,
+        &headers,
+        Some(json!({ format!("field_{name}"): "new" })),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/undo/",
+        &fx.user,
+        &headers,
+        Some(json!({"scopes": {"table": fx.table}})),
+    )
+    .await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    // The tab's own change was not echoed to it; the undo is.
+    let m = next_of(&mut tab.socket, "rows_updated").await;
+    assert_eq!(m["rows"][0][format!("field_{name}")], "old", "{m}");
+    assert_eq!(m["rows_before_update"][0][format!("field_{name}")], "new");
+}
+
+#[tokio::test]
+async fn a_tab_already_undoing_gets_a_lock_conflict() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "new" }),
+    )
+    .await;
+    let mut held = app.ctx.db.begin().await.unwrap();
+    let _: bool = sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtext('tessera.undo'), hashtext($1::bigint::text || ':' || 's1'))",
+    )
+    .bind(fx.user.id)
+    .fetch_one(&mut *held)
+    .await
+    .unwrap();
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_error(&r, 409, "ERROR_UNDO_REDO_LOCK_CONFLICT");
+    assert_eq!(cell(&app, &fx, row, name).await, "new");
+    held.rollback().await.unwrap();
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+}
+
+#[tokio::test]
+async fn an_action_that_cannot_be_undone_is_skipped_from_then_on() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "new" }),
+    )
+    .await;
+    // Someone else deletes the row: its change cannot be written back.
+    let r = app
+        .delete(
+            &format!("/api/database/rows/table/{}/{row}/", fx.table),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_eq!(
+        r.body["result_code"], "SKIPPED_DUE_TO_ERROR",
+        "{:?}",
+        r.body
+    );
+    assert_eq!(r.body["actions"][0]["action_type"], "update_rows");
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO");
+}
+
+#[tokio::test]
+async fn old_actions_beyond_the_newest_of_each_tab_are_forgotten_with_their_backups() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let code = app
+        .field(&fx.user, fx.table, json!({"name": "Code", "type": "text"}))
+        .await;
+    let r = send(
+        &app,
+        Method::PATCH,
+        &format!("/api/database/fields/{code}/"),
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"type": "number"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let backup: i64 =
+        sqlx::query_scalar("SELECT (params->>'backup')::bigint FROM actions WHERE session = 's1'")
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap();
+    let backup_exists = || async {
+        sqlx::query_scalar::<_, bool>("SELECT to_regclass($1) IS NOT NULL")
+            .bind(format!("database_field_backup_{backup}"))
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap()
+    };
+    assert!(backup_exists().await);
+    // 600 more actions of another tab, the oldest 599 of them (and the field change) two
+    // days old.
+    sqlx::query(
+        "INSERT INTO actions (user_id, session, action_type, scope, params, created_on) \
+         SELECT $1, 's2', 'update_rows', 'table1', '{}', now() - interval '2 days' + i * interval '1 ms' \
+         FROM generate_series(1, 599) i",
+    )
+    .bind(fx.user.id)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO actions (user_id, session, action_type, scope, params) \
+         VALUES ($1, 's2', 'update_rows', 'table1', '{}')",
+    )
+    .bind(fx.user.id)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE actions SET created_on = now() - interval '3 days' WHERE session = 's1'")
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let settings = &app.ctx.settings;
+    let removed = tessera::platform::actions::cleanup::run(
+        &app.ctx.db,
+        settings.action_retention,
+        settings.actions_per_session,
+    )
+    .await
+    .unwrap();
+    // Tab 2 keeps its newest 500; tab 1's only action is kept too (one of its newest 500).
+    assert_eq!(removed, 100);
+    let left: Vec<(String, i64)> =
+        sqlx::query_as("SELECT session, count(*) FROM actions GROUP BY session ORDER BY session")
+            .fetch_all(&app.ctx.db)
+            .await
+            .unwrap();
+    assert_eq!(left, [("s1".to_owned(), 1), ("s2".to_owned(), 500)]);
+    assert!(backup_exists().await);
+    // With fewer kept per tab, tab 1's old change goes, and its backup with it.
+    tessera::platform::actions::cleanup::run(&app.ctx.db, settings.action_retention, 0)
+        .await
+        .unwrap();
+    assert!(!backup_exists().await);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM actions")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 1, "the recent action stays");
+}
+
+#[tokio::test]
+async fn view_creation_and_deletion_are_undone_through_the_trash() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let s = [("ClientSessionId", "s1")];
+    let r = send(
+        &app,
+        Method::POST,
+        &format!("/api/database/views/table/{}/", fx.table),
+        &fx.user,
+        &s,
+        Some(json!({"name": "Mine", "type": "grid"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let view = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/database/views/{view}/");
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(
+        r["actions"][0],
+        json!({"action_type": "create_view", "action_scope": format!("table{}", fx.table)})
+    );
+    assert_eq!(app.get(&path, Some(&fx.user.access)).await.status, 404);
+    replay(&app, "redo", &fx.user, "s1", fx.table).await;
+    assert_eq!(app.get(&path, Some(&fx.user.access)).await.status, 200);
+
+    let r = send(&app, Method::DELETE, &path, &fx.user, &s, None).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let r = undo_ok(&app, &fx.user, "s1", fx.table).await;
+    assert_eq!(r["actions"][0]["action_type"], "delete_view");
+    let r = app.get(&path, Some(&fx.user.access)).await;
+    assert_eq!(r.body["name"], "Mine", "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn undo_calls_webhooks_like_any_change() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let receiver = HttpReceiver::start().await;
+    let r = app
+        .post(
+            &format!("/api/database/webhooks/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({"name": "hook", "url": receiver.url()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    let row = new_row(&app, &fx, name, "old").await;
+    patch_from(
+        &app,
+        &fx,
+        "s1",
+        row,
+        json!({ format!("field_{name}"): "new" }),
+    )
+    .await;
+    undo_ok(&app, &fx.user, "s1", fx.table).await;
+    let calls = receiver.wait_for(3, Duration::from_secs(20)).await;
+    let kinds: Vec<Value> = calls
+        .iter()
+        .map(|c| c.json()["event_type"].clone())
+        .collect();
+    assert_eq!(kinds, ["rows.created", "rows.updated", "rows.updated"]);
+    let undone = calls[2].json();
+    assert_eq!(undone["items"][0]["Name"], "old", "{undone}");
+    assert_eq!(undone["old_items"][0]["Name"], "new", "{undone}");
+}
+
+#[tokio::test]
+async fn a_view_change_is_undone_in_the_views_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({"name": "Mine", "type": "grid"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let view = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/database/views/{view}/");
+    let r = send(
+        &app,
+        Method::PATCH,
+        &path,
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"name": "Renamed", "filter_type": "OR"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // The table's scope alone does not reach it.
+    let r = replay(&app, "undo", &fx.user, "s1", fx.table).await;
+    assert_eq!(r.body["result_code"], "NOTHING_TO_DO", "{:?}", r.body);
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/undo/",
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"scopes": {"table": fx.table, "view": view}})),
+    )
+    .await;
+    assert_eq!(
+        r.body,
+        json!({"actions": [{"action_type": "update_view", "action_scope": format!("view{view}")}],
+               "result_code": "SUCCESS"})
+    );
+    let shown = app.get(&path, Some(&fx.user.access)).await.body;
+    assert_eq!(
+        (shown["name"].as_str(), shown["filter_type"].as_str()),
+        (Some("Mine"), Some("AND"))
+    );
+    let r = send(
+        &app,
+        Method::PATCH,
+        "/api/user/redo/",
+        &fx.user,
+        &[("ClientSessionId", "s1")],
+        Some(json!({"scopes": {"view": view}})),
+    )
+    .await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(
+        app.get(&path, Some(&fx.user.access)).await.body["name"],
+        "Renamed"
+    );
+}
