@@ -61,6 +61,8 @@ pub struct Settings {
     pub login_failures_per_ip: u64,
     /// How long trashed items can be restored before they are deleted for good.
     pub trash_retention: Duration,
+    /// How long row history entries are kept (Baserow: 180 days).
+    pub row_history_retention: Duration,
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
@@ -257,6 +259,9 @@ impl Settings {
             trash_retention: Duration::from_secs(
                 number(&get, "TESSERA_TRASH_RETENTION_HOURS", 72)? as u64 * 3600,
             ),
+            row_history_retention: Duration::from_secs(
+                number(&get, "TESSERA_ROW_HISTORY_RETENTION_DAYS", 180)?.max(1) as u64 * 24 * 3600,
+            ),
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
@@ -405,6 +410,7 @@ impl fmt::Debug for Settings {
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("outbound_allowed", &self.outbound_allowed)
             .field("trash_retention", &self.trash_retention)
+            .field("row_history_retention", &self.row_history_retention)
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("license", &self.license)
@@ -451,9 +457,13 @@ mod tests {
         assert_eq!(s.access_token_lifetime, Duration::from_secs(600));
         assert!(!s.allow_private_addresses);
         assert_eq!(s.trash_retention, Duration::from_secs(72 * 3600));
+        assert_eq!(s.row_history_retention, Duration::from_secs(180 * 24 * 3600));
         let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_TRASH_RETENTION_HOURS", "1")])
             .expect("settings");
         assert_eq!(s.trash_retention, Duration::from_secs(3600));
+        let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_ROW_HISTORY_RETENTION_DAYS", "0")])
+            .expect("settings");
+        assert_eq!(s.row_history_retention, Duration::from_secs(24 * 3600));
         assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
     }
 

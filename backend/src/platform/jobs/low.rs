@@ -42,6 +42,8 @@ pub enum LowJob {
     CreateImportIndexes { table_id: i64 },
     /// Check the registered licenses with the license server.
     CheckLicenses,
+    /// Housekeeping: delete row history older than its retention.
+    PruneRowHistory,
 }
 
 impl LowJob {
@@ -104,6 +106,15 @@ impl LowJob {
             }
             LowJob::DeleteTrash => {
                 platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                Ok(())
+            }
+            LowJob::PruneRowHistory => {
+                let removed = database::row_history::repo::prune(
+                    &ctx.db,
+                    ctx.settings.row_history_retention,
+                )
+                .await?;
+                tracing::info!(removed, "old row history pruned");
                 Ok(())
             }
             LowJob::CheckLicenses => {

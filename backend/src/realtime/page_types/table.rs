@@ -59,8 +59,12 @@ pub(super) async fn readable(ctx: &AppContext, user: &Actor, table_id: i64) -> s
     }
 }
 
-/// A table page gets every event as it is; a deleted table ends the page.
+/// A table page gets every event as it is, except row history, which is for the rows'
+/// pages (its sequence number still counts); a deleted table ends the page.
 pub fn project(text: &str, event: Option<&TableEvent>) -> Projected {
+    if matches!(event, Some(TableEvent::RowHistoryUpdated { .. })) {
+        return Projected::default();
+    }
     Projected {
         messages: vec![text.to_owned()],
         then: if matches!(event, Some(TableEvent::TableDeleted { .. })) {
