@@ -457,12 +457,18 @@ mod tests {
         assert_eq!(s.access_token_lifetime, Duration::from_secs(600));
         assert!(!s.allow_private_addresses);
         assert_eq!(s.trash_retention, Duration::from_secs(72 * 3600));
-        assert_eq!(s.row_history_retention, Duration::from_secs(180 * 24 * 3600));
+        assert_eq!(
+            s.row_history_retention,
+            Duration::from_secs(180 * 24 * 3600)
+        );
         let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_TRASH_RETENTION_HOURS", "1")])
             .expect("settings");
         assert_eq!(s.trash_retention, Duration::from_secs(3600));
-        let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_ROW_HISTORY_RETENTION_DAYS", "0")])
-            .expect("settings");
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_ROW_HISTORY_RETENTION_DAYS", "0"),
+        ])
+        .expect("settings");
         assert_eq!(s.row_history_retention, Duration::from_secs(24 * 3600));
         assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
     }

@@ -26,8 +26,8 @@ pub enum TableEvent {
         row_ids: Vec<i64>,
         rows: Vec<Value>,
     },
-    /// History entries a change wrote, `{row_id, row_history_entry}` each. Only the pages
-    /// of those rows hear of them, each as Baserow's `row_history_updated` with its entry.
+    /// History entries a change wrote, `{row_id, row_history_entry}` each. Each row's page
+    /// gets Baserow's `row_history_updated` with its own entry; table pages get this as is.
     RowHistoryUpdated {
         table_id: i64,
         entries: Vec<Value>,

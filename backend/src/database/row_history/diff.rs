@@ -159,10 +159,7 @@ fn metadata(field: &FieldInfo, old: &Value, new: &Value, primary_value: &str) ->
             for value in [old, new] {
                 for user in items(value) {
                     if let Some(id) = user.get("id").and_then(Value::as_i64) {
-                        users.insert(
-                            id.to_string(),
-                            json!({"id": id, "name": user.get("name")}),
-                        );
+                        users.insert(id.to_string(), json!({"id": id, "name": user.get("name")}));
                     }
                 }
             }
@@ -254,7 +251,12 @@ mod tests {
         let fields = [
             field(1, "text", json!({}), true),
             field(2, "single_select", json!({}), false),
-            field(3, "link_row", json!({"link_row_table_id": 9, "link_row_related_field_id": 10}), false),
+            field(
+                3,
+                "link_row",
+                json!({"link_row_table_id": 9, "link_row_related_field_id": 10}),
+                false,
+            ),
             field(4, "multiple_select", json!({}), false),
         ];
         let before = json!({"id": 1, "field_1": "Ann", "field_2": null,
@@ -263,8 +265,14 @@ mod tests {
             "field_3": [{"id": 5, "value": "x"}, {"id": 6, "value": "y"}],
             "field_4": [{"id": 1, "value": "a", "color": "red"}]});
         let change = row_change(&fields, &[2, 3, 4], &before, &after).unwrap();
-        assert_eq!(Value::Object(change.before), json!({"field_2": null, "field_3": [5]}));
-        assert_eq!(Value::Object(change.after), json!({"field_2": 3, "field_3": [5, 6]}));
+        assert_eq!(
+            Value::Object(change.before),
+            json!({"field_2": null, "field_3": [5]})
+        );
+        assert_eq!(
+            Value::Object(change.after),
+            json!({"field_2": 3, "field_3": [5, 6]})
+        );
         let meta = Value::Object(change.fields_metadata);
         assert_eq!(
             meta["field_2"]["select_options"],

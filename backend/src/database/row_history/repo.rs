@@ -134,11 +134,13 @@ pub async fn list(
 }
 
 pub async fn count(conn: &mut PgConnection, table_id: i64, row_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT count(*) FROM database_row_history WHERE table_id = $1 AND row_id = $2")
-        .bind(table_id)
-        .bind(row_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar(
+        "SELECT count(*) FROM database_row_history WHERE table_id = $1 AND row_id = $2",
+    )
+    .bind(table_id)
+    .bind(row_id)
+    .fetch_one(conn)
+    .await
 }
 
 /// Deletes the entries older than `retention`.

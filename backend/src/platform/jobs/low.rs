@@ -109,11 +109,9 @@ impl LowJob {
                 Ok(())
             }
             LowJob::PruneRowHistory => {
-                let removed = database::row_history::repo::prune(
-                    &ctx.db,
-                    ctx.settings.row_history_retention,
-                )
-                .await?;
+                let removed =
+                    database::row_history::repo::prune(&ctx.db, ctx.settings.row_history_retention)
+                        .await?;
                 tracing::info!(removed, "old row history pruned");
                 Ok(())
             }

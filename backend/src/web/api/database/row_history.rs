@@ -107,13 +107,28 @@ mod tests {
     #[test]
     fn limits_fall_back_like_drf_and_links_replace_limit_and_offset() {
         assert_eq!(limit_offset(&p(&[])), (200, 0));
-        assert_eq!(limit_offset(&p(&[("limit", "0"), ("offset", "x")])), (200, 0));
-        assert_eq!(limit_offset(&p(&[("limit", "-3")])), (200, 0));
-        assert_eq!(limit_offset(&p(&[("limit", "5000"), ("offset", "4")])), (200, 4));
         assert_eq!(
-            link("http://h", "/p/", &p(&[("offset", "2"), ("a", "1")]), 2, Some(4)),
+            limit_offset(&p(&[("limit", "0"), ("offset", "x")])),
+            (200, 0)
+        );
+        assert_eq!(limit_offset(&p(&[("limit", "-3")])), (200, 0));
+        assert_eq!(
+            limit_offset(&p(&[("limit", "5000"), ("offset", "4")])),
+            (200, 4)
+        );
+        assert_eq!(
+            link(
+                "http://h",
+                "/p/",
+                &p(&[("offset", "2"), ("a", "1")]),
+                2,
+                Some(4)
+            ),
             "http://h/p/?a=1&limit=2&offset=4"
         );
-        assert_eq!(link("http://h", "/p/", &p(&[("offset", "2")]), 2, None), "http://h/p/?limit=2");
+        assert_eq!(
+            link("http://h", "/p/", &p(&[("offset", "2")]), 2, None),
+            "http://h/p/?limit=2"
+        );
     }
 }
