@@ -37,6 +37,9 @@ for (const size of ['desktop', 'mobile']) {
     const entries = page.locator('#row-history .row-history-entry');
     await entries.nth(1).waitFor();
     assert.equal(await entries.count(), 2);
+    // Everything is shown: no "Show older", no "No changes yet."
+    assert.equal(await page.locator('#row-history-more').isVisible(), false);
+    assert.equal(await page.locator('#row-history .row-history-empty').isVisible(), false);
     const newest = entries.nth(0);
     assert.match(await newest.locator('.row-history-meta').textContent(), /Hana/);
     assert.equal(await newest.locator('.row-history-change').count(), 1);
