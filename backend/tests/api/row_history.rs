@@ -167,6 +167,55 @@ async fn a_batch_writes_one_entry_per_changed_row_and_none_for_unchanged_values_
 }
 
 #[tokio::test]
+async fn a_thousand_row_batch_writes_a_thousand_entries_and_logs_one_history_event() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (name, _, _) = keys(&app, &fx).await;
+    let items: Vec<Value> = (0..1000)
+        .map(|i| json!({ &name: format!("r{i}") }))
+        .collect();
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{}/batch/", fx.table),
+            Some(&fx.user.access),
+            json!({ "items": items }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let changed: Vec<Value> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| json!({"id": row["id"], &name: format!("{}!", row[&name].as_str().unwrap())}))
+        .collect();
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{}/batch/", fx.table),
+            Some(&fx.user.access),
+            json!({ "items": changed }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM database_row_history")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1000);
+    let events = app.events(fx.table).await;
+    let logged: Vec<&Value> = events
+        .iter()
+        .filter(|e| e.1 == "row_history_updated")
+        .map(|e| &e.2)
+        .collect();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0]["entries"].as_array().unwrap().len(), 1000);
+    let last = changed[999]["id"].as_i64().unwrap();
+    let entry = &history(&app, &fx, last, "").await["results"][0];
+    assert_eq!(entry["before"], json!({ &name: "r999" }));
+    assert_eq!(entry["after"], json!({ &name: "r999!" }));
+}
+
+#[tokio::test]
 async fn select_options_and_links_are_kept_by_id_with_their_texts_and_both_sides_get_entries() {
     let app = TestApp::spawn().await;
     let fx = app.table_fixture().await;
