@@ -194,15 +194,6 @@ async fn links_are_written_by_id_or_name_and_read_from_both_sides() {
     assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
 }
 
-/// The last logged event other than row history.
-fn last_change(events: &[(i64, String, Value)]) -> &(i64, String, Value) {
-    events
-        .iter()
-        .rev()
-        .find(|e| e.1 != "row_history_updated")
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_other_side_sees_renames_deletes_and_restores_as_rows_updated() {
     let app = TestApp::spawn().await;
