@@ -65,6 +65,8 @@ pub struct Settings {
     pub action_retention: Duration,
     /// … and how many of each tab's newest are kept however old (at least 500).
     pub actions_per_session: u64,
+    /// How long row history entries are kept (Baserow: 180 days).
+    pub row_history_retention: Duration,
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
@@ -266,6 +268,9 @@ impl Settings {
             ),
             actions_per_session: number(&get, "TESSERA_UNDO_ACTIONS_PER_SESSION", 500)?.max(500)
                 as u64,
+            row_history_retention: Duration::from_secs(
+                number(&get, "TESSERA_ROW_HISTORY_RETENTION_DAYS", 180)?.max(1) as u64 * 24 * 3600,
+            ),
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
@@ -416,6 +421,7 @@ impl fmt::Debug for Settings {
             .field("trash_retention", &self.trash_retention)
             .field("action_retention", &self.action_retention)
             .field("actions_per_session", &self.actions_per_session)
+            .field("row_history_retention", &self.row_history_retention)
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("license", &self.license)
@@ -462,9 +468,19 @@ mod tests {
         assert_eq!(s.access_token_lifetime, Duration::from_secs(600));
         assert!(!s.allow_private_addresses);
         assert_eq!(s.trash_retention, Duration::from_secs(72 * 3600));
+        assert_eq!(
+            s.row_history_retention,
+            Duration::from_secs(180 * 24 * 3600)
+        );
         let s = load(&[("TESSERA_DEV", "1"), ("TESSERA_TRASH_RETENTION_HOURS", "1")])
             .expect("settings");
         assert_eq!(s.trash_retention, Duration::from_secs(3600));
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_ROW_HISTORY_RETENTION_DAYS", "0"),
+        ])
+        .expect("settings");
+        assert_eq!(s.row_history_retention, Duration::from_secs(24 * 3600));
         assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
         assert_eq!(s.action_retention, Duration::from_secs(24 * 3600));
         assert_eq!(s.actions_per_session, 500);

@@ -1,8 +1,8 @@
 //! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
-//! exports and of undoable actions every five minutes, the license check when a license
-//! is due for one (every `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly.
-//! Several export workers may run: a PostgreSQL advisory lock lets only one of them
-//! schedule each round.
+//! exports and of undoable actions every five minutes, row history past its retention
+//! every half hour (as in Baserow), the license check when a license is due for one
+//! (every `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export
+//! workers may run: a PostgreSQL advisory lock lets only one of them schedule each round.
 
 use std::time::Duration;
 use tessera::{
@@ -18,6 +18,8 @@ use tessera::{
 const EVERY: Duration = Duration::from_secs(5 * 60);
 /// The other housekeeping runs hourly: every this many rounds.
 const HOURLY: u32 = 12;
+/// Row history cleanup: every this many rounds.
+const HALF_HOURLY: u32 = 6;
 
 pub async fn run(ctx: AppContext) {
     let mut tick = tokio::time::interval(EVERY);
@@ -25,14 +27,15 @@ pub async fn run(ctx: AppContext) {
     loop {
         tick.tick().await;
         let hourly = round.is_multiple_of(HOURLY);
+        let half_hourly = round.is_multiple_of(HALF_HOURLY);
         round = round.wrapping_add(1);
-        if let Err(e) = schedule_once(&ctx, hourly).await {
+        if let Err(e) = schedule_once(&ctx, hourly, half_hourly).await {
             tracing::warn!(error = %e, "could not schedule periodic jobs; retrying next round");
         }
     }
 }
 
-async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
+async fn schedule_once(ctx: &AppContext, hourly: bool, half_hourly: bool) -> anyhow::Result<()> {
     let mut tx = ctx.db.begin().await?;
     // Transaction-scoped: released at commit, so a crashed scheduler never holds it.
     let won: bool =
@@ -43,6 +46,9 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
         enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
         enqueue_low(&mut tx, &LowJob::ExpireExports).await?;
         enqueue_low(&mut tx, &LowJob::PruneActions).await?;
+        if half_hourly {
+            enqueue_low(&mut tx, &LowJob::PruneRowHistory).await?;
+        }
         if hourly {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;

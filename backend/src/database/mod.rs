@@ -1,5 +1,5 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows and the links between them, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
+//! rows, their history and the links between them, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod collaborators;
@@ -12,6 +12,7 @@ pub mod formula;
 pub mod imports;
 pub mod indexes;
 pub mod links;
+pub mod row_history;
 pub mod rows;
 pub mod tables;
 pub mod tokens;

@@ -2,11 +2,11 @@
 //! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
 //! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
 //! Nothing is announced from a transaction that rolls back, and nothing committed loses
-//! its event.
+//! its event. The history of the rows it updated is written in the same commit.
 
 use super::{
     events::{self, EventOrigin, TableEvent},
-    webhooks,
+    row_history, webhooks,
 };
 use crate::platform::{
     actions,
@@ -79,6 +79,7 @@ impl Tx {
                 }
             }
         }
+        row_history::record(&mut self.inner, &self.origin, &pending).await?;
         self.inner.commit().await
     }
 

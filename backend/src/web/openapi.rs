@@ -32,7 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::tables::delete, database::tables::order,
         database::fields::list, database::fields::create, database::fields::get, database::fields::update, database::fields::delete, database::fields::formula_type,
         database::rows::list, database::rows::get, database::rows::create, database::rows::update, database::rows::delete,
-        database::rows::move_row, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,
+        database::rows::move_row, database::row_history::list, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,
         database::tokens::list, database::tokens::create, database::tokens::get, database::tokens::update,
         database::tokens::delete, database::tokens::check, database::tokens::all_tables,
         database::views::list, database::views::create, database::views::get, database::views::update,

@@ -461,7 +461,8 @@ async fn row_writes_are_logged_in_order_with_baserows_payloads_and_deletes_go_to
         vec![
             (2, "rows_created"),
             (3, "rows_updated"),
-            (4, "rows_deleted")
+            (4, "row_history_updated"),
+            (5, "rows_deleted")
         ]
     );
     assert_eq!(events[1].2["rows"][0]["id"], id);
@@ -472,7 +473,8 @@ async fn row_writes_are_logged_in_order_with_baserows_payloads_and_deletes_go_to
     );
     assert_eq!(events[2].2["rows"][0][format!("field_{name}")], "changed");
     assert_eq!(events[2].2["updated_field_ids"], json!([name]));
-    assert_eq!(events[3].2["row_ids"], json!([id]));
+    assert_eq!(events[3].2["entries"][0]["row_id"], id);
+    assert_eq!(events[4].2["row_ids"], json!([id]));
     let flags: Vec<bool> = sqlx::query_scalar(
         "SELECT send_webhooks FROM database_table_events WHERE table_id = $1 ORDER BY seq",
     )
@@ -480,7 +482,7 @@ async fn row_writes_are_logged_in_order_with_baserows_payloads_and_deletes_go_to
     .fetch_all(&app.ctx.db)
     .await
     .unwrap();
-    assert_eq!(flags, vec![true, false, true, true]);
+    assert_eq!(flags, vec![true, false, true, true, true]);
 
     let entry: (String, i64, Option<i64>, String) = sqlx::query_as("SELECT trash_item_type, trash_item_id, parent_trash_item_id, name FROM trash_entries WHERE trash_item_type = 'row'")
         .fetch_one(&app.ctx.db)

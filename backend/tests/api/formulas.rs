@@ -91,7 +91,7 @@ async fn formulas_are_typed_stored_and_recomputed_with_their_rows() {
     assert_eq!(r.body["Total"], "7.50");
     assert_eq!(r.body["Double"], "15.00");
     let events = app.events(t).await;
-    let (_, kind, payload) = events.last().unwrap();
+    let (_, kind, payload) = last_change(&events);
     assert_eq!(kind, "rows_updated");
     assert_eq!(payload["rows"][0][format!("field_{total}")], "7.50");
     assert_eq!(
@@ -404,7 +404,7 @@ async fn lookups_follow_the_linked_rows() {
     assert_eq!(got["Sum"], "15");
     assert_eq!(got["Names"], "Ann, Bob");
     let events = app.events(a).await;
-    let (_, kind, payload) = events.last().unwrap();
+    let (_, kind, payload) = last_change(&events);
     assert_eq!(
         kind, "rows_updated",
         "the restore reaches the linking table"

@@ -301,6 +301,15 @@ impl TestApp {
     }
 }
 
+/// The last of `events` other than row history (which a change logs after its rows').
+pub fn last_change(events: &[(i64, String, Value)]) -> &(i64, String, Value) {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.1 != "row_history_updated")
+        .expect("a change")
+}
+
 impl TestApp {
     /// Starts another backend on the same database and Redis prefix (its own hub and
     /// Redis subscriber, as a second process would have); returns its base URL.

@@ -37,6 +37,7 @@ mod realtime_pages;
 mod realtime_presence;
 mod realtime_soak;
 mod ripple_changes;
+mod row_history;
 mod settings;
 mod table_page;
 mod throttles;

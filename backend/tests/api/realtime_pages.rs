@@ -33,8 +33,8 @@ const WORKSPACE_EVENTS: &[&str] = &[
     "tables_reordered",
 ];
 
-/// The next message of the socket's pages, which must come (workspace-level events are
-/// passed over).
+/// The next message of the socket's pages, which must come (workspace-level events and
+/// row history, which has its own tests, are passed over).
 async fn next(socket: &mut Socket) -> Value {
     loop {
         let m = next_json(socket, Duration::from_secs(10))
@@ -44,7 +44,7 @@ async fn next(socket: &mut Socket) -> Value {
             .as_str()
             .is_some_and(|t| WORKSPACE_EVENTS.contains(&t))
             && m.get("seq").is_none();
-        if !workspace_level {
+        if !workspace_level && m["type"] != "row_history_updated" {
             return m;
         }
     }

@@ -1,5 +1,5 @@
-//! The export worker binary schedules its housekeeping (and the license check) and runs
-//! it from the `low` queue.
+//! The export worker binary schedules its housekeeping (row history and trash past their
+//! retention, old exports, …, and the license check) and runs it from the `low` queue.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
@@ -182,6 +182,60 @@ async fn trash_past_the_retention_is_deleted_for_good_on_schedule() {
         left,
         ["New"],
         "only the workspace past the retention is deleted"
+    );
+}
+
+#[tokio::test]
+async fn row_history_past_the_retention_is_deleted_on_schedule() {
+    let db = TestDatabase::create().await.unwrap();
+    let table: i64 = sqlx::query_scalar(
+        "WITH w AS (INSERT INTO workspaces (name) VALUES ('W') RETURNING id), \
+              a AS (INSERT INTO applications (workspace_id, name, type, \"order\") \
+                    SELECT id, 'DB', 'database', 1 FROM w RETURNING id) \
+         INSERT INTO database_tables (database_id, name, \"order\") SELECT id, 'T', 1 FROM a RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO database_row_history (table_id, row_id, action_type, after, \"timestamp\") VALUES \
+         ($1, 1, 'update_rows', '{\"field_1\": \"old\"}', now() - interval '3 days'), \
+         ($1, 1, 'update_rows', '{\"field_1\": \"new\"}', now())",
+    )
+    .bind(table)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let settings = test_support::settings(&db.url);
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-export-worker"))
+        .env("DATABASE_URL", &db.url)
+        .env("REDIS_URL", &settings.redis_url)
+        .env("TESSERA_SECRET_KEY", &settings.secret_key)
+        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
+        .env("TESSERA_ROW_HISTORY_RETENTION_DAYS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let start = Instant::now();
+    let mut left: Vec<String> = Vec::new();
+    while start.elapsed() < Duration::from_secs(30) {
+        left = sqlx::query_scalar("SELECT after->>'field_1' FROM database_row_history")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        if left == ["new"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert_eq!(
+        left,
+        ["new"],
+        "only the entry past the retention is deleted"
     );
 }
 

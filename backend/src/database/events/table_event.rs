@@ -26,6 +26,12 @@ pub enum TableEvent {
         row_ids: Vec<i64>,
         rows: Vec<Value>,
     },
+    /// History entries a change wrote, `{row_id, row_history_entry}` each. Each row's page
+    /// gets Baserow's `row_history_updated` with its own entry; table pages get this as is.
+    RowHistoryUpdated {
+        table_id: i64,
+        entries: Vec<Value>,
+    },
     FieldCreated {
         field: Value,
         related_fields: Vec<Value>,
@@ -218,6 +224,7 @@ impl TableEvent {
             TableEvent::RowsCreated { .. } => "rows_created",
             TableEvent::RowsUpdated { .. } => "rows_updated",
             TableEvent::RowsDeleted { .. } => "rows_deleted",
+            TableEvent::RowHistoryUpdated { .. } => "row_history_updated",
             TableEvent::FieldCreated { .. } => "field_created",
             TableEvent::FieldUpdated { .. } => "field_updated",
             TableEvent::FieldDeleted { .. } => "field_deleted",
@@ -252,6 +259,7 @@ impl TableEvent {
             TableEvent::RowsCreated { .. }
                 | TableEvent::RowsUpdated { .. }
                 | TableEvent::RowsDeleted { .. }
+                | TableEvent::RowHistoryUpdated { .. }
         )
     }
 
@@ -329,6 +337,10 @@ mod tests {
             TableEvent::FieldRestored {
                 field: json!({}),
                 related_fields: vec![],
+            },
+            TableEvent::RowHistoryUpdated {
+                table_id: 1,
+                entries: vec![],
             },
         ];
         for event in samples {

@@ -44,6 +44,8 @@ pub enum LowJob {
     CheckLicenses,
     /// Housekeeping: forget expired undoable actions and the field backups they kept.
     PruneActions,
+    /// Housekeeping: delete row history older than its retention.
+    PruneRowHistory,
 }
 
 impl LowJob {
@@ -106,6 +108,13 @@ impl LowJob {
             }
             LowJob::DeleteTrash => {
                 platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                Ok(())
+            }
+            LowJob::PruneRowHistory => {
+                let removed =
+                    database::row_history::repo::prune(&ctx.db, ctx.settings.row_history_retention)
+                        .await?;
+                tracing::info!(removed, "old row history pruned");
                 Ok(())
             }
             LowJob::CheckLicenses => {

@@ -1,5 +1,5 @@
-//! `row`: the events of one row (its updates and its deletion), for an expanded row that
-//! follows it without the whole table.
+//! `row`: the events of one row (its updates, its deletion and its new history entries),
+//! for an expanded row that follows it without the whole table.
 
 use super::{id_param, table::readable};
 use crate::{
@@ -118,6 +118,26 @@ pub fn project(message: &Value, event: Option<&TableEvent>, row_id: i64) -> Proj
             out.insert("row_ids".into(), json!([row_id]));
             out.insert("rows".into(), only_row(rows));
         }
+        Some(TableEvent::RowHistoryUpdated { table_id, entries }) => {
+            let Some(entry) = entries
+                .iter()
+                .find(|e| e.get("row_id").and_then(Value::as_i64) == Some(row_id))
+            else {
+                return Projected::default();
+            };
+            let mut message = Map::new();
+            message.insert("type".into(), json!("row_history_updated"));
+            message.insert(
+                "row_history_entry".into(),
+                entry.get("row_history_entry").cloned().unwrap_or_default(),
+            );
+            message.insert("table_id".into(), json!(table_id));
+            message.insert("row_id".into(), json!(row_id));
+            if let Some(seq) = fields.get("seq") {
+                message.insert("seq".into(), seq.clone());
+            }
+            return Projected::send(vec![Value::Object(message).to_string()]);
+        }
         Some(TableEvent::TableDeleted { .. }) => {
             return Projected {
                 messages: vec![message.to_string()],
@@ -152,6 +172,22 @@ mod tests {
         let event = TableEvent::from_message(&created);
         assert!(event.is_some());
         assert!(project(&created, event.as_ref(), 7).messages.is_empty());
+    }
+
+    #[test]
+    fn a_history_event_gives_each_row_page_its_own_entry_only() {
+        let message = json!({"type": "row_history_updated", "table_id": 1, "seq": 9,
+            "entries": [{"row_id": 3, "row_history_entry": {"id": 11}},
+                        {"row_id": 7, "row_history_entry": {"id": 12}}]});
+        let event = TableEvent::from_message(&message);
+        let m: Value =
+            serde_json::from_str(&project(&message, event.as_ref(), 7).messages[0]).unwrap();
+        assert_eq!(
+            m,
+            json!({"type": "row_history_updated", "row_history_entry": {"id": 12},
+                   "table_id": 1, "row_id": 7, "seq": 9})
+        );
+        assert!(project(&message, event.as_ref(), 4).messages.is_empty());
     }
 
     #[test]

@@ -59,7 +59,9 @@ pub(super) async fn readable(ctx: &AppContext, user: &Actor, table_id: i64) -> s
     }
 }
 
-/// A table page gets every event as it is; a deleted table ends the page.
+/// A table page gets every event as it is, so its sequence numbers have no gaps (row
+/// history too: `entries` for all its rows, no `row_id`, which Baserow's client passes
+/// over); a deleted table ends the page.
 pub fn project(text: &str, event: Option<&TableEvent>) -> Projected {
     Projected {
         messages: vec![text.to_owned()],

@@ -300,6 +300,10 @@ pub fn routes() -> RouteTable {
                 .delete(database::rows::delete),
         )
         .route(
+            "/api/database/rows/table/{id}/{row_id}/history/",
+            get(database::row_history::list),
+        )
+        .route(
             "/api/database/rows/table/{id}/{row_id}/move/",
             patch(database::rows::move_row),
         )

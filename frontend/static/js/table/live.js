@@ -2,11 +2,13 @@
 // the grid and the card views: subscribes to the table from the sequence number the page
 // was rendered at (so nothing between rendering and connecting is missed), shows the
 // connection's state and who else is viewing (viewers.js), keeps the table's name
-// current, and hands the table's events to the page.
+// current, passes row history on to an open expanded row (as a document event), and hands
+// the table's events to the page.
 
 import { pageSocket } from "../page_socket.js";
 import { showError } from "./alert.js";
 import { setName } from "../nav/tree.js";
+import { HISTORY_EVENT } from "./row_history.js";
 import { showViewers } from "./viewers.js";
 
 const $ = (id) => document.getElementById(id);
@@ -45,6 +47,8 @@ export function connectLive({ boot, onEvent, onResync }) {
       showError(new Error("This table was deleted."));
     } else if (event.type === "table_viewers") {
       showViewers(event.users || [], boot.user.id);
+    } else if (event.type === "row_history_updated") {
+      document.dispatchEvent(new CustomEvent(HISTORY_EVENT, { detail: event }));
     }
     onEvent(event);
   });

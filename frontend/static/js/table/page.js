@@ -352,6 +352,10 @@ function expandRow(row) {
     neighbours: rowSteps,
     onShow: (r) => address.shown(r.id),
     onClose: () => address.closed(),
+    history: {
+      tableId,
+      load: (id, limit, offset) => api.get(`/database/rows/table/${tableId}/${id}/history/`, { query: { limit, offset } }),
+    },
   });
 }
 

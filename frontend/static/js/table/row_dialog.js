@@ -3,13 +3,15 @@
 // list their links, each opening its row, with the link picker to add more; file fields
 // list their files, each opening the preview, with × and "+ Add files", and take dropped
 // or pasted files), and a button that deletes the row. Titled by the row's primary value,
-// with buttons (and Alt+↑ / Alt+↓) stepping to the previous and next row of the view.
+// with buttons (and Alt+↑ / Alt+↓) stepping to the previous and next row of the view,
+// and the row's history below its fields (row_history.js).
 
 import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
 import { directClick, openEditor } from "./editors/index.js";
 import { fileField } from "./file_field.js";
 import { openLinkFieldPicker, showLinkField } from "./link_field.js";
+import { rowHistory } from "./row_history.js";
 
 /** The row's title: its primary field as text, or its id when that is empty. */
 export function rowTitle(state, row) {
@@ -40,10 +42,12 @@ function inEditor(target) {
  *   row `step` (−1 or 1) away, `get(row, step)` answers it (or null)
  * @param {function(object): void} [options.onShow]  the dialog shows this row (also after a step)
  * @param {function(): void} [options.onClose]  the user closed the dialog (not a step)
+ * @param {object} [options.history]  the row's history: `tableId` and `load(rowId, limit,
+ *   offset)` answering a page of it
  * @returns {HTMLDialogElement}
  */
 export function openRowDialog(options) {
-  const { row, fields, title, save, remove, latest, neighbours, onShow, onClose } = options;
+  const { row, fields, title, save, remove, latest, neighbours, onShow, onClose, history } = options;
   let kept = row;
   const current = () => latest?.(row.id) || kept;
   const { dialog, body, heading } = openDialog(title(row), "row-dialog");
@@ -201,6 +205,16 @@ export function openRowDialog(options) {
     },
   });
   body.append(list, el("div", { class: "actions" }, deleteButton));
+  if (history) {
+    const panel = rowHistory({
+      rowId: row.id,
+      tableId: history.tableId,
+      fields,
+      load: (limit, offset) => history.load(row.id, limit, offset),
+    });
+    body.append(panel.element);
+    dialog.addEventListener("close", panel.stop);
+  }
   list.querySelector("dd")?.focus();
   onShow?.(row);
   return dialog;

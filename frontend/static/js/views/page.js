@@ -86,6 +86,10 @@ const ctx = {
       neighbours: cardSteps,
       onShow: (r) => address.shown(r.id),
       onClose: () => address.closed(),
+      history: {
+        tableId,
+        load: (id, limit, offset) => api.get(`/database/rows/table/${tableId}/${id}/history/`, { query: { limit, offset } }),
+      },
     });
   },
   /** Saves the view's own settings (PATCH) and keeps the answer. */

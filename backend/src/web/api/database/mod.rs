@@ -4,6 +4,7 @@ pub mod export;
 pub mod fields;
 pub mod imports;
 pub mod public_views;
+pub mod row_history;
 pub mod rows;
 pub mod tables;
 pub mod tokens;
