@@ -1,5 +1,6 @@
-//! Enqueues periodic housekeeping jobs: permanent deletion from the trash and expiry of
-//! exports every five minutes, the license check when a license is due for one (every
+//! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
+//! exports and notification email summaries (on the `high` queue) every five minutes, the
+//! license check when a license is due for one (every
 //! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
 //! run: a PostgreSQL advisory lock lets only one of them schedule each round.
 
@@ -7,7 +8,7 @@ use std::time::Duration;
 use tessera::{
     context::AppContext,
     platform::{
-        jobs::{LowJob, enqueue_low},
+        jobs::{HighJob, LowJob, enqueue, enqueue_low},
         licenses,
     },
 };
@@ -41,6 +42,9 @@ async fn schedule_once(ctx: &AppContext, hourly: bool) -> anyhow::Result<()> {
     if won {
         enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
         enqueue_low(&mut tx, &LowJob::ExpireExports).await?;
+        // Daily and weekly notification summaries are due at the top of an hour; instant
+        // ones left over (a failed run) go out within a round. The `high` worker sends them.
+        enqueue(&mut tx, &HighJob::SendNotificationEmails).await?;
         if hourly {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;

@@ -1,8 +1,9 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows and the links between them, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
+//! rows and the links between them, row comments, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod collaborators;
+pub mod comments;
 pub mod computed;
 pub mod events;
 pub mod export;

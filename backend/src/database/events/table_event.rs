@@ -119,6 +119,15 @@ pub enum TableEvent {
         view_id: i64,
         view_group_by_id: i64,
     },
+    RowCommentCreated {
+        row_comment: Value,
+    },
+    RowCommentUpdated {
+        row_comment: Value,
+    },
+    RowCommentDeleted {
+        row_comment: Value,
+    },
 }
 
 /// The parts of a view that have their own created / updated / deleted events.
@@ -228,6 +237,9 @@ impl TableEvent {
             TableEvent::ViewGroupByCreated { .. } => "view_group_by_created",
             TableEvent::ViewGroupByUpdated { .. } => "view_group_by_updated",
             TableEvent::ViewGroupByDeleted { .. } => "view_group_by_deleted",
+            TableEvent::RowCommentCreated { .. } => "row_comment_created",
+            TableEvent::RowCommentUpdated { .. } => "row_comment_updated",
+            TableEvent::RowCommentDeleted { .. } => "row_comment_deleted",
         }
     }
 
@@ -239,6 +251,16 @@ impl TableEvent {
                 | TableEvent::RowsUpdated { .. }
                 | TableEvent::RowsDeleted { .. }
         )
+    }
+
+    /// The comment of a row comment event: they change neither rows nor views.
+    pub fn row_comment(&self) -> Option<&Value> {
+        match self {
+            TableEvent::RowCommentCreated { row_comment }
+            | TableEvent::RowCommentUpdated { row_comment }
+            | TableEvent::RowCommentDeleted { row_comment } => Some(row_comment),
+            _ => None,
+        }
     }
 
     /// The payload as logged and sent: Baserow's keys, without `type`.
@@ -315,6 +337,15 @@ mod tests {
             TableEvent::FieldRestored {
                 field: json!({}),
                 related_fields: vec![],
+            },
+            TableEvent::RowCommentCreated {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentUpdated {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentDeleted {
+                row_comment: json!({"id": 1}),
             },
         ];
         for event in samples {

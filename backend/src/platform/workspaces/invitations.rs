@@ -8,7 +8,7 @@ use crate::{
     platform::{
         auth::Actor,
         jobs::{self, HighJob},
-        links, mail, signing,
+        links, mail, notifications, signing,
         users::{self, User},
         validation::{self, ValidationError},
     },
@@ -64,13 +64,21 @@ pub async fn create(
     let workspace = repo::get(&mut *tx, workspace_id)
         .await?
         .ok_or(WorkspaceError::NotFound)?;
-    if let Some(existing) = users::repo::get_by_email(&mut *tx, &email).await?
+    let invitee = users::repo::get_by_email(&mut *tx, &email).await?;
+    if let Some(existing) = &invitee
         && repo::membership(&mut *tx, workspace_id, existing.id)
             .await?
             .is_some()
     {
         return Err(WorkspaceError::AlreadyMember);
     }
+    let renewed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM workspace_invitations WHERE workspace_id = $1 AND email = $2)",
+    )
+    .bind(workspace_id)
+    .bind(&email)
+    .fetch_one(&mut *tx)
+    .await?;
     let invitation = repo::upsert_invitation(
         &mut *tx,
         workspace_id,
@@ -95,6 +103,18 @@ pub async fn create(
         "workspace_invitation_updated_or_created",
     )
     .await?;
+    // An invitee with an account also finds a new invitation among their notifications.
+    if let Some(invitee) = invitee.filter(|_| !renewed) {
+        notifications::kinds::workspace_invitation_created(
+            &mut tx,
+            invitation.id,
+            workspace_id,
+            &workspace.name,
+            actor.id(),
+            invitee.id,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(invitation)
 }
