@@ -80,6 +80,7 @@ codes! {
     InvalidLookupTargetField => "ERROR_INVALID_LOOKUP_TARGET_FIELD", 400;
     RowDoesNotExist => "ERROR_ROW_DOES_NOT_EXIST", 404;
     RowIdsNotUnique => "ERROR_ROW_IDS_NOT_UNIQUE", 400;
+    CannotIncludeRowMetadata => "ERROR_CANNOT_INCLUDE_ROW_METADATA", 400;
     RowCommentDoesNotExist => "ERROR_ROW_COMMENT_DOES_NOT_EXIST", 404;
     UserNotCommentAuthor => "ERROR_USER_NOT_COMMENT_AUTHOR", 400;
     PageSizeLimit => "ERROR_PAGE_SIZE_LIMIT", 400;

@@ -259,6 +259,19 @@ async fn invitees_with_an_account_are_notified_and_counted_at_log_in() {
         .await
         .unwrap();
     assert_eq!(all, 1);
+    // Accepting the invitation marks its notification read, on every tab.
+    let r = app
+        .post(
+            &format!("/api/workspaces/invitations/{invitation}/accept/"),
+            Some(&bob.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let m = next_of(&mut bob_socket.socket, "notification_marked_as_read").await;
+    assert_eq!(m["notification"]["data"]["invitation_id"], invitation);
+    assert_eq!(m["notification"]["read"], true);
+    assert_eq!(listing(&app, &bob, bobs).await["results"][0]["read"], true);
 }
 
 #[tokio::test]
@@ -324,6 +337,13 @@ async fn mentions_are_summed_up_by_email_at_each_users_frequency() {
             .await;
         assert_eq!(r.status, 200, "{:?}", r.body);
     }
+    // As if Carol's last summary went out just now: a run at midnight (UTC) while this
+    // test runs cannot send her the next one early.
+    sqlx::query("UPDATE users SET last_notifications_email_sent_at = now() WHERE id = $1")
+        .bind(carol.id)
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
     let mentions = [(bob.id, "Bob"), (carol.id, "Carol"), (dee.id, "Dee")];
     comment(
         &app,

@@ -235,6 +235,35 @@ async fn grid_listings_count_each_rows_comments_in_row_metadata() {
         json!({ busy.to_string(): {"row_comment_count": 2} }),
         "rows {busy}, {quiet}, {none}"
     );
+    // One row read with its metadata; database tokens may not ask for it.
+    let path = |row: i64| format!("/api/database/rows/table/{t}/{row}/?include=metadata");
+    let r = app.get(&path(busy), Some(&ann.access)).await;
+    assert_eq!(
+        r.body["metadata"],
+        json!({"row_comment_count": 2}),
+        "{:?}",
+        r.body
+    );
+    let r = app.get(&path(none), Some(&ann.access)).await;
+    assert_eq!(r.body["metadata"], json!({}));
+    let w = fx.workspace_id(&app).await;
+    let r = app
+        .post(
+            "/api/database/tokens/",
+            Some(&ann.access),
+            json!({"name": "script", "workspace": w}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let key = r.body["key"].as_str().unwrap().to_owned();
+    let r = app
+        .raw(
+            app.client()
+                .get(format!("{}{}", app.url, path(busy)))
+                .header("Authorization", format!("Token {key}")),
+        )
+        .await;
+    assert_error(&r, 400, "ERROR_CANNOT_INCLUDE_ROW_METADATA");
 }
 
 #[tokio::test]
@@ -360,4 +389,41 @@ async fn comment_events_reach_the_table_page_and_the_rows_own_page() {
         .await
         .is_none()
     );
+}
+
+#[tokio::test]
+async fn shared_view_pages_never_carry_comments() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (ann, t) = (&fx.user, fx.table);
+    let row = create_row_id(&app, ann, t, json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{t}/"),
+            Some(&ann.access),
+            json!({"name": "Shared", "type": "grid", "public": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let slug = r.body["slug"].as_str().unwrap().to_owned();
+    let (mut anonymous, _) = crate::realtime::connect(&app.url, Some("anonymous")).await;
+    anonymous
+        .send(Message::Text(
+            json!({"page": "view", "slug": slug}).to_string().into(),
+        ))
+        .await
+        .unwrap();
+    next_of(&mut anonymous, "page_add").await;
+    comment(&app, ann, t, row, message("internal only", &[])).await;
+    let later = create_row_id(&app, ann, t, json!({})).await;
+    // Events go out in order: the row created after the comment arrives, the comment not.
+    let m = maybe_of(
+        &mut anonymous,
+        &["row_comment_created", "rows_created"],
+        Duration::from_secs(10),
+    )
+    .await
+    .expect("the new row reaches the shared view");
+    assert_eq!(m["type"], "rows_created", "{m}");
+    assert_eq!(m["rows"][0]["id"], later);
 }

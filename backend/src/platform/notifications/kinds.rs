@@ -137,3 +137,33 @@ pub async fn workspace_invitation_created(
     };
     create(conn, new, &[invited_user_id]).await
 }
+
+/// Marks the user's notification of an invitation read once they accepted or rejected it
+/// (as Baserow does), and tells all their sockets.
+pub async fn invitation_answered(
+    conn: &mut PgConnection,
+    user_id: i64,
+    invitation_id: i64,
+) -> sqlx::Result<()> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE notification_recipients r SET read = TRUE, email_scheduled = FALSE \
+         FROM notifications n WHERE n.id = r.notification_id AND r.recipient_id = $1 \
+         AND NOT r.read AND n.type = $2 AND n.data->>'invitation_id' = $3::text \
+         RETURNING n.id",
+    )
+    .bind(user_id)
+    .bind(WORKSPACE_INVITATION_CREATED)
+    .bind(invitation_id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in ids {
+        let Some(mut notification) = super::repo::sent(conn, id).await? else {
+            continue;
+        };
+        notification.read = true;
+        let message =
+            json!({"type": "notification_marked_as_read", "notification": notification.to_json()});
+        crate::realtime::notify::users(conn, vec![user_id], None, message).await?;
+    }
+    Ok(())
+}

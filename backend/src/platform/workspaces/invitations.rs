@@ -326,6 +326,7 @@ pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
     let invitation = addressed_to(&mut tx, actor, id).await?;
     repo::delete_invitation(&mut *tx, id).await?;
     notify_admins(&mut tx, &invitation, "workspace_invitation_rejected").await?;
+    notifications::kinds::invitation_answered(&mut tx, actor.id(), invitation.id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -361,6 +362,7 @@ pub async fn accept_in_tx(
     repo::delete_invitation(&mut **tx, invitation.id).await?;
     users::repo::mark_email_verified(&mut **tx, user.id).await?;
     notify_admins(tx, invitation, "workspace_invitation_accepted").await?;
+    notifications::kinds::invitation_answered(tx, user.id, invitation.id).await?;
     if let Some(membership) = repo::membership(&mut **tx, invitation.workspace_id, user.id).await?
         && let Some(member) = repo::member(&mut **tx, membership.id).await?
     {
