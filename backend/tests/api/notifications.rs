@@ -272,6 +272,14 @@ async fn invitees_with_an_account_are_notified_and_counted_at_log_in() {
     assert_eq!(m["notification"]["data"]["invitation_id"], invitation);
     assert_eq!(m["notification"]["read"], true);
     assert_eq!(listing(&app, &bob, bobs).await["results"][0]["read"], true);
+    // Ann hears that Bob accepted.
+    let body = listing(&app, &ann, w).await;
+    assert_eq!(body["count"], 1, "{body}");
+    let n = &body["results"][0];
+    assert_eq!(n["type"], "workspace_invitation_accepted");
+    assert_eq!(n["sender"]["first_name"], "Bob");
+    assert_eq!(n["workspace"], json!({"id": w}));
+    assert_eq!(n["data"]["invitation_id"], invitation);
 }
 
 #[tokio::test]

@@ -152,6 +152,20 @@ pub fn describe(kind: &str, data: &Value, sender: Option<&str>) -> (String, Stri
             ),
             String::new(),
         ),
+        super::kinds::WORKSPACE_INVITATION_ACCEPTED => (
+            format!(
+                "{sender} accepted your invitation to collaborate on {}.",
+                text("invited_to_workspace_name")
+            ),
+            String::new(),
+        ),
+        super::kinds::WORKSPACE_INVITATION_REJECTED => (
+            format!(
+                "{sender} rejected your invitation to collaborate on {}.",
+                text("invited_to_workspace_name")
+            ),
+            String::new(),
+        ),
         other => (format!("New notification: {other}"), String::new()),
     }
 }

@@ -1,6 +1,6 @@
 //! The kinds of notification, with Baserow's type names and `data` keys. Form answers,
 //! turned-off webhooks and invitations are mailed on their own when they happen, so only
-//! mentions go into email summaries.
+//! mentions and answered invitations go into email summaries.
 
 use super::{NewNotification, create};
 use serde_json::{Value, json};
@@ -10,6 +10,8 @@ pub const ROW_COMMENT_MENTION: &str = "row_comment_mention";
 pub const FORM_SUBMITTED: &str = "form_submitted";
 pub const WEBHOOK_DEACTIVATED: &str = "webhook_deactivated";
 pub const WORKSPACE_INVITATION_CREATED: &str = "workspace_invitation_created";
+pub const WORKSPACE_INVITATION_ACCEPTED: &str = "workspace_invitation_accepted";
+pub const WORKSPACE_INVITATION_REJECTED: &str = "workspace_invitation_rejected";
 
 /// Where a commented row is, for a mention's `data`.
 pub struct CommentPlace<'a> {
@@ -166,4 +168,32 @@ pub async fn invitation_answered(
         crate::realtime::notify::users(conn, vec![user_id], None, message).await?;
     }
     Ok(())
+}
+
+/// Tells whoever sent an invitation that `user_id` accepted (`accepted`) or rejected it.
+pub async fn invitation_answered_to_inviter(
+    conn: &mut PgConnection,
+    invitation_id: i64,
+    workspace_id: i64,
+    workspace_name: &str,
+    user_id: i64,
+    inviter_id: i64,
+    accepted: bool,
+) -> sqlx::Result<Option<i64>> {
+    let new = NewNotification {
+        kind: if accepted {
+            WORKSPACE_INVITATION_ACCEPTED
+        } else {
+            WORKSPACE_INVITATION_REJECTED
+        },
+        workspace_id: Some(workspace_id),
+        sender_id: Some(user_id),
+        data: json!({
+            "invitation_id": invitation_id,
+            "invited_to_workspace_id": workspace_id,
+            "invited_to_workspace_name": workspace_name,
+        }),
+        email: true,
+    };
+    create(conn, new, &[inviter_id]).await
 }

@@ -327,7 +327,34 @@ pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
     repo::delete_invitation(&mut *tx, id).await?;
     notify_admins(&mut tx, &invitation, "workspace_invitation_rejected").await?;
     notifications::kinds::invitation_answered(&mut tx, actor.id(), invitation.id).await?;
+    tell_inviter(&mut tx, &invitation, actor.id(), false).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Notifies whoever sent the invitation (when they still have an account) of the answer.
+async fn tell_inviter(
+    conn: &mut PgConnection,
+    invitation: &Invitation,
+    user_id: i64,
+    accepted: bool,
+) -> Result<(), WorkspaceError> {
+    let Some(inviter) = invitation.invited_by.filter(|id| *id != user_id) else {
+        return Ok(());
+    };
+    let Some(workspace) = repo::get(&mut *conn, invitation.workspace_id).await? else {
+        return Ok(());
+    };
+    notifications::kinds::invitation_answered_to_inviter(
+        conn,
+        invitation.id,
+        workspace.id,
+        &workspace.name,
+        user_id,
+        inviter,
+        accepted,
+    )
+    .await?;
     Ok(())
 }
 
@@ -363,6 +390,7 @@ pub async fn accept_in_tx(
     users::repo::mark_email_verified(&mut **tx, user.id).await?;
     notify_admins(tx, invitation, "workspace_invitation_accepted").await?;
     notifications::kinds::invitation_answered(tx, user.id, invitation.id).await?;
+    tell_inviter(tx, invitation, user.id, true).await?;
     if let Some(membership) = repo::membership(&mut **tx, invitation.workspace_id, user.id).await?
         && let Some(member) = repo::member(&mut **tx, membership.id).await?
     {
