@@ -380,6 +380,38 @@ async fn comment_events_reach_the_table_page_and_the_rows_own_page() {
     let m = next_of(&mut table_page.socket, "row_comment_deleted").await;
     assert_eq!(m["row_comment"]["trashed"], true);
     assert_eq!(m["row_comment"]["message"], Value::Null);
+
+    // A deleted comment is in the trash, and comes back from it.
+    let w = fx.workspace_id(&app).await;
+    let r = app
+        .get(
+            &format!("/api/trash/workspace/{w}/?application_id={}", fx.database),
+            Some(&ann.access),
+        )
+        .await;
+    let entry = &r.body["results"][0];
+    assert_eq!(
+        (
+            entry["trash_item_type"].clone(),
+            entry["trash_item_id"].clone()
+        ),
+        (json!("row_comment"), json!(id)),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .patch(
+            "/api/trash/restore/",
+            Some(&ann.access),
+            json!({"trash_item_type": "row_comment", "trash_item_id": id}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let m = next_of(&mut row_page.socket, "row_comment_restored").await;
+    assert_eq!(m["row_comment"]["message"], message("there", &[]));
+    assert_eq!(m["row_comment"]["trashed"], false);
+    let r = list(&app, &bob, t, row).await;
+    assert_eq!(r.body["results"][0]["message"], message("there", &[]));
     assert!(
         maybe_of(
             &mut row_page.socket,

@@ -16,6 +16,7 @@ use crate::{
     platform::{
         auth::Actor,
         notifications::kinds::{self, CommentPlace},
+        trash,
         validation::ValidationError,
     },
 };
@@ -188,7 +189,8 @@ pub async fn update(
     Ok(json)
 }
 
-/// Deletes the author's comment: it stays listed, without its message.
+/// Deletes the author's comment: it stays listed, without its message, and goes to the
+/// trash, from which it can be restored.
 pub async fn delete(
     ctx: &AppContext,
     actor: &Actor,
@@ -196,8 +198,19 @@ pub async fn delete(
     comment_id: i64,
 ) -> Result<Value, CommentError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    own_comment(&mut tx, actor, table_id, comment_id).await?;
+    let (scope, _) = own_comment(&mut tx, actor, table_id, comment_id).await?;
     repo::trash(&mut tx, comment_id).await?;
+    let entry = trash::NewTrashEntry {
+        item_type: "row_comment",
+        item_id: comment_id,
+        parent_item_id: None,
+        workspace_id: scope.workspace_id,
+        application_id: Some(scope.database_id),
+        user_id: actor.id(),
+        // Baserow names comment entries with a blank: the text is not repeated in the trash.
+        name: " ",
+    };
+    trash::record(&mut *tx, &entry).await?;
     let comment = repo::get(&mut *tx, table_id, comment_id)
         .await?
         .ok_or(CommentError::NotFound)?;

@@ -128,6 +128,9 @@ pub enum TableEvent {
     RowCommentDeleted {
         row_comment: Value,
     },
+    RowCommentRestored {
+        row_comment: Value,
+    },
 }
 
 /// The parts of a view that have their own created / updated / deleted events.
@@ -240,6 +243,7 @@ impl TableEvent {
             TableEvent::RowCommentCreated { .. } => "row_comment_created",
             TableEvent::RowCommentUpdated { .. } => "row_comment_updated",
             TableEvent::RowCommentDeleted { .. } => "row_comment_deleted",
+            TableEvent::RowCommentRestored { .. } => "row_comment_restored",
         }
     }
 
@@ -258,7 +262,8 @@ impl TableEvent {
         match self {
             TableEvent::RowCommentCreated { row_comment }
             | TableEvent::RowCommentUpdated { row_comment }
-            | TableEvent::RowCommentDeleted { row_comment } => Some(row_comment),
+            | TableEvent::RowCommentDeleted { row_comment }
+            | TableEvent::RowCommentRestored { row_comment } => Some(row_comment),
             _ => None,
         }
     }
@@ -345,6 +350,9 @@ mod tests {
                 row_comment: json!({"id": 1}),
             },
             TableEvent::RowCommentDeleted {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentRestored {
                 row_comment: json!({"id": 1}),
             },
         ];

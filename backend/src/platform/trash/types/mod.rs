@@ -3,6 +3,7 @@
 mod application;
 mod field;
 mod row;
+mod row_comment;
 mod rows;
 mod table;
 mod view;
@@ -11,6 +12,7 @@ mod workspace;
 pub use application::ApplicationTrashItemType;
 pub use field::FieldTrashItemType;
 pub use row::RowTrashItemType;
+pub use row_comment::RowCommentTrashItemType;
 pub use rows::RowsTrashItemType;
 pub use table::TableTrashItemType;
 pub use view::ViewTrashItemType;
