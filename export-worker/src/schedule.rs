@@ -1,14 +1,15 @@
 //! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
-//! exports and of undoable actions every five minutes, row history past its retention
-//! every half hour (as in Baserow), the license check when a license is due for one
-//! (every `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export
-//! workers may run: a PostgreSQL advisory lock lets only one of them schedule each round.
+//! exports, of undoable actions and notification email summaries (on the `high` queue)
+//! every five minutes, row history past its retention every half hour (as in Baserow),
+//! the license check when a license is due for one (every
+//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
+//! run: a PostgreSQL advisory lock lets only one of them schedule each round.
 
 use std::time::Duration;
 use tessera::{
     context::AppContext,
     platform::{
-        jobs::{LowJob, enqueue_low},
+        jobs::{HighJob, LowJob, enqueue, enqueue_low},
         licenses,
     },
 };
@@ -49,6 +50,9 @@ async fn schedule_once(ctx: &AppContext, hourly: bool, half_hourly: bool) -> any
         if half_hourly {
             enqueue_low(&mut tx, &LowJob::PruneRowHistory).await?;
         }
+        // Daily and weekly notification summaries are due at the top of an hour; instant
+        // ones left over (a failed run) go out within a round. The `high` worker sends them.
+        enqueue(&mut tx, &HighJob::SendNotificationEmails).await?;
         if hourly {
             enqueue_low(&mut tx, &LowJob::FlushExpiredTokens).await?;
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;

@@ -1,8 +1,10 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
-//! rows, their history and the links between them, workspace members as values, filters, the per-table event log, exports, tokens and webhooks.
+//! rows, their history and comments, the links between them, workspace members as values,
+//! filters, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod collaborators;
+pub mod comments;
 pub mod computed;
 pub mod events;
 pub mod export;

@@ -80,6 +80,9 @@ codes! {
     InvalidLookupTargetField => "ERROR_INVALID_LOOKUP_TARGET_FIELD", 400;
     RowDoesNotExist => "ERROR_ROW_DOES_NOT_EXIST", 404;
     RowIdsNotUnique => "ERROR_ROW_IDS_NOT_UNIQUE", 400;
+    CannotIncludeRowMetadata => "ERROR_CANNOT_INCLUDE_ROW_METADATA", 400;
+    RowCommentDoesNotExist => "ERROR_ROW_COMMENT_DOES_NOT_EXIST", 404;
+    UserNotCommentAuthor => "ERROR_USER_NOT_COMMENT_AUTHOR", 400;
     PageSizeLimit => "ERROR_PAGE_SIZE_LIMIT", 400;
     OrderByFieldNotFound => "ERROR_ORDER_BY_FIELD_NOT_FOUND", 400;
     OrderByFieldNotPossible => "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", 400;
@@ -114,6 +117,8 @@ codes! {
     TableWebhookDoesNotExist => "ERROR_TABLE_WEBHOOK_DOES_NOT_EXIST", 404;
     TableWebhookMaxLimitExceeded => "ERROR_TABLE_WEBHOOK_MAX_LIMIT_EXCEEDED", 400;
     TableWebhookCallDoesNotExist => "ERROR_TABLE_WEBHOOK_CALL_DOES_NOT_EXIST", 404;
+    // Notifications
+    NotificationDoesNotExist => "ERROR_NOTIFICATION_DOES_NOT_EXIST", 404;
     // Trash
     TrashItemDoesNotExist => "ERROR_TRASH_ITEM_DOES_NOT_EXIST", 404;
     CannotRestoreParentBeforeChild => "ERROR_CANNOT_RESTORE_PARENT_BEFORE_CHILD", 400;

@@ -1,4 +1,4 @@
-//! Workspace-wide concepts: users and auth, instance settings, workspaces, applications, jobs, mail.
+//! Workspace-wide concepts: users and auth, instance settings, workspaces, applications, jobs, mail, notifications.
 
 pub mod actions;
 pub mod applications;
@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod licenses;
 pub mod links;
 pub mod mail;
+pub mod notifications;
 pub mod outbound;
 pub mod sealing;
 pub mod settings;

@@ -36,10 +36,12 @@ impl Projector {
         self.views.clear();
     }
 
-    /// Call once per event, before projecting it: anything but a row change (fields,
-    /// views, filters, options, the table) may change how the table's views filter and cut.
+    /// Call once per event, before projecting it: anything but a row change or a comment
+    /// (fields, views, filters, options, the table) may change how the table's views filter
+    /// and cut.
     pub fn observe(&mut self, table_id: i64, event: Option<&TableEvent>) {
-        if !event.is_some_and(TableEvent::is_row_change) {
+        let keeps_views = |e: &TableEvent| e.is_row_change() || e.row_comment().is_some();
+        if !event.is_some_and(keeps_views) {
             self.views.retain(|_, (t, _)| *t != table_id);
         }
     }

@@ -405,9 +405,14 @@ async fn restore_errors_use_baserows_codes_and_never_fail_the_server() {
             "ERROR_TRASH_ITEM_DOES_NOT_EXIST",
         ),
         (
-            json!({"trash_item_type": "row_comment", "trash_item_id": 1}),
+            json!({"trash_item_type": "team", "trash_item_id": 1}),
             400,
             "ERROR_REQUEST_BODY_VALIDATION",
+        ),
+        (
+            json!({"trash_item_type": "row_comment", "trash_item_id": 1}),
+            404,
+            "ERROR_TRASH_ITEM_DOES_NOT_EXIST",
         ),
         (
             json!({"trash_item_type": "ro\u{0}w", "trash_item_id": 1}),
@@ -439,7 +444,7 @@ async fn restore_errors_use_baserows_codes_and_never_fail_the_server() {
     let unknown = restore(
         &app,
         &fx.user,
-        json!({"trash_item_type": "row_comment", "trash_item_id": 1}),
+        json!({"trash_item_type": "team", "trash_item_id": 1}),
     )
     .await;
     assert_eq!(

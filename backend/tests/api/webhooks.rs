@@ -1,6 +1,7 @@
 //! Webhooks against real local HTTP receivers: CRUD and its checks, payloads and headers
-//! per event type, signatures, retries and order, deactivation with an email, a receiver
-//! that never answers, test calls, redelivery, and the private-address guard.
+//! per event type, signatures, retries and order, deactivation with an email and a
+//! notification, a receiver that never answers, test calls, redelivery, and the
+//! private-address guard.
 
 use crate::helpers::{Resp, TableFixture, TestApp, assert_error};
 use serde_json::{Value, json};
@@ -552,6 +553,13 @@ async fn a_webhook_that_keeps_failing_is_turned_off_and_admins_are_told() {
         .await
         .expect("the admin is told");
     assert!(mail.subject.contains("turned off"), "{}", mail.subject);
+    // Admins find it among their notifications too.
+    let w = fx.workspace_id(&app).await;
+    let r = app.get(&format!("/api/notifications/{w}/"), a).await;
+    assert_eq!(r.body["count"], 1, "{:?}", r.body);
+    assert_eq!(r.body["results"][0]["type"], "webhook_deactivated");
+    assert_eq!(r.body["results"][0]["data"]["webhook_id"], id);
+    assert_eq!(r.body["results"][0]["data"]["table_id"], fx.table);
     let hook_now = once_logged(&app, &fx.user.access, id, 4).await;
     assert_eq!(hook_now["active"], false);
     assert_eq!(hook_now["failed_triggers"], 2);

@@ -131,6 +131,18 @@ pub enum TableEvent {
         view_id: i64,
         view_group_by_id: i64,
     },
+    RowCommentCreated {
+        row_comment: Value,
+    },
+    RowCommentUpdated {
+        row_comment: Value,
+    },
+    RowCommentDeleted {
+        row_comment: Value,
+    },
+    RowCommentRestored {
+        row_comment: Value,
+    },
 }
 
 /// A field as it was before an update: its API shape and, after a type change, the
@@ -249,6 +261,10 @@ impl TableEvent {
             TableEvent::ViewGroupByCreated { .. } => "view_group_by_created",
             TableEvent::ViewGroupByUpdated { .. } => "view_group_by_updated",
             TableEvent::ViewGroupByDeleted { .. } => "view_group_by_deleted",
+            TableEvent::RowCommentCreated { .. } => "row_comment_created",
+            TableEvent::RowCommentUpdated { .. } => "row_comment_updated",
+            TableEvent::RowCommentDeleted { .. } => "row_comment_deleted",
+            TableEvent::RowCommentRestored { .. } => "row_comment_restored",
         }
     }
 
@@ -261,6 +277,17 @@ impl TableEvent {
                 | TableEvent::RowsDeleted { .. }
                 | TableEvent::RowHistoryUpdated { .. }
         )
+    }
+
+    /// The comment of a row comment event: they change neither rows nor views.
+    pub fn row_comment(&self) -> Option<&Value> {
+        match self {
+            TableEvent::RowCommentCreated { row_comment }
+            | TableEvent::RowCommentUpdated { row_comment }
+            | TableEvent::RowCommentDeleted { row_comment }
+            | TableEvent::RowCommentRestored { row_comment } => Some(row_comment),
+            _ => None,
+        }
     }
 
     /// The payload as logged and sent: Baserow's keys, without `type`.
@@ -341,6 +368,18 @@ mod tests {
             TableEvent::RowHistoryUpdated {
                 table_id: 1,
                 entries: vec![],
+            },
+            TableEvent::RowCommentCreated {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentUpdated {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentDeleted {
+                row_comment: json!({"id": 1}),
+            },
+            TableEvent::RowCommentRestored {
+                row_comment: json!({"id": 1}),
             },
         ];
         for event in samples {

@@ -1,7 +1,8 @@
 //! Form views: the page anyone with the link fills in, and its submission as a new row.
 //! Only the fields the form enables are shown and accepted; required ones must be given;
 //! fields shown on conditions count only when their conditions hold for the other answers.
-//! Users who asked to hear of answers get an email (queue `high`) in the same transaction.
+//! Users who asked to hear of answers get an email (queue `high`) and a notification in
+//! the same transaction.
 
 use super::{View, ViewError, form_conditions, parts::options_of, public::open, types};
 use crate::{
@@ -15,7 +16,9 @@ use crate::{
     },
     platform::{
         jobs::{self, HighJob},
-        mail, throttle,
+        mail,
+        notifications::kinds,
+        throttle,
         validation::ValidationError,
     },
 };
@@ -219,8 +222,8 @@ async fn notify(
     if user_ids.is_empty() {
         return Ok(());
     }
-    let recipients: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT u.email, u.first_name, t.name FROM database_tables t \
+    let recipients: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT u.email, u.first_name, t.name, u.id, a.workspace_id, a.id FROM database_tables t \
          JOIN applications a ON a.id = t.database_id \
          JOIN workspace_users wu ON wu.workspace_id = a.workspace_id \
          JOIN users u ON u.id = wu.user_id \
@@ -259,12 +262,12 @@ async fn notify(
             (question, answer)
         })
         .collect();
-    for (email, name, table) in recipients {
+    for (email, name, table, ..) in &recipients {
         let message = mail::templates::form_submitted(
-            &email,
-            &name,
+            email,
+            name,
             &view.name,
-            &table,
+            table,
             &answers,
             &ctx.settings.public_url,
         )
@@ -273,5 +276,19 @@ async fn notify(
             .await
             .map_err(ViewError::Internal)?;
     }
+    // The same answer in their notifications (the email above already told them).
+    let (_, _, table_name, _, workspace_id, database_id) = &recipients[0];
+    let user_ids: Vec<i64> = recipients.iter().map(|r| r.3).collect();
+    let answer = kinds::FormAnswer {
+        workspace_id: *workspace_id,
+        database_id: *database_id,
+        table_id: view.table_id,
+        table_name,
+        form_id: view.id,
+        form_name: &view.name,
+        row_id,
+        values: &answers,
+    };
+    kinds::form_submitted(&mut *conn, &answer, &user_ids).await?;
     Ok(())
 }

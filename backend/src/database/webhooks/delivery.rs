@@ -315,14 +315,14 @@ pub fn backoff(base: Duration, attempt: u32) -> Duration {
     plain.mul_f64(1.0 + jitter)
 }
 
-/// Mails the admins of the table's workspace that the webhook was turned off.
+/// Mails and notifies the admins of the table's workspace that the webhook was turned off.
 async fn notify_deactivated(
     ctx: &AppContext,
     conn: &mut PgConnection,
     webhook: &Webhook,
 ) -> anyhow::Result<()> {
-    let admins: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT u.email, u.first_name, t.name FROM database_tables t \
+    let admins: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT u.email, u.first_name, t.name, u.id, a.workspace_id, a.id FROM database_tables t \
          JOIN applications a ON a.id = t.database_id \
          JOIN workspace_users wu ON wu.workspace_id = a.workspace_id AND wu.permissions = 'ADMIN' \
          JOIN users u ON u.id = wu.user_id WHERE t.id = $1",
@@ -331,16 +331,29 @@ async fn notify_deactivated(
     .fetch_all(&mut *conn)
     .await?;
     let link = ctx.settings.public_url.clone();
-    for (email, name, table) in admins {
+    for (email, name, table, ..) in &admins {
         let message = mail::templates::webhook_deactivated(
-            &email,
-            &name,
+            email,
+            name,
             &webhook.name,
-            &table,
+            table,
             &link,
             &ctx.settings.public_url,
         )?;
         jobs::enqueue(conn, &HighJob::SendEmail(message)).await?;
+    }
+    if let Some((_, _, _, _, workspace_id, database_id)) = admins.first() {
+        let ids: Vec<i64> = admins.iter().map(|a| a.3).collect();
+        crate::platform::notifications::kinds::webhook_deactivated(
+            conn,
+            *workspace_id,
+            *database_id,
+            webhook.table_id,
+            webhook.id,
+            &webhook.name,
+            &ids,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -24,6 +24,8 @@ pub enum HighJob {
         user_id: i64,
         except_websocket_id: Option<String>,
     },
+    /// Email the summaries of unread notifications that are due (per user frequency).
+    SendNotificationEmails,
 }
 
 impl HighJob {
@@ -50,6 +52,17 @@ impl HighJob {
             }
             HighJob::RecheckAccess { user_ids } => {
                 realtime::fan_out::publish_recheck(ctx, user_ids).await
+            }
+            HighJob::SendNotificationEmails => {
+                let sent = crate::platform::notifications::email_summary::send_due(
+                    ctx,
+                    chrono::Utc::now(),
+                )
+                .await?;
+                if sent > 0 {
+                    tracing::info!(sent, "notification summaries queued");
+                }
+                Ok(())
             }
             HighJob::ForceDisconnect {
                 user_id,

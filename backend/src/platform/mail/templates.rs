@@ -218,3 +218,60 @@ pub fn webhook_deactivated(
         .render()?,
     })
 }
+
+#[derive(Template)]
+#[template(path = "emails/notifications_summary.html")]
+struct NotificationsSummaryHtml<'a> {
+    name: &'a str,
+    subject: &'a str,
+    items: &'a [(String, String)],
+    more: usize,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/notifications_summary.txt")]
+struct NotificationsSummaryText<'a> {
+    name: &'a str,
+    subject: &'a str,
+    items: &'a [(String, String)],
+    more: usize,
+    public_url: &'a str,
+}
+
+/// A summary of unread notifications: `items` are `(title, description)` of the newest,
+/// `total` how many there are in all.
+pub fn notifications_summary(
+    to: &str,
+    name: &str,
+    items: &[(String, String)],
+    total: usize,
+    public_url: &str,
+) -> anyhow::Result<EmailMessage> {
+    let subject = if total == 1 {
+        "You have 1 new notification".to_owned()
+    } else {
+        format!("You have {total} new notifications")
+    };
+    let more = total.saturating_sub(items.len());
+    Ok(EmailMessage {
+        to: to.to_owned(),
+        subject: format!("{subject} - Tessera"),
+        text: NotificationsSummaryText {
+            name,
+            subject: &subject,
+            items,
+            more,
+            public_url,
+        }
+        .render()?,
+        html: NotificationsSummaryHtml {
+            name,
+            subject: &subject,
+            items,
+            more,
+            public_url,
+        }
+        .render()?,
+    })
+}

@@ -17,6 +17,7 @@ impl TrashItemTypes {
             Box::new(ViewTrashItemType),
             Box::new(RowTrashItemType),
             Box::new(RowsTrashItemType),
+            Box::new(RowCommentTrashItemType),
         ];
         Self { types }
     }
@@ -58,6 +59,7 @@ mod tests {
         assert!(rank("application") < rank("table"));
         assert!(rank("table") < rank("field") && rank("table") < rank("view"));
         assert!(rank("table") < rank("row") && rank("table") < rank("rows"));
+        assert!(rank("row") < rank("row_comment"));
     }
 
     #[test]

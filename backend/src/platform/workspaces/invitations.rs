@@ -8,7 +8,7 @@ use crate::{
     platform::{
         auth::Actor,
         jobs::{self, HighJob},
-        links, mail, signing,
+        links, mail, notifications, signing,
         users::{self, User},
         validation::{self, ValidationError},
     },
@@ -64,13 +64,21 @@ pub async fn create(
     let workspace = repo::get(&mut *tx, workspace_id)
         .await?
         .ok_or(WorkspaceError::NotFound)?;
-    if let Some(existing) = users::repo::get_by_email(&mut *tx, &email).await?
+    let invitee = users::repo::get_by_email(&mut *tx, &email).await?;
+    if let Some(existing) = &invitee
         && repo::membership(&mut *tx, workspace_id, existing.id)
             .await?
             .is_some()
     {
         return Err(WorkspaceError::AlreadyMember);
     }
+    let renewed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM workspace_invitations WHERE workspace_id = $1 AND email = $2)",
+    )
+    .bind(workspace_id)
+    .bind(&email)
+    .fetch_one(&mut *tx)
+    .await?;
     let invitation = repo::upsert_invitation(
         &mut *tx,
         workspace_id,
@@ -95,6 +103,18 @@ pub async fn create(
         "workspace_invitation_updated_or_created",
     )
     .await?;
+    // An invitee with an account also finds a new invitation among their notifications.
+    if let Some(invitee) = invitee.filter(|_| !renewed) {
+        notifications::kinds::workspace_invitation_created(
+            &mut tx,
+            invitation.id,
+            workspace_id,
+            &workspace.name,
+            actor.id(),
+            invitee.id,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(invitation)
 }
@@ -306,7 +326,35 @@ pub async fn reject(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
     let invitation = addressed_to(&mut tx, actor, id).await?;
     repo::delete_invitation(&mut *tx, id).await?;
     notify_admins(&mut tx, &invitation, "workspace_invitation_rejected").await?;
+    notifications::kinds::invitation_answered(&mut tx, actor.id(), invitation.id).await?;
+    tell_inviter(&mut tx, &invitation, actor.id(), false).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Notifies whoever sent the invitation (when they still have an account) of the answer.
+async fn tell_inviter(
+    conn: &mut PgConnection,
+    invitation: &Invitation,
+    user_id: i64,
+    accepted: bool,
+) -> Result<(), WorkspaceError> {
+    let Some(inviter) = invitation.invited_by.filter(|id| *id != user_id) else {
+        return Ok(());
+    };
+    let Some(workspace) = repo::get(&mut *conn, invitation.workspace_id).await? else {
+        return Ok(());
+    };
+    notifications::kinds::invitation_answered_to_inviter(
+        conn,
+        invitation.id,
+        workspace.id,
+        &workspace.name,
+        user_id,
+        inviter,
+        accepted,
+    )
+    .await?;
     Ok(())
 }
 
@@ -341,6 +389,8 @@ pub async fn accept_in_tx(
     repo::delete_invitation(&mut **tx, invitation.id).await?;
     users::repo::mark_email_verified(&mut **tx, user.id).await?;
     notify_admins(tx, invitation, "workspace_invitation_accepted").await?;
+    notifications::kinds::invitation_answered(tx, user.id, invitation.id).await?;
+    tell_inviter(tx, invitation, user.id, true).await?;
     if let Some(membership) = repo::membership(&mut **tx, invitation.workspace_id, user.id).await?
         && let Some(member) = repo::member(&mut **tx, membership.id).await?
     {

@@ -81,7 +81,8 @@ fn has_id(row: &Value, row_id: i64) -> bool {
 }
 
 /// The event cut down to the row: `rows_updated` and `rows_deleted` that include it, with
-/// only its entries; a deleted table ends the page. Other events are not the row's.
+/// only its entries, and its comments' events; a deleted table ends the page. Other events
+/// are not the row's.
 /// `message` is the event as sent (its extra keys, such as `seq`, are kept).
 pub fn project(message: &Value, event: Option<&TableEvent>, row_id: i64) -> Projected {
     let Some(fields) = message.as_object() else {
@@ -138,6 +139,16 @@ pub fn project(message: &Value, event: Option<&TableEvent>, row_id: i64) -> Proj
             }
             return Projected::send(vec![Value::Object(message).to_string()]);
         }
+        Some(event) if event.row_comment().is_some() => {
+            let of_row = event
+                .row_comment()
+                .and_then(|c| c.get("row_id"))
+                .and_then(Value::as_i64)
+                == Some(row_id);
+            if !of_row {
+                return Projected::default();
+            }
+        }
         Some(TableEvent::TableDeleted { .. }) => {
             return Projected {
                 messages: vec![message.to_string()],
@@ -188,6 +199,18 @@ mod tests {
                    "table_id": 1, "row_id": 7, "seq": 9})
         );
         assert!(project(&message, event.as_ref(), 4).messages.is_empty());
+    }
+
+    #[test]
+    fn comment_events_reach_only_their_rows_page() {
+        let message = json!({"type": "row_comment_created", "table_id": 1, "seq": 5,
+            "row_comment": {"id": 9, "row_id": 7, "message": null}});
+        let event = TableEvent::from_message(&message);
+        assert!(event.is_some());
+        let p = project(&message, event.as_ref(), 7);
+        let m: Value = serde_json::from_str(&p.messages[0]).unwrap();
+        assert_eq!(m["row_comment"]["id"], 9);
+        assert!(project(&message, event.as_ref(), 8).messages.is_empty());
     }
 
     #[test]

@@ -6,6 +6,9 @@ pub mod health;
 pub mod invitations;
 pub mod jobs;
 pub mod licenses;
+pub mod notifications;
+pub mod paging;
+pub mod row_comments;
 pub mod settings;
 pub mod trash;
 pub mod undo;
@@ -66,6 +69,26 @@ pub fn routes() -> RouteTable {
             get(applications::get)
                 .patch(applications::update)
                 .delete(applications::delete),
+        )
+        .route(
+            "/api/row_comments/{table_id}/{row_id}/",
+            get(row_comments::list).post(row_comments::create),
+        )
+        .route(
+            "/api/row_comments/{table_id}/comment/{comment_id}/",
+            patch(row_comments::update).delete(row_comments::delete),
+        )
+        .route(
+            "/api/notifications/{workspace_id}/",
+            get(notifications::list).delete(notifications::clear),
+        )
+        .route(
+            "/api/notifications/{workspace_id}/mark-all-as-read/",
+            post(notifications::mark_all_read),
+        )
+        .route(
+            "/api/notifications/{workspace_id}/{notification_id}/",
+            patch(notifications::mark_read),
         )
         .route("/api/trash/", get(trash::structure))
         .route("/api/trash/restore/", patch(trash::restore))

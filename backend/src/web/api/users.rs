@@ -43,14 +43,16 @@ pub struct SessionBody {
     user_notifications: Value,
 }
 
-fn session_body(s: &UserSession) -> SessionBody {
+/// `unread` is the user's unread notifications of no workspace (Baserow's
+/// `user_notifications.unread_count`).
+fn session_body(s: &UserSession, unread: i64) -> SessionBody {
     SessionBody {
         token: s.access_token.clone(),
         access_token: s.access_token.clone(),
         refresh_token: s.refresh_token.clone(),
         user: UserBody::from(&s.user),
         permissions: permissions(&s.user),
-        user_notifications: json!({ "unread_count": 0 }),
+        user_notifications: json!({ "unread_count": unread }),
     }
 }
 
@@ -79,7 +81,8 @@ pub async fn register(
     if body.authenticate {
         let session = users::issue_session(&state.ctx, user);
         return Ok(Json(
-            serde_json::to_value(session_body(&session)).unwrap_or_default(),
+            // A new account has no notifications yet.
+            serde_json::to_value(session_body(&session, 0)).unwrap_or_default(),
         ));
     }
     Ok(Json(json!({ "user": UserBody::from(&user) })))
@@ -108,7 +111,10 @@ pub async fn token_auth(
         )));
     };
     let session = users::log_in(&state.ctx, &email, &body.password, Some(client)).await?;
-    Ok(Json(session_body(&session)))
+    let unread =
+        crate::platform::notifications::unread_outside_workspaces(&state.ctx, session.user.id)
+            .await?;
+    Ok(Json(session_body(&session, unread)))
 }
 
 #[derive(Deserialize, ToSchema)]

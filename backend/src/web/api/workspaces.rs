@@ -3,7 +3,10 @@
 use crate::dto::{MemberBody, WorkspaceBody};
 use crate::{
     error::ApiError,
-    platform::workspaces::{self, members},
+    platform::{
+        notifications,
+        workspaces::{self, members},
+    },
     web::{
         extract::{ApiJson, ApiPath, Auth},
         state::AppState,
@@ -26,7 +29,16 @@ pub async fn list(
     Auth(actor): Auth,
 ) -> Result<Json<Vec<WorkspaceBody>>, ApiError> {
     let list = workspaces::list(&state.ctx, &actor).await?;
-    Ok(Json(list.iter().map(WorkspaceBody::from).collect()))
+    let unread = notifications::unread_in_workspaces(&state.ctx, actor.id()).await?;
+    Ok(Json(
+        list.iter()
+            .map(|w| {
+                let mut body = WorkspaceBody::from(w);
+                body.unread_notifications_count = unread.get(&body.id).copied().unwrap_or(0);
+                body
+            })
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/workspaces/", tag = "Workspaces", request_body = NameBody,
@@ -47,9 +59,10 @@ pub async fn get(
     Auth(actor): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<WorkspaceBody>, ApiError> {
-    Ok(Json(WorkspaceBody::from(
-        &workspaces::get(&state.ctx, &actor, id).await?,
-    )))
+    let mut body = WorkspaceBody::from(&workspaces::get(&state.ctx, &actor, id).await?);
+    let unread = notifications::unread_in_workspaces(&state.ctx, actor.id()).await?;
+    body.unread_notifications_count = unread.get(&id).copied().unwrap_or(0);
+    Ok(Json(body))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{workspace_id}/", tag = "Workspaces", request_body = NameBody,

@@ -3,6 +3,7 @@
 mod application;
 mod field;
 mod row;
+mod row_comment;
 mod rows;
 mod table;
 mod view;
@@ -11,6 +12,7 @@ mod workspace;
 pub use application::ApplicationTrashItemType;
 pub use field::FieldTrashItemType;
 pub use row::RowTrashItemType;
+pub use row_comment::RowCommentTrashItemType;
 pub use rows::RowsTrashItemType;
 pub use table::TableTrashItemType;
 pub use view::ViewTrashItemType;
@@ -94,13 +96,15 @@ pub(super) async fn delete_rows(
     row_ids: &[i64],
 ) -> sqlx::Result<()> {
     if tables::repo::exists_any(&mut *conn, table_id).await? {
-        sqlx::query(AssertSqlSafe(format!(
-            "DELETE FROM {} WHERE id = ANY($1) AND trashed",
+        let deleted: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "DELETE FROM {} WHERE id = ANY($1) AND trashed RETURNING id",
             tables::table_name(table_id)
         )))
         .bind(row_ids)
-        .execute(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
+        // Comments name their row by id only: they go with it.
+        crate::database::comments::repo::delete_of_rows(&mut *conn, table_id, &deleted).await?;
     }
     Ok(())
 }

@@ -3,10 +3,11 @@
 use super::{param, truthy};
 use crate::{
     database::{
+        comments,
         filters::FilterGroup,
         rows::{self, ListQuery, Page, Paging, RowKeys, WriteOptions},
     },
-    error::{ApiError, Detail},
+    error::{ApiError, Code, Detail},
     web::{
         extract::{ApiJson, ApiPath, AuthOrToken},
         state::AppState,
@@ -170,16 +171,33 @@ pub(crate) fn paginated(
 }
 
 #[utoipa::path(get, path = "/api/database/rows/table/{table_id}/{row_id}/", tag = "Database rows",
-    params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 200, description = "The row")), security(("jwt" = [])))]
+    params(("table_id" = i64, Path), ("row_id" = i64, Path), ("include" = Option<String>, Query, description = "`metadata`")),
+    responses((status = 200, description = "The row (with `metadata` when included)")), security(("jwt" = [])))]
 pub async fn get(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
     ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Map<String, Value>>, ApiError> {
-    Ok(Json(
-        rows::get(&state.ctx, &actor, table_id, row_id, keys(&params(raw))).await?,
-    ))
+    let params = params(raw);
+    // `include=metadata` adds the row's extras (its comment count), for users only.
+    let metadata = param(&params, "include").is_some_and(|i| i.split(',').any(|p| p == "metadata"));
+    if metadata && actor.token.is_some() {
+        return Err(ApiError::new(
+            Code::CannotIncludeRowMetadata,
+            "Row metadata can only be included by authenticated users.",
+        ));
+    }
+    let mut row = rows::get(&state.ctx, &actor, table_id, row_id, keys(&params)).await?;
+    if metadata {
+        let counts = comments::counts(&state.ctx, table_id, &[row_id]).await?;
+        let mut extras = Map::new();
+        if let Some(count) = counts.get(&row_id) {
+            extras.insert("row_comment_count".into(), Value::from(*count));
+        }
+        row.insert("metadata".into(), Value::Object(extras));
+    }
+    Ok(Json(row))
 }
 
 fn row_object(value: Value) -> Result<Map<String, Value>, ApiError> {

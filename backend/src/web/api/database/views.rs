@@ -8,7 +8,10 @@ use super::{
     truthy,
 };
 use crate::{
-    database::views::{self, Include, calendar, listing},
+    database::{
+        comments,
+        views::{self, Include, calendar, listing},
+    },
     error::{ApiError, Detail},
     web::{
         extract::{ApiJson, ApiPath, Auth},
@@ -209,10 +212,17 @@ pub async fn rows(
         if let Some(options) = options {
             map.insert("field_options".into(), Value::Object(options));
         }
-        // Row metadata is per-row extras (Baserow: comment counts) for rows that have any;
-        // no row has any, so the map is empty rather than absent.
+        // Row metadata is per-row extras for rows that have any: their comment counts.
         if includes(&params, "row_metadata") {
-            map.insert("row_metadata".into(), json!({}));
+            let ids: Vec<i64> = map
+                .get("results")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.get("id").and_then(Value::as_i64))
+                .collect();
+            let metadata = comments::row_metadata_of_view(&state.ctx, id, &ids).await?;
+            map.insert("row_metadata".into(), metadata);
         }
     }
     Ok(Json(body))

@@ -1,0 +1,67 @@
+//! Creating a notification for named users, in the caller's transaction: stored, sent live
+//! to the recipients' sockets (`notifications_created`) and, when it goes into email
+//! summaries, the summary job queued, all only if the transaction commits.
+
+use super::repo;
+use crate::{
+    platform::jobs::{self, HighJob},
+    realtime::notify,
+};
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+/// What a new notification says.
+pub struct NewNotification<'a> {
+    /// Baserow's notification type (`row_comment_mention`, `form_submitted`, …).
+    pub kind: &'a str,
+    /// The workspace it is about, or `None` (an invitation to a workspace not joined yet).
+    pub workspace_id: Option<i64>,
+    pub sender_id: Option<i64>,
+    pub data: Value,
+    /// Whether it goes into email summaries (kinds already mailed on their own do not).
+    pub email: bool,
+}
+
+/// Gives a notification to the active users among `recipients`; nothing happens without
+/// any. Returns the notification's id.
+pub async fn create(
+    conn: &mut PgConnection,
+    new: NewNotification<'_>,
+    recipients: &[i64],
+) -> sqlx::Result<Option<i64>> {
+    if recipients.is_empty() {
+        return Ok(None);
+    }
+    let (id, created_on) =
+        repo::insert(conn, new.kind, new.workspace_id, new.sender_id, &new.data).await?;
+    let added = repo::add_recipients(
+        conn,
+        id,
+        new.workspace_id,
+        created_on,
+        recipients,
+        new.email,
+    )
+    .await?;
+    if added.is_empty() {
+        sqlx::query("DELETE FROM notifications WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(None);
+    }
+    let Some(sent) = repo::sent(conn, id).await? else {
+        return Ok(None);
+    };
+    let user_ids: Vec<i64> = added.iter().map(|(user, _)| *user).collect();
+    let message = json!({"type": "notifications_created", "notifications": [sent.to_json()]});
+    notify::users(conn, user_ids, None, message).await?;
+    if added.iter().any(|(_, email)| *email) {
+        // Recipients who want instant summaries get theirs now; the job leaves the others
+        // to their daily or weekly round.
+        jobs::enqueue(conn, &HighJob::SendNotificationEmails)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    }
+    Ok(Some(id))
+}
