@@ -29,6 +29,8 @@ fn origin(actor: &Actor) -> EventOrigin {
         user_id: Some(actor.id()),
         websocket_id: actor.websocket_id.clone(),
         send_webhooks: false,
+        // Comments are edited and deleted by their author, not undone (as in Baserow).
+        session: None,
     }
 }
 
