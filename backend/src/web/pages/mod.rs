@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/database/{database}/table/{table}/{view}/row/{row}",
             get(table::row),
         )
+        .route(
+            "/database/{database}/table/{table}/row/{row}",
+            get(table::first_view_row),
+        )
         .layer(middleware::from_fn_with_state(state, csrf::layer))
         // JSON for scripts, with its own stricter origin check (outside the form layer).
         .route("/session/token/", post(token::access_token))

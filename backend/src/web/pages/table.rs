@@ -77,6 +77,17 @@ pub async fn row(
     .await
 }
 
+/// `/database/{db}/table/{table}/row/{row}`: the first view with the row expanded (where
+/// notifications lead, not knowing the reader's views).
+pub async fn first_view_row(
+    State(state): State<AppState>,
+    user: PageUser,
+    csrf: Csrf,
+    Path((database, table, row)): Path<(String, String, String)>,
+) -> Response {
+    render(&state, &user, &csrf, &database, &table, None, Some(&row)).await
+}
+
 /// What the page says when the row of its address cannot be shown.
 const MISSING_ROW: &str = "This row does not exist in this table. It may have been deleted.";
 

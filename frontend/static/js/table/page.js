@@ -15,10 +15,11 @@ import { el, openDialog } from "./dom.js";
 import { connectLive } from "./live.js";
 import { Panels } from "./panels.js";
 import { RowAddress } from "./row_address.js";
+import { activityEvent, activityFor } from "./row_activity.js";
 import { openRowDialog, rowTitle } from "./row_dialog.js";
-import { restoreRows } from "./row_trash.js";
 import { RowStore } from "./store.js";
 import { showToast } from "./toast.js";
+import { setUpUndo } from "./undo.js";
 import { mountViewShare } from "./view_share.js";
 import { mountViewTabs } from "./view_tabs.js";
 
@@ -28,6 +29,7 @@ state.search = "";
 const $ = (id) => document.getElementById(id);
 
 let live = null;
+let undo = null;
 const api = new Api({ webSocketId: () => live?.webSocketId ?? null });
 
 function visibleFields() {
@@ -72,12 +74,31 @@ const store = new RowStore({
  * Answers the saved row, or undefined when the save failed: why is told to `refused`
  * when given, else shown in the page's alert.
  */
+/** The last save of each row still under way, so a row's saves reach the server in order. */
+const rowSaves = new Map();
+
+/**
+ * Runs `work` after the row's earlier saves: two quick edits of one cell (Shift+Tab, then
+ * typing again) would otherwise race on separate connections and the older could win.
+ */
+function inTurn(rowId, work) {
+  const next = (rowSaves.get(rowId) ?? Promise.resolve()).catch(() => {}).then(work);
+  rowSaves.set(rowId, next);
+  const done = () => {
+    if (rowSaves.get(rowId) === next) {
+      rowSaves.delete(rowId);
+    }
+  };
+  next.then(done, done);
+  return next;
+}
+
 async function editCell(row, field, value, shown, refused) {
   const key = `field_${field.id}`;
   const before = row[key];
   store.update([{ id: row.id, [key]: shown !== undefined ? shown : optimistic(field, value) }]);
   try {
-    const saved = await api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value });
+    const saved = await inTurn(row.id, () => api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value }));
     // Only this cell: answers to concurrent edits of the same row may arrive in any order.
     store.update([{ id: row.id, [key]: saved[key] }]);
     if (hasOwnOrder()) {
@@ -182,27 +203,13 @@ async function deleteRows(rows) {
     grid.placed = false;
     grid.anchor = null;
     const what = ids.length === 1 ? "1 row" : `${ids.length} rows`;
-    showToast(`Deleted ${what}.`, { action: "Undo", onAction: () => undoDelete(gone) });
+    // Undo is the tab's undo (the delete is its last action): the rows come back from the
+    // trash where they were, through the realtime events of the restore.
+    showToast(`Deleted ${what}.`, { action: "Undo", onAction: () => undo.undo() });
     return true;
   } catch (error) {
     showError(error);
     return false;
-  }
-}
-
-/** Brings deleted rows back from the trash. */
-async function undoDelete(rows) {
-  try {
-    await restoreRows(api, {
-      tableId,
-      databaseId: boot.database_id,
-      rows,
-      primary: state.fields.find((f) => f.primary),
-    });
-    store.refresh();
-    showToast(rows.length === 1 ? "Restored 1 row." : `Restored ${rows.length} rows.`, { duration: 3000 });
-  } catch (error) {
-    showError(error);
   }
 }
 
@@ -356,8 +363,11 @@ function expandRow(row) {
       tableId,
       load: (id, limit, offset) => api.get(`/database/rows/table/${tableId}/${id}/history/`, { query: { limit, offset } }),
     },
+    activity,
   });
 }
+
+const activity = activityFor({ api, tableId, databaseId: boot.database_id, me: boot.user });
 
 async function expandRowById(id) {
   try {
@@ -379,6 +389,7 @@ function changedViewId(event) {
 
 // Realtime: rows, fields and this view changed elsewhere (live.js handles the table itself).
 function applyEvent(event) {
+  activityEvent(event);
   switch (event.type) {
     case "rows_created":
       for (const row of event.rows) {
@@ -478,6 +489,11 @@ $("grid-search").addEventListener("input", (event) => {
 });
 $("add-row").addEventListener("click", () => grid.addRow());
 $("delete-rows").addEventListener("click", deleteSelectedRows);
+undo = setUpUndo({
+  api,
+  scopes: () => ({ application: boot.database_id, table: tableId, view: viewId }),
+  settled: () => Promise.allSettled([...rowSaves.values()]),
+});
 
 for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
   control.disabled = false;

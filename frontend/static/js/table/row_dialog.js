@@ -4,7 +4,8 @@
 // list their files, each opening the preview, with × and "+ Add files", and take dropped
 // or pasted files), and a button that deletes the row. Titled by the row's primary value,
 // with buttons (and Alt+↑ / Alt+↓) stepping to the previous and next row of the view,
-// and the row's history below its fields (row_history.js).
+// and the row's history below its fields (row_history.js). Beside them (under them on
+// phones), the row's comments when the page gives them (row_activity.js).
 
 import { isFileField, isReadOnly, renderCell, toText } from "./cells.js";
 import { el, openDialog } from "./dom.js";
@@ -44,10 +45,12 @@ function inEditor(target) {
  * @param {function(): void} [options.onClose]  the user closed the dialog (not a step)
  * @param {object} [options.history]  the row's history: `tableId` and `load(rowId, limit,
  *   offset)` answering a page of it
+ * @param {function(object): {node: HTMLElement, refresh: function(): void}} [options.activity]
+ *   the row's comments panel; the dialog keeps it as `dialog.activity`
  * @returns {HTMLDialogElement}
  */
 export function openRowDialog(options) {
-  const { row, fields, title, save, remove, latest, neighbours, onShow, onClose, history } = options;
+  const { row, fields, title, save, remove, latest, neighbours, onShow, onClose, history, activity } = options;
   let kept = row;
   const current = () => latest?.(row.id) || kept;
   const { dialog, body, heading } = openDialog(title(row), "row-dialog");
@@ -204,7 +207,7 @@ export function openRowDialog(options) {
       }
     },
   });
-  body.append(list, el("div", { class: "actions" }, deleteButton));
+  const main = el("div", { class: "row-main" }, list, el("div", { class: "actions" }, deleteButton));
   if (history) {
     const panel = rowHistory({
       rowId: row.id,
@@ -212,8 +215,15 @@ export function openRowDialog(options) {
       fields,
       load: (limit, offset) => history.load(row.id, limit, offset),
     });
-    body.append(panel.element);
+    main.append(panel.element);
     dialog.addEventListener("close", panel.stop);
+  }
+  if (activity) {
+    dialog.activity = activity(row);
+    dialog.classList.add("with-activity");
+    body.append(el("div", { class: "row-layout" }, main, dialog.activity.node));
+  } else {
+    body.append(main);
   }
   list.querySelector("dd")?.focus();
   onShow?.(row);

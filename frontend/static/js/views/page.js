@@ -9,7 +9,9 @@ import { readTablePage } from "../table/boot.js";
 import { el, openDialog } from "../table/dom.js";
 import { connectLive } from "../table/live.js";
 import { RowAddress } from "../table/row_address.js";
+import { activityEvent, activityFor } from "../table/row_activity.js";
 import { openRowDialog, rowTitle } from "../table/row_dialog.js";
+import { setUpUndo } from "../table/undo.js";
 import { mountViewShare } from "../table/view_share.js";
 import { mountViewTabs } from "../table/view_tabs.js";
 import { debounce } from "./shared.js";
@@ -90,6 +92,7 @@ const ctx = {
         tableId,
         load: (id, limit, offset) => api.get(`/database/rows/table/${tableId}/${id}/history/`, { query: { limit, offset } }),
       },
+      activity: activityFor({ api, tableId, databaseId: boot.database_id, me: boot.user }),
     });
   },
   /** Saves the view's own settings (PATCH) and keeps the answer. */
@@ -157,6 +160,7 @@ const refresh = debounce(() => view.refresh());
 // Realtime: rows, fields and the view's own settings changed elsewhere (live.js handles
 // the table itself).
 function applyEvent(event) {
+  activityEvent(event);
   switch (event.type) {
     case "rows_created":
     case "rows_updated":
@@ -251,6 +255,7 @@ $("card-fields")?.addEventListener("click", cardFieldsDialog);
 if (view.addRow) {
   $("add-row")?.addEventListener("click", () => view.addRow());
 }
+setUpUndo({ api, scopes: () => ({ application: boot.database_id, table: tableId, view: viewId }) });
 for (const control of document.querySelectorAll(".table-toolbar [disabled]")) {
   // "+ Row" waits for kanban and calendar views to know their field.
   control.disabled = control.id === "add-row" && ["kanban", "calendar"].includes(boot.view.type);
