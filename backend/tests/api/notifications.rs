@@ -250,6 +250,18 @@ async fn invitees_with_an_account_are_notified_and_counted_at_log_in() {
         "{:?}",
         r.body
     );
+    let r = app
+        .post(
+            "/api/user/token-refresh/",
+            None,
+            json!({"refresh_token": bob.refresh}),
+        )
+        .await;
+    assert_eq!(
+        r.body["user_notifications"]["unread_count"], 1,
+        "{:?}",
+        r.body
+    );
     // Sending the same invitation again, or inviting someone without an account, does not.
     app.post(&path, Some(&ann.access), invite("bob@x.io")).await;
     app.post(&path, Some(&ann.access), invite("dee@x.io")).await;

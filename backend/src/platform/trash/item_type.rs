@@ -8,8 +8,8 @@ use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 /// A kind of item that goes to the trash: `workspace`, `application`, `table`, `field`,
-/// `row`, `rows`, `view`, `row_comment`. The I/O methods return boxed futures so the registry can hold
-/// `dyn` values.
+/// `row`, `rows`, `view`, `row_comment`. The I/O methods return boxed futures so the
+/// registry can hold `dyn` values.
 ///
 /// The SQL fragments are static text over the entry aliased `e` (a `trash_entries` row);
 /// they never contain user input.

@@ -143,9 +143,15 @@ pub async fn token_refresh(
     ApiJson(body): ApiJson<RefreshBody>,
 ) -> Result<Json<Value>, ApiError> {
     let (user, access) = users::refresh(&state.ctx, &body.token()?).await?;
-    Ok(Json(
-        json!({ "token": access, "access_token": access, "user": UserBody::from(&user), "permissions": permissions(&user) }),
-    ))
+    let unread =
+        crate::platform::notifications::unread_outside_workspaces(&state.ctx, user.id).await?;
+    Ok(Json(json!({
+        "token": access,
+        "access_token": access,
+        "user": UserBody::from(&user),
+        "permissions": permissions(&user),
+        "user_notifications": { "unread_count": unread },
+    })))
 }
 
 #[utoipa::path(post, path = "/api/user/token-verify/", tag = "User", request_body = RefreshBody,
