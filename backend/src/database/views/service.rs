@@ -246,6 +246,9 @@ async fn settings(
     if kind.name() == "form" {
         notify_list(&mut props, body, current, actor_id);
     }
+    if kind.name() == "calendar" {
+        super::ical::keep_slug(&mut props, current);
+    }
     if let Some(Value::String(p)) = body.get("public_view_password")
         && !p.is_empty()
     {
@@ -510,6 +513,37 @@ pub async fn duplicate(
     tx.emit(
         view.table_id,
         TableEvent::ViewCreated {
+            view: result.to_json(),
+        },
+    );
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A new slug for a calendar's iCal feed: the old feed address stops working.
+pub async fn rotate_ical_slug(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<ViewWithParts, ViewError> {
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    if view.kind != "calendar" {
+        return Err(ViewError::NotFound);
+    }
+    sqlx::query("UPDATE database_views SET options = $2 WHERE id = $1")
+        .bind(view_id)
+        .bind(sqlx::types::Json(super::ical::with_new_slug(&view)))
+        .execute(&mut *tx)
+        .await?;
+    let view = repo::get(&mut *tx, view.id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(&mut tx, view, table).await?;
+    tx.emit(
+        result.view.table_id,
+        TableEvent::ViewUpdated {
+            view_id,
             view: result.to_json(),
         },
     );
