@@ -550,6 +550,18 @@ async fn a_calendars_ical_feed_lists_its_dated_rows_until_it_is_turned_off_or_mo
     let r = app.get(&format!("/api/database/views/{id}/"), a).await;
     assert_eq!(r.body["ical_feed_url"], url);
 
+    // A copy has a feed address of its own.
+    let copy = app
+        .post(
+            &format!("/api/database/views/{id}/duplicate/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(copy.status, 200, "{:?}", copy.body);
+    let copied = copy.body["ical_feed_url"].as_str().unwrap();
+    assert!(copied.ends_with(".ics") && copied != url, "{copied}");
+
     // A new slug ends the old address; turning the feed off ends the feed.
     let r = app
         .post(

@@ -499,11 +499,17 @@ pub async fn duplicate(
         .map(|n| format!("{} {n}", view.name))
         .find(|candidate| !names.contains(candidate))
         .unwrap_or_else(|| view.name.clone());
+    // A copy of a calendar gets a feed address of its own.
+    let options = if view.options.0.contains_key(super::ical::SLUG_KEY) {
+        super::ical::with_new_slug(&view)
+    } else {
+        view.options.0.clone()
+    };
     let values = repo::ViewValues {
         name: &name,
         filter_type: &view.filter_type,
         filters_disabled: view.filters_disabled,
-        options: &view.options.0,
+        options: &options,
         row_identifier_type: &view.row_identifier_type,
         public: false,
     };
@@ -545,6 +551,7 @@ pub async fn rotate_ical_slug(
         TableEvent::ViewUpdated {
             view_id,
             view: result.to_json(),
+            before: None,
         },
     );
     tx.commit().await?;
