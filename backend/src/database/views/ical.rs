@@ -86,7 +86,7 @@ pub async fn feed(ctx: &AppContext, slug: &str) -> Result<String, ViewError> {
     let scope = access::scope(&mut conn, view.table_id)
         .await?
         .ok_or(ViewError::NotFound)?;
-    let all = fields::repo::list(&mut *conn, view.table_id).await?;
+    let all = fields::repo::list(&mut conn, view.table_id).await?;
     let date_field = view
         .options
         .0
