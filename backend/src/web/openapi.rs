@@ -54,6 +54,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::public_views::info, database::public_views::auth,
         database::public_views::grid_rows, database::public_views::gallery_rows,
         database::public_views::kanban_rows, database::public_views::calendar_rows,
+        database::views::rotate_ical_slug, database::views::ical_feed,
         database::public_views::form_page, database::public_views::form_submit,
         database::webhooks::list, database::webhooks::create, database::webhooks::get,
         database::webhooks::update, database::webhooks::delete, database::webhooks::rotate_secret,

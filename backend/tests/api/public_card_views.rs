@@ -490,3 +490,127 @@ async fn shared_gallery_kanban_and_calendar_pages_show_cards_of_visible_fields_o
 fn urlencoding(v: &Value) -> String {
     url::form_urlencoded::byte_serialize(v.to_string().as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn a_calendars_ical_feed_lists_its_dated_rows_until_it_is_turned_off_or_moved() {
+    let app = TestApp::spawn().await;
+    let b = board(&app).await;
+    let a = Some(b.fx.user.access.as_str());
+    let (id, _) = shared_view(
+        &app,
+        &b,
+        json!({"name": "Deadlines", "type": "calendar", "date_field": b.due}),
+        &[b.stage],
+    )
+    .await;
+    let r = app.get(&format!("/api/database/views/{id}/"), a).await;
+    assert_eq!(r.body["ical_public"], false);
+    assert!(r.body["ical_feed_url"].is_null(), "{:?}", r.body);
+    assert!(r.body.get("ical_slug").is_none());
+    make_public(&app, &b, id, json!({"ical_public": true})).await;
+    let r = app.get(&format!("/api/database/views/{id}/"), a).await;
+    let url = r.body["ical_feed_url"].as_str().unwrap().to_owned();
+    assert!(url.ends_with(".ics"), "{url}");
+    assert!(
+        r.body.get("ical_slug").is_none(),
+        "the slug shows only in the URL"
+    );
+    let path = url[url.find("/api/").unwrap()..].to_owned();
+
+    let feed = app
+        .client()
+        .get(format!("{}{path}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let text = feed.text().await.unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    assert!(text.contains("X-WR-CALNAME:Deadlines"));
+    assert_eq!(
+        text.matches("BEGIN:VEVENT").count(),
+        3,
+        "the dated rows: {text}"
+    );
+    assert_eq!(text.matches("DTSTART;VALUE=DATE:20260302").count(), 2);
+    assert!(text.contains("SUMMARY:Cid - Done"), "{text}");
+    assert!(
+        !text.contains("classified"),
+        "a hidden field leaked: {text}"
+    );
+    // Other settings keep the feed's address.
+    make_public(&app, &b, id, json!({"name": "Due dates"})).await;
+    let r = app.get(&format!("/api/database/views/{id}/"), a).await;
+    assert_eq!(r.body["ical_feed_url"], url);
+
+    // A copy has a feed address of its own.
+    let copy = app
+        .post(
+            &format!("/api/database/views/{id}/duplicate/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(copy.status, 200, "{:?}", copy.body);
+    let copied = copy.body["ical_feed_url"].as_str().unwrap();
+    assert!(copied.ends_with(".ics") && copied != url, "{copied}");
+
+    // A new slug ends the old address; turning the feed off ends the feed.
+    let r = app
+        .post(
+            &format!("/api/database/views/calendar/{id}/ical_slug_rotate/"),
+            a,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let rotated = r.body["ical_feed_url"].as_str().unwrap().to_owned();
+    assert_ne!(rotated, url);
+    assert_error(
+        &app.get(&path, None).await,
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    );
+    let new_path = rotated[rotated.find("/api/").unwrap()..].to_owned();
+    let r = app
+        .client()
+        .get(format!("{}{new_path}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    make_public(&app, &b, id, json!({"ical_public": false})).await;
+    assert_error(
+        &app.get(&new_path, None).await,
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    );
+    // Only calendars have a feed; strangers cannot move it.
+    let (grid, _) = shared_view(&app, &b, json!({"name": "G", "type": "grid"}), &[]).await;
+    assert_error(
+        &app.post(
+            &format!("/api/database/views/calendar/{grid}/ical_slug_rotate/"),
+            a,
+            json!({}),
+        )
+        .await,
+        404,
+        "ERROR_VIEW_DOES_NOT_EXIST",
+    );
+    let stranger = app.sign_up("Zed", "zed@x.io").await;
+    let r = app
+        .post(
+            &format!("/api/database/views/calendar/{id}/ical_slug_rotate/"),
+            Some(&stranger.access),
+            json!({}),
+        )
+        .await;
+    assert!(r.status >= 400 && r.status < 500, "{:?}", r.body);
+}

@@ -8,6 +8,7 @@ pub mod field_changes;
 pub mod first_load;
 pub mod form;
 pub mod form_conditions;
+pub mod ical;
 pub mod index;
 pub mod listing;
 pub mod live;
@@ -114,13 +115,13 @@ pub struct ViewParts {
 
 impl View {
     /// The type's settings as clients see them: who is emailed a form's answers stays
-    /// private to the server.
+    /// private to the server, and a calendar's feed slug shows only in its feed's URL.
     /// A form's redirect URL is shown only when it is http(s) (see [`form::redirect_url`]).
     pub fn shown_options(&self) -> impl Iterator<Item = (&String, Value)> {
         self.options
             .0
             .iter()
-            .filter(|(k, _)| *k != form::NOTIFY_KEY)
+            .filter(|(k, _)| *k != form::NOTIFY_KEY && *k != ical::SLUG_KEY)
             .map(|(k, v)| match k.as_str() {
                 types::REDIRECT_URL_KEY => (k, form::redirect_url(Some(v))),
                 _ => (k, v.clone()),
@@ -158,6 +159,9 @@ impl View {
         }
         for (k, value) in self.shown_options() {
             map.insert(k.clone(), value);
+        }
+        if self.kind == "calendar" {
+            map.insert("ical_feed_url".into(), json!(ical::feed_url(self)));
         }
         let list = |items: &[Value]| Value::Array(items.to_vec());
         if let Some(filters) = &parts.filters {

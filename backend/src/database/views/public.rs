@@ -26,7 +26,7 @@ const TOKEN_MAX_AGE_SECS: i64 = 24 * 3600;
 /// Whether `slug` could be a view's slug at all: ours are hex, Baserow's URL-safe base64.
 /// Anything else (a NUL byte in particular, which PostgreSQL refuses in a text parameter)
 /// is not looked up.
-fn plausible_slug(slug: &str) -> bool {
+pub(super) fn plausible_slug(slug: &str) -> bool {
     (1..=128).contains(&slug.len())
         && slug
             .bytes()

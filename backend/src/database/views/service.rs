@@ -246,6 +246,9 @@ async fn settings(
     if kind.name() == "form" {
         notify_list(&mut props, body, current, actor_id);
     }
+    if kind.name() == "calendar" {
+        super::ical::keep_slug(&mut props, current);
+    }
     if let Some(Value::String(p)) = body.get("public_view_password")
         && !p.is_empty()
     {
@@ -496,11 +499,17 @@ pub async fn duplicate(
         .map(|n| format!("{} {n}", view.name))
         .find(|candidate| !names.contains(candidate))
         .unwrap_or_else(|| view.name.clone());
+    // A copy of a calendar gets a feed address of its own.
+    let options = if view.options.0.contains_key(super::ical::SLUG_KEY) {
+        super::ical::with_new_slug(&view)
+    } else {
+        view.options.0.clone()
+    };
     let values = repo::ViewValues {
         name: &name,
         filter_type: &view.filter_type,
         filters_disabled: view.filters_disabled,
-        options: &view.options.0,
+        options: &options,
         row_identifier_type: &view.row_identifier_type,
         public: false,
     };
@@ -511,6 +520,38 @@ pub async fn duplicate(
         view.table_id,
         TableEvent::ViewCreated {
             view: result.to_json(),
+        },
+    );
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A new slug for a calendar's iCal feed: the old feed address stops working.
+pub async fn rotate_ical_slug(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+) -> Result<ViewWithParts, ViewError> {
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    if view.kind != "calendar" {
+        return Err(ViewError::NotFound);
+    }
+    sqlx::query("UPDATE database_views SET options = $2 WHERE id = $1")
+        .bind(view_id)
+        .bind(sqlx::types::Json(super::ical::with_new_slug(&view)))
+        .execute(&mut *tx)
+        .await?;
+    let view = repo::get(&mut *tx, view.id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(&mut tx, view, table).await?;
+    tx.emit(
+        result.view.table_id,
+        TableEvent::ViewUpdated {
+            view_id,
+            view: result.to_json(),
+            before: None,
         },
     );
     tx.commit().await?;

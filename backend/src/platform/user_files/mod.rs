@@ -98,7 +98,8 @@ pub fn set_public_url(public_url: &str) {
     let _ = PUBLIC_URL.set(public_url.trim_end_matches('/').to_owned());
 }
 
-fn public_url() -> &'static str {
+/// The public address set at start-up (empty before).
+pub fn public_url() -> &'static str {
     PUBLIC_URL.get().map(String::as_str).unwrap_or_default()
 }
 

@@ -211,6 +211,14 @@ pub fn routes() -> RouteTable {
             get(database::public_views::calendar_rows),
         )
         .route(
+            "/api/database/views/calendar/{id}/ical_slug_rotate/",
+            post(database::views::rotate_ical_slug),
+        )
+        .route(
+            "/api/database/views/calendar/{id}",
+            get(database::views::ical_feed),
+        )
+        .route(
             "/api/database/views/gallery/{id}/",
             get(database::views::gallery_rows),
         )

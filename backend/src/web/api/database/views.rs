@@ -344,6 +344,48 @@ pub(super) fn day_range(params: &[(String, String)]) -> Result<calendar::DayRang
     })
 }
 
+/// A new slug for the calendar's iCal feed (`ical_feed_url` changes; the old one stops).
+#[utoipa::path(post, path = "/api/database/views/calendar/{view_id}/ical_slug_rotate/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "The view")), security(("jwt" = [])))]
+pub async fn rotate_ical_slug(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::rotate_ical_slug(&state.ctx, &actor, id)
+            .await?
+            .to_json(),
+    ))
+}
+
+/// `GET /api/database/views/calendar/{ical_slug}.ics`: the calendar's rows as iCalendar
+/// events while `ical_public` is true. No account needed: the slug is the key.
+#[utoipa::path(get, path = "/api/database/views/calendar/{ical_slug}.ics", tag = "Database views",
+    params(("ical_slug" = String, Path)),
+    responses((status = 200, description = "`text/calendar`"), (status = 404, description = "`ERROR_VIEW_DOES_NOT_EXIST`")))]
+pub async fn ical_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let slug = file
+        .strip_suffix(".ics")
+        .ok_or(views::ViewError::NotFound)?;
+    let body = views::ical::feed(&state.ctx, slug).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "max-age=1800"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// Whether `include` names `part` (`include=field_options,row_metadata`).
 pub(super) fn includes(params: &[(String, String)], part: &str) -> bool {
     param(params, "include").is_some_and(|i| i.split(',').any(|p| p.trim() == part))
