@@ -72,6 +72,7 @@ codes! {
     MaxFieldCountExceeded => "ERROR_MAX_FIELD_COUNT_EXCEEDED", 400;
     CannotDeletePrimaryField => "ERROR_CANNOT_DELETE_PRIMARY_FIELD", 400;
     IncompatiblePrimaryFieldType => "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE", 400;
+    IncompatibleFieldTypeForUniqueValues => "ERROR_INCOMPATIBLE_FIELD_TYPE_FOR_UNIQUE_VALUES", 400;
     LinkRowTableNotProvided => "ERROR_LINK_ROW_TABLE_NOT_PROVIDED", 400;
     LinkRowTableNotInSameDatabase => "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE", 400;
     SelfReferencingLinkRowCannotHaveRelatedField => "ERROR_SELF_REFERENCING_LINK_ROW_CANNOT_HAVE_RELATED_FIELD", 400;

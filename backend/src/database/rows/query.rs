@@ -103,13 +103,13 @@ pub fn split_order_by(raw: &str) -> Vec<String> {
 }
 
 /// An `ORDER BY` clause over the row alias `t`, and the stored columns it reads.
-struct Order {
-    clause: String,
+pub(super) struct Order {
+    pub(super) clause: String,
     columns: Vec<String>,
 }
 
 /// `ORDER BY` clause: the requested fields, then the manual order and id.
-fn order_clause(
+pub(super) fn order_clause(
     fields: &[Field],
     order_by: Option<&str>,
     by_name: bool,
@@ -154,7 +154,7 @@ fn order_clause(
 }
 
 /// Appends `NOT t.trashed AND <filters> AND <search>`.
-fn push_where(
+pub(super) fn push_where(
     sql: &mut QueryBuilder<Postgres>,
     fields: &[Field],
     q: &ListQuery,

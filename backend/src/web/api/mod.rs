@@ -309,6 +309,18 @@ pub fn routes() -> RouteTable {
             get(database::rows::list).post(database::rows::create),
         )
         .route(
+            "/api/database/rows/names/",
+            get(database::row_lookups::names),
+        )
+        .route(
+            "/api/database/rows/table/{id}/{row_id}/adjacent/",
+            get(database::row_lookups::adjacent),
+        )
+        .route(
+            "/api/database/fields/{id}/unique_row_values/",
+            get(database::fields::unique_row_values),
+        )
+        .route(
             "/api/database/rows/table/{id}/batch/",
             post(database::rows::batch_create).patch(database::rows::batch_update),
         )
