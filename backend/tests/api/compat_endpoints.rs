@@ -288,3 +288,132 @@ async fn unique_row_values_refuse_bad_input_other_types_and_strangers() {
     let r = app.get(&path, Some(&bob.access)).await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
 }
+
+/// A grid view over rows named `n0`…`n11` (ages 10, 20, 20, 30, then none) beside the
+/// two unnamed seed rows; answers `(view, name field, age field)`.
+async fn aggregation_fixture(app: &TestApp, fx: &crate::helpers::TableFixture) -> (i64, i64, i64) {
+    let t = fx.table;
+    let token = Some(fx.user.access.as_str());
+    let age = app
+        .field(&fx.user, t, json!({"name": "Age", "type": "number"}))
+        .await;
+    let ages = [json!(10), json!(20), json!(20), json!(30)];
+    let items: Vec<Value> = (0..12)
+        .map(|i| json!({"Name": format!("n{i:02}"), "Age": ages.get(i).cloned().unwrap_or(Value::Null)}))
+        .collect();
+    let r = app
+        .post(
+            &format!("/api/database/rows/table/{t}/batch/?user_field_names=true"),
+            token,
+            json!({ "items": items }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{t}/"),
+            token,
+            json!({"name": "Grid", "type": "grid"}),
+        )
+        .await;
+    let view = r.body["id"].as_i64().unwrap();
+    let name = app.field_id(&fx.user, t, "Name").await;
+    (view, name, age)
+}
+
+#[tokio::test]
+async fn grid_aggregations_answer_at_baserows_paths_with_count_decile_and_distribution() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let token = Some(fx.user.access.as_str());
+    let (view, name, age) = aggregation_fixture(&app, &fx).await;
+    let one = |field: i64, kind: &str| {
+        format!("/api/database/views/grid/{view}/aggregation/{field}/?type={kind}")
+    };
+
+    let r = app.get(&one(name, "count"), token).await;
+    assert_eq!(r.body, json!({"value": 14}), "every row, empty or not");
+    let r = app.get(&one(age, "distribution"), token).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body,
+        json!({"value": [[null, 10], ["20", 2], ["10", 1], ["30", 1]]}),
+        "most frequent first, then by value"
+    );
+    // At most ten values.
+    let r = app.get(&one(name, "distribution"), token).await;
+    let values = r.body["value"].as_array().unwrap();
+    assert_eq!(values.len(), 10);
+    assert_eq!(values[0], json!([null, 2]));
+    assert_eq!(values[1], json!(["n00", 1]));
+    // Deciles of 10, 20, 20, 30 (empty cells left out), interpolated.
+    let r = app.get(&one(age, "decile"), token).await;
+    let deciles: Vec<f64> = r.body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(deciles.len(), 9);
+    for (got, want) in [(deciles[0], 13.0), (deciles[4], 20.0), (deciles[8], 27.0)] {
+        assert!((got - want).abs() < 1e-9, "{deciles:?}");
+    }
+    // The old path answers the same.
+    let r = app
+        .get(
+            &format!("/api/database/views/grid/{view}/field-aggregation/{age}/?type=distribution"),
+            token,
+        )
+        .await;
+    assert_eq!(r.body["value"][1], json!(["20", 2]));
+
+    // Saved in the field options, a distribution shows among the view's aggregations,
+    // narrowed by the request's search like the others.
+    let r = app
+        .patch(
+            &format!("/api/database/views/{view}/field-options/"),
+            token,
+            json!({"field_options": {age.to_string(): {"aggregation_type": "distribution", "aggregation_raw_type": "distribution"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for path in ["aggregations", "field-aggregations"] {
+        let r = app
+            .get(
+                &format!("/api/database/views/grid/{view}/{path}/?include=total&search=n01"),
+                token,
+            )
+            .await;
+        assert_eq!(
+            r.body,
+            json!({format!("field_{age}"): [["20", 1]], "total": 1}),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn grid_aggregations_refuse_unfit_types_and_strangers() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let token = Some(fx.user.access.as_str());
+    let (view, name, _) = aggregation_fixture(&app, &fx).await;
+    let path = |kind: &str| {
+        format!("/api/database/views/grid/{view}/aggregation/{name}/?type={kind}")
+    };
+    let r = app.get(&path("decile"), token).await;
+    assert_error(&r, 400, "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED");
+    let r = app.get(&path("deciles"), token).await;
+    assert_error(&r, 400, "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST");
+    let r = app
+        .get(&format!("/api/database/views/grid/{view}/aggregation/{name}/"), token)
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.body);
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app.get(&path("distribution"), Some(&bob.access)).await;
+    assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
+    let r = app
+        .get(&format!("/api/database/views/grid/{view}/aggregations/"), Some(&bob.access))
+        .await;
+    assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
+}

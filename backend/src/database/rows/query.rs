@@ -520,6 +520,30 @@ pub async fn aggregate(
     Ok(values.0)
 }
 
+/// The `limit` most frequent values of `value_sql` (an expression over the row alias `t`)
+/// among the rows a listing matches, each as `[value, count]`, the most frequent first.
+pub async fn distribution(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+    value_sql: &str,
+    limit: i64,
+) -> Result<Vec<Value>, RowError> {
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT jsonb_build_array(v, n) FROM (");
+    sql.push(format!(
+        "SELECT v, count(*) AS n FROM (SELECT {value_sql} AS v FROM {} t",
+        table_name(table_id)
+    ));
+    push_where(&mut sql, fields, q)?;
+    sql.push(") s GROUP BY v ORDER BY n DESC, v LIMIT ")
+        .push_bind(limit)
+        .push(") d");
+    let pairs: Vec<sqlx::types::Json<Value>> =
+        sql.build_query_scalar().fetch_all(&mut *conn).await?;
+    Ok(pairs.into_iter().map(|p| p.0).collect())
+}
+
 /// Appends the query of every row a listing matches, in its order, each row as
 /// `row_to_json` text of `out_fields`: what an export reads through a cursor, a chunk at a
 /// time, however many rows match.

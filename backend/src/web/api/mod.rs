@@ -170,6 +170,15 @@ pub fn routes() -> RouteTable {
             "/api/database/views/grid/{id}/field-aggregation/{field_id}/",
             get(database::view_aggregations::of_field),
         )
+        // Baserow's paths; the two above are kept for clients written against them.
+        .route(
+            "/api/database/views/grid/{id}/aggregations/",
+            get(database::view_aggregations::of_view),
+        )
+        .route(
+            "/api/database/views/grid/{id}/aggregation/{field_id}/",
+            get(database::view_aggregations::of_field),
+        )
         .route(
             "/api/database/views/grid/{id}/public/aggregations/",
             get(database::view_aggregations::of_public_view),
