@@ -133,6 +133,7 @@ codes! {
     // Jobs
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;
+    JobNotCancellable => "ERROR_JOB_NOT_CANCELLABLE", 400;
     // Exports
     ExportJobDoesNotExist => "ERROR_EXPORT_JOB_DOES_NOT_EXIST", 404;
     ViewUnsupportedForExportType => "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE", 400;

@@ -116,9 +116,18 @@ pub fn routes() -> RouteTable {
             post(database::imports::external_tables),
         )
         .route("/api/jobs/{id}/", get(jobs::get))
+        .route("/api/jobs/{id}/cancel/", post(jobs::cancel))
         .route(
             "/api/database/tables/{id}/duplicate/async/",
             post(database::tables::duplicate),
+        )
+        .route(
+            "/api/database/tables/database/{id}/async/",
+            post(database::imports::create_table_async),
+        )
+        .route(
+            "/api/database/tables/{id}/import/async/",
+            post(database::imports::import_into_table_async),
         )
         .route(
             "/api/database/tables/all-tables/",
