@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(title = "Tessera API", description = "Baserow-compatible REST API of Tessera. Errors are `{\"error\": \"ERROR_…\", \"detail\": …}`."),
     paths(
-        health::health,
+        health::health, health::alive, health::full,
         users::register, users::token_auth, users::token_refresh, users::token_verify,
         users::token_blacklist, users::send_reset_password_email, users::reset_password,
         users::change_password, users::update_account, users::dashboard,
@@ -41,6 +41,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::views::rotate_slug, database::views::field_options,
         database::views::update_field_options, database::views::rows, database::views::gallery_rows, database::views::kanban_rows, database::views::calendar_rows,
         database::view_aggregations::of_view, database::view_aggregations::of_field,
+        database::view_aggregations::of_view_old_path, database::view_aggregations::of_field_old_path,
         database::view_aggregations::of_public_view,
         database::view_parts::list_filters, database::view_parts::create_filter,
         database::view_parts::get_filter, database::view_parts::update_filter,

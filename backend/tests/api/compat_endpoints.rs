@@ -417,3 +417,25 @@ async fn grid_aggregations_refuse_unfit_types_and_strangers() {
         .await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
 }
+
+#[tokio::test]
+async fn baserows_health_checks_answer_the_public_and_staff() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/_health/", None).await;
+    assert_eq!((r.status, &r.body), (200, &json!("OK")));
+
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    let r = app.get("/api/_health/full/", Some(&staff.access)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["checks"]["postgresql"], "working");
+    assert_eq!(r.body["checks"]["redis"], "working");
+    assert!(r.body["passing"].is_boolean(), "{:?}", r.body);
+    assert!(r.body["celery_queue_size"].is_i64(), "{:?}", r.body);
+    assert!(r.body["celery_export_queue_size"].is_i64(), "{:?}", r.body);
+
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app.get("/api/_health/full/", Some(&bob.access)).await;
+    assert_error(&r, 401, "PERMISSION_DENIED");
+    let r = app.get("/api/_health/full/", None).await;
+    assert_eq!(r.status, 401);
+}

@@ -23,6 +23,8 @@ use axum::routing::{MethodRouter, get, patch, post};
 pub fn routes() -> RouteTable {
     let mut table = RouteTable::new()
         .route("/api/_health/", get(health::health))
+        .route("/_health/", get(health::alive))
+        .route("/api/_health/full/", get(health::full))
         .route("/api/user/", post(users::register))
         .route("/api/user/token-auth/", post(users::token_auth))
         .route("/api/user/token-refresh/", post(users::token_refresh))
@@ -173,11 +175,11 @@ pub fn routes() -> RouteTable {
         .route("/api/database/views/grid/{id}/", get(database::views::rows))
         .route(
             "/api/database/views/grid/{id}/field-aggregations/",
-            get(database::view_aggregations::of_view),
+            get(database::view_aggregations::of_view_old_path),
         )
         .route(
             "/api/database/views/grid/{id}/field-aggregation/{field_id}/",
-            get(database::view_aggregations::of_field),
+            get(database::view_aggregations::of_field_old_path),
         )
         // Baserow's paths; the two above are kept for clients written against them.
         .route(

@@ -77,6 +77,30 @@ pub async fn of_field(
     Ok(Json(value))
 }
 
+/// The older path of [`of_view`].
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregations/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "As `…/aggregations/`")), security(("jwt" = [])))]
+pub async fn of_view_old_path(
+    state: State<AppState>,
+    actor: Auth,
+    id: ApiPath<i64>,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    of_view(state, actor, id, raw).await
+}
+
+/// The older path of [`of_field`].
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregation/{field_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("field_id" = i64, Path)), responses((status = 200, description = "As `…/aggregation/{field_id}/`")), security(("jwt" = [])))]
+pub async fn of_field_old_path(
+    state: State<AppState>,
+    actor: Auth,
+    ids: ApiPath<(i64, i64)>,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    of_field(state, actor, ids, raw).await
+}
+
 #[utoipa::path(get, path = "/api/database/views/grid/{slug}/public/aggregations/", tag = "Shared views",
     params(("slug" = String, Path), ("include" = Option<String>, Query, description = "`total`")),
     responses((status = 200, description = "`{\"field_{id}\": value, …}` for the fields the view shows")))]
