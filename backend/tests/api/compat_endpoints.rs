@@ -32,7 +32,10 @@ async fn row_names_answer_each_tables_primary_texts() {
     let t2 = app.table_fixture_in(&fx).await;
     let r = app
         .get(
-            &format!("/api/database/rows/names/?table__{t}=1,{},999&table__{t2}=1", ids[0]),
+            &format!(
+                "/api/database/rows/names/?table__{t}=1,{},999&table__{t2}=1",
+                ids[0]
+            ),
             Some(&fx.user.access),
         )
         .await;
@@ -108,9 +111,8 @@ async fn adjacent_rows_follow_the_table_or_the_views_order() {
     let token = Some(fx.user.access.as_str());
     let ids = named_rows(&app, &fx, &["b", "c", "a"]).await;
     let adjacent = |row: i64, query: &str| {
-        let path = format!(
-            "/api/database/rows/table/{t}/{row}/adjacent/?user_field_names=true&{query}"
-        );
+        let path =
+            format!("/api/database/rows/table/{t}/{row}/adjacent/?user_field_names=true&{query}");
         let app = &app;
         async move { app.get(&path, token).await }
     };
@@ -118,7 +120,10 @@ async fn adjacent_rows_follow_the_table_or_the_views_order() {
     // The table's order: by id (manual order).
     let r = adjacent(1, "").await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!((r.body["id"].as_i64(), name_of(&r.body)), (Some(2), "seed two"));
+    assert_eq!(
+        (r.body["id"].as_i64(), name_of(&r.body)),
+        (Some(2), "seed two")
+    );
     let r = adjacent(2, "previous=true").await;
     assert_eq!(r.body["id"], 1);
     let r = adjacent(1, "previous").await;
@@ -184,32 +189,53 @@ async fn adjacent_rows_refuse_bad_input_and_strangers() {
     let t = fx.table;
     let token = Some(fx.user.access.as_str());
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/1/adjacent/?previous=maybe"), token)
+        .get(
+            &format!("/api/database/rows/table/{t}/1/adjacent/?previous=maybe"),
+            token,
+        )
         .await;
     assert_error(&r, 400, "ERROR_QUERY_PARAMETER_VALIDATION");
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/1/adjacent/?view_id=x"), token)
+        .get(
+            &format!("/api/database/rows/table/{t}/1/adjacent/?view_id=x"),
+            token,
+        )
         .await;
     assert_error(&r, 400, "ERROR_QUERY_PARAMETER_VALIDATION");
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/1/adjacent/?search=a%00b"), token)
+        .get(
+            &format!("/api/database/rows/table/{t}/1/adjacent/?search=a%00b"),
+            token,
+        )
         .await;
     assert_eq!(r.status, 400, "{:?}", r.body);
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/999/adjacent/"), token)
+        .get(
+            &format!("/api/database/rows/table/{t}/999/adjacent/"),
+            token,
+        )
         .await;
     assert_error(&r, 404, "ERROR_ROW_DOES_NOT_EXIST");
     let r = app
-        .get(&format!("/api/database/rows/table/99999/1/adjacent/"), token)
+        .get(
+            &format!("/api/database/rows/table/99999/1/adjacent/"),
+            token,
+        )
         .await;
     assert_error(&r, 404, "ERROR_TABLE_DOES_NOT_EXIST");
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/1/adjacent/?view_id=99999"), token)
+        .get(
+            &format!("/api/database/rows/table/{t}/1/adjacent/?view_id=99999"),
+            token,
+        )
         .await;
     assert_error(&r, 404, "ERROR_VIEW_DOES_NOT_EXIST");
     let bob = app.sign_up("Bob", "bob@x.io").await;
     let r = app
-        .get(&format!("/api/database/rows/table/{t}/1/adjacent/"), Some(&bob.access))
+        .get(
+            &format!("/api/database/rows/table/{t}/1/adjacent/"),
+            Some(&bob.access),
+        )
         .await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
 }
@@ -245,7 +271,11 @@ async fn unique_row_values_are_the_most_frequent_texts_first() {
 
     // Numbers come as their text.
     let number = app
-        .field(&fx.user, t, json!({"name": "N", "type": "number", "number_decimal_places": 1}))
+        .field(
+            &fx.user,
+            t,
+            json!({"name": "N", "type": "number", "number_decimal_places": 1}),
+        )
         .await;
     let r = app
         .patch(
@@ -256,7 +286,10 @@ async fn unique_row_values_are_the_most_frequent_texts_first() {
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let r = app
-        .get(&format!("/api/database/fields/{number}/unique_row_values/"), token)
+        .get(
+            &format!("/api/database/fields/{number}/unique_row_values/"),
+            token,
+        )
         .await;
     assert_eq!(r.body, json!({"values": ["2.5"]}));
 }
@@ -274,10 +307,17 @@ async fn unique_row_values_refuse_bad_input_other_types_and_strangers() {
     let r = app.get(&format!("{path}?search=a%00"), token).await;
     assert_error(&r, 400, "ERROR_QUERY_PARAMETER_VALIDATION");
     let multi = app
-        .field(&fx.user, t, json!({"name": "Tags", "type": "multiple_select"}))
+        .field(
+            &fx.user,
+            t,
+            json!({"name": "Tags", "type": "multiple_select"}),
+        )
         .await;
     let r = app
-        .get(&format!("/api/database/fields/{multi}/unique_row_values/"), token)
+        .get(
+            &format!("/api/database/fields/{multi}/unique_row_values/"),
+            token,
+        )
         .await;
     assert_error(&r, 400, "ERROR_INCOMPATIBLE_FIELD_TYPE_FOR_UNIQUE_VALUES");
     let r = app
@@ -398,22 +438,27 @@ async fn grid_aggregations_refuse_unfit_types_and_strangers() {
     let fx = app.table_fixture().await;
     let token = Some(fx.user.access.as_str());
     let (view, name, _) = aggregation_fixture(&app, &fx).await;
-    let path = |kind: &str| {
-        format!("/api/database/views/grid/{view}/aggregation/{name}/?type={kind}")
-    };
+    let path =
+        |kind: &str| format!("/api/database/views/grid/{view}/aggregation/{name}/?type={kind}");
     let r = app.get(&path("decile"), token).await;
     assert_error(&r, 400, "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED");
     let r = app.get(&path("deciles"), token).await;
     assert_error(&r, 400, "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST");
     let r = app
-        .get(&format!("/api/database/views/grid/{view}/aggregation/{name}/"), token)
+        .get(
+            &format!("/api/database/views/grid/{view}/aggregation/{name}/"),
+            token,
+        )
         .await;
     assert_eq!(r.status, 400, "{:?}", r.body);
     let bob = app.sign_up("Bob", "bob@x.io").await;
     let r = app.get(&path("distribution"), Some(&bob.access)).await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
     let r = app
-        .get(&format!("/api/database/views/grid/{view}/aggregations/"), Some(&bob.access))
+        .get(
+            &format!("/api/database/views/grid/{view}/aggregations/"),
+            Some(&bob.access),
+        )
         .await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
 }

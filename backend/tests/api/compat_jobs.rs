@@ -44,11 +44,17 @@ async fn jobs_are_listed_by_state_and_id() {
     let r = app.get("/api/jobs/?states=!finished", token).await;
     assert_eq!(ids(&r.body), vec![failed, pending]);
     let r = app
-        .get(&format!("/api/jobs/?job_ids={pending},{finished},{bobs}"), token)
+        .get(
+            &format!("/api/jobs/?job_ids={pending},{finished},{bobs}"),
+            token,
+        )
         .await;
     assert_eq!(ids(&r.body), vec![finished, pending], "never another's");
     let r = app
-        .get(&format!("/api/jobs/?job_ids={pending},{finished}&states=!pending"), token)
+        .get(
+            &format!("/api/jobs/?job_ids={pending},{finished}&states=!pending"),
+            token,
+        )
         .await;
     assert_eq!(ids(&r.body), vec![finished]);
 
@@ -70,7 +76,11 @@ async fn only_an_unfinished_job_of_ones_own_can_be_cancelled() {
 
     let bob = app.sign_up("Bob", "bob@x.io").await;
     let r = app
-        .post(&format!("/api/jobs/{pending}/cancel/"), Some(&bob.access), json!({}))
+        .post(
+            &format!("/api/jobs/{pending}/cancel/"),
+            Some(&bob.access),
+            json!({}),
+        )
         .await;
     assert_error(&r, 404, "ERROR_JOB_DOES_NOT_EXIST");
 
@@ -78,7 +88,10 @@ async fn only_an_unfinished_job_of_ones_own_can_be_cancelled() {
         .post(&format!("/api/jobs/{pending}/cancel/"), token, json!({}))
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!((r.body["id"].as_i64(), &r.body["state"]), (Some(pending), &json!("cancelled")));
+    assert_eq!(
+        (r.body["id"].as_i64(), &r.body["state"]),
+        (Some(pending), &json!("cancelled"))
+    );
     // Again: answered unchanged, as Baserow does.
     let r = app
         .post(&format!("/api/jobs/{pending}/cancel/"), token, json!({}))
@@ -121,7 +134,10 @@ async fn a_cancelled_import_leaves_no_table_and_no_rows() {
             app.client()
                 .post(format!("{}/api/database/import/upload/", app.url))
                 .header("Authorization", format!("JWT {}", fx.user.access))
-                .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+                .header(
+                    "Content-Type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
                 .body(body),
         )
         .await;
@@ -164,10 +180,17 @@ async fn a_cancelled_import_leaves_no_table_and_no_rows() {
         .unwrap();
     assert_eq!(tables_after, tables_before, "no table was created");
     let r = app
-        .get(&format!("/api/database/tables/database/{}/", fx.database), token)
+        .get(
+            &format!("/api/database/tables/database/{}/", fx.database),
+            token,
+        )
         .await;
     assert!(
-        r.body.as_array().unwrap().iter().all(|t| t["name"] != "Big"),
+        r.body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["name"] != "Big"),
         "{:?}",
         r.body
     );
@@ -268,7 +291,11 @@ async fn baserows_import_paths_refuse_bad_bodies_and_strangers() {
     assert_error(&r, 404, "ERROR_TABLE_DOES_NOT_EXIST");
     let bob = app.sign_up("Bob", "bob@x.io").await;
     let r = app
-        .post(&create, Some(&bob.access), json!({"name": "X", "data": [["a"]]}))
+        .post(
+            &create,
+            Some(&bob.access),
+            json!({"name": "X", "data": [["a"]]}),
+        )
         .await;
     assert_error(&r, 400, "ERROR_USER_NOT_IN_GROUP");
     let r = app.get("/api/jobs/", token).await;

@@ -41,10 +41,7 @@ pub async fn adjacent(
         if previous { "-" } else { "+" }
     ))
     .push_bind(row_id);
-    let found: Option<(Option<i64>,)> = sql
-        .build_query_as()
-        .fetch_optional(&mut *conn)
-        .await?;
+    let found: Option<(Option<i64>,)> = sql.build_query_as().fetch_optional(&mut *conn).await?;
     let Some((neighbour,)) = found else {
         return Err(RowError::NotFound(vec![row_id]));
     };

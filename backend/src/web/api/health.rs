@@ -8,9 +8,9 @@ use crate::{
     web::{extract::Auth, state::AppState},
 };
 use axum::{Json, extract::State, http::StatusCode};
-use serde_json::{Value, json};
 use fred::interfaces::ClientLike;
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::{collections::BTreeMap, time::Duration};
 use utoipa::ToSchema;
 
@@ -90,7 +90,10 @@ pub async fn alive() -> &'static str {
     responses((status = 200, description = "`{passing, checks, celery_queue_size, celery_export_queue_size}`"),
         (status = 401, description = "PERMISSION_DENIED for non-staff")),
     security(("jwt" = [])))]
-pub async fn full(State(state): State<AppState>, Auth(actor): Auth) -> Result<Json<Value>, ApiError> {
+pub async fn full(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Value>, ApiError> {
     if !actor.user.is_staff {
         return Err(AuthError::PermissionDenied.into());
     }
@@ -102,7 +105,13 @@ pub async fn full(State(state): State<AppState>, Auth(actor): Auth) -> Result<Js
             .find(|(q, _)| q.name() == name)
             .map_or(0, |(_, n)| *n)
     };
-    let word = |s: &str| if s == "ok" { "working".to_owned() } else { s.to_owned() };
+    let word = |s: &str| {
+        if s == "ok" {
+            "working".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     let mut checks = serde_json::Map::new();
     checks.insert("postgresql".into(), json!(word(body.postgresql)));
     checks.insert("redis".into(), json!(word(body.redis)));

@@ -1,5 +1,6 @@
 //! `/api/jobs/…`: the caller's background jobs, to poll for state and progress.
 
+use super::database::{param, rows::params};
 use crate::{
     database::imports,
     error::{ApiError, Detail},
@@ -9,7 +10,6 @@ use crate::{
         state::AppState,
     },
 };
-use super::database::{param, rows::params};
 use axum::{
     Json,
     extract::{RawQuery, State},

@@ -59,9 +59,15 @@ async fn run(
         .collect();
     for (field, _) in items.iter().filter(|(_, a)| a.is_distribution()) {
         let value_sql = AggregationType::distribution_value_sql(field);
-        let pairs =
-            query::distribution(conn, view.table_id, fields, q, &value_sql, DISTRIBUTION_SIZE)
-                .await?;
+        let pairs = query::distribution(
+            conn,
+            view.table_id,
+            fields,
+            q,
+            &value_sql,
+            DISTRIBUTION_SIZE,
+        )
+        .await?;
         result.insert(field.column(), Value::Array(pairs));
     }
     if with_total {

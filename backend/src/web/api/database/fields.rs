@@ -1,5 +1,6 @@
 //! `/api/database/fields/…`.
 
+use super::{param, rows::params, truthy};
 use crate::{
     database::{
         computed,
@@ -11,7 +12,6 @@ use crate::{
         state::AppState,
     },
 };
-use super::{param, rows::params, truthy};
 use axum::{
     Json,
     extract::{RawQuery, State},
