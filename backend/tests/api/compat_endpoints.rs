@@ -217,10 +217,7 @@ async fn adjacent_rows_refuse_bad_input_and_strangers() {
         .await;
     assert_error(&r, 404, "ERROR_ROW_DOES_NOT_EXIST");
     let r = app
-        .get(
-            &format!("/api/database/rows/table/99999/1/adjacent/"),
-            token,
-        )
+        .get("/api/database/rows/table/99999/1/adjacent/", token)
         .await;
     assert_error(&r, 404, "ERROR_TABLE_DOES_NOT_EXIST");
     let r = app
