@@ -72,6 +72,7 @@ codes! {
     MaxFieldCountExceeded => "ERROR_MAX_FIELD_COUNT_EXCEEDED", 400;
     CannotDeletePrimaryField => "ERROR_CANNOT_DELETE_PRIMARY_FIELD", 400;
     IncompatiblePrimaryFieldType => "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE", 400;
+    IncompatibleFieldTypeForUniqueValues => "ERROR_INCOMPATIBLE_FIELD_TYPE_FOR_UNIQUE_VALUES", 400;
     LinkRowTableNotProvided => "ERROR_LINK_ROW_TABLE_NOT_PROVIDED", 400;
     LinkRowTableNotInSameDatabase => "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE", 400;
     SelfReferencingLinkRowCannotHaveRelatedField => "ERROR_SELF_REFERENCING_LINK_ROW_CANNOT_HAVE_RELATED_FIELD", 400;
@@ -132,6 +133,7 @@ codes! {
     // Jobs
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;
+    JobNotCancellable => "ERROR_JOB_NOT_CANCELLABLE", 400;
     // Exports
     ExportJobDoesNotExist => "ERROR_EXPORT_JOB_DOES_NOT_EXIST", 404;
     ViewUnsupportedForExportType => "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE", 400;

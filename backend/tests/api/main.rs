@@ -6,6 +6,8 @@ mod access_revocation;
 mod applications;
 mod auth;
 mod collaborators;
+mod compat_endpoints;
+mod compat_jobs;
 mod computed_filters;
 mod database_fields;
 mod database_filters;

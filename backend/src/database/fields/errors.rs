@@ -37,6 +37,8 @@ pub enum FieldError {
     InvalidLookupThroughField,
     #[error("The field to look up must be a field of the table the link points to.")]
     InvalidLookupTargetField,
+    #[error("The requested field type is not compatible with generating unique values: {0}.")]
+    NoUniqueValues(String),
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
     #[error(transparent)]
@@ -67,6 +69,7 @@ impl HasCode for FieldError {
             Self::Formula(_) => Code::WithFormula,
             Self::InvalidLookupThroughField => Code::InvalidLookupThroughField,
             Self::InvalidLookupTargetField => Code::InvalidLookupTargetField,
+            Self::NoUniqueValues(_) => Code::IncompatibleFieldTypeForUniqueValues,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),

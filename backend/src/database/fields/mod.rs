@@ -8,6 +8,7 @@ pub mod registry;
 pub mod repo;
 mod service;
 pub mod types;
+mod unique_values;
 
 pub use errors::FieldError;
 pub use field_type::{
@@ -15,6 +16,7 @@ pub use field_type::{
 };
 pub use model::{Field, SelectOption};
 pub use service::*;
+pub use unique_values::{MAX_UNIQUE_VALUES, unique_values};
 
 /// A field for unit tests of field types.
 #[cfg(test)]

@@ -99,6 +99,9 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Why an import stopped when its job was cancelled (the job keeps its `cancelled` state).
+const CANCELLED: &str = "The import was cancelled.";
+
 /// Where the rows go: a new table named `name` in the database, or the table `table_id`.
 pub struct Target {
     pub database_id: i64,
@@ -178,6 +181,10 @@ pub async fn import_rows(
         if last_progress.elapsed() >= PROGRESS_EVERY {
             last_progress = Instant::now();
             // The last percent is for the final writes and the commit.
+            // A cancelled import stops here; dropping the transaction drops what it wrote.
+            if user_jobs::state(&ctx.db, job.id).await?.as_deref() != Some("started") {
+                anyhow::bail!(CANCELLED);
+            }
             let percent = (progress.permille() / 10).min(99) as i32;
             user_jobs::set_progress(&ctx.db, job.id, percent).await?;
         }
@@ -205,7 +212,10 @@ pub async fn import_rows(
     if let Some(map) = result.as_object_mut() {
         map.extend(detected);
     }
-    user_jobs::finish(&mut tx, job.id, result).await?;
+    // Cancelled meanwhile: nothing is committed, no table and no rows.
+    if !user_jobs::finish(&mut tx, job.id, result).await? {
+        anyhow::bail!(CANCELLED);
+    }
     tx.commit().await?;
     Ok(Imported {
         table_id,

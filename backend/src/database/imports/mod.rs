@@ -13,6 +13,7 @@ pub mod indexes;
 mod job;
 mod queue;
 mod report;
+pub mod rows_body;
 mod service;
 pub mod sources;
 pub mod uploads;

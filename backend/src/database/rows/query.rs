@@ -103,13 +103,13 @@ pub fn split_order_by(raw: &str) -> Vec<String> {
 }
 
 /// An `ORDER BY` clause over the row alias `t`, and the stored columns it reads.
-struct Order {
-    clause: String,
+pub(super) struct Order {
+    pub(super) clause: String,
     columns: Vec<String>,
 }
 
 /// `ORDER BY` clause: the requested fields, then the manual order and id.
-fn order_clause(
+pub(super) fn order_clause(
     fields: &[Field],
     order_by: Option<&str>,
     by_name: bool,
@@ -154,7 +154,7 @@ fn order_clause(
 }
 
 /// Appends `NOT t.trashed AND <filters> AND <search>`.
-fn push_where(
+pub(super) fn push_where(
     sql: &mut QueryBuilder<Postgres>,
     fields: &[Field],
     q: &ListQuery,
@@ -518,6 +518,30 @@ pub async fn aggregate(
     let values: sqlx::types::Json<Vec<Value>> =
         sql.build_query_scalar().fetch_one(&mut *conn).await?;
     Ok(values.0)
+}
+
+/// The `limit` most frequent values of `value_sql` (an expression over the row alias `t`)
+/// among the rows a listing matches, each as `[value, count]`, the most frequent first.
+pub async fn distribution(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    q: &ListQuery,
+    value_sql: &str,
+    limit: i64,
+) -> Result<Vec<Value>, RowError> {
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT jsonb_build_array(v, n) FROM (");
+    sql.push(format!(
+        "SELECT v, count(*) AS n FROM (SELECT {value_sql} AS v FROM {} t",
+        table_name(table_id)
+    ));
+    push_where(&mut sql, fields, q)?;
+    sql.push(") s GROUP BY v ORDER BY n DESC, v LIMIT ")
+        .push_bind(limit)
+        .push(") d");
+    let pairs: Vec<sqlx::types::Json<Value>> =
+        sql.build_query_scalar().fetch_all(&mut *conn).await?;
+    Ok(pairs.into_iter().map(|p| p.0).collect())
 }
 
 /// Appends the query of every row a listing matches, in its order, each row as

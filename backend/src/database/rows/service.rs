@@ -49,7 +49,7 @@ impl Default for WriteOptions {
 }
 
 /// The table (locked for writing when `lock`), its scope and live fields.
-async fn open(
+pub(super) async fn open(
     conn: &mut PgConnection,
     actor: &Actor,
     table_id: i64,

@@ -104,12 +104,16 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         },
     )
     .await?;
-    user_jobs::finish(
+    // Cancelled meanwhile: the copy is not committed.
+    if !user_jobs::finish(
         &mut tx,
         job.id,
         json!({ "duplicated_table": copy.to_json() }),
     )
-    .await?;
+    .await?
+    {
+        return Ok(());
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -21,3 +21,16 @@ pub async fn live(db: &PgPool, heartbeat: Duration) -> sqlx::Result<Vec<(Queue, 
     .await?;
     Ok(Queue::ALL.into_iter().zip(counts).collect())
 }
+
+/// Jobs waiting or running on each queue, in the order of [`Queue::ALL`].
+pub async fn waiting(db: &PgPool) -> sqlx::Result<Vec<(Queue, i64)>> {
+    let names: Vec<&str> = Queue::ALL.iter().map(|q| q.name()).collect();
+    let counts: Vec<i64> = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM apalis.jobs j WHERE j.job_type = q.name AND j.done_at IS NULL) \
+           FROM unnest($1::text[]) WITH ORDINALITY AS q(name, n) ORDER BY q.n",
+    )
+    .bind(&names)
+    .fetch_all(db)
+    .await?;
+    Ok(Queue::ALL.into_iter().zip(counts).collect())
+}

@@ -62,6 +62,8 @@ pub enum JobError {
     NotFound,
     #[error("You already have an unfinished job of this type.")]
     MaxJobCountExceeded,
+    #[error("The job cannot be cancelled")]
+    NotCancellable,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -73,6 +75,7 @@ impl HasCode for JobError {
         match self {
             Self::NotFound => Code::JobDoesNotExist,
             Self::MaxJobCountExceeded => Code::MaxJobCountExceeded,
+            Self::NotCancellable => Code::JobNotCancellable,
             Self::Database(_) | Self::Queue(_) => Code::Internal,
         }
     }
@@ -136,13 +139,77 @@ pub async fn get(ctx: &AppContext, actor: &Actor, id: i64) -> Result<UserJob, Jo
     .ok_or(JobError::NotFound)
 }
 
-pub async fn list(ctx: &AppContext, actor: &Actor) -> Result<Vec<UserJob>, JobError> {
+/// Every state a job can be in.
+pub const STATES: &[&str] = &[
+    "pending",
+    "started",
+    "finished",
+    "failed",
+    "cancelled",
+    "expired",
+];
+
+/// Which of the caller's jobs to list (Baserow's `states` and `job_ids`).
+#[derive(Debug, Default)]
+pub struct JobFilter {
+    /// Jobs in any of these states, when not empty.
+    pub states: Vec<String>,
+    /// Jobs in none of these states.
+    pub not_states: Vec<String>,
+    /// Only these jobs, when not empty.
+    pub ids: Vec<i64>,
+}
+
+/// The caller's newest 100 jobs that `filter` lets through.
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    filter: &JobFilter,
+) -> Result<Vec<UserJob>, JobError> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM jobs WHERE user_id = $1 ORDER BY id DESC LIMIT 100"
+        "SELECT {COLUMNS} FROM jobs WHERE user_id = $1 \
+         AND (cardinality($2::text[]) = 0 OR state = ANY($2)) \
+         AND NOT (state = ANY($3)) \
+         AND (cardinality($4::bigint[]) = 0 OR id = ANY($4)) \
+         ORDER BY id DESC LIMIT 100"
     )))
     .bind(actor.id())
+    .bind(&filter.states)
+    .bind(&filter.not_states)
+    .bind(&filter.ids)
     .fetch_all(&ctx.db)
     .await?)
+}
+
+/// Cancels one of the caller's jobs that has not ended; its runner notices through
+/// [`state`] or [`finish`] and stops, leaving nothing of its work. Cancelling a cancelled
+/// job again answers it unchanged; a job that ended otherwise cannot be cancelled.
+pub async fn cancel(ctx: &AppContext, actor: &Actor, id: i64) -> Result<UserJob, JobError> {
+    let mut tx = ctx.db.begin().await?;
+    // The row lock waits for a runner finishing the job right now: it either sees the
+    // job finished (too late to cancel) or its `finish` sees it cancelled.
+    let job: UserJob = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM jobs WHERE id = $1 AND user_id = $2 FOR UPDATE"
+    )))
+    .bind(id)
+    .bind(actor.id())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(JobError::NotFound)?;
+    match job.state.as_str() {
+        "cancelled" => return Ok(job),
+        "pending" | "started" => {}
+        _ => return Err(JobError::NotCancellable),
+    }
+    let job: UserJob = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE jobs SET state = 'cancelled', updated_on = now() WHERE id = $1 RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    announce(&mut tx, &job, "job_updated").await?;
+    tx.commit().await?;
+    Ok(job)
 }
 
 /// Loads a job for running; `None` when it is gone or already over (a retried queue entry).

@@ -1,10 +1,16 @@
 //! `GET /api/_health/`: whether PostgreSQL and Redis answer, and whether each job queue
-//! has a live consumer.
+//! has a live consumer; Baserow's `GET /_health/` (a plain `OK`) and staff-only
+//! `GET /api/_health/full/` (the same checks, with each queue's backlog).
 
-use crate::{platform::jobs::consumers, web::state::AppState};
+use crate::{
+    error::ApiError,
+    platform::{auth::AuthError, jobs::consumers},
+    web::{extract::Auth, state::AppState},
+};
 use axum::{Json, extract::State, http::StatusCode};
 use fred::interfaces::ClientLike;
 use serde::Serialize;
+use serde_json::{Value, json};
 use std::{collections::BTreeMap, time::Duration};
 use utoipa::ToSchema;
 
@@ -69,4 +75,53 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<HealthBo
             queues,
         }),
     )
+}
+
+/// Baserow's public liveness check: answers while the process serves requests.
+#[utoipa::path(get, path = "/_health/", tag = "Health", responses((status = 200, description = "`OK`")))]
+pub async fn alive() -> &'static str {
+    "OK"
+}
+
+/// Staff only: `{passing, checks: {name: "working" | problem}, celery_queue_size,
+/// celery_export_queue_size}` in Baserow's shape; the queue sizes are the jobs waiting or
+/// running on `high` and `low`.
+#[utoipa::path(get, path = "/api/_health/full/", tag = "Health",
+    responses((status = 200, description = "`{passing, checks, celery_queue_size, celery_export_queue_size}`"),
+        (status = 401, description = "PERMISSION_DENIED for non-staff")),
+    security(("jwt" = [])))]
+pub async fn full(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<Value>, ApiError> {
+    if !actor.user.is_staff {
+        return Err(AuthError::PermissionDenied.into());
+    }
+    let (status, Json(body)) = health(State(state.clone())).await;
+    let waiting = consumers::waiting(&state.ctx.db).await.unwrap_or_default();
+    let size = |name: &str| {
+        waiting
+            .iter()
+            .find(|(q, _)| q.name() == name)
+            .map_or(0, |(_, n)| *n)
+    };
+    let word = |s: &str| {
+        if s == "ok" {
+            "working".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut checks = serde_json::Map::new();
+    checks.insert("postgresql".into(), json!(word(body.postgresql)));
+    checks.insert("redis".into(), json!(word(body.redis)));
+    for (queue, queue_state) in &body.queues {
+        checks.insert(format!("queue_{queue}"), json!(word(queue_state)));
+    }
+    Ok(Json(json!({
+        "passing": status == StatusCode::OK && body.status == "ok",
+        "checks": checks,
+        "celery_queue_size": size("high"),
+        "celery_export_queue_size": size("low"),
+    })))
 }

@@ -23,6 +23,8 @@ use axum::routing::{MethodRouter, get, patch, post};
 pub fn routes() -> RouteTable {
     let mut table = RouteTable::new()
         .route("/api/_health/", get(health::health))
+        .route("/_health/", get(health::alive))
+        .route("/api/_health/full/", get(health::full))
         .route("/api/user/", post(users::register))
         .route("/api/user/token-auth/", post(users::token_auth))
         .route("/api/user/token-refresh/", post(users::token_refresh))
@@ -116,9 +118,18 @@ pub fn routes() -> RouteTable {
             post(database::imports::external_tables),
         )
         .route("/api/jobs/{id}/", get(jobs::get))
+        .route("/api/jobs/{id}/cancel/", post(jobs::cancel))
         .route(
             "/api/database/tables/{id}/duplicate/async/",
             post(database::tables::duplicate),
+        )
+        .route(
+            "/api/database/tables/database/{id}/async/",
+            post(database::imports::create_table_async),
+        )
+        .route(
+            "/api/database/tables/{id}/import/async/",
+            post(database::imports::import_into_table_async),
         )
         .route(
             "/api/database/tables/all-tables/",
@@ -164,10 +175,19 @@ pub fn routes() -> RouteTable {
         .route("/api/database/views/grid/{id}/", get(database::views::rows))
         .route(
             "/api/database/views/grid/{id}/field-aggregations/",
-            get(database::view_aggregations::of_view),
+            get(database::view_aggregations::of_view_old_path),
         )
         .route(
             "/api/database/views/grid/{id}/field-aggregation/{field_id}/",
+            get(database::view_aggregations::of_field_old_path),
+        )
+        // Baserow's paths; the two above are kept for clients written against them.
+        .route(
+            "/api/database/views/grid/{id}/aggregations/",
+            get(database::view_aggregations::of_view),
+        )
+        .route(
+            "/api/database/views/grid/{id}/aggregation/{field_id}/",
             get(database::view_aggregations::of_field),
         )
         .route(
@@ -315,6 +335,18 @@ pub fn routes() -> RouteTable {
         .route(
             "/api/database/rows/table/{id}/",
             get(database::rows::list).post(database::rows::create),
+        )
+        .route(
+            "/api/database/rows/names/",
+            get(database::row_lookups::names),
+        )
+        .route(
+            "/api/database/rows/table/{id}/{row_id}/adjacent/",
+            get(database::row_lookups::adjacent),
+        )
+        .route(
+            "/api/database/fields/{id}/unique_row_values/",
+            get(database::fields::unique_row_values),
         )
         .route(
             "/api/database/rows/table/{id}/batch/",

@@ -4,7 +4,7 @@
 
 mod types;
 
-pub use types::{AggregationType, by_name};
+pub use types::{AggregationType, DISTRIBUTION_SIZE, by_name};
 
 use super::{
     View, ViewError,
@@ -57,6 +57,19 @@ async fn run(
         .zip(values)
         .map(|((field, _), value)| (field.column(), value))
         .collect();
+    for (field, _) in items.iter().filter(|(_, a)| a.is_distribution()) {
+        let value_sql = AggregationType::distribution_value_sql(field);
+        let pairs = query::distribution(
+            conn,
+            view.table_id,
+            fields,
+            q,
+            &value_sql,
+            DISTRIBUTION_SIZE,
+        )
+        .await?;
+        result.insert(field.column(), Value::Array(pairs));
+    }
     if with_total {
         result.insert("total".into(), total);
     }

@@ -25,6 +25,10 @@ enum Fields {
     NumericOrDate,
     /// Values with a meaningful equality: text, numbers, dates, single selects, uuids.
     Comparable,
+    /// Values that group into a few repeated ones: what a distribution lists.
+    Distributable,
+    /// Every field (the count of rows does not read it).
+    Any,
 }
 
 /// How the aggregate is written.
@@ -39,6 +43,13 @@ enum Sql {
     /// `<function>(col::float8)`: statistics computed in floating point.
     Statistic(&'static str),
     Median,
+    /// `count(*)`: the rows, whatever the field holds.
+    Count,
+    /// The nine deciles, as an array.
+    Deciles,
+    /// The ten most frequent values with their counts: computed by a query of its own
+    /// (see [`AggregationType::is_distribution`]).
+    Distribution,
 }
 
 pub struct AggregationType {
@@ -108,7 +119,25 @@ static ALL: &[AggregationType] = &[
         fields: Fields::Numeric,
         sql: Sql::Statistic("var_pop"),
     },
+    AggregationType {
+        name: "count",
+        fields: Fields::Any,
+        sql: Sql::Count,
+    },
+    AggregationType {
+        name: "decile",
+        fields: Fields::Numeric,
+        sql: Sql::Deciles,
+    },
+    AggregationType {
+        name: "distribution",
+        fields: Fields::Distributable,
+        sql: Sql::Distribution,
+    },
 ];
+
+/// How many values a distribution lists (Baserow's limit).
+pub const DISTRIBUTION_SIZE: i64 = 10;
 
 pub fn by_name(name: &str) -> Option<&'static AggregationType> {
     ALL.iter().find(|a| a.name == name)
@@ -127,6 +156,19 @@ impl AggregationType {
             Fields::Comparable => {
                 is(TEXTUAL) || is(NUMERIC) || is(DATES) || is(&["single_select", "uuid"])
             }
+            Fields::Distributable => {
+                is(TEXTUAL)
+                    || is(NUMERIC)
+                    || is(DATES)
+                    || is(&[
+                        "long_text",
+                        "single_select",
+                        "boolean",
+                        "created_by",
+                        "last_modified_by",
+                    ])
+            }
+            Fields::Any => true,
         }
     }
 
@@ -137,6 +179,7 @@ impl AggregationType {
             Fields::Emptiable => filter_types()
                 .get("empty")
                 .is_some_and(|f| applies(f, field)),
+            Fields::Any => true,
             _ if is_computed(&field.kind) => {
                 as_plain(field, "").is_some_and(|p| self.supports(&p.field.kind))
             }
@@ -181,6 +224,21 @@ impl AggregationType {
         }
     }
 
+    /// Whether the aggregation is a distribution, which groups rows and so needs a query
+    /// of its own over the rows.
+    pub fn is_distribution(&self) -> bool {
+        matches!(self.sql, Sql::Distribution)
+    }
+
+    /// The SQL of the value a distribution groups by: the field's text (what a cell
+    /// shows), for every type alike.
+    pub fn distribution_value_sql(field: &Field) -> String {
+        field_types().get(&field.kind).map_or_else(
+            || "NULL::text".to_owned(),
+            |ft| format!("({})::text", ft.text_sql(field, &column_expr(field, ft))),
+        )
+    }
+
     /// Appends the aggregate, as JSON (`to_jsonb(…)`; numbers stay numbers).
     pub fn push_sql(&self, sql: &mut QueryBuilder<Postgres>, target: &FilterTarget<'_>) {
         let col = &target.col;
@@ -212,6 +270,19 @@ impl AggregationType {
                     "percentile_cont(0.5) WITHIN GROUP (ORDER BY {col}::float8)"
                 ));
             }
+            Sql::Count => {
+                sql.push("count(*)");
+            }
+            Sql::Deciles => {
+                sql.push(format!(
+                    "percentile_cont(ARRAY[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) \
+                     WITHIN GROUP (ORDER BY {col}::float8)"
+                ));
+            }
+            // A placeholder: the values come from [`Self::distribution_value_sql`]'s query.
+            Sql::Distribution => {
+                sql.push("NULL::jsonb");
+            }
         }
         sql.push(")");
     }
@@ -230,7 +301,11 @@ mod tests {
         assert!(by_name("checked_count").unwrap().supports("boolean"));
         assert!(!by_name("checked_count").unwrap().supports("number"));
         assert!(by_name("empty_count").unwrap().supports("text"));
-        assert!(by_name("count").is_none());
+        assert!(by_name("count").unwrap().supports("file"));
+        assert!(by_name("decile").unwrap().supports("number"));
+        assert!(!by_name("decile").unwrap().supports("text"));
+        assert!(by_name("distribution").unwrap().supports("single_select"));
+        assert!(!by_name("distribution").unwrap().supports("file"));
     }
 
     #[test]

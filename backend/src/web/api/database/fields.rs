@@ -1,5 +1,6 @@
 //! `/api/database/fields/…`.
 
+use super::{param, rows::params, truthy};
 use crate::{
     database::{
         computed,
@@ -11,7 +12,10 @@ use crate::{
         state::AppState,
     },
 };
-use axum::{Json, extract::State};
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+};
 use serde_json::{Map, Value, json};
 
 pub(crate) fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
@@ -111,4 +115,43 @@ pub async fn formula_type(
     let name = body.get("name").and_then(Value::as_str);
     let typed = computed::type_for(&state.ctx, &actor, id, formula, name).await?;
     Ok(Json(typed))
+}
+
+/// Up to `limit` (at most 100) distinct texts of the field's cells, the most frequent
+/// first; `split_comma_separated` splits them at commas first, `search` keeps those
+/// containing it.
+#[utoipa::path(get, path = "/api/database/fields/{field_id}/unique_row_values/", tag = "Database fields",
+    params(("field_id" = i64, Path), ("limit" = Option<i64>, Query), ("split_comma_separated" = Option<bool>, Query),
+        ("search" = Option<String>, Query)),
+    responses((status = 200, description = "`{values: [text]}`"),
+        (status = 400, description = "ERROR_INCOMPATIBLE_FIELD_TYPE_FOR_UNIQUE_VALUES, ERROR_QUERY_PARAMETER_VALIDATION")),
+    security(("jwt" = [])))]
+pub async fn unique_row_values(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let limit = match param(&params, "limit") {
+        None | Some("") => None,
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
+            ApiError::query_validation(Detail::field(
+                "limit",
+                "invalid",
+                "A valid integer is required.",
+            ))
+        })?),
+    };
+    let search = param(&params, "search");
+    if search.is_some_and(|s| s.contains('\0')) {
+        return Err(ApiError::query_validation(Detail::field(
+            "search",
+            "invalid",
+            "Null characters are not allowed.",
+        )));
+    }
+    let split = truthy(param(&params, "split_comma_separated"));
+    let values = fields::unique_values(&state.ctx, &actor, id, limit, split, search).await?;
+    Ok(Json(json!({ "values": values })))
 }

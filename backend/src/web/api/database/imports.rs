@@ -5,7 +5,7 @@ use crate::{
     database::imports::{self, ImportError},
     error::{ApiError, Detail},
     web::{
-        extract::{ApiJson, Auth},
+        extract::{ApiJson, ApiPath, Auth},
         state::AppState,
     },
 };
@@ -89,4 +89,42 @@ pub async fn external_tables(
     };
     let tables = imports::external::list_tables(&state.ctx, &actor, url).await?;
     Ok(Json(serde_json::json!({ "tables": tables })))
+}
+
+/// Baserow's table creation with data: `{name, data: [[cell, …], …], first_row_header?}`
+/// becomes a `file_import` job into a new table (the same job as `POST /api/jobs/`).
+#[utoipa::path(post, path = "/api/database/tables/database/{database_id}/async/", tag = "Imports",
+    request_body(content = Object, description = "`{name, data: [[cell]], first_row_header?}`"),
+    params(("database_id" = i64, Path)),
+    responses((status = 200, description = "The `file_import` job"), (status = 400, description = "ERROR_REQUEST_BODY_VALIDATION, ERROR_MAX_JOB_COUNT_EXCEEDED")),
+    security(("jwt" = [])))]
+pub async fn create_table_async(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(database_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let request = imports::rows_body::new_table_request(database_id, &body)?;
+    Ok(Json(
+        imports::start(&state.ctx, &actor, request).await?.to_json(),
+    ))
+}
+
+/// Baserow's import into a table: `{data: [[cell, …], …]}`, cells by position over the
+/// table's writable fields, as a `file_import` job.
+#[utoipa::path(post, path = "/api/database/tables/{table_id}/import/async/", tag = "Imports",
+    request_body(content = Object, description = "`{data: [[cell]]}`"),
+    params(("table_id" = i64, Path)),
+    responses((status = 200, description = "The `file_import` job"), (status = 400, description = "ERROR_REQUEST_BODY_VALIDATION, ERROR_MAX_JOB_COUNT_EXCEEDED")),
+    security(("jwt" = [])))]
+pub async fn import_into_table_async(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(table_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let request = imports::rows_body::append_request(table_id, &body)?;
+    Ok(Json(
+        imports::start(&state.ctx, &actor, request).await?.to_json(),
+    ))
 }

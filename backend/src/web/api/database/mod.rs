@@ -5,6 +5,7 @@ pub mod fields;
 pub mod imports;
 pub mod public_views;
 pub mod row_history;
+pub mod row_lookups;
 pub mod rows;
 pub mod tables;
 pub mod tokens;

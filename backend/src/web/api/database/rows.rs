@@ -26,7 +26,7 @@ pub(crate) fn params(raw: Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn keys(params: &[(String, String)]) -> RowKeys {
+pub(crate) fn keys(params: &[(String, String)]) -> RowKeys {
     if truthy(param(params, "user_field_names")) {
         RowKeys::Names
     } else {
@@ -56,7 +56,7 @@ fn list_of(value: Option<&str>) -> Option<Vec<String>> {
     })
 }
 
-fn optional_id(params: &[(String, String)], key: &str) -> Result<Option<i64>, ApiError> {
+pub(crate) fn optional_id(params: &[(String, String)], key: &str) -> Result<Option<i64>, ApiError> {
     match param(params, key) {
         None | Some("") => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {

@@ -1,5 +1,6 @@
-//! Grid view footers: `…/grid/{id}/field-aggregations/` (every aggregation the field options
-//! set), `…/grid/{id}/field-aggregation/{field_id}/?type=…` (one, ad hoc) and the shared
+//! Grid view footers: `…/grid/{id}/aggregations/` (every aggregation the field options
+//! set), `…/grid/{id}/aggregation/{field_id}/?type=…` (one, ad hoc; both also under the
+//! older `field-aggregations/` and `field-aggregation/` paths) and the shared
 //! view's `…/grid/{slug}/public/aggregations/`. Filters and search narrow the rows as in the
 //! listing; `include=total` adds the row count.
 
@@ -29,7 +30,7 @@ fn with_total(params: &[(String, String)]) -> bool {
     includes(params, "total")
 }
 
-#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregations/", tag = "Database views",
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/aggregations/", tag = "Database views",
     params(("view_id" = i64, Path), ("include" = Option<String>, Query, description = "`total`"),
         ("search" = Option<String>, Query), ("filters" = Option<String>, Query)),
     responses((status = 200, description = "`{\"field_{id}\": value, …, \"total\"?}`")), security(("jwt" = [])))]
@@ -45,9 +46,9 @@ pub async fn of_view(
     Ok(Json(Value::Object(values)))
 }
 
-#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregation/{field_id}/", tag = "Database views",
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/aggregation/{field_id}/", tag = "Database views",
     params(("view_id" = i64, Path), ("field_id" = i64, Path),
-        ("type" = String, Query, description = "`empty_count`, `not_empty_count`, `checked_count`, `not_checked_count`, `unique_count`, `min`, `max`, `sum`, `average`, `median`, `std_dev`, `variance`"),
+        ("type" = String, Query, description = "`empty_count`, `not_empty_count`, `checked_count`, `not_checked_count`, `unique_count`, `min`, `max`, `sum`, `average`, `median`, `std_dev`, `variance`, `count`, `decile`, `distribution`"),
         ("include" = Option<String>, Query, description = "`total`")),
     responses((status = 200, description = "`{value, total?}`")), security(("jwt" = [])))]
 pub async fn of_field(
@@ -74,6 +75,30 @@ pub async fn of_field(
     )
     .await?;
     Ok(Json(value))
+}
+
+/// The older path of [`of_view`].
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregations/", tag = "Database views",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "As `…/aggregations/`")), security(("jwt" = [])))]
+pub async fn of_view_old_path(
+    state: State<AppState>,
+    actor: Auth,
+    id: ApiPath<i64>,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    of_view(state, actor, id, raw).await
+}
+
+/// The older path of [`of_field`].
+#[utoipa::path(get, path = "/api/database/views/grid/{view_id}/field-aggregation/{field_id}/", tag = "Database views",
+    params(("view_id" = i64, Path), ("field_id" = i64, Path)), responses((status = 200, description = "As `…/aggregation/{field_id}/`")), security(("jwt" = [])))]
+pub async fn of_field_old_path(
+    state: State<AppState>,
+    actor: Auth,
+    ids: ApiPath<(i64, i64)>,
+    raw: RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    of_field(state, actor, ids, raw).await
 }
 
 #[utoipa::path(get, path = "/api/database/views/grid/{slug}/public/aggregations/", tag = "Shared views",
