@@ -101,24 +101,27 @@ fn fill_path(path: &str, ids: &BTreeMap<&str, String>) -> String {
     out
 }
 
-/// Deletions run last, the most specific object first, so each still finds its parent.
+/// Deletions run last, the most specific object first, so each still finds its parent:
+/// ranked by the last id a path names (rows; then filters, sorts, tokens and other
+/// objects inside a table or workspace; then fields, views, tables, databases, users,
+/// workspace-wide calls), the workspace itself at the very end.
 fn delete_rank(call: &Call) -> usize {
-    const ORDER: [&str; 9] = [
-        "row_id",
-        "",
+    const PARENTS: [&str; 6] = [
         "field_id",
         "view_id",
         "table_id",
         "database_id",
         "user_id",
         "workspace_id",
-        "the workspace itself",
     ];
     if call.path == "/api/workspaces/{workspace_id}/" {
-        return 8;
+        return 2 + PARENTS.len();
     }
-    let last = call.needs.last().map_or("", String::as_str);
-    ORDER.iter().position(|k| *k == last).unwrap_or(1)
+    match call.needs.last().map(String::as_str) {
+        Some("row_id") => 0,
+        Some(kind) => PARENTS.iter().position(|p| *p == kind).map_or(1, |i| 2 + i),
+        None => 1,
+    }
 }
 
 fn id_of(r: &Resp) -> String {
