@@ -17,6 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
         users::token_blacklist, users::send_reset_password_email, users::reset_password,
         users::change_password, users::update_account, users::dashboard,
         undo::undo, undo::redo,
+        auth_providers::login_options,
         settings::get, settings::update, settings::instance_id,
         licenses::list, licenses::register, licenses::get, licenses::delete, licenses::check,
         licenses::add_user, licenses::remove_user, licenses::fill_seats,

@@ -131,3 +131,11 @@ async fn expired_and_foreign_access_tokens_are_refused() {
         "ERROR_INVALID_ACCESS_TOKEN",
     );
 }
+
+#[tokio::test]
+async fn the_login_options_offer_the_password_only() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/api/auth-provider/login-options/", None).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body, json!({"password": {"type": "password"}}));
+}

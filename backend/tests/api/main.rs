@@ -5,6 +5,7 @@
 mod access_revocation;
 mod applications;
 mod auth;
+mod baserow_client_paths;
 mod collaborators;
 mod compat_endpoints;
 mod compat_jobs;

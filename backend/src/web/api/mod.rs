@@ -1,6 +1,7 @@
 //! The JSON REST API under `/api/`, mirroring Baserow's paths.
 
 pub mod applications;
+pub mod auth_providers;
 pub mod database;
 pub mod health;
 pub mod invitations;
@@ -40,6 +41,10 @@ pub fn routes() -> RouteTable {
         .route("/api/user/dashboard/", get(users::dashboard))
         .route("/api/user/undo/", patch(undo::undo))
         .route("/api/user/redo/", patch(undo::redo))
+        .route(
+            "/api/auth-provider/login-options/",
+            get(auth_providers::login_options),
+        )
         .route("/api/settings/", get(settings::get).patch(settings::update))
         .route("/api/settings/update/", patch(settings::update))
         .route("/api/settings/instance-id/", get(settings::instance_id))
