@@ -150,6 +150,8 @@ test('the table toolbar keeps to one line at 1280 px with a long name, which is 
     buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
   assert.ok(tops.length >= 8, `toolbar buttons: ${tops.length}`);
   assert.equal(new Set(tops).size, 1, `the buttons sit on one line: ${tops}`);
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.ok(scrollWidth <= innerWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
   const title = page.locator('#table-name');
   assert.ok((await title.getAttribute('title')).startsWith(LONG_TABLE), 'the whole name on hover');
   assert.ok(await title.evaluate((h) => h.scrollWidth > h.clientWidth), 'the long name is cut');
