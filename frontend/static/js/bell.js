@@ -30,7 +30,11 @@ function describe(n) {
     case "webhook_deactivated":
       return { text: `The webhook “${data.webhook_name || ""}” was turned off after failing too often`, href: "/settings/webhooks" };
     case "workspace_invitation_created":
-      return { text: `${who} invited you to ${data.workspace_name || "a workspace"}`, href: "/dashboard" };
+      return { text: `${who} invited you to ${data.invited_to_workspace_name || "a workspace"}`, href: "/dashboard" };
+    case "workspace_invitation_accepted":
+      return { text: `${who} accepted your invitation to ${data.invited_to_workspace_name || "a workspace"}`, href: null };
+    case "workspace_invitation_rejected":
+      return { text: `${who} declined your invitation to ${data.invited_to_workspace_name || "a workspace"}`, href: null };
     default:
       return { text: (n.type || "notification").replaceAll("_", " "), href: null };
   }
