@@ -6,6 +6,13 @@ import { RealtimeClient } from "./realtime.js";
 import { accessToken } from "./session.js";
 
 let shared = null;
+let leaving = false;
+window.addEventListener("beforeunload", () => {
+  leaving = true;
+});
+window.addEventListener("pageshow", () => {
+  leaving = false;
+});
 
 /**
  * The page's connection: `client` (a RealtimeClient: subscriptions, `webSocketId`) and
@@ -28,7 +35,11 @@ export function pageSocket() {
       handlers.status.forEach((handler) => handler(state));
     },
     onForceDisconnect: () => {
-      window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+      // A page already on its way elsewhere (a submitted form, such as a password change
+      // that ends the other sessions and gives this browser a new one) follows that instead.
+      if (!leaving) {
+        window.location.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+      }
     },
   });
   window.addEventListener("online", () => client.reconnectNow());
