@@ -258,7 +258,7 @@ function showSelection() {
   const count = grid.selectedRows().length;
   button.disabled = count === 0;
   button.textContent = count > 1 ? `Delete ${count} rows` : count === 1 ? "Delete row" : "Delete rows";
-  button.title = count === 0 ? "Select rows first (click a cell, Shift+click for more)" : "";
+  button.title = count === 0 ? "Delete rows: select rows first (click a cell, Shift+click for more)" : button.textContent;
 }
 
 /** Keeps a column's new width in the view's field options (the page renders it next time). */

@@ -29,7 +29,7 @@ export function mountViewShare({ api, state, onChange }) {
 
   function showShared() {
     button.classList.toggle("is-shared", Boolean(state.view.public));
-    button.title = state.view.public ? "This view is shared by a public link" : "";
+    button.title = state.view.public ? "Share view (shared by a public link now)" : "Share view";
   }
 
   function open() {
