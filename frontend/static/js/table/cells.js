@@ -2,7 +2,7 @@
 // HTML), its plain-text form (copy, the editor's start value) and how typed or pasted text
 // becomes the value the API accepts. The editors are in editors/.
 
-import { formatDate, formatDuration, parseDateText, parseDuration } from "./formats.js";
+import { formatDate, formatDuration, formatNumber, parseDateText, parseDuration } from "./formats.js";
 import { fileItem, filesOf, filesText } from "./files.js";
 import { linkChip, linksOf, linkText } from "./links.js";
 
@@ -148,6 +148,9 @@ export function renderCell(td, field, value) {
       td.append(box);
       return;
     }
+    case "number":
+      td.textContent = formatNumber(field, value);
+      return;
     case "single_select":
       td.append(chip(value));
       return;

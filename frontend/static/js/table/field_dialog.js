@@ -338,6 +338,15 @@ const throughSettings = (kind) => ({
   },
 });
 
+/** Baserow's number separators, each shown as a thousand and a half written with it. */
+const SEPARATORS = [
+  ["", "1000.5 (none)"],
+  ["COMMA_PERIOD", "1,000.5"],
+  ["PERIOD_COMMA", "1.000,5"],
+  ["SPACE_PERIOD", "1 000.5"],
+  ["SPACE_COMMA", "1 000,5"],
+];
+
 /** The settings editor of each type. */
 export const SETTINGS = {
   text: {
@@ -355,10 +364,27 @@ export const SETTINGS = {
       const places = [...Array(11).keys()].map((n) => [n, n === 0 ? "1 (no decimals)" : `1.${"0".repeat(n)}`]);
       this.places = choice("field-number-decimal-places", places, field?.number_decimal_places ?? 0, "Decimal places");
       this.negative = check("field-number-negative", "Allow negative numbers", field?.number_negative);
-      return el("div", { class: "stack" }, row("Decimal places", this.places), this.negative.element);
+      this.separator = choice("field-number-separator", SEPARATORS, field?.number_separator ?? "", "Separators");
+      this.prefix = el("input", { type: "text", id: "field-number-prefix", value: field?.number_prefix ?? "", maxLength: 10, placeholder: "e.g. $" });
+      this.suffix = el("input", { type: "text", id: "field-number-suffix", value: field?.number_suffix ?? "", maxLength: 100, placeholder: "e.g.  kg" });
+      return el(
+        "div",
+        { class: "stack" },
+        row("Decimal places", this.places),
+        this.negative.element,
+        row("Thousands and decimals", this.separator),
+        el("div", { class: "field-row-pair" }, row("Prefix", this.prefix), row("Suffix", this.suffix)),
+        el("small", { class: "field-hint", textContent: "Shown before and after the number in its cells." }),
+      );
     },
     read() {
-      return { number_decimal_places: Number(this.places.value), number_negative: this.negative.box.checked };
+      return {
+        number_decimal_places: Number(this.places.value),
+        number_negative: this.negative.box.checked,
+        number_separator: this.separator.value,
+        number_prefix: this.prefix.value,
+        number_suffix: this.suffix.value,
+      };
     },
   },
   rating: {

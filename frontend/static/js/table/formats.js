@@ -237,3 +237,28 @@ export function parseDateText(field, text) {
   const iso = `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${m[5] || "00"}`;
   return dateFromInput(field, iso);
 }
+
+/** The thousands and decimal marks of Baserow's `number_separator` values. */
+const NUMBER_MARKS = {
+  COMMA_PERIOD: [",", "."],
+  PERIOD_COMMA: [".", ","],
+  SPACE_PERIOD: [" ", "."],
+  SPACE_COMMA: [" ", ","],
+};
+
+/**
+ * A number value (the API's decimal text) as its field shows it: grouped and marked as
+ * the field's separators say, between its prefix and suffix. Editing starts from the
+ * plain value instead, which is what the API takes back.
+ */
+export function formatNumber(field, value) {
+  const text = String(value);
+  const [thousands, decimal] = NUMBER_MARKS[field.number_separator] ?? ["", "."];
+  const parts = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  let body = text;
+  if (parts) {
+    const whole = thousands ? parts[2].replace(/\B(?=(\d{3})+(?!\d))/g, thousands) : parts[2];
+    body = parts[1] + whole + (parts[3] !== undefined ? decimal + parts[3] : "");
+  }
+  return `${field.number_prefix ?? ""}${body}${field.number_suffix ?? ""}`;
+}

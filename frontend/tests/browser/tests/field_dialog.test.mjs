@@ -186,7 +186,29 @@ test('the dialog makes a number field with decimal places and a link field to an
   await page.locator('#grid thead th:has-text("Price") .field-name').click();
   await page.waitForSelector('#field-dialog');
   assert.equal(await page.inputValue('#field-number-decimal-places'), '2');
-  await page.click('#field-dialog .dialog-close');
+  // Separators, a prefix and a suffix: cells show them, the stored value stays a number,
+  // and editing starts from the plain number.
+  await page.selectOption('#field-number-separator', 'COMMA_PERIOD');
+  await page.fill('#field-number-prefix', '$');
+  await page.fill('#field-number-suffix', ' net');
+  await screenshot(page, 'field-dialog-number-format');
+  await page.click('#field-save');
+  await page.waitForSelector('#field-dialog', { state: 'detached' });
+  const formatted = (await tableFields(user.token, s.tableId)).find((f) => f.name === 'Price');
+  assert.deepEqual(
+    [formatted.number_separator, formatted.number_prefix, formatted.number_suffix],
+    ['COMMA_PERIOD', '$', ' net'],
+  );
+  const second = page.locator(`#grid tbody tr[data-row-id="${s.rows[1].id}"] td`).nth(priceCol);
+  await second.click();
+  await page.keyboard.type('1234.5');
+  await page.keyboard.press('Enter');
+  await waitForColumn(page, 'Price', ['$3.50 net', '$1,234.50 net']);
+  const stored = await apiOk('GET', `/api/database/rows/table/${s.tableId}/${s.rows[1].id}/`, { token: user.token });
+  assert.equal(stored[`field_${price.id}`], '1234.50');
+  await page.keyboard.press('F2');
+  assert.equal(await page.inputValue('#grid .cell-editor'), '1234.50');
+  await page.keyboard.press('Escape');
 
   assert.deepEqual(page.errors, []);
   await context.close();
