@@ -69,10 +69,20 @@ pub fn message(err: &ApiError) -> String {
             .find_map(|(name, issues)| {
                 issues
                     .first()
-                    .map(|i| format!("{}: {}", name.replace('_', " "), i.error))
+                    .map(|i| format!("{}: {}", label(name), i.error))
             })
             .unwrap_or_else(|| "The change could not be saved.".into()),
         Detail::Json(_) => "The change could not be saved; check the values.".into(),
+    }
+}
+
+/// A field's key as a label: `table_name` reads "Table name".
+fn label(key: &str) -> String {
+    let words = key.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
     }
 }
 
@@ -126,7 +136,14 @@ pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::moved;
+    use super::{label, moved};
+
+    #[test]
+    fn field_keys_read_as_labels() {
+        assert_eq!(label("name"), "Name");
+        assert_eq!(label("table_name"), "Table name");
+        assert_eq!(label(""), "");
+    }
 
     #[test]
     fn moves_swap_neighbours_within_bounds() {
