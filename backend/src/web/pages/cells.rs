@@ -67,7 +67,8 @@ pub fn cell(field: &Field, value: Option<&Value>) -> Cell {
             text: s.clone(),
         },
         (_, Value::String(s)) if s.is_empty() => Cell::Empty,
-        ("number" | "rating" | "autonumber" | "count", Value::String(s)) => Cell::Number(s.clone()),
+        ("number", Value::String(s)) => Cell::Number(number_text(&field.options, s)),
+        ("rating" | "autonumber" | "count", Value::String(s)) => Cell::Number(s.clone()),
         (_, Value::Number(n)) => Cell::Number(n.to_string()),
         (_, Value::String(s)) => Cell::Text(s.clone()),
         (_, Value::Bool(b)) => Cell::Bool(*b),
@@ -75,6 +76,43 @@ pub fn cell(field: &Field, value: Option<&Value>) -> Cell {
         (_, Value::Array(items)) => Cell::Chips(items.iter().map(label).collect()),
         (_, Value::Object(_)) => Cell::Chips(vec![label(value)]),
     }
+}
+
+/// A number field's value as the grid's script shows it: grouped and marked as its
+/// `number_separator` says, between its `number_prefix` and `number_suffix`, so the first
+/// response and the live grid read the same.
+fn number_text(options: &Value, value: &str) -> String {
+    let text = |key: &str| options.get(key).and_then(Value::as_str).unwrap_or("");
+    let (thousands, decimal) = match text("number_separator") {
+        "COMMA_PERIOD" => (",", "."),
+        "PERIOD_COMMA" => (".", ","),
+        "SPACE_PERIOD" => (" ", "."),
+        "SPACE_COMMA" => (" ", ","),
+        _ => ("", "."),
+    };
+    let (sign, digits) = value
+        .strip_prefix('-')
+        .map_or(("", value), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    let plain = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let body = if plain(whole) && fraction.is_none_or(plain) {
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push_str(thousands);
+            }
+            grouped.push(digit);
+        }
+        match fraction {
+            Some(f) => format!("{sign}{grouped}{decimal}{f}"),
+            None => format!("{sign}{grouped}"),
+        }
+    } else {
+        value.to_owned()
+    };
+    format!("{}{body}{}", text("number_prefix"), text("number_suffix"))
 }
 
 /// The readable part of an option, linked row, file or user object.
@@ -97,6 +135,26 @@ fn label(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_with_their_fields_marks_prefix_and_suffix() {
+        let options = serde_json::json!({
+            "number_separator": "PERIOD_COMMA", "number_prefix": "€ ", "number_suffix": " net"
+        });
+        assert_eq!(number_text(&options, "-1234567.50"), "€ -1.234.567,50 net");
+        assert_eq!(number_text(&options, "999"), "€ 999 net");
+        let plain = serde_json::json!({});
+        assert_eq!(number_text(&plain, "1234.5"), "1234.5");
+        assert_eq!(
+            number_text(
+                &serde_json::json!({"number_separator": "SPACE_COMMA"}),
+                "1000"
+            ),
+            "1 000"
+        );
+        // Anything not a plain decimal is shown as it is.
+        assert_eq!(number_text(&plain, "NaN"), "NaN");
+    }
 
     #[test]
     fn only_safe_schemes_become_links() {

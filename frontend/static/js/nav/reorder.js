@@ -1,6 +1,7 @@
 // Reordering in the sidebar: tables within their database and databases within their
-// workspace, by dragging with the mouse or with "Move up" / "Move down" (keyboards,
-// touch screens). The new order shows at once and is saved; a refused order is put back.
+// workspace, by dragging (with the mouse, or on a touch screen after holding the item a
+// moment) or with "Move up" / "Move down" (keyboards). The new order shows at once and is
+// saved; a refused order is put back.
 
 import { errorText } from "../table/alert.js";
 import { showNavError } from "./status.js";
@@ -65,25 +66,72 @@ function place(dragged, x, y) {
   }
 }
 
+/** How long a finger holds an item before it is picked up (a shorter touch scrolls). */
+const HOLD_MS = 400;
+
 /**
- * Dragging tables and databases within their own list with the mouse (or a pen): a press
- * that moves a few pixels picks the item up, releasing it saves the order. Touch screens
- * scroll instead and use the menu's moves.
+ * Dragging tables and databases within their own list. With the mouse (or a pen) a press
+ * that moves a few pixels picks the item up; a finger must hold still on it for a moment
+ * first, so that a swipe still scrolls the drawer. Releasing saves the order.
  */
 export function setUpDragging(root, api) {
   let press = null;
+  let hold = null;
   let swallowClick = false;
+  const pickUp = () => {
+    press.moving = true;
+    press.item.classList.add("dragging");
+    root.classList.add("reordering");
+  };
+  const cancelHold = () => {
+    clearTimeout(hold?.timer);
+    hold = null;
+  };
   // The browser's own drag (of a link's address) would cancel the pointer: the sidebar's
   // links are not draggable (draggable="false"), and nothing else starts one.
   root.addEventListener("dragstart", (event) => event.preventDefault());
   root.addEventListener("pointerdown", (event) => {
     const item = event.target.closest(".nav-table, .nav-database");
-    if (event.button !== 0 || event.pointerType === "touch" || !item || event.target.closest(".nav-more, .nav-add, .name-edit, .nav-new")) {
+    if (event.button !== 0 || !item || event.target.closest(".nav-more, .nav-add, .name-edit, .nav-new")) {
       return;
     }
-    press = { item, x: event.clientX, y: event.clientY, before: idsOf(item.parentElement), moving: false };
+    const start = { item, x: event.clientX, y: event.clientY, before: idsOf(item.parentElement), moving: false };
+    if (event.pointerType !== "touch") {
+      press = start;
+      return;
+    }
+    cancelHold();
+    hold = {
+      ...start,
+      timer: setTimeout(() => {
+        press = { ...hold, touch: true };
+        hold = null;
+        pickUp();
+        navigator.vibrate?.(10);
+      }, HOLD_MS),
+    };
+  });
+  // A finger that moves before the hold is over is scrolling; once an item is picked up,
+  // the page must not scroll under it (only a cancelled touchmove stops that).
+  root.addEventListener(
+    "touchmove",
+    (event) => {
+      if (press?.touch) {
+        event.preventDefault();
+      }
+    },
+    { passive: false },
+  );
+  // Holding a link would open the phone's link menu instead.
+  root.addEventListener("contextmenu", (event) => {
+    if (hold || press?.touch) {
+      event.preventDefault();
+    }
   });
   root.addEventListener("pointermove", (event) => {
+    if (hold && Math.hypot(event.clientX - hold.x, event.clientY - hold.y) > 8) {
+      cancelHold();
+    }
     if (!press) {
       return;
     }
@@ -91,13 +139,12 @@ export function setUpDragging(root, api) {
       if (Math.hypot(event.clientX - press.x, event.clientY - press.y) < 5) {
         return;
       }
-      press.moving = true;
-      press.item.classList.add("dragging");
-      root.classList.add("reordering");
+      pickUp();
     }
     place(press.item, event.clientX, event.clientY);
   });
   const finish = (save) => {
+    cancelHold();
     if (!press) {
       return;
     }

@@ -9,6 +9,20 @@ import { openFieldDialog } from "./field_dialog.js";
 import { openImportDialog } from "./import_dialog.js";
 import { conditionLabel, offeredTypes, sortLabels, startValue, valueInput } from "./filter_inputs.js";
 
+/**
+ * The condition a new filter starts with where the field offers it: an option, a linked row
+ * or a person is picked from a list, and a date is compared by day; the registry's first
+ * type (often "contains") would ask for text that matches nothing in those fields.
+ */
+const FIRST_CHOICES = [
+  "single_select_equal",
+  "multiple_select_has",
+  "link_row_has",
+  "multiple_collaborators_has",
+  "boolean",
+  "date_is",
+];
+
 /** How a condition type reads its value: a kept value must be read the same way. */
 function valueKind(type) {
   if (/^(date_is|has_(not_)?date_)/.test(type)) {
@@ -142,7 +156,8 @@ export class Panels {
 
   /** The condition a new filter on `field` starts with. */
   firstType(field) {
-    return offeredTypes(this.filterTypesOf(field))[0] || "equal";
+    const types = offeredTypes(this.filterTypesOf(field));
+    return FIRST_CHOICES.find((t) => types.includes(t)) || types[0] || "equal";
   }
 
   filterGroup(group, redraw) {

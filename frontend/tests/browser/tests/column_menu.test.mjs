@@ -303,15 +303,23 @@ for (const size of SIZES) {
     view = await apiOk('GET', `/api/database/views/${t.viewId}/?include=sortings`, { token: user.token });
     assert.deepEqual(view.sortings.map((s) => [s.field, s.order]), [[t.fields.Price.id, 'ASC']]);
 
-    // Filter: the filters open with a new condition on the field.
+    // Filter: the filters open with a new condition on the field; a single select's
+    // condition picks one of its options by name.
+    const cup = (await apiOk('GET', `/api/database/rows/table/${t.tableId}/?search=Cup`, { token: user.token })).results[0];
+    const done = t.fields.Stage.select_options.find((o) => o.value === 'Done');
+    await apiOk('PATCH', `/api/database/rows/table/${t.tableId}/${cup.id}/`, { token: user.token, body: { [`field_${t.fields.Stage.id}`]: done.id } });
     menu = await openMenu(page, 'Stage');
     await menu.locator('[data-action="filter"]').click();
     await page.waitForSelector('#filters-dialog .filter');
     const filterField = await page.locator('#filters-dialog .filter select').first().inputValue();
     assert.equal(Number(filterField), t.fields.Stage.id);
     view = await apiOk('GET', `/api/database/views/${t.viewId}/?include=filters`, { token: user.token });
-    assert.deepEqual(view.filters.map((f) => f.field), [t.fields.Stage.id]);
+    assert.deepEqual(view.filters.map((f) => [f.field, f.type]), [[t.fields.Stage.id, 'single_select_equal']]);
     assert.equal(await page.locator('#open-filters').textContent(), 'Filters (1)');
+    await page.locator('#filters-dialog .filter select.filter-option').selectOption({ label: 'Done' });
+    await page.waitForFunction(() => [...document.querySelectorAll('#grid tbody tr[data-row-id]')].map((tr) => tr.children[1].textContent).join() === 'Cup');
+    view = await apiOk('GET', `/api/database/views/${t.viewId}/?include=filters`, { token: user.token });
+    assert.equal(String(view.filters[0].value), String(done.id));
     await shot(page, 'column-menu-filter', size);
     assert.deepEqual(page.errors, []);
     await context.close();

@@ -1,7 +1,8 @@
 // The navigation sidebar of the dashboard and table pages: the tree in the first response
 // (scripts off), creating, renaming, duplicating, reordering and deleting databases and
 // tables in place, folding remembered, another member's changes arriving live, the phone
-// drawer and breadcrumb, and renaming a table from its title — at both screen sizes.
+// drawer and breadcrumb (with reordering by touch), and renaming a table from its title —
+// at both screen sizes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -366,6 +367,61 @@ test('on phones the sidebar is a drawer and the table page shows a breadcrumb', 
   await page.locator('#sidebar .nav-view').first().click();
   await page.waitForURL(/\/table\/\d+\/\d+$/);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+/** A finger's path on a touch screen (CDP touch events: Playwright only taps). */
+async function touchPath(cdp, points, holdMs) {
+  const at = ([x, y]) => [{ x, y, radiusX: 4, radiusY: 4, force: 1, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(points[0]) });
+  await new Promise((r) => setTimeout(r, holdMs));
+  for (const point of points.slice(1)) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(point) });
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('on a touch screen a table held a moment is dragged to its place; a quick swipe only scrolls', async () => {
+  const ann = await signUp({ name: 'Ann' });
+  const { databaseId, tableId } = await createTable(ann, { workspace: 'Acme', database: 'Sales', table: 'Customers' });
+  for (const name of ['Orders', 'Invoices']) {
+    await apiOk('POST', `/api/database/tables/database/${databaseId}/`, { token: ann.token, body: { name } });
+  }
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: baseUrl, hasTouch: true, isMobile: true });
+  await logIn(context, ann);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`/database/${databaseId}/table/${tableId}`);
+  await ready(page);
+  await page.getByRole('button', { name: 'Open navigation' }).tap();
+  await page.waitForSelector('#sidebar.open:not(.sliding)');
+  const cdp = await context.newCDPSession(page);
+  const centre = async (name) => {
+    const box = await page.locator(`#sidebar .nav-table:has(> .nav-row .nav-label:text-is("${name}")) > .nav-row`).boundingBox();
+    return [box.x + box.width / 2, box.y + box.height / 2, box.height];
+  };
+
+  // A quick swipe over the list moves nothing and opens nothing.
+  const [x, y] = await centre('Invoices');
+  await touchPath(cdp, [[x, y], [x, y - 20], [x, y - 40], [x, y - 60]], 20);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(await apiTableNames(ann, databaseId), ['Customers', 'Orders', 'Invoices']);
+  assert.deepEqual(await tableNames(page, databaseId), ['Customers', 'Orders', 'Invoices']);
+  assert.match(page.url(), new RegExp(`/table/${tableId}$`), 'the swipe followed no link');
+
+  // Held for a moment, Invoices is picked up, carried above Customers and saved there.
+  const [ix, iy] = await centre('Invoices');
+  const [, cy, height] = await centre('Customers');
+  const steps = [[ix, iy]];
+  for (let i = 1; i <= 8; i += 1) steps.push([ix, iy + ((cy - height / 4) - iy) * (i / 8)]);
+  await touchPath(cdp, steps, 600);
+  await eventually(() => apiTableNames(ann, databaseId), ['Invoices', 'Customers', 'Orders'], 'the order dragged by touch is saved');
+  assert.deepEqual(await tableNames(page, databaseId), ['Invoices', 'Customers', 'Orders']);
+  assert.match(page.url(), new RegExp(`/table/${tableId}$`), 'the release followed no link');
+  assert.equal(await page.locator('#sidebar .dragging, #sidebar.reordering').count(), 0, 'nothing stays picked up');
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
