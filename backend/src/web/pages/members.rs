@@ -7,6 +7,7 @@ use super::{
     forms::{self, EmptyForm, FormErrors},
     render::{Chrome, error_page},
     session::PageUser,
+    sidebar::Sidebar,
 };
 use crate::{
     error::{ApiError, Code, Detail},
@@ -89,6 +90,8 @@ pub struct MembersPage {
     error: Option<String>,
     invite: InviteValues,
     invite_errors: FormErrors,
+    /// The navigation sidebar, as on the dashboard the page is reached from.
+    nav: Sidebar,
 }
 
 /// A notice chosen by key, so no text from the URL is ever shown.
@@ -179,6 +182,10 @@ async fn render(
         }
         Err(err) => return super::render::api_error_page(err),
     };
+    let nav = match Sidebar::load(state, user).await {
+        Ok(nav) => nav,
+        Err(err) => return super::render::api_error_page(err),
+    };
     let status = if outcome.error.is_some() || !outcome.invite_errors.is_empty() {
         StatusCode::BAD_REQUEST
     } else {
@@ -222,6 +229,7 @@ async fn render(
         error: outcome.error,
         invite: outcome.invite,
         invite_errors: outcome.invite_errors,
+        nav,
     };
     (status, page).into_response()
 }
