@@ -479,7 +479,11 @@ async fn huge_repeats_give_an_error_value_and_deep_nesting_is_refused() {
     // Growth up to the cap is computed as written.
     for (name, formula, len) in [
         ("small", nested(5, "replace", "aaaa"), 4usize.pow(5) + 1),
-        ("small re", nested(5, "regex_replace", "\\&\\&"), 2usize.pow(5) + 1),
+        (
+            "small re",
+            nested(5, "regex_replace", "\\&\\&"),
+            2usize.pow(5) + 1,
+        ),
     ] {
         let r = create_formula(&app, user, t, name, &formula).await;
         assert_eq!(r.status, 200, "{formula}: {:?}", r.body);
@@ -514,7 +518,10 @@ async fn huge_repeats_give_an_error_value_and_deep_nesting_is_refused() {
     let r = create_formula(&app, user, t, "deep", &deep).await;
     assert_error(&r, 400, "ERROR_WITH_FORMULA");
     assert!(
-        r.body["detail"].as_str().unwrap().contains("nests too deeply"),
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nests too deeply"),
         "{:?}",
         r.body
     );

@@ -521,7 +521,10 @@ mod tests {
             ),
             "{concat}"
         );
-        assert!(concat.contains(&format!("> {MAX_TEXT_BYTES} AND")), "{concat}");
+        assert!(
+            concat.contains(&format!("> {MAX_TEXT_BYTES} AND")),
+            "{concat}"
+        );
         assert!(sql("replace('a', 'b', 'c')").starts_with("tessera_formula_replace("));
         assert_eq!(sql("'a' + 'b'"), sql("concat('a', 'b')"));
         assert!(sql("left('abc', 2)").starts_with("left(convert_from"));
