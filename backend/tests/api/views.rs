@@ -1355,7 +1355,11 @@ async fn a_shared_views_token_is_refused_by_member_and_workspace_endpoints() {
     // put it in: none of it answers.
     let calls = [
         ("GET", "/api/workspaces/".to_owned(), None),
-        ("GET", format!("/api/workspaces/users/workspace/{workspace}/"), None),
+        (
+            "GET",
+            format!("/api/workspaces/users/workspace/{workspace}/"),
+            None,
+        ),
         (
             "POST",
             format!("/api/workspaces/invitations/workspace/{workspace}/"),
