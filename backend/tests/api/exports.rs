@@ -285,6 +285,13 @@ async fn a_csv_export_has_a_bom_a_header_and_every_value_as_text() {
         "attachment; filename=\"Stock.csv\"; filename*=UTF-8''Stock.csv"
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
+    // Never kept by a shared cache, and opened inline it runs in a sandbox of its own.
+    assert_eq!(headers["cache-control"], "private, no-store");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.ends_with("; sandbox"),
+        "{csp}"
+    );
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
     let rows = parse_csv(std::str::from_utf8(&bytes[3..]).unwrap(), ',');
     assert_eq!(rows[0], HEADER);
@@ -891,4 +898,58 @@ async fn a_table_larger_than_one_chunk_is_exported_whole_and_in_order() {
     let ids: Vec<i64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "table order");
     assert_eq!(rows[3003], vec!["3003".to_owned(), "row 2-999".to_owned()]);
+}
+
+#[tokio::test]
+async fn another_member_of_the_workspace_cannot_read_a_members_export_or_its_job() {
+    let app = TestApp::spawn().await;
+    let fx = stock(&app).await;
+    let workspace: i64 = sqlx::query_scalar("SELECT workspace_id FROM applications WHERE id = $1")
+        .bind(fx.database)
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    tessera::platform::workspaces::repo::add_member(&app.ctx.db, workspace, bob.id, "ADMIN")
+        .await
+        .unwrap();
+    let (done, _) = export(&app, &fx, json!({"exporter_type": "csv"})).await;
+    // Bob may export the table himself...
+    let r = app
+        .post(
+            &format!("/api/database/export/table/{}/", fx.table),
+            Some(&bob.access),
+            json!({"exporter_type": "csv"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let his = r.body["id"].clone();
+    // ...but Ann's export and its job are not his to read, even as an admin.
+    assert_error(
+        &app.get(
+            &format!("/api/database/export/{}/", done["id"]),
+            Some(&bob.access),
+        )
+        .await,
+        404,
+        "ERROR_EXPORT_JOB_DOES_NOT_EXIST",
+    );
+    assert_error(
+        &app.get(&format!("/api/jobs/{}/", done["id"]), Some(&bob.access))
+            .await,
+        404,
+        "ERROR_JOB_DOES_NOT_EXIST",
+    );
+    let r = app.get("/api/jobs/", Some(&bob.access)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let jobs = r.body["jobs"].as_array().or(r.body.as_array()).unwrap();
+    assert!(jobs.iter().all(|j| j["id"] == his), "{jobs:?}");
+    // Ann still reads hers.
+    let r = app
+        .get(
+            &format!("/api/database/export/{}/", done["id"]),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
 }

@@ -445,3 +445,84 @@ async fn hostile_formulas_give_their_literal_value_or_a_formula_error() {
         "{added:?} {removed:?}"
     );
 }
+
+#[tokio::test]
+async fn huge_repeats_give_an_error_value_and_deep_nesting_is_refused() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (user, t) = (&fx.user, fx.table);
+    let id = create_row_id(&app, user, t, json!({"Name": "ab"})).await;
+
+    // Each replacement multiplies the length by four: 16 of them would ask PostgreSQL for
+    // a gigabyte for this one row (seconds of work, then "out of memory").
+    let nested = |n: usize, call: &str, to: &str| {
+        let mut f = "field('Name')".to_owned();
+        for _ in 0..n {
+            f = format!("{call}({f}, 'a', '{to}')");
+        }
+        f
+    };
+    let started = std::time::Instant::now();
+    for (name, formula) in [
+        ("replaced", nested(16, "replace", "aaaa")),
+        ("regexed", nested(16, "regex_replace", "\\&\\&\\&\\&")),
+    ] {
+        let r = create_formula(&app, user, t, name, &formula).await;
+        assert_eq!(r.status, 200, "{formula}: {:?}", r.body);
+        assert_eq!(row(&app, user, t, id).await[name], "#ERROR!", "{formula}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "refused before being built: {:?}",
+        started.elapsed()
+    );
+    // Growth up to the cap is computed as written.
+    for (name, formula, len) in [
+        ("small", nested(5, "replace", "aaaa"), 4usize.pow(5) + 1),
+        (
+            "small re",
+            nested(5, "regex_replace", "\\&\\&"),
+            2usize.pow(5) + 1,
+        ),
+    ] {
+        let r = create_formula(&app, user, t, name, &formula).await;
+        assert_eq!(r.status, 200, "{formula}: {:?}", r.body);
+        let got = row(&app, user, t, id).await;
+        assert_eq!(got[name].as_str().unwrap().len(), len, "{formula}");
+    }
+
+    // Formulas reading formulas: each concat makes its input eight times longer, and the
+    // one that would pass a mebibyte gives the error value instead.
+    let r = create_formula(&app, user, t, "x0", "concat(field('Name'), 'x')").await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for level in 1..=7 {
+        let refs = vec![format!("field('x{}')", level - 1); 8].join(", ");
+        let name = format!("x{level}");
+        let r = create_formula(&app, user, t, &name, &format!("concat({refs})")).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    let got = row(&app, user, t, id).await;
+    for level in 0..=7u32 {
+        let got = got[format!("x{level}")].as_str().unwrap();
+        let len = 3 * 8usize.pow(level);
+        if len <= tessera::database::formula::MAX_TEXT_BYTES as usize {
+            assert_eq!(got.len(), len, "x{level}");
+        } else {
+            assert_eq!(got, "#ERROR!", "x{level}");
+        }
+    }
+
+    // Nesting is refused past its limit, as a formula error.
+    let depth = tessera::database::formula::MAX_NESTING_DEPTH;
+    let deep = format!("{}'a'{}", "lower(".repeat(depth + 1), ")".repeat(depth + 1));
+    let r = create_formula(&app, user, t, "deep", &deep).await;
+    assert_error(&r, 400, "ERROR_WITH_FORMULA");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("nests too deeply"),
+        "{:?}",
+        r.body
+    );
+}

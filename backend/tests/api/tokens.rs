@@ -513,3 +513,81 @@ async fn a_tokens_expiry_is_changed_removed_and_kept_by_updates() {
         "ERROR_REQUEST_BODY_VALIDATION",
     );
 }
+
+#[tokio::test]
+async fn another_member_of_the_workspace_cannot_read_change_or_delete_a_members_token() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let bob = crate::row_comments::member(&app, &fx, "Bob", "bob@x.io").await;
+    let workspace = fx.workspace_id(&app).await;
+    let r = app
+        .post(
+            "/api/database/tokens/",
+            Some(&fx.user.access),
+            json!({"name": "ann's", "workspace": workspace}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (id, key) = (
+        r.body["id"].as_i64().unwrap(),
+        r.body["key"].as_str().unwrap().to_owned(),
+    );
+    // Bob has a token of his own in the same workspace, so he may use the endpoints.
+    let r = app
+        .post(
+            "/api/database/tokens/",
+            Some(&bob.access),
+            json!({"name": "bob's", "workspace": workspace}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    let path = format!("/api/database/tokens/{id}/");
+    let b = Some(bob.access.as_str());
+    assert_error(&app.get(&path, b).await, 404, "ERROR_TOKEN_DOES_NOT_EXIST");
+    assert_error(
+        &app.patch(
+            &path,
+            b,
+            json!({"name": "taken", "permissions": {"create": false, "read": false, "update": false, "delete": false}}),
+        )
+        .await,
+        404,
+        "ERROR_TOKEN_DOES_NOT_EXIST",
+    );
+    assert_error(
+        &app.patch(&path, b, json!({"rotate_key": true})).await,
+        404,
+        "ERROR_TOKEN_DOES_NOT_EXIST",
+    );
+    assert_error(
+        &app.delete(&path, b).await,
+        404,
+        "ERROR_TOKEN_DOES_NOT_EXIST",
+    );
+    let listed = app.get("/api/database/tokens/", b).await;
+    assert_eq!(listed.status, 200);
+    let names: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["bob's"]);
+
+    // Ann's token is as she left it and still works.
+    let r = app.get(&path, Some(&fx.user.access)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["name"], "ann's");
+    assert_eq!(r.body["permissions"]["read"], true);
+    let r = with_token(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/database/rows/table/{}/", fx.table),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}

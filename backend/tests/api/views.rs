@@ -1327,3 +1327,93 @@ async fn simultaneous_changes_to_one_view_both_stay() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_shared_views_token_is_refused_by_member_and_workspace_endpoints() {
+    let app = TestApp::spawn().await;
+    let (fx, _, _) = people(&app).await;
+    let view = create_view(
+        &app,
+        &fx,
+        json!({"name": "Shared", "type": "grid", "public": true, "public_view_password": "open sesame"}),
+    )
+    .await;
+    let slug = view["slug"].as_str().unwrap();
+    let r = app
+        .post(
+            &format!("/api/database/views/{slug}/public/auth/"),
+            None,
+            json!({"password": "open sesame"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let workspace = fx.workspace_id(&app).await;
+    let t = fx.table;
+    let view_id = view["id"].as_i64().unwrap();
+    // What a member may do, asked with the view's token in each header a client could
+    // put it in: none of it answers.
+    let calls = [
+        ("GET", "/api/workspaces/".to_owned(), None),
+        (
+            "GET",
+            format!("/api/workspaces/users/workspace/{workspace}/"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/workspaces/invitations/workspace/{workspace}/"),
+            Some(json!({"email": "eve@x.io", "permissions": "ADMIN", "base_url": app.url})),
+        ),
+        ("GET", format!("/api/database/rows/table/{t}/"), None),
+        (
+            "POST",
+            format!("/api/database/rows/table/{t}/"),
+            Some(json!({})),
+        ),
+        ("GET", format!("/api/database/views/{view_id}/"), None),
+        ("GET", format!("/api/database/fields/table/{t}/"), None),
+        ("GET", "/api/database/tokens/".to_owned(), None),
+        ("GET", "/api/user/dashboard/".to_owned(), None),
+    ];
+    for (method, path, body) in &calls {
+        for header in [
+            ("Authorization", format!("JWT {token}")),
+            ("Authorization", format!("Bearer {token}")),
+            ("Authorization", format!("Token {token}")),
+            ("Baserow-View-Authorization", format!("JWT {token}")),
+        ] {
+            let mut req = app
+                .client()
+                .request(method.parse().unwrap(), format!("{}{path}", app.url))
+                .header(header.0, &header.1);
+            if let Some(body) = body {
+                req = req.json(body);
+            }
+            let r = app.raw(req).await;
+            assert_eq!(
+                r.status, 401,
+                "{method} {path} with {}: {:?}",
+                header.0, r.body
+            );
+        }
+    }
+    // Nothing was changed by the attempts.
+    let invited: i64 = sqlx::query_scalar("SELECT count(*) FROM workspace_invitations")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(invited, 0);
+    // The token still opens the view it was given for.
+    let r = app
+        .raw(
+            app.client()
+                .get(format!(
+                    "{}/api/database/views/grid/{slug}/public/rows/",
+                    app.url
+                ))
+                .header("Baserow-View-Authorization", format!("JWT {token}")),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}

@@ -12,7 +12,7 @@
 //! Some functions need helper functions in the database, [`HELPER_FUNCTIONS_SQL`].
 
 use super::{
-    FormulaError,
+    FormulaError, MAX_TEXT_BYTES,
     sql::{self, as_text, bind, clamped_int, seconds_to_interval, utc_timestamp},
     typecheck::{Checked, Node, Typed, same_type},
     types::{Many, TypeKind},
@@ -62,8 +62,30 @@ fn list_item(list: &TypeKind, value: &str) -> String {
 /// on bad input (dates and intervals parsed from text, user regular expressions):
 /// each returns NULL (or Baserow's `#ERROR!` for regex_replace) instead. A migration
 /// creates them; this is its text.
-pub const HELPER_FUNCTIONS_SQL: &str =
-    include_str!("../../../../migrations/20261206200000_formula_helpers.sql");
+pub const HELPER_FUNCTIONS_SQL: &str = concat!(
+    include_str!("../../../../migrations/20261206200000_formula_helpers.sql"),
+    include_str!("../../../../migrations/20261208030000_formula_text_cap.sql"),
+);
+
+/// `concat` of text parts, or `#ERROR!` when the result would pass [`MAX_TEXT_BYTES`] and
+/// its longest part. Lengths are read from the bound values (`octet_length` of a stored
+/// value reads its header), so a refused result is never built.
+fn capped_concat(parts: &[String]) -> String {
+    let lengths: Vec<String> = (1..=parts.len())
+        .map(|i| format!("COALESCE(octet_length(v{i}), 0)::bigint"))
+        .collect();
+    let values: Vec<String> = (1..=parts.len()).map(|i| format!("v{i}")).collect();
+    bind(
+        parts,
+        &format!(
+            "CASE WHEN ({total}) > {MAX_TEXT_BYTES} AND ({total}) > GREATEST({longest}) \
+             THEN '#ERROR!' ELSE concat({values}) END",
+            total = lengths.join(" + "),
+            longest = lengths.join(", "),
+            values = values.join(", "),
+        ),
+    )
+}
 
 /// The lookups seen while compiling inside a subquery, and the conditions `filter`
 /// added to it.
@@ -211,12 +233,15 @@ impl Compiler {
             "upper" | "lower" | "reverse" => one(name),
             "concat" => {
                 let parts: Vec<String> = (0..a.len()).map(text).collect::<Result<_, _>>()?;
-                format!("concat({})", parts.join(", "))
+                capped_concat(&parts)
             }
             "totext" => text(0)?,
             "tovarchar" | "tourl" => a[0].clone(),
             "t" => "''".to_string(),
-            "replace" => format!("replace({}, {}, {})", a[0], a[1], a[2]),
+            "replace" => format!(
+                "tessera_formula_replace({}, {}, {}, {MAX_TEXT_BYTES})",
+                a[0], a[1], a[2]
+            ),
             "search" => format!("(strpos({}, {}))::numeric", a[0], a[1]),
             "length" => format!("(char_length({}))::numeric", a[0]),
             "contains" => format!("(strpos({}, {}) <> 0)", a[0], a[1]),
@@ -228,7 +253,7 @@ impl Compiler {
             "trim" => format!("regexp_replace({}, '(^\\s+|\\s+$)', '', 'g')", a[0]),
             "regex_replace" => {
                 format!(
-                    "tessera_formula_regexp_replace({}, {}, {})",
+                    "tessera_formula_regexp_replace({}, {}, {}, {MAX_TEXT_BYTES})",
                     a[0], a[1], a[2]
                 )
             }
@@ -488,10 +513,19 @@ mod tests {
 
     #[test]
     fn text_functions() {
-        assert_eq!(
-            sql("concat('a', field('Qty'), true)"),
-            "concat(convert_from(decode('61', 'hex'), 'UTF8'), (round((t.\"field_qty\"), 0))::text, (TRUE)::text)"
+        let concat = sql("concat('a', field('Qty'), true)");
+        assert!(
+            concat.ends_with(
+                "ELSE concat(v1, v2, v3) END FROM (SELECT convert_from(decode('61', 'hex'), 'UTF8') AS v1, \
+                 (round((t.\"field_qty\"), 0))::text AS v2, (TRUE)::text AS v3 OFFSET 0) AS bound)"
+            ),
+            "{concat}"
         );
+        assert!(
+            concat.contains(&format!("> {MAX_TEXT_BYTES} AND")),
+            "{concat}"
+        );
+        assert!(sql("replace('a', 'b', 'c')").starts_with("tessera_formula_replace("));
         assert_eq!(sql("'a' + 'b'"), sql("concat('a', 'b')"));
         assert!(sql("left('abc', 2)").starts_with("left(convert_from"));
         assert!(

@@ -46,6 +46,12 @@ pub const MAX_FORMULA_CHARS: usize = 10_000;
 /// refusing, so a hostile formula cannot overflow the stack.
 pub const MAX_NESTING_DEPTH: usize = 64;
 
+/// Longest text, in bytes, that `concat`, `replace` and `regex_replace` may build beyond
+/// their longest input; past it they give `#ERROR!`. Each of them can multiply a length,
+/// and nested calls (or formulas reading formulas) would otherwise grow a row's value
+/// exponentially, to a gigabyte per row from a formula of a few hundred characters.
+pub const MAX_TEXT_BYTES: i64 = 1 << 20;
+
 /// A formula that cannot be parsed or compiled, with a message meant for the person who
 /// wrote it (the API returns it under `ERROR_WITH_FORMULA`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

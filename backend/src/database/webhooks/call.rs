@@ -185,4 +185,76 @@ mod tests {
         assert!(cut.starts_with("aaaaaaaaaa") && cut.ends_with("bbbbbbbbbb"));
         assert!(cut.contains("..."));
     }
+
+    /// DNS rebinding: the name answers with a public address when the URL is checked and
+    /// with the loopback address, where a service listens, when the call connects. The
+    /// call is refused and the service never sees a connection.
+    #[tokio::test]
+    async fn a_webhook_to_a_name_that_rebinds_to_a_private_address_never_reaches_it() {
+        use crate::platform::outbound::{Lookup, OutboundPolicy};
+        use std::sync::{
+            Arc,
+            atomic::{AtomicUsize, Ordering},
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&connections);
+        tokio::spawn(async move {
+            while listener.accept().await.is_ok() {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        let asked = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&asked);
+        let lookup = Lookup::scripted(move |host, port| {
+            assert_eq!(host, "hooks.rebind.example");
+            let ip = if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                "93.184.216.34"
+            } else {
+                "127.0.0.1"
+            };
+            Ok(vec![std::net::SocketAddr::new(ip.parse().unwrap(), port)])
+        });
+        let outbound = Outbound::new(
+            OutboundPolicy {
+                lookup,
+                ..OutboundPolicy::default()
+            },
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        let url = format!("http://hooks.rebind.example:{port}/hook");
+        let outcome = perform(
+            &outbound,
+            &CallRequest {
+                url: &url,
+                method: "POST",
+                user_headers: &[],
+                event_type: "rows.created",
+                event_id: uuid::Uuid::new_v4(),
+                idempotency_key: "k".into(),
+                secret: None,
+                body: "{}",
+            },
+        )
+        .await;
+        assert!(!outcome.ok(), "{outcome:?}");
+        assert_eq!(
+            outcome.error.as_deref(),
+            Some("refused: resolves to a private address"),
+            "{outcome:?}"
+        );
+        assert_eq!(
+            asked.load(Ordering::SeqCst),
+            2,
+            "checked, then resolved to connect"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            0,
+            "nothing reached the service"
+        );
+    }
 }

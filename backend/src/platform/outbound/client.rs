@@ -23,6 +23,40 @@ pub struct OutboundPolicy {
     /// Exceptions to the public-only rule, e.g. one loopback address for tests or an
     /// internal service the administrator trusts.
     pub allowed: Vec<IpNet>,
+    /// How names are resolved, both for the check and for the connection.
+    pub lookup: Lookup,
+}
+
+type ScriptedLookup = dyn Fn(&str, u16) -> io::Result<Vec<SocketAddr>> + Send + Sync;
+
+/// How host names become addresses: the system resolver, or a scripted one, so a test can
+/// give a name a different answer each time it is asked (DNS rebinding).
+#[derive(Clone, Default)]
+pub struct Lookup(Option<Arc<ScriptedLookup>>);
+
+impl Lookup {
+    pub fn scripted(
+        answer: impl Fn(&str, u16) -> io::Result<Vec<SocketAddr>> + Send + Sync + 'static,
+    ) -> Self {
+        Self(Some(Arc::new(answer)))
+    }
+
+    pub async fn resolve(&self, host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+        match &self.0 {
+            None => Ok(tokio::net::lookup_host((host, port)).await?.collect()),
+            Some(answer) => answer(host, port),
+        }
+    }
+}
+
+impl fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "scripted"
+        } else {
+            "system"
+        })
+    }
 }
 
 impl OutboundPolicy {
@@ -101,10 +135,11 @@ pub async fn check_url(policy: &OutboundPolicy, url: &Url) -> Result<(), Outboun
         Target::Name(name) => name,
     };
     let port = url.port_or_known_default().unwrap_or(80);
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name, port))
+    let addrs: Vec<SocketAddr> = policy
+        .lookup
+        .resolve(name, port)
         .await
-        .map_err(|_| OutboundError::Unresolvable(name.to_owned()))?
-        .collect();
+        .map_err(|_| OutboundError::Unresolvable(name.to_owned()))?;
     if addrs.is_empty() {
         return Err(OutboundError::Unresolvable(name.to_owned()));
     }
@@ -129,10 +164,11 @@ impl Resolve for GuardedResolver {
         let host = name.as_str().to_owned();
         Box::pin(async move {
             // Port 0: reqwest substitutes the URL's port.
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+            let resolved: Vec<SocketAddr> = policy
+                .lookup
+                .resolve(&host, 0)
                 .await
-                .map_err(|_| OutboundError::Unresolvable(host.clone()))?
-                .collect();
+                .map_err(|_| OutboundError::Unresolvable(host.clone()))?;
             if resolved.is_empty() {
                 return Err(OutboundError::Unresolvable(host).into());
             }
@@ -319,6 +355,7 @@ mod tests {
         OutboundPolicy {
             allow_private: false,
             allowed: nets.iter().map(|n| n.parse().unwrap()).collect(),
+            ..OutboundPolicy::default()
         }
     }
 
@@ -326,6 +363,7 @@ mod tests {
         OutboundPolicy {
             allow_private: true,
             allowed: Vec::new(),
+            ..OutboundPolicy::default()
         }
     }
 

@@ -25,6 +25,7 @@ impl Outbound {
         let policy = OutboundPolicy {
             allow_private: settings.allow_private_addresses,
             allowed: settings.outbound_allowed.clone(),
+            ..OutboundPolicy::default()
         };
         Self::new(policy, settings.webhooks.timeout)
     }

@@ -7,6 +7,7 @@ mod handle;
 
 pub use address::{InvalidIpNet, IpNet, is_public};
 pub use client::{
-    OutboundError, OutboundPolicy, SendError, check_url, client, install_crypto_provider, send,
+    Lookup, OutboundError, OutboundPolicy, SendError, check_url, client, install_crypto_provider,
+    send,
 };
 pub use handle::{Outbound, parse_allowed};

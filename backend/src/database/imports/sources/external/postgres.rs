@@ -186,6 +186,7 @@ mod tests {
             &crate::platform::outbound::OutboundPolicy {
                 allow_private: true,
                 allowed: Vec::new(),
+                ..Default::default()
             },
             &url.host,
             url.port,
