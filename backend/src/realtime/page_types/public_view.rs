@@ -82,7 +82,8 @@ fn view_of(event: &TableEvent) -> Option<i64> {
         | TableEvent::ViewFilterDeleted { view_id, .. }
         | TableEvent::ViewFilterGroupDeleted { view_id, .. }
         | TableEvent::ViewSortDeleted { view_id, .. }
-        | TableEvent::ViewGroupByDeleted { view_id, .. } => Some(*view_id),
+        | TableEvent::ViewGroupByDeleted { view_id, .. }
+        | TableEvent::ViewDecorationDeleted { view_id, .. } => Some(*view_id),
         TableEvent::ViewFilterCreated { view_filter: part }
         | TableEvent::ViewFilterUpdated {
             view_filter: part, ..
@@ -103,6 +104,13 @@ fn view_of(event: &TableEvent) -> Option<i64> {
         }
         | TableEvent::ViewGroupByUpdated {
             view_group_by: part,
+            ..
+        }
+        | TableEvent::ViewDecorationCreated {
+            view_decoration: part,
+        }
+        | TableEvent::ViewDecorationUpdated {
+            view_decoration: part,
             ..
         } => of_part(part),
         _ => None,
