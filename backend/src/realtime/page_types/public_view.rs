@@ -328,6 +328,12 @@ fn view_change(event: &TableEvent, live: &LiveView) -> Projected {
             Projected::send(vec![refresh("force_view_refresh", live)])
         }
         TableEvent::ViewCreated { .. } => Projected::default(),
+        // Decorations change how rows look, not which rows show.
+        TableEvent::ViewDecorationCreated { .. }
+        | TableEvent::ViewDecorationUpdated { .. }
+        | TableEvent::ViewDecorationDeleted { .. } => {
+            Projected::send(vec![refresh("force_view_refresh", live)])
+        }
         // Filters, filter groups, sorts and group-bys change which rows show, and how.
         _ => Projected::send(vec![refresh("force_view_rows_refresh", live)]),
     }
