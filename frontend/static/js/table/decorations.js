@@ -325,7 +325,7 @@ export class Decorations {
       type: "button",
       class: "btn btn-small",
       id: "add-decoration",
-      textContent: "+ Add a colour",
+      textContent: "+ Add row colouring",
       onclick: () =>
         this.change(dialog, async () => {
           const provider = this.state.fields.some((f) => f.type === "single_select") ? "single_select_color" : "conditional_color";
