@@ -59,9 +59,7 @@ fn conditional(age: i64) -> Value {
 
 /// Row id by name.
 async fn ids_by_name(app: &TestApp, fx: &TableFixture, name: i64) -> Vec<(String, i64)> {
-    app.rows(&fx.user, fx.table, "")
-        .await
-        .body["results"]
+    app.rows(&fx.user, fx.table, "").await.body["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -97,12 +95,7 @@ async fn colors_by_name(
     let colors = &r.body[decoration.to_string()];
     assert!(colors.is_object(), "{:?}", r.body);
     rows.iter()
-        .filter_map(|(n, id)| {
-            Some((
-                n.clone(),
-                colors.get(id.to_string())?.as_str()?.to_owned(),
-            ))
-        })
+        .filter_map(|(n, id)| Some((n.clone(), colors.get(id.to_string())?.as_str()?.to_owned())))
         .collect()
 }
 
@@ -215,7 +208,10 @@ async fn decorations_are_created_listed_updated_and_deleted_in_baserows_shapes_w
         )
         .await;
     assert_eq!(changed.status, 200, "{:?}", changed.body);
-    assert_eq!(changed.body["value_provider_conf"], json!({"field_id": team}));
+    assert_eq!(
+        changed.body["value_provider_conf"],
+        json!({"field_id": team})
+    );
     assert_eq!(changed.body["order"], 0);
     let moved = app
         .patch(
@@ -472,11 +468,20 @@ async fn the_server_colours_rows_by_option_and_by_first_matching_condition() {
     // Ann 31, Bob 25, Cid 40, Dee 25, Eve 19; Ann and Bob Red, Cid Blue.
     assert_eq!(
         colors_by_name(&app, &fx, name, grid, border).await,
-        pairs(&[("Ann", "light-red"), ("Bob", "light-red"), ("Cid", "dark-blue")])
+        pairs(&[
+            ("Ann", "light-red"),
+            ("Bob", "light-red"),
+            ("Cid", "dark-blue")
+        ])
     );
     assert_eq!(
         colors_by_name(&app, &fx, name, grid, background).await,
-        pairs(&[("Ann", "red"), ("Bob", "#00ff00"), ("Cid", "red"), ("Dee", "#00ff00")])
+        pairs(&[
+            ("Ann", "red"),
+            ("Bob", "#00ff00"),
+            ("Cid", "red"),
+            ("Dee", "#00ff00")
+        ])
     );
     // A last colour without conditions takes every row the others leave.
     app.patch(
@@ -489,12 +494,22 @@ async fn the_server_colours_rows_by_option_and_by_first_matching_condition() {
     .await;
     assert_eq!(
         colors_by_name(&app, &fx, name, grid, background).await,
-        pairs(&[("Ann", "gray"), ("Bob", "gray"), ("Cid", "gray"), ("Dee", "blue"), ("Eve", "blue")])
+        pairs(&[
+            ("Ann", "gray"),
+            ("Bob", "gray"),
+            ("Cid", "gray"),
+            ("Dee", "blue"),
+            ("Eve", "blue")
+        ])
     );
 
     // The duplicate of the view has the decorations, and its view_created carries them.
     let copy = app
-        .post(&format!("/api/database/views/{grid}/duplicate/"), a, json!({}))
+        .post(
+            &format!("/api/database/views/{grid}/duplicate/"),
+            a,
+            json!({}),
+        )
         .await;
     assert_eq!(copy.status, 200, "{:?}", copy.body);
     let copied = copy.body["decorations"].as_array().unwrap();
@@ -562,7 +577,10 @@ async fn the_server_colours_rows_by_option_and_by_first_matching_condition() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body[background.to_string()], json!({}));
     let r = app
-        .get(&format!("/api/database/views/{grid}/decorations/colors/"), a)
+        .get(
+            &format!("/api/database/views/{grid}/decorations/colors/"),
+            a,
+        )
         .await;
     assert_eq!(r.status, 200);
 }

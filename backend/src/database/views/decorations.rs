@@ -243,11 +243,7 @@ fn conf_list<'a>(value: Option<&'a Value>, what: &str) -> Result<&'a [Value], Vi
 }
 
 impl ConditionalColor {
-    fn check_entry(
-        entry: &Value,
-        fields: &[Field],
-        count: &mut usize,
-    ) -> Result<Value, ViewError> {
+    fn check_entry(entry: &Value, fields: &[Field], count: &mut usize) -> Result<Value, ViewError> {
         let entry = conf_object(entry, "Each colour")?;
         let id = conf_text(entry.get("id"), "A colour's id", false)?;
         let color = conf_text(entry.get("color"), "color", false)?;
@@ -261,9 +257,11 @@ impl ConditionalColor {
             let parent = conf_text_or_null(group.get("parent_group"), "parent_group")?;
             let depth = match &parent {
                 None => 1,
-                Some(parent) => depth_of.get(parent).copied().ok_or_else(|| {
-                    conf_error("Filter group references a non-existent parent group.")
-                })? + 1,
+                Some(parent) => {
+                    depth_of.get(parent).copied().ok_or_else(|| {
+                        conf_error("Filter group references a non-existent parent group.")
+                    })? + 1
+                }
             };
             if depth > MAX_DEPTH {
                 return Err(conf_error(format!(
@@ -484,7 +482,10 @@ fn check_conf(provider_name: &str, conf: &Value, fields: &[Field]) -> Result<Val
             ValidationError::single(
                 "value_provider_type",
                 "invalid_choice",
-                format!("\"{}\" is not a valid choice.", provider_name.replace('\0', "")),
+                format!(
+                    "\"{}\" is not a valid choice.",
+                    provider_name.replace('\0', "")
+                ),
             )
         })?
         .check_conf(conf, fields)
@@ -493,12 +494,9 @@ fn check_conf(provider_name: &str, conf: &Value, fields: &[Field]) -> Result<Val
 fn body_text(body: &Map<String, Value>, key: &str) -> Result<Option<String>, ViewError> {
     match body.get(key) {
         None => Ok(None),
-        Some(Value::String(s)) if s.contains('\0') => Err(ValidationError::single(
-            key,
-            "invalid",
-            "Null characters are not allowed.",
-        )
-        .into()),
+        Some(Value::String(s)) if s.contains('\0') => {
+            Err(ValidationError::single(key, "invalid", "Null characters are not allowed.").into())
+        }
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(ValidationError::single(key, "invalid", "Not a valid string.").into()),
     }
@@ -527,8 +525,7 @@ fn order(body: &Map<String, Value>) -> Result<Option<i32>, ViewError> {
             .filter(|o| (i16::MIN as i64..=i16::MAX as i64).contains(o))
             .map(|o| Some(o as i32))
             .ok_or_else(|| {
-                ValidationError::single("order", "invalid", "An integer of -32768 to 32767.")
-                    .into()
+                ValidationError::single("order", "invalid", "An integer of -32768 to 32767.").into()
             }),
     }
 }
@@ -541,7 +538,11 @@ fn can_decorate(view: &super::View) -> Result<(), ViewError> {
 }
 
 /// Emits the change and commits it.
-async fn commit(mut tx: Tx, view: &super::View, event: crate::database::events::TableEvent) -> Result<(), ViewError> {
+async fn commit(
+    mut tx: Tx,
+    view: &super::View,
+    event: crate::database::events::TableEvent,
+) -> Result<(), ViewError> {
     tx.emit(view.table_id, event);
     tx.commit().await?;
     Ok(())
@@ -591,7 +592,12 @@ pub async fn create_decoration(
     .bind(order)
     .fetch_one(&mut *tx)
     .await?;
-    commit(tx, &view, ViewPart::Decoration.created(decoration.to_json())).await?;
+    commit(
+        tx,
+        &view,
+        ViewPart::Decoration.created(decoration.to_json()),
+    )
+    .await?;
     Ok(decoration)
 }
 

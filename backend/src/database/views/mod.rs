@@ -19,7 +19,10 @@ pub mod repo;
 mod service;
 pub mod types;
 
-pub use decorations::{DECORATOR_TYPES, MAX_ROWS as MAX_DECORATED_ROWS, ViewDecoration, create_decoration, decoration_colors, delete_decoration, get_decoration, list_decorations, update_decoration};
+pub use decorations::{
+    DECORATOR_TYPES, MAX_ROWS as MAX_DECORATED_ROWS, ViewDecoration, create_decoration,
+    decoration_colors, delete_decoration, get_decoration, list_decorations, update_decoration,
+};
 pub use errors::ViewError;
 pub use parts::*;
 pub use service::*;
