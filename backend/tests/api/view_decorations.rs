@@ -584,3 +584,109 @@ async fn the_server_colours_rows_by_option_and_by_first_matching_condition() {
         .await;
     assert_eq!(r.status, 200);
 }
+
+/// A request from a tab (`ClientSessionId`), as undo records it.
+async fn from_tab(
+    app: &TestApp,
+    fx: &TableFixture,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> crate::helpers::Resp {
+    let mut req = app
+        .client()
+        .request(method, format!("{}{path}", app.url))
+        .header("Authorization", format!("JWT {}", fx.user.access))
+        .header("ClientSessionId", "tab1");
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    app.raw(req).await
+}
+
+#[tokio::test]
+async fn decoration_changes_are_undone_and_redone_in_the_views_scope() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let (fx, _, age, team, grid) = decorated(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let list = || async {
+        app.get(&format!("/api/database/views/{grid}/decorations/"), a)
+            .await
+            .body
+    };
+    let replay = |what: &'static str| {
+        let app = &app;
+        let fx = &fx;
+        async move {
+            let r = from_tab(
+                app,
+                fx,
+                Method::PATCH,
+                &format!("/api/user/{what}/"),
+                Some(json!({"scopes": {"view": grid}})),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            r.body
+        }
+    };
+    let created = from_tab(
+        &app,
+        &fx,
+        Method::POST,
+        &format!("/api/database/views/{grid}/decorations/"),
+        Some(json!({"type": "left_border_color", "value_provider_type": "single_select_color",
+                    "value_provider_conf": {"field_id": team}})),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    let updated = from_tab(
+        &app,
+        &fx,
+        Method::PATCH,
+        &format!("/api/database/views/decoration/{id}/"),
+        Some(json!({"type": "background_color", "value_provider_type": "conditional_color",
+                    "value_provider_conf": conditional(age)})),
+    )
+    .await;
+    assert_eq!(updated.status, 200, "{:?}", updated.body);
+
+    // Undo the update, then the creation; redo both.
+    let undone = replay("undo").await;
+    assert_eq!(
+        undone["actions"],
+        json!([{"action_type": "update_decoration", "action_scope": format!("view{grid}")}])
+    );
+    assert_eq!(list().await, json!([created.body]));
+    let undone = replay("undo").await;
+    assert_eq!(undone["actions"][0]["action_type"], "create_decoration");
+    assert_eq!(list().await, json!([]));
+    replay("redo").await;
+    assert_eq!(list().await, json!([created.body]), "back with its id");
+    replay("redo").await;
+    assert_eq!(list().await, json!([updated.body]));
+
+    // A deletion comes back, with its id, on undo.
+    let r = from_tab(
+        &app,
+        &fx,
+        Method::DELETE,
+        &format!("/api/database/views/decoration/{id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    let undone = replay("undo").await;
+    assert_eq!(undone["actions"][0]["action_type"], "delete_decoration");
+    assert_eq!(list().await, json!([updated.body]));
+    let events: Vec<String> = app
+        .events(fx.table)
+        .await
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .filter(|t| t.starts_with("view_decoration"))
+        .collect();
+    assert_eq!(events.len(), 8, "{events:?}");
+}

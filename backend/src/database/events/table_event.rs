@@ -137,10 +137,17 @@ pub enum TableEvent {
     ViewDecorationUpdated {
         view_decoration_id: i64,
         view_decoration: Value,
+        /// The decoration before a change its user asked for, for undo; neither logged
+        /// nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewDecorationDeleted {
         view_id: i64,
         view_decoration_id: i64,
+        /// The deleted decoration, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     RowCommentCreated {
         row_comment: Value,
@@ -223,6 +230,7 @@ impl ViewPart {
             ViewPart::Decoration => TableEvent::ViewDecorationUpdated {
                 view_decoration_id: id,
                 view_decoration: part,
+                before: None,
             },
         }
     }
@@ -248,6 +256,7 @@ impl ViewPart {
             ViewPart::Decoration => TableEvent::ViewDecorationDeleted {
                 view_id,
                 view_decoration_id: id,
+                before: None,
             },
         }
     }

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     context::AppContext,
     database::{
-        events::ViewPart,
+        events::{TableEvent, ViewPart},
         fields::{Field, origin},
         filters::{
             FilterGroup, FilterLeaf,
@@ -537,17 +537,6 @@ fn can_decorate(view: &super::View) -> Result<(), ViewError> {
     }
 }
 
-/// Emits the change and commits it.
-async fn commit(
-    mut tx: Tx,
-    view: &super::View,
-    event: crate::database::events::TableEvent,
-) -> Result<(), ViewError> {
-    tx.emit(view.table_id, event);
-    tx.commit().await?;
-    Ok(())
-}
-
 pub async fn list_decorations(
     ctx: &AppContext,
     actor: &Actor,
@@ -566,12 +555,26 @@ pub async fn create_decoration(
     body: &Map<String, Value>,
 ) -> Result<ViewDecoration, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    let decoration = create_in(&mut tx, actor, view_id, body, None).await?;
+    tx.commit().await?;
+    Ok(decoration)
+}
+
+/// Creates a decoration in `tx`; `id` takes a former decoration's id again (redoing its
+/// creation, undoing its deletion), as Baserow does.
+pub async fn create_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+    id: Option<i64>,
+) -> Result<ViewDecoration, ViewError> {
+    let (view, _, _) = accessible(tx, actor, view_id).await?;
     can_decorate(&view)?;
     let kind = decorator_type(body)?
         .ok_or_else(|| ValidationError::single("type", "required", "This field is required."))?;
     let provider_name = body_text(body, "value_provider_type")?.unwrap_or_default();
-    let fields = table_fields(&mut tx, view.table_id).await?;
+    let fields = table_fields(tx, view.table_id).await?;
     let conf = check_conf(
         &provider_name,
         body.get("value_provider_conf").unwrap_or(&json!({})),
@@ -579,10 +582,11 @@ pub async fn create_decoration(
     )?;
     let order = order(body)?;
     // Locked, so two decorations added at once do not take the same last place.
-    repo::lock(&mut *tx, view_id).await?;
+    repo::lock(&mut **tx, view_id).await?;
     let decoration: ViewDecoration = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO database_view_decorations (view_id, type, value_provider_type, value_provider_conf, \"order\") \
-         SELECT $1, $2, $3, $4, coalesce($5, (SELECT coalesce(max(\"order\"), 0) + 1 FROM database_view_decorations WHERE view_id = $1)) \
+        "INSERT INTO database_view_decorations (id, view_id, type, value_provider_type, value_provider_conf, \"order\") \
+         SELECT coalesce($6, nextval(pg_get_serial_sequence('database_view_decorations', 'id'))), $1, $2, $3, $4, \
+         coalesce($5, (SELECT coalesce(max(\"order\"), 0) + 1 FROM database_view_decorations WHERE view_id = $1)) \
          RETURNING {COLUMNS}"
     )))
     .bind(view_id)
@@ -590,14 +594,13 @@ pub async fn create_decoration(
     .bind(&provider_name)
     .bind(sqlx::types::Json(&conf))
     .bind(order)
-    .fetch_one(&mut *tx)
+    .bind(id)
+    .fetch_one(&mut **tx)
     .await?;
-    commit(
-        tx,
-        &view,
+    tx.emit(
+        view.table_id,
         ViewPart::Decoration.created(decoration.to_json()),
-    )
-    .await?;
+    );
     Ok(decoration)
 }
 
@@ -640,7 +643,18 @@ pub async fn update_decoration(
     body: &Map<String, Value>,
 ) -> Result<ViewDecoration, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (current, view) = decoration_of(&mut tx, actor, id).await?;
+    let decoration = update_in(&mut tx, actor, id, body).await?;
+    tx.commit().await?;
+    Ok(decoration)
+}
+
+pub async fn update_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    body: &Map<String, Value>,
+) -> Result<ViewDecoration, ViewError> {
+    let (current, view) = decoration_of(tx, actor, id).await?;
     let kind = decorator_type(body)?.unwrap_or(current.kind.clone());
     let provider_name =
         body_text(body, "value_provider_type")?.unwrap_or(current.value_provider_type.clone());
@@ -653,7 +667,7 @@ pub async fn update_decoration(
     };
     let conf = match conf {
         Some(conf) => {
-            let fields = table_fields(&mut tx, view.table_id).await?;
+            let fields = table_fields(tx, view.table_id).await?;
             check_conf(&provider_name, conf, &fields)?
         }
         None => current.value_provider_conf.0.clone(),
@@ -668,21 +682,41 @@ pub async fn update_decoration(
     .bind(&provider_name)
     .bind(sqlx::types::Json(&conf))
     .bind(order)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let event = ViewPart::Decoration.updated(id, decoration.to_json());
-    commit(tx, &view, event).await?;
+    tx.emit(
+        view.table_id,
+        TableEvent::ViewDecorationUpdated {
+            view_decoration_id: id,
+            view_decoration: decoration.to_json(),
+            before: Some(Box::new(current.to_json())),
+        },
+    );
     Ok(decoration)
 }
 
 pub async fn delete_decoration(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (_, view) = decoration_of(&mut tx, actor, id).await?;
+    delete_in(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), ViewError> {
+    let (current, view) = decoration_of(tx, actor, id).await?;
     sqlx::query("DELETE FROM database_view_decorations WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    commit(tx, &view, ViewPart::Decoration.deleted(view.id, id)).await
+    tx.emit(
+        view.table_id,
+        TableEvent::ViewDecorationDeleted {
+            view_id: view.id,
+            view_decoration_id: id,
+            before: Some(Box::new(current.to_json())),
+        },
+    );
+    Ok(())
 }
 
 /// The colours the view's decorations give the rows: `{"<decoration id>": {"<row id>":

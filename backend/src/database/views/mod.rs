@@ -3,7 +3,7 @@
 
 pub mod aggregations;
 pub mod calendar;
-mod decorations;
+pub mod decorations;
 mod errors;
 pub mod field_changes;
 pub mod first_load;
