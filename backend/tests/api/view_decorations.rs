@@ -636,8 +636,10 @@ async fn decoration_changes_are_undone_and_redone_in_the_views_scope() {
         &fx,
         Method::POST,
         &format!("/api/database/views/{grid}/decorations/"),
-        Some(json!({"type": "left_border_color", "value_provider_type": "single_select_color",
-                    "value_provider_conf": {"field_id": team}})),
+        Some(
+            json!({"type": "left_border_color", "value_provider_type": "single_select_color",
+                    "value_provider_conf": {"field_id": team}}),
+        ),
     )
     .await;
     assert_eq!(created.status, 200, "{:?}", created.body);
@@ -647,8 +649,10 @@ async fn decoration_changes_are_undone_and_redone_in_the_views_scope() {
         &fx,
         Method::PATCH,
         &format!("/api/database/views/decoration/{id}/"),
-        Some(json!({"type": "background_color", "value_provider_type": "conditional_color",
-                    "value_provider_conf": conditional(age)})),
+        Some(
+            json!({"type": "background_color", "value_provider_type": "conditional_color",
+                    "value_provider_conf": conditional(age)}),
+        ),
     )
     .await;
     assert_eq!(updated.status, 200, "{:?}", updated.body);

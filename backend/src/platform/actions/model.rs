@@ -58,7 +58,10 @@ pub enum Params {
         after: Value,
     },
     /// A view decoration created: undo deletes it, redo creates it again with its id.
-    CreateDecoration { view_id: i64, decoration: Value },
+    CreateDecoration {
+        view_id: i64,
+        decoration: Value,
+    },
     /// A decoration changed: as the API showed it before and after.
     UpdateDecoration {
         view_id: i64,
@@ -67,7 +70,10 @@ pub enum Params {
         after: Value,
     },
     /// A decoration deleted: undo creates it again with its id.
-    DeleteDecoration { view_id: i64, decoration: Value },
+    DeleteDecoration {
+        view_id: i64,
+        decoration: Value,
+    },
 }
 
 impl Params {
