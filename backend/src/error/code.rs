@@ -101,6 +101,8 @@ codes! {
     ViewGroupByDoesNotExist => "ERROR_VIEW_GROUP_BY_DOES_NOT_EXIST", 404;
     ViewGroupByNotSupported => "ERROR_VIEW_GROUP_BY_NOT_SUPPORTED", 400;
     ViewGroupByFieldAlreadyExists => "ERROR_VIEW_GROUP_BY_FIELD_ALREADY_EXISTS", 400;
+    ViewDecorationDoesNotExist => "ERROR_VIEW_DECORATION_DOES_NOT_EXIST", 404;
+    ViewDecorationNotSupported => "ERROR_VIEW_DECORATION_NOT_SUPPORTED", 400;
     FieldNotInTable => "ERROR_FIELD_NOT_IN_TABLE", 400;
     AggregationTypeDoesNotExist => "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST", 400;
     FieldAggregationNotSupported => "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED", 400;

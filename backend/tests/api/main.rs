@@ -51,6 +51,7 @@ mod trash;
 mod undo_redo;
 mod user_files;
 mod users;
+mod view_decorations;
 mod view_listings;
 mod views;
 mod webhooks;

@@ -131,6 +131,24 @@ pub enum TableEvent {
         view_id: i64,
         view_group_by_id: i64,
     },
+    ViewDecorationCreated {
+        view_decoration: Value,
+    },
+    ViewDecorationUpdated {
+        view_decoration_id: i64,
+        view_decoration: Value,
+        /// The decoration before a change its user asked for, for undo; neither logged
+        /// nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
+    },
+    ViewDecorationDeleted {
+        view_id: i64,
+        view_decoration_id: i64,
+        /// The deleted decoration, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
+    },
     RowCommentCreated {
         row_comment: Value,
     },
@@ -160,6 +178,7 @@ pub enum ViewPart {
     FilterGroup,
     Sort,
     GroupBy,
+    Decoration,
 }
 
 impl ViewPart {
@@ -170,6 +189,7 @@ impl ViewPart {
             ViewPart::FilterGroup => "view_filter_group",
             ViewPart::Sort => "view_sort",
             ViewPart::GroupBy => "view_group_by",
+            ViewPart::Decoration => "view_decoration",
         }
     }
 
@@ -182,6 +202,9 @@ impl ViewPart {
             ViewPart::Sort => TableEvent::ViewSortCreated { view_sort: part },
             ViewPart::GroupBy => TableEvent::ViewGroupByCreated {
                 view_group_by: part,
+            },
+            ViewPart::Decoration => TableEvent::ViewDecorationCreated {
+                view_decoration: part,
             },
         }
     }
@@ -204,6 +227,11 @@ impl ViewPart {
                 view_group_by_id: id,
                 view_group_by: part,
             },
+            ViewPart::Decoration => TableEvent::ViewDecorationUpdated {
+                view_decoration_id: id,
+                view_decoration: part,
+                before: None,
+            },
         }
     }
 
@@ -224,6 +252,11 @@ impl ViewPart {
             ViewPart::GroupBy => TableEvent::ViewGroupByDeleted {
                 view_id,
                 view_group_by_id: id,
+            },
+            ViewPart::Decoration => TableEvent::ViewDecorationDeleted {
+                view_id,
+                view_decoration_id: id,
+                before: None,
             },
         }
     }
@@ -261,6 +294,9 @@ impl TableEvent {
             TableEvent::ViewGroupByCreated { .. } => "view_group_by_created",
             TableEvent::ViewGroupByUpdated { .. } => "view_group_by_updated",
             TableEvent::ViewGroupByDeleted { .. } => "view_group_by_deleted",
+            TableEvent::ViewDecorationCreated { .. } => "view_decoration_created",
+            TableEvent::ViewDecorationUpdated { .. } => "view_decoration_updated",
+            TableEvent::ViewDecorationDeleted { .. } => "view_decoration_deleted",
             TableEvent::RowCommentCreated { .. } => "row_comment_created",
             TableEvent::RowCommentUpdated { .. } => "row_comment_updated",
             TableEvent::RowCommentDeleted { .. } => "row_comment_deleted",
@@ -357,6 +393,9 @@ mod tests {
             ViewPart::Filter.created(json!({})),
             ViewPart::FilterGroup.updated(1, json!({})),
             ViewPart::GroupBy.deleted(1, 2),
+            ViewPart::Decoration.created(json!({})),
+            ViewPart::Decoration.updated(1, json!({})),
+            ViewPart::Decoration.deleted(1, 2),
             TableEvent::ViewsReordered {
                 table_id: 1,
                 order: vec![2, 1],

@@ -23,6 +23,10 @@ pub enum ViewError {
     SortNotFound,
     #[error("The view group by does not exist.")]
     GroupByNotFound,
+    #[error("The view decoration does not exist.")]
+    DecorationNotFound,
+    #[error("Decoration is not supported for {0} views.")]
+    DecorationNotSupported(String),
     #[error("The view type {0} does not exist.")]
     TypeDoesNotExist(String),
     #[error("This type of view does not support {0}.")]
@@ -68,6 +72,8 @@ impl HasCode for ViewError {
             Self::FilterGroupNotFound => Code::ViewFilterGroupDoesNotExist,
             Self::SortNotFound => Code::ViewSortDoesNotExist,
             Self::GroupByNotFound => Code::ViewGroupByDoesNotExist,
+            Self::DecorationNotFound => Code::ViewDecorationDoesNotExist,
+            Self::DecorationNotSupported(_) => Code::ViewDecorationNotSupported,
             Self::TypeDoesNotExist(_) => Code::ViewTypeDoesNotExist,
             Self::NotSupported("filters") => Code::ViewFilterNotSupported,
             Self::NotSupported("sorts") => Code::ViewSortNotSupported,

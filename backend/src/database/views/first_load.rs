@@ -125,7 +125,7 @@ pub async fn load(
     let include = Include {
         filters: true,
         sortings: true,
-        decorations: false,
+        decorations: true,
         group_bys: false,
     };
     let table = crate::database::tables::get(ctx, actor, table_id).await?;

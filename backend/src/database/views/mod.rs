@@ -1,8 +1,9 @@
 //! Views of a table (grid, gallery, form, kanban, calendar): their settings, filters,
-//! filter groups, sorts, group-bys and field options, and the rows they show.
+//! filter groups, sorts, group-bys, decorations and field options, and the rows they show.
 
 pub mod aggregations;
 pub mod calendar;
+pub mod decorations;
 mod errors;
 pub mod field_changes;
 pub mod first_load;
@@ -18,6 +19,10 @@ pub mod repo;
 mod service;
 pub mod types;
 
+pub use decorations::{
+    DECORATOR_TYPES, MAX_ROWS as MAX_DECORATED_ROWS, ViewDecoration, create_decoration,
+    decoration_colors, delete_decoration, get_decoration, list_decorations, update_decoration,
+};
 pub use errors::ViewError;
 pub use parts::*;
 pub use service::*;
@@ -110,7 +115,7 @@ pub struct ViewParts {
     pub filter_groups: Option<Vec<ViewFilterGroup>>,
     pub sortings: Option<Vec<ViewSort>>,
     pub group_bys: Option<Vec<ViewSort>>,
-    pub decorations: bool,
+    pub decorations: Option<Vec<ViewDecoration>>,
 }
 
 impl View {
@@ -193,8 +198,16 @@ impl View {
                 list(&group_bys.iter().map(ViewSort::to_json).collect::<Vec<_>>()),
             );
         }
-        if parts.decorations {
-            map.insert("decorations".into(), json!([]));
+        if let Some(decorations) = &parts.decorations {
+            map.insert(
+                "decorations".into(),
+                list(
+                    &decorations
+                        .iter()
+                        .map(ViewDecoration::to_json)
+                        .collect::<Vec<_>>(),
+                ),
+            );
         }
         v
     }

@@ -70,8 +70,19 @@ fn id(body: &Map<String, Value>, key: &str) -> Result<Option<Option<i64>>, Valid
     }
 }
 
+/// A filter type that exists.
+pub(super) fn check_filter_type_name(kind: &str) -> Result<(), ViewError> {
+    filter_types()
+        .get(kind)
+        .map(|_| ())
+        .ok_or_else(|| FilterError::TypeDoesNotExist(kind.replace('\0', "")).into())
+}
+
 /// A filter type that exists and works on the field's type.
-fn check_filter_type(kind: &str, field: &crate::database::fields::Field) -> Result<(), ViewError> {
+pub(super) fn check_filter_type(
+    kind: &str,
+    field: &crate::database::fields::Field,
+) -> Result<(), ViewError> {
     let filter = filter_types()
         .get(kind)
         .ok_or_else(|| FilterError::TypeDoesNotExist(kind.replace('\0', "")))?;

@@ -231,6 +231,8 @@ pub async fn copy_parts(conn: &mut PgConnection, from: i64, to: i64) -> sqlx::Re
         "INSERT INTO database_view_sorts (view_id, field_id, \"order\", type) SELECT $2, field_id, \"order\", type FROM database_view_sorts WHERE view_id = $1 ORDER BY id",
         "INSERT INTO database_view_group_bys (view_id, field_id, \"order\", width, type) SELECT $2, field_id, \"order\", width, type FROM database_view_group_bys WHERE view_id = $1 ORDER BY id",
         "INSERT INTO database_view_field_options (view_id, field_id, options) SELECT $2, field_id, options FROM database_view_field_options WHERE view_id = $1",
+        // Decorations name fields of the same table, so their configurations copy as they are.
+        "INSERT INTO database_view_decorations (view_id, type, value_provider_type, value_provider_conf, \"order\") SELECT $2, type, value_provider_type, value_provider_conf, \"order\" FROM database_view_decorations WHERE view_id = $1 ORDER BY id",
     ] {
         sqlx::query(statement)
             .bind(from)

@@ -87,7 +87,11 @@ pub(super) async fn parts(
         } else {
             None
         },
-        decorations: include.decorations,
+        decorations: if include.decorations {
+            Some(super::decorations::of_view(&mut *conn, view.id).await?)
+        } else {
+            None
+        },
     })
 }
 
@@ -480,7 +484,7 @@ pub async fn order(
     Ok(())
 }
 
-/// Copies a view with its filters, sorts, group-bys and field options, placed last, named
+/// Copies a view with its filters, sorts, group-bys, decorations and field options, placed last, named
 /// "<name> 2" (or the next free number).
 pub async fn duplicate(
     ctx: &AppContext,

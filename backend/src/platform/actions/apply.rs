@@ -7,7 +7,7 @@ use crate::{
         fields,
         rows::{self, WriteOptions},
         tx::Tx,
-        views,
+        views::{self, decorations},
     },
     platform::{
         auth::Actor,
@@ -52,6 +52,23 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         } => {
             views::update_in(tx, actor, *view_id, &api_body(before)).await?;
         }
+        Params::CreateDecoration { decoration, .. } => {
+            decorations::delete_in(tx, actor, decoration_id(decoration)?).await?;
+        }
+        Params::UpdateDecoration {
+            decoration_id,
+            before,
+            ..
+        } => {
+            decorations::update_in(tx, actor, *decoration_id, &api_body(before)).await?;
+        }
+        Params::DeleteDecoration {
+            view_id,
+            decoration,
+        } => {
+            let id = decoration_id(decoration)?;
+            decorations::create_in(tx, actor, *view_id, &api_body(decoration), Some(id)).await?;
+        }
     }
     Ok(())
 }
@@ -83,8 +100,33 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::UpdateView { view_id, after, .. } => {
             views::update_in(tx, actor, *view_id, &api_body(after)).await?;
         }
+        Params::CreateDecoration {
+            view_id,
+            decoration,
+        } => {
+            let id = decoration_id(decoration)?;
+            decorations::create_in(tx, actor, *view_id, &api_body(decoration), Some(id)).await?;
+        }
+        Params::UpdateDecoration {
+            decoration_id,
+            after,
+            ..
+        } => {
+            decorations::update_in(tx, actor, *decoration_id, &api_body(after)).await?;
+        }
+        Params::DeleteDecoration { decoration, .. } => {
+            decorations::delete_in(tx, actor, decoration_id(decoration)?).await?;
+        }
     }
     Ok(())
+}
+
+/// The id of a recorded decoration.
+fn decoration_id(decoration: &Value) -> anyhow::Result<i64> {
+    decoration
+        .get("id")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| anyhow::anyhow!("a recorded decoration without its id"))
 }
 
 /// Writes recorded values (`{"id", "field_{id}": …}` per row) back.

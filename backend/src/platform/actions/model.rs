@@ -57,6 +57,23 @@ pub enum Params {
         before: Value,
         after: Value,
     },
+    /// A view decoration created: undo deletes it, redo creates it again with its id.
+    CreateDecoration {
+        view_id: i64,
+        decoration: Value,
+    },
+    /// A decoration changed: as the API showed it before and after.
+    UpdateDecoration {
+        view_id: i64,
+        decoration_id: i64,
+        before: Value,
+        after: Value,
+    },
+    /// A decoration deleted: undo creates it again with its id.
+    DeleteDecoration {
+        view_id: i64,
+        decoration: Value,
+    },
 }
 
 impl Params {
@@ -75,14 +92,20 @@ impl Params {
             Params::CreateView { .. } => "create_view",
             Params::DeleteView { .. } => "delete_view",
             Params::UpdateView { .. } => "update_view",
+            Params::CreateDecoration { .. } => "create_decoration",
+            Params::UpdateDecoration { .. } => "update_decoration",
+            Params::DeleteDecoration { .. } => "delete_decoration",
         }
     }
 
     /// Row, field and view creation and deletion actions belong to their table
-    /// (`table42`), changes of a view to the view (`view7`).
+    /// (`table42`), changes of a view and its decorations to the view (`view7`).
     pub fn scope(&self) -> String {
         let table_id = match self {
-            Params::UpdateView { view_id, .. } => return format!("view{view_id}"),
+            Params::UpdateView { view_id, .. }
+            | Params::CreateDecoration { view_id, .. }
+            | Params::UpdateDecoration { view_id, .. }
+            | Params::DeleteDecoration { view_id, .. } => return format!("view{view_id}"),
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }

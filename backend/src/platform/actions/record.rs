@@ -108,8 +108,41 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
         }
         _ => {}
     }
+    if let Some(params) = events.iter().find_map(|e| decoration_action(e)) {
+        return Some(params);
+    }
     let row_event = events.iter().find(|e| e.is_row_change())?;
     row_action(row_event)
+}
+
+/// A decoration's change, when its user asked for it (the events carry what it was).
+fn decoration_action(event: &TableEvent) -> Option<Params> {
+    let view_of = |d: &Value| d.get("view").and_then(Value::as_i64);
+    match event {
+        TableEvent::ViewDecorationCreated { view_decoration } => Some(Params::CreateDecoration {
+            view_id: view_of(view_decoration)?,
+            decoration: view_decoration.clone(),
+        }),
+        TableEvent::ViewDecorationUpdated {
+            view_decoration_id,
+            view_decoration,
+            before: Some(before),
+        } => Some(Params::UpdateDecoration {
+            view_id: view_of(view_decoration)?,
+            decoration_id: *view_decoration_id,
+            before: (**before).clone(),
+            after: view_decoration.clone(),
+        }),
+        TableEvent::ViewDecorationDeleted {
+            view_id,
+            before: Some(before),
+            ..
+        } => Some(Params::DeleteDecoration {
+            view_id: *view_id,
+            decoration: (**before).clone(),
+        }),
+        _ => None,
+    }
 }
 
 fn field_action(event: &TableEvent) -> Option<Params> {

@@ -82,7 +82,8 @@ fn view_of(event: &TableEvent) -> Option<i64> {
         | TableEvent::ViewFilterDeleted { view_id, .. }
         | TableEvent::ViewFilterGroupDeleted { view_id, .. }
         | TableEvent::ViewSortDeleted { view_id, .. }
-        | TableEvent::ViewGroupByDeleted { view_id, .. } => Some(*view_id),
+        | TableEvent::ViewGroupByDeleted { view_id, .. }
+        | TableEvent::ViewDecorationDeleted { view_id, .. } => Some(*view_id),
         TableEvent::ViewFilterCreated { view_filter: part }
         | TableEvent::ViewFilterUpdated {
             view_filter: part, ..
@@ -103,6 +104,13 @@ fn view_of(event: &TableEvent) -> Option<i64> {
         }
         | TableEvent::ViewGroupByUpdated {
             view_group_by: part,
+            ..
+        }
+        | TableEvent::ViewDecorationCreated {
+            view_decoration: part,
+        }
+        | TableEvent::ViewDecorationUpdated {
+            view_decoration: part,
             ..
         } => of_part(part),
         _ => None,
@@ -320,6 +328,12 @@ fn view_change(event: &TableEvent, live: &LiveView) -> Projected {
             Projected::send(vec![refresh("force_view_refresh", live)])
         }
         TableEvent::ViewCreated { .. } => Projected::default(),
+        // Decorations change how rows look, not which rows show.
+        TableEvent::ViewDecorationCreated { .. }
+        | TableEvent::ViewDecorationUpdated { .. }
+        | TableEvent::ViewDecorationDeleted { .. } => {
+            Projected::send(vec![refresh("force_view_refresh", live)])
+        }
         // Filters, filter groups, sorts and group-bys change which rows show, and how.
         _ => Projected::send(vec![refresh("force_view_rows_refresh", live)]),
     }

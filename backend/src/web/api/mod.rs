@@ -288,6 +288,21 @@ pub fn routes() -> RouteTable {
                 .delete(database::view_parts::delete_group_by),
         )
         .route(
+            "/api/database/views/{id}/decorations/",
+            get(database::view_parts::list_decorations)
+                .post(database::view_parts::create_decoration),
+        )
+        .route(
+            "/api/database/views/{id}/decorations/colors/",
+            get(database::view_parts::decoration_colors),
+        )
+        .route(
+            "/api/database/views/decoration/{id}/",
+            get(database::view_parts::get_decoration)
+                .patch(database::view_parts::update_decoration)
+                .delete(database::view_parts::delete_decoration),
+        )
+        .route(
             "/api/database/webhooks/table/{id}/",
             get(database::webhooks::list).post(database::webhooks::create),
         )

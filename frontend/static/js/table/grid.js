@@ -58,6 +58,8 @@ export class Grid {
    *   editor opened on that cell; (null, null) it closed
    * @param {import("./others_editing.js").OthersEditing} [options.othersEditing]  cells
    *   other people are editing, marked on the grid
+   * @param {function(HTMLTableRowElement, object): void} [options.decorate]  (line, row)
+   *   paints a row's line with the view's decorations
    */
   constructor(options) {
     Object.assign(this, options);
@@ -386,6 +388,7 @@ export class Grid {
       return tr;
     }
     tr.dataset.rowId = String(row.id);
+    this.decorate?.(tr, row);
     const number = document.createElement("span");
     number.className = "row-count";
     number.textContent = String(row.id);

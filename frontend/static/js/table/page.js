@@ -1,7 +1,7 @@
 // The table page: takes over the grid the server rendered (its rows come from the page's
 // bootstrap data, not a second request), keeps it live through the realtime socket, and
 // wires the toolbar (search, add row, delete the selected rows with an undo, fields,
-// filters, sorts, hidden fields), the column menus, the view tabs and sharing, and the expanded row with its
+// filters, sorts, hidden fields, row colours), the column menus, the view tabs and sharing, and the expanded row with its
 // own address.
 
 import { showError } from "./alert.js";
@@ -9,6 +9,7 @@ import { Api } from "./api.js";
 import { readTablePage } from "./boot.js";
 import { isReadOnly } from "./cells.js";
 import { ColumnMenu } from "./column_menu.js";
+import { Decorations } from "./decorations.js";
 import { Grid } from "./grid.js";
 import { OthersEditing } from "./others_editing.js";
 import { el, openDialog } from "./dom.js";
@@ -101,6 +102,7 @@ async function editCell(row, field, value, shown, refused) {
     const saved = await inTurn(row.id, () => api.patch(`/database/rows/table/${tableId}/${row.id}/`, { [key]: value }));
     // Only this cell: answers to concurrent edits of the same row may arrive in any order.
     store.update([{ id: row.id, [key]: saved[key] }]);
+    decorations.forget([row.id]);
     if (hasOwnOrder()) {
       store.refresh();
     }
@@ -165,6 +167,7 @@ async function pasteCells(r0, c0, lines, fields) {
         Object.fromEntries(Object.keys(items[i]).map((key) => [key, row[key]])),
       ),
     );
+    decorations.forget(saved.items.map((row) => row.id));
   } catch (error) {
     showError(error);
   }
@@ -271,7 +274,18 @@ async function resizeColumn(field, width) {
   }
 }
 
+// Row colours: worked out by the server for the lines drawn, then painted.
+const decorations = new Decorations({
+  api,
+  boot,
+  state,
+  viewId,
+  showError,
+  onChange: () => grid.schedule(),
+});
+
 const grid = new Grid({
+  decorate: (tr, row) => decorations.paint(tr, row.id),
   scroller: $("grid-scroll"),
   table: $("grid"),
   store,
@@ -390,6 +404,7 @@ function changedViewId(event) {
 // Realtime: rows, fields and this view changed elsewhere (live.js handles the table itself).
 function applyEvent(event) {
   activityEvent(event);
+  decorations.applyEvent(event);
   switch (event.type) {
     case "rows_created":
       for (const row of event.rows) {
@@ -507,4 +522,4 @@ if (boot.row) {
 }
 document.body.dataset.gridReady = "true";
 // For diagnostics and browser tests.
-window.tessera = { store, grid, live, api, state };
+window.tessera = { store, grid, live, api, state, decorations };

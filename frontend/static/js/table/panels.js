@@ -99,7 +99,7 @@ export class Panels {
 
   async reloadView() {
     this.state.view = await this.api.get(`/database/views/${this.viewId}/`, {
-      query: { include: "filters,sortings" },
+      query: { include: "filters,sortings,decorations" },
     });
     this.showCounts();
     this.rowsChanged();

@@ -33,6 +33,7 @@ export function mount(ctx) {
       cardCover(ctx.state, row),
       cardBody(ctx.state, row),
     );
+    ctx.decorate?.(node, row);
     const open = () => ctx.openRow(row);
     node.addEventListener("click", (event) => {
       if (!event.target.closest("a")) {

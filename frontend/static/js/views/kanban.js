@@ -61,6 +61,7 @@ export function mount(ctx) {
     ctx.root.querySelector(`.kanban-column[data-option="${key}"] .kanban-cards`)?.append(card);
     try {
       await ctx.api.patch(`/database/rows/table/${ctx.tableId}/${row.id}/`, { [`field_${field.id}`]: target });
+      ctx.rowsChanged?.([row.id]);
     } catch (error) {
       ctx.showError(error);
     }
@@ -89,6 +90,7 @@ export function mount(ctx) {
       cardBody(ctx.state, row),
       menu,
     );
+    ctx.decorate?.(node, row);
     node.addEventListener("click", (event) => {
       if (!event.target.closest("a, select")) {
         ctx.openRow(row);

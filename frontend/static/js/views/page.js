@@ -1,12 +1,14 @@
 // The table page for gallery, kanban, calendar and form views: picks the view's module,
 // keeps it live through the realtime socket (rows, fields and the view's own settings;
-// live.js shows who else is viewing), wires the toolbar (card fields, add row, sharing)
+// live.js shows who else is viewing), wires the toolbar (card fields, row colours on
+// gallery and kanban cards, add row, sharing)
 // and the view tabs, and gives the expanded row its own address.
 
 import { showError } from "../table/alert.js";
 import { Api } from "../table/api.js";
 import { readTablePage } from "../table/boot.js";
 import { el, openDialog } from "../table/dom.js";
+import { Decorations } from "../table/decorations.js";
 import { connectLive } from "../table/live.js";
 import { RowAddress } from "../table/row_address.js";
 import { activityEvent, activityFor } from "../table/row_activity.js";
@@ -37,8 +39,22 @@ function inTurn(task) {
   return run;
 }
 
+// Card colours (gallery and kanban): worked out by the server for the cards shown.
+const decorations = new Decorations({
+  api,
+  boot,
+  state,
+  viewId,
+  showError,
+  onChange: () => decorations.paintAll(ctx.root),
+});
+
 const ctx = {
   api,
+  /** Paints a card with the view's decorations (gallery and kanban). */
+  decorate: (node, row) => decorations.paint(node, row.id),
+  /** Rows changed here: their colours are worked out again. */
+  rowsChanged: (ids) => decorations.forget(ids),
   boot,
   state,
   tableId,
@@ -68,6 +84,7 @@ const ctx = {
       save: async (r, field, value) => {
         try {
           const saved = await api.patch(`/database/rows/table/${tableId}/${r.id}/`, { [`field_${field.id}`]: value });
+          decorations.forget([r.id]);
           refresh();
           return saved;
         } catch (error) {
@@ -161,6 +178,7 @@ const refresh = debounce(() => view.refresh());
 // the table itself).
 function applyEvent(event) {
   activityEvent(event);
+  decorations.applyEvent(event);
   switch (event.type) {
     case "rows_created":
     case "rows_updated":
@@ -266,4 +284,4 @@ if (boot.row) {
 }
 document.body.dataset.viewReady = "true";
 // For diagnostics and browser tests.
-window.tessera = { api, live, state, view };
+window.tessera = { api, live, state, view, decorations };

@@ -49,6 +49,10 @@ pub trait ViewType: Sync {
     fn can_group_by(&self) -> bool {
         false
     }
+    /// Whether rows (or cards) take the view's decorations: every type that shows rows.
+    fn can_decorate(&self) -> bool {
+        self.lists_rows()
+    }
     fn props(&self) -> &'static [Prop];
     /// Options every field has in this type of view until changed.
     fn field_option_defaults(&self) -> Value;

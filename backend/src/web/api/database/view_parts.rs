@@ -1,15 +1,21 @@
-//! `/api/database/views/…`: a view's filters, filter groups, sorts and group-bys.
+//! `/api/database/views/…`: a view's filters, filter groups, sorts, group-bys and
+//! decorations.
 
 use super::fields::object;
 use crate::{
     database::views::{self, Ordering},
     error::ApiError,
+    platform::validation::ValidationError,
     web::{
         extract::{ApiJson, ApiPath, Auth},
         state::AppState,
     },
 };
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+    http::StatusCode,
+};
 use serde_json::Value;
 
 #[utoipa::path(get, path = "/api/database/views/{view_id}/filters/", tag = "Database view filters",
@@ -217,3 +223,104 @@ ordering_handlers!(
     update_group_by,
     delete_group_by
 );
+
+#[utoipa::path(get, path = "/api/database/views/{view_id}/decorations/", tag = "Database view decorations",
+    params(("view_id" = i64, Path)), responses((status = 200, description = "`[{id, view, type, value_provider_type, value_provider_conf, order}]`")), security(("jwt" = [])))]
+pub async fn list_decorations(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let list = views::list_decorations(&state.ctx, &actor, id).await?;
+    Ok(Json(list.iter().map(|d| d.to_json()).collect()))
+}
+
+/// Body: `{type (left_border_color, background_color), value_provider_type?
+/// (single_select_color, conditional_color or ""), value_provider_conf?, order?}`.
+#[utoipa::path(post, path = "/api/database/views/{view_id}/decorations/", tag = "Database view decorations", request_body = Object,
+    params(("view_id" = i64, Path)), responses((status = 200, description = "The decoration")), security(("jwt" = [])))]
+pub async fn create_decoration(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::create_decoration(&state.ctx, &actor, id, &object(body)?)
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/database/views/decoration/{decoration_id}/", tag = "Database view decorations",
+    params(("decoration_id" = i64, Path)), responses((status = 200, description = "The decoration")), security(("jwt" = [])))]
+pub async fn get_decoration(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::get_decoration(&state.ctx, &actor, id)
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/database/views/decoration/{decoration_id}/", tag = "Database view decorations", request_body = Object,
+    params(("decoration_id" = i64, Path)), responses((status = 200, description = "The decoration")), security(("jwt" = [])))]
+pub async fn update_decoration(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        views::update_decoration(&state.ctx, &actor, id, &object(body)?)
+            .await?
+            .to_json(),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/database/views/decoration/{decoration_id}/", tag = "Database view decorations",
+    params(("decoration_id" = i64, Path)), responses((status = 204, description = "Deleted")), security(("jwt" = [])))]
+pub async fn delete_decoration(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    views::delete_decoration(&state.ctx, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tessera's own: the colours the view's decorations give some rows, worked out on the
+/// server with the same filter SQL as listings (Baserow's web client evaluates the
+/// conditions itself).
+#[utoipa::path(get, path = "/api/database/views/{view_id}/decorations/colors/", tag = "Database view decorations",
+    params(("view_id" = i64, Path), ("row_ids" = String, Query, description = "Comma-separated row ids, at most 500")),
+    responses((status = 200, description = "`{\"<decoration id>\": {\"<row id>\": \"<colour>\"}}`")), security(("jwt" = [])))]
+pub async fn decoration_colors(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = super::rows::params(raw);
+    let raw_ids = super::param(&params, "row_ids").unwrap_or_default();
+    let mut ids = Vec::new();
+    for part in raw_ids.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = part.parse::<i64>().map_err(|_| {
+            ApiError::from(ValidationError::single(
+                "row_ids",
+                "invalid",
+                "Comma-separated row ids are required.",
+            ))
+        })?;
+        if ids.len() > views::MAX_DECORATED_ROWS {
+            break;
+        }
+        ids.push(id);
+    }
+    Ok(Json(Value::Object(
+        views::decoration_colors(&state.ctx, &actor, id, &ids).await?,
+    )))
+}
