@@ -458,8 +458,20 @@ pub async fn order(
     view_ids: &[i64],
 ) -> Result<(), ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    tables::accessible(&mut tx, actor, table_id).await?;
-    let current: Vec<i64> = repo::list(&mut *tx, table_id)
+    order_in(&mut tx, actor, table_id, view_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`order`] in the caller's transaction.
+pub async fn order_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    view_ids: &[i64],
+) -> Result<(), ViewError> {
+    tables::accessible(tx, actor, table_id).await?;
+    let current: Vec<i64> = repo::list(&mut **tx, table_id)
         .await?
         .iter()
         .map(|v| v.id)
@@ -468,15 +480,15 @@ pub async fn order(
         return Err(ViewError::NotInTable(*foreign));
     }
     let ordered = crate::platform::applications::merge_order(&current, view_ids);
-    repo::set_order(&mut *tx, &ordered).await?;
+    repo::set_order(&mut **tx, &ordered).await?;
     tx.emit(
         table_id,
         TableEvent::ViewsReordered {
             table_id,
             order: ordered,
+            before: Some(current),
         },
     );
-    tx.commit().await?;
     Ok(())
 }
 

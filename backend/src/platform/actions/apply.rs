@@ -6,6 +6,7 @@ use crate::{
     database::{
         fields,
         rows::{self, WriteOptions},
+        tables,
         tx::Tx,
         views,
     },
@@ -34,12 +35,17 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             field_id,
             before,
             backup,
+            views,
             ..
         } => {
             backup::bring_back_select_options(tx, *field_id, before).await?;
             fields::update_in(tx, actor, *field_id, &api_body(before)).await?;
             if let Some(backup) = backup {
                 backup::restore(tx, *backup, *field_id).await?;
+            }
+            // The filters and sorts the conversion deleted fit the old type again.
+            for params in views.iter().rev() {
+                undo_view_part(tx, actor, params).await?;
             }
         }
         Params::DeleteField { field_id, .. } => {
@@ -52,7 +58,82 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         } => {
             views::update_in(tx, actor, *view_id, &api_body(before)).await?;
         }
+        Params::OrderViews {
+            table_id, before, ..
+        } => views::order_in(tx, actor, *table_id, before).await?,
+        Params::MoveRow {
+            table_id,
+            row_id,
+            before,
+            ..
+        } => rows::move_to_in(tx, actor, *table_id, *row_id, before).await?,
+        Params::CreateViewPart { .. }
+        | Params::UpdateViewPart { .. }
+        | Params::DeleteViewPart { .. }
+        | Params::UpdateViewFieldOptions { .. } => undo_view_part(tx, actor, params).await?,
+        Params::CreateTable { table_id, .. } => tables::delete_in(tx, actor, *table_id).await?,
+        Params::UpdateTable {
+            table_id, before, ..
+        } => rename_table(tx, actor, *table_id, before).await?,
+        Params::DeleteTable { table_id, .. } => {
+            restore(tx, actor, "table", *table_id, None).await?
+        }
+        Params::OrderTables {
+            database_id,
+            before,
+            ..
+        } => tables::order_in(tx, actor, *database_id, before).await?,
     }
+    Ok(())
+}
+
+/// Undoes a change of a view's parts or field options.
+async fn undo_view_part(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+    match params {
+        Params::CreateViewPart {
+            view_id,
+            part,
+            value,
+        } => {
+            let id = value.get("id").and_then(Value::as_i64).unwrap_or_default();
+            views::remove_part_in(tx, actor, *part, *view_id, id).await?;
+        }
+        Params::UpdateViewPart { part, before, .. } => {
+            views::put_part_in(tx, actor, *part, before).await?;
+        }
+        Params::DeleteViewPart { removed, .. } => {
+            for (part, value) in removed {
+                views::put_part_in(tx, actor, *part, value).await?;
+            }
+        }
+        Params::UpdateViewFieldOptions {
+            view_id, before, ..
+        } => field_options(tx, actor, *view_id, before).await?,
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn field_options(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    options: &Value,
+) -> anyhow::Result<()> {
+    let mut body = Map::new();
+    body.insert("field_options".into(), options.clone());
+    views::update_field_options_in(tx, actor, view_id, &body).await?;
+    Ok(())
+}
+
+async fn rename_table(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    table: &Value,
+) -> anyhow::Result<()> {
+    let name = table.get("name").and_then(Value::as_str).unwrap_or_default();
+    tables::rename_in(tx, actor, table_id, name).await?;
     Ok(())
 }
 
@@ -83,6 +164,37 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::UpdateView { view_id, after, .. } => {
             views::update_in(tx, actor, *view_id, &api_body(after)).await?;
         }
+        Params::OrderViews {
+            table_id, after, ..
+        } => views::order_in(tx, actor, *table_id, after).await?,
+        Params::MoveRow {
+            table_id,
+            row_id,
+            after,
+            ..
+        } => rows::move_to_in(tx, actor, *table_id, *row_id, after).await?,
+        Params::CreateViewPart { part, value, .. } => {
+            views::put_part_in(tx, actor, *part, value).await?
+        }
+        Params::UpdateViewPart { part, after, .. } => {
+            views::put_part_in(tx, actor, *part, after).await?
+        }
+        Params::DeleteViewPart {
+            view_id, part, id, ..
+        } => views::remove_part_in(tx, actor, *part, *view_id, *id).await?,
+        Params::UpdateViewFieldOptions { view_id, after, .. } => {
+            field_options(tx, actor, *view_id, after).await?
+        }
+        Params::CreateTable { table_id, .. } => {
+            restore(tx, actor, "table", *table_id, None).await?
+        }
+        Params::UpdateTable {
+            table_id, after, ..
+        } => rename_table(tx, actor, *table_id, after).await?,
+        Params::DeleteTable { table_id, .. } => tables::delete_in(tx, actor, *table_id).await?,
+        Params::OrderTables {
+            database_id, after, ..
+        } => tables::order_in(tx, actor, *database_id, after).await?,
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What an action records (`Params`, stored as JSON), the scopes undo and redo look in,
 //! and what they answer.
 
+use crate::database::events::ViewPart;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -36,6 +37,10 @@ pub enum Params {
         before: Value,
         after: Value,
         backup: Option<i64>,
+        /// What the conversion changed in the table's views (filters and sorts it
+        /// deleted, aggregations it cleared), undone after the field is converted back.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        views: Vec<Params>,
     },
     DeleteField {
         table_id: i64,
@@ -57,6 +62,68 @@ pub enum Params {
         before: Value,
         after: Value,
     },
+    /// Views reordered: the table's view ids in their order before and after.
+    OrderViews {
+        table_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    /// A row moved: its `order` before and after.
+    MoveRow {
+        table_id: i64,
+        row_id: i64,
+        before: String,
+        after: String,
+    },
+    /// A filter, filter group, sort or group-by created, as the API showed it.
+    CreateViewPart {
+        view_id: i64,
+        part: ViewPart,
+        value: Value,
+    },
+    UpdateViewPart {
+        view_id: i64,
+        part: ViewPart,
+        before: Value,
+        after: Value,
+    },
+    /// A part deleted: the part first, then what its deletion took with it (a filter
+    /// group's groups and filters), parents first.
+    DeleteViewPart {
+        view_id: i64,
+        part: ViewPart,
+        id: i64,
+        removed: Vec<(ViewPart, Value)>,
+    },
+    /// Field options changed: the changed fields' options before and after
+    /// (`{"<field id>": {…}}`).
+    UpdateViewFieldOptions {
+        view_id: i64,
+        before: Value,
+        after: Value,
+    },
+    /// A table created (or restored from the trash): undo trashes it.
+    CreateTable {
+        database_id: i64,
+        table_id: i64,
+    },
+    /// A table renamed: its API shape before and after.
+    UpdateTable {
+        database_id: i64,
+        table_id: i64,
+        before: Value,
+        after: Value,
+    },
+    DeleteTable {
+        database_id: i64,
+        table_id: i64,
+    },
+    /// The database's table ids in their order before and after.
+    OrderTables {
+        database_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
 }
 
 impl Params {
@@ -75,14 +142,51 @@ impl Params {
             Params::CreateView { .. } => "create_view",
             Params::DeleteView { .. } => "delete_view",
             Params::UpdateView { .. } => "update_view",
+            Params::OrderViews { .. } => "order_views",
+            Params::MoveRow { .. } => "move_row",
+            Params::CreateViewPart { part, .. } => match part {
+                ViewPart::Filter => "create_view_filter",
+                ViewPart::FilterGroup => "create_view_filter_group",
+                ViewPart::Sort => "create_view_sort",
+                ViewPart::GroupBy => "create_view_group",
+            },
+            Params::UpdateViewPart { part, .. } => match part {
+                ViewPart::Filter => "update_view_filter",
+                ViewPart::FilterGroup => "update_view_filter_group",
+                ViewPart::Sort => "update_view_sort",
+                ViewPart::GroupBy => "update_view_group",
+            },
+            Params::DeleteViewPart { part, .. } => match part {
+                ViewPart::Filter => "delete_view_filter",
+                ViewPart::FilterGroup => "delete_view_filter_group",
+                ViewPart::Sort => "delete_view_sort",
+                ViewPart::GroupBy => "delete_view_group",
+            },
+            Params::UpdateViewFieldOptions { .. } => "update_view_field_options",
+            Params::CreateTable { .. } => "create_table",
+            Params::UpdateTable { .. } => "update_table",
+            Params::DeleteTable { .. } => "delete_table",
+            Params::OrderTables { .. } => "order_tables",
         }
     }
 
-    /// Row, field and view creation and deletion actions belong to their table
-    /// (`table42`), changes of a view to the view (`view7`).
+    /// Baserow's scopes: row, field and view creation, deletion and order actions belong
+    /// to their table (`table42`), changes of a view and its parts to the view (`view7`),
+    /// table actions to their database (`application3`).
     pub fn scope(&self) -> String {
         let table_id = match self {
-            Params::UpdateView { view_id, .. } => return format!("view{view_id}"),
+            Params::UpdateView { view_id, .. }
+            | Params::CreateViewPart { view_id, .. }
+            | Params::UpdateViewPart { view_id, .. }
+            | Params::DeleteViewPart { view_id, .. }
+            | Params::UpdateViewFieldOptions { view_id, .. } => return format!("view{view_id}"),
+            Params::CreateTable { database_id, .. }
+            | Params::UpdateTable { database_id, .. }
+            | Params::DeleteTable { database_id, .. }
+            | Params::OrderTables { database_id, .. } => {
+                return format!("application{database_id}");
+            }
+            Params::OrderViews { table_id, .. } | Params::MoveRow { table_id, .. } => *table_id,
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }
