@@ -11,8 +11,10 @@ use crate::{
         views,
     },
     platform::{
+        applications,
         auth::Actor,
         trash::{self, RestoreRequest, registry::item_types},
+        workspaces,
     },
 };
 use serde_json::{Map, Value};
@@ -83,6 +85,38 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             before,
             ..
         } => tables::order_in(tx, actor, *database_id, before).await?,
+        Params::CreateApplication { application_id, .. } => {
+            applications::delete_in(tx, actor, *application_id).await?
+        }
+        Params::UpdateApplication {
+            application_id,
+            before,
+            ..
+        } => {
+            applications::rename_in(tx, actor, *application_id, before).await?;
+        }
+        Params::DeleteApplication { application_id, .. } => {
+            restore(tx, actor, "application", *application_id, None).await?
+        }
+        Params::OrderApplications {
+            workspace_id,
+            before,
+            ..
+        } => applications::order_in(tx, actor, *workspace_id, before).await?,
+        Params::CreateWorkspace { workspace_id } => {
+            workspaces::delete_in(tx, actor, *workspace_id).await?
+        }
+        Params::UpdateWorkspace {
+            workspace_id,
+            before,
+            ..
+        } => {
+            workspaces::rename_in(tx, actor, *workspace_id, before).await?;
+        }
+        Params::DeleteWorkspace { workspace_id } => {
+            restore(tx, actor, "workspace", *workspace_id, None).await?
+        }
+        Params::OrderWorkspaces { before, .. } => workspaces::order_in(tx, actor, before).await?,
     }
     Ok(())
 }
@@ -195,6 +229,38 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::OrderTables {
             database_id, after, ..
         } => tables::order_in(tx, actor, *database_id, after).await?,
+        Params::CreateApplication { application_id, .. } => {
+            restore(tx, actor, "application", *application_id, None).await?
+        }
+        Params::UpdateApplication {
+            application_id,
+            after,
+            ..
+        } => {
+            applications::rename_in(tx, actor, *application_id, after).await?;
+        }
+        Params::DeleteApplication { application_id, .. } => {
+            applications::delete_in(tx, actor, *application_id).await?
+        }
+        Params::OrderApplications {
+            workspace_id,
+            after,
+            ..
+        } => applications::order_in(tx, actor, *workspace_id, after).await?,
+        Params::CreateWorkspace { workspace_id } => {
+            restore(tx, actor, "workspace", *workspace_id, None).await?
+        }
+        Params::UpdateWorkspace {
+            workspace_id,
+            after,
+            ..
+        } => {
+            workspaces::rename_in(tx, actor, *workspace_id, after).await?;
+        }
+        Params::DeleteWorkspace { workspace_id } => {
+            workspaces::delete_in(tx, actor, *workspace_id).await?
+        }
+        Params::OrderWorkspaces { after, .. } => workspaces::order_in(tx, actor, after).await?,
     }
     Ok(())
 }

@@ -124,6 +124,46 @@ pub enum Params {
         before: Vec<i64>,
         after: Vec<i64>,
     },
+    /// An application created: undo trashes it, redo restores it.
+    CreateApplication {
+        workspace_id: i64,
+        application_id: i64,
+    },
+    /// An application renamed: its name before and after.
+    UpdateApplication {
+        workspace_id: i64,
+        application_id: i64,
+        before: String,
+        after: String,
+    },
+    DeleteApplication {
+        workspace_id: i64,
+        application_id: i64,
+    },
+    /// The workspace's application ids in their order before and after.
+    OrderApplications {
+        workspace_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    /// A workspace created: undo trashes it, redo restores it.
+    CreateWorkspace {
+        workspace_id: i64,
+    },
+    /// A workspace renamed: its name before and after.
+    UpdateWorkspace {
+        workspace_id: i64,
+        before: String,
+        after: String,
+    },
+    DeleteWorkspace {
+        workspace_id: i64,
+    },
+    /// The user's workspace ids in their order before and after.
+    OrderWorkspaces {
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
 }
 
 impl Params {
@@ -167,14 +207,34 @@ impl Params {
             Params::UpdateTable { .. } => "update_table",
             Params::DeleteTable { .. } => "delete_table",
             Params::OrderTables { .. } => "order_tables",
+            Params::CreateApplication { .. } => "create_application",
+            Params::UpdateApplication { .. } => "update_application",
+            Params::DeleteApplication { .. } => "delete_application",
+            Params::OrderApplications { .. } => "order_applications",
+            // Baserow still calls workspaces groups in its action types.
+            Params::CreateWorkspace { .. } => "create_group",
+            Params::UpdateWorkspace { .. } => "update_group",
+            Params::DeleteWorkspace { .. } => "delete_group",
+            Params::OrderWorkspaces { .. } => "order_groups",
         }
     }
 
     /// Baserow's scopes: row, field and view creation, deletion and order actions belong
     /// to their table (`table42`), changes of a view and its parts to the view (`view7`),
-    /// table actions to their database (`application3`).
+    /// table actions to their database (`application3`), application actions to their
+    /// workspace (`workspace2`), workspace actions to `root`.
     pub fn scope(&self) -> String {
         let table_id = match self {
+            Params::CreateApplication { workspace_id, .. }
+            | Params::UpdateApplication { workspace_id, .. }
+            | Params::DeleteApplication { workspace_id, .. }
+            | Params::OrderApplications { workspace_id, .. } => {
+                return format!("workspace{workspace_id}");
+            }
+            Params::CreateWorkspace { .. }
+            | Params::UpdateWorkspace { .. }
+            | Params::DeleteWorkspace { .. }
+            | Params::OrderWorkspaces { .. } => return "root".to_owned(),
             Params::UpdateView { view_id, .. }
             | Params::CreateViewPart { view_id, .. }
             | Params::UpdateViewPart { view_id, .. }
