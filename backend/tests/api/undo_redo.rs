@@ -1328,3 +1328,106 @@ async fn filters_a_type_change_deleted_come_back_when_it_is_undone() {
     assert_eq!(done(&r).0, "update_field");
     assert_eq!(listed(&app, &fx, &filters).await, [filter.body]);
 }
+
+async fn listed_ids(app: &TestApp, user: &Session, path: &str) -> Vec<i64> {
+    let r = app.get(path, Some(&user.access)).await;
+    assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    r.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["id"].as_i64())
+        .collect()
+}
+
+#[tokio::test]
+async fn workspaces_are_undone_in_the_root_scope() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("Ann", "ann@x.io").await;
+    let first = app.workspace(&user, "First").await;
+    let root = json!({"root": true});
+    let created = from_tab(&app, &user, Method::POST, "/api/workspaces/", Some(json!({"name": "W2"}))).await;
+    let w2 = created["id"].as_i64().unwrap();
+    let path = format!("/api/workspaces/{w2}/");
+    let r = replay_in(&app, "undo", &user, "s1", json!({"workspace": w2})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r), ("create_group".into(), "root".into()));
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first, w2]);
+
+    from_tab(&app, &user, Method::PATCH, &path, Some(json!({"name": "Renamed"}))).await;
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "update_group");
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "W2");
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+
+    let order = Some(json!({"workspaces": [w2, first]}));
+    from_tab(&app, &user, Method::POST, "/api/workspaces/order/", order).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [w2, first]);
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "order_groups");
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first, w2]);
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [w2, first]);
+
+    from_tab(&app, &user, Method::DELETE, &path, None).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "delete_group");
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    replay_in(&app, "redo", &user, "s1", root).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+}
+
+#[tokio::test]
+async fn applications_are_undone_in_the_workspaces_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let workspace = fx.workspace_id(&app).await;
+    let scope = json!({"workspace": workspace});
+    let in_workspace = format!("workspace{workspace}");
+    let listing = format!("/api/applications/workspace/{workspace}/");
+    let created = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &listing,
+        Some(json!({"name": "Second", "type": "database"})),
+    )
+    .await;
+    let db2 = created["id"].as_i64().unwrap();
+    let path = format!("/api/applications/{db2}/");
+    let r = replay_in(&app, "undo", user, "s1", json!({"root": true})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("create_application".into(), in_workspace.clone()));
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database, db2]);
+
+    from_tab(&app, user, Method::PATCH, &path, Some(json!({"name": "Renamed"}))).await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "update_application");
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Second");
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+
+    let order = Some(json!({"application_ids": [db2, fx.database]}));
+    from_tab(&app, user, Method::POST, &format!("{listing}order/"), order).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [db2, fx.database]);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "order_applications");
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database, db2]);
+
+    from_tab(&app, user, Method::DELETE, &path, None).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("delete_application".into(), in_workspace));
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    replay_in(&app, "redo", user, "s1", scope).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+}
