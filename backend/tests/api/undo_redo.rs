@@ -1020,7 +1020,12 @@ async fn replay_in(app: &TestApp, what: &str, user: &Session, session: &str, sco
 /// A request from tab `s1` that must succeed; answers its body.
 async fn from_tab(app: &TestApp, user: &Session, method: Method, path: &str, body: Option<Value>) -> Value {
     let r = send(app, method, path, user, &[("ClientSessionId", "s1")], body).await;
-    assert!(r.status == 200 || r.status == 204, "{path}: {} {:?}", r.status, r.body);
+    assert!(
+        [200, 202, 204].contains(&r.status),
+        "{path}: {} {:?}",
+        r.status,
+        r.body
+    );
     r.body
 }
 
@@ -1430,4 +1435,81 @@ async fn applications_are_undone_in_the_workspaces_scope() {
     assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
     replay_in(&app, "redo", user, "s1", scope).await;
     assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+}
+
+#[tokio::test]
+async fn copies_of_views_and_tables_and_new_slugs_are_undone() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let t = fx.table;
+    let view = new_view(&app, &fx, "Mine").await;
+    let copy = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/views/{view}/duplicate/"),
+        None,
+    )
+    .await;
+    let copy_path = format!("/api/database/views/{}/", copy["id"]);
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r), ("duplicate_view".into(), format!("table{t}")));
+    assert_eq!(app.get(&copy_path, Some(&user.access)).await.status, 404);
+    replay(&app, "redo", user, "s1", t).await;
+    assert_eq!(app.get(&copy_path, Some(&user.access)).await.status, 200);
+
+    let path = format!("/api/database/views/{view}/");
+    let slug = app.get(&path, Some(&user.access)).await.body["slug"].clone();
+    let rotated = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/views/{view}/rotate-slug/"),
+        None,
+    )
+    .await;
+    assert_ne!(rotated["slug"], slug);
+    let r = replay_in(&app, "undo", user, "s1", json!({"view": view})).await;
+    assert_eq!(done(&r), ("rotate_view_slug".into(), format!("view{view}")));
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["slug"], slug);
+    replay_in(&app, "redo", user, "s1", json!({"view": view})).await;
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["slug"],
+        rotated["slug"]
+    );
+
+    // A table's copy is made by a job, on the undo stack of the tab that asked for it.
+    let job = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/tables/{t}/duplicate/async/"),
+        Some(json!({})),
+    )
+    .await;
+    assert!(job.get("_client_session").is_none(), "{job}");
+    let mut finished = json!(null);
+    for _ in 0..100 {
+        let j = app
+            .get(&format!("/api/jobs/{}/", job["id"]), Some(&user.access))
+            .await
+            .body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            finished = j;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(finished["state"], "finished", "{finished}");
+    let copy = finished["duplicated_table"]["id"].as_i64().unwrap();
+    let scope = json!({"application": fx.database});
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(
+        done(&r),
+        ("duplicate_table".into(), format!("application{}", fx.database))
+    );
+    assert_eq!(table_ids(&app, &fx).await, [t]);
+    replay_in(&app, "redo", user, "s1", scope).await;
+    assert_eq!(table_ids(&app, &fx).await, [t, copy]);
 }

@@ -12,6 +12,7 @@ use crate::{
         tx::Tx,
     },
     platform::{
+        actions::Params,
         auth::{Actor, password},
         trash,
         validation::{self, ValidationError},
@@ -527,6 +528,10 @@ pub async fn duplicate(
     };
     let copy = repo::insert(&mut tx, view.table_id, &view.kind, &values).await?;
     repo::copy_parts(&mut tx, view_id, copy.id).await?;
+    tx.did(Params::DuplicateView {
+        table_id: view.table_id,
+        view_id: copy.id,
+    });
     let result = full(&mut tx, copy, table).await?;
     tx.emit(
         view.table_id,
@@ -577,12 +582,44 @@ pub async fn rotate_slug(
     view_id: i64,
 ) -> Result<ViewWithParts, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     repo::rotate_slug(&mut *tx, view_id).await?;
-    let view = repo::get(&mut *tx, view.id)
+    let result = announce_slug(&mut tx, view_id).await?;
+    tx.did(Params::RotateViewSlug {
+        view_id,
+        before: view.slug,
+        after: result.view.slug.clone(),
+    });
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Gives a view back a slug it had, for undo and redo of a rotation.
+pub async fn set_slug_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    slug: &str,
+) -> Result<(), ViewError> {
+    accessible(tx, actor, view_id).await?;
+    sqlx::query("UPDATE database_views SET slug = $2 WHERE id = $1")
+        .bind(view_id)
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    announce_slug(tx, view_id).await?;
+    Ok(())
+}
+
+/// Emits the view with its new slug.
+async fn announce_slug(tx: &mut Tx, view_id: i64) -> Result<ViewWithParts, ViewError> {
+    let view = repo::get(&mut **tx, view_id)
         .await?
         .ok_or(ViewError::NotFound)?;
-    let result = full(&mut tx, view, table).await?;
+    let table = tables::repo::get(&mut **tx, view.table_id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(tx, view, table).await?;
     tx.emit(
         result.view.table_id,
         TableEvent::ViewUpdated {
@@ -591,7 +628,6 @@ pub async fn rotate_slug(
             before: None,
         },
     );
-    tx.commit().await?;
     Ok(result)
 }
 

@@ -53,7 +53,12 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteField { field_id, .. } => {
             restore(tx, actor, "field", *field_id, None).await?
         }
-        Params::CreateView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
+            views::delete_in(tx, actor, *view_id).await?
+        }
+        Params::RotateViewSlug {
+            view_id, before, ..
+        } => views::set_slug_in(tx, actor, *view_id, before).await?,
         Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
         Params::UpdateView {
             view_id, before, ..
@@ -73,7 +78,9 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         | Params::UpdateViewPart { .. }
         | Params::DeleteViewPart { .. }
         | Params::UpdateViewFieldOptions { .. } => undo_view_part(tx, actor, params).await?,
-        Params::CreateTable { table_id, .. } => tables::delete_in(tx, actor, *table_id).await?,
+        Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
+            tables::delete_in(tx, actor, *table_id).await?
+        }
         Params::UpdateTable {
             table_id, before, ..
         } => rename_table(tx, actor, *table_id, before).await?,
@@ -193,7 +200,12 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
-        Params::CreateView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
+            restore(tx, actor, "view", *view_id, None).await?
+        }
+        Params::RotateViewSlug { view_id, after, .. } => {
+            views::set_slug_in(tx, actor, *view_id, after).await?
+        }
         Params::DeleteView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
         Params::UpdateView { view_id, after, .. } => {
             views::update_in(tx, actor, *view_id, &api_body(after)).await?;
@@ -219,7 +231,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::UpdateViewFieldOptions { view_id, after, .. } => {
             field_options(tx, actor, *view_id, after).await?
         }
-        Params::CreateTable { table_id, .. } => {
+        Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
             restore(tx, actor, "table", *table_id, None).await?
         }
         Params::UpdateTable {

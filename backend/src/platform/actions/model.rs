@@ -62,6 +62,22 @@ pub enum Params {
         before: Value,
         after: Value,
     },
+    /// A view copied: undo trashes the copy, redo restores it.
+    DuplicateView {
+        table_id: i64,
+        view_id: i64,
+    },
+    /// A view's public slug replaced: the slug before and after.
+    RotateViewSlug {
+        view_id: i64,
+        before: String,
+        after: String,
+    },
+    /// A table copied (by its job): undo trashes the copy, redo restores it.
+    DuplicateTable {
+        database_id: i64,
+        table_id: i64,
+    },
     /// Views reordered: the table's view ids in their order before and after.
     OrderViews {
         table_id: i64,
@@ -183,6 +199,9 @@ impl Params {
             Params::DeleteView { .. } => "delete_view",
             Params::UpdateView { .. } => "update_view",
             Params::OrderViews { .. } => "order_views",
+            Params::DuplicateView { .. } => "duplicate_view",
+            Params::RotateViewSlug { .. } => "rotate_view_slug",
+            Params::DuplicateTable { .. } => "duplicate_table",
             Params::MoveRow { .. } => "move_row",
             Params::CreateViewPart { part, .. } => match part {
                 ViewPart::Filter => "create_view_filter",
@@ -239,14 +258,18 @@ impl Params {
             | Params::CreateViewPart { view_id, .. }
             | Params::UpdateViewPart { view_id, .. }
             | Params::DeleteViewPart { view_id, .. }
-            | Params::UpdateViewFieldOptions { view_id, .. } => return format!("view{view_id}"),
+            | Params::UpdateViewFieldOptions { view_id, .. }
+            | Params::RotateViewSlug { view_id, .. } => return format!("view{view_id}"),
             Params::CreateTable { database_id, .. }
+            | Params::DuplicateTable { database_id, .. }
             | Params::UpdateTable { database_id, .. }
             | Params::DeleteTable { database_id, .. }
             | Params::OrderTables { database_id, .. } => {
                 return format!("application{database_id}");
             }
-            Params::OrderViews { table_id, .. } | Params::MoveRow { table_id, .. } => *table_id,
+            Params::OrderViews { table_id, .. }
+            | Params::MoveRow { table_id, .. }
+            | Params::DuplicateView { table_id, .. } => *table_id,
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }
