@@ -65,14 +65,7 @@ impl Tx {
     pub async fn commit(mut self) -> sqlx::Result<()> {
         let pending = std::mem::take(&mut self.pending);
         let done = self.done.take();
-        actions::record(
-            &mut self.inner,
-            &self.origin,
-            done,
-            &self.emitted,
-            &pending,
-        )
-        .await?;
+        actions::record(&mut self.inner, &self.origin, done, &self.emitted, &pending).await?;
         for (table_id, events) in &pending {
             let refs: Vec<&TableEvent> = events.iter().collect();
             events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;

@@ -1003,7 +1003,13 @@ async fn a_view_change_is_undone_in_the_views_scope() {
 }
 
 /// Undo (or redo) from `session` in the given scopes.
-async fn replay_in(app: &TestApp, what: &str, user: &Session, session: &str, scopes: Value) -> Value {
+async fn replay_in(
+    app: &TestApp,
+    what: &str,
+    user: &Session,
+    session: &str,
+    scopes: Value,
+) -> Value {
     let r = send(
         app,
         Method::PATCH,
@@ -1018,7 +1024,13 @@ async fn replay_in(app: &TestApp, what: &str, user: &Session, session: &str, sco
 }
 
 /// A request from tab `s1` that must succeed; answers its body.
-async fn from_tab(app: &TestApp, user: &Session, method: Method, path: &str, body: Option<Value>) -> Value {
+async fn from_tab(
+    app: &TestApp,
+    user: &Session,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let r = send(app, method, path, user, &[("ClientSessionId", "s1")], body).await;
     assert!(
         [200, 202, 204].contains(&r.status),
@@ -1032,8 +1044,14 @@ async fn from_tab(app: &TestApp, user: &Session, method: Method, path: &str, bod
 fn done(r: &Value) -> (String, String) {
     assert_eq!(r["result_code"], "SUCCESS", "{r}");
     (
-        r["actions"][0]["action_type"].as_str().unwrap_or_default().to_owned(),
-        r["actions"][0]["action_scope"].as_str().unwrap_or_default().to_owned(),
+        r["actions"][0]["action_type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        r["actions"][0]["action_scope"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     )
 }
 
@@ -1086,12 +1104,25 @@ async fn table_creation_rename_deletion_and_order_are_undone_in_the_databases_sc
     // Its rows came back with it.
     assert_eq!(app.rows(user, t2, "size=1").await.body["count"], 2);
 
-    from_tab(&app, user, Method::PATCH, &path, Some(json!({"name": "Renamed"}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r), ("update_table".into(), application.clone()));
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Second");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Second"
+    );
     replay_in(&app, "redo", user, "s1", scope.clone()).await;
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
 
     assert_eq!(table_ids(&app, &fx).await, [fx.table, t2]);
     from_tab(
@@ -1169,7 +1200,10 @@ async fn filters_filter_groups_sorts_and_group_bys_are_undone_in_the_views_scope
     assert_eq!(m["view_filter_id"], id, "{m}");
     replay_in(&app, "redo", user, "s1", scope.clone()).await;
     let back = listed(&app, &fx, &filters).await;
-    assert_eq!((back.len(), &back[0]["id"], &back[0]["value"]), (1, &json!(id), &json!("a")));
+    assert_eq!(
+        (back.len(), &back[0]["id"], &back[0]["value"]),
+        (1, &json!(id), &json!("a"))
+    );
 
     let one = format!("/api/database/views/filter/{id}/");
     from_tab(&app, user, Method::PATCH, &one, Some(json!({"value": "b"}))).await;
@@ -1185,19 +1219,43 @@ async fn filters_filter_groups_sorts_and_group_bys_are_undone_in_the_views_scope
 
     // A group deleted with a sub-group and filters in both comes back whole.
     let groups = format!("/api/database/views/{view}/filter-groups/");
-    let group = from_tab(&app, user, Method::POST, &groups, Some(json!({"filter_type": "OR"}))).await;
+    let group = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &groups,
+        Some(json!({"filter_type": "OR"})),
+    )
+    .await;
     let group = group["id"].as_i64().unwrap();
-    let sub = from_tab(&app, user, Method::POST, &groups, Some(json!({"parent_group": group}))).await;
+    let sub = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &groups,
+        Some(json!({"parent_group": group})),
+    )
+    .await;
     let sub = sub["id"].as_i64().unwrap();
     for (g, v) in [(group, "x"), (sub, "y")] {
         let body = json!({"field": name, "type": "equal", "value": v, "group": g});
         from_tab(&app, user, Method::POST, &filters, Some(body)).await;
     }
     let group_path = format!("/api/database/views/filter-group/{group}/");
-    from_tab(&app, user, Method::PATCH, &group_path, Some(json!({"filter_type": "AND"}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &group_path,
+        Some(json!({"filter_type": "AND"})),
+    )
+    .await;
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r).0, "update_view_filter_group");
-    assert_eq!(app.get(&group_path, Some(&user.access)).await.body["filter_type"], "OR");
+    assert_eq!(
+        app.get(&group_path, Some(&user.access)).await.body["filter_type"],
+        "OR"
+    );
     let before = listed(&app, &fx, &filters).await;
     from_tab(&app, user, Method::DELETE, &group_path, None).await;
     assert_eq!(listed(&app, &fx, &filters).await.len(), 1);
@@ -1219,16 +1277,36 @@ async fn filters_filter_groups_sorts_and_group_bys_are_undone_in_the_views_scope
     assert_eq!(group_count().await, 0);
 
     let sortings = format!("/api/database/views/{view}/sortings/");
-    let sort = from_tab(&app, user, Method::POST, &sortings, Some(json!({"field": name}))).await;
+    let sort = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &sortings,
+        Some(json!({"field": name})),
+    )
+    .await;
     let sort_path = format!("/api/database/views/sort/{}/", sort["id"]);
-    from_tab(&app, user, Method::PATCH, &sort_path, Some(json!({"order": "DESC"}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &sort_path,
+        Some(json!({"order": "DESC"})),
+    )
+    .await;
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r).0, "update_view_sort");
-    assert_eq!(app.get(&sort_path, Some(&user.access)).await.body["order"], "ASC");
+    assert_eq!(
+        app.get(&sort_path, Some(&user.access)).await.body["order"],
+        "ASC"
+    );
     from_tab(&app, user, Method::DELETE, &sort_path, None).await;
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r).0, "delete_view_sort");
-    assert_eq!(app.get(&sort_path, Some(&user.access)).await.body["order"], "ASC");
+    assert_eq!(
+        app.get(&sort_path, Some(&user.access)).await.body["order"],
+        "ASC"
+    );
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r).0, "create_view_sort");
     assert!(listed(&app, &fx, &sortings).await.is_empty());
@@ -1264,7 +1342,10 @@ async fn field_options_are_undone_in_the_views_scope() {
         done(&r),
         ("update_view_field_options".into(), format!("view{view}"))
     );
-    assert_eq!(shown(&app.get(&path, Some(&user.access)).await.body), before);
+    assert_eq!(
+        shown(&app.get(&path, Some(&user.access)).await.body),
+        before
+    );
     replay_in(&app, "redo", user, "s1", json!({"view": view})).await;
     assert_eq!(
         shown(&app.get(&path, Some(&user.access)).await.body),
@@ -1282,10 +1363,20 @@ async fn view_order_and_row_moves_are_undone_in_the_tables_scope() {
     let b = new_view(&app, &fx, "B").await;
     let views = format!("/api/database/views/table/{t}/");
     let ids = |list: Vec<Value>| -> Vec<i64> {
-        list.iter().filter_map(|v| v["id"].as_i64()).filter(|id| [a, b].contains(id)).collect()
+        list.iter()
+            .filter_map(|v| v["id"].as_i64())
+            .filter(|id| [a, b].contains(id))
+            .collect()
     };
     let order = format!("/api/database/views/table/{t}/order/");
-    from_tab(&app, user, Method::POST, &order, Some(json!({"view_ids": [b, a]}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::POST,
+        &order,
+        Some(json!({"view_ids": [b, a]})),
+    )
+    .await;
     assert_eq!(ids(listed(&app, &fx, &views).await), [b, a]);
     let r = undo_ok(&app, user, "s1", t).await;
     assert_eq!(done(&r), ("order_views".into(), format!("table{t}")));
@@ -1327,7 +1418,14 @@ async fn filters_a_type_change_deleted_come_back_when_it_is_undone() {
     let filter = app.post(&filters, Some(&user.access), body).await;
     assert_eq!(filter.status, 200, "{:?}", filter.body);
     let field = format!("/api/database/fields/{notes}/");
-    from_tab(&app, user, Method::PATCH, &field, Some(json!({"type": "boolean"}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &field,
+        Some(json!({"type": "boolean"})),
+    )
+    .await;
     assert!(listed(&app, &fx, &filters).await.is_empty());
     let r = undo_ok(&app, user, "s1", fx.table).await;
     assert_eq!(done(&r).0, "update_field");
@@ -1351,7 +1449,14 @@ async fn workspaces_are_undone_in_the_root_scope() {
     let user = app.sign_up("Ann", "ann@x.io").await;
     let first = app.workspace(&user, "First").await;
     let root = json!({"root": true});
-    let created = from_tab(&app, &user, Method::POST, "/api/workspaces/", Some(json!({"name": "W2"}))).await;
+    let created = from_tab(
+        &app,
+        &user,
+        Method::POST,
+        "/api/workspaces/",
+        Some(json!({"name": "W2"})),
+    )
+    .await;
     let w2 = created["id"].as_i64().unwrap();
     let path = format!("/api/workspaces/{w2}/");
     let r = replay_in(&app, "undo", &user, "s1", json!({"workspace": w2})).await;
@@ -1360,29 +1465,54 @@ async fn workspaces_are_undone_in_the_root_scope() {
     assert_eq!(done(&r), ("create_group".into(), "root".into()));
     assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
     replay_in(&app, "redo", &user, "s1", root.clone()).await;
-    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first, w2]);
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [first, w2]
+    );
 
-    from_tab(&app, &user, Method::PATCH, &path, Some(json!({"name": "Renamed"}))).await;
+    from_tab(
+        &app,
+        &user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
     let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
     assert_eq!(done(&r).0, "update_group");
     assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "W2");
     replay_in(&app, "redo", &user, "s1", root.clone()).await;
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
 
     let order = Some(json!({"workspaces": [w2, first]}));
     from_tab(&app, &user, Method::POST, "/api/workspaces/order/", order).await;
-    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [w2, first]);
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [w2, first]
+    );
     let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
     assert_eq!(done(&r).0, "order_groups");
-    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first, w2]);
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [first, w2]
+    );
     replay_in(&app, "redo", &user, "s1", root.clone()).await;
-    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [w2, first]);
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [w2, first]
+    );
 
     from_tab(&app, &user, Method::DELETE, &path, None).await;
     assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
     let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
     assert_eq!(done(&r).0, "delete_group");
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
     replay_in(&app, "redo", &user, "s1", root).await;
     assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
 }
@@ -1409,17 +1539,33 @@ async fn applications_are_undone_in_the_workspaces_scope() {
     let r = replay_in(&app, "undo", user, "s1", json!({"root": true})).await;
     assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
-    assert_eq!(done(&r), ("create_application".into(), in_workspace.clone()));
+    assert_eq!(
+        done(&r),
+        ("create_application".into(), in_workspace.clone())
+    );
     assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
     replay_in(&app, "redo", user, "s1", scope.clone()).await;
     assert_eq!(listed_ids(&app, user, &listing).await, [fx.database, db2]);
 
-    from_tab(&app, user, Method::PATCH, &path, Some(json!({"name": "Renamed"}))).await;
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r).0, "update_application");
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Second");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Second"
+    );
     replay_in(&app, "redo", user, "s1", scope.clone()).await;
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
 
     let order = Some(json!({"application_ids": [db2, fx.database]}));
     from_tab(&app, user, Method::POST, &format!("{listing}order/"), order).await;
@@ -1432,7 +1578,10 @@ async fn applications_are_undone_in_the_workspaces_scope() {
     assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(done(&r), ("delete_application".into(), in_workspace));
-    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "Renamed");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
     replay_in(&app, "redo", user, "s1", scope).await;
     assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
 }
@@ -1507,7 +1656,10 @@ async fn copies_of_views_and_tables_and_new_slugs_are_undone() {
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
     assert_eq!(
         done(&r),
-        ("duplicate_table".into(), format!("application{}", fx.database))
+        (
+            "duplicate_table".into(),
+            format!("application{}", fx.database)
+        )
     );
     assert_eq!(table_ids(&app, &fx).await, [t]);
     replay_in(&app, "redo", user, "s1", scope).await;

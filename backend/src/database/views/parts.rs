@@ -242,9 +242,7 @@ async fn removed_with(
             .bind(&ids)
             .fetch_all(&mut *conn)
             .await?;
-            let groups = groups
-                .iter()
-                .map(|g| (ViewPart::FilterGroup, g.to_json()));
+            let groups = groups.iter().map(|g| (ViewPart::FilterGroup, g.to_json()));
             let filters = filters.iter().map(|f| (ViewPart::Filter, f.to_json()));
             Ok(groups.chain(filters).collect())
         }

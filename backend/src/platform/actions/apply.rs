@@ -173,7 +173,10 @@ async fn rename_table(
     table_id: i64,
     table: &Value,
 ) -> anyhow::Result<()> {
-    let name = table.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = table
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     tables::rename_in(tx, actor, table_id, name).await?;
     Ok(())
 }

@@ -170,14 +170,7 @@ pub async fn delete_in(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), Worksp
         },
     )
     .await?;
-    notify::workspace(
-        tx,
-        actor,
-        id,
-        "group_deleted",
-        json!({"workspace_id": id}),
-    )
-    .await?;
+    notify::workspace(tx, actor, id, "group_deleted", json!({"workspace_id": id})).await?;
     tx.did(Params::DeleteWorkspace { workspace_id: id });
     // Last before the commit (it locks the revocation counter until then).
     realtime::access::revoke(tx, &user_ids).await?;
