@@ -450,4 +450,69 @@ mod tests {
         let table = TableEvent::TableCreated { table: json!({}) };
         assert_eq!(derive(&[&table]), None);
     }
+
+    #[test]
+    fn tables_view_parts_and_moves_are_derived_with_what_undo_needs() {
+        let created = TableEvent::TableCreated {
+            table: json!({"id": 4, "database_id": 2, "name": "T"}),
+        };
+        let field = TableEvent::FieldCreated {
+            field: json!({"id": 10, "table_id": 4}),
+            related_fields: vec![],
+        };
+        let params = derive(&[&field, &created]).unwrap();
+        assert_eq!(
+            (params.action_type(), params.scope()),
+            ("create_table", "application2".to_owned())
+        );
+        // A table refreshed by something else than its user is not undone.
+        let refreshed = TableEvent::TableUpdated {
+            table_id: 4,
+            table: json!({"id": 4, "database_id": 2}),
+            force_table_refresh: true,
+            before: None,
+        };
+        assert_eq!(derive(&[&refreshed]), None);
+
+        let removed = vec![(ViewPart::Filter, json!({"id": 3, "view": 7}))];
+        let deleted = ViewPart::Filter.deleted(7, 3, removed.clone());
+        let params = derive(&[&deleted]).unwrap();
+        assert_eq!(
+            (params.action_type(), params.scope()),
+            ("delete_view_filter", "view7".to_owned())
+        );
+        assert_eq!(
+            params,
+            Params::DeleteViewPart {
+                view_id: 7,
+                part: ViewPart::Filter,
+                id: 3,
+                removed
+            }
+        );
+        // One the undo itself deleted carries nothing to bring back: not recorded.
+        assert_eq!(derive(&[&ViewPart::Sort.deleted(7, 3, Vec::new())]), None);
+        let group_by = ViewPart::GroupBy.created(json!({"id": 5, "view": 7}));
+        assert_eq!(
+            derive(&[&group_by]).unwrap().action_type(),
+            "create_view_group"
+        );
+
+        let moved = TableEvent::RowsUpdated {
+            table_id: 1,
+            rows_before_update: vec![json!({"id": 5, "order": "2.00000000000000000000"})],
+            rows: vec![json!({"id": 5, "order": "0.50000000000000000000"})],
+            updated_field_ids: vec![],
+            metadata: json!({}),
+        };
+        assert_eq!(
+            derive(&[&moved]),
+            Some(Params::MoveRow {
+                table_id: 1,
+                row_id: 5,
+                before: "2.00000000000000000000".into(),
+                after: "0.50000000000000000000".into(),
+            })
+        );
+    }
 }
