@@ -25,6 +25,9 @@ pub struct Tx {
     pending: BTreeMap<i64, Vec<TableEvent>>,
     /// The table of each event, in emission order across tables.
     emitted: Vec<i64>,
+    /// The undoable action of a change that no table event describes (reordering
+    /// tables, workspace and application changes); recorded instead of one derived.
+    done: Option<actions::Params>,
 }
 
 impl Tx {
@@ -35,6 +38,7 @@ impl Tx {
             origin,
             pending: BTreeMap::new(),
             emitted: Vec::new(),
+            done: None,
         })
     }
 
@@ -49,13 +53,19 @@ impl Tx {
         self.emitted.push(table_id);
     }
 
+    /// Says what a change that no table event describes did, for its undo.
+    pub fn did(&mut self, action: actions::Params) {
+        self.done = Some(action);
+    }
+
     /// Records the undoable action the events amount to (for an origin with an undo
     /// stack), logs the events, queues their fan-out and webhooks, and commits. Tables are taken
     /// in id order, so two transactions that change the same tables cannot deadlock on
     /// their sequence numbers.
     pub async fn commit(mut self) -> sqlx::Result<()> {
         let pending = std::mem::take(&mut self.pending);
-        actions::record(&mut self.inner, &self.origin, &self.emitted, &pending).await?;
+        let done = self.done.take();
+        actions::record(&mut self.inner, &self.origin, done, &self.emitted, &pending).await?;
         for (table_id, events) in &pending {
             let refs: Vec<&TableEvent> = events.iter().collect();
             events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;

@@ -1001,3 +1001,667 @@ async fn a_view_change_is_undone_in_the_views_scope() {
         "Renamed"
     );
 }
+
+/// Undo (or redo) from `session` in the given scopes.
+async fn replay_in(
+    app: &TestApp,
+    what: &str,
+    user: &Session,
+    session: &str,
+    scopes: Value,
+) -> Value {
+    let r = send(
+        app,
+        Method::PATCH,
+        &format!("/api/user/{what}/"),
+        user,
+        &[("ClientSessionId", session)],
+        Some(json!({ "scopes": scopes })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+/// A request from tab `s1` that must succeed; answers its body.
+async fn from_tab(
+    app: &TestApp,
+    user: &Session,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let r = send(app, method, path, user, &[("ClientSessionId", "s1")], body).await;
+    assert!(
+        [200, 202, 204].contains(&r.status),
+        "{path}: {} {:?}",
+        r.status,
+        r.body
+    );
+    r.body
+}
+
+fn done(r: &Value) -> (String, String) {
+    assert_eq!(r["result_code"], "SUCCESS", "{r}");
+    (
+        r["actions"][0]["action_type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        r["actions"][0]["action_scope"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+async fn table_ids(app: &TestApp, fx: &TableFixture) -> Vec<i64> {
+    let r = app
+        .get(
+            &format!("/api/database/tables/database/{}/", fx.database),
+            Some(&fx.user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn table_creation_rename_deletion_and_order_are_undone_in_the_databases_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let scope = json!({"root": true, "application": fx.database});
+    let application = format!("application{}", fx.database);
+    let created = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/tables/database/{}/", fx.database),
+        Some(json!({"name": "Second"})),
+    )
+    .await;
+    let t2 = created["id"].as_i64().unwrap();
+    let path = format!("/api/database/tables/{t2}/");
+    // Neither the table's own scope nor another tab reaches it.
+    let r = replay_in(&app, "undo", user, "s1", json!({"table": t2})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", user, "s2", scope.clone()).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("create_table".into(), application.clone()));
+    assert_eq!(app.get(&path, Some(&user.access)).await.status, 404);
+    let r = replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "create_table");
+    let shown = app.get(&path, Some(&user.access)).await;
+    assert_eq!(shown.body["name"], "Second", "{:?}", shown.body);
+    // Its rows came back with it.
+    assert_eq!(app.rows(user, t2, "size=1").await.body["count"], 2);
+
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("update_table".into(), application.clone()));
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Second"
+    );
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
+
+    assert_eq!(table_ids(&app, &fx).await, [fx.table, t2]);
+    from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/tables/database/{}/order/", fx.database),
+        Some(json!({"table_ids": [t2, fx.table]})),
+    )
+    .await;
+    assert_eq!(table_ids(&app, &fx).await, [t2, fx.table]);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("order_tables".into(), application.clone()));
+    assert_eq!(table_ids(&app, &fx).await, [fx.table, t2]);
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(table_ids(&app, &fx).await, [t2, fx.table]);
+
+    from_tab(&app, user, Method::DELETE, &path, None).await;
+    assert_eq!(app.get(&path, Some(&user.access)).await.status, 404);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("delete_table".into(), application));
+    let shown = app.get(&path, Some(&user.access)).await;
+    assert_eq!(shown.body["name"], "Renamed", "{:?}", shown.body);
+    replay_in(&app, "redo", user, "s1", scope).await;
+    assert_eq!(app.get(&path, Some(&user.access)).await.status, 404);
+}
+
+async fn new_view(app: &TestApp, fx: &TableFixture, name: &str) -> i64 {
+    let r = app
+        .post(
+            &format!("/api/database/views/table/{}/", fx.table),
+            Some(&fx.user.access),
+            json!({"name": name, "type": "grid"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+async fn listed(app: &TestApp, fx: &TableFixture, path: &str) -> Vec<Value> {
+    let r = app.get(path, Some(&fx.user.access)).await;
+    assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    r.body.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn filters_filter_groups_sorts_and_group_bys_are_undone_in_the_views_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let name = app.field_id(user, fx.table, "Name").await;
+    let view = new_view(&app, &fx, "Mine").await;
+    let scope = json!({"table": fx.table, "view": view});
+    let in_view = format!("view{view}");
+    let filters = format!("/api/database/views/{view}/filters/");
+    let mut tab = client(&app.url, &user.access).await;
+    subscribe(&mut tab, fx.table, None).await;
+
+    let filter = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &filters,
+        Some(json!({"field": name, "type": "contains", "value": "a"})),
+    )
+    .await;
+    let id = filter["id"].as_i64().unwrap();
+    let r = replay_in(&app, "undo", user, "s1", json!({"table": fx.table})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("create_view_filter".into(), in_view.clone()));
+    assert!(listed(&app, &fx, &filters).await.is_empty());
+    // Open pages learn of it as of any change.
+    let m = next_of(&mut tab.socket, "view_filter_deleted").await;
+    assert_eq!(m["view_filter_id"], id, "{m}");
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    let back = listed(&app, &fx, &filters).await;
+    assert_eq!(
+        (back.len(), &back[0]["id"], &back[0]["value"]),
+        (1, &json!(id), &json!("a"))
+    );
+
+    let one = format!("/api/database/views/filter/{id}/");
+    from_tab(&app, user, Method::PATCH, &one, Some(json!({"value": "b"}))).await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "update_view_filter");
+    assert_eq!(app.get(&one, Some(&user.access)).await.body["value"], "a");
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(app.get(&one, Some(&user.access)).await.body["value"], "b");
+    from_tab(&app, user, Method::DELETE, &one, None).await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "delete_view_filter");
+    assert_eq!(app.get(&one, Some(&user.access)).await.body["value"], "b");
+
+    // A group deleted with a sub-group and filters in both comes back whole.
+    let groups = format!("/api/database/views/{view}/filter-groups/");
+    let group = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &groups,
+        Some(json!({"filter_type": "OR"})),
+    )
+    .await;
+    let group = group["id"].as_i64().unwrap();
+    let sub = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &groups,
+        Some(json!({"parent_group": group})),
+    )
+    .await;
+    let sub = sub["id"].as_i64().unwrap();
+    for (g, v) in [(group, "x"), (sub, "y")] {
+        let body = json!({"field": name, "type": "equal", "value": v, "group": g});
+        from_tab(&app, user, Method::POST, &filters, Some(body)).await;
+    }
+    let group_path = format!("/api/database/views/filter-group/{group}/");
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &group_path,
+        Some(json!({"filter_type": "AND"})),
+    )
+    .await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "update_view_filter_group");
+    assert_eq!(
+        app.get(&group_path, Some(&user.access)).await.body["filter_type"],
+        "OR"
+    );
+    let before = listed(&app, &fx, &filters).await;
+    from_tab(&app, user, Method::DELETE, &group_path, None).await;
+    assert_eq!(listed(&app, &fx, &filters).await.len(), 1);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "delete_view_filter_group");
+    assert_eq!(listed(&app, &fx, &filters).await, before);
+    let group_count = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM database_view_filter_groups WHERE view_id = $1",
+        )
+        .bind(view)
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap()
+    };
+    assert_eq!(group_count().await, 2);
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(listed(&app, &fx, &filters).await.len(), 1);
+    assert_eq!(group_count().await, 0);
+
+    let sortings = format!("/api/database/views/{view}/sortings/");
+    let sort = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &sortings,
+        Some(json!({"field": name})),
+    )
+    .await;
+    let sort_path = format!("/api/database/views/sort/{}/", sort["id"]);
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &sort_path,
+        Some(json!({"order": "DESC"})),
+    )
+    .await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "update_view_sort");
+    assert_eq!(
+        app.get(&sort_path, Some(&user.access)).await.body["order"],
+        "ASC"
+    );
+    from_tab(&app, user, Method::DELETE, &sort_path, None).await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "delete_view_sort");
+    assert_eq!(
+        app.get(&sort_path, Some(&user.access)).await.body["order"],
+        "ASC"
+    );
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "create_view_sort");
+    assert!(listed(&app, &fx, &sortings).await.is_empty());
+
+    let group_bys = format!("/api/database/views/{view}/group_bys/");
+    let body = json!({"field": name, "width": 300});
+    from_tab(&app, user, Method::POST, &group_bys, Some(body)).await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("create_view_group".into(), in_view));
+    assert!(listed(&app, &fx, &group_bys).await.is_empty());
+    replay_in(&app, "redo", user, "s1", scope).await;
+    let back = listed(&app, &fx, &group_bys).await;
+    assert_eq!(back[0]["width"], 300, "{back:?}");
+}
+
+#[tokio::test]
+async fn field_options_are_undone_in_the_views_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let notes = app.field_id(user, fx.table, "Notes").await;
+    let view = new_view(&app, &fx, "Mine").await;
+    let path = format!("/api/database/views/{view}/field-options/");
+    let shown = |body: &Value| {
+        let o = &body["field_options"][notes.to_string()];
+        (o["width"].clone(), o["hidden"].clone())
+    };
+    let before = shown(&app.get(&path, Some(&user.access)).await.body);
+    let change = json!({"field_options": {notes.to_string(): {"width": 333, "hidden": true}}});
+    from_tab(&app, user, Method::PATCH, &path, Some(change)).await;
+    let r = replay_in(&app, "undo", user, "s1", json!({"view": view})).await;
+    assert_eq!(
+        done(&r),
+        ("update_view_field_options".into(), format!("view{view}"))
+    );
+    assert_eq!(
+        shown(&app.get(&path, Some(&user.access)).await.body),
+        before
+    );
+    replay_in(&app, "redo", user, "s1", json!({"view": view})).await;
+    assert_eq!(
+        shown(&app.get(&path, Some(&user.access)).await.body),
+        (json!(333), json!(true))
+    );
+}
+
+#[tokio::test]
+async fn view_order_and_row_moves_are_undone_in_the_tables_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let t = fx.table;
+    let a = new_view(&app, &fx, "A").await;
+    let b = new_view(&app, &fx, "B").await;
+    let views = format!("/api/database/views/table/{t}/");
+    let ids = |list: Vec<Value>| -> Vec<i64> {
+        list.iter()
+            .filter_map(|v| v["id"].as_i64())
+            .filter(|id| [a, b].contains(id))
+            .collect()
+    };
+    let order = format!("/api/database/views/table/{t}/order/");
+    from_tab(
+        &app,
+        user,
+        Method::POST,
+        &order,
+        Some(json!({"view_ids": [b, a]})),
+    )
+    .await;
+    assert_eq!(ids(listed(&app, &fx, &views).await), [b, a]);
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r), ("order_views".into(), format!("table{t}")));
+    assert_eq!(ids(listed(&app, &fx, &views).await), [a, b]);
+    replay(&app, "redo", user, "s1", t).await;
+    assert_eq!(ids(listed(&app, &fx, &views).await), [b, a]);
+
+    let name = app.field_id(user, t, "Name").await;
+    let first = new_row(&app, &fx, name, "first").await;
+    let second = new_row(&app, &fx, name, "second").await;
+    let names = |r: Resp| -> Vec<Value> {
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[format!("field_{name}")].clone())
+            .filter(|v| !v.is_null())
+            .collect()
+    };
+    let path = format!("/api/database/rows/table/{t}/{second}/move/?before_id={first}");
+    from_tab(&app, user, Method::PATCH, &path, None).await;
+    assert_eq!(names(app.rows(user, t, "").await), ["second", "first"]);
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r), ("move_row".into(), format!("table{t}")));
+    assert_eq!(names(app.rows(user, t, "").await), ["first", "second"]);
+    replay(&app, "redo", user, "s1", t).await;
+    assert_eq!(names(app.rows(user, t, "").await), ["second", "first"]);
+}
+
+#[tokio::test]
+async fn filters_a_type_change_deleted_come_back_when_it_is_undone() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let notes = app.field_id(user, fx.table, "Notes").await;
+    let view = new_view(&app, &fx, "Mine").await;
+    let filters = format!("/api/database/views/{view}/filters/");
+    let body = json!({"field": notes, "type": "contains", "value": "x"});
+    let filter = app.post(&filters, Some(&user.access), body).await;
+    assert_eq!(filter.status, 200, "{:?}", filter.body);
+    let field = format!("/api/database/fields/{notes}/");
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &field,
+        Some(json!({"type": "boolean"})),
+    )
+    .await;
+    assert!(listed(&app, &fx, &filters).await.is_empty());
+    let r = undo_ok(&app, user, "s1", fx.table).await;
+    assert_eq!(done(&r).0, "update_field");
+    assert_eq!(listed(&app, &fx, &filters).await, [filter.body]);
+}
+
+async fn listed_ids(app: &TestApp, user: &Session, path: &str) -> Vec<i64> {
+    let r = app.get(path, Some(&user.access)).await;
+    assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    r.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["id"].as_i64())
+        .collect()
+}
+
+#[tokio::test]
+async fn workspaces_are_undone_in_the_root_scope() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("Ann", "ann@x.io").await;
+    let first = app.workspace(&user, "First").await;
+    let root = json!({"root": true});
+    let created = from_tab(
+        &app,
+        &user,
+        Method::POST,
+        "/api/workspaces/",
+        Some(json!({"name": "W2"})),
+    )
+    .await;
+    let w2 = created["id"].as_i64().unwrap();
+    let path = format!("/api/workspaces/{w2}/");
+    let r = replay_in(&app, "undo", &user, "s1", json!({"workspace": w2})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r), ("create_group".into(), "root".into()));
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [first, w2]
+    );
+
+    from_tab(
+        &app,
+        &user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "update_group");
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["name"], "W2");
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
+
+    let order = Some(json!({"workspaces": [w2, first]}));
+    from_tab(&app, &user, Method::POST, "/api/workspaces/order/", order).await;
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [w2, first]
+    );
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "order_groups");
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [first, w2]
+    );
+    replay_in(&app, "redo", &user, "s1", root.clone()).await;
+    assert_eq!(
+        listed_ids(&app, &user, "/api/workspaces/").await,
+        [w2, first]
+    );
+
+    from_tab(&app, &user, Method::DELETE, &path, None).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+    let r = replay_in(&app, "undo", &user, "s1", root.clone()).await;
+    assert_eq!(done(&r).0, "delete_group");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
+    replay_in(&app, "redo", &user, "s1", root).await;
+    assert_eq!(listed_ids(&app, &user, "/api/workspaces/").await, [first]);
+}
+
+#[tokio::test]
+async fn applications_are_undone_in_the_workspaces_scope() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let workspace = fx.workspace_id(&app).await;
+    let scope = json!({"workspace": workspace});
+    let in_workspace = format!("workspace{workspace}");
+    let listing = format!("/api/applications/workspace/{workspace}/");
+    let created = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &listing,
+        Some(json!({"name": "Second", "type": "database"})),
+    )
+    .await;
+    let db2 = created["id"].as_i64().unwrap();
+    let path = format!("/api/applications/{db2}/");
+    let r = replay_in(&app, "undo", user, "s1", json!({"root": true})).await;
+    assert_eq!(r["result_code"], "NOTHING_TO_DO", "{r}");
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(
+        done(&r),
+        ("create_application".into(), in_workspace.clone())
+    );
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database, db2]);
+
+    from_tab(
+        &app,
+        user,
+        Method::PATCH,
+        &path,
+        Some(json!({"name": "Renamed"})),
+    )
+    .await;
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "update_application");
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Second"
+    );
+    replay_in(&app, "redo", user, "s1", scope.clone()).await;
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
+
+    let order = Some(json!({"application_ids": [db2, fx.database]}));
+    from_tab(&app, user, Method::POST, &format!("{listing}order/"), order).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [db2, fx.database]);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r).0, "order_applications");
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database, db2]);
+
+    from_tab(&app, user, Method::DELETE, &path, None).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(done(&r), ("delete_application".into(), in_workspace));
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["name"],
+        "Renamed"
+    );
+    replay_in(&app, "redo", user, "s1", scope).await;
+    assert_eq!(listed_ids(&app, user, &listing).await, [fx.database]);
+}
+
+#[tokio::test]
+async fn copies_of_views_and_tables_and_new_slugs_are_undone() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let t = fx.table;
+    let view = new_view(&app, &fx, "Mine").await;
+    let copy = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/views/{view}/duplicate/"),
+        None,
+    )
+    .await;
+    let copy_path = format!("/api/database/views/{}/", copy["id"]);
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r), ("duplicate_view".into(), format!("table{t}")));
+    assert_eq!(app.get(&copy_path, Some(&user.access)).await.status, 404);
+    replay(&app, "redo", user, "s1", t).await;
+    assert_eq!(app.get(&copy_path, Some(&user.access)).await.status, 200);
+
+    let path = format!("/api/database/views/{view}/");
+    let slug = app.get(&path, Some(&user.access)).await.body["slug"].clone();
+    let rotated = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/views/{view}/rotate-slug/"),
+        None,
+    )
+    .await;
+    assert_ne!(rotated["slug"], slug);
+    let r = replay_in(&app, "undo", user, "s1", json!({"view": view})).await;
+    assert_eq!(done(&r), ("rotate_view_slug".into(), format!("view{view}")));
+    assert_eq!(app.get(&path, Some(&user.access)).await.body["slug"], slug);
+    replay_in(&app, "redo", user, "s1", json!({"view": view})).await;
+    assert_eq!(
+        app.get(&path, Some(&user.access)).await.body["slug"],
+        rotated["slug"]
+    );
+
+    // A table's copy is made by a job, on the undo stack of the tab that asked for it.
+    let job = from_tab(
+        &app,
+        user,
+        Method::POST,
+        &format!("/api/database/tables/{t}/duplicate/async/"),
+        Some(json!({})),
+    )
+    .await;
+    assert!(job.get("_client_session").is_none(), "{job}");
+    let mut finished = json!(null);
+    for _ in 0..100 {
+        let j = app
+            .get(&format!("/api/jobs/{}/", job["id"]), Some(&user.access))
+            .await
+            .body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            finished = j;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(finished["state"], "finished", "{finished}");
+    let copy = finished["duplicated_table"]["id"].as_i64().unwrap();
+    let scope = json!({"application": fx.database});
+    let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
+    assert_eq!(
+        done(&r),
+        (
+            "duplicate_table".into(),
+            format!("application{}", fx.database)
+        )
+    );
+    assert_eq!(table_ids(&app, &fx).await, [t]);
+    replay_in(&app, "redo", user, "s1", scope).await;
+    assert_eq!(table_ids(&app, &fx).await, [t, copy]);
+}

@@ -216,6 +216,7 @@ pub async fn refresh_table(
                         table_id,
                         table: table.to_json(),
                         force_table_refresh: true,
+                        before: None,
                     },
                 );
             }

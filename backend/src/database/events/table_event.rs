@@ -60,6 +60,9 @@ pub enum TableEvent {
         table_id: i64,
         table: Value,
         force_table_refresh: bool,
+        /// The table before a rename its user asked for, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     TableDeleted {
         database_id: i64,
@@ -82,10 +85,18 @@ pub enum TableEvent {
     ViewsReordered {
         table_id: i64,
         order: Vec<i64>,
+        /// The order before a reordering its user asked for, for undo; neither logged
+        /// nor sent.
+        #[serde(skip)]
+        before: Option<Vec<i64>>,
     },
     ViewFieldOptionsUpdated {
         view_id: i64,
         field_options: Value,
+        /// The changed fields' options before a change its user asked for, for undo;
+        /// neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewFilterCreated {
         view_filter: Value,
@@ -93,10 +104,17 @@ pub enum TableEvent {
     ViewFilterUpdated {
         view_filter_id: i64,
         view_filter: Value,
+        /// The part before the change, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewFilterDeleted {
         view_id: i64,
         view_filter_id: i64,
+        /// What went, for undo: the part and the parts deleted with it, parents first;
+        /// neither logged nor sent.
+        #[serde(skip)]
+        removed: Vec<(ViewPart, Value)>,
     },
     ViewFilterGroupCreated {
         view_filter_group: Value,
@@ -104,10 +122,17 @@ pub enum TableEvent {
     ViewFilterGroupUpdated {
         view_filter_group_id: i64,
         view_filter_group: Value,
+        /// The part before the change, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewFilterGroupDeleted {
         view_id: i64,
         view_filter_group_id: i64,
+        /// What went, for undo: the part and the parts deleted with it, parents first;
+        /// neither logged nor sent.
+        #[serde(skip)]
+        removed: Vec<(ViewPart, Value)>,
     },
     ViewSortCreated {
         view_sort: Value,
@@ -115,10 +140,17 @@ pub enum TableEvent {
     ViewSortUpdated {
         view_sort_id: i64,
         view_sort: Value,
+        /// The part before the change, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewSortDeleted {
         view_id: i64,
         view_sort_id: i64,
+        /// What went, for undo: the part and the parts deleted with it, parents first;
+        /// neither logged nor sent.
+        #[serde(skip)]
+        removed: Vec<(ViewPart, Value)>,
     },
     ViewGroupByCreated {
         view_group_by: Value,
@@ -126,10 +158,17 @@ pub enum TableEvent {
     ViewGroupByUpdated {
         view_group_by_id: i64,
         view_group_by: Value,
+        /// The part before the change, for undo; neither logged nor sent.
+        #[serde(skip)]
+        before: Option<Box<Value>>,
     },
     ViewGroupByDeleted {
         view_id: i64,
         view_group_by_id: i64,
+        /// What went, for undo: the part and the parts deleted with it, parents first;
+        /// neither logged nor sent.
+        #[serde(skip)]
+        removed: Vec<(ViewPart, Value)>,
     },
     ViewDecorationCreated {
         view_decoration: Value,
@@ -172,7 +211,8 @@ pub struct FieldBefore {
 }
 
 /// The parts of a view that have their own created / updated / deleted events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ViewPart {
     Filter,
     FilterGroup,
@@ -209,54 +249,65 @@ impl ViewPart {
         }
     }
 
-    pub fn updated(self, id: i64, part: Value) -> TableEvent {
+    /// `before`: the part before a change its user asked for (recorded for undo).
+    pub fn updated(self, id: i64, part: Value, before: Option<Value>) -> TableEvent {
+        let before = before.map(Box::new);
         match self {
             ViewPart::Filter => TableEvent::ViewFilterUpdated {
                 view_filter_id: id,
                 view_filter: part,
+                before,
             },
             ViewPart::FilterGroup => TableEvent::ViewFilterGroupUpdated {
                 view_filter_group_id: id,
                 view_filter_group: part,
+                before,
             },
             ViewPart::Sort => TableEvent::ViewSortUpdated {
                 view_sort_id: id,
                 view_sort: part,
+                before,
             },
             ViewPart::GroupBy => TableEvent::ViewGroupByUpdated {
                 view_group_by_id: id,
                 view_group_by: part,
+                before,
             },
             ViewPart::Decoration => TableEvent::ViewDecorationUpdated {
                 view_decoration_id: id,
                 view_decoration: part,
-                before: None,
+                before,
             },
         }
     }
 
-    pub fn deleted(self, view_id: i64, id: i64) -> TableEvent {
+    /// `removed`: the part and what went with it, parents first (recorded for undo).
+    pub fn deleted(self, view_id: i64, id: i64, removed: Vec<(ViewPart, Value)>) -> TableEvent {
         match self {
             ViewPart::Filter => TableEvent::ViewFilterDeleted {
                 view_id,
                 view_filter_id: id,
+                removed,
             },
             ViewPart::FilterGroup => TableEvent::ViewFilterGroupDeleted {
                 view_id,
                 view_filter_group_id: id,
+                removed,
             },
             ViewPart::Sort => TableEvent::ViewSortDeleted {
                 view_id,
                 view_sort_id: id,
+                removed,
             },
             ViewPart::GroupBy => TableEvent::ViewGroupByDeleted {
                 view_id,
                 view_group_by_id: id,
+                removed,
             },
             ViewPart::Decoration => TableEvent::ViewDecorationDeleted {
                 view_id,
                 view_decoration_id: id,
-                before: None,
+                before: removed.into_iter().next().map(|(_, part)| Box::new(part)),
             },
         }
     }
@@ -374,7 +425,7 @@ mod tests {
                    "rows": [{"id": 1, "field_2": "b"}], "updated_field_ids": [2], "metadata": {}})
         );
         assert_eq!(TableEvent::read("rows_updated", &payload), Some(event));
-        let part = ViewPart::Sort.deleted(4, 9);
+        let part = ViewPart::Sort.deleted(4, 9, Vec::new());
         assert_eq!(part.name(), "view_sort_deleted");
         assert_eq!(
             Value::Object(part.payload()),
@@ -391,14 +442,15 @@ mod tests {
     fn every_name_matches_its_serde_tag() {
         let samples = [
             ViewPart::Filter.created(json!({})),
-            ViewPart::FilterGroup.updated(1, json!({})),
-            ViewPart::GroupBy.deleted(1, 2),
+            ViewPart::FilterGroup.updated(1, json!({}), None),
+            ViewPart::GroupBy.deleted(1, 2, Vec::new()),
             ViewPart::Decoration.created(json!({})),
-            ViewPart::Decoration.updated(1, json!({})),
-            ViewPart::Decoration.deleted(1, 2),
+            ViewPart::Decoration.updated(1, json!({}), None),
+            ViewPart::Decoration.deleted(1, 2, Vec::new()),
             TableEvent::ViewsReordered {
                 table_id: 1,
                 order: vec![2, 1],
+                before: None,
             },
             TableEvent::FieldRestored {
                 field: json!({}),

@@ -236,6 +236,7 @@ async fn announce(
             table_id: table.id,
             table: table.to_json(),
             force_table_refresh: true,
+            before: None,
         }
     } else {
         TableEvent::TableCreated {

@@ -312,6 +312,7 @@ impl Ripple {
                         table_id,
                         table: table.to_json(),
                         force_table_refresh: true,
+                        before: None,
                     },
                 );
             }

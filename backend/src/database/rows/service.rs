@@ -544,11 +544,6 @@ pub async fn move_row(
     let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &[row_id]).await?;
-    let before = api_rows(
-        &field_list,
-        rows_by_ids(&mut tx, table_id, &field_list, &[row_id]).await?,
-        RowKeys::Ids,
-    );
     let new_order = match before_id {
         Some(b) if b == row_id => return Err(RowError::NotFound(vec![b])),
         Some(b) => order::orders_before(&mut tx, table_id, b, 1)
@@ -557,29 +552,63 @@ pub async fn move_row(
             .ok_or(RowError::NotFound(vec![b]))?,
         None => order::next_order(&mut tx, table_id).await?,
     };
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE {} SET \"order\" = $2::numeric, updated_on = now(), last_modified_by = $3 WHERE id = $1",
-        tables::table_name(table_id)
-    )))
-    .bind(row_id)
-    .bind(&new_order)
-    .bind(actor.id())
-    .execute(&mut *tx)
-    .await?;
-    let raw = rows_by_ids(&mut tx, table_id, &field_list, &[row_id]).await?;
-    tx.emit(
-        table_id,
-        TableEvent::RowsUpdated {
-            table_id,
-            rows_before_update: json_rows(before),
-            rows: json_rows(api_rows(&field_list, raw.clone(), RowKeys::Ids)),
-            updated_field_ids: Vec::new(),
-            metadata: json!({}),
-        },
-    );
+    let raw = set_order(&mut tx, actor, table_id, &field_list, row_id, &new_order).await?;
     tx.commit().await?;
     api_rows(&field_list, raw, opts.keys)
         .into_iter()
         .next()
         .ok_or(RowError::NotFound(vec![row_id]))
+}
+
+/// Puts a row back at a place it had (its `order`), for undo and redo of a move.
+pub async fn move_to_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    row_id: i64,
+    order: &str,
+) -> Result<(), RowError> {
+    let (_, _, field_list) = open(tx, actor, table_id, Operation::Update).await?;
+    tables::repo::lock(&mut **tx, table_id).await?;
+    check_ids(tx, table_id, &[row_id]).await?;
+    set_order(tx, actor, table_id, &field_list, row_id, order).await?;
+    Ok(())
+}
+
+/// Gives the row its new `order` and announces the move (a row update changing no
+/// field); answers the row as stored now.
+async fn set_order(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    field_list: &[Field],
+    row_id: i64,
+    new_order: &str,
+) -> Result<Vec<Map<String, Value>>, RowError> {
+    let before = api_rows(
+        field_list,
+        rows_by_ids(tx, table_id, field_list, &[row_id]).await?,
+        RowKeys::Ids,
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET \"order\" = $2::numeric, updated_on = now(), last_modified_by = $3 WHERE id = $1",
+        tables::table_name(table_id)
+    )))
+    .bind(row_id)
+    .bind(new_order)
+    .bind(actor.id())
+    .execute(&mut **tx)
+    .await?;
+    let raw = rows_by_ids(tx, table_id, field_list, &[row_id]).await?;
+    tx.emit(
+        table_id,
+        TableEvent::RowsUpdated {
+            table_id,
+            rows_before_update: json_rows(before),
+            rows: json_rows(api_rows(field_list, raw.clone(), RowKeys::Ids)),
+            updated_field_ids: Vec::new(),
+            metadata: json!({}),
+        },
+    );
+    Ok(raw)
 }

@@ -11,6 +11,7 @@ use crate::{
         tx::Tx,
     },
     platform::{
+        actions::Params,
         applications,
         auth::Actor,
         trash,
@@ -227,30 +228,49 @@ pub async fn rename(
     table_id: i64,
     name: &str,
 ) -> Result<Table, TableError> {
-    let name = valid_name(name)?;
     let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
-    let (_, scope) = accessible(&mut tx, actor, table_id).await?;
-    repo::rename(&mut *tx, table_id, &name).await?;
-    let table = repo::get(&mut *tx, table_id)
+    let table = rename_in(&mut tx, actor, table_id, name).await?;
+    tx.commit().await?;
+    Ok(table)
+}
+
+/// [`rename`] in the caller's transaction.
+pub async fn rename_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    name: &str,
+) -> Result<Table, TableError> {
+    let name = valid_name(name)?;
+    let (before, scope) = accessible(tx, actor, table_id).await?;
+    repo::rename(&mut **tx, table_id, &name).await?;
+    let table = repo::get(&mut **tx, table_id)
         .await?
         .ok_or(TableError::NotFound)?;
     let event = TableEvent::TableUpdated {
         table_id,
         table: table.to_json(),
         force_table_refresh: false,
+        before: Some(Box::new(before.to_json())),
     };
     let payload = Value::Object(event.payload());
     tx.emit(table_id, event);
-    notify::workspace(&mut tx, actor, scope.workspace_id, "table_updated", payload).await?;
-    tx.commit().await?;
+    notify::workspace(tx, actor, scope.workspace_id, "table_updated", payload).await?;
     Ok(table)
 }
 
 /// Moves a table to the trash; the PostgreSQL table stays until the trash is emptied.
 pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<(), TableError> {
     let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
-    let (table, scope) = accessible(&mut tx, actor, table_id).await?;
-    repo::set_trashed(&mut *tx, table_id, true).await?;
+    delete_in(&mut tx, actor, table_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] in the caller's transaction.
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, table_id: i64) -> Result<(), TableError> {
+    let (table, scope) = accessible(tx, actor, table_id).await?;
+    repo::set_trashed(&mut **tx, table_id, true).await?;
     let entry = trash::NewTrashEntry {
         item_type: "table",
         item_id: table_id,
@@ -260,15 +280,14 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<()
         user_id: actor.id(),
         name: &table.name,
     };
-    trash::record(&mut *tx, &entry).await?;
+    trash::record(&mut **tx, &entry).await?;
     let event = TableEvent::TableDeleted {
         database_id: scope.database_id,
         table_id,
     };
     let payload = Value::Object(event.payload());
     tx.emit(table_id, event);
-    notify::workspace(&mut tx, actor, scope.workspace_id, "table_deleted", payload).await?;
-    tx.commit().await?;
+    notify::workspace(tx, actor, scope.workspace_id, "table_deleted", payload).await?;
     Ok(())
 }
 
@@ -280,8 +299,21 @@ pub async fn order(
     table_ids: &[i64],
 ) -> Result<(), TableError> {
     let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
-    let app = applications::accessible(&mut tx, actor, database_id).await?;
-    let current: Vec<i64> = repo::list(&mut *tx, database_id)
+    order_in(&mut tx, actor, database_id, table_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`order`] in the caller's transaction. Reordering changes no table, so it emits no
+/// table event: the action is recorded as such.
+pub async fn order_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    database_id: i64,
+    table_ids: &[i64],
+) -> Result<(), TableError> {
+    let app = applications::accessible(tx, actor, database_id).await?;
+    let current: Vec<i64> = repo::list(&mut **tx, database_id)
         .await?
         .iter()
         .map(|t| t.id)
@@ -290,13 +322,17 @@ pub async fn order(
         return Err(TableError::NotInDatabase(*foreign));
     }
     let ordered = applications::merge_order(&current, table_ids);
-    repo::set_order(&mut *tx, &ordered).await?;
+    repo::set_order(&mut **tx, &ordered).await?;
     let keys = json!({
         "database_id": notify::hashed_id(database_id),
         "order": ordered.iter().map(|id| notify::hashed_id(*id)).collect::<Vec<_>>(),
     });
-    notify::workspace(&mut tx, actor, app.workspace_id, "tables_reordered", keys).await?;
-    tx.commit().await?;
+    notify::workspace(tx, actor, app.workspace_id, "tables_reordered", keys).await?;
+    tx.did(Params::OrderTables {
+        database_id,
+        before: current,
+        after: ordered,
+    });
     Ok(())
 }
 

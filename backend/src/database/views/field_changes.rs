@@ -4,7 +4,7 @@
 //! calendar views built on it lose the reference. Every change is an event, so open grids
 //! and webhooks follow.
 
-use super::{aggregations, repo, service::full};
+use super::{ViewSort, aggregations, repo, service::full};
 use crate::database::{
     events::{TableEvent, ViewPart},
     fields::{Field, registry::field_types},
@@ -38,23 +38,29 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
                     .bind(filter.id)
                     .execute(&mut **tx)
                     .await?;
-                tx.emit(table_id, ViewPart::Filter.deleted(view.id, filter.id));
+                let removed = vec![(ViewPart::Filter, filter.to_json())];
+                tx.emit(
+                    table_id,
+                    ViewPart::Filter.deleted(view.id, filter.id, removed),
+                );
             }
         }
         if !can_order {
-            for (table, part) in [
-                ("database_view_sorts", ViewPart::Sort),
-                ("database_view_group_bys", ViewPart::GroupBy),
+            for (table, part, width) in [
+                ("database_view_sorts", ViewPart::Sort, "NULL::int AS width"),
+                ("database_view_group_bys", ViewPart::GroupBy, "width"),
             ] {
-                let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                    "DELETE FROM {table} WHERE view_id = $1 AND field_id = $2 RETURNING id"
+                let gone: Vec<ViewSort> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE view_id = $1 AND field_id = $2 \
+                     RETURNING id, view_id, field_id, \"order\", type, {width}"
                 )))
                 .bind(view.id)
                 .bind(field.id)
                 .fetch_all(&mut **tx)
                 .await?;
-                for id in ids {
-                    tx.emit(table_id, part.deleted(view.id, id));
+                for sort in gone {
+                    let removed = vec![(part, sort.to_json())];
+                    tx.emit(table_id, part.deleted(view.id, sort.id, removed));
                 }
             }
         }
@@ -67,6 +73,13 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
         if let Some(raw) = raw
             && !aggregations::by_name(raw).is_some_and(|a| a.supports_field(field))
         {
+            let kept = options
+                .iter()
+                .find(|(id, _)| *id == field.id)
+                .and_then(|(_, o)| o.0.get("aggregation_type").cloned())
+                .unwrap_or_else(|| json!(""));
+            let before = json!({ field.id.to_string():
+                {"aggregation_type": kept, "aggregation_raw_type": raw} });
             let cleared = json!({"aggregation_type": "", "aggregation_raw_type": ""});
             let cleared = cleared.as_object().cloned().unwrap_or_default();
             repo::merge_field_options(&mut **tx, view.id, field.id, &cleared).await?;
@@ -75,6 +88,7 @@ pub async fn field_converted(tx: &mut Tx, field: &Field) -> sqlx::Result<()> {
                 TableEvent::ViewFieldOptionsUpdated {
                     view_id: view.id,
                     field_options: json!({ field.id.to_string(): cleared }),
+                    before: Some(Box::new(before)),
                 },
             );
         }

@@ -205,13 +205,202 @@ async fn delete_part(
     part: ViewPart,
     id: i64,
 ) -> Result<(), ViewError> {
+    let removed = removed_with(&mut tx, part, id).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM {table} WHERE id = $1"
     )))
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    commit_change(ctx, tx, view, part.deleted(view.id, id)).await
+    commit_change(ctx, tx, view, part.deleted(view.id, id, removed)).await
+}
+
+/// The part `id` and, for a filter group, the groups and filters under it (which its
+/// deletion cascades to), parents first: what undoing the deletion puts back.
+async fn removed_with(
+    conn: &mut PgConnection,
+    part: ViewPart,
+    id: i64,
+) -> sqlx::Result<Vec<(ViewPart, Value)>> {
+    match part {
+        // A decoration's deletion records the decoration itself (`DeleteDecoration`).
+        ViewPart::Decoration => Ok(Vec::new()),
+        ViewPart::Filter => {
+            let filter: Option<ViewFilter> = sqlx::query_as(
+                "SELECT id, view_id, field_id, type, value, group_id FROM database_view_filters WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Ok(filter.map(|f| (part, f.to_json())).into_iter().collect())
+        }
+        ViewPart::FilterGroup => {
+            let groups: Vec<ViewFilterGroup> = sqlx::query_as(
+                "WITH RECURSIVE down (id, depth) AS ( \
+                     SELECT id, 0 FROM database_view_filter_groups WHERE id = $1 \
+                     UNION ALL \
+                     SELECT g.id, down.depth + 1 FROM database_view_filter_groups g \
+                     JOIN down ON g.parent_group_id = down.id) \
+                 SELECT g.id, g.view_id, g.filter_type, g.parent_group_id \
+                 FROM database_view_filter_groups g JOIN down USING (id) ORDER BY down.depth, g.id",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
+            let filters: Vec<ViewFilter> = sqlx::query_as(
+                "SELECT id, view_id, field_id, type, value, group_id FROM database_view_filters \
+                 WHERE group_id = ANY($1) ORDER BY id",
+            )
+            .bind(&ids)
+            .fetch_all(&mut *conn)
+            .await?;
+            let groups = groups.iter().map(|g| (ViewPart::FilterGroup, g.to_json()));
+            let filters = filters.iter().map(|f| (ViewPart::Filter, f.to_json()));
+            Ok(groups.chain(filters).collect())
+        }
+        ViewPart::Sort | ViewPart::GroupBy => {
+            let what = Ordering::of(part);
+            let sort: Option<ViewSort> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM {} WHERE id = $1",
+                what.columns(),
+                what.table()
+            )))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Ok(sort.map(|s| (part, s.to_json())).into_iter().collect())
+        }
+    }
+}
+
+/// Puts a part back as its API shape shows it, under its id: inserted when it is gone,
+/// overwritten when it is there, and announced as either. Undo and redo use it; the
+/// field and group it names must still exist.
+pub async fn put_part_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    part: ViewPart,
+    value: &Value,
+) -> Result<(), ViewError> {
+    let int = |key: &str| value.get(key).and_then(Value::as_i64);
+    let string = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default();
+    let (Some(id), Some(view_id)) = (int("id"), int("view")) else {
+        return Err(ViewError::NotFound);
+    };
+    let (view, _, _) = accessible(tx, actor, view_id).await?;
+    let table = match part {
+        ViewPart::Filter => "database_view_filters",
+        ViewPart::FilterGroup => "database_view_filter_groups",
+        ViewPart::Sort | ViewPart::GroupBy => Ordering::of(part).table(),
+        // Decorations are put back through their own service (`decorations::create_in`),
+        // which checks their configuration again.
+        ViewPart::Decoration => return Err(ViewError::NotFound),
+    };
+    let exists: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM {table} WHERE id = $1 AND view_id = $2)"
+    )))
+    .bind(id)
+    .bind(view_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let shown = match part {
+        ViewPart::Decoration => return Err(ViewError::NotFound),
+        ViewPart::Filter => {
+            let filter: ViewFilter = sqlx::query_as(
+                "INSERT INTO database_view_filters (id, view_id, field_id, type, value, group_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET \
+                 field_id = EXCLUDED.field_id, type = EXCLUDED.type, value = EXCLUDED.value, \
+                 group_id = EXCLUDED.group_id \
+                 RETURNING id, view_id, field_id, type, value, group_id",
+            )
+            .bind(id)
+            .bind(view_id)
+            .bind(int("field"))
+            .bind(string("type"))
+            .bind(string("value"))
+            .bind(int("group"))
+            .fetch_one(&mut **tx)
+            .await?;
+            filter.to_json()
+        }
+        ViewPart::FilterGroup => {
+            let group: ViewFilterGroup = sqlx::query_as(
+                "INSERT INTO database_view_filter_groups (id, view_id, filter_type, parent_group_id) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
+                 filter_type = EXCLUDED.filter_type, parent_group_id = EXCLUDED.parent_group_id \
+                 RETURNING id, view_id, filter_type, parent_group_id",
+            )
+            .bind(id)
+            .bind(view_id)
+            .bind(string("filter_type"))
+            .bind(int("parent_group"))
+            .fetch_one(&mut **tx)
+            .await?;
+            group.to_json()
+        }
+        ViewPart::Sort | ViewPart::GroupBy => {
+            let what = Ordering::of(part);
+            // Only group-bys have a width.
+            let (width, width_value, width_set) = match what {
+                Ordering::GroupBy => (", width", ", $6", ", width = EXCLUDED.width"),
+                Ordering::Sort => ("", "", ""),
+            };
+            let sort: ViewSort = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO {} (id, view_id, field_id, \"order\", type{width}) \
+                 VALUES ($1, $2, $3, $4, $5{width_value}) ON CONFLICT (id) DO UPDATE SET \
+                 field_id = EXCLUDED.field_id, \"order\" = EXCLUDED.\"order\", \
+                 type = EXCLUDED.type{width_set} RETURNING {}",
+                what.table(),
+                what.columns()
+            )))
+            .bind(id)
+            .bind(view_id)
+            .bind(int("field"))
+            .bind(string("order"))
+            .bind(string("type"))
+            .bind(int("width").unwrap_or(200) as i32)
+            .fetch_one(&mut **tx)
+            .await?;
+            sort.to_json()
+        }
+    };
+    let event = if exists {
+        part.updated(id, shown, None)
+    } else {
+        part.created(shown)
+    };
+    tx.emit(view.table_id, event);
+    Ok(())
+}
+
+/// Deletes a part (a filter group with what is under it) and announces it, for undo
+/// and redo; a part already gone is left so.
+pub async fn remove_part_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    part: ViewPart,
+    view_id: i64,
+    id: i64,
+) -> Result<(), ViewError> {
+    let (view, _, _) = accessible(tx, actor, view_id).await?;
+    let table = match part {
+        ViewPart::Filter => "database_view_filters",
+        ViewPart::FilterGroup => "database_view_filter_groups",
+        ViewPart::Sort | ViewPart::GroupBy => Ordering::of(part).table(),
+        ViewPart::Decoration => "database_view_decorations",
+    };
+    let gone = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {table} WHERE id = $1 AND view_id = $2"
+    )))
+    .bind(id)
+    .bind(view_id)
+    .execute(&mut **tx)
+    .await?;
+    if gone.rows_affected() > 0 {
+        tx.emit(view.table_id, part.deleted(view_id, id, Vec::new()));
+    }
+    Ok(())
 }
 
 pub async fn list_filters(
@@ -310,7 +499,7 @@ pub async fn update_filter(
     .bind(group)
     .fetch_one(&mut *tx)
     .await?;
-    let event = ViewPart::Filter.updated(filter_id, filter.to_json());
+    let event = ViewPart::Filter.updated(filter_id, filter.to_json(), Some(current.to_json()));
     commit_change(ctx, tx, &view, event).await?;
     Ok(filter)
 }
@@ -407,7 +596,7 @@ pub async fn update_filter_group(
 ) -> Result<ViewFilterGroup, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let (current, view) = group_of(&mut tx, actor, group_id).await?;
-    let filter_type = text(body, "filter_type")?.unwrap_or(current.filter_type);
+    let filter_type = text(body, "filter_type")?.unwrap_or(current.filter_type.clone());
     check_group_filter_type(&filter_type)?;
     let group: ViewFilterGroup = sqlx::query_as(
         "UPDATE database_view_filter_groups SET filter_type = $2 WHERE id = $1 \
@@ -417,7 +606,8 @@ pub async fn update_filter_group(
     .bind(&filter_type)
     .fetch_one(&mut *tx)
     .await?;
-    let event = ViewPart::FilterGroup.updated(group_id, group.to_json());
+    let before = Some(current.to_json());
+    let event = ViewPart::FilterGroup.updated(group_id, group.to_json(), before);
     commit_change(ctx, tx, &view, event).await?;
     Ok(group)
 }
@@ -450,6 +640,12 @@ pub enum Ordering {
 }
 
 impl Ordering {
+    fn of(part: ViewPart) -> Self {
+        match part {
+            ViewPart::GroupBy => Ordering::GroupBy,
+            _ => Ordering::Sort,
+        }
+    }
     fn table(self) -> &'static str {
         match self {
             Ordering::Sort => "database_view_sorts",
@@ -644,7 +840,8 @@ pub async fn update_ordering(
     .await?;
     let sort = updated.ok_or_else(|| what.field_taken())?;
     let (event, _) = what.event();
-    commit_change(ctx, tx, &view, event.updated(id, sort.to_json())).await?;
+    let before = Some(current.to_json());
+    commit_change(ctx, tx, &view, event.updated(id, sort.to_json(), before)).await?;
     Ok(sort)
 }
 
@@ -706,7 +903,19 @@ pub async fn update_field_options(
     body: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
+    let options = update_field_options_in(&mut tx, actor, view_id, body).await?;
+    tx.commit().await?;
+    Ok(options)
+}
+
+/// [`update_field_options`] in the caller's transaction.
+pub async fn update_field_options_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    body: &Map<String, Value>,
+) -> Result<Map<String, Value>, ViewError> {
+    let (view, _, _) = accessible(tx, actor, view_id).await?;
     let kind =
         types::by_name(&view.kind).ok_or_else(|| ViewError::TypeDoesNotExist(view.kind.clone()))?;
     let defaults = kind.field_option_defaults();
@@ -718,7 +927,9 @@ pub async fn update_field_options(
         )
         .into());
     };
-    let fields = table_fields(&mut tx, view.table_id).await?;
+    let fields = table_fields(tx, view.table_id).await?;
+    let mut before = options_of(tx, &view).await?;
+    before.retain(|field, _| changes.contains_key(field));
     let mut errors = ValidationError::default();
     for (field, options) in changes {
         let Some(field) = field
@@ -775,17 +986,17 @@ pub async fn update_field_options(
             }
             checked.insert(key.clone(), value.clone());
         }
-        repo::merge_field_options(&mut *tx, view_id, field_id, &checked).await?;
+        repo::merge_field_options(&mut **tx, view_id, field_id, &checked).await?;
     }
     errors.into_result()?;
-    let options = options_of(&mut tx, &view).await?;
+    let options = options_of(tx, &view).await?;
     tx.emit(
         view.table_id,
         TableEvent::ViewFieldOptionsUpdated {
             view_id,
             field_options: json!(options),
+            before: Some(Box::new(Value::Object(before))),
         },
     );
-    tx.commit().await?;
     Ok(options)
 }

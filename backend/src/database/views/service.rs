@@ -12,6 +12,7 @@ use crate::{
         tx::Tx,
     },
     platform::{
+        actions::Params,
         auth::{Actor, password},
         trash,
         validation::{self, ValidationError},
@@ -462,8 +463,20 @@ pub async fn order(
     view_ids: &[i64],
 ) -> Result<(), ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    tables::accessible(&mut tx, actor, table_id).await?;
-    let current: Vec<i64> = repo::list(&mut *tx, table_id)
+    order_in(&mut tx, actor, table_id, view_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`order`] in the caller's transaction.
+pub async fn order_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    view_ids: &[i64],
+) -> Result<(), ViewError> {
+    tables::accessible(tx, actor, table_id).await?;
+    let current: Vec<i64> = repo::list(&mut **tx, table_id)
         .await?
         .iter()
         .map(|v| v.id)
@@ -472,15 +485,15 @@ pub async fn order(
         return Err(ViewError::NotInTable(*foreign));
     }
     let ordered = crate::platform::applications::merge_order(&current, view_ids);
-    repo::set_order(&mut *tx, &ordered).await?;
+    repo::set_order(&mut **tx, &ordered).await?;
     tx.emit(
         table_id,
         TableEvent::ViewsReordered {
             table_id,
             order: ordered,
+            before: Some(current),
         },
     );
-    tx.commit().await?;
     Ok(())
 }
 
@@ -519,6 +532,10 @@ pub async fn duplicate(
     };
     let copy = repo::insert(&mut tx, view.table_id, &view.kind, &values).await?;
     repo::copy_parts(&mut tx, view_id, copy.id).await?;
+    tx.did(Params::DuplicateView {
+        table_id: view.table_id,
+        view_id: copy.id,
+    });
     let result = full(&mut tx, copy, table).await?;
     tx.emit(
         view.table_id,
@@ -569,12 +586,44 @@ pub async fn rotate_slug(
     view_id: i64,
 ) -> Result<ViewWithParts, ViewError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let (view, table, _) = accessible(&mut tx, actor, view_id).await?;
+    let (view, _, _) = accessible(&mut tx, actor, view_id).await?;
     repo::rotate_slug(&mut *tx, view_id).await?;
-    let view = repo::get(&mut *tx, view.id)
+    let result = announce_slug(&mut tx, view_id).await?;
+    tx.did(Params::RotateViewSlug {
+        view_id,
+        before: view.slug,
+        after: result.view.slug.clone(),
+    });
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Gives a view back a slug it had, for undo and redo of a rotation.
+pub async fn set_slug_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    slug: &str,
+) -> Result<(), ViewError> {
+    accessible(tx, actor, view_id).await?;
+    sqlx::query("UPDATE database_views SET slug = $2 WHERE id = $1")
+        .bind(view_id)
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    announce_slug(tx, view_id).await?;
+    Ok(())
+}
+
+/// Emits the view with its new slug.
+async fn announce_slug(tx: &mut Tx, view_id: i64) -> Result<ViewWithParts, ViewError> {
+    let view = repo::get(&mut **tx, view_id)
         .await?
         .ok_or(ViewError::NotFound)?;
-    let result = full(&mut tx, view, table).await?;
+    let table = tables::repo::get(&mut **tx, view.table_id)
+        .await?
+        .ok_or(ViewError::NotFound)?;
+    let result = full(tx, view, table).await?;
     tx.emit(
         result.view.table_id,
         TableEvent::ViewUpdated {
@@ -583,7 +632,6 @@ pub async fn rotate_slug(
             before: None,
         },
     );
-    tx.commit().await?;
     Ok(result)
 }
 

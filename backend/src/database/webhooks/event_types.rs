@@ -127,6 +127,7 @@ mod tests {
         let reordered = TableEvent::ViewsReordered {
             table_id: 1,
             order: vec![],
+            before: None,
         };
         assert!(for_event(&reordered).is_none());
     }

@@ -6,12 +6,15 @@ use crate::{
     database::{
         fields,
         rows::{self, WriteOptions},
+        tables,
         tx::Tx,
         views::{self, decorations},
     },
     platform::{
+        applications,
         auth::Actor,
         trash::{self, RestoreRequest, registry::item_types},
+        workspaces,
     },
 };
 use serde_json::{Map, Value};
@@ -34,6 +37,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             field_id,
             before,
             backup,
+            views,
             ..
         } => {
             backup::bring_back_select_options(tx, *field_id, before).await?;
@@ -41,11 +45,20 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             if let Some(backup) = backup {
                 backup::restore(tx, *backup, *field_id).await?;
             }
+            // The filters and sorts the conversion deleted fit the old type again.
+            for params in views.iter().rev() {
+                undo_view_part(tx, actor, params).await?;
+            }
         }
         Params::DeleteField { field_id, .. } => {
             restore(tx, actor, "field", *field_id, None).await?
         }
-        Params::CreateView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
+        Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
+            views::delete_in(tx, actor, *view_id).await?
+        }
+        Params::RotateViewSlug {
+            view_id, before, ..
+        } => views::set_slug_in(tx, actor, *view_id, before).await?,
         Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
         Params::UpdateView {
             view_id, before, ..
@@ -69,7 +82,119 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             let id = decoration_id(decoration)?;
             decorations::create_in(tx, actor, *view_id, &api_body(decoration), Some(id)).await?;
         }
+        Params::OrderViews {
+            table_id, before, ..
+        } => views::order_in(tx, actor, *table_id, before).await?,
+        Params::MoveRow {
+            table_id,
+            row_id,
+            before,
+            ..
+        } => rows::move_to_in(tx, actor, *table_id, *row_id, before).await?,
+        Params::CreateViewPart { .. }
+        | Params::UpdateViewPart { .. }
+        | Params::DeleteViewPart { .. }
+        | Params::UpdateViewFieldOptions { .. } => undo_view_part(tx, actor, params).await?,
+        Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
+            tables::delete_in(tx, actor, *table_id).await?
+        }
+        Params::UpdateTable {
+            table_id, before, ..
+        } => rename_table(tx, actor, *table_id, before).await?,
+        Params::DeleteTable { table_id, .. } => {
+            restore(tx, actor, "table", *table_id, None).await?
+        }
+        Params::OrderTables {
+            database_id,
+            before,
+            ..
+        } => tables::order_in(tx, actor, *database_id, before).await?,
+        Params::CreateApplication { application_id, .. } => {
+            applications::delete_in(tx, actor, *application_id).await?
+        }
+        Params::UpdateApplication {
+            application_id,
+            before,
+            ..
+        } => {
+            applications::rename_in(tx, actor, *application_id, before).await?;
+        }
+        Params::DeleteApplication { application_id, .. } => {
+            restore(tx, actor, "application", *application_id, None).await?
+        }
+        Params::OrderApplications {
+            workspace_id,
+            before,
+            ..
+        } => applications::order_in(tx, actor, *workspace_id, before).await?,
+        Params::CreateWorkspace { workspace_id } => {
+            workspaces::delete_in(tx, actor, *workspace_id).await?
+        }
+        Params::UpdateWorkspace {
+            workspace_id,
+            before,
+            ..
+        } => {
+            workspaces::rename_in(tx, actor, *workspace_id, before).await?;
+        }
+        Params::DeleteWorkspace { workspace_id } => {
+            restore(tx, actor, "workspace", *workspace_id, None).await?
+        }
+        Params::OrderWorkspaces { before, .. } => workspaces::order_in(tx, actor, before).await?,
     }
+    Ok(())
+}
+
+/// Undoes a change of a view's parts or field options.
+async fn undo_view_part(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+    match params {
+        Params::CreateViewPart {
+            view_id,
+            part,
+            value,
+        } => {
+            let id = value.get("id").and_then(Value::as_i64).unwrap_or_default();
+            views::remove_part_in(tx, actor, *part, *view_id, id).await?;
+        }
+        Params::UpdateViewPart { part, before, .. } => {
+            views::put_part_in(tx, actor, *part, before).await?;
+        }
+        Params::DeleteViewPart { removed, .. } => {
+            for (part, value) in removed {
+                views::put_part_in(tx, actor, *part, value).await?;
+            }
+        }
+        Params::UpdateViewFieldOptions {
+            view_id, before, ..
+        } => field_options(tx, actor, *view_id, before).await?,
+        _ => {}
+    }
+    Ok(())
+}
+
+async fn field_options(
+    tx: &mut Tx,
+    actor: &Actor,
+    view_id: i64,
+    options: &Value,
+) -> anyhow::Result<()> {
+    let mut body = Map::new();
+    body.insert("field_options".into(), options.clone());
+    views::update_field_options_in(tx, actor, view_id, &body).await?;
+    Ok(())
+}
+
+async fn rename_table(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    table: &Value,
+) -> anyhow::Result<()> {
+    let name = table
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    tables::rename_in(tx, actor, table_id, name).await?;
     Ok(())
 }
 
@@ -95,7 +220,12 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
-        Params::CreateView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
+            restore(tx, actor, "view", *view_id, None).await?
+        }
+        Params::RotateViewSlug { view_id, after, .. } => {
+            views::set_slug_in(tx, actor, *view_id, after).await?
+        }
         Params::DeleteView { view_id, .. } => views::delete_in(tx, actor, *view_id).await?,
         Params::UpdateView { view_id, after, .. } => {
             views::update_in(tx, actor, *view_id, &api_body(after)).await?;
@@ -117,6 +247,69 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteDecoration { decoration, .. } => {
             decorations::delete_in(tx, actor, decoration_id(decoration)?).await?;
         }
+        Params::OrderViews {
+            table_id, after, ..
+        } => views::order_in(tx, actor, *table_id, after).await?,
+        Params::MoveRow {
+            table_id,
+            row_id,
+            after,
+            ..
+        } => rows::move_to_in(tx, actor, *table_id, *row_id, after).await?,
+        Params::CreateViewPart { part, value, .. } => {
+            views::put_part_in(tx, actor, *part, value).await?
+        }
+        Params::UpdateViewPart { part, after, .. } => {
+            views::put_part_in(tx, actor, *part, after).await?
+        }
+        Params::DeleteViewPart {
+            view_id, part, id, ..
+        } => views::remove_part_in(tx, actor, *part, *view_id, *id).await?,
+        Params::UpdateViewFieldOptions { view_id, after, .. } => {
+            field_options(tx, actor, *view_id, after).await?
+        }
+        Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
+            restore(tx, actor, "table", *table_id, None).await?
+        }
+        Params::UpdateTable {
+            table_id, after, ..
+        } => rename_table(tx, actor, *table_id, after).await?,
+        Params::DeleteTable { table_id, .. } => tables::delete_in(tx, actor, *table_id).await?,
+        Params::OrderTables {
+            database_id, after, ..
+        } => tables::order_in(tx, actor, *database_id, after).await?,
+        Params::CreateApplication { application_id, .. } => {
+            restore(tx, actor, "application", *application_id, None).await?
+        }
+        Params::UpdateApplication {
+            application_id,
+            after,
+            ..
+        } => {
+            applications::rename_in(tx, actor, *application_id, after).await?;
+        }
+        Params::DeleteApplication { application_id, .. } => {
+            applications::delete_in(tx, actor, *application_id).await?
+        }
+        Params::OrderApplications {
+            workspace_id,
+            after,
+            ..
+        } => applications::order_in(tx, actor, *workspace_id, after).await?,
+        Params::CreateWorkspace { workspace_id } => {
+            restore(tx, actor, "workspace", *workspace_id, None).await?
+        }
+        Params::UpdateWorkspace {
+            workspace_id,
+            after,
+            ..
+        } => {
+            workspaces::rename_in(tx, actor, *workspace_id, after).await?;
+        }
+        Params::DeleteWorkspace { workspace_id } => {
+            workspaces::delete_in(tx, actor, *workspace_id).await?
+        }
+        Params::OrderWorkspaces { after, .. } => workspaces::order_in(tx, actor, after).await?,
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ mod service;
 mod session;
 
 pub use errors::ActionError;
-pub use model::{ActionDone, Outcome, ResultCode, Scopes};
+pub use model::{ActionDone, Outcome, Params, ResultCode, Scopes};
 pub use record::record;
 pub use service::{redo, undo};
 pub use session::{ActionSession, MAX_SESSION_LEN};

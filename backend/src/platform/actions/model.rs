@@ -1,6 +1,7 @@
 //! What an action records (`Params`, stored as JSON), the scopes undo and redo look in,
 //! and what they answer.
 
+use crate::database::events::ViewPart;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -36,6 +37,10 @@ pub enum Params {
         before: Value,
         after: Value,
         backup: Option<i64>,
+        /// What the conversion changed in the table's views (filters and sorts it
+        /// deleted, aggregations it cleared), undone after the field is converted back.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        views: Vec<Params>,
     },
     DeleteField {
         table_id: i64,
@@ -74,6 +79,124 @@ pub enum Params {
         view_id: i64,
         decoration: Value,
     },
+    /// A view copied: undo trashes the copy, redo restores it.
+    DuplicateView {
+        table_id: i64,
+        view_id: i64,
+    },
+    /// A view's public slug replaced: the slug before and after.
+    RotateViewSlug {
+        view_id: i64,
+        before: String,
+        after: String,
+    },
+    /// A table copied (by its job): undo trashes the copy, redo restores it.
+    DuplicateTable {
+        database_id: i64,
+        table_id: i64,
+    },
+    /// Views reordered: the table's view ids in their order before and after.
+    OrderViews {
+        table_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    /// A row moved: its `order` before and after.
+    MoveRow {
+        table_id: i64,
+        row_id: i64,
+        before: String,
+        after: String,
+    },
+    /// A filter, filter group, sort or group-by created, as the API showed it.
+    CreateViewPart {
+        view_id: i64,
+        part: ViewPart,
+        value: Value,
+    },
+    UpdateViewPart {
+        view_id: i64,
+        part: ViewPart,
+        before: Value,
+        after: Value,
+    },
+    /// A part deleted: the part first, then what its deletion took with it (a filter
+    /// group's groups and filters), parents first.
+    DeleteViewPart {
+        view_id: i64,
+        part: ViewPart,
+        id: i64,
+        removed: Vec<(ViewPart, Value)>,
+    },
+    /// Field options changed: the changed fields' options before and after
+    /// (`{"<field id>": {…}}`).
+    UpdateViewFieldOptions {
+        view_id: i64,
+        before: Value,
+        after: Value,
+    },
+    /// A table created (or restored from the trash): undo trashes it.
+    CreateTable {
+        database_id: i64,
+        table_id: i64,
+    },
+    /// A table renamed: its API shape before and after.
+    UpdateTable {
+        database_id: i64,
+        table_id: i64,
+        before: Value,
+        after: Value,
+    },
+    DeleteTable {
+        database_id: i64,
+        table_id: i64,
+    },
+    /// The database's table ids in their order before and after.
+    OrderTables {
+        database_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    /// An application created: undo trashes it, redo restores it.
+    CreateApplication {
+        workspace_id: i64,
+        application_id: i64,
+    },
+    /// An application renamed: its name before and after.
+    UpdateApplication {
+        workspace_id: i64,
+        application_id: i64,
+        before: String,
+        after: String,
+    },
+    DeleteApplication {
+        workspace_id: i64,
+        application_id: i64,
+    },
+    /// The workspace's application ids in their order before and after.
+    OrderApplications {
+        workspace_id: i64,
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
+    /// A workspace created: undo trashes it, redo restores it.
+    CreateWorkspace {
+        workspace_id: i64,
+    },
+    /// A workspace renamed: its name before and after.
+    UpdateWorkspace {
+        workspace_id: i64,
+        before: String,
+        after: String,
+    },
+    DeleteWorkspace {
+        workspace_id: i64,
+    },
+    /// The user's workspace ids in their order before and after.
+    OrderWorkspaces {
+        before: Vec<i64>,
+        after: Vec<i64>,
+    },
 }
 
 impl Params {
@@ -95,17 +218,84 @@ impl Params {
             Params::CreateDecoration { .. } => "create_decoration",
             Params::UpdateDecoration { .. } => "update_decoration",
             Params::DeleteDecoration { .. } => "delete_decoration",
+            Params::OrderViews { .. } => "order_views",
+            Params::DuplicateView { .. } => "duplicate_view",
+            Params::RotateViewSlug { .. } => "rotate_view_slug",
+            Params::DuplicateTable { .. } => "duplicate_table",
+            Params::MoveRow { .. } => "move_row",
+            Params::CreateViewPart { part, .. } => match part {
+                ViewPart::Filter => "create_view_filter",
+                ViewPart::FilterGroup => "create_view_filter_group",
+                ViewPart::Sort => "create_view_sort",
+                ViewPart::GroupBy => "create_view_group",
+                ViewPart::Decoration => "create_decoration",
+            },
+            Params::UpdateViewPart { part, .. } => match part {
+                ViewPart::Filter => "update_view_filter",
+                ViewPart::FilterGroup => "update_view_filter_group",
+                ViewPart::Sort => "update_view_sort",
+                ViewPart::GroupBy => "update_view_group",
+                ViewPart::Decoration => "update_decoration",
+            },
+            Params::DeleteViewPart { part, .. } => match part {
+                ViewPart::Filter => "delete_view_filter",
+                ViewPart::FilterGroup => "delete_view_filter_group",
+                ViewPart::Sort => "delete_view_sort",
+                ViewPart::GroupBy => "delete_view_group",
+                ViewPart::Decoration => "delete_decoration",
+            },
+            Params::UpdateViewFieldOptions { .. } => "update_view_field_options",
+            Params::CreateTable { .. } => "create_table",
+            Params::UpdateTable { .. } => "update_table",
+            Params::DeleteTable { .. } => "delete_table",
+            Params::OrderTables { .. } => "order_tables",
+            Params::CreateApplication { .. } => "create_application",
+            Params::UpdateApplication { .. } => "update_application",
+            Params::DeleteApplication { .. } => "delete_application",
+            Params::OrderApplications { .. } => "order_applications",
+            // Baserow still calls workspaces groups in its action types.
+            Params::CreateWorkspace { .. } => "create_group",
+            Params::UpdateWorkspace { .. } => "update_group",
+            Params::DeleteWorkspace { .. } => "delete_group",
+            Params::OrderWorkspaces { .. } => "order_groups",
         }
     }
 
-    /// Row, field and view creation and deletion actions belong to their table
-    /// (`table42`), changes of a view and its decorations to the view (`view7`).
+    /// Baserow's scopes: row, field and view creation, deletion and order actions belong
+    /// to their table (`table42`), changes of a view and its parts to the view (`view7`),
+    /// table actions to their database (`application3`), application actions to their
+    /// workspace (`workspace2`), workspace actions to `root`.
     pub fn scope(&self) -> String {
         let table_id = match self {
+            Params::CreateApplication { workspace_id, .. }
+            | Params::UpdateApplication { workspace_id, .. }
+            | Params::DeleteApplication { workspace_id, .. }
+            | Params::OrderApplications { workspace_id, .. } => {
+                return format!("workspace{workspace_id}");
+            }
+            Params::CreateWorkspace { .. }
+            | Params::UpdateWorkspace { .. }
+            | Params::DeleteWorkspace { .. }
+            | Params::OrderWorkspaces { .. } => return "root".to_owned(),
             Params::UpdateView { view_id, .. }
+            | Params::CreateViewPart { view_id, .. }
+            | Params::UpdateViewPart { view_id, .. }
+            | Params::DeleteViewPart { view_id, .. }
+            | Params::UpdateViewFieldOptions { view_id, .. }
+            | Params::RotateViewSlug { view_id, .. }
             | Params::CreateDecoration { view_id, .. }
             | Params::UpdateDecoration { view_id, .. }
             | Params::DeleteDecoration { view_id, .. } => return format!("view{view_id}"),
+            Params::CreateTable { database_id, .. }
+            | Params::DuplicateTable { database_id, .. }
+            | Params::UpdateTable { database_id, .. }
+            | Params::DeleteTable { database_id, .. }
+            | Params::OrderTables { database_id, .. } => {
+                return format!("application{database_id}");
+            }
+            Params::OrderViews { table_id, .. }
+            | Params::MoveRow { table_id, .. }
+            | Params::DuplicateView { table_id, .. } => *table_id,
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }

@@ -4,24 +4,26 @@
 //! the change itself is undone, and the services redo the rest as they did the first time.
 
 use super::{model::Params, repo};
-use crate::database::events::{EventOrigin, TableEvent};
+use crate::database::events::{EventOrigin, TableEvent, ViewPart};
 use serde_json::{Map, Value};
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
 
 /// Records what the transaction did as one undoable action, when its origin carries an
-/// undo stack and the change is one that can be undone.
+/// undo stack and the change is one that can be undone: `done` when the change said so
+/// itself (it has no table event), otherwise the action its events amount to.
 pub async fn record(
     conn: &mut PgConnection,
     origin: &EventOrigin,
+    done: Option<Params>,
     emitted: &[i64],
     pending: &BTreeMap<i64, Vec<TableEvent>>,
 ) -> sqlx::Result<()> {
     let (Some(session), Some(user_id)) = (&origin.session, origin.user_id) else {
         return Ok(());
     };
-    let events = in_order(emitted, pending);
-    match derive(&events) {
+    let params = done.or_else(|| derive(&in_order(emitted, pending)));
+    match params {
         Some(params) => repo::insert(conn, user_id, session, &params).await,
         None => Ok(()),
     }
@@ -46,9 +48,9 @@ fn in_order<'a>(
 
 /// The action a list of events amounts to, if it is one that can be undone.
 fn derive(events: &[&TableEvent]) -> Option<Params> {
-    // Tables are not undone (yet): nothing is recorded for them, nor for the rows and
-    // fields a new table comes with.
-    let table_change = events.iter().any(|e| {
+    // A table's creation, rename or deletion is the change, not the fields, rows and
+    // views a new table comes with; a table refreshed by something else is not undone.
+    let table_event = events.iter().find(|e| {
         matches!(
             e,
             TableEvent::TableCreated { .. }
@@ -56,8 +58,8 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
                 | TableEvent::TableDeleted { .. }
         )
     });
-    if table_change {
-        return None;
+    if let Some(event) = table_event {
+        return table_action(event);
     }
     let field_event = events.iter().rev().find(|e| {
         matches!(
@@ -68,7 +70,27 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
         )
     });
     if let Some(event) = field_event {
-        return field_action(event);
+        return match field_action(event)? {
+            Params::UpdateField {
+                table_id,
+                field_id,
+                before,
+                after,
+                backup,
+                ..
+            } => Some(Params::UpdateField {
+                table_id,
+                field_id,
+                before,
+                after,
+                backup,
+                views: events.iter().filter_map(|e| view_part_action(e)).collect(),
+            }),
+            other => Some(other),
+        };
+    }
+    if let Some(params) = events.iter().find_map(|e| view_part_action(e)) {
+        return Some(params);
     }
     let view_event = events.iter().find(|e| {
         matches!(
@@ -111,6 +133,21 @@ fn derive(events: &[&TableEvent]) -> Option<Params> {
     if let Some(params) = events.iter().find_map(|e| decoration_action(e)) {
         return Some(params);
     }
+    let reordered = events.iter().find_map(|e| match e {
+        TableEvent::ViewsReordered {
+            table_id,
+            order,
+            before: Some(before),
+        } => Some(Params::OrderViews {
+            table_id: *table_id,
+            before: before.clone(),
+            after: order.clone(),
+        }),
+        _ => None,
+    });
+    if reordered.is_some() {
+        return reordered;
+    }
     let row_event = events.iter().find(|e| e.is_row_change())?;
     row_action(row_event)
 }
@@ -145,6 +182,127 @@ fn decoration_action(event: &TableEvent) -> Option<Params> {
     }
 }
 
+fn table_action(event: &TableEvent) -> Option<Params> {
+    match event {
+        TableEvent::TableCreated { table } => Some(Params::CreateTable {
+            database_id: table.get("database_id")?.as_i64()?,
+            table_id: table.get("id")?.as_i64()?,
+        }),
+        TableEvent::TableUpdated {
+            table_id,
+            table,
+            before: Some(before),
+            ..
+        } => Some(Params::UpdateTable {
+            database_id: table.get("database_id")?.as_i64()?,
+            table_id: *table_id,
+            before: (**before).clone(),
+            after: table.clone(),
+        }),
+        TableEvent::TableDeleted {
+            database_id,
+            table_id,
+        } => Some(Params::DeleteTable {
+            database_id: *database_id,
+            table_id: *table_id,
+        }),
+        _ => None,
+    }
+}
+
+/// A change of a view's filters, filter groups, sorts, group-bys or field options that
+/// its user asked for (those carry what was there before).
+fn view_part_action(event: &TableEvent) -> Option<Params> {
+    let created = |part: ViewPart, value: &Value| {
+        Some(Params::CreateViewPart {
+            view_id: value.get("view")?.as_i64()?,
+            part,
+            value: value.clone(),
+        })
+    };
+    let updated = |part: ViewPart, value: &Value, before: &Option<Box<Value>>| {
+        Some(Params::UpdateViewPart {
+            view_id: value.get("view")?.as_i64()?,
+            part,
+            before: (**before.as_ref()?).clone(),
+            after: value.clone(),
+        })
+    };
+    let deleted = |part: ViewPart, view_id: i64, id: i64, removed: &Vec<(ViewPart, Value)>| {
+        (!removed.is_empty()).then(|| Params::DeleteViewPart {
+            view_id,
+            part,
+            id,
+            removed: removed.clone(),
+        })
+    };
+    match event {
+        TableEvent::ViewFilterCreated { view_filter: v } => created(ViewPart::Filter, v),
+        TableEvent::ViewFilterGroupCreated {
+            view_filter_group: v,
+        } => created(ViewPart::FilterGroup, v),
+        TableEvent::ViewSortCreated { view_sort: v } => created(ViewPart::Sort, v),
+        TableEvent::ViewGroupByCreated { view_group_by: v } => created(ViewPart::GroupBy, v),
+        TableEvent::ViewFilterUpdated {
+            view_filter: v,
+            before,
+            ..
+        } => updated(ViewPart::Filter, v, before),
+        TableEvent::ViewFilterGroupUpdated {
+            view_filter_group: v,
+            before,
+            ..
+        } => updated(ViewPart::FilterGroup, v, before),
+        TableEvent::ViewSortUpdated {
+            view_sort: v,
+            before,
+            ..
+        } => updated(ViewPart::Sort, v, before),
+        TableEvent::ViewGroupByUpdated {
+            view_group_by: v,
+            before,
+            ..
+        } => updated(ViewPart::GroupBy, v, before),
+        TableEvent::ViewFilterDeleted {
+            view_id,
+            view_filter_id: id,
+            removed,
+        } => deleted(ViewPart::Filter, *view_id, *id, removed),
+        TableEvent::ViewFilterGroupDeleted {
+            view_id,
+            view_filter_group_id: id,
+            removed,
+        } => deleted(ViewPart::FilterGroup, *view_id, *id, removed),
+        TableEvent::ViewSortDeleted {
+            view_id,
+            view_sort_id: id,
+            removed,
+        } => deleted(ViewPart::Sort, *view_id, *id, removed),
+        TableEvent::ViewGroupByDeleted {
+            view_id,
+            view_group_by_id: id,
+            removed,
+        } => deleted(ViewPart::GroupBy, *view_id, *id, removed),
+        TableEvent::ViewFieldOptionsUpdated {
+            view_id,
+            field_options,
+            before: Some(before),
+        } => {
+            let before = before.as_object()?;
+            let after: Map<String, Value> = before
+                .keys()
+                .filter_map(|k| Some((k.clone(), field_options.get(k)?.clone())))
+                .collect();
+            Some(Params::UpdateViewFieldOptions {
+                view_id: *view_id,
+                before: Value::Object(before.clone()),
+                after: Value::Object(after),
+            })
+        }
+        _ => None,
+    }
+}
+
 fn field_action(event: &TableEvent) -> Option<Params> {
     match event {
         TableEvent::FieldCreated { field, .. } => Some(Params::CreateField {
@@ -164,6 +322,7 @@ fn field_action(event: &TableEvent) -> Option<Params> {
             before: before.field.clone(),
             after: field.clone(),
             backup: before.backup,
+            views: Vec::new(),
         }),
         TableEvent::FieldDeleted {
             table_id, field_id, ..
@@ -184,10 +343,25 @@ fn row_action(event: &TableEvent) -> Option<Params> {
                 .filter_map(|r| r.get("id").and_then(Value::as_i64))
                 .collect(),
         }),
-        // Moving a row changes no field: not undone (yet).
+        // Moving a row changes no field, only its order.
         TableEvent::RowsUpdated {
-            updated_field_ids, ..
-        } if updated_field_ids.is_empty() => None,
+            table_id,
+            rows_before_update,
+            rows,
+            updated_field_ids,
+            ..
+        } if updated_field_ids.is_empty() => {
+            let ([before], [after]) = (rows_before_update.as_slice(), rows.as_slice()) else {
+                return None;
+            };
+            let order = |row: &Value| row.get("order")?.as_str().map(str::to_owned);
+            Some(Params::MoveRow {
+                table_id: *table_id,
+                row_id: after.get("id")?.as_i64()?,
+                before: order(before)?,
+                after: order(after)?,
+            })
+        }
         TableEvent::RowsUpdated {
             table_id,
             rows_before_update,
@@ -308,5 +482,70 @@ mod tests {
         );
         let table = TableEvent::TableCreated { table: json!({}) };
         assert_eq!(derive(&[&table]), None);
+    }
+
+    #[test]
+    fn tables_view_parts_and_moves_are_derived_with_what_undo_needs() {
+        let created = TableEvent::TableCreated {
+            table: json!({"id": 4, "database_id": 2, "name": "T"}),
+        };
+        let field = TableEvent::FieldCreated {
+            field: json!({"id": 10, "table_id": 4}),
+            related_fields: vec![],
+        };
+        let params = derive(&[&field, &created]).unwrap();
+        assert_eq!(
+            (params.action_type(), params.scope()),
+            ("create_table", "application2".to_owned())
+        );
+        // A table refreshed by something else than its user is not undone.
+        let refreshed = TableEvent::TableUpdated {
+            table_id: 4,
+            table: json!({"id": 4, "database_id": 2}),
+            force_table_refresh: true,
+            before: None,
+        };
+        assert_eq!(derive(&[&refreshed]), None);
+
+        let removed = vec![(ViewPart::Filter, json!({"id": 3, "view": 7}))];
+        let deleted = ViewPart::Filter.deleted(7, 3, removed.clone());
+        let params = derive(&[&deleted]).unwrap();
+        assert_eq!(
+            (params.action_type(), params.scope()),
+            ("delete_view_filter", "view7".to_owned())
+        );
+        assert_eq!(
+            params,
+            Params::DeleteViewPart {
+                view_id: 7,
+                part: ViewPart::Filter,
+                id: 3,
+                removed
+            }
+        );
+        // One the undo itself deleted carries nothing to bring back: not recorded.
+        assert_eq!(derive(&[&ViewPart::Sort.deleted(7, 3, Vec::new())]), None);
+        let group_by = ViewPart::GroupBy.created(json!({"id": 5, "view": 7}));
+        assert_eq!(
+            derive(&[&group_by]).unwrap().action_type(),
+            "create_view_group"
+        );
+
+        let moved = TableEvent::RowsUpdated {
+            table_id: 1,
+            rows_before_update: vec![json!({"id": 5, "order": "2.00000000000000000000"})],
+            rows: vec![json!({"id": 5, "order": "0.50000000000000000000"})],
+            updated_field_ids: vec![],
+            metadata: json!({}),
+        };
+        assert_eq!(
+            derive(&[&moved]),
+            Some(Params::MoveRow {
+                table_id: 1,
+                row_id: 5,
+                before: "2.00000000000000000000".into(),
+                after: "0.50000000000000000000".into(),
+            })
+        );
     }
 }

@@ -3,8 +3,10 @@
 use super::{Application, ApplicationError, TYPES, repo};
 use crate::{
     context::AppContext,
+    database::{fields::origin, tx::Tx},
     dto::ApplicationBody,
     platform::{
+        actions::Params,
         auth::Actor,
         trash,
         validation::{self, ValidationError},
@@ -72,7 +74,7 @@ pub async fn create(
     let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
     validation::choice(&mut errors, "type", kind, TYPES);
     errors.into_result()?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     require_member(&mut tx, actor.id(), workspace_id).await?;
     let id = repo::insert(&mut *tx, workspace_id, &name, kind).await?;
     let app = repo::get(&mut *tx, id)
@@ -80,6 +82,10 @@ pub async fn create(
         .ok_or(ApplicationError::NotFound)?;
     let keys = json!({ "application": ApplicationBody::new(&app, &[]) });
     notify::workspace(&mut tx, actor, workspace_id, "application_created", keys).await?;
+    tx.did(Params::CreateApplication {
+        workspace_id,
+        application_id: id,
+    });
     tx.commit().await?;
     Ok(app)
 }
@@ -90,31 +96,48 @@ pub async fn rename(
     id: i64,
     name: &str,
 ) -> Result<Application, ApplicationError> {
-    let name = valid_name(name)?;
-    let mut tx = ctx.db.begin().await?;
-    accessible(&mut tx, actor, id).await?;
-    repo::rename(&mut *tx, id, &name).await?;
-    let app = repo::get(&mut *tx, id)
-        .await?
-        .ok_or(ApplicationError::NotFound)?;
-    let tables = crate::database::tables::repo::list(&mut *tx, id).await?;
-    let keys = json!({ "application_id": id, "application": ApplicationBody::new(&app, &tables) });
-    notify::workspace(
-        &mut tx,
-        actor,
-        app.workspace_id,
-        "application_updated",
-        keys,
-    )
-    .await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let app = rename_in(&mut tx, actor, id, name).await?;
     tx.commit().await?;
     Ok(app)
 }
 
+/// [`rename`] in the caller's transaction.
+pub async fn rename_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> Result<Application, ApplicationError> {
+    let name = valid_name(name)?;
+    let before = accessible(tx, actor, id).await?;
+    repo::rename(&mut **tx, id, &name).await?;
+    let app = repo::get(&mut **tx, id)
+        .await?
+        .ok_or(ApplicationError::NotFound)?;
+    let tables = crate::database::tables::repo::list(&mut **tx, id).await?;
+    let keys = json!({ "application_id": id, "application": ApplicationBody::new(&app, &tables) });
+    notify::workspace(tx, actor, app.workspace_id, "application_updated", keys).await?;
+    tx.did(Params::UpdateApplication {
+        workspace_id: app.workspace_id,
+        application_id: id,
+        before: before.name,
+        after: app.name.clone(),
+    });
+    Ok(app)
+}
+
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), ApplicationError> {
-    let mut tx = ctx.db.begin().await?;
-    let app = accessible(&mut tx, actor, id).await?;
-    repo::set_trashed(&mut *tx, id, true).await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    delete_in(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] in the caller's transaction.
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), ApplicationError> {
+    let app = accessible(tx, actor, id).await?;
+    repo::set_trashed(&mut **tx, id, true).await?;
     let entry = trash::NewTrashEntry {
         item_type: "application",
         item_id: id,
@@ -124,17 +147,13 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Appl
         user_id: actor.id(),
         name: &app.name,
     };
-    trash::record(&mut *tx, &entry).await?;
+    trash::record(&mut **tx, &entry).await?;
     let keys = json!({ "application_id": id });
-    notify::workspace(
-        &mut tx,
-        actor,
-        app.workspace_id,
-        "application_deleted",
-        keys,
-    )
-    .await?;
-    tx.commit().await?;
+    notify::workspace(tx, actor, app.workspace_id, "application_deleted", keys).await?;
+    tx.did(Params::DeleteApplication {
+        workspace_id: app.workspace_id,
+        application_id: id,
+    });
     Ok(())
 }
 
@@ -145,20 +164,36 @@ pub async fn order(
     workspace_id: i64,
     application_ids: &[i64],
 ) -> Result<(), ApplicationError> {
-    let mut tx = ctx.db.begin().await?;
-    require_member(&mut tx, actor.id(), workspace_id).await?;
-    let current = repo::ids_in_workspace(&mut *tx, workspace_id).await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    order_in(&mut tx, actor, workspace_id, application_ids).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`order`] in the caller's transaction.
+pub async fn order_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    workspace_id: i64,
+    application_ids: &[i64],
+) -> Result<(), ApplicationError> {
+    require_member(tx, actor.id(), workspace_id).await?;
+    let current = repo::ids_in_workspace(&mut **tx, workspace_id).await?;
     if let Some(foreign) = application_ids.iter().find(|id| !current.contains(id)) {
         return Err(ApplicationError::NotInWorkspace(*foreign));
     }
     let ordered = merge_order(&current, application_ids);
-    repo::set_order(&mut *tx, &ordered).await?;
+    repo::set_order(&mut **tx, &ordered).await?;
     let keys = json!({
         "workspace_id": workspace_id,
         "order": ordered.iter().map(|id| notify::hashed_id(*id)).collect::<Vec<_>>(),
     });
-    notify::workspace(&mut tx, actor, workspace_id, "applications_reordered", keys).await?;
-    tx.commit().await?;
+    notify::workspace(tx, actor, workspace_id, "applications_reordered", keys).await?;
+    tx.did(Params::OrderApplications {
+        workspace_id,
+        before: current,
+        after: ordered,
+    });
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 use super::{Role, WorkspaceError, WorkspaceWithMembers, access, repo};
 use crate::{
     context::AppContext,
+    database::{fields::origin, tx::Tx},
     platform::{
+        actions::Params,
         auth::Actor,
         jobs::{self, HighJob},
         settings, trash,
@@ -67,7 +69,7 @@ pub async fn create(
     name: &str,
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let name = valid_name(name)?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
     let instance = settings::repo::get(&mut *tx).await?;
     if !instance.allow_global_workspace_creation && !actor.user.is_staff {
         return Err(WorkspaceError::CreationNotAllowed);
@@ -77,6 +79,9 @@ pub async fn create(
         .await?
         .ok_or(WorkspaceError::AlreadyMember)?;
     let members = repo::members(&mut *tx, workspace.id).await?;
+    tx.did(Params::CreateWorkspace {
+        workspace_id: workspace.id,
+    });
     tx.commit().await?;
     Ok(WorkspaceWithMembers {
         workspace,
@@ -92,14 +97,33 @@ pub async fn rename(
     id: i64,
     name: &str,
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
-    let name = valid_name(name)?;
-    let mut tx = ctx.db.begin().await?;
-    let membership = access::require_admin(&mut tx, actor.id(), id).await?;
-    let workspace = repo::rename(&mut *tx, id, &name).await?;
-    let members = repo::members(&mut *tx, id).await?;
-    let keys = json!({"workspace_id": id, "workspace": {"id": id, "name": workspace.name}});
-    notify::workspace(&mut tx, actor, id, "group_updated", keys).await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let renamed = rename_in(&mut tx, actor, id, name).await?;
     tx.commit().await?;
+    Ok(renamed)
+}
+
+/// [`rename`] in the caller's transaction.
+pub async fn rename_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
+    let name = valid_name(name)?;
+    let membership = access::require_admin(tx, actor.id(), id).await?;
+    let before = repo::get(&mut **tx, id)
+        .await?
+        .ok_or(WorkspaceError::NotFound)?;
+    let workspace = repo::rename(&mut **tx, id, &name).await?;
+    let members = repo::members(&mut **tx, id).await?;
+    let keys = json!({"workspace_id": id, "workspace": {"id": id, "name": workspace.name}});
+    notify::workspace(tx, actor, id, "group_updated", keys).await?;
+    tx.did(Params::UpdateWorkspace {
+        workspace_id: id,
+        before: before.name,
+        after: workspace.name.clone(),
+    });
     Ok(WorkspaceWithMembers {
         workspace,
         membership,
@@ -110,12 +134,20 @@ pub async fn rename(
 /// Moves a workspace to the trash; admins only.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id = id))]
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
-    let mut tx = ctx.db.begin().await?;
-    access::require_admin(&mut tx, actor.id(), id).await?;
-    let workspace = repo::get(&mut *tx, id)
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    delete_in(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`delete`] in the caller's transaction; the revocation it ends with holds a lock until
+/// the commit, so nothing else should follow it.
+pub async fn delete_in(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
+    access::require_admin(tx, actor.id(), id).await?;
+    let workspace = repo::get(&mut **tx, id)
         .await?
         .ok_or(WorkspaceError::NotFound)?;
-    repo::set_trashed(&mut *tx, id, true).await?;
+    repo::set_trashed(&mut **tx, id, true).await?;
     let entry = trash::NewTrashEntry {
         item_type: "workspace",
         item_id: id,
@@ -125,30 +157,23 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Work
         user_id: actor.id(),
         name: &workspace.name,
     };
-    trash::record(&mut *tx, &entry).await?;
-    let user_ids: Vec<i64> = repo::members(&mut *tx, id)
+    trash::record(&mut **tx, &entry).await?;
+    let user_ids: Vec<i64> = repo::members(&mut **tx, id)
         .await?
         .into_iter()
         .map(|m| m.user_id)
         .collect();
     jobs::enqueue(
-        &mut tx,
+        tx,
         &HighJob::RecheckAccess {
             user_ids: user_ids.clone(),
         },
     )
     .await?;
-    notify::workspace(
-        &mut tx,
-        actor,
-        id,
-        "group_deleted",
-        json!({"workspace_id": id}),
-    )
-    .await?;
+    notify::workspace(tx, actor, id, "group_deleted", json!({"workspace_id": id})).await?;
+    tx.did(Params::DeleteWorkspace { workspace_id: id });
     // Last before the commit (it locks the revocation counter until then).
-    realtime::access::revoke(&mut tx, &user_ids).await?;
-    tx.commit().await?;
+    realtime::access::revoke(tx, &user_ids).await?;
     Ok(())
 }
 
@@ -158,12 +183,28 @@ pub async fn order(
     actor: &Actor,
     workspace_ids: &[i64],
 ) -> Result<(), WorkspaceError> {
-    let mut tx = ctx.db.begin().await?;
-    for id in workspace_ids {
-        access::require_member(&mut tx, actor.id(), *id).await?;
-    }
-    repo::reorder_for_user(&mut *tx, actor.id(), workspace_ids).await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    order_in(&mut tx, actor, workspace_ids).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// [`order`] in the caller's transaction.
+pub async fn order_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    workspace_ids: &[i64],
+) -> Result<(), WorkspaceError> {
+    for id in workspace_ids {
+        access::require_member(tx, actor.id(), *id).await?;
+    }
+    let ids = |list: Vec<(super::Workspace, super::Membership)>| -> Vec<i64> {
+        list.into_iter().map(|(w, _)| w.id).collect()
+    };
+    let before = ids(repo::memberships_of_user(&mut **tx, actor.id()).await?);
+    repo::reorder_for_user(&mut **tx, actor.id(), workspace_ids).await?;
+    let after = ids(repo::memberships_of_user(&mut **tx, actor.id()).await?);
+    tx.did(Params::OrderWorkspaces { before, after });
     Ok(())
 }
 

@@ -420,6 +420,7 @@ mod tests {
         let options = TableEvent::ViewFieldOptionsUpdated {
             view_id: 4,
             field_options: json!({}),
+            before: None,
         };
         assert_eq!(view_of(&options), Some(4));
         let created = TableEvent::ViewCreated {
@@ -431,6 +432,7 @@ mod tests {
         let reordered = TableEvent::ViewsReordered {
             table_id: 1,
             order: vec![],
+            before: None,
         };
         assert_eq!(view_of(&reordered), None);
     }

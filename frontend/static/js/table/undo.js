@@ -26,6 +26,13 @@ const DONE = {
   delete_view: "a deleted view",
   duplicate_view: "a duplicated view",
   update_view_field_options: "a column change",
+  order_views: "a view order",
+  rotate_view_slug: "a new share link",
+  create_table: "a new table",
+  update_table: "a table rename",
+  delete_table: "a deleted table",
+  order_tables: "a table order",
+  duplicate_table: "a duplicated table",
 };
 
 function described(actions) {

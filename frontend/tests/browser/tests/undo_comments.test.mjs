@@ -86,6 +86,26 @@ for (const size of ['desktop', 'mobile']) {
   });
 }
 
+test('Ctrl+Z undoes a sort made from the column menu, in the view\'s scope; redo sorts again', async () => {
+  const ann = await signUp({ name: 'Ann Lee' });
+  const t = await tableWith(ann, ['One', 'Two', 'Three']);
+  const { context, page } = await openTable(ann, t.path, 'desktop');
+  const th = page.locator('#grid thead th:has(.field-name-text:text-is("Name"))');
+  await th.locator('.field-menu-button').click();
+  await page.locator('#column-menu [data-action="sort-desc"]').click();
+  await eventually(() => names(page), ['Two', 'Three', 'One']);
+  await page.locator('#grid-scroll').focus();
+  await page.keyboard.press('Control+z');
+  await eventually(() => names(page), ['One', 'Two', 'Three']);
+  assert.match(await page.locator('#toast .toast-text').textContent(), /^Undone: a filter or sort change\./);
+  const views = await apiOk('GET', `/api/database/views/table/${t.tableId}/?include=sortings`, { token: ann.token });
+  assert.deepEqual(views[0].sortings, []);
+  await page.keyboard.press('Control+Shift+z');
+  await eventually(() => names(page), ['Two', 'Three', 'One']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 for (const size of ['desktop', 'mobile']) {
   test(`a comment mentioning a colleague lights up their bell live; comments are edited and deleted (${size})`, async () => {
     const ann = await signUp({ name: 'Ann Lee' });
