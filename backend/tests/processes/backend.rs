@@ -29,15 +29,29 @@ impl Drop for Backend {
 /// Starts a backend with `settings`' database, Redis prefix and secret (so several
 /// backends form one installation) and the extra environment `env`.
 pub async fn start(db: &TestDatabase, settings: &Settings, env: &[(&str, &str)]) -> Backend {
+    start_on(&db.url, settings, env, None).await
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+/// Starts a backend on the database at `database_url`, on `port` when given (a backend
+/// restarted where its clients expect it), otherwise on a free one.
+pub async fn start_on(
+    database_url: &str,
+    settings: &Settings,
+    env: &[(&str, &str)],
+    port: Option<u16>,
+) -> Backend {
     tessera::platform::outbound::install_crypto_provider();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = port.unwrap_or_else(free_port);
     let base = format!("http://127.0.0.1:{port}");
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera-backend"));
     command
-        .env("DATABASE_URL", &db.url)
+        .env("DATABASE_URL", database_url)
         .env("REDIS_URL", &settings.redis_url)
         .env("TESSERA_SECRET_KEY", &settings.secret_key)
         .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
