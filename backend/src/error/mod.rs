@@ -116,25 +116,45 @@ impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
     }
 }
 
-/// Whether `err` or one of its causes is a `sqlx::Error` saying the database cannot be
-/// reached right now: no connection (refused, reset, timed out waiting for the pool), or
-/// the server ending the session (SQLSTATE class 08 connection exception, 57P01–57P03
-/// shutdown and start-up).
+/// Whether `err` or one of its causes says the database cannot be reached right now:
+/// no connection (refused, reset, timed out waiting for the pool), or the server ending
+/// the session (SQLSTATE class 08 connection exception, 57P01–57P03 shutdown and start-up).
+/// Domain errors wrap `sqlx::Error` transparently, which hides it from the chain but not
+/// its own cause (the I/O error or the server's error), so those are looked for too.
 fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let server_gone = |code: &str| {
+        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+    };
     let mut cause = Some(err);
     while let Some(e) = cause {
         if let Some(db) = e.downcast_ref::<sqlx::Error>() {
-            return match db {
+            match db {
                 sqlx::Error::Io(_)
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::PoolTimedOut
                 | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed => true,
-                sqlx::Error::Database(d) => d.code().is_some_and(|c| {
-                    c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
-                }),
-                _ => false,
-            };
+                | sqlx::Error::WorkerCrashed => return true,
+                sqlx::Error::Database(d) => return d.code().is_some_and(|c| server_gone(&c)),
+                _ => {}
+            }
+        }
+        // What `sqlx::Error::Database` gives as its source.
+        if let Some(db) = e.downcast_ref::<Box<dyn sqlx::error::DatabaseError>>() {
+            return db.code().is_some_and(|c| server_gone(&c));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::TimedOut
+            )
+        {
+            return true;
         }
         cause = e.source();
     }
@@ -188,9 +208,14 @@ mod tests {
         let direct = ApiError::from(sqlx::Error::PoolTimedOut);
         assert_eq!(direct.code, Code::ServiceUnavailable);
         assert_eq!(direct.code.status(), 503);
-        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-        let wrapped = ApiError::from(RowError::Database(sqlx::Error::Io(refused)));
+        // Domain errors wrap it transparently: its cause still tells.
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let wrapped = ApiError::from(RowError::Database(sqlx::Error::Io(reset)));
         assert_eq!(wrapped.code, Code::ServiceUnavailable);
+        assert_eq!(
+            wrapped.body()["detail"],
+            "The database is unavailable; try again shortly."
+        );
         // Anything else the database says is still a bug of ours.
         let other = ApiError::from(RowError::Database(sqlx::Error::RowNotFound));
         assert_eq!(other.code, Code::Internal);

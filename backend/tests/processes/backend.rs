@@ -59,8 +59,8 @@ pub async fn start_on(
         .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
         .env("TESSERA_PUBLIC_URL", &base)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(format!("/tmp/faults-backend-out-{port}.log")).unwrap()))
+        .stderr(Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(format!("/tmp/faults-backend-{port}.log")).unwrap()));
     for (key, value) in env {
         command.env(key, value);
     }
