@@ -123,9 +123,8 @@ impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
 /// its own cause (the I/O error or the server's error), so those are looked for too.
 fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
     use std::io::ErrorKind;
-    let server_gone = |code: &str| {
-        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
-    };
+    let server_gone =
+        |code: &str| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
     let mut cause = Some(err);
     while let Some(e) = cause {
         if let Some(db) = e.downcast_ref::<sqlx::Error>() {

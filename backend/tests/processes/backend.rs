@@ -1,6 +1,7 @@
 //! The backend binary in a process of its own, on a free port, killed when dropped.
 
 use std::{
+    path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -29,7 +30,7 @@ impl Drop for Backend {
 /// Starts a backend with `settings`' database, Redis prefix and secret (so several
 /// backends form one installation) and the extra environment `env`.
 pub async fn start(db: &TestDatabase, settings: &Settings, env: &[(&str, &str)]) -> Backend {
-    start_on(&db.url, settings, env, None).await
+    start_on(&db.url, settings, env, None, None).await
 }
 
 /// A free loopback port.
@@ -38,13 +39,27 @@ pub fn free_port() -> u16 {
     probe.local_addr().unwrap().port()
 }
 
+/// Where a backend's output goes: `backend-<port>.log` in `logs`, or nowhere.
+fn output(logs: Option<&Path>, port: u16) -> Stdio {
+    logs.and_then(|dir| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(format!("backend-{port}.log")))
+            .ok()
+    })
+    .map_or_else(Stdio::null, Stdio::from)
+}
+
 /// Starts a backend on the database at `database_url`, on `port` when given (a backend
-/// restarted where its clients expect it), otherwise on a free one.
+/// restarted where its clients expect it), otherwise on a free one; its output is
+/// appended to a log in `logs` when given.
 pub async fn start_on(
     database_url: &str,
     settings: &Settings,
     env: &[(&str, &str)],
     port: Option<u16>,
+    logs: Option<&Path>,
 ) -> Backend {
     tessera::platform::outbound::install_crypto_provider();
     let port = port.unwrap_or_else(free_port);
@@ -59,8 +74,8 @@ pub async fn start_on(
         .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
         .env("TESSERA_PUBLIC_URL", &base)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(format!("/tmp/faults-backend-out-{port}.log")).unwrap()))
-        .stderr(Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(format!("/tmp/faults-backend-{port}.log")).unwrap()));
+        .stdout(output(logs, port))
+        .stderr(output(logs, port));
     for (key, value) in env {
         command.env(key, value);
     }

@@ -44,14 +44,11 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "tessera-faults-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("tessera-faults-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
-
 }
 
 /// A log file in `dir`, appended to by every process of that name.
@@ -319,8 +316,14 @@ impl Installation {
     }
 
     async fn start_backend(&mut self, i: usize) {
-        let backend =
-            backend::start_on(&self.database_url, &self.settings, ENV, Some(self.ports[i])).await;
+        let backend = backend::start_on(
+            &self.database_url,
+            &self.settings,
+            ENV,
+            Some(self.ports[i]),
+            Some(&self.logs),
+        )
+        .await;
         self.backends[i] = Some(backend);
     }
 
@@ -510,8 +513,7 @@ async fn follow_table(
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            let text = match tokio::time::timeout(Duration::from_millis(500), socket.next()).await
-            {
+            let text = match tokio::time::timeout(Duration::from_millis(500), socket.next()).await {
                 Err(_) => continue,
                 Ok(Some(Ok(Message::Text(text)))) => text,
                 Ok(Some(Ok(_))) => continue,
@@ -573,7 +575,11 @@ fn webhook_rows(receiver: &HttpReceiver) -> (Vec<i64>, usize) {
 
 /// The table's event log after `after`: `(seq, type, id of the first row, sent to webhooks)`.
 /// Retries while the database is coming back.
-async fn event_log(pool: &sqlx::PgPool, table: i64, after: i64) -> Vec<(i64, String, Option<i64>, bool)> {
+async fn event_log(
+    pool: &sqlx::PgPool,
+    table: i64,
+    after: i64,
+) -> Vec<(i64, String, Option<i64>, bool)> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let rows: Result<Vec<(i64, String, Value, bool)>, _> = sqlx::query_as(
@@ -594,7 +600,10 @@ async fn event_log(pool: &sqlx::PgPool, table: i64, after: i64) -> Vec<(i64, Str
                     .collect();
             }
             Err(e) => {
-                assert!(Instant::now() < deadline, "the event log cannot be read: {e}");
+                assert!(
+                    Instant::now() < deadline,
+                    "the event log cannot be read: {e}"
+                );
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -783,7 +792,10 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
         if health["queues"] == json!({"high": "ok", "low": "ok"}) {
             break;
         }
-        assert!(Instant::now() < deadline, "consumers never came up: {health}");
+        assert!(
+            Instant::now() < deadline,
+            "consumers never came up: {health}"
+        );
         install.hold(Duration::from_millis(200)).await;
     }
 
@@ -962,7 +974,10 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
         .collect();
     let (calls, repeated_calls) = webhook_rows(&receiver);
 
-    println!("fault injection, counted ({:.0} s):", began.elapsed().as_secs_f64());
+    println!(
+        "fault injection, counted ({:.0} s):",
+        began.elapsed().as_secs_f64()
+    );
     for p in &phases {
         println!(
             "  {:<42} {:>4} writes acknowledged, {:>3} client errors retried, events caught up in {:.1} s, webhook calls in {:.1} s",
@@ -1003,9 +1018,14 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
         expected_calls.len(),
         repeated_calls
     );
-    println!("  retried writes found twice (first attempt committed, its answer lost): {repeated:?}");
+    println!(
+        "  retried writes found twice (first attempt committed, its answer lost): {repeated:?}"
+    );
     println!("  jobs: {export_states:?}");
-    println!("  processes that exited by themselves: {:?}", install.unplanned_exits);
+    println!(
+        "  processes that exited by themselves: {:?}",
+        install.unplanned_exits
+    );
 
     // An outage is answered 503 (or not at all, by a dead process), never 500.
     assert!(
@@ -1013,12 +1033,25 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
         "500s during the faults: {:?}",
         writes.errors
     );
-    assert!(writes.abandoned.is_empty(), "writes never acknowledged: {:?}", writes.abandoned);
+    assert!(
+        writes.abandoned.is_empty(),
+        "writes never acknowledged: {:?}",
+        writes.abandoned
+    );
     assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
-    assert!(unexpected.is_empty(), "rows nobody acknowledged: {unexpected:?}");
-    assert!(wrong_id.is_empty(), "acknowledged ids not found: {wrong_id:?}");
+    assert!(
+        unexpected.is_empty(),
+        "rows nobody acknowledged: {unexpected:?}"
+    );
+    assert!(
+        wrong_id.is_empty(),
+        "acknowledged ids not found: {wrong_id:?}"
+    );
     assert_eq!(writes.acknowledged.len(), names_found.len());
-    assert_eq!(created_in_log, ids_in_table, "one rows_created event per row");
+    assert_eq!(
+        created_in_log, ids_in_table,
+        "one rows_created event per row"
+    );
     assert!(feed.gaps.is_empty(), "gaps on the socket: {:?}", feed.gaps);
     assert_eq!(feed.events, log_events, "the socket saw the log, in order");
     assert_eq!(calls, expected_calls, "every webhook call, in order");
@@ -1026,10 +1059,16 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
         assert_eq!(state, "finished", "export {when}");
     }
     assert!(
-        phases.iter().all(|p| p.client_errors == 0 || p.acknowledged > 0),
+        phases
+            .iter()
+            .all(|p| p.client_errors == 0 || p.acknowledged > 0),
         "clients recovered after every fault"
     );
-    assert!(began.elapsed() < TOTAL, "the fault test took {:?}", began.elapsed());
+    assert!(
+        began.elapsed() < TOTAL,
+        "the fault test took {:?}",
+        began.elapsed()
+    );
     drop(install);
     drop(redis);
     drop(postgres);

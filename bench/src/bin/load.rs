@@ -246,9 +246,7 @@ async fn run(settings: &Settings, options: &Options) -> anyhow::Result<()> {
     let mut api = Api::new(&base)?;
     let account = account::create(&mut api).await?;
     let token = account.access_token.clone();
-    let table = account
-        .create_table(&api, json!({"name": "Load"}))
-        .await?;
+    let table = account.create_table(&api, json!({"name": "Load"})).await?;
     let mut filled = 0;
     while filled < options.rows {
         let n = (options.rows - filled).min(200);
@@ -333,7 +331,10 @@ async fn run(settings: &Settings, options: &Options) -> anyhow::Result<()> {
     );
     println!("| errors | {errors} {:?} | 0 |", tally.errors);
     for (p, label) in [(50.0, "p50"), (95.0, "p95"), (99.0, "p99")] {
-        println!("| {label} latency, all requests | {} | |", ms(percentile(&all, p)));
+        println!(
+            "| {label} latency, all requests | {} | |",
+            ms(percentile(&all, p))
+        );
     }
     for (kind, samples) in &tally.latencies {
         let mut samples = samples.clone();
