@@ -15,6 +15,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # The deployment test runs deploy/nginx/tessera.conf in Debian's nginx.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+# The fault test (backend/tests/processes/faults.rs) runs a PostgreSQL server of its own,
+# initdb into a temporary directory, so it can kill and restart it.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 # MariaDB is the source server of the external-database import tests, unless
 # TEST_MYSQL_URL names another.
 if [ -z "${TEST_MYSQL_URL:-}" ] && ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1; then

@@ -94,8 +94,16 @@ impl ApiError {
 
 impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
     fn from(err: E) -> Self {
-        let code = err.code();
-        let detail = if code.status() >= 500 {
+        let mut code = err.code();
+        // A lost database (a restart, a failover, a full pool) is an outage the client
+        // should wait out and retry, not a bug: 503 rather than 500, whichever domain
+        // error carries it.
+        if code == Code::Internal && database_unavailable(&err) {
+            code = Code::ServiceUnavailable;
+        }
+        let detail = if code == Code::ServiceUnavailable {
+            Detail::Message("The database is unavailable; try again shortly.".into())
+        } else if code.status() >= 500 {
             Detail::Message("An internal server error occurred.".into())
         } else {
             err.detail()
@@ -106,6 +114,50 @@ impl<E: HasCode + Send + Sync + 'static> From<E> for ApiError {
             source: Some(Arc::new(err)),
         }
     }
+}
+
+/// Whether `err` or one of its causes says the database cannot be reached right now:
+/// no connection (refused, reset, timed out waiting for the pool), or the server ending
+/// the session (SQLSTATE class 08 connection exception, 57P01–57P03 shutdown and start-up).
+/// Domain errors wrap `sqlx::Error` transparently, which hides it from the chain but not
+/// its own cause (the I/O error or the server's error), so those are looked for too.
+fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind;
+    let server_gone =
+        |code: &str| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(db) = e.downcast_ref::<sqlx::Error>() {
+            match db {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => return true,
+                sqlx::Error::Database(d) => return d.code().is_some_and(|c| server_gone(&c)),
+                _ => {}
+            }
+        }
+        // What `sqlx::Error::Database` gives as its source.
+        if let Some(db) = e.downcast_ref::<Box<dyn sqlx::error::DatabaseError>>() {
+            return db.code().is_some_and(|c| server_gone(&c));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::TimedOut
+            )
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A database failure nobody expected: logged, shown as a 500 without details.
@@ -142,5 +194,29 @@ impl ApiError {
             cause = e.source();
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::database::rows::RowError;
+
+    #[test]
+    fn a_database_that_cannot_be_reached_is_a_503_whichever_error_carries_it() {
+        let direct = ApiError::from(sqlx::Error::PoolTimedOut);
+        assert_eq!(direct.code, Code::ServiceUnavailable);
+        assert_eq!(direct.code.status(), 503);
+        // Domain errors wrap it transparently: its cause still tells.
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let wrapped = ApiError::from(RowError::Database(sqlx::Error::Io(reset)));
+        assert_eq!(wrapped.code, Code::ServiceUnavailable);
+        assert_eq!(
+            wrapped.body()["detail"],
+            "The database is unavailable; try again shortly."
+        );
+        // Anything else the database says is still a bug of ours.
+        let other = ApiError::from(RowError::Database(sqlx::Error::RowNotFound));
+        assert_eq!(other.code, Code::Internal);
     }
 }

@@ -1,6 +1,7 @@
 //! The backend binary in a process of its own, on a free port, killed when dropped.
 
 use std::{
+    path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -29,15 +30,43 @@ impl Drop for Backend {
 /// Starts a backend with `settings`' database, Redis prefix and secret (so several
 /// backends form one installation) and the extra environment `env`.
 pub async fn start(db: &TestDatabase, settings: &Settings, env: &[(&str, &str)]) -> Backend {
+    start_on(&db.url, settings, env, None, None).await
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+/// Where a backend's output goes: `backend-<port>.log` in `logs`, or nowhere.
+fn output(logs: Option<&Path>, port: u16) -> Stdio {
+    logs.and_then(|dir| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(format!("backend-{port}.log")))
+            .ok()
+    })
+    .map_or_else(Stdio::null, Stdio::from)
+}
+
+/// Starts a backend on the database at `database_url`, on `port` when given (a backend
+/// restarted where its clients expect it), otherwise on a free one; its output is
+/// appended to a log in `logs` when given.
+pub async fn start_on(
+    database_url: &str,
+    settings: &Settings,
+    env: &[(&str, &str)],
+    port: Option<u16>,
+    logs: Option<&Path>,
+) -> Backend {
     tessera::platform::outbound::install_crypto_provider();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let port = port.unwrap_or_else(free_port);
     let base = format!("http://127.0.0.1:{port}");
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera-backend"));
     command
-        .env("DATABASE_URL", &db.url)
+        .env("DATABASE_URL", database_url)
         .env("REDIS_URL", &settings.redis_url)
         .env("TESSERA_SECRET_KEY", &settings.secret_key)
         .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
@@ -45,8 +74,8 @@ pub async fn start(db: &TestDatabase, settings: &Settings, env: &[(&str, &str)])
         .env("TESSERA_BIND", format!("127.0.0.1:{port}"))
         .env("TESSERA_PUBLIC_URL", &base)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(output(logs, port))
+        .stderr(output(logs, port));
     for (key, value) in env {
         command.env(key, value);
     }

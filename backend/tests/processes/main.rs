@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backend;
+mod faults;
 mod login_memory;
 mod nginx;
