@@ -132,7 +132,7 @@ async fn start_nginx(ports: &[u16]) -> anyhow::Result<(Nginx, String)> {
     let port = free_port()?;
     let dir = std::env::temp_dir().join(format!("tessera-load-nginx-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let d = dir.display();
+    let d = dir.display().to_string();
     // As root, nginx's workers would switch to an unprivileged user that cannot write here.
     let root = Command::new("id")
         .arg("-u")
