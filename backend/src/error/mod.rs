@@ -155,10 +155,18 @@ fn database_unavailable(err: &(dyn std::error::Error + 'static)) -> bool {
         {
             return true;
         }
+        // sqlx sometimes passes a broken connection on as a `Protocol` error holding
+        // only the text of its I/O error (seen when PostgreSQL restarts mid-request).
+        if e.to_string().contains(SQLX_IO_ERROR) {
+            return true;
+        }
         cause = e.source();
     }
     false
 }
+
+/// How sqlx's `Error::Io` begins its message, kept when it is flattened into text.
+const SQLX_IO_ERROR: &str = "error communicating with database";
 
 /// A database failure nobody expected: logged, shown as a 500 without details.
 impl HasCode for sqlx::Error {
@@ -214,6 +222,13 @@ mod tests {
         assert_eq!(
             wrapped.body()["detail"],
             "The database is unavailable; try again shortly."
+        );
+        let flattened = sqlx::Error::Protocol(
+            "error communicating with database: Connection reset by peer (os error 104)".into(),
+        );
+        assert_eq!(
+            ApiError::from(RowError::Database(flattened)).code,
+            Code::ServiceUnavailable
         );
         // Anything else the database says is still a bug of ours.
         let other = ApiError::from(RowError::Database(sqlx::Error::RowNotFound));

@@ -157,6 +157,7 @@ async fn start_nginx(ports: &[u16]) -> anyhow::Result<(Nginx, String)> {
         .stderr(Stdio::null())
         .spawn()
         .context("starting nginx (apt-get install nginx)")?;
+    let error_log = dir.join("error.log");
     let nginx = Nginx { child, dir };
     let deadline = Instant::now() + Duration::from_secs(20);
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -164,7 +165,7 @@ async fn start_nginx(ports: &[u16]) -> anyhow::Result<(Nginx, String)> {
         .is_err()
     {
         if Instant::now() > deadline {
-            bail!("nginx did not start; see {d}/error.log");
+            bail!("nginx did not start; see {}", error_log.display());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
