@@ -50,7 +50,12 @@ export function mount(ctx) {
   }
 
   function render() {
+    // A live change redraws every card: the one a keyboard user is on keeps the focus.
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.rowId : null;
     list.replaceChildren(...rows.map(card));
+    if (focused) {
+      list.querySelector(`.gallery-card[data-row-id="${focused}"]`)?.focus({ preventScroll: true });
+    }
     footer.hidden = rows.length >= count;
     ctx.showCount(count);
     if (rows.length === 0) {

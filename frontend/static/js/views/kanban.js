@@ -194,8 +194,13 @@ export function mount(ctx) {
     const field = selectField();
     const all = columns(field);
     const board = el("div", { class: "kanban-board", id: "kanban-board" }, ...all.map((c) => column(c, field, all)));
+    // A live change redraws the board: the card a keyboard user is on keeps the focus.
+    const focused = ctx.root.contains(document.activeElement) ? document.activeElement.closest(".kanban-card")?.dataset.rowId : null;
     ctx.root.removeAttribute("aria-busy");
     ctx.root.replaceChildren(board);
+    if (focused) {
+      board.querySelector(`.kanban-card[data-row-id="${focused}"]`)?.focus({ preventScroll: true });
+    }
     ctx.canAdd(true);
     ctx.showCount(Object.values(buckets).reduce((n, b) => n + (b.count || 0), 0));
     ctx.root.dataset.state = "ready";

@@ -83,8 +83,10 @@ test('gallery: cards open the expanded row to edit, + Row adds a card, changes e
   assert.equal((await getRow(f, ada.id))[`field_${f.fields.Notes.id}`], 'Writes the first program');
   await screenshot(page, 'view-gallery-row');
   await dialog.locator('.dialog-close').click();
+  // Closed, the dialog gives the focus back to Ada's card: only then is Bob's focused.
+  await page.locator('#row-dialog').waitFor({ state: 'detached' });
 
-  // Keyboard: Enter on a focused card opens it too.
+  // Keyboard: Enter on a focused card opens it too (and a live redraw keeps the focus).
   await page.locator(`.gallery-card[data-row-id="${bob.id}"]`).focus();
   await page.keyboard.press('Enter');
   await page.locator('#row-dialog h2', { hasText: 'Bob' }).waitFor();
