@@ -80,6 +80,7 @@ codes! {
     InvalidLookupThroughField => "ERROR_INVALID_LOOKUP_THROUGH_FIELD", 400;
     InvalidLookupTargetField => "ERROR_INVALID_LOOKUP_TARGET_FIELD", 400;
     RowDoesNotExist => "ERROR_ROW_DOES_NOT_EXIST", 404;
+    InvalidPasswordFieldPassword => "ERROR_INVALID_PASSWORD_FIELD_PASSWORD", 401;
     RowIdsNotUnique => "ERROR_ROW_IDS_NOT_UNIQUE", 400;
     CannotIncludeRowMetadata => "ERROR_CANNOT_INCLUDE_ROW_METADATA", 400;
     RowCommentDoesNotExist => "ERROR_ROW_COMMENT_DOES_NOT_EXIST", 404;

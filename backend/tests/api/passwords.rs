@@ -188,3 +188,158 @@ async fn passwords_filter_only_by_emptiness_and_never_show_as_text() {
         r.body
     );
 }
+
+/// `POST /api/database/fields/password-authentication/` with a database token.
+async fn check_with_token(app: &TestApp, key: &str, body: serde_json::Value) -> Resp {
+    let req = app
+        .client()
+        .post(format!(
+            "{}/api/database/fields/password-authentication/",
+            app.url
+        ))
+        .header("Authorization", format!("Token {key}"))
+        .json(&body);
+    app.raw(req).await
+}
+
+#[tokio::test]
+async fn password_cells_are_checked_only_where_the_field_allows_it_and_the_caller_may_read() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let a = Some(fx.user.access.as_str());
+    let check = "/api/database/fields/password-authentication/";
+    let field = app
+        .field(
+            &fx.user,
+            fx.table,
+            json!({"name": "Secret", "type": "password"}),
+        )
+        .await;
+    let row = create_row_id(&app, &fx.user, fx.table, json!({"Secret": "open sesame"})).await;
+    let body = |password: &str| json!({"field_id": field, "row_id": row, "password": password});
+
+    // Until the field allows it, the field reads as missing, even with the right password.
+    assert_error(
+        &app.post(check, a, body("open sesame")).await,
+        404,
+        "ERROR_FIELD_DOES_NOT_EXIST",
+    );
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{field}/"),
+            a,
+            json!({"allow_endpoint_authentication": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["allow_endpoint_authentication"], true);
+    assert!(stored(&app, fx.table, field, row).await.is_some());
+
+    let r = app.post(check, a, body("open sesame")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body, json!({"is_correct": true}));
+    assert_error(
+        &app.post(check, a, body("open sesame!")).await,
+        401,
+        "ERROR_INVALID_PASSWORD_FIELD_PASSWORD",
+    );
+    assert_error(
+        &app.post(check, a, body("a\u{0}b")).await,
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    );
+    assert_error(
+        &app.post(check, a, body("")).await,
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    );
+    assert_error(
+        &app.post(check, a, json!({"field_id": field, "row_id": row}))
+            .await,
+        400,
+        "ERROR_REQUEST_BODY_VALIDATION",
+    );
+    assert_error(
+        &app.post(
+            check,
+            a,
+            json!({"field_id": field, "row_id": row + 1000, "password": "x"}),
+        )
+        .await,
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    );
+    // An empty cell matches nothing; another type of field is not a password field.
+    let empty = create_row_id(&app, &fx.user, fx.table, json!({})).await;
+    assert_error(
+        &app.post(
+            check,
+            a,
+            json!({"field_id": field, "row_id": empty, "password": "open sesame"}),
+        )
+        .await,
+        401,
+        "ERROR_INVALID_PASSWORD_FIELD_PASSWORD",
+    );
+    let name = app.field_id(&fx.user, fx.table, "Name").await;
+    assert_error(
+        &app.post(
+            check,
+            a,
+            json!({"field_id": name, "row_id": row, "password": "x"}),
+        )
+        .await,
+        404,
+        "ERROR_FIELD_DOES_NOT_EXIST",
+    );
+
+    // Someone outside the workspace learns nothing, not even that the row exists.
+    let stranger = app.sign_up("Stranger", "stranger@example.com").await;
+    let r = app
+        .post(check, Some(&stranger.access), body("open sesame"))
+        .await;
+    assert!(r.status == 400 || r.status == 404, "{:?}", r.body);
+    assert_ne!(r.body["error"], "ERROR_INVALID_PASSWORD_FIELD_PASSWORD");
+
+    // A token checks with its read right, and is refused without it.
+    let workspace = fx.workspace_id(&app).await;
+    let r = app
+        .post(
+            "/api/database/tokens/",
+            a,
+            json!({"name": "k", "workspace": workspace}),
+        )
+        .await;
+    let (token, secret) = (
+        r.body["id"].as_i64().unwrap(),
+        r.body["key"].as_str().unwrap().to_owned(),
+    );
+    let r = check_with_token(&app, &secret, body("open sesame")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .patch(
+            &format!("/api/database/tokens/{token}/"),
+            a,
+            json!({"permissions": {"create": true, "read": false, "update": true, "delete": true}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_error(
+        &check_with_token(&app, &secret, body("open sesame")).await,
+        401,
+        "ERROR_NO_PERMISSION_TO_TABLE",
+    );
+
+    // Guessing is throttled per caller and field: the 20 wrong passwords of a minute are
+    // answered, then even the right one waits.
+    for _ in 0..18 {
+        assert_error(
+            &app.post(check, a, body("guess")).await,
+            401,
+            "ERROR_INVALID_PASSWORD_FIELD_PASSWORD",
+        );
+    }
+    let r = app.post(check, a, body("open sesame")).await;
+    assert_error(&r, 429, "ERROR_RATE_LIMIT_EXCEEDED");
+    assert!(r.headers.get("retry-after").is_some(), "{:?}", r.headers);
+}

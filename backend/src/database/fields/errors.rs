@@ -41,6 +41,13 @@ pub enum FieldError {
     NoUniqueValues(String),
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
+    #[error("The row {0} does not exist.")]
+    RowNotFound(i64),
+    #[error("The password does not match the one stored in the cell.")]
+    InvalidPasswordFieldPassword,
+    /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
+    #[error("{0}")]
+    Throttled(#[from] crate::platform::throttle::Throttled),
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -71,6 +78,9 @@ impl HasCode for FieldError {
             Self::InvalidLookupTargetField => Code::InvalidLookupTargetField,
             Self::NoUniqueValues(_) => Code::IncompatibleFieldTypeForUniqueValues,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
+            Self::RowNotFound(_) => Code::RowDoesNotExist,
+            Self::InvalidPasswordFieldPassword => Code::InvalidPasswordFieldPassword,
+            Self::Throttled(e) => e.code(),
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

@@ -4,6 +4,7 @@ pub mod ddl;
 mod errors;
 pub mod field_type;
 mod model;
+mod password_check;
 pub mod registry;
 pub mod repo;
 mod service;
@@ -15,6 +16,7 @@ pub use field_type::{
     CellValue, FieldType, FileInput, GroupedSql, LinkInput, PlainPassword, Storage,
 };
 pub use model::{Field, SelectOption};
+pub use password_check::authenticate as authenticate_password;
 pub use service::*;
 pub use unique_values::{MAX_UNIQUE_VALUES, unique_values};
 

@@ -365,6 +365,10 @@ pub fn routes() -> RouteTable {
             get(database::row_lookups::adjacent),
         )
         .route(
+            "/api/database/fields/password-authentication/",
+            post(database::fields::password_authentication),
+        )
+        .route(
             "/api/database/fields/{id}/unique_row_values/",
             get(database::fields::unique_row_values),
         )

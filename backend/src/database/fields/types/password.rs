@@ -15,8 +15,8 @@ impl FieldType for PasswordFieldType {
         "password"
     }
 
-    /// Baserow's flag for its password-check endpoint, which is not offered here; the
-    /// setting is kept for clients.
+    /// `allow_endpoint_authentication`: whether `password-authentication/` may check a
+    /// password against this field's cells.
     fn parse_options(
         &self,
         body: &Map<String, Value>,

@@ -16,7 +16,9 @@ use axum::{
     Json,
     extract::{RawQuery, State},
 };
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
 
 pub(crate) fn object(body: Value) -> Result<Map<String, Value>, ApiError> {
     match body {
@@ -154,4 +156,38 @@ pub async fn unique_row_values(
     let split = truthy(param(&params, "split_comma_separated"));
     let values = fields::unique_values(&state.ctx, &actor, id, limit, split, search).await?;
     Ok(Json(json!({ "values": values })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordCheckBody {
+    /// The `password` field, which must have `allow_endpoint_authentication`.
+    field_id: i64,
+    row_id: i64,
+    password: String,
+}
+
+/// Whether `password` is the one stored in the row's cell: `{"is_correct": true}`, or
+/// 401 when it is not. Database tokens need the read right on the table.
+#[utoipa::path(post, path = "/api/database/fields/password-authentication/", tag = "Database fields",
+    request_body = PasswordCheckBody,
+    responses((status = 200, description = "`{is_correct: true}`"),
+        (status = 400, description = "ERROR_REQUEST_BODY_VALIDATION"),
+        (status = 401, description = "ERROR_INVALID_PASSWORD_FIELD_PASSWORD, ERROR_NO_PERMISSION_TO_TABLE"),
+        (status = 404, description = "ERROR_FIELD_DOES_NOT_EXIST, ERROR_ROW_DOES_NOT_EXIST"),
+        (status = 429, description = "ERROR_RATE_LIMIT_EXCEEDED")),
+    security(("jwt" = [])))]
+pub async fn password_authentication(
+    State(state): State<AppState>,
+    AuthOrToken(actor): AuthOrToken,
+    ApiJson(body): ApiJson<PasswordCheckBody>,
+) -> Result<Json<Value>, ApiError> {
+    fields::authenticate_password(
+        &state.ctx,
+        &actor,
+        body.field_id,
+        body.row_id,
+        &body.password,
+    )
+    .await?;
+    Ok(Json(json!({ "is_correct": true })))
 }
