@@ -1,9 +1,18 @@
 //! Workspace members as cell values: who may be chosen in `multiple_collaborators`
 //! fields, and taking a member out of every such value when they leave the workspace.
 
-use crate::database::tables::table_name;
+use crate::database::{
+    events::{EventOrigin, TableEvent},
+    fields,
+    links::ripple::MAX_ANNOUNCED_ROWS,
+    rows::read::{RowKeys, rows_by_ids, to_api_row},
+    tables::{self, table_name},
+    tx::Tx,
+};
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
+use std::collections::BTreeMap;
 
 /// The field type whose values are workspace members.
 pub const MULTIPLE_COLLABORATORS: &str = "multiple_collaborators";
@@ -59,13 +68,10 @@ pub async fn lock_members(
 /// Takes a user who left (or was removed from) a workspace out of every
 /// `multiple_collaborators` value in its tables, trashed tables and fields included so a
 /// restore does not bring them back. Runs in the transaction removing the membership.
-/// Rows are not marked as modified and no row events are sent, as in Baserow, where the
-/// relation rows simply disappear with the membership.
-pub async fn remove_user(
-    conn: &mut PgConnection,
-    workspace_id: i64,
-    user_id: i64,
-) -> sqlx::Result<()> {
+/// The rows are announced as `rows_updated` (a table refresh past
+/// [`MAX_ANNOUNCED_ROWS`] rows) so open pages drop the member at once; as in Baserow,
+/// nobody is recorded as having changed them: no history, no webhook, no undo.
+pub async fn remove_user(tx: &mut Tx, workspace_id: i64, user_id: i64) -> sqlx::Result<()> {
     let fields: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT f.id, f.table_id FROM database_fields f \
          JOIN database_tables t ON t.id = f.table_id \
@@ -74,21 +80,104 @@ pub async fn remove_user(
     )
     .bind(workspace_id)
     .bind(MULTIPLE_COLLABORATORS)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut **tx)
     .await?;
+    let mut tables: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for (field_id, table_id) in fields {
-        // Identifiers come from ids only; the user is bound.
-        let sql = format!(
-            "UPDATE {table} SET field_{field_id} = array_remove(field_{field_id}, $1) \
-             WHERE field_{field_id} @> ARRAY[$1]::bigint[]",
-            table = table_name(table_id)
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
+        tables.entry(table_id).or_default().push(field_id);
+    }
+    for (table_id, field_ids) in tables {
+        remove_from_table(tx, table_id, &field_ids, user_id).await?;
     }
     Ok(())
+}
+
+/// [`remove_user`] for one table's collaborator fields.
+async fn remove_from_table(
+    tx: &mut Tx,
+    table_id: i64,
+    field_ids: &[i64],
+    user_id: i64,
+) -> sqlx::Result<()> {
+    // Identifiers come from ids only; the user is bound.
+    let table = table_name(table_id);
+    let holds = |f: &i64| format!("field_{f} @> ARRAY[$1]::bigint[]");
+    let any_holds = field_ids.iter().map(holds).collect::<Vec<_>>().join(" OR ");
+    let live = tables::repo::get(&mut **tx, table_id).await?.is_some();
+    let touched: Vec<i64> = if live {
+        sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT id FROM {table} WHERE NOT trashed AND ({any_holds}) ORDER BY id LIMIT {}",
+            MAX_ANNOUNCED_ROWS + 1
+        )))
+        .bind(user_id)
+        .fetch_all(&mut **tx)
+        .await?
+    } else {
+        Vec::new()
+    };
+    let announced = !touched.is_empty() && touched.len() <= MAX_ANNOUNCED_ROWS;
+    let fields = if announced {
+        fields::repo::list(&mut **tx, table_id).await?
+    } else {
+        Vec::new()
+    };
+    let before = if announced {
+        rows_by_ids(tx, table_id, &fields, &touched).await?
+    } else {
+        Vec::new()
+    };
+    for field_id in field_ids {
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET field_{field_id} = array_remove(field_{field_id}, $1) \
+             WHERE {}",
+            holds(field_id)
+        )))
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if announced {
+        let after = rows_by_ids(tx, table_id, &fields, &touched).await?;
+        let api = |raw: Vec<Map<String, Value>>| -> Vec<Value> {
+            raw.into_iter()
+                .map(|r| Value::Object(to_api_row(&fields, r, RowKeys::Ids)))
+                .collect()
+        };
+        tx.emit(
+            table_id,
+            TableEvent::RowsUpdated {
+                table_id,
+                rows_before_update: api(before),
+                rows: api(after),
+                updated_field_ids: Vec::new(),
+                metadata: json!({}),
+            },
+        );
+    } else if !touched.is_empty()
+        && let Some(table) = tables::repo::get(&mut **tx, table_id).await?
+    {
+        tx.emit(
+            table_id,
+            TableEvent::TableUpdated {
+                table_id,
+                table: table.to_json(),
+                force_table_refresh: true,
+                before: None,
+            },
+        );
+    }
+    Ok(())
+}
+
+/// The origin of a member's removal from collaborator cells: a consequence of the
+/// membership change, so no user is its author (no history) and no webhook is called.
+pub fn removal_origin() -> EventOrigin {
+    EventOrigin {
+        user_id: None,
+        websocket_id: None,
+        send_webhooks: false,
+        session: None,
+    }
 }
 
 /// Why a write naming non-members is refused, for the row error's detail.

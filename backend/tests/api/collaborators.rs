@@ -448,6 +448,46 @@ async fn members_who_leave_or_are_removed_drop_out_of_every_value() {
         r.body["available_collaborators"],
         json!([{"id": ann, "name": "Ann"}, {"id": dan.id, "name": "Dan"}])
     );
+    // Open pages hear of it: both tables' rows are announced without Bob, and nobody is
+    // recorded as having changed them.
+    for (table, row_id, without) in [
+        (
+            t.fx.table,
+            row,
+            json!([{"id": ann, "name": "Ann"}, {"id": dan.id, "name": "Dan"}]),
+        ),
+        (other, other_row, json!([{"id": dan.id, "name": "Dan"}])),
+    ] {
+        let events = app.events(table).await;
+        let (_, kind, payload) = last_change(&events);
+        assert_eq!(kind, "rows_updated", "{payload}");
+        assert_eq!(payload["rows"].as_array().unwrap().len(), 1, "{payload}");
+        assert_eq!(payload["rows"][0]["id"], row_id);
+        let field = if table == other {
+            format!("field_{other_field}")
+        } else {
+            key.clone()
+        };
+        assert_eq!(payload["rows"][0][&field], without, "{payload}");
+        assert!(
+            payload["rows_before_update"][0][&field]
+                .to_string()
+                .contains("\"Bob\""),
+            "{payload}"
+        );
+    }
+    let history = app
+        .get(
+            &format!("/api/database/rows/table/{}/{row}/history/", t.fx.table),
+            a,
+        )
+        .await;
+    assert_eq!(history.status, 200, "{:?}", history.body);
+    assert!(
+        !history.body.to_string().contains("\"Bob\""),
+        "the removal writes no history: {:?}",
+        history.body
+    );
     // Writing Bob now is refused.
     let r = app
         .patch(
@@ -492,5 +532,27 @@ async fn members_who_leave_or_are_removed_drop_out_of_every_value() {
         stored(&app, elsewhere, elsewhere_field, elsewhere_row).await,
         Some(vec![dan.id]),
         "another workspace keeps its values"
+    );
+    // The trashed row is cleaned but not announced; the live one is.
+    let events = app.events(t.fx.table).await;
+    let (_, kind, payload) = last_change(&events);
+    assert_eq!(kind, "rows_updated", "{payload}");
+    let ids: Vec<i64> = payload["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![row], "{payload}");
+    assert_eq!(
+        payload["rows"][0][&key],
+        json!([{"id": ann, "name": "Ann"}])
+    );
+    assert!(
+        app.events(elsewhere)
+            .await
+            .iter()
+            .all(|e| e.1 != "rows_updated" || e.2.to_string().contains("\"Dan\"")),
+        "another workspace's table is not touched"
     );
 }

@@ -37,7 +37,7 @@ pub async fn update(
     let mut errors = ValidationError::default();
     validation::choice(&mut errors, "permissions", permissions, Role::NAMES);
     errors.into_result()?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = crate::database::tx::Tx::begin(&ctx.db, collaborators::removal_origin()).await?;
     let target = repo::membership_by_id(&mut *tx, membership_id)
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;
@@ -70,7 +70,7 @@ pub async fn remove(
     actor: &Actor,
     membership_id: i64,
 ) -> Result<(), WorkspaceError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = crate::database::tx::Tx::begin(&ctx.db, collaborators::removal_origin()).await?;
     let target = repo::membership_by_id(&mut *tx, membership_id)
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;

@@ -210,7 +210,7 @@ pub async fn order_in(
 
 /// Leaves a workspace; the last admin cannot.
 pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = Tx::begin(&ctx.db, crate::database::collaborators::removal_origin()).await?;
     let membership = access::require_member(&mut tx, actor.id(), id).await?;
     if membership.is_admin() && repo::count_admins_for_update(&mut *tx, id).await? <= 1 {
         return Err(WorkspaceError::LastAdmin);
