@@ -192,9 +192,9 @@ async fn consume(
 /// database may delay a heartbeat or two, and a restart costs the jobs in flight a retry.
 const LEAST_SILENCE: Duration = Duration::from_secs(10);
 
-/// Resolves when the consumer has not heartbeaten for as long as apalis takes to give its
-/// jobs to another worker (at least [`LEAST_SILENCE`]), unless shutting down, when a
-/// draining consumer is left to finish.
+/// Resolves when the consumer has not heartbeaten for a heartbeat longer than apalis waits
+/// before it gives the consumer's jobs to another worker (and at least [`LEAST_SILENCE`]),
+/// unless shutting down, when a draining consumer is left to finish.
 async fn stalled(
     beats: &AtomicU64,
     options: &RunnerOptions,
