@@ -258,6 +258,95 @@ async fn uploads_are_refused_without_a_file_past_the_size_limit_and_past_the_quo
     );
 }
 
+/// Files stored under the media directory's user-file folder (finished uploads only).
+fn stored_files(app: &TestApp) -> usize {
+    std::fs::read_dir(app.ctx.settings.media_dir.join("user_files"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Left-over partial uploads.
+fn partial_files(app: &TestApp) -> usize {
+    std::fs::read_dir(app.ctx.settings.media_dir.join("user_files/.partial"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn an_upload_past_the_users_byte_quota_is_refused_and_leaves_no_file() {
+    let app = TestApp::spawn_with(|s| s.user_files.bytes_per_user = 1000).await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let auth = Some(format!("JWT {}", ann.access));
+    upload(&app, &ann, "a.txt", &[b'a'; 600]).await;
+    assert_eq!(stored_files(&app), 1);
+    // 600 + 500 passes the 1000 bytes Ann may store.
+    let r = upload_to(
+        &app,
+        "/api/user-files/upload-file/",
+        auth.clone(),
+        "b.txt",
+        &[b'b'; 500],
+    )
+    .await;
+    assert_error(&r, 413, "ERROR_USER_FILE_QUOTA_EXCEEDED");
+    assert_eq!(stored_files(&app), 1, "the refused upload left no file");
+    assert_eq!(partial_files(&app), 0, "nor a partial one");
+    let mine: i64 = sqlx::query_scalar("SELECT count(*) FROM user_files")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(mine, 1, "nor a row");
+    // What is left still fits, to the byte; then nothing more does.
+    upload(&app, &ann, "c.txt", &[b'c'; 400]).await;
+    let r = upload_to(&app, "/api/user-files/upload-file/", auth, "d.txt", b"d").await;
+    assert_error(&r, 413, "ERROR_USER_FILE_QUOTA_EXCEEDED");
+    assert_eq!(stored_files(&app), 2);
+    // The quota is Ann's: another user uploads as much again.
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    upload(&app, &bob, "e.txt", &[b'e'; 900]).await;
+    assert_eq!(stored_files(&app), 3);
+}
+
+#[tokio::test]
+async fn an_upload_past_the_servers_total_cap_is_refused_whoever_uploads_and_leaves_no_file() {
+    let app = TestApp::spawn_with(|s| s.user_files.bytes_total = 1500).await;
+    let ann = app.sign_up("Ann", "ann@x.io").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    upload(&app, &ann, "a.txt", &[b'a'; 1000]).await;
+    // Bob has stored nothing, but only 500 bytes are left on the server.
+    let r = upload_to(
+        &app,
+        "/api/user-files/upload-file/",
+        Some(format!("JWT {}", bob.access)),
+        "b.txt",
+        &[b'b'; 600],
+    )
+    .await;
+    assert_error(&r, 413, "ERROR_USER_FILE_QUOTA_EXCEEDED");
+    assert_eq!(stored_files(&app), 1, "the refused upload left no file");
+    assert_eq!(partial_files(&app), 0, "nor a partial one");
+    upload(&app, &bob, "c.txt", &[b'c'; 500]).await;
+    let r = upload_to(
+        &app,
+        "/api/user-files/upload-file/",
+        Some(format!("JWT {}", ann.access)),
+        "d.txt",
+        b"d",
+    )
+    .await;
+    assert_error(&r, 413, "ERROR_USER_FILE_QUOTA_EXCEEDED");
+    assert_eq!(stored_files(&app), 2);
+    let total: i64 = sqlx::query_scalar("SELECT COALESCE(sum(size), 0)::bigint FROM user_files")
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(total, 1500);
+}
+
 #[tokio::test]
 async fn upload_via_url_fetches_public_files_and_refuses_private_addresses_and_redirects() {
     let source = HttpReceiver::start().await;

@@ -4,6 +4,7 @@
 pub mod consumers;
 mod high;
 mod low;
+mod notices;
 mod queue;
 mod runner;
 pub mod user_jobs;

@@ -1,9 +1,10 @@
 //! Runs one queue's jobs until shutdown: the body of both worker binaries.
 
+use super::notices::Notices;
 use super::{HighJob, LowJob, Queue};
 use crate::{config::Settings, context::AppContext};
 use apalis::prelude::*;
-use apalis_postgres::{Config, PostgresStorage, Pubsub};
+use apalis_postgres::{Config, PostgresStorage};
 use futures::{
     FutureExt,
     future::{BoxFuture, Shared},
@@ -11,6 +12,10 @@ use futures::{
 use serde_json::Value;
 use std::{
     future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -50,9 +55,11 @@ impl RunnerOptions {
 /// Consumes `queue` until `shutdown` resolves, then lets running jobs finish.
 ///
 /// A consumer ends by itself when it loses PostgreSQL (a restart, an outage, its
-/// connections terminated). It is then started again, with a fresh name, as soon as the
-/// database answers; if it does not answer within `worker_reconnect_timeout`, this returns
-/// an error so the process exits non-zero and its supervisor restarts it.
+/// connections terminated), and is ended here when it stops heartbeating without ending
+/// (stuck on something that never answers). It is then started again, with a fresh name,
+/// as soon as the database answers; if it does not answer within
+/// `worker_reconnect_timeout`, this returns an error so the process exits non-zero and its
+/// supervisor restarts it.
 pub async fn run(
     ctx: AppContext,
     queue: Queue,
@@ -131,6 +138,14 @@ async fn consume(
         std::process::id(),
         uuid::Uuid::new_v4().simple()
     );
+    let beats = Arc::new(AtomicU64::new(0));
+    let watched = beats.clone();
+    let on_event = move |_: &WorkerContext, event: &Event| {
+        if matches!(event, Event::HeartBeat) {
+            watched.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let options_for_watch = options.clone();
     let options = options.clone();
     let ctx = ctx.clone();
     let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
@@ -144,6 +159,7 @@ async fn consume(
                 .timeout(options.job_timeout)
                 .enable_tracing()
                 .data(ctx.clone())
+                .on_event(on_event.clone())
                 .build(run_high)
         }),
         Queue::Low => Monitor::new().register(move |_| {
@@ -155,17 +171,51 @@ async fn consume(
                 .timeout(options.job_timeout)
                 .enable_tracing()
                 .data(ctx.clone())
+                .on_event(on_event.clone())
                 .build(run_low)
         }),
     };
-    monitor
+    let watch_shutdown = shutdown.clone();
+    let run = monitor
         .shutdown_timeout(Duration::from_secs(30))
         .run_with_signal(async move {
             shutdown.await;
             Ok(())
-        })
-        .await?;
-    Ok(())
+        });
+    tokio::select! {
+        ran = run => ran.map_err(Into::into),
+        stalled = stalled(&beats, &options_for_watch, watch_shutdown) => Err(stalled),
+    }
+}
+
+/// The least time without a heartbeat after which a consumer counts as stuck: a loaded
+/// database may delay a heartbeat or two, and a restart costs the jobs in flight a retry.
+const LEAST_SILENCE: Duration = Duration::from_secs(10);
+
+/// Resolves when the consumer has not heartbeaten for a heartbeat longer than apalis waits
+/// before it gives the consumer's jobs to another worker (and at least [`LEAST_SILENCE`]),
+/// unless shutting down, when a draining consumer is left to finish.
+async fn stalled(
+    beats: &AtomicU64,
+    options: &RunnerOptions,
+    shutdown: Shared<BoxFuture<'static, ()>>,
+) -> anyhow::Error {
+    let silence = (options.heartbeat * (options.missed_heartbeats as u32 + 1)).max(LEAST_SILENCE);
+    let mut seen = beats.load(Ordering::Relaxed);
+    loop {
+        tokio::time::sleep(silence).await;
+        if shutdown.peek().is_some() {
+            return std::future::pending().await;
+        }
+        let now = beats.load(Ordering::Relaxed);
+        if now == seen {
+            return anyhow::anyhow!(
+                "the consumer has not heartbeaten for {} s; starting it again",
+                silence.as_secs()
+            );
+        }
+        seen = now;
+    }
 }
 
 /// How often a worker looks for jobs nobody announced: scheduled retries (their `NOTIFY`
@@ -174,7 +224,7 @@ const POLL_EVERY: Duration = Duration::from_secs(1);
 
 /// Jobs start on `NOTIFY` at once, and on a one-second poll otherwise.
 fn wake_and_poll<B>(storage: B, ctx: &AppContext, queue: Queue) -> PollWith<B, Strategy> {
-    let notices = Pubsub::new(ctx.db.clone(), queue.name().to_owned());
+    let notices = Notices::new(ctx.db.clone(), queue.name());
     PollWith::new(
         storage,
         Strategy::new().stream(notices).interval(POLL_EVERY),
