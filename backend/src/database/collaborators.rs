@@ -22,6 +22,9 @@ pub const MULTIPLE_COLLABORATORS: &str = "multiple_collaborators";
 pub struct Collaborator {
     pub id: i64,
     pub name: String,
+    /// For finding members by the text of an import; never shown.
+    #[serde(skip)]
+    pub email: String,
 }
 
 /// The members of the workspaces of `table_ids`, per table, in the order they joined.
@@ -29,8 +32,8 @@ pub async fn of_tables(
     conn: &mut PgConnection,
     table_ids: &[i64],
 ) -> sqlx::Result<Vec<(i64, Collaborator)>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT t.id, u.id, u.first_name FROM database_tables t \
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT t.id, u.id, u.first_name, u.email FROM database_tables t \
          JOIN applications a ON a.id = t.database_id \
          JOIN workspace_users wu ON wu.workspace_id = a.workspace_id \
          JOIN users u ON u.id = wu.user_id \
@@ -41,7 +44,7 @@ pub async fn of_tables(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(table_id, id, name)| (table_id, Collaborator { id, name }))
+        .map(|(table_id, id, name, email)| (table_id, Collaborator { id, name, email }))
         .collect())
 }
 

@@ -649,3 +649,86 @@ async fn uploads_waiting_for_import_have_a_quota_per_user_and_for_the_server() {
         .count();
     assert_eq!(files, 3, "refused uploads leave no file behind");
 }
+
+#[tokio::test]
+async fn imported_collaborators_are_found_by_email_or_name_and_passwords_stay_empty() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let workspace = fx.workspace_id(&app).await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    tessera::platform::workspaces::repo::add_member(&app.ctx.db, workspace, bob.id, "MEMBER")
+        .await
+        .unwrap();
+    for (name, kind) in [("People", "multiple_collaborators"), ("Secret", "password")] {
+        app.field(&fx.user, fx.table, json!({"name": name, "type": kind}))
+            .await;
+    }
+    let csv = "Name,People,Secret\n\
+               one,\"ann@x.io, Bob\",hunter22\n\
+               two,Bob <BOB@x.io>,\n\
+               three,,\n\
+               four,Zed,\n";
+    let id = upload(&app, &fx.user, "people.csv", csv.as_bytes()).await;
+    let job = finished(
+        &app,
+        &fx.user,
+        json!({"upload_id": id, "table_id": fx.table, "first_row_header": true}),
+    )
+    .await;
+    let report = &job["report"];
+    assert_eq!(report["imported_row_count"], 3, "{report}");
+    let people = app.field_id(&fx.user, fx.table, "People").await;
+    let why = report["failing_rows"]["3"][format!("field_{people}")][0]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(why.contains("Zed"), "a stranger fails its row: {report}");
+    let got = rows(&app, &fx.user, fx.table).await;
+    let by_name = |n: &str| got.iter().find(|r| r["Name"] == n).unwrap().clone();
+    let ann = fx.user.id;
+    assert_eq!(
+        by_name("one")["People"],
+        json!([{"id": ann, "name": "Ann"}, {"id": bob.id, "name": "Bob"}])
+    );
+    assert_eq!(
+        by_name("two")["People"],
+        json!([{"id": bob.id, "name": "Bob"}])
+    );
+    assert_eq!(by_name("three")["People"], json!([]));
+    assert_eq!(
+        by_name("one")["Secret"],
+        json!(null),
+        "never the password as written"
+    );
+    assert!(!format!("{got:?}").contains("hunter22"));
+
+    // A text field converted to collaborators keeps the members it names.
+    let crew = app
+        .field(&fx.user, fx.table, json!({"name": "Crew", "type": "text"}))
+        .await;
+    let row = by_name("three")["id"].as_i64().unwrap();
+    let r = app
+        .patch(
+            &format!(
+                "/api/database/rows/table/{}/{row}/?user_field_names=true",
+                fx.table
+            ),
+            Some(&fx.user.access),
+            json!({"Crew": "Bob, nobody, Ann <ANN@x.io>, Bob"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .patch(
+            &format!("/api/database/fields/{crew}/"),
+            Some(&fx.user.access),
+            json!({"type": "multiple_collaborators"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let got = rows(&app, &fx.user, fx.table).await;
+    let three = got.iter().find(|r| r["Name"] == "three").unwrap();
+    assert_eq!(
+        three["Crew"],
+        json!([{"id": bob.id, "name": "Bob"}, {"id": ann, "name": "Ann"}])
+    );
+}

@@ -131,6 +131,12 @@ pub trait FieldType: Send + Sync + 'static {
     /// API input → value to store, or the reason it is refused.
     fn parse_cell(&self, field: &Field, value: &Value) -> Result<CellValue, String>;
 
+    /// An imported file's text → value to store. Most types read text as the API does;
+    /// those whose API takes ids (collaborators) find them by what a file holds instead.
+    fn parse_text_cell(&self, field: &Field, text: &str) -> Result<CellValue, String> {
+        self.parse_cell(field, &Value::String(text.to_owned()))
+    }
+
     /// The value as text in SQL: used by search, text filters and type conversion.
     fn text_sql(&self, field: &Field, col: &str) -> String {
         let _ = field;

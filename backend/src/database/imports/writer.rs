@@ -104,6 +104,16 @@ impl RowWriter {
             })
             .collect();
         self.cells = vec![None; self.fields.len()];
+        // Collaborator cells are checked against the members loaded with the fields; a
+        // removal waits for the import to commit, then takes the member out of its rows.
+        let members: Vec<i64> = self
+            .fields
+            .iter()
+            .flat_map(|f| f.collaborators.iter().map(|c| c.id))
+            .collect();
+        if !members.is_empty() {
+            crate::database::collaborators::lock_members(conn, self.table_id, &members).await?;
+        }
         Ok(())
     }
 
@@ -257,8 +267,12 @@ impl RowWriter {
             let Some(Some(fi)) = self.mapping.get(column) else {
                 continue;
             };
-            let value = cell.map(Value::String).unwrap_or(Value::Null);
-            match self.types[*fi].parse_cell(&self.fields[*fi], &value) {
+            let (ft, field) = (self.types[*fi], &self.fields[*fi]);
+            let parsed = match &cell {
+                Some(text) => ft.parse_text_cell(field, text),
+                None => ft.parse_cell(field, &Value::Null),
+            };
+            match parsed {
                 Ok(parsed) => self.cells[*fi] = Some(parsed),
                 Err(message) => {
                     errors.insert(
@@ -355,17 +369,16 @@ fn push_cell(buffer: &mut Vec<u8>, cell: &CellValue) {
             let _ = write!(buffer, "{f}");
         }
         // Links live in relation tables, never in a copied column; imports name no
-        // uploaded files, so file cells stay empty. Collaborators and passwords would need
-        // a membership check or a hash per cell, which `COPY` has no room for: imported
-        // cells of those types stay empty too (never the password as written).
+        // uploaded files, so file cells stay empty. A password would need an argon2 hash
+        // per cell (a fifth of a second each), which an import of many rows cannot
+        // afford: imported passwords stay empty (never the password as written).
         CellValue::Float(_)
         | CellValue::Links(_)
         | CellValue::Files(_)
-        | CellValue::Collaborators(_)
         | CellValue::Password(_)
         | CellValue::Keep => buffer.extend_from_slice(b"\\N"),
         CellValue::Json(value) => push_text(buffer, &value.to_string()),
-        CellValue::Ids(ids) => {
+        CellValue::Ids(ids) | CellValue::Collaborators(ids) => {
             buffer.push(b'{');
             for (i, id) in ids.iter().enumerate() {
                 if i > 0 {

@@ -86,6 +86,39 @@ impl FieldType for MultipleCollaboratorsFieldType {
         Ok(CellValue::Collaborators(ids))
     }
 
+    /// Comma-separated members, each by email (any case; also `Name <email>`, as exports
+    /// write them) or by a name only one member has.
+    fn parse_text_cell(&self, field: &Field, text: &str) -> Result<CellValue, String> {
+        let mut ids = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, email) = match part.rsplit_once('<') {
+                Some((name, rest)) if rest.ends_with('>') => (name.trim(), &rest[..rest.len() - 1]),
+                _ => (part, part),
+            };
+            let by_email = field
+                .collaborators
+                .iter()
+                .find(|c| c.email.eq_ignore_ascii_case(email.trim()));
+            let mut by_name = field.collaborators.iter().filter(|c| c.name == name);
+            let found = by_email.or_else(|| match (by_name.next(), by_name.next()) {
+                (Some(one), None) => Some(one),
+                _ => None,
+            });
+            let Some(member) = found else {
+                return Err(format!(
+                    "\"{part}\" is not one member of the workspace (by email, or a name only one member has)."
+                ));
+            };
+            if !ids.contains(&member.id) {
+                ids.push(member.id);
+            }
+        }
+        self.parse_cell(
+            field,
+            &Value::Array(ids.into_iter().map(Value::from).collect()),
+        )
+    }
+
     fn text_sql(&self, _field: &Field, col: &str) -> String {
         format!(
             "(SELECT string_agg(u.first_name, ', ' ORDER BY array_position({col}, u.id)) \
@@ -93,9 +126,25 @@ impl FieldType for MultipleCollaboratorsFieldType {
         )
     }
 
-    /// Names are not unique enough to find members by: other types convert to empty cells.
-    fn text_to_value_sql(&self, _field: &Field, _text: &str) -> String {
-        "NULL".into()
+    /// Each comma-separated part names a member of the table's workspace: by email (any
+    /// case, also as the `Name <email>` exports write), or by name when exactly one member
+    /// has it. Parts naming nobody, or several people, are dropped; duplicates kept once.
+    fn text_to_value_sql(&self, field: &Field, text: &str) -> String {
+        let members = format!(
+            "workspace_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = (SELECT a.workspace_id FROM database_tables dt \
+             JOIN applications a ON a.id = dt.database_id WHERE dt.id = {})",
+            field.table_id
+        );
+        format!(
+            "ARRAY(SELECT m.user_id FROM unnest(string_to_array({text}, ',')) WITH ORDINALITY AS v(val, n) \
+             CROSS JOIN LATERAL (SELECT COALESCE(substring(btrim(v.val) from '<([^<>]+)>$'), btrim(v.val)) AS email, \
+             btrim(regexp_replace(btrim(v.val), '\\s*<[^<>]+>$', '')) AS name) k \
+             CROSS JOIN LATERAL (SELECT COALESCE(\
+             (SELECT wu.user_id FROM {members} AND lower(u.email) = lower(k.email) LIMIT 1), \
+             (SELECT min(wu.user_id) FROM {members} AND u.first_name = k.name HAVING count(*) = 1)) AS user_id) m \
+             WHERE m.user_id IS NOT NULL GROUP BY m.user_id ORDER BY min(v.n))"
+        )
     }
 
     fn push_contains(
@@ -149,13 +198,39 @@ mod tests {
             Collaborator {
                 id: 3,
                 name: "Ann".into(),
+                email: "ann@x.io".into(),
             },
             Collaborator {
                 id: 7,
                 name: "Bob".into(),
+                email: "bob@x.io".into(),
+            },
+            Collaborator {
+                id: 8,
+                name: "Bob".into(),
+                email: "bob.two@x.io".into(),
             },
         ];
         f
+    }
+
+    #[test]
+    fn imported_text_finds_members_by_email_or_a_name_only_one_has() {
+        let t = MultipleCollaboratorsFieldType;
+        let f = field();
+        assert_eq!(
+            t.parse_text_cell(&f, "Ann, BOB@x.io, Bob <bob.two@x.io>, ann@x.io"),
+            Ok(CellValue::Collaborators(vec![3, 7, 8]))
+        );
+        assert_eq!(
+            t.parse_text_cell(&f, " "),
+            Ok(CellValue::Collaborators(vec![]))
+        );
+        // Two members are called Bob; nobody is Cat.
+        for bad in ["Bob", "Ann, Cat", "cat@x.io"] {
+            let refused = t.parse_text_cell(&f, bad).unwrap_err();
+            assert!(refused.contains("not one member"), "{bad}: {refused}");
+        }
     }
 
     #[test]
