@@ -277,6 +277,12 @@ async fn comments_hide_with_their_row_in_the_trash_and_go_with_it_for_good() {
     let (ann, t) = (&fx.user, fx.table);
     let row = create_row_id(&app, ann, t, json!({})).await;
     comment(&app, ann, t, row, message("keep me", &[])).await;
+    let follows = "SELECT count(*) FROM database_row_comments_notification_modes";
+    let modes: i64 = sqlx::query_scalar(follows)
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(modes, 1, "commenting follows the row");
     app.delete(
         &format!("/api/database/rows/table/{t}/{row}/"),
         Some(&ann.access),
@@ -331,6 +337,12 @@ async fn comments_hide_with_their_row_in_the_trash_and_go_with_it_for_good() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(left, 0, "the comment went with its row");
+    let modes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM database_row_comments_notification_modes")
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap();
+    assert_eq!(modes, 0, "so did who followed it");
 }
 
 #[tokio::test]
