@@ -20,6 +20,8 @@ pub struct UserBody {
     pub is_staff: bool,
     pub language: String,
     pub email_notification_frequency: String,
+    /// The user's time zone, `null` for UTC.
+    pub timezone: Option<String>,
     pub email_verified: bool,
     pub completed_onboarding: bool,
     pub completed_guided_tours: Vec<String>,
@@ -36,6 +38,7 @@ impl From<&User> for UserBody {
             is_staff: u.is_staff,
             language: u.language.clone(),
             email_notification_frequency: u.email_notification_frequency.clone(),
+            timezone: u.timezone.clone(),
             email_verified: u.email_verified,
             completed_onboarding: u.completed_onboarding,
             completed_guided_tours: u.completed_guided_tours.0.clone(),

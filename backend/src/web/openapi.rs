@@ -68,6 +68,7 @@ use utoipa_swagger_ui::SwaggerUi;
         database::tables::duplicate, jobs::list, jobs::get, jobs::create, jobs::cancel,
         trash::structure, trash::contents, trash::empty, trash::restore,
         row_comments::list, row_comments::create, row_comments::update, row_comments::delete,
+        row_comments::notification_mode,
         notifications::list, notifications::clear, notifications::mark_read,
         notifications::mark_all_read,
         database::export::start, database::export::get,

@@ -2,12 +2,12 @@
 //! marked read, cleared and counted; and the email summaries per frequency.
 
 use crate::helpers::{Session, TableFixture, TestApp, assert_error, create_row_id};
-use crate::realtime::{client, next_of};
+use crate::realtime::{client, maybe_of, next_of};
 use crate::row_comments::{comment, member, message};
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tessera::platform::notifications::email_summary;
+use tessera::platform::notifications::{self, email_summary};
 
 async fn listing(app: &TestApp, user: &Session, workspace: i64) -> Value {
     let r = app
@@ -445,4 +445,134 @@ async fn mentions_are_summed_up_by_email_at_each_users_frequency() {
             .count()
     };
     assert_eq!((to("carol@x.io"), to("dee@x.io")), (1, 0));
+}
+
+#[tokio::test]
+async fn daily_and_weekly_summaries_go_out_at_midnight_in_each_users_time_zone() {
+    let app = TestApp::spawn().await;
+    let (fx, _bob, row, _) = setup(&app).await;
+    let ann = &fx.user;
+    let carol = member(&app, &fx, "Carol", "carol@x.io").await;
+    let dee = member(&app, &fx, "Dee", "dee@x.io").await;
+    let account = |user: &Session, body: Value| {
+        let access = user.access.clone();
+        let app = &app;
+        async move { app.patch("/api/user/account/", Some(&access), body).await }
+    };
+    // Unknown zones and NUL bytes are refused and change nothing.
+    for bad in ["Mars/Olympus", "UTC\0", ""] {
+        let r = account(&carol, json!({"timezone": bad})).await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+    let r = account(
+        &carol,
+        json!({"email_notification_frequency": "daily", "timezone": "Asia/Tokyo"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["timezone"], "Asia/Tokyo");
+    let r = account(
+        &dee,
+        json!({"email_notification_frequency": "weekly", "timezone": "America/New_York"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // As if their last summaries went out just now: a real run while this test runs cannot
+    // send the next ones early; the times below are days later.
+    sqlx::query("UPDATE users SET last_notifications_email_sent_at = now() WHERE id = ANY($1)")
+        .bind(vec![carol.id, dee.id])
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    comment(
+        &app,
+        ann,
+        fx.table,
+        row,
+        message("see ", &[(carol.id, "Carol"), (dee.id, "Dee")]),
+    )
+    .await;
+
+    let at = |d, h| Utc.with_ymd_and_hms(2026, 12, d, h, 5, 0).unwrap();
+    // Midnight UTC is 09:05 in Tokyo and 19:05 the day before in New York: nobody's due.
+    assert_eq!(
+        email_summary::send_due(&app.ctx, at(9, 0)).await.unwrap(),
+        0
+    );
+    // 15:05 UTC is 00:05 in Tokyo: Carol's daily summary.
+    assert_eq!(
+        email_summary::send_due(&app.ctx, at(8, 15)).await.unwrap(),
+        1
+    );
+    let mail = app
+        .mail
+        .wait_for("carol@x.io", Duration::from_secs(10))
+        .await
+        .expect("Carol's daily summary");
+    assert!(mail.text.contains("Ann mentioned you"), "{}", mail.text);
+    // Monday 00:05 UTC is still Sunday in New York; 05:05 UTC is Monday 00:05 there.
+    assert_eq!(
+        email_summary::send_due(&app.ctx, at(14, 0)).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        email_summary::send_due(&app.ctx, at(14, 5)).await.unwrap(),
+        1
+    );
+    let mail = app
+        .mail
+        .wait_for("dee@x.io", Duration::from_secs(10))
+        .await
+        .expect("Dee's weekly summary");
+    assert!(mail.text.contains("Ann mentioned you"), "{}", mail.text);
+}
+
+/// Creates `n` form-answer notifications for `user` in one transaction.
+async fn notify_many(app: &TestApp, user: &Session, workspace: i64, n: usize) {
+    let mut tx = app.ctx.db.begin().await.unwrap();
+    for i in 0..n {
+        let new = notifications::NewNotification {
+            kind: "form_submitted",
+            workspace_id: Some(workspace),
+            sender_id: None,
+            data: json!({"form_id": 1, "form_name": format!("F{i}")}),
+            email: false,
+        };
+        notifications::create(&mut tx, new, &[user.id])
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn many_notifications_at_once_ask_the_client_to_fetch_them() {
+    let app = TestApp::spawn().await;
+    let (_fx, bob, _row, w) = setup(&app).await;
+    let mut bob_socket = client(&app.url, &bob.access).await;
+
+    // Up to twenty come whole, newest first, in one message.
+    notify_many(&app, &bob, w, 20).await;
+    let m = next_of(&mut bob_socket.socket, "notifications_created").await;
+    let listed = m["notifications"].as_array().unwrap();
+    assert_eq!(listed.len(), 20, "{m}");
+    assert_eq!(listed[0]["data"]["form_name"], "F19");
+    assert_eq!(listed[19]["data"]["form_name"], "F0");
+
+    // More than twenty: only their number per workspace, and no notification.
+    notify_many(&app, &bob, w, 21).await;
+    let m = maybe_of(
+        &mut bob_socket.socket,
+        &["notifications_created", "notifications_fetch_required"],
+        Duration::from_secs(10),
+    )
+    .await
+    .expect("a message");
+    assert_eq!(
+        m,
+        json!({"type": "notifications_fetch_required",
+               "notifications_added": [{"workspace_id": w, "count": 21}]})
+    );
+    assert_eq!(listing(&app, &bob, w).await["count"], 41);
+    assert_eq!(unread(&app, &bob, w).await, 41);
 }

@@ -230,9 +230,13 @@ async fn grid_listings_count_each_rows_comments_in_row_metadata() {
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     // Deleted comments do not count; rows without comments are left out.
+    // Commenting a row follows it (`row_comments_notification_mode: "all"`).
     assert_eq!(
         r.body["row_metadata"],
-        json!({ busy.to_string(): {"row_comment_count": 2} }),
+        json!({
+            busy.to_string(): {"row_comment_count": 2, "row_comments_notification_mode": "all"},
+            quiet.to_string(): {"row_comments_notification_mode": "all"},
+        }),
         "rows {busy}, {quiet}, {none}"
     );
     // One row read with its metadata; database tokens may not ask for it.
@@ -240,7 +244,7 @@ async fn grid_listings_count_each_rows_comments_in_row_metadata() {
     let r = app.get(&path(busy), Some(&ann.access)).await;
     assert_eq!(
         r.body["metadata"],
-        json!({"row_comment_count": 2}),
+        json!({"row_comment_count": 2, "row_comments_notification_mode": "all"}),
         "{:?}",
         r.body
     );
@@ -273,6 +277,12 @@ async fn comments_hide_with_their_row_in_the_trash_and_go_with_it_for_good() {
     let (ann, t) = (&fx.user, fx.table);
     let row = create_row_id(&app, ann, t, json!({})).await;
     comment(&app, ann, t, row, message("keep me", &[])).await;
+    let follows = "SELECT count(*) FROM database_row_comments_notification_modes";
+    let modes: i64 = sqlx::query_scalar(follows)
+        .fetch_one(&app.ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(modes, 1, "commenting follows the row");
     app.delete(
         &format!("/api/database/rows/table/{t}/{row}/"),
         Some(&ann.access),
@@ -327,6 +337,12 @@ async fn comments_hide_with_their_row_in_the_trash_and_go_with_it_for_good() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(left, 0, "the comment went with its row");
+    let modes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM database_row_comments_notification_modes")
+            .fetch_one(&app.ctx.db)
+            .await
+            .unwrap();
+    assert_eq!(modes, 0, "so did who followed it");
 }
 
 #[tokio::test]
@@ -458,4 +474,142 @@ async fn shared_view_pages_never_carry_comments() {
     .expect("the new row reaches the shared view");
     assert_eq!(m["type"], "rows_created", "{m}");
     assert_eq!(m["rows"][0]["id"], later);
+}
+
+async fn set_mode(app: &TestApp, user: &Session, table: i64, row: i64, body: Value) -> Resp {
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/row_comments/{table}/{row}/notification-mode/"),
+        Some(&user.access),
+        Some(body),
+    )
+    .await
+}
+
+/// The types of the user's notifications in the workspace, newest first.
+async fn notified(app: &TestApp, user: &Session, workspace: i64) -> Vec<String> {
+    let r = app
+        .get(
+            &format!("/api/notifications/{workspace}/"),
+            Some(&user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn metadata(app: &TestApp, user: &Session, table: i64, row: i64) -> Value {
+    let r = app
+        .get(
+            &format!("/api/database/rows/table/{table}/{row}/?include=metadata"),
+            Some(&user.access),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["metadata"].clone()
+}
+
+#[tokio::test]
+async fn followers_of_a_row_hear_of_every_comment_and_others_only_of_mentions() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (ann, t) = (&fx.user, fx.table);
+    let w = fx.workspace_id(&app).await;
+    let bob = member(&app, &fx, "Bob", "bob@x.io").await;
+    let carol = member(&app, &fx, "Carol", "carol@x.io").await;
+    let outsider = app.sign_up("Olga", "olga@x.io").await;
+    let row = create_row_id(&app, ann, t, json!({})).await;
+
+    // Bad modes, rows and callers are refused and set nothing.
+    for bad in [json!({"mode": "everything"}), json!({}), json!({"mode": 1})] {
+        let r = set_mode(&app, &bob, t, row, bad).await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+    assert_error(
+        &set_mode(&app, &bob, t, 999_999, json!({"mode": "all"})).await,
+        404,
+        "ERROR_ROW_DOES_NOT_EXIST",
+    );
+    assert_error(
+        &set_mode(&app, &outsider, t, row, json!({"mode": "all"})).await,
+        400,
+        "ERROR_USER_NOT_IN_GROUP",
+    );
+    assert_eq!(metadata(&app, &bob, t, row).await, json!({}));
+
+    // Bob follows the row; his tabs hear of it.
+    let mut bob_socket = client(&app.url, &bob.access).await;
+    let r = set_mode(&app, &bob, t, row, json!({"mode": "all"})).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let m = next_of(
+        &mut bob_socket.socket,
+        "row_comments_notification_mode_updated",
+    )
+    .await;
+    assert_eq!(
+        m,
+        json!({"type": "row_comments_notification_mode_updated", "table_id": t, "row_id": row, "mode": "all"})
+    );
+    assert_eq!(
+        metadata(&app, &bob, t, row).await,
+        json!({"row_comments_notification_mode": "all"})
+    );
+
+    // Ann's comment reaches Bob (a follower), not Carol (mentions only), and makes Ann
+    // a follower.
+    let r = comment(&app, ann, t, row, message("hello", &[])).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let m = next_of(&mut bob_socket.socket, "notifications_created").await;
+    assert_eq!(m["notifications"][0]["type"], "row_comment");
+    assert_eq!(m["notifications"][0]["data"]["comment_id"], r.body["id"]);
+    assert_eq!(m["notifications"][0]["data"]["row_id"], row);
+    assert_eq!(notified(&app, &bob, w).await, ["row_comment"]);
+    assert!(notified(&app, &carol, w).await.is_empty());
+    assert!(
+        notified(&app, ann, w).await.is_empty(),
+        "not of her own comment"
+    );
+    assert_eq!(
+        metadata(&app, ann, t, row).await,
+        json!({"row_comment_count": 1, "row_comments_notification_mode": "all"})
+    );
+
+    // A mention of a follower notifies them once, as a mention.
+    comment(&app, ann, t, row, message("see ", &[(bob.id, "Bob")])).await;
+    assert_eq!(
+        notified(&app, &bob, w).await,
+        ["row_comment_mention", "row_comment"]
+    );
+
+    // Carol's comment reaches both followers; then Bob stops following.
+    comment(&app, &carol, t, row, message("me too", &[])).await;
+    assert_eq!(notified(&app, ann, w).await, ["row_comment"]);
+    assert_eq!(notified(&app, &bob, w).await.len(), 3);
+    let r = set_mode(&app, &bob, t, row, json!({"mode": "mentions"})).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(
+        metadata(&app, &bob, t, row).await,
+        json!({"row_comment_count": 3}),
+        "the default mode is not listed"
+    );
+    comment(&app, &carol, t, row, message("again", &[])).await;
+    assert_eq!(
+        notified(&app, &bob, w).await.len(),
+        3,
+        "Bob no longer follows"
+    );
+    assert_eq!(notified(&app, ann, w).await.len(), 2);
+
+    // Having chosen a mode, Bob does not follow the row by commenting on it.
+    comment(&app, &bob, t, row, message("ok", &[])).await;
+    assert_eq!(
+        metadata(&app, &bob, t, row).await,
+        json!({"row_comment_count": 5})
+    );
+    assert_eq!(notified(&app, ann, w).await.len(), 3);
 }

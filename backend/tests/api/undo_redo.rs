@@ -1638,19 +1638,7 @@ async fn copies_of_views_and_tables_and_new_slugs_are_undone() {
     )
     .await;
     assert!(job.get("_client_session").is_none(), "{job}");
-    let mut finished = json!(null);
-    for _ in 0..100 {
-        let j = app
-            .get(&format!("/api/jobs/{}/", job["id"]), Some(&user.access))
-            .await
-            .body;
-        if j["state"] == "finished" || j["state"] == "failed" {
-            finished = j;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(finished["state"], "finished", "{finished}");
+    let finished = job_done(&app, user, &job).await;
     let copy = finished["duplicated_table"]["id"].as_i64().unwrap();
     let scope = json!({"application": fx.database});
     let r = replay_in(&app, "undo", user, "s1", scope.clone()).await;
@@ -1664,4 +1652,107 @@ async fn copies_of_views_and_tables_and_new_slugs_are_undone() {
     assert_eq!(table_ids(&app, &fx).await, [t]);
     replay_in(&app, "redo", user, "s1", scope).await;
     assert_eq!(table_ids(&app, &fx).await, [t, copy]);
+}
+
+/// Polls a job until it ends; it must have finished.
+async fn job_done(app: &TestApp, user: &Session, job: &Value) -> Value {
+    for _ in 0..100 {
+        let j = app
+            .get(&format!("/api/jobs/{}/", job["id"]), Some(&user.access))
+            .await
+            .body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            assert_eq!(j["state"], "finished", "{j}");
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the job did not end: {job}");
+}
+
+async fn names(app: &TestApp, fx: &TableFixture) -> Vec<Value> {
+    let r = app.rows(&fx.user, fx.table, "user_field_names=true").await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let rows = r.body["results"].as_array().unwrap();
+    rows.iter().map(|row| row["Name"].clone()).collect()
+}
+
+#[tokio::test]
+async fn an_import_into_a_table_is_undone_and_redone_in_one_step() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let t = fx.table;
+    let before = names(&app, &fx).await;
+    let path = format!("/api/database/tables/{t}/import/async/");
+    let body = json!({"data": [["imported a"], ["imported b"], ["imported c"]]});
+    let job = from_tab(&app, user, Method::POST, &path, Some(body.clone())).await;
+    assert!(job.get("_client_session").is_none(), "{job}");
+    job_done(&app, user, &job).await;
+    let imported = names(&app, &fx).await;
+    assert_eq!(imported.len(), before.len() + 3);
+    assert_eq!(
+        imported[before.len()..],
+        [
+            json!("imported a"),
+            json!("imported b"),
+            json!("imported c")
+        ]
+    );
+    let ids: Vec<i64> = app.rows(user, t, "").await.body["results"]
+        .as_array()
+        .unwrap()[before.len()..]
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r), ("import_rows".into(), format!("table{t}")));
+    assert_eq!(
+        names(&app, &fx).await,
+        before,
+        "the imported rows are trashed"
+    );
+    let r = replay(&app, "redo", user, "s1", t).await;
+    assert_eq!(r.body["result_code"], "SUCCESS", "{:?}", r.body);
+    assert_eq!(names(&app, &fx).await, imported, "redo restores them");
+    let again: Vec<i64> = app.rows(user, t, "").await.body["results"]
+        .as_array()
+        .unwrap()[before.len()..]
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(again, ids, "the same rows come back");
+
+    // Baserow keeps no row history for imported rows.
+    let history = app
+        .get(
+            &format!("/api/database/rows/table/{t}/{}/history/", ids[0]),
+            Some(&user.access),
+        )
+        .await;
+    assert_eq!(history.body["count"], 0, "{:?}", history.body);
+
+    // An import without a tab is on no undo stack; another tab's undo leaves it alone.
+    let r = app.post(&path, Some(&user.access), body.clone()).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    job_done(&app, user, &r.body).await;
+    let r = send(
+        &app,
+        Method::POST,
+        &path,
+        user,
+        &[("ClientSessionId", "s2")],
+        Some(body),
+    )
+    .await;
+    job_done(&app, user, &r.body).await;
+    assert_eq!(names(&app, &fx).await.len(), imported.len() + 6);
+    let r = undo_ok(&app, user, "s1", t).await;
+    assert_eq!(done(&r).0, "import_rows");
+    assert_eq!(
+        names(&app, &fx).await.len(),
+        before.len() + 6,
+        "s1 undid its own import only"
+    );
 }

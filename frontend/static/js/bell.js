@@ -22,6 +22,12 @@ function describe(n) {
         quote: data.message ? plain(data.message) : "",
         href: data.database_id && data.table_id && data.row_id ? `/database/${data.database_id}/table/${data.table_id}/row/${data.row_id}` : null,
       };
+    case "row_comment":
+      return {
+        text: `${who} commented on “${data.row_name || `row ${data.row_id}`}” in ${data.table_name || "a table"}`,
+        quote: data.message ? plain(data.message) : "",
+        href: data.database_id && data.table_id && data.row_id ? `/database/${data.database_id}/table/${data.table_id}/row/${data.row_id}` : null,
+      };
     case "form_submitted":
       return {
         text: `A form was submitted: ${data.form_name || "a form"} in ${data.table_name || "a table"}`,

@@ -175,16 +175,20 @@ pub async fn set_mentions(
     .map(|_| ())
 }
 
-/// Deletes the comments of rows deleted for good.
+/// Deletes the comments of rows deleted for good, and who followed those rows.
 pub async fn delete_of_rows(
     db: impl PgExecutor<'_>,
     table_id: i64,
     row_ids: &[i64],
 ) -> sqlx::Result<u64> {
-    sqlx::query("DELETE FROM database_row_comments WHERE table_id = $1 AND row_id = ANY($2)")
-        .bind(table_id)
-        .bind(row_ids)
-        .execute(db)
-        .await
-        .map(|r| r.rows_affected())
+    sqlx::query(
+        "WITH modes AS (DELETE FROM database_row_comments_notification_modes \
+             WHERE table_id = $1 AND row_id = ANY($2)) \
+         DELETE FROM database_row_comments WHERE table_id = $1 AND row_id = ANY($2)",
+    )
+    .bind(table_id)
+    .bind(row_ids)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
 }

@@ -2,7 +2,7 @@
 //! (database tokens may not); only the author edits or deletes one. Mentions of users who
 //! are not members are kept in the text but mention no one, as in Baserow.
 
-use super::{CommentError, message, repo};
+use super::{CommentError, message, notification_mode, repo};
 use crate::{
     context::AppContext,
     database::{
@@ -20,9 +20,9 @@ use crate::{
         validation::ValidationError,
     },
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sqlx::PgConnection;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 fn origin(actor: &Actor) -> EventOrigin {
     EventOrigin {
@@ -35,7 +35,7 @@ fn origin(actor: &Actor) -> EventOrigin {
 }
 
 /// The table's scope, for a member of its workspace.
-async fn open(
+pub(super) async fn open(
     conn: &mut PgConnection,
     actor: &Actor,
     table_id: i64,
@@ -44,7 +44,7 @@ async fn open(
 }
 
 /// Checks that the row exists and is not in the trash.
-async fn require_row(
+pub(super) async fn require_row(
     conn: &mut PgConnection,
     table_id: i64,
     row_id: i64,
@@ -123,7 +123,17 @@ pub async fn create(
     let comment = repo::get(&mut *tx, table_id, id)
         .await?
         .ok_or(CommentError::NotFound)?;
-    notify_mentioned(&mut tx, actor, &scope, &comment, &mentioned).await?;
+    let place = Place::of(&mut tx, &scope, comment.row_id).await?;
+    notify_mentioned(&mut tx, actor, &place.get(), &comment, &mentioned).await?;
+    notification_mode::after_comment(
+        &mut tx,
+        &scope,
+        &place.get(),
+        &comment,
+        actor.id(),
+        &mentioned,
+    )
+    .await?;
     let json = comment.to_json();
     tx.emit(
         table_id,
@@ -179,7 +189,10 @@ pub async fn update(
         .into_iter()
         .filter(|id| !before.contains(id))
         .collect();
-    notify_mentioned(&mut tx, actor, &scope, &comment, &new).await?;
+    if new.iter().any(|id| *id != actor.id()) {
+        let place = Place::of(&mut tx, &scope, comment.row_id).await?;
+        notify_mentioned(&mut tx, actor, &place.get(), &comment, &new).await?;
+    }
     let json = comment.to_json();
     tx.emit(
         table_id,
@@ -227,19 +240,39 @@ pub async fn delete(
     Ok(json)
 }
 
-/// Comments per row, for rows the caller has already read.
-pub async fn counts(
+/// Baserow's row metadata of rows the caller has already read, by row id, for rows
+/// that have any: `row_comment_count` (rows with comments) and, for a user,
+/// `row_comments_notification_mode` (rows they follow with another mode than the default).
+pub async fn row_metadata(
     ctx: &AppContext,
+    user_id: Option<i64>,
     table_id: i64,
     row_ids: &[i64],
-) -> Result<HashMap<i64, i64>, CommentError> {
-    Ok(repo::counts(&ctx.db, table_id, row_ids).await?)
+) -> Result<BTreeMap<i64, Map<String, Value>>, CommentError> {
+    let mut out: BTreeMap<i64, Map<String, Value>> = BTreeMap::new();
+    let mut conn = ctx.db.acquire().await?;
+    for (row_id, count) in repo::counts(&mut *conn, table_id, row_ids).await? {
+        out.entry(row_id)
+            .or_default()
+            .insert("row_comment_count".into(), Value::from(count));
+    }
+    if let Some(user_id) = user_id {
+        for (row_id, mode) in
+            notification_mode::of_rows(&mut conn, user_id, table_id, row_ids).await?
+        {
+            out.entry(row_id)
+                .or_default()
+                .insert("row_comments_notification_mode".into(), Value::from(mode));
+        }
+    }
+    Ok(out)
 }
 
 /// `row_metadata` of rows the caller has just read through a view:
-/// `{"<row id>": {"row_comment_count": n}}` for the rows with comments.
+/// `{"<row id>": {"row_comment_count": n, "row_comments_notification_mode": "all"}}`.
 pub async fn row_metadata_of_view(
     ctx: &AppContext,
+    user_id: Option<i64>,
     view_id: i64,
     row_ids: &[i64],
 ) -> Result<Value, CommentError> {
@@ -248,23 +281,65 @@ pub async fn row_metadata_of_view(
             .bind(view_id)
             .fetch_optional(&ctx.db)
             .await?;
-    let mut metadata = serde_json::Map::new();
+    let mut metadata = Map::new();
     if let Some(table_id) = table_id {
-        for (row_id, count) in counts(ctx, table_id, row_ids).await? {
-            metadata.insert(
-                row_id.to_string(),
-                serde_json::json!({ "row_comment_count": count }),
-            );
+        for (row_id, extras) in row_metadata(ctx, user_id, table_id, row_ids).await? {
+            metadata.insert(row_id.to_string(), Value::Object(extras));
         }
     }
     Ok(Value::Object(metadata))
+}
+
+/// The names of where a commented row is, for its notifications.
+struct Place {
+    scope: TableScope,
+    database_name: String,
+    table_name: String,
+    row_id: i64,
+    row_name: String,
+}
+
+impl Place {
+    async fn of(
+        conn: &mut PgConnection,
+        scope: &TableScope,
+        row_id: i64,
+    ) -> Result<Self, CommentError> {
+        let (database_name, table_name): (String, String) = sqlx::query_as(
+            "SELECT a.name, t.name FROM database_tables t JOIN applications a ON a.id = t.database_id \
+             WHERE t.id = $1",
+        )
+        .bind(scope.table_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let row_name = row_name(conn, scope.table_id, row_id).await?;
+        Ok(Self {
+            scope: *scope,
+            database_name,
+            table_name,
+            row_id,
+            row_name,
+        })
+    }
+
+    fn get(&self) -> CommentPlace<'_> {
+        CommentPlace {
+            workspace_id: self.scope.workspace_id,
+            database_id: self.scope.database_id,
+            database_name: &self.database_name,
+            table_id: self.scope.table_id,
+            table_name: &self.table_name,
+            row_id: self.row_id,
+            row_name: &self.row_name,
+        }
+    }
 }
 
 /// Notifies `mentioned` (the author excepted) of the comment.
 async fn notify_mentioned(
     conn: &mut PgConnection,
     actor: &Actor,
-    scope: &TableScope,
+    place: &CommentPlace<'_>,
     comment: &repo::Comment,
     mentioned: &[i64],
 ) -> Result<(), CommentError> {
@@ -276,26 +351,9 @@ async fn notify_mentioned(
     if recipients.is_empty() {
         return Ok(());
     }
-    let (database_name, table_name): (String, String) = sqlx::query_as(
-        "SELECT a.name, t.name FROM database_tables t JOIN applications a ON a.id = t.database_id \
-         WHERE t.id = $1",
-    )
-    .bind(scope.table_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let row_name = row_name(conn, scope.table_id, comment.row_id).await?;
-    let place = CommentPlace {
-        workspace_id: scope.workspace_id,
-        database_id: scope.database_id,
-        database_name: &database_name,
-        table_id: scope.table_id,
-        table_name: &table_name,
-        row_id: comment.row_id,
-        row_name: &row_name,
-    };
     kinds::row_comment_mention(
         conn,
-        &place,
+        place,
         comment.id,
         &comment.message.0,
         actor.id(),

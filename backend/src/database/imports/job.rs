@@ -20,7 +20,7 @@ use crate::{
         tx::Tx,
     },
     platform::{
-        applications,
+        actions, applications,
         jobs::{
             self, LowJob,
             user_jobs::{self, UserJob},
@@ -31,6 +31,7 @@ use crate::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sqlx::{AssertSqlSafe, PgConnection};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -127,7 +128,7 @@ pub async fn import_rows(
         user_id: Some(job.user_id),
         websocket_id: None,
         send_webhooks: true,
-        session: None,
+        session: actions::from_job_params(&job.params.0),
     };
     let mut tx = Tx::begin(&ctx.db, origin).await?;
     let (table_id, workspace_id, mode) = match target.table_id {
@@ -156,6 +157,12 @@ pub async fn import_rows(
         }
     };
     let appending = matches!(mode, Mode::Append);
+    // With the table locked, the rows past the highest id so far are the import's own.
+    let last_id_before = if appending {
+        last_row_id(&mut tx, table_id).await?
+    } else {
+        0
+    };
     let report = Report::new(ctx.settings.import_report_max_rows);
     let mut writer = RowWriter::new(&mut tx, table_id, job.user_id, mode, report).await?;
 
@@ -200,6 +207,10 @@ pub async fn import_rows(
         .await?
         .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
     announce(&mut tx, &table, workspace_id, appending).await?;
+    if appending && imported > 0 {
+        let row_ids = row_ids_after(&mut tx, table_id, last_id_before).await?;
+        tx.did(actions::Params::ImportRows { table_id, row_ids });
+    }
     if !appending {
         jobs::enqueue_low(&mut tx, &LowJob::CreateImportIndexes { table_id }).await?;
     }
@@ -221,6 +232,31 @@ pub async fn import_rows(
         table_id,
         rows: imported,
     })
+}
+
+/// The table's highest row id, trashed rows included (0 for an empty table).
+async fn last_row_id(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX(id), 0) FROM {}",
+        tables::table_name(table_id)
+    )))
+    .fetch_one(conn)
+    .await
+}
+
+/// The ids of the rows past `after`, in order.
+async fn row_ids_after(
+    conn: &mut PgConnection,
+    table_id: i64,
+    after: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT id FROM {} WHERE id > $1 ORDER BY id",
+        tables::table_name(table_id)
+    )))
+    .bind(after)
+    .fetch_all(conn)
+    .await
 }
 
 /// One event for the whole import: a new table is announced like any new table; rows

@@ -6,6 +6,7 @@ use crate::{
     context::AppContext,
     database::tables,
     platform::{
+        actions,
         auth::Actor,
         jobs::user_jobs::UserJob,
         validation::{self, ValidationError},
@@ -165,7 +166,7 @@ pub async fn start(
         }
         (None, None) => unreachable_target()?,
     };
-    let params = json!({
+    let mut params = json!({
         "database_id": database_id,
         "name": name,
         "table_id": req.table_id,
@@ -177,6 +178,13 @@ pub async fn start(
         "encoding": checked.encoding,
         "append": req.table_id.is_some(),
     });
+    // Rows added to a table land on the asking tab's undo stack, as Baserow's
+    // `import_rows`; a new table is not an undoable action there.
+    if req.table_id.is_some()
+        && let Some(map) = params.as_object_mut()
+    {
+        map.extend(actions::job_params(actor.session.as_ref()));
+    }
     let job = queue::start_job(&mut tx, actor, JOB_TYPE, params).await?;
     tx.commit().await?;
     tracing::info!(job_id = job.id, %upload_id, "file import queued");

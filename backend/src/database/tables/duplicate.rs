@@ -13,7 +13,7 @@ use crate::{
         tx::Tx,
     },
     platform::{
-        actions::{ActionSession, Params},
+        actions::{self, Params},
         auth::Actor,
         jobs::user_jobs::{self, UserJob},
         workspaces::require_member,
@@ -28,15 +28,14 @@ pub const JOB_TYPE: &str = "duplicate_table";
 pub async fn start(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<UserJob, TableError> {
     let mut tx = ctx.db.begin().await?;
     let (table, _) = super::accessible(&mut tx, actor, table_id).await?;
-    // The tab that asked, so the copy lands on its undo stack (kept out of the job's
-    // API shape by the leading `_`).
-    let session = actor.session.as_ref();
-    let params = json!({
+    // The tab that asked, so the copy lands on its undo stack.
+    let mut params = json!({
         "original_table": table.to_json(),
         "duplicated_table": null,
-        "_client_session": session.map(|s| &s.session),
-        "_action_group": session.and_then(|s| s.group),
     });
+    if let Some(map) = params.as_object_mut() {
+        map.extend(actions::job_params(actor.session.as_ref()));
+    }
     let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
         .await
         .map_err(|e| match e {
@@ -56,17 +55,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         .pointer("/original_table/id")
         .and_then(Value::as_i64)
         .ok_or_else(|| anyhow::anyhow!("The job names no table."))?;
-    let params = &job.params.0;
-    let session = params
-        .get("_client_session")
-        .and_then(Value::as_str)
-        .map(|session| ActionSession {
-            session: session.to_owned(),
-            group: params
-                .get("_action_group")
-                .and_then(Value::as_str)
-                .and_then(|g| uuid::Uuid::parse_str(g).ok()),
-        });
+    let session = actions::from_job_params(&job.params.0);
     let origin = EventOrigin {
         user_id: Some(job.user_id),
         websocket_id: None,

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
     match params {
-        Params::CreateRows { table_id, row_ids } => {
+        Params::CreateRows { table_id, row_ids } | Params::ImportRows { table_id, row_ids } => {
             rows::delete_in(tx, actor, *table_id, row_ids).await?;
         }
         Params::UpdateRows {
@@ -200,7 +200,7 @@ async fn rename_table(
 
 pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
     match params {
-        Params::CreateRows { table_id, row_ids } => {
+        Params::CreateRows { table_id, row_ids } | Params::ImportRows { table_id, row_ids } => {
             restore_rows(tx, actor, *table_id, row_ids).await?
         }
         Params::UpdateRows {

@@ -16,4 +16,4 @@ pub use errors::ActionError;
 pub use model::{ActionDone, Outcome, Params, ResultCode, Scopes};
 pub use record::record;
 pub use service::{redo, undo};
-pub use session::{ActionSession, MAX_SESSION_LEN};
+pub use session::{ActionSession, MAX_SESSION_LEN, from_job_params, job_params};

@@ -20,6 +20,12 @@ pub enum Params {
         before: Vec<Map<String, Value>>,
         after: Vec<Map<String, Value>>,
     },
+    /// Rows an import appended to a table (Baserow's `import_rows`): undo trashes
+    /// them, redo restores them.
+    ImportRows {
+        table_id: i64,
+        row_ids: Vec<i64>,
+    },
     /// Rows trashed: undo restores them, redo trashes them again.
     DeleteRows {
         table_id: i64,
@@ -207,6 +213,7 @@ impl Params {
             Params::CreateRows { row_ids, .. } if row_ids.len() == 1 => "create_row",
             Params::CreateRows { .. } => "create_rows",
             Params::UpdateRows { .. } => "update_rows",
+            Params::ImportRows { .. } => "import_rows",
             Params::DeleteRows { row_ids, .. } if row_ids.len() == 1 => "delete_row",
             Params::DeleteRows { .. } => "delete_rows",
             Params::CreateField { .. } => "create_field",
@@ -298,6 +305,7 @@ impl Params {
             | Params::DuplicateView { table_id, .. } => *table_id,
             Params::CreateRows { table_id, .. }
             | Params::UpdateRows { table_id, .. }
+            | Params::ImportRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }
             | Params::CreateField { table_id, .. }
             | Params::UpdateField { table_id, .. }

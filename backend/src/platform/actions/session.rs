@@ -2,6 +2,7 @@
 //! `ClientUndoRedoActionGroupId` headers, checked as Baserow checks them.
 
 use super::ActionError;
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 /// Longest accepted `ClientSessionId` (Baserow's `MAX_CLIENT_SESSION_ID_LENGTH`).
@@ -34,6 +35,27 @@ impl ActionSession {
             })),
         }
     }
+}
+
+/// Job parameters that carry the tab that queued a job, so what the job does lands on
+/// that tab's undo stack (kept out of the job's API shape by the leading `_`).
+pub fn job_params(session: Option<&ActionSession>) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("_client_session".into(), json!(session.map(|s| &s.session)));
+    out.insert("_action_group".into(), json!(session.and_then(|s| s.group)));
+    out
+}
+
+/// The tab [`job_params`] stored in a job's parameters, if any.
+pub fn from_job_params(params: &Value) -> Option<ActionSession> {
+    let session = params.get("_client_session").and_then(Value::as_str)?;
+    Some(ActionSession {
+        session: session.to_owned(),
+        group: params
+            .get("_action_group")
+            .and_then(Value::as_str)
+            .and_then(|g| Uuid::parse_str(g).ok()),
+    })
 }
 
 /// 1 to 256 characters of `[0-9a-zA-Z-]`.
@@ -77,5 +99,8 @@ mod tests {
         let v1 = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
         assert!(ActionSession::from_headers(Some(b"s1"), Some(v1.as_bytes())).is_err());
         assert_eq!(ActionSession::from_headers(None, None).unwrap(), None);
+        let stored = Value::Object(job_params(Some(&s)));
+        assert_eq!(from_job_params(&stored), Some(s));
+        assert_eq!(from_job_params(&Value::Object(job_params(None))), None);
     }
 }

@@ -26,6 +26,8 @@ pub enum HighJob {
     },
     /// Email the summaries of unread notifications that are due (per user frequency).
     SendNotificationEmails,
+    /// Deliver queued notifications to their recipients' sockets.
+    SendQueuedNotifications,
 }
 
 impl HighJob {
@@ -52,6 +54,9 @@ impl HighJob {
             }
             HighJob::RecheckAccess { user_ids } => {
                 realtime::fan_out::publish_recheck(ctx, user_ids).await
+            }
+            HighJob::SendQueuedNotifications => {
+                crate::platform::notifications::live::send_queued(ctx).await
             }
             HighJob::SendNotificationEmails => {
                 let sent = crate::platform::notifications::email_summary::send_due(

@@ -1,13 +1,10 @@
-//! Creating a notification for named users, in the caller's transaction: stored, sent live
-//! to the recipients' sockets (`notifications_created`) and, when it goes into email
-//! summaries, the summary job queued, all only if the transaction commits.
+//! Creating a notification for named users, in the caller's transaction: stored, queued for
+//! the recipients' sockets (see [`super::live`]) and, when it goes into email summaries,
+//! the summary job queued, all only if the transaction commits.
 
 use super::repo;
-use crate::{
-    platform::jobs::{self, HighJob},
-    realtime::notify,
-};
-use serde_json::{Value, json};
+use crate::platform::jobs::{self, HighJob};
+use serde_json::Value;
 use sqlx::PgConnection;
 
 /// What a new notification says.
@@ -50,12 +47,9 @@ pub async fn create(
             .await?;
         return Ok(None);
     }
-    let Some(sent) = repo::sent(conn, id).await? else {
-        return Ok(None);
-    };
-    let user_ids: Vec<i64> = added.iter().map(|(user, _)| *user).collect();
-    let message = json!({"type": "notifications_created", "notifications": [sent.to_json()]});
-    notify::users(conn, user_ids, None, message).await?;
+    jobs::enqueue(conn, &HighJob::SendQueuedNotifications)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     if added.iter().any(|(_, email)| *email) {
         // Recipients who want instant summaries get theirs now; the job leaves the others
         // to their daily or weekly round.

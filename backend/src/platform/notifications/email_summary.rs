@@ -1,8 +1,8 @@
 //! Email summaries of unread notifications (job `send_notification_emails`, queue `high`),
 //! per each user's `email_notification_frequency`: `instant` users get theirs as soon as
 //! the job runs (it is queued with each such notification, and every scheduling round),
-//! `daily` ones once a day at `DAILY_HOUR_UTC`, `weekly` ones on Mondays at that hour,
-//! `never` ones none. Reading a notification first takes it out of its summary.
+//! `daily` ones once a day at `DAILY_HOUR` in their own time zone (UTC without one),
+//! `weekly` ones on their Mondays at that hour, `never` ones none. Reading a notification first takes it out of its summary.
 
 use crate::{
     context::AppContext,
@@ -12,12 +12,12 @@ use crate::{
         mail,
     },
 };
-use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use chrono::{DateTime, Utc, Weekday};
 use serde_json::Value;
 
-/// The hour (UTC) daily and weekly summaries go out, as Baserow's default.
-pub const DAILY_HOUR_UTC: u32 = 0;
-/// The day weekly summaries go out.
+/// The local hour daily and weekly summaries go out, as Baserow's default.
+pub const DAILY_HOUR: u32 = 0;
+/// The local day weekly summaries go out (ISO number: Monday is 1).
 pub const WEEKLY_DAY: Weekday = Weekday::Mon;
 /// At most this many notifications are spelled out in one email; the rest are counted.
 pub const LISTED_PER_EMAIL: usize = 10;
@@ -26,23 +26,25 @@ const USERS_PER_RUN: i64 = 500;
 
 /// Sends the summaries due at `now`; returns how many were queued.
 pub async fn send_due(ctx: &AppContext, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let daily = now.hour() == DAILY_HOUR_UTC;
-    let weekly = daily && now.weekday() == WEEKLY_DAY;
+    // `local` is `now` on the user's clock; an unknown zone counts as UTC.
     // The last-sent guards keep a summary from going out twice in its hour (the job runs
     // several times an hour) or after a change of frequency.
     let users: Vec<i64> = sqlx::query_scalar(
-        "SELECT u.id FROM users u WHERE u.is_active AND EXISTS ( \
+        "SELECT u.id FROM users u \
+         CROSS JOIN LATERAL (SELECT $3 AT TIME ZONE tessera_safe_timezone(COALESCE(u.timezone, 'UTC')) AS at) local \
+         WHERE u.is_active AND EXISTS ( \
              SELECT 1 FROM notification_recipients r \
              WHERE r.recipient_id = u.id AND r.email_scheduled AND NOT r.read) \
          AND (u.email_notification_frequency = 'instant' \
-           OR (u.email_notification_frequency = 'daily' AND $1 AND (u.last_notifications_email_sent_at IS NULL \
+           OR (u.email_notification_frequency = 'daily' AND EXTRACT(HOUR FROM local.at) = $1 AND (u.last_notifications_email_sent_at IS NULL \
                OR u.last_notifications_email_sent_at < $3 - interval '12 hours')) \
-           OR (u.email_notification_frequency = 'weekly' AND $2 AND (u.last_notifications_email_sent_at IS NULL \
+           OR (u.email_notification_frequency = 'weekly' AND EXTRACT(HOUR FROM local.at) = $1 \
+               AND EXTRACT(ISODOW FROM local.at) = $2 AND (u.last_notifications_email_sent_at IS NULL \
                OR u.last_notifications_email_sent_at < $3 - interval '4 days'))) \
          ORDER BY u.id LIMIT $4",
     )
-    .bind(daily)
-    .bind(weekly)
+    .bind(DAILY_HOUR as i32)
+    .bind(WEEKLY_DAY.number_from_monday() as i32)
     .bind(now)
     .bind(USERS_PER_RUN)
     .fetch_all(&ctx.db)
@@ -124,6 +126,18 @@ pub fn describe(kind: &str, data: &Value, sender: Option<&str>) -> (String, Stri
         super::kinds::ROW_COMMENT_MENTION => (
             format!(
                 "{sender} mentioned you in row {} in {}.",
+                Some(text("row_name"))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| text("row_id")),
+                text("table_name")
+            ),
+            data.get("message")
+                .map(message::plain_text)
+                .unwrap_or_default(),
+        ),
+        super::kinds::ROW_COMMENT => (
+            format!(
+                "{sender} posted a comment in row {} in {}.",
                 Some(text("row_name"))
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| text("row_id")),

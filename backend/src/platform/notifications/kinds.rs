@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 pub const ROW_COMMENT_MENTION: &str = "row_comment_mention";
+pub const ROW_COMMENT: &str = "row_comment";
 pub const FORM_SUBMITTED: &str = "form_submitted";
 pub const WEBHOOK_DEACTIVATED: &str = "webhook_deactivated";
 pub const WORKSPACE_INVITATION_CREATED: &str = "workspace_invitation_created";
@@ -33,6 +34,49 @@ pub async fn row_comment_mention(
     sender_id: i64,
     mentioned: &[i64],
 ) -> sqlx::Result<Option<i64>> {
+    comment_notification(
+        conn,
+        ROW_COMMENT_MENTION,
+        place,
+        comment_id,
+        message,
+        sender_id,
+        mentioned,
+    )
+    .await
+}
+
+/// Tells the users who follow a row with mode `all` that `sender` commented on it.
+pub async fn row_comment(
+    conn: &mut PgConnection,
+    place: &CommentPlace<'_>,
+    comment_id: i64,
+    message: &Value,
+    sender_id: i64,
+    followers: &[i64],
+) -> sqlx::Result<Option<i64>> {
+    comment_notification(
+        conn,
+        ROW_COMMENT,
+        place,
+        comment_id,
+        message,
+        sender_id,
+        followers,
+    )
+    .await
+}
+
+/// Both comment kinds share Baserow's `RowCommentNotificationData`.
+async fn comment_notification(
+    conn: &mut PgConnection,
+    kind: &'static str,
+    place: &CommentPlace<'_>,
+    comment_id: i64,
+    message: &Value,
+    sender_id: i64,
+    recipients: &[i64],
+) -> sqlx::Result<Option<i64>> {
     let data = json!({
         "database_id": place.database_id,
         "database_name": place.database_name,
@@ -44,13 +88,13 @@ pub async fn row_comment_mention(
         "message": message,
     });
     let new = NewNotification {
-        kind: ROW_COMMENT_MENTION,
+        kind,
         workspace_id: Some(place.workspace_id),
         sender_id: Some(sender_id),
         data,
         email: true,
     };
-    create(conn, new, mentioned).await
+    create(conn, new, recipients).await
 }
 
 /// A form's answer, for who asked to hear of answers: `values` are `[question, answer]`.

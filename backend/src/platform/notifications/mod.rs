@@ -6,6 +6,7 @@ pub mod create;
 pub mod email_summary;
 pub mod errors;
 pub mod kinds;
+pub mod live;
 pub mod repo;
 pub mod service;
 

@@ -80,8 +80,8 @@ pub async fn add_recipients(
 ) -> sqlx::Result<Vec<(i64, bool)>> {
     sqlx::query_as(
         "INSERT INTO notification_recipients \
-           (notification_id, recipient_id, workspace_id, created_on, email_scheduled) \
-         SELECT $1, u.id, $2, $3, $4 AND u.email_notification_frequency <> 'never' \
+           (notification_id, recipient_id, workspace_id, created_on, email_scheduled, queued) \
+         SELECT $1, u.id, $2, $3, $4 AND u.email_notification_frequency <> 'never', TRUE \
          FROM users u WHERE u.id = ANY($5) AND u.is_active \
          ON CONFLICT DO NOTHING RETURNING recipient_id, email_scheduled",
     )
@@ -103,6 +103,21 @@ pub async fn sent(conn: &mut PgConnection, notification_id: i64) -> sqlx::Result
     )
     .bind(notification_id)
     .fetch_optional(conn)
+    .await
+}
+
+/// The recipient's notifications among `ids`, as they are now, newest first.
+pub async fn received(
+    conn: &mut PgConnection,
+    user_id: i64,
+    ids: &[i64],
+) -> sqlx::Result<Vec<Received>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.recipient_id = $1 AND n.id = ANY($2) ORDER BY n.created_on DESC, n.id DESC"
+    )))
+    .bind(user_id)
+    .bind(ids)
+    .fetch_all(conn)
     .await
 }
 

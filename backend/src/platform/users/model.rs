@@ -13,6 +13,8 @@ pub struct User {
     pub is_active: bool,
     pub language: String,
     pub email_notification_frequency: String,
+    /// An IANA time zone name; `None` is UTC.
+    pub timezone: Option<String>,
     pub email_verified: bool,
     pub completed_onboarding: bool,
     pub completed_guided_tours: Json<Vec<String>>,

@@ -4,7 +4,7 @@ use super::User;
 use sqlx::PgExecutor;
 
 const COLUMNS: &str = "id, email, first_name, password_hash, is_staff, is_active, language, \
-    email_notification_frequency, email_verified, completed_onboarding, completed_guided_tours, \
+    email_notification_frequency, timezone, email_verified, completed_onboarding, completed_guided_tours, \
     auth_epoch, date_joined";
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
@@ -102,6 +102,7 @@ pub struct AccountChanges {
     pub first_name: Option<String>,
     pub language: Option<String>,
     pub email_notification_frequency: Option<String>,
+    pub timezone: Option<String>,
     pub completed_onboarding: Option<bool>,
     pub completed_guided_tours: Option<Vec<String>>,
 }
@@ -115,7 +116,8 @@ pub async fn update_account(
         "UPDATE users SET first_name = COALESCE($2, first_name), language = COALESCE($3, language), \
          email_notification_frequency = COALESCE($4, email_notification_frequency), \
          completed_onboarding = COALESCE($5, completed_onboarding), \
-         completed_guided_tours = COALESCE($6, completed_guided_tours) \
+         completed_guided_tours = COALESCE($6, completed_guided_tours), \
+         timezone = COALESCE($7, timezone) \
          WHERE id = $1 RETURNING {COLUMNS}"
     )))
     .bind(id)
@@ -124,6 +126,7 @@ pub async fn update_account(
     .bind(&c.email_notification_frequency)
     .bind(c.completed_onboarding)
     .bind(c.completed_guided_tours.as_ref().map(sqlx::types::Json))
+    .bind(&c.timezone)
     .fetch_one(db)
     .await
 }

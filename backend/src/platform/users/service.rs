@@ -348,8 +348,18 @@ pub struct AccountUpdate {
     pub first_name: Option<String>,
     pub language: Option<String>,
     pub email_notification_frequency: Option<String>,
+    /// An IANA time zone name, for when daily and weekly summaries go out.
+    pub timezone: Option<String>,
     pub completed_onboarding: Option<bool>,
     pub completed_guided_tours: Option<Vec<String>>,
+}
+
+/// Whether PostgreSQL knows the time zone (the names `AT TIME ZONE` takes).
+async fn known_timezone(db: &sqlx::PgPool, name: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1)")
+        .bind(name)
+        .fetch_one(db)
+        .await
 }
 
 pub async fn update_account(
@@ -375,17 +385,29 @@ pub async fn update_account(
     for tour in update.completed_guided_tours.iter().flatten() {
         validation::text(&mut errors, "completed_guided_tours", tour, 1, 255);
     }
+    if let Some(tz) = &update.timezone {
+        let name = validation::text(&mut errors, "timezone", tz, 1, 255);
+        if !name.is_empty() && !known_timezone(&ctx.db, &name).await? {
+            errors.add(
+                "timezone",
+                "invalid_choice",
+                format!("{name} is not a known time zone."),
+            );
+        }
+    }
     errors.into_result()?;
     let changes = AccountChanges {
         first_name,
         language: update.language,
         email_notification_frequency: update.email_notification_frequency,
+        timezone: update.timezone.map(|tz| tz.trim().to_owned()),
         completed_onboarding: update.completed_onboarding,
         completed_guided_tours: update.completed_guided_tours,
     };
     if changes.first_name.is_none()
         && changes.language.is_none()
         && changes.email_notification_frequency.is_none()
+        && changes.timezone.is_none()
         && changes.completed_onboarding.is_none()
         && changes.completed_guided_tours.is_none()
     {

@@ -18,7 +18,7 @@ pub mod users;
 pub mod workspaces;
 
 use super::routes::RouteTable;
-use axum::routing::{MethodRouter, get, patch, post};
+use axum::routing::{MethodRouter, get, patch, post, put};
 
 /// Every API route. Workspace routes are also served under Baserow's old "group" paths.
 pub fn routes() -> RouteTable {
@@ -80,6 +80,10 @@ pub fn routes() -> RouteTable {
         .route(
             "/api/row_comments/{table_id}/{row_id}/",
             get(row_comments::list).post(row_comments::create),
+        )
+        .route(
+            "/api/row_comments/{table_id}/{row_id}/notification-mode/",
+            put(row_comments::notification_mode),
         )
         .route(
             "/api/row_comments/{table_id}/comment/{comment_id}/",

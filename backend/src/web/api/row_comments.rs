@@ -13,7 +13,7 @@ use crate::{
 use axum::{
     Json,
     extract::{RawQuery, State},
-    http::Uri,
+    http::{StatusCode, Uri},
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -103,4 +103,19 @@ pub async fn delete(
     Ok(Json(
         comments::delete(&state.ctx, &actor, table_id, comment_id).await?,
     ))
+}
+
+#[utoipa::path(put, path = "/api/row_comments/{table_id}/{row_id}/notification-mode/", tag = "Row comments",
+    params(("table_id" = i64, Path), ("row_id" = i64, Path)),
+    request_body(content = Object, description = "`{\"mode\": \"all\" | \"mentions\"}`"),
+    responses((status = 204, description = "The caller's mode for the row is set")),
+    security(("jwt" = [])))]
+pub async fn notification_mode(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath((table_id, row_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<StatusCode, ApiError> {
+    comments::notification_mode::set(&state.ctx, &actor, table_id, row_id, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

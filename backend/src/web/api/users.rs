@@ -230,6 +230,7 @@ pub struct AccountBody {
     first_name: Option<String>,
     language: Option<String>,
     email_notification_frequency: Option<String>,
+    timezone: Option<String>,
     completed_onboarding: Option<bool>,
     completed_guided_tours: Option<Vec<String>>,
 }
@@ -245,6 +246,7 @@ pub async fn update_account(
         first_name: body.first_name,
         language: body.language,
         email_notification_frequency: body.email_notification_frequency,
+        timezone: body.timezone,
         completed_onboarding: body.completed_onboarding,
         completed_guided_tours: body.completed_guided_tours,
     };

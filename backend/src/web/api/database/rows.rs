@@ -190,11 +190,10 @@ pub async fn get(
     }
     let mut row = rows::get(&state.ctx, &actor, table_id, row_id, keys(&params)).await?;
     if metadata {
-        let counts = comments::counts(&state.ctx, table_id, &[row_id]).await?;
-        let mut extras = Map::new();
-        if let Some(count) = counts.get(&row_id) {
-            extras.insert("row_comment_count".into(), Value::from(*count));
-        }
+        let extras = comments::row_metadata(&state.ctx, Some(actor.id()), table_id, &[row_id])
+            .await?
+            .remove(&row_id)
+            .unwrap_or_default();
         row.insert("metadata".into(), Value::Object(extras));
     }
     Ok(Json(row))

@@ -221,7 +221,8 @@ pub async fn rows(
                 .flatten()
                 .filter_map(|r| r.get("id").and_then(Value::as_i64))
                 .collect();
-            let metadata = comments::row_metadata_of_view(&state.ctx, id, &ids).await?;
+            let metadata =
+                comments::row_metadata_of_view(&state.ctx, Some(actor.id()), id, &ids).await?;
             map.insert("row_metadata".into(), metadata);
         }
     }
