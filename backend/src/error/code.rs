@@ -46,6 +46,10 @@ codes! {
     BadTokenSignature => "BAD_TOKEN_SIGNATURE", 400;
     ExpiredTokenSignature => "EXPIRED_TOKEN_SIGNATURE", 400;
     HostnameIsNotAllowed => "ERROR_HOSTNAME_IS_NOT_ALLOWED", 400;
+    EmailAlreadyVerified => "ERROR_EMAIL_ALREADY_VERIFIED", 400;
+    InvalidVerificationToken => "ERROR_INVALID_VERIFICATION_TOKEN", 400;
+    EmailVerificationRequired => "ERROR_EMAIL_VERIFICATION_REQUIRED", 401;
+    UserIsLastAdmin => "ERROR_USER_IS_LAST_ADMIN", 400;
     // Workspaces (Baserow's codes still say "group")
     GroupDoesNotExist => "ERROR_GROUP_DOES_NOT_EXIST", 404;
     UserNotInGroup => "ERROR_USER_NOT_IN_GROUP", 400;

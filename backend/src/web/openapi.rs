@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
         health::health, health::alive, health::full,
         users::register, users::token_auth, users::token_refresh, users::token_verify,
         users::token_blacklist, users::send_reset_password_email, users::reset_password,
+        users::send_verify_email, users::verify_email, users::schedule_account_deletion,
         users::change_password, users::update_account, users::dashboard,
         undo::undo, undo::redo,
         auth_providers::login_options,

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_revocation;
+mod account_deletion;
 mod applications;
 mod auth;
 mod baserow_client_paths;
@@ -14,6 +15,7 @@ mod database_fields;
 mod database_filters;
 mod database_rows;
 mod database_tables;
+mod email_verification;
 mod errors;
 mod exports;
 mod external_imports;

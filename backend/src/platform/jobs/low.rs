@@ -46,6 +46,8 @@ pub enum LowJob {
     PruneActions,
     /// Housekeeping: delete row history older than its retention.
     PruneRowHistory,
+    /// Housekeeping: delete the accounts whose scheduled deletion is due.
+    DeleteExpiredUsers,
 }
 
 impl LowJob {
@@ -108,6 +110,10 @@ impl LowJob {
             }
             LowJob::DeleteTrash => {
                 platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                Ok(())
+            }
+            LowJob::DeleteExpiredUsers => {
+                users::deletion::delete_expired(ctx).await?;
                 Ok(())
             }
             LowJob::PruneRowHistory => {
