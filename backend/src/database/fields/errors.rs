@@ -41,6 +41,8 @@ pub enum FieldError {
     NoUniqueValues(String),
     #[error("The token does not have permission to the table.")]
     NoPermissionToTable,
+    #[error("You have too many jobs of this type running.")]
+    MaxJobCount,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -71,6 +73,7 @@ impl HasCode for FieldError {
             Self::InvalidLookupTargetField => Code::InvalidLookupTargetField,
             Self::NoUniqueValues(_) => Code::IncompatibleFieldTypeForUniqueValues,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
+            Self::MaxJobCount => Code::MaxJobCountExceeded,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

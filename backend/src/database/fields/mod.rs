@@ -1,6 +1,7 @@
 //! Fields: typed columns of a table, one `FieldType` per kind.
 
 pub mod ddl;
+pub mod duplicate;
 mod errors;
 pub mod field_type;
 mod model;

@@ -30,7 +30,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteRows { table_id, row_ids } => {
             restore_rows(tx, actor, *table_id, row_ids).await?
         }
-        Params::CreateField { field_id, .. } => {
+        Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
         Params::UpdateField {
@@ -209,7 +209,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteRows { table_id, row_ids } => {
             rows::delete_in(tx, actor, *table_id, row_ids).await?;
         }
-        Params::CreateField { field_id, .. } => {
+        Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
             restore(tx, actor, "field", *field_id, None).await?
         }
         Params::UpdateField {

@@ -29,6 +29,11 @@ pub enum Params {
         table_id: i64,
         field_id: i64,
     },
+    /// A field copied (by its job): undo trashes the copy, redo restores it.
+    DuplicateField {
+        table_id: i64,
+        field_id: i64,
+    },
     /// A field changed: its API shape before and after, and the backup of its column
     /// when the change converted its type.
     UpdateField {
@@ -210,6 +215,7 @@ impl Params {
             Params::DeleteRows { row_ids, .. } if row_ids.len() == 1 => "delete_row",
             Params::DeleteRows { .. } => "delete_rows",
             Params::CreateField { .. } => "create_field",
+            Params::DuplicateField { .. } => "duplicate_field",
             Params::UpdateField { .. } => "update_field",
             Params::DeleteField { .. } => "delete_field",
             Params::CreateView { .. } => "create_view",
@@ -300,6 +306,7 @@ impl Params {
             | Params::UpdateRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }
             | Params::CreateField { table_id, .. }
+            | Params::DuplicateField { table_id, .. }
             | Params::UpdateField { table_id, .. }
             | Params::DeleteField { table_id, .. }
             | Params::CreateView { table_id, .. }

@@ -352,6 +352,10 @@ pub fn routes() -> RouteTable {
             get(database::fields::list).post(database::fields::create),
         )
         .route(
+            "/api/database/fields/{id}/duplicate/async/",
+            post(database::fields::duplicate),
+        )
+        .route(
             "/api/database/formula/{id}/type/",
             post(database::fields::formula_type),
         )

@@ -155,3 +155,24 @@ pub async fn unique_row_values(
     let values = fields::unique_values(&state.ctx, &actor, id, limit, split, search).await?;
     Ok(Json(json!({ "values": values })))
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct DuplicateBody {
+    /// Copy the values too (default `false`: the copy starts empty).
+    #[serde(default)]
+    duplicate_data: bool,
+}
+
+/// Queues a copy of the field (`<name> 2`, same settings, never primary); poll the job.
+#[utoipa::path(post, path = "/api/database/fields/{field_id}/duplicate/async/", tag = "Database fields",
+    request_body = DuplicateBody, params(("field_id" = i64, Path)),
+    responses((status = 202, description = "A `duplicate_field` job whose result holds `duplicated_field`")), security(("jwt" = [])))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<DuplicateBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let job = fields::duplicate::start(&state.ctx, &actor, id, body.duplicate_data).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(job.to_json())))
+}
