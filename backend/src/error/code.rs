@@ -108,6 +108,8 @@ codes! {
     ViewDecorationDoesNotExist => "ERROR_VIEW_DECORATION_DOES_NOT_EXIST", 404;
     ViewDecorationNotSupported => "ERROR_VIEW_DECORATION_NOT_SUPPORTED", 400;
     FieldNotInTable => "ERROR_FIELD_NOT_IN_TABLE", 400;
+    FieldIsAlreadyPrimary => "ERROR_FIELD_IS_ALREADY_PRIMARY", 400;
+    TableHasNoPrimaryField => "ERROR_TABLE_HAS_NO_PRIMARY_FIELD", 400;
     AggregationTypeDoesNotExist => "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST", 400;
     FieldAggregationNotSupported => "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED", 400;
     ViewFilterTypeDoesNotExist => "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST", 400;

@@ -32,7 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
         applications::get, applications::update, applications::delete, applications::order,
         database::tables::list, database::tables::create, database::tables::get, database::tables::update,
         database::tables::delete, database::tables::order,
-        database::fields::list, database::fields::create, database::fields::get, database::fields::update, database::fields::delete, database::fields::formula_type, database::fields::unique_row_values, database::fields::duplicate,
+        database::fields::list, database::fields::create, database::fields::get, database::fields::update, database::fields::delete, database::fields::formula_type, database::fields::unique_row_values, database::fields::duplicate, database::fields::change_primary,
         database::row_lookups::names, database::row_lookups::adjacent,
         database::rows::list, database::rows::get, database::rows::create, database::rows::update, database::rows::delete,
         database::rows::move_row, database::row_history::list, database::rows::batch_create, database::rows::batch_update, database::rows::batch_delete,

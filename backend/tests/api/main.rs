@@ -36,6 +36,7 @@ mod lookups;
 mod notifications;
 mod pages;
 mod passwords;
+mod primary_field;
 mod public_card_views;
 mod realtime;
 mod realtime_client;

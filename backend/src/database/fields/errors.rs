@@ -43,6 +43,12 @@ pub enum FieldError {
     NoPermissionToTable,
     #[error("You have too many jobs of this type running.")]
     MaxJobCount,
+    #[error("The field is already the primary field.")]
+    AlreadyPrimary,
+    #[error("The field does not belong to the table.")]
+    NotInTable,
+    #[error("The table has no primary field.")]
+    NoPrimaryField,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -74,6 +80,9 @@ impl HasCode for FieldError {
             Self::NoUniqueValues(_) => Code::IncompatibleFieldTypeForUniqueValues,
             Self::NoPermissionToTable => Code::NoPermissionToTable,
             Self::MaxJobCount => Code::MaxJobCountExceeded,
+            Self::AlreadyPrimary => Code::FieldIsAlreadyPrimary,
+            Self::NotInTable => Code::FieldNotInTable,
+            Self::NoPrimaryField => Code::TableHasNoPrimaryField,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

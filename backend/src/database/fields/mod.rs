@@ -5,6 +5,7 @@ pub mod duplicate;
 mod errors;
 pub mod field_type;
 mod model;
+pub mod primary;
 pub mod registry;
 pub mod repo;
 mod service;

@@ -29,6 +29,12 @@ pub enum Params {
         table_id: i64,
         field_id: i64,
     },
+    /// The table's primary field changed: the primary field before and after.
+    ChangePrimaryField {
+        table_id: i64,
+        before: i64,
+        after: i64,
+    },
     /// A field copied (by its job): undo trashes the copy, redo restores it.
     DuplicateField {
         table_id: i64,
@@ -216,6 +222,7 @@ impl Params {
             Params::DeleteRows { .. } => "delete_rows",
             Params::CreateField { .. } => "create_field",
             Params::DuplicateField { .. } => "duplicate_field",
+            Params::ChangePrimaryField { .. } => "change_primary_field",
             Params::UpdateField { .. } => "update_field",
             Params::DeleteField { .. } => "delete_field",
             Params::CreateView { .. } => "create_view",
@@ -307,6 +314,7 @@ impl Params {
             | Params::DeleteRows { table_id, .. }
             | Params::CreateField { table_id, .. }
             | Params::DuplicateField { table_id, .. }
+            | Params::ChangePrimaryField { table_id, .. }
             | Params::UpdateField { table_id, .. }
             | Params::DeleteField { table_id, .. }
             | Params::CreateView { table_id, .. }

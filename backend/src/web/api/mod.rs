@@ -352,6 +352,10 @@ pub fn routes() -> RouteTable {
             get(database::fields::list).post(database::fields::create),
         )
         .route(
+            "/api/database/fields/table/{id}/change-primary-field/",
+            post(database::fields::change_primary),
+        )
+        .route(
             "/api/database/fields/{id}/duplicate/async/",
             post(database::fields::duplicate),
         )

@@ -176,3 +176,24 @@ pub async fn duplicate(
     let job = fields::duplicate::start(&state.ctx, &actor, id, body.duplicate_data).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(job.to_json())))
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ChangePrimaryBody {
+    new_primary_field_id: i64,
+}
+
+/// Makes another field of the table its primary field; `related_fields` holds the old one.
+#[utoipa::path(post, path = "/api/database/fields/table/{table_id}/change-primary-field/", tag = "Database fields",
+    request_body = ChangePrimaryBody, params(("table_id" = i64, Path)),
+    responses((status = 200, description = "The new primary field with `related_fields` [the old primary]"),
+        (status = 400, description = "ERROR_FIELD_IS_ALREADY_PRIMARY, ERROR_FIELD_NOT_IN_TABLE, ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE, ERROR_TABLE_HAS_NO_PRIMARY_FIELD")),
+    security(("jwt" = [])))]
+pub async fn change_primary(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ChangePrimaryBody>,
+) -> Result<Json<Value>, ApiError> {
+    let change = fields::primary::change(&state.ctx, &actor, id, body.new_primary_field_id).await?;
+    Ok(Json(with_related(change)))
+}
