@@ -58,6 +58,7 @@ async fn schedule_once(ctx: &AppContext, hourly: bool, half_hourly: bool) -> any
             enqueue_low(&mut tx, &LowJob::PruneEvents).await?;
             enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
             enqueue_low(&mut tx, &LowJob::PruneImportUploads).await?;
+            enqueue_low(&mut tx, &LowJob::DeleteExpiredUsers).await?;
         }
         // The licenses' own check times decide, so restarts and several export workers do
         // not multiply the calls. No license server or no license: no job, no call.

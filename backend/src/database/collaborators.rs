@@ -120,7 +120,7 @@ async fn remove_from_table(
     };
     let announced = !touched.is_empty() && touched.len() <= MAX_ANNOUNCED_ROWS;
     let fields = if announced {
-        fields::repo::list(&mut **tx, table_id).await?
+        fields::repo::list(tx, table_id).await?
     } else {
         Vec::new()
     };

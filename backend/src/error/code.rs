@@ -46,6 +46,10 @@ codes! {
     BadTokenSignature => "BAD_TOKEN_SIGNATURE", 400;
     ExpiredTokenSignature => "EXPIRED_TOKEN_SIGNATURE", 400;
     HostnameIsNotAllowed => "ERROR_HOSTNAME_IS_NOT_ALLOWED", 400;
+    EmailAlreadyVerified => "ERROR_EMAIL_ALREADY_VERIFIED", 400;
+    InvalidVerificationToken => "ERROR_INVALID_VERIFICATION_TOKEN", 400;
+    EmailVerificationRequired => "ERROR_EMAIL_VERIFICATION_REQUIRED", 401;
+    UserIsLastAdmin => "ERROR_USER_IS_LAST_ADMIN", 400;
     // Workspaces (Baserow's codes still say "group")
     GroupDoesNotExist => "ERROR_GROUP_DOES_NOT_EXIST", 404;
     UserNotInGroup => "ERROR_USER_NOT_IN_GROUP", 400;
@@ -105,6 +109,8 @@ codes! {
     ViewDecorationDoesNotExist => "ERROR_VIEW_DECORATION_DOES_NOT_EXIST", 404;
     ViewDecorationNotSupported => "ERROR_VIEW_DECORATION_NOT_SUPPORTED", 400;
     FieldNotInTable => "ERROR_FIELD_NOT_IN_TABLE", 400;
+    FieldIsAlreadyPrimary => "ERROR_FIELD_IS_ALREADY_PRIMARY", 400;
+    TableHasNoPrimaryField => "ERROR_TABLE_HAS_NO_PRIMARY_FIELD", 400;
     AggregationTypeDoesNotExist => "ERROR_AGGREGATION_TYPE_DOES_NOT_EXIST", 400;
     FieldAggregationNotSupported => "ERROR_FIELD_AGGREGATION_NOT_SUPPORTED", 400;
     ViewFilterTypeDoesNotExist => "ERROR_VIEW_FILTER_TYPE_DOES_NOT_EXIST", 400;

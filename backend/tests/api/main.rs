@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_revocation;
+mod account_deletion;
 mod applications;
 mod auth;
 mod baserow_client_paths;
@@ -14,9 +15,11 @@ mod database_fields;
 mod database_filters;
 mod database_rows;
 mod database_tables;
+mod email_verification;
 mod errors;
 mod exports;
 mod external_imports;
+mod field_duplicates;
 mod formula_clock;
 mod formula_functions;
 mod formula_graph;
@@ -33,6 +36,7 @@ mod lookups;
 mod notifications;
 mod pages;
 mod passwords;
+mod primary_field;
 mod public_card_views;
 mod realtime;
 mod realtime_client;

@@ -48,6 +48,14 @@ pub enum FieldError {
     /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
     #[error("{0}")]
     Throttled(#[from] crate::platform::throttle::Throttled),
+    #[error("You have too many jobs of this type running.")]
+    MaxJobCount,
+    #[error("The field is already the primary field.")]
+    AlreadyPrimary,
+    #[error("The field does not belong to the table.")]
+    NotInTable,
+    #[error("The table has no primary field.")]
+    NoPrimaryField,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -81,6 +89,10 @@ impl HasCode for FieldError {
             Self::RowNotFound(_) => Code::RowDoesNotExist,
             Self::InvalidPasswordFieldPassword => Code::InvalidPasswordFieldPassword,
             Self::Throttled(e) => e.code(),
+            Self::MaxJobCount => Code::MaxJobCountExceeded,
+            Self::AlreadyPrimary => Code::FieldIsAlreadyPrimary,
+            Self::NotInTable => Code::FieldNotInTable,
+            Self::NoPrimaryField => Code::TableHasNoPrimaryField,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

@@ -1,10 +1,12 @@
 //! Fields: typed columns of a table, one `FieldType` per kind.
 
 pub mod ddl;
+pub mod duplicate;
 mod errors;
 pub mod field_type;
 mod model;
 mod password_check;
+pub mod primary;
 pub mod registry;
 pub mod repo;
 mod service;

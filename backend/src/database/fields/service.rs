@@ -320,12 +320,25 @@ pub async fn create(
     table_id: i64,
     body: &Map<String, Value>,
 ) -> Result<FieldChange, FieldError> {
-    let (name, kind) = name_and_type(body)?;
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let scope = table_scope(&mut tx, actor, table_id).await?;
+    let change = create_in(ctx, &mut tx, actor, table_id, body).await?;
+    tx.commit().await?;
+    Ok(change)
+}
+
+/// [`create`] inside the caller's transaction (a field's duplication creates its copy so).
+pub async fn create_in(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    body: &Map<String, Value>,
+) -> Result<FieldChange, FieldError> {
+    let (name, kind) = name_and_type(body)?;
+    let scope = table_scope(tx, actor, table_id).await?;
     let field = create_in_tx(
         ctx,
-        &mut tx,
+        tx,
         table_id,
         FieldSpec {
             name: &name,
@@ -336,18 +349,16 @@ pub async fn create(
     )
     .await?;
     let (field, related) = if field.kind == links::LINK_ROW {
-        let with_related = links::schema::check(&mut tx, &field, &scope, body).await?;
-        links::schema::set_up(&mut tx, &field, with_related).await?
+        let with_related = links::schema::check(tx, &field, &scope, body).await?;
+        links::schema::set_up(tx, &field, with_related).await?
     } else {
         (field, None)
     };
-    computed::refresh::field_changed(&mut tx, table_id, field.id, None).await?;
+    computed::refresh::field_changed(tx, table_id, field.id, None).await?;
     if let Some(related) = &related {
-        computed::refresh::field_changed(&mut tx, related.table_id, related.id, None).await?;
+        computed::refresh::field_changed(tx, related.table_id, related.id, None).await?;
     }
-    let field = repo::get(&mut tx, field.id)
-        .await?
-        .ok_or(FieldError::NotFound)?;
+    let field = repo::get(tx, field.id).await?.ok_or(FieldError::NotFound)?;
     let json = field_json(&field, &scope);
     let related_fields: Vec<Value> = related.iter().map(|r| field_json(r, &scope)).collect();
     if let Some(related) = &related {
@@ -366,7 +377,6 @@ pub async fn create(
             related_fields: related_fields.clone(),
         },
     );
-    tx.commit().await?;
     Ok(FieldChange {
         field,
         scope,

@@ -30,7 +30,12 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteRows { table_id, row_ids } => {
             restore_rows(tx, actor, *table_id, row_ids).await?
         }
-        Params::CreateField { field_id, .. } => {
+        Params::ChangePrimaryField {
+            table_id, before, ..
+        } => {
+            fields::primary::change_in(tx, actor, *table_id, *before).await?;
+        }
+        Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
             fields::delete_in(tx, actor, *field_id).await?;
         }
         Params::UpdateField {
@@ -209,7 +214,12 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::DeleteRows { table_id, row_ids } => {
             rows::delete_in(tx, actor, *table_id, row_ids).await?;
         }
-        Params::CreateField { field_id, .. } => {
+        Params::ChangePrimaryField {
+            table_id, after, ..
+        } => {
+            fields::primary::change_in(tx, actor, *table_id, *after).await?;
+        }
+        Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
             restore(tx, actor, "field", *field_id, None).await?
         }
         Params::UpdateField {

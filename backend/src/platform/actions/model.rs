@@ -35,6 +35,17 @@ pub enum Params {
         table_id: i64,
         field_id: i64,
     },
+    /// The table's primary field changed: the primary field before and after.
+    ChangePrimaryField {
+        table_id: i64,
+        before: i64,
+        after: i64,
+    },
+    /// A field copied (by its job): undo trashes the copy, redo restores it.
+    DuplicateField {
+        table_id: i64,
+        field_id: i64,
+    },
     /// A field changed: its API shape before and after, and the backup of its column
     /// when the change converted its type.
     UpdateField {
@@ -217,6 +228,8 @@ impl Params {
             Params::DeleteRows { row_ids, .. } if row_ids.len() == 1 => "delete_row",
             Params::DeleteRows { .. } => "delete_rows",
             Params::CreateField { .. } => "create_field",
+            Params::DuplicateField { .. } => "duplicate_field",
+            Params::ChangePrimaryField { .. } => "change_primary_field",
             Params::UpdateField { .. } => "update_field",
             Params::DeleteField { .. } => "delete_field",
             Params::CreateView { .. } => "create_view",
@@ -308,6 +321,8 @@ impl Params {
             | Params::ImportRows { table_id, .. }
             | Params::DeleteRows { table_id, .. }
             | Params::CreateField { table_id, .. }
+            | Params::DuplicateField { table_id, .. }
+            | Params::ChangePrimaryField { table_id, .. }
             | Params::UpdateField { table_id, .. }
             | Params::DeleteField { table_id, .. }
             | Params::CreateView { table_id, .. }

@@ -46,6 +46,8 @@ pub enum LowJob {
     PruneActions,
     /// Housekeeping: delete row history older than its retention.
     PruneRowHistory,
+    /// Housekeeping: delete the accounts whose scheduled deletion is due.
+    DeleteExpiredUsers,
 }
 
 impl LowJob {
@@ -110,6 +112,10 @@ impl LowJob {
                 platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
                 Ok(())
             }
+            LowJob::DeleteExpiredUsers => {
+                users::deletion::delete_expired(ctx).await?;
+                Ok(())
+            }
             LowJob::PruneRowHistory => {
                 let removed =
                     database::row_history::repo::prune(&ctx.db, ctx.settings.row_history_retention)
@@ -146,6 +152,7 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     };
     let outcome = match job.kind.as_str() {
         database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
+        database::fields::duplicate::JOB_TYPE => database::fields::duplicate::run(ctx, &job).await,
         database::export::JOB_TYPE => database::export::run(ctx, &job).await,
         database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
         database::imports::external::JOB_TYPE => database::imports::external::run(ctx, &job).await,

@@ -275,3 +275,92 @@ pub fn notifications_summary(
         .render()?,
     })
 }
+
+#[derive(Template)]
+#[template(path = "emails/verify_email.html")]
+struct VerifyEmailHtml<'a> {
+    link: &'a str,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/verify_email.txt")]
+struct VerifyEmailText<'a> {
+    link: &'a str,
+    public_url: &'a str,
+}
+
+/// Asks the account's owner to confirm the address with a signed link.
+pub fn verify_email(user: &User, link: &str, public_url: &str) -> anyhow::Result<EmailMessage> {
+    Ok(EmailMessage {
+        to: user.email.clone(),
+        subject: "Confirm your email address".into(),
+        text: VerifyEmailText { link, public_url }.render()?,
+        html: VerifyEmailHtml { link, public_url }.render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_deletion.html")]
+struct AccountDeletionHtml<'a> {
+    name: &'a str,
+    message: &'a str,
+    public_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_deletion.txt")]
+struct AccountDeletionText<'a> {
+    name: &'a str,
+    message: &'a str,
+    public_url: &'a str,
+}
+
+/// Where an account's deletion stands.
+pub enum AccountDeletion {
+    Scheduled { days: i32 },
+    Canceled,
+    Done,
+}
+
+/// Tells the owner their account's deletion was scheduled, canceled, or carried out.
+pub fn account_deletion(
+    to: &str,
+    name: &str,
+    stage: AccountDeletion,
+    public_url: &str,
+) -> anyhow::Result<EmailMessage> {
+    let (subject, message) = match stage {
+        AccountDeletion::Scheduled { days } => (
+            "Your account will be deleted",
+            format!(
+                "Your Tessera account will be deleted in {days} day(s), with the workspaces \
+                 where you are the last admin. Log in again before then to keep it."
+            ),
+        ),
+        AccountDeletion::Canceled => (
+            "Your account will not be deleted",
+            "You logged in again: your Tessera account will not be deleted.".to_string(),
+        ),
+        AccountDeletion::Done => (
+            "Your account has been deleted",
+            "Your Tessera account has been deleted, as you asked.".to_string(),
+        ),
+    };
+    Ok(EmailMessage {
+        to: to.to_string(),
+        subject: subject.into(),
+        text: AccountDeletionText {
+            name,
+            message: &message,
+            public_url,
+        }
+        .render()?,
+        html: AccountDeletionHtml {
+            name,
+            message: &message,
+            public_url,
+        }
+        .render()?,
+    })
+}

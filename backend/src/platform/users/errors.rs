@@ -25,6 +25,14 @@ pub enum UserError {
     HostnameNotAllowed,
     #[error("Nothing to update: provide at least one field.")]
     NothingToUpdate,
+    #[error("The user's email is verified already.")]
+    EmailAlreadyVerified,
+    #[error("A valid verification token is required.")]
+    InvalidVerificationToken,
+    #[error("Email address has to be verified first.")]
+    EmailVerificationRequired,
+    #[error("You are the last admin of the instance.")]
+    LastAdmin,
     /// Not transparent: the throttle stays the error's source, where its `Retry-After` is read.
     #[error("{0}")]
     Throttled(#[from] crate::platform::throttle::Throttled),
@@ -58,6 +66,10 @@ impl HasCode for UserError {
             Self::ExpiredToken => Code::ExpiredTokenSignature,
             Self::HostnameNotAllowed => Code::HostnameIsNotAllowed,
             Self::NothingToUpdate => Code::RequestBodyValidation,
+            Self::EmailAlreadyVerified => Code::EmailAlreadyVerified,
+            Self::InvalidVerificationToken => Code::InvalidVerificationToken,
+            Self::EmailVerificationRequired => Code::EmailVerificationRequired,
+            Self::LastAdmin => Code::UserIsLastAdmin,
             Self::Throttled(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Auth(e) => e.code(),

@@ -19,6 +19,8 @@ pub struct User {
     pub completed_onboarding: bool,
     pub completed_guided_tours: Json<Vec<String>>,
     pub auth_epoch: i32,
+    /// Asked for deletion; logging in again cancels it.
+    pub to_be_deleted: bool,
     pub date_joined: DateTime<Utc>,
 }
 

@@ -5,7 +5,7 @@ use sqlx::PgExecutor;
 
 const COLUMNS: &str = "id, email, first_name, password_hash, is_staff, is_active, language, \
     email_notification_frequency, timezone, email_verified, completed_onboarding, completed_guided_tours, \
-    auth_epoch, date_joined";
+    auth_epoch, to_be_deleted, date_joined";
 
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -127,6 +127,40 @@ pub async fn update_account(
     .bind(c.completed_onboarding)
     .bind(c.completed_guided_tours.as_ref().map(sqlx::types::Json))
     .bind(&c.timezone)
+    .fetch_one(db)
+    .await
+}
+
+/// Marks the address verified; `false` when it was verified already (or the user is gone).
+pub async fn verify_email(db: impl PgExecutor<'_>, id: i64, email: &str) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2 AND NOT email_verified")
+        .bind(id)
+        .bind(email)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Flags (or unflags) the account for deletion; scheduling also stamps `last_login`, from
+/// which the grace delay counts.
+pub async fn set_to_be_deleted(db: impl PgExecutor<'_>, id: i64, on: bool) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET to_be_deleted = $2, \
+         last_login = CASE WHEN $2 THEN now() ELSE last_login END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(on)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Whether another active staff account exists.
+pub async fn other_staff_exists(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE is_staff AND id <> $1 AND NOT to_be_deleted)",
+    )
+    .bind(id)
     .fetch_one(db)
     .await
 }

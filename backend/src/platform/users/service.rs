@@ -1,8 +1,9 @@
 //! User use cases. Each opens its own transaction where it writes.
 
 use super::{
-    User, UserError, UserSession,
+    User, UserError, UserSession, deletion,
     repo::{self, AccountChanges, NewUser},
+    verification,
 };
 use crate::{
     context::AppContext,
@@ -93,8 +94,18 @@ pub async fn sign_up(ctx: &AppContext, input: SignUp) -> Result<User, UserError>
     if let Some(inv) = invitation {
         invitations::accept_in_tx(&mut tx, &inv, &user).await?;
     }
+    if verification::Policy::of(&instance.email_verification) != verification::Policy::Off {
+        verification::send_in_tx(ctx, &mut tx, &user).await?;
+    }
     tx.commit().await?;
     Ok(user)
+}
+
+/// Whether a sign-up may log the new user in at once: not while verification is enforced,
+/// as Baserow (the emailed link logs them in).
+pub async fn may_log_in_at_sign_up(ctx: &AppContext) -> Result<bool, UserError> {
+    let mut conn = ctx.db.acquire().await?;
+    Ok(verification::policy(&mut conn).await? != verification::Policy::Enforced)
 }
 
 /// Issues an access and refresh token pair for a user.
@@ -153,7 +164,27 @@ pub async fn log_in(
     if !user.is_active {
         return Err(AuthError::Deactivated.into());
     }
-    repo::touch_last_login(&ctx.db, user.id).await?;
+    let mut tx = ctx.db.begin().await?;
+    if !user.email_verified
+        && verification::policy(&mut tx).await? == verification::Policy::Enforced
+    {
+        // As Baserow: a new link is on its way; staff may still log in so the instance
+        // cannot lock out its administrators.
+        verification::send_in_tx(ctx, &mut tx, &user).await?;
+        if !user.is_staff {
+            tx.commit().await?;
+            return Err(UserError::EmailVerificationRequired);
+        }
+    }
+    if user.to_be_deleted {
+        deletion::cancel_in_tx(ctx, &mut tx, &user).await?;
+    }
+    repo::touch_last_login(&mut *tx, user.id).await?;
+    tx.commit().await?;
+    let user = User {
+        to_be_deleted: false,
+        ..user
+    };
     Ok(issue_session(ctx, user))
 }
 

@@ -25,6 +25,8 @@ pub enum WorkspaceError {
     InvitationNotFound,
     #[error("Your email address does not match with the invitation.")]
     InvitationEmailMismatch,
+    #[error("Email address has to be verified first.")]
+    EmailVerificationRequired,
     #[error("The provided token is invalid.")]
     BadInvitationToken,
     #[error("The provided base url is not allowed.")]
@@ -51,6 +53,7 @@ impl HasCode for WorkspaceError {
             Self::CannotRemoveYourself => Code::CannotDeleteYourselfFromGroup,
             Self::InvitationNotFound => Code::GroupInvitationDoesNotExist,
             Self::InvitationEmailMismatch => Code::GroupInvitationEmailMismatch,
+            Self::EmailVerificationRequired => Code::EmailVerificationRequired,
             Self::BadInvitationToken => Code::BadTokenSignature,
             Self::HostnameNotAllowed => Code::HostnameIsNotAllowed,
             Self::CreationNotAllowed => Code::PermissionDenied,

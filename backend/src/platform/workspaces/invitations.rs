@@ -305,6 +305,13 @@ pub async fn accept(
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
     let mut tx = ctx.db.begin().await?;
     let invitation = addressed_to(&mut tx, actor, id).await?;
+    // Being signed in with the invited address proves nothing when anyone may sign up with
+    // any address: with verification on, only a confirmed owner of the address may join.
+    if !actor.user.email_verified
+        && users::verification::policy(&mut tx).await? != users::verification::Policy::Off
+    {
+        return Err(WorkspaceError::EmailVerificationRequired);
+    }
     accept_in_tx(&mut tx, &invitation, &actor.user).await?;
     let membership = repo::membership(&mut *tx, invitation.workspace_id, actor.id())
         .await?

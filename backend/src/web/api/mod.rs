@@ -39,6 +39,15 @@ pub fn routes() -> RouteTable {
         .route("/api/user/change-password/", post(users::change_password))
         .route("/api/user/account/", patch(users::update_account))
         .route("/api/user/dashboard/", get(users::dashboard))
+        .route(
+            "/api/user/send-verify-email/",
+            post(users::send_verify_email),
+        )
+        .route("/api/user/verify-email/", post(users::verify_email))
+        .route(
+            "/api/user/schedule-account-deletion/",
+            post(users::schedule_account_deletion),
+        )
         .route("/api/user/undo/", patch(undo::undo))
         .route("/api/user/redo/", patch(undo::redo))
         .route(
@@ -345,6 +354,14 @@ pub fn routes() -> RouteTable {
         .route(
             "/api/database/fields/table/{id}/",
             get(database::fields::list).post(database::fields::create),
+        )
+        .route(
+            "/api/database/fields/table/{id}/change-primary-field/",
+            post(database::fields::change_primary),
+        )
+        .route(
+            "/api/database/fields/{id}/duplicate/async/",
+            post(database::fields::duplicate),
         )
         .route(
             "/api/database/formula/{id}/type/",

@@ -1,7 +1,7 @@
 //! `/api/user/…`: sign-up, log-in, tokens, passwords and the account.
 
 use crate::dto::{InvitationBody, UserBody};
-use crate::web::extract::ClientIp;
+use crate::web::extract::{ClientIp, MaybeAuth};
 use crate::{
     error::ApiError,
     platform::{
@@ -61,7 +61,8 @@ fn permissions(user: &User) -> Value {
     json!([{ "name": "staff", "permissions": { "is_staff": user.is_staff } }])
 }
 
-/// Creates an account; with `authenticate` the response also carries tokens.
+/// Creates an account; with `authenticate` the response also carries tokens, unless email
+/// verification is enforced (the new user logs in once the address is confirmed).
 #[utoipa::path(post, path = "/api/user/", tag = "User", request_body = RegisterBody,
     responses((status = 200, description = "`{user}`, plus the log-in payload when `authenticate` is true")))]
 pub async fn register(
@@ -78,7 +79,7 @@ pub async fn register(
         client: Some(client),
     };
     let user = users::sign_up(&state.ctx, input).await?;
-    if body.authenticate {
+    if body.authenticate && users::may_log_in_at_sign_up(&state.ctx).await? {
         let session = users::issue_session(&state.ctx, user);
         return Ok(Json(
             // A new account has no notifications yet.
@@ -264,4 +265,61 @@ pub async fn dashboard(
     let invitations = workspaces::invitations::addressed_to_user(&state.ctx, &actor).await?;
     let list: Vec<InvitationBody> = invitations.iter().map(InvitationBody::from).collect();
     Ok(Json(json!({ "workspace_invitations": list })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SendVerifyBody {
+    email: String,
+}
+
+/// Emails a verification link when the address belongs to an active, unverified account.
+#[utoipa::path(post, path = "/api/user/send-verify-email/", tag = "User", request_body = SendVerifyBody,
+    responses((status = 204, description = "The same answer whether or not a link was sent")))]
+pub async fn send_verify_email(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SendVerifyBody>,
+) -> Result<StatusCode, ApiError> {
+    users::verification::send(&state.ctx, &body.email).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VerifyEmailBody {
+    token: String,
+}
+
+/// Confirms the address of the token's account. An anonymous caller is logged in (the log-in
+/// payload); a signed-in one gets `{email}`.
+#[utoipa::path(post, path = "/api/user/verify-email/", tag = "User", request_body = VerifyEmailBody,
+    responses((status = 200, description = "The log-in payload, or `{email}` when signed in"),
+        (status = 400, description = "ERROR_INVALID_VERIFICATION_TOKEN, ERROR_EMAIL_ALREADY_VERIFIED")))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    MaybeAuth(actor): MaybeAuth,
+    ApiJson(body): ApiJson<VerifyEmailBody>,
+) -> Result<Json<Value>, ApiError> {
+    let user = users::verification::verify(&state.ctx, &body.token).await?;
+    if actor.is_some() {
+        return Ok(Json(json!({ "email": user.email })));
+    }
+    let session = users::issue_session(&state.ctx, user);
+    let unread =
+        crate::platform::notifications::unread_outside_workspaces(&state.ctx, session.user.id)
+            .await?;
+    Ok(Json(
+        serde_json::to_value(session_body(&session, unread)).unwrap_or_default(),
+    ))
+}
+
+/// Flags the caller's account for deletion after the instance's grace delay; logging in
+/// again cancels it.
+#[utoipa::path(post, path = "/api/user/schedule-account-deletion/", tag = "User",
+    responses((status = 204, description = "Scheduled"), (status = 400, description = "ERROR_USER_IS_LAST_ADMIN")),
+    security(("jwt" = [])))]
+pub async fn schedule_account_deletion(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<StatusCode, ApiError> {
+    users::deletion::schedule(&state.ctx, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

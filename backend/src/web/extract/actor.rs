@@ -101,3 +101,26 @@ pub fn token_rejection(rejection: KeyRejection) -> ApiError {
         KeyRejection::Failed(e) => ApiError::from(e),
     }
 }
+
+/// The caller when the request carries `Authorization`, else nobody (endpoints open to
+/// anonymous callers that answer differently to a signed-in one). Bad credentials are still
+/// refused rather than treated as anonymous.
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if !parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+        {
+            return Ok(MaybeAuth(None));
+        }
+        let Auth(actor) = Auth::from_request_parts(parts, state).await?;
+        Ok(MaybeAuth(Some(actor)))
+    }
+}

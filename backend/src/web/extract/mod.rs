@@ -4,7 +4,7 @@ mod actor;
 mod client_ip;
 mod json;
 
-pub use actor::{Auth, AuthOrToken, token_rejection};
+pub use actor::{Auth, AuthOrToken, MaybeAuth, token_rejection};
 pub use client_ip::ClientIp;
 pub use json::{ApiJson, parse as parse_json_body};
 mod path;

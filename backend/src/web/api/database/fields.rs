@@ -191,3 +191,45 @@ pub async fn password_authentication(
     .await?;
     Ok(Json(json!({ "is_correct": true })))
 }
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct DuplicateBody {
+    /// Copy the values too (default `false`: the copy starts empty).
+    #[serde(default)]
+    duplicate_data: bool,
+}
+
+/// Queues a copy of the field (`<name> 2`, same settings, never primary); poll the job.
+#[utoipa::path(post, path = "/api/database/fields/{field_id}/duplicate/async/", tag = "Database fields",
+    request_body = DuplicateBody, params(("field_id" = i64, Path)),
+    responses((status = 202, description = "A `duplicate_field` job whose result holds `duplicated_field`")), security(("jwt" = [])))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<DuplicateBody>,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let job = fields::duplicate::start(&state.ctx, &actor, id, body.duplicate_data).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(job.to_json())))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ChangePrimaryBody {
+    new_primary_field_id: i64,
+}
+
+/// Makes another field of the table its primary field; `related_fields` holds the old one.
+#[utoipa::path(post, path = "/api/database/fields/table/{table_id}/change-primary-field/", tag = "Database fields",
+    request_body = ChangePrimaryBody, params(("table_id" = i64, Path)),
+    responses((status = 200, description = "The new primary field with `related_fields` [the old primary]"),
+        (status = 400, description = "ERROR_FIELD_IS_ALREADY_PRIMARY, ERROR_FIELD_NOT_IN_TABLE, ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE, ERROR_TABLE_HAS_NO_PRIMARY_FIELD")),
+    security(("jwt" = [])))]
+pub async fn change_primary(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ChangePrimaryBody>,
+) -> Result<Json<Value>, ApiError> {
+    let change = fields::primary::change(&state.ctx, &actor, id, body.new_primary_field_id).await?;
+    Ok(Json(with_related(change)))
+}
