@@ -46,6 +46,9 @@ export function openLinkPicker({ anchor, field, links, save, showChips = true, i
   let creating = false;
   let searchTimer = 0;
   let searchController = null;
+  // Enter pressed before the results of what was typed arrived: the first of them (or
+  // "create") is chosen when they come, as if Enter had waited for them.
+  let chooseWhenReady = false;
   let closed = false;
   popups += 1;
   const listId = `link-results-${popups}`;
@@ -200,15 +203,42 @@ export function openLinkPicker({ anchor, field, links, save, showChips = true, i
       }
       state = "error";
       message = `The rows could not be searched: ${error.message}`;
+      chooseWhenReady = false;
     }
     draw();
+    if (chooseWhenReady && state === "ready") {
+      chooseWhenReady = false;
+      const items = entries();
+      if (items[active]) {
+        choose(items[active]);
+      }
+    }
   }
 
   function scheduleSearch() {
     clearTimeout(searchTimer);
     message = "";
     active = 0;
-    searchTimer = setTimeout(runSearch, DEBOUNCE_MS);
+    chooseWhenReady = false;
+    searchTimer = setTimeout(() => {
+      searchTimer = 0;
+      runSearch();
+    }, DEBOUNCE_MS);
+  }
+
+  /** Enter in the search box: the active entry, or, while the results of what was typed
+   * are still coming, the first of them once they are here. */
+  function enter(items) {
+    if (searchTimer) {
+      clearTimeout(searchTimer);
+      searchTimer = 0;
+      chooseWhenReady = true;
+      runSearch();
+    } else if (state === "loading") {
+      chooseWhenReady = true;
+    } else if (items[active]) {
+      choose(items[active]);
+    }
   }
 
   function choose(item) {
@@ -339,9 +369,7 @@ export function openLinkPicker({ anchor, field, links, save, showChips = true, i
       case "Enter":
         if (event.target === search) {
           event.preventDefault();
-          if (items[active] && state !== "loading") {
-            choose(items[active]);
-          }
+          enter(items);
         }
         break;
       case "Tab":

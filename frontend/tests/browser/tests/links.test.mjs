@@ -152,6 +152,26 @@ test('the link picker: search the linked table, pick several, remove a chip; chi
   await context.close();
 });
 
+test('Enter pressed before the search answered links the first row of what was typed, not of the list before', async () => {
+  const user = await signUp({ name: 'Quick' });
+  const t = await projectsAndTasks(user);
+  const { context, page } = await openGrid(user, t.path);
+  const td = linkCell(page, t.task.Design.id);
+  await td.click();
+  await page.keyboard.press('Enter');
+  const popup = page.locator('.link-popup');
+  await popup.waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.link-popup li[data-row-id]').length === 4);
+  // Typed and entered at once: the search has not even been sent yet.
+  await page.keyboard.type('merc');
+  await page.keyboard.press('Enter');
+  await assertLinks(user, t.tasksId, t.task.Design.id, t.field.id, ['Mercury']);
+  // Nothing else was linked on the way (the stale first entry was Apollo).
+  await page.waitForTimeout(300);
+  await assertLinks(user, t.tasksId, t.task.Design.id, t.field.id, ['Mercury']);
+  await context.close();
+});
+
 test('the link picker creates a row in the linked table from the search text and links it; chips open the row', async () => {
   const user = await signUp({ name: 'Noa' });
   const t = await projectsAndTasks(user);
