@@ -89,6 +89,9 @@ pub(super) async fn open_cached(
 ) -> Result<(tables::Table, TableScope, Vec<Field>), RowError> {
     let cache = &ctx.metadata;
     async {
+        if !ctx.settings.metadata_cache {
+            return open(conn, actor, table_id, op).await;
+        }
         let now = MetadataCache::current(conn, table_id).await?;
         if let Some(meta) = cache.get(&now, table_id, actor.id()) {
             fields::check_token(actor, &meta.scope, Some(op))?;
