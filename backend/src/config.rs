@@ -46,6 +46,9 @@ pub struct Settings {
     pub batch_rows_limit: usize,
     /// Tables with at least this many rows get an index per filtered view.
     pub view_index_min_rows: i64,
+    /// Whether row requests keep table metadata in the process's cache (on unless
+    /// `TESSERA_METADATA_CACHE=off`; off is for measuring what it saves).
+    pub metadata_cache: bool,
     /// How long table events stay replayable (at least 24 hours).
     pub event_retention: Duration,
     /// How often each WebSocket checks again that its user may still see its pages (the
@@ -249,6 +252,10 @@ impl Settings {
             max_fields_per_table: number(&get, "TESSERA_MAX_FIELDS_PER_TABLE", 600)?,
             batch_rows_limit: number(&get, "TESSERA_BATCH_ROWS_LIMIT", 1000)?.max(1),
             view_index_min_rows: number(&get, "TESSERA_VIEW_INDEX_MIN_ROWS", 10_000)? as i64,
+            metadata_cache: !matches!(
+                get("TESSERA_METADATA_CACHE").as_deref(),
+                Some("0" | "false" | "no" | "off")
+            ),
             event_retention: Duration::from_secs(
                 number(&get, "TESSERA_EVENT_RETENTION_HOURS", 48)?.max(24) as u64 * 3600,
             ),

@@ -20,6 +20,8 @@ pub struct AppContext {
     pub outbound: Outbound,
     /// Indexes this process already asked for (see `database::indexes`).
     pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Tables, fields and memberships row requests read (see `database::metadata_cache`).
+    pub metadata: Arc<crate::database::metadata_cache::MetadataCache>,
 }
 
 impl AppContext {
@@ -38,6 +40,7 @@ impl AppContext {
             mailer,
             outbound,
             index_requests: Arc::default(),
+            metadata: Arc::default(),
         })
     }
 

@@ -5,6 +5,7 @@
 //! time, keep-alive) for the row workloads Baserow was measured with, beside the same work
 //! as bare SQL. Prints a Markdown table; see docs/benchmarks.md.
 
+mod breakdown;
 mod measure;
 mod report;
 
@@ -26,10 +27,14 @@ async fn main() -> anyhow::Result<()> {
     let Some(options) = Options::parse(std::env::args())? else {
         return Ok(());
     };
-    Server::run(options.keep, async |server| run(server, &options).await).await
+    let phases = breakdown::Phases::install()?;
+    Server::run(options.keep, async |server| {
+        run(server, &options, &phases).await
+    })
+    .await
 }
 
-async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
+async fn run(server: &Server, options: &Options, phases: &breakdown::Phases) -> anyhow::Result<()> {
     let mut api = Api::new(&server.url)?;
     let table = Table::build(&mut api, &server.db.url, options.rows).await?;
     let mut sql = PgConnection::connect(&server.db.url).await?;
@@ -39,7 +44,7 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
         .await?;
     let postgres = machine::postgres(&mut sql).await?;
 
-    let mut bench = Bench::new(server, &api, sql, &table, options, REQUEST_SEED).await?;
+    let mut bench = Bench::new(server, &api, sql, &table, options, REQUEST_SEED, phases).await?;
     let mut results = Vec::new();
     let started = Instant::now();
     let load = machine::LoadSampler::start();
@@ -74,5 +79,6 @@ async fn run(server: &Server, options: &Options) -> anyhow::Result<()> {
     );
     println!("{}", report::counts(&results));
     print!("{}", report::waits(&results));
+    println!("\n{}", report::breakdown(&results));
     Ok(())
 }

@@ -1,11 +1,15 @@
 //! The measured workloads, each as an HTTP request to the API and as the equivalent bare
 //! SQL, sent one at a time and timed from send to the last byte of the answer.
 
+use crate::breakdown::Phases;
 use anyhow::Context;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 use sqlx::{AssertSqlSafe, PgConnection};
-use std::time::{Duration, Instant};
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
 use tessera_bench::{
     cli::Options,
     server::{Api, SETTLE_TIMEOUT, Server, expect_ok},
@@ -71,6 +75,8 @@ pub struct Measurement {
     pub counts: Vec<i64>,
     /// Time spent after the warm-up waiting for background jobs it caused.
     pub settled: Duration,
+    /// Server-side wall time per span over the measured API requests (see `breakdown`).
+    pub phases: BTreeMap<&'static str, Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +99,7 @@ pub struct Bench<'a> {
     /// Ids of the filled rows (the updates pick among them).
     first_id: i64,
     last_id: i64,
+    phases: &'a Phases,
 }
 
 impl<'a> Bench<'a> {
@@ -103,6 +110,7 @@ impl<'a> Bench<'a> {
         table: &'a Table,
         options: &'a Options,
         seed: u64,
+        phases: &'a Phases,
     ) -> anyhow::Result<Self> {
         let (schema, vocab) = (&table.schema, &*table.vocab);
         let (first_id, last_id): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
@@ -125,6 +133,7 @@ impl<'a> Bench<'a> {
                 .collect(),
             first_id,
             last_id,
+            phases,
         })
     }
 
@@ -139,6 +148,7 @@ impl<'a> Bench<'a> {
         let api = self
             .series(workload, Side::Api, &mut counts, &mut settled)
             .await?;
+        let phases = self.phases.totals();
         let sql = self
             .series(workload, Side::Sql, &mut Vec::new(), &mut settled)
             .await?;
@@ -148,6 +158,7 @@ impl<'a> Bench<'a> {
             sql,
             counts,
             settled,
+            phases,
         })
     }
 
@@ -169,6 +180,7 @@ impl<'a> Bench<'a> {
         self.warm_up(workload, side).await?;
         *settled += waited;
         let warmup = self.options.warmup;
+        self.phases.reset();
         let series = Series::measure(self.options.requests, self.options.budget, async |i| {
             self.once(workload, side, warmup + i, counts).await
         })

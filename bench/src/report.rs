@@ -1,7 +1,11 @@
 //! The results as a Markdown table, beside Baserow's figures on the same machine kind
 //! (`/work/shared/spec/baserow-baseline.md`).
 
-use crate::measure::{Measurement, Workload};
+use crate::{
+    breakdown::PHASES,
+    measure::{Measurement, Workload},
+};
+use std::time::Duration;
 use tessera_bench::stats::{ratio, short_ms as ms};
 
 /// Baserow 1.35.3's p50 / p95 in ms, and which column of its baseline they come from.
@@ -81,6 +85,44 @@ pub fn counts(results: &[Measurement]) -> String {
             c[0],
             c[c.len() / 2],
             c[c.len() - 1]
+        ));
+    }
+    out
+}
+
+/// Where the API's time went, as means per measured request: the server's phases (wall
+/// time of their spans), the rest of the server's handling (routing, parameters, the
+/// response's JSON encoding), and what the server never saw (HTTP on both ends, the
+/// client). The phases do not overlap; `request` contains them all.
+pub fn breakdown(results: &[Measurement]) -> String {
+    let mut out = String::from("| workload | client | server `request` |");
+    for phase in PHASES {
+        out.push_str(&format!(" {phase} |"));
+    }
+    out.push_str(" other server | HTTP + client |\n|---|---|---|");
+    out.push_str(&"---|".repeat(PHASES.len() + 2));
+    out.push('\n');
+    for m in results {
+        let n = m.api.samples.len().max(1) as f64;
+        let mean = |d: Duration| d.as_secs_f64() * 1000.0 / n;
+        let client = mean(m.api.samples.iter().sum());
+        let request = mean(m.phases.get("request").copied().unwrap_or_default());
+        let mut phases = 0.0;
+        out.push_str(&format!(
+            "| {} | {} | {} |",
+            m.workload.label(),
+            ms(client),
+            ms(request)
+        ));
+        for phase in PHASES {
+            let t = mean(m.phases.get(phase).copied().unwrap_or_default());
+            phases += t;
+            out.push_str(&format!(" {} |", ms(t)));
+        }
+        out.push_str(&format!(
+            " {} | {} |\n",
+            ms((request - phases).max(0.0)),
+            ms((client - request).max(0.0))
         ));
     }
     out

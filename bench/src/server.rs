@@ -50,6 +50,10 @@ impl Server {
         settings.public_url = url.clone();
         // The test default (10 minutes) would expire in the middle of a million-row run.
         settings.access_token_lifetime = Duration::from_secs(24 * 3600);
+        // The server's own switch, so the cache's saving can be measured.
+        if let Ok(value) = std::env::var("TESSERA_METADATA_CACHE") {
+            settings.metadata_cache = !matches!(value.as_str(), "0" | "false" | "no" | "off");
+        }
         let ctx = AppContext::connect(settings, SERVER_DB_CONNECTIONS)
             .await
             .context("connecting the server (is Redis running?)")?;

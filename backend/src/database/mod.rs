@@ -14,6 +14,7 @@ pub mod formula;
 pub mod imports;
 pub mod indexes;
 pub mod links;
+pub mod metadata_cache;
 pub mod row_history;
 pub mod rows;
 pub mod tables;

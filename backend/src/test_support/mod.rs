@@ -52,6 +52,7 @@ pub fn settings(database_url: &str) -> Settings {
         max_fields_per_table: 600,
         batch_rows_limit: 1000,
         view_index_min_rows: 10_000,
+        metadata_cache: true,
         event_retention: Duration::from_secs(48 * 3600),
         realtime_access_sweep: Duration::from_secs(60),
         token_rate_limit_per_minute: 1200,

@@ -326,6 +326,41 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Starts another backend process on the same database and Redis: its own context,
+    /// hence its own connection pool and metadata cache; returns its base URL.
+    pub async fn second_process(&self) -> String {
+        let settings = (*self.ctx.settings).clone();
+        let ctx = AppContext::connect(settings, 5).await.expect("context");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut rx = self.shutdown.subscribe();
+        tokio::spawn(web::serve(ctx, listener, async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }));
+        url
+    }
+
+    /// A request to another backend (`base`, as [`TestApp::second_process`] returns).
+    pub async fn request_to(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req = self.client.request(method, format!("{base}{path}"));
+        if let Some(token) = token {
+            req = req.header("Authorization", format!("JWT {token}"));
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        Self::read(req.send().await.expect("request")).await
+    }
+}
+
 impl TableFixture {
     /// The workspace the fixture's table lives in.
     pub async fn workspace_id(&self, app: &TestApp) -> i64 {

@@ -33,6 +33,7 @@ mod licenses;
 mod links;
 mod logs;
 mod lookups;
+mod metadata_cache;
 mod notifications;
 mod pages;
 mod passwords;

@@ -132,15 +132,25 @@ pub async fn table_scope_for(
         .await?
         .ok_or(FieldError::TableNotFound)?;
     access::require_table_member(conn, actor.id(), &scope).await?;
+    check_token(actor, &scope, op)?;
+    Ok(scope)
+}
+
+/// A database token must belong to the table's workspace and grant `op` on the table.
+pub fn check_token(
+    actor: &Actor,
+    scope: &TableScope,
+    op: Option<Operation>,
+) -> Result<(), FieldError> {
     if let Some(grant) = &actor.token {
         let allowed = op.is_some_and(|op| {
-            grant.workspace_id == scope.workspace_id && grant.permissions.allows(op, &scope)
+            grant.workspace_id == scope.workspace_id && grant.permissions.allows(op, scope)
         });
         if !allowed {
             return Err(FieldError::NoPermissionToTable);
         }
     }
-    Ok(scope)
+    Ok(())
 }
 
 /// A live field the caller may use, with its table's scope.

@@ -11,6 +11,7 @@
 use super::{
     RowError,
     read::{RowKeys, column_expr, fetch_raw, page_select, select_list, to_api_row},
+    service::phase_span,
 };
 use crate::database::{
     fields::{Field, registry::field_types},
@@ -22,6 +23,7 @@ use crate::database::{
 };
 use serde_json::{Map, Value};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
+use tracing::Instrument;
 
 /// Filtered listings estimated at up to this many rows are counted exactly.
 pub const EXACT_COUNT_LIMIT: i64 = 10_000;
@@ -254,6 +256,7 @@ fn push_page_rows(
 }
 
 fn api_rows(out_fields: &[Field], texts: Vec<String>, keys: RowKeys) -> Vec<Map<String, Value>> {
+    let _json = phase_span!("json").entered();
     texts
         .iter()
         .filter_map(|t| serde_json::from_str::<Value>(t).ok())
@@ -291,7 +294,11 @@ pub async fn list(
             .push_bind(offset);
         Ok(())
     })?;
-    let texts: Vec<String> = sql.build_query_scalar().fetch_one(&mut *conn).await?;
+    let texts: Vec<String> = sql
+        .build_query_scalar()
+        .fetch_one(&mut *conn)
+        .instrument(phase_span!("sql"))
+        .await?;
     let count = (q.with_count && !is_filtered(q)).then_some(row_count);
     Ok(Page {
         count,
@@ -362,7 +369,11 @@ async fn list_counted(
         .push_bind(offset);
         Ok(())
     })?;
-    let (count, texts): (i64, Vec<String>) = sql.build_query_as().fetch_one(&mut *conn).await?;
+    let (count, texts): (i64, Vec<String>) = sql
+        .build_query_as()
+        .fetch_one(&mut *conn)
+        .instrument(phase_span!("sql"))
+        .await?;
     Ok((count <= GATHER_LIMIT).then(|| Page {
         count: Some(count),
         results: api_rows(&out_fields, texts, q.keys),
@@ -424,6 +435,7 @@ async fn estimate(
     let plan: Value = explain
         .build_query_scalar::<sqlx::types::Json<Value>>()
         .fetch_one(&mut *conn)
+        .instrument(phase_span!("estimate"))
         .await?
         .0;
     Ok(plan

@@ -22,6 +22,7 @@ use crate::{
             self,
             ripple::{Ripple, Touched},
         },
+        metadata_cache::{MetadataCache, TableMeta},
         tables,
         tokens::Operation,
         tx::Tx,
@@ -30,6 +31,15 @@ use crate::{
 };
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
+use tracing::Instrument;
+
+/// A span timing one phase of a row request (see [`crate::telemetry::PHASE`]).
+macro_rules! phase_span {
+    ($name:literal) => {
+        tracing::trace_span!(target: "tessera::phase", $name)
+    };
+}
+pub(super) use phase_span;
 
 /// How a write was asked for.
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +78,42 @@ pub(super) async fn open(
     Ok((table, scope, field_list))
 }
 
+/// [`open`] through the process's metadata cache: one statement when the table's
+/// metadata and the caller's membership are cached and current.
+pub(super) async fn open_cached(
+    ctx: &AppContext,
+    conn: &mut PgConnection,
+    actor: &Actor,
+    table_id: i64,
+    op: Operation,
+) -> Result<(tables::Table, TableScope, Vec<Field>), RowError> {
+    let cache = &ctx.metadata;
+    async {
+        if !ctx.settings.metadata_cache {
+            return open(conn, actor, table_id, op).await;
+        }
+        let now = MetadataCache::current(conn, table_id).await?;
+        if let Some(meta) = cache.get(&now, table_id, actor.id()) {
+            fields::check_token(actor, &meta.scope, Some(op))?;
+            return Ok((meta.table, meta.scope, meta.fields));
+        }
+        let stamp = MetadataCache::stamp(conn).await?;
+        let (table, scope, field_list) = open(conn, actor, table_id, op).await?;
+        if let Some(stamp) = stamp {
+            let meta = TableMeta {
+                table,
+                scope,
+                fields: field_list,
+            };
+            cache.store(stamp, &meta, actor.id());
+            return Ok((meta.table, meta.scope, meta.fields));
+        }
+        Ok((table, scope, field_list))
+    }
+    .instrument(tracing::trace_span!(target: "tessera::phase", "metadata"))
+    .await
+}
+
 fn origin(actor: &Actor, opts: WriteOptions) -> EventOrigin {
     EventOrigin {
         user_id: Some(actor.id()),
@@ -99,7 +145,8 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<Page, RowError> {
     let mut conn = ctx.db.acquire().await?;
-    let (table, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
+    let (table, _, field_list) =
+        open_cached(ctx, &mut conn, actor, table_id, Operation::Read).await?;
     let page = page_of(&mut conn, &table, &field_list, q).await?;
     indexes::request_sort_index(ctx, table_id, &query::indexable_sort_fields(&field_list, q)).await;
     Ok(page)
@@ -113,7 +160,7 @@ pub async fn count(
     q: &ListQuery,
 ) -> Result<i64, RowError> {
     let mut conn = ctx.db.acquire().await?;
-    let (_, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
+    let (_, _, field_list) = open_cached(ctx, &mut conn, actor, table_id, Operation::Read).await?;
     query::exact_count(&mut conn, table_id, &field_list, q).await
 }
 
@@ -150,7 +197,7 @@ pub async fn get(
     keys: RowKeys,
 ) -> Result<Map<String, Value>, RowError> {
     let mut conn = ctx.db.acquire().await?;
-    let (_, _, field_list) = open(&mut conn, actor, table_id, Operation::Read).await?;
+    let (_, _, field_list) = open_cached(ctx, &mut conn, actor, table_id, Operation::Read).await?;
     query::get_row(&mut conn, table_id, &field_list, row_id, keys)
         .await?
         .ok_or(RowError::NotFound(vec![row_id]))
@@ -198,11 +245,18 @@ pub async fn create(
     opts: WriteOptions,
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Create).await?;
-    let mut parsed = parse_items(&field_list, items, opts.keys, batch)?;
-    // Before the insert locks the table: hashing takes a while.
-    write::hash_passwords(&mut parsed).await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts))
+        .instrument(phase_span!("transaction"))
+        .await?;
+    let (_, _, field_list) = open_cached(ctx, &mut tx, actor, table_id, Operation::Create).await?;
+    let parsed = async {
+        let mut parsed = parse_items(&field_list, items, opts.keys, batch)?;
+        // Before the insert locks the table: hashing takes a while.
+        write::hash_passwords(&mut parsed).await?;
+        Ok::<_, RowError>(parsed)
+    }
+    .instrument(phase_span!("validate"))
+    .await?;
     let inserted = insert(
         &mut tx,
         table_id,
@@ -212,11 +266,17 @@ pub async fn create(
         Some(actor.id()),
         opts.keys,
     )
+    .instrument(phase_span!("sql"))
     .await?;
     tx.emit(table_id, inserted.event);
-    inserted.ripple.emit(&mut tx).await?;
-    tx.commit().await?;
+    async {
+        inserted.ripple.emit(&mut tx).await?;
+        tx.commit().await
+    }
+    .instrument(phase_span!("transaction"))
+    .await?;
     let raw = inserted.raw;
+    let _json = phase_span!("json").entered();
     Ok(api_rows(&field_list, raw, opts.keys))
 }
 
@@ -360,9 +420,14 @@ pub async fn update(
     opts: WriteOptions,
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    let rows = update_in(&mut tx, actor, table_id, items, opts, batch).await?;
-    tx.commit().await?;
+    let mut tx = Tx::begin(&ctx.db, origin(actor, opts))
+        .instrument(phase_span!("transaction"))
+        .await?;
+    let (_, _, field_list) = open_cached(ctx, &mut tx, actor, table_id, Operation::Update).await?;
+    let rows = update_with(&mut tx, actor, table_id, &field_list, items, opts, batch)
+        .instrument(phase_span!("sql"))
+        .await?;
+    tx.commit().instrument(phase_span!("transaction")).await?;
     Ok(rows)
 }
 
@@ -376,16 +441,29 @@ pub async fn update_in(
     batch: bool,
 ) -> Result<Vec<Map<String, Value>>, RowError> {
     let (_, _, field_list) = open(tx, actor, table_id, Operation::Update).await?;
+    update_with(tx, actor, table_id, &field_list, items, opts, batch).await
+}
+
+/// [`update`] of a table whose fields were read.
+async fn update_with(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    field_list: &[Field],
+    items: &[(i64, Map<String, Value>)],
+    opts: WriteOptions,
+    batch: bool,
+) -> Result<Vec<Map<String, Value>>, RowError> {
     let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
     let values: Vec<Map<String, Value>> = items.iter().map(|(_, v)| v.clone()).collect();
-    let mut parsed = parse_items(&field_list, &values, opts.keys, batch)?;
+    let mut parsed = parse_items(field_list, &values, opts.keys, batch)?;
     write::hash_passwords(&mut parsed).await?;
     // Lock the table row (and with it the event sequence) before reading old values.
     tables::repo::lock(&mut **tx, table_id).await?;
     check_ids(tx, table_id, &ids).await?;
     let before = api_rows(
-        &field_list,
-        rows_by_ids(tx, table_id, &field_list, &ids).await?,
+        field_list,
+        rows_by_ids(tx, table_id, field_list, &ids).await?,
         RowKeys::Ids,
     );
     let mut updated_field_ids: Vec<i64> = Vec::new();
@@ -399,7 +477,7 @@ pub async fn update_in(
     let link_cells = write::take_links(&mut parsed);
     let plan = links::write::plan(
         tx,
-        &field_list,
+        field_list,
         ids.iter().copied().zip(link_cells).collect(),
         opts.keys,
     )
@@ -413,7 +491,7 @@ pub async fn update_in(
     // and every row whose links were added or removed.
     let mut changes = Changes::new();
     let written = updated_field_ids.iter().copied();
-    let computed_here = computed::computed_fields(&field_list).map(|f| f.id);
+    let computed_here = computed::computed_fields(field_list).map(|f| f.id);
     changes.add(
         table_id,
         Changed::Fields(written.chain(computed_here).collect()),
@@ -423,23 +501,23 @@ pub async fn update_in(
     links::ripple::merge(&mut touched, plan.touched.clone());
     let ripple = Ripple::capture(tx, touched, changes, table_id, &ids).await?;
     for (id, cells) in ids.iter().zip(parsed) {
-        write::update_row(tx, table_id, &field_list, *id, cells, actor.id()).await?;
+        write::update_row(tx, table_id, field_list, *id, cells, actor.id()).await?;
     }
     plan.apply(tx).await?;
-    computed::recompute(tx, table_id, &field_list, Some(&ids)).await?;
-    let raw = rows_by_ids(tx, table_id, &field_list, &ids).await?;
+    computed::recompute(tx, table_id, field_list, Some(&ids)).await?;
+    let raw = rows_by_ids(tx, table_id, field_list, &ids).await?;
     tx.emit(
         table_id,
         TableEvent::RowsUpdated {
             table_id,
             rows_before_update: json_rows(before),
-            rows: json_rows(api_rows(&field_list, raw.clone(), RowKeys::Ids)),
+            rows: json_rows(api_rows(field_list, raw.clone(), RowKeys::Ids)),
             updated_field_ids,
             metadata: json!({}),
         },
     );
     ripple.emit(tx).await?;
-    Ok(api_rows(&field_list, raw, opts.keys))
+    Ok(api_rows(field_list, raw, opts.keys))
 }
 
 /// Moves rows to the trash.
@@ -541,7 +619,7 @@ pub async fn move_row(
     opts: WriteOptions,
 ) -> Result<Map<String, Value>, RowError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    let (_, _, field_list) = open(&mut tx, actor, table_id, Operation::Update).await?;
+    let (_, _, field_list) = open_cached(ctx, &mut tx, actor, table_id, Operation::Update).await?;
     tables::repo::lock(&mut *tx, table_id).await?;
     check_ids(&mut tx, table_id, &[row_id]).await?;
     let new_order = match before_id {

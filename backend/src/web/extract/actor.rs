@@ -12,6 +12,7 @@ use crate::{
     web::state::AppState,
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
+use tracing::Instrument;
 
 /// The authenticated caller; rejects with DRF's "credentials were not provided" or
 /// `ERROR_INVALID_ACCESS_TOKEN`.
@@ -76,18 +77,23 @@ impl FromRequestParts<AppState> for AuthOrToken {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        match header.trim().split_once(' ') {
-            Some((scheme, key)) if scheme.eq_ignore_ascii_case("Token") => {
-                let (user, grant) = tokens::authenticate(&state.ctx, key.trim())
+            .unwrap_or_default()
+            .to_owned();
+        async {
+            match header.trim().split_once(' ') {
+                Some((scheme, key)) if scheme.eq_ignore_ascii_case("Token") => {
+                    let (user, grant) = tokens::authenticate(&state.ctx, key.trim())
+                        .await
+                        .map_err(token_rejection)?;
+                    Ok(AuthOrToken(tokens::actor_for(user, grant)))
+                }
+                _ => Auth::from_request_parts(parts, state)
                     .await
-                    .map_err(token_rejection)?;
-                Ok(AuthOrToken(tokens::actor_for(user, grant)))
+                    .map(|Auth(actor)| AuthOrToken(actor)),
             }
-            _ => Auth::from_request_parts(parts, state)
-                .await
-                .map(|Auth(actor)| AuthOrToken(actor)),
         }
+        .instrument(tracing::trace_span!(target: "tessera::phase", "auth"))
+        .await
     }
 }
 
