@@ -271,3 +271,65 @@ async fn accepting_an_invitation_needs_a_verified_address_when_verification_is_o
     let r = app.get("/api/workspaces/", Some(&bob.access)).await;
     assert_eq!(r.body[0]["id"], w);
 }
+
+#[tokio::test]
+async fn the_emailed_link_opens_a_page_whose_button_verifies_the_address() {
+    use crate::pages::{FORM, client, csrf, form};
+    use reqwest::header;
+    let app = TestApp::spawn().await;
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    set_policy(&app, &staff.access, "recommended").await;
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let token = token_from_email(&app, "bob@x.io").await;
+    let verified = |access: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/user/token-verify/",
+                None,
+                json!({"refresh_token": access}),
+            )
+            .await
+            .body["user"]["email_verified"]
+                .clone()
+        }
+    };
+
+    // Opening the link (as a mail scanner would) verifies nothing: the page asks.
+    let page = client()
+        .get(format!("{}/verify-email-address/{token}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Verify my email address"), "{html}");
+    assert_eq!(verified(bob.refresh.clone()).await, false);
+
+    let send = |token: String| {
+        let app = &app;
+        async move {
+            let (cookie, csrf_token) = csrf(app).await;
+            let r = client()
+                .post(format!("{}/verify-email-address/{token}", app.url))
+                .header(header::COOKIE, format!("tessera_csrf={cookie}"))
+                .header(header::ORIGIN, &app.url)
+                .header(header::CONTENT_TYPE, FORM)
+                .body(form(&[("csrf", csrf_token.as_str())]))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = send(token.clone()).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Your email address is verified."), "{html}");
+    assert_eq!(verified(bob.refresh.clone()).await, true);
+    let (status, html) = send(token).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("already verified"), "{html}");
+    let (status, html) = send("forged.token".into()).await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("This link is not valid"), "{html}");
+}

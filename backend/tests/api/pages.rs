@@ -5,12 +5,12 @@ use reqwest::{Client, header, redirect::Policy};
 use serde_json::json;
 
 /// A client that shows redirects instead of following them.
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
 /// A URL-encoded form body (sent with `application/x-www-form-urlencoded`).
-fn form<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+pub(crate) fn form<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     let mut body = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         body.append_pair(k.as_ref(), v.as_ref());
@@ -18,7 +18,7 @@ fn form<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     body.finish()
 }
 
-const FORM: &str = "application/x-www-form-urlencoded";
+pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 
 /// A cookie's value from a response's `Set-Cookie` headers, with its attributes.
 fn set_cookie(headers: &header::HeaderMap, name: &str) -> Option<String> {
@@ -40,7 +40,7 @@ fn cookie_value(set_cookie: &str) -> String {
 }
 
 /// The CSRF cookie a page sets and the form token that goes with it.
-async fn csrf(app: &TestApp) -> (String, String) {
+pub(crate) async fn csrf(app: &TestApp) -> (String, String) {
     let r = client()
         .get(format!("{}/login", app.url))
         .send()

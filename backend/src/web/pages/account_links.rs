@@ -1,4 +1,4 @@
-//! Pages reached from emails: password reset (request and confirm) and workspace
+//! Pages reached from emails: password reset (request and confirm), email verification and workspace
 //! invitations (accept or decline; sign up or log in first when needed).
 
 use super::{
@@ -229,4 +229,71 @@ pub async fn decline(
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
     answer(&state, &user, &token, false).await
+}
+
+/// The emailed email-verification link: a button to confirm (a mail scanner opening the
+/// link verifies nothing), then the result.
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/verify_email.html")]
+pub struct VerifyEmailPage {
+    chrome: Chrome,
+    token: String,
+    /// Set once the form was sent: what happened, in words.
+    outcome: Option<VerifyOutcome>,
+    errors: FormErrors,
+}
+
+pub struct VerifyOutcome {
+    verified: bool,
+    message: &'static str,
+}
+
+pub async fn verify_email_page(csrf: Csrf, Path(token): Path<String>) -> Response {
+    VerifyEmailPage {
+        chrome: Chrome::anonymous(&csrf),
+        token,
+        outcome: None,
+        errors: FormErrors::default(),
+    }
+    .into_response()
+}
+
+pub async fn verify_email(
+    State(state): State<AppState>,
+    csrf: Csrf,
+    Path(token): Path<String>,
+    PageForm(_): PageForm<EmptyForm>,
+) -> Response {
+    let (outcome, status) = match users::verification::verify(&state.ctx, &token).await {
+        Ok(_) => (
+            VerifyOutcome {
+                verified: true,
+                message: "Your email address is verified.",
+            },
+            StatusCode::OK,
+        ),
+        Err(err) => match ApiError::from(err).code {
+            Code::EmailAlreadyVerified => (
+                VerifyOutcome {
+                    verified: true,
+                    message: "Your email address was already verified.",
+                },
+                StatusCode::OK,
+            ),
+            _ => (
+                VerifyOutcome {
+                    verified: false,
+                    message: "This link is not valid: it has expired, was sent to another address, or its account is gone. Log in to get a new one.",
+                },
+                StatusCode::BAD_REQUEST,
+            ),
+        },
+    };
+    let page = VerifyEmailPage {
+        chrome: Chrome::anonymous(&csrf),
+        token,
+        outcome: Some(outcome),
+        errors: FormErrors::default(),
+    };
+    (status, page).into_response()
 }

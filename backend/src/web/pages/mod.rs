@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(account_links::reset_page).post(account_links::reset),
         )
         .route(
+            "/verify-email-address/{token}",
+            get(account_links::verify_email_page).post(account_links::verify_email),
+        )
+        .route(
             "/workspace-invitation/{token}",
             get(account_links::invitation_page),
         )

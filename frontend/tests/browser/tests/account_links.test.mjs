@@ -53,6 +53,33 @@ test('a forgotten password is reset through the emailed link, once', async () =>
   await context.close();
 });
 
+test('the emailed verification link asks first, then verifies the address', async () => {
+  const user = await signUp();
+  await apiCall('POST', '/api/user/send-verify-email/', { body: { email: user.email } });
+  const mail = await waitForMail(user.email);
+  const link = mail.match(/https?:\/\/[^\s"<>]+\/verify-email-address\/[A-Za-z0-9._:-]+/)[0];
+  assert.ok(link.startsWith(baseUrl), link);
+  for (const size of ['desktop', 'mobile']) {
+    const { context, page } = await newPage(browser, size);
+    await page.goto(link);
+    await page.locator('button', { hasText: 'Verify my email address' }).waitFor();
+    await screenshot(page, 'verify-email');
+    await assertFitsWidth(page);
+    await context.close();
+  }
+  const me = () => apiOk('POST', '/api/user/token-verify/', { body: { refresh_token: user.refresh } });
+  assert.equal((await me()).user.email_verified, false, 'opening the link verifies nothing');
+  const { context, page } = await newPage(browser);
+  await page.goto(link);
+  await page.click('button[type=submit]');
+  assert.match(await page.locator('.alert-success').textContent(), /is verified/);
+  await screenshot(page, 'verify-email-done');
+  assert.equal((await me()).user.email_verified, true);
+  await page.click('text=Continue');
+  await page.waitForURL('**/login');
+  await context.close();
+});
+
 test('an invitation is accepted by signing up from its link', async () => {
   const owner = await signUp({ name: 'Owner' });
   const ws = await apiOk('POST', '/api/workspaces/', { token: owner.token, body: { name: 'Team <b>space</b>' } });
