@@ -5,12 +5,12 @@ use crate::database::{
     events::{EventOrigin, TableEvent},
     fields,
     links::ripple::MAX_ANNOUNCED_ROWS,
-    rows::read::{RowKeys, rows_by_ids, to_api_row},
+    rows::read::{event_rows, rows_by_ids},
     tables::{self, table_name},
     tx::Tx,
 };
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use sqlx::{AssertSqlSafe, PgConnection};
 use std::collections::BTreeMap;
 
@@ -141,17 +141,12 @@ async fn remove_from_table(
     }
     if announced {
         let after = rows_by_ids(tx, table_id, &fields, &touched).await?;
-        let api = |raw: Vec<Map<String, Value>>| -> Vec<Value> {
-            raw.into_iter()
-                .map(|r| Value::Object(to_api_row(&fields, r, RowKeys::Ids)))
-                .collect()
-        };
         tx.emit(
             table_id,
             TableEvent::RowsUpdated {
                 table_id,
-                rows_before_update: api(before),
-                rows: api(after),
+                rows_before_update: event_rows(&fields, before),
+                rows: event_rows(&fields, after),
                 updated_field_ids: Vec::new(),
                 metadata: json!({}),
             },
@@ -175,12 +170,7 @@ async fn remove_from_table(
 /// The origin of a member's removal from collaborator cells: a consequence of the
 /// membership change, so no user is its author (no history) and no webhook is called.
 pub fn removal_origin() -> EventOrigin {
-    EventOrigin {
-        user_id: None,
-        websocket_id: None,
-        send_webhooks: false,
-        session: None,
-    }
+    EventOrigin::default()
 }
 
 /// Why a write naming non-members is refused, for the row error's detail.

@@ -24,11 +24,11 @@ use crate::database::{
     fields::{self, Field},
     formula::clock::{clock_dependent, text_calls_clock},
     links::ripple::{MAX_ANNOUNCED_ROWS, Ripple, Touched},
-    rows::read::{RowKeys, rows_by_ids, to_api_row},
+    rows::read::{event_rows, rows_by_ids},
     tables::{self, table_name},
     tx::Tx,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::{AssertSqlSafe, PgConnection, PgPool};
 use std::collections::BTreeSet;
 
@@ -180,7 +180,7 @@ pub async fn refresh_table(
     }
     let ids = &done.rows;
     let before = if ids.len() <= MAX_ANNOUNCED_ROWS {
-        Some(api(
+        Some(event_rows(
             &fields,
             rows_by_ids(&mut tx, table_id, &fields, ids).await?,
         ))
@@ -196,7 +196,7 @@ pub async fn refresh_table(
     ripple.note(table_id, Changed::Fields(recomputed));
     match before {
         Some(before) => {
-            let after = api(&fields, rows_by_ids(&mut tx, table_id, &fields, ids).await?);
+            let after = event_rows(&fields, rows_by_ids(&mut tx, table_id, &fields, ids).await?);
             tx.emit(
                 table_id,
                 TableEvent::RowsUpdated {
@@ -266,10 +266,4 @@ async fn stale_rows(
     let more = ids.len() > max_rows;
     ids.truncate(max_rows);
     Ok((ids, more))
-}
-
-fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
-    raw.into_iter()
-        .map(|r| Value::Object(to_api_row(fields, r, RowKeys::Ids)))
-        .collect()
 }

@@ -11,7 +11,7 @@ use crate::database::{
     },
     events::TableEvent,
     fields::{self, Field},
-    rows::read::{RowKeys, rows_by_ids, to_api_row},
+    rows::read::{event_rows, rows_by_ids},
     tables,
     tx::Tx,
 };
@@ -203,12 +203,6 @@ async fn widen(conn: &mut PgConnection, touched: &mut Touched) -> sqlx::Result<V
     computed::recompute::tables_in_order(conn, &order).await
 }
 
-fn api(fields: &[Field], raw: Vec<serde_json::Map<String, Value>>) -> Vec<Value> {
-    raw.into_iter()
-        .map(|r| Value::Object(to_api_row(fields, r, RowKeys::Ids)))
-        .collect()
-}
-
 impl Ripple {
     /// Reads the touched rows before the write. `except` are rows of `except_table` the
     /// write announces itself; `changes` is what the write changes (in those rows, and
@@ -239,7 +233,7 @@ impl Ripple {
             }
             let fields = fields::repo::list(&mut *conn, table_id).await?;
             let ids: Vec<i64> = rows.into_iter().collect();
-            let before = api(&fields, rows_by_ids(conn, table_id, &fields, &ids).await?);
+            let before = event_rows(&fields, rows_by_ids(conn, table_id, &fields, &ids).await?);
             ripple.snapshots.push(Snapshot {
                 table_id,
                 fields,
@@ -283,7 +277,7 @@ impl Ripple {
             }
         }
         for snap in self.snapshots {
-            let after = api(
+            let after = event_rows(
                 &snap.fields,
                 rows_by_ids(tx, snap.table_id, &snap.fields, &snap.ids).await?,
             );

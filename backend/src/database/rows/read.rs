@@ -88,6 +88,13 @@ pub fn page_select(fields: &[Field], rows_sql: &str) -> PageSelect {
     }
 }
 
+/// Raw rows as events carry them: API row objects keyed by field ids.
+pub fn event_rows(fields: &[Field], raw: Vec<Map<String, Value>>) -> Vec<Value> {
+    raw.into_iter()
+        .map(|r| Value::Object(to_api_row(fields, r, RowKeys::Ids)))
+        .collect()
+}
+
 /// Turns a raw row (as `row_to_json` produced it) into the API's row object.
 pub fn to_api_row(
     fields: &[Field],
