@@ -333,3 +333,53 @@ async fn the_emailed_link_opens_a_page_whose_button_verifies_the_address() {
     assert_eq!(status, 400, "{html}");
     assert!(html.contains("This link is not valid"), "{html}");
 }
+
+#[tokio::test]
+async fn refresh_tokens_issued_before_enforcement_stop_working_until_the_address_is_verified() {
+    let app = TestApp::spawn().await;
+    let staff = app.sign_up("Ann", "ann@x.io").await;
+    // Bob signs up and gets a session while verification is off.
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let refresh = json!({"refresh_token": bob.refresh});
+    let r = app
+        .post("/api/user/token-refresh/", None, refresh.clone())
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    set_policy(&app, &staff.access, "enforced").await;
+    let r = app
+        .post("/api/user/token-refresh/", None, refresh.clone())
+        .await;
+    assert_error(&r, 401, "ERROR_EMAIL_VERIFICATION_REQUIRED");
+    let r = app
+        .post("/api/user/token-verify/", None, refresh.clone())
+        .await;
+    assert_error(&r, 401, "ERROR_EMAIL_VERIFICATION_REQUIRED");
+    // Staff keep their sessions, unverified, as their log-ins are kept.
+    let r = app
+        .post(
+            "/api/user/token-refresh/",
+            None,
+            json!({"refresh_token": staff.refresh}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    // Once Bob verifies (from a link he asks for), the same token works again.
+    let r = app
+        .post(
+            "/api/user/send-verify-email/",
+            None,
+            json!({"email": "bob@x.io"}),
+        )
+        .await;
+    assert!(r.status < 300, "{:?}", r.body);
+    let token = token_from_email(&app, "bob@x.io").await;
+    let r = app
+        .post("/api/user/verify-email/", None, json!({"token": token}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.post("/api/user/token-refresh/", None, refresh).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(r.body["access_token"].is_string(), "{:?}", r.body);
+}

@@ -236,6 +236,15 @@ pub async fn verify_refresh(ctx: &AppContext, token: &str) -> Result<User, UserE
     if !user.is_active || user.auth_epoch != claims.epoch {
         return Err(AuthError::InvalidRefreshToken.into());
     }
+    // As Baserow: once verification is enforced, a refresh token issued before stops
+    // working until the address is verified (log-ins are refused the same way); staff
+    // keep access so the instance cannot lock out its administrators.
+    if !user.email_verified && !user.is_staff {
+        let mut conn = ctx.db.acquire().await?;
+        if verification::policy(&mut conn).await? == verification::Policy::Enforced {
+            return Err(UserError::EmailVerificationRequired);
+        }
+    }
     Ok(user)
 }
 

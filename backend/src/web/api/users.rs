@@ -138,7 +138,7 @@ impl RefreshBody {
 }
 
 #[utoipa::path(post, path = "/api/user/token-refresh/", tag = "User", request_body = RefreshBody,
-    responses((status = 200, description = "`{token, access_token, user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
+    responses((status = 200, description = "`{token, access_token, user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN, ERROR_EMAIL_VERIFICATION_REQUIRED (verification enforced, address not verified)")))]
 pub async fn token_refresh(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshBody>,
@@ -156,7 +156,7 @@ pub async fn token_refresh(
 }
 
 #[utoipa::path(post, path = "/api/user/token-verify/", tag = "User", request_body = RefreshBody,
-    responses((status = 200, description = "`{user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN")))]
+    responses((status = 200, description = "`{user}`"), (status = 401, description = "ERROR_INVALID_REFRESH_TOKEN, ERROR_EMAIL_VERIFICATION_REQUIRED (verification enforced, address not verified)")))]
 pub async fn token_verify(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshBody>,
