@@ -2,7 +2,7 @@
 //! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
 //! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
 //! Nothing is announced from a transaction that rolls back, and nothing committed loses
-//! its event. The history of the rows it updated is written in the same commit.
+//! its event. The history of the rows it changed is written in the same commit.
 
 use super::{
     events::{self, EventOrigin, TableEvent},
@@ -25,6 +25,10 @@ pub struct Tx {
     pending: BTreeMap<i64, Vec<TableEvent>>,
     /// The table of each event, in emission order across tables.
     emitted: Vec<i64>,
+    /// What row history needs to know of each event, in the same order.
+    tags: Vec<row_history::Tag>,
+    /// The undo or redo being replayed, which the events emitted from now on belong to.
+    replay: Option<row_history::Replay>,
     /// The undoable action of a change that no table event describes (reordering
     /// tables, workspace and application changes); recorded instead of one derived.
     done: Option<actions::Params>,
@@ -38,6 +42,8 @@ impl Tx {
             origin,
             pending: BTreeMap::new(),
             emitted: Vec::new(),
+            tags: Vec::new(),
+            replay: None,
             done: None,
         })
     }
@@ -49,8 +55,31 @@ impl Tx {
 
     /// Records that this transaction changed `table_id` as `event` says.
     pub fn emit(&mut self, table_id: i64, event: TableEvent) {
+        self.push(table_id, event, None);
+    }
+
+    /// [`emit`](Self::emit) for the creation, trashing or restore of rows, which their
+    /// history names `action`.
+    pub fn emit_rows(&mut self, table_id: i64, event: TableEvent, action: row_history::RowAction) {
+        self.push(table_id, event, Some(action));
+    }
+
+    fn push(&mut self, table_id: i64, event: TableEvent, rows: Option<row_history::RowAction>) {
         self.pending.entry(table_id).or_default().push(event);
         self.emitted.push(table_id);
+        self.tags.push(row_history::Tag {
+            rows,
+            replay: self.replay.clone(),
+        });
+    }
+
+    /// Says that the changes from now on undo (or redo) an action of `action_type`, which
+    /// their row history names.
+    pub fn replaying(&mut self, command: row_history::Command, action_type: &str) {
+        self.replay = Some(row_history::Replay {
+            command,
+            action_type: action_type.to_owned(),
+        });
     }
 
     /// Says what a change that no table event describes did, for its undo.
@@ -89,7 +118,14 @@ impl Tx {
                 }
             }
         }
-        row_history::record(&mut self.inner, &self.origin, &pending).await?;
+        row_history::record(
+            &mut self.inner,
+            &self.origin,
+            &self.emitted,
+            &self.tags,
+            &pending,
+        )
+        .await?;
         self.inner.commit().await
     }
 

@@ -460,21 +460,25 @@ async fn row_writes_are_logged_in_order_with_baserows_payloads_and_deletes_go_to
         tail,
         vec![
             (2, "rows_created"),
-            (3, "rows_updated"),
-            (4, "row_history_updated"),
-            (5, "rows_deleted")
+            (3, "row_history_updated"),
+            (4, "rows_updated"),
+            (5, "row_history_updated"),
+            (6, "rows_deleted"),
+            (7, "row_history_updated")
         ]
     );
     assert_eq!(events[1].2["rows"][0]["id"], id);
     assert_eq!(events[1].2["before_row_id"], json!(null));
     assert_eq!(
-        events[2].2["rows_before_update"][0][format!("field_{name}")],
+        events[3].2["rows_before_update"][0][format!("field_{name}")],
         "new"
     );
-    assert_eq!(events[2].2["rows"][0][format!("field_{name}")], "changed");
-    assert_eq!(events[2].2["updated_field_ids"], json!([name]));
-    assert_eq!(events[3].2["entries"][0]["row_id"], id);
-    assert_eq!(events[4].2["row_ids"], json!([id]));
+    assert_eq!(events[3].2["rows"][0][format!("field_{name}")], "changed");
+    assert_eq!(events[3].2["updated_field_ids"], json!([name]));
+    for history in [2, 4, 6] {
+        assert_eq!(events[history].2["entries"][0]["row_id"], id);
+    }
+    assert_eq!(events[5].2["row_ids"], json!([id]));
     let flags: Vec<bool> = sqlx::query_scalar(
         "SELECT send_webhooks FROM database_table_events WHERE table_id = $1 ORDER BY seq",
     )
@@ -482,7 +486,8 @@ async fn row_writes_are_logged_in_order_with_baserows_payloads_and_deletes_go_to
     .fetch_all(&app.ctx.db)
     .await
     .unwrap();
-    assert_eq!(flags, vec![true, false, true, true, true]);
+    // The creation's history follows its request's choice too.
+    assert_eq!(flags, vec![true, false, false, true, true, true, true]);
 
     let entry: (String, i64, Option<i64>, String) = sqlx::query_as("SELECT trash_item_type, trash_item_id, parent_trash_item_id, name FROM trash_entries WHERE trash_item_type = 'row'")
         .fetch_one(&app.ctx.db)
@@ -522,8 +527,9 @@ async fn concurrent_writers_get_a_gap_free_event_sequence() {
     for h in handles {
         assert_eq!(h.await.unwrap(), 200);
     }
+    // The table's creation, then each row's creation and its row history.
     let seqs: Vec<i64> = app.events(fx.table).await.iter().map(|e| e.0).collect();
-    assert_eq!(seqs, (1..=21).collect::<Vec<i64>>());
+    assert_eq!(seqs, (1..=41).collect::<Vec<i64>>());
     let ids: Vec<String> = app.rows(&fx.user, fx.table, "size=200").await.body["results"]
         .as_array()
         .unwrap()

@@ -37,12 +37,7 @@ pub fn row_change(
     after: &Value,
 ) -> Option<RowChange> {
     let row_id = after.get("id")?.as_i64()?;
-    let primary_value = fields
-        .iter()
-        .find(|f| f.primary)
-        .and_then(|f| after.get(format!("field_{}", f.id)))
-        .map(as_text)
-        .unwrap_or_default();
+    let primary_value = primary_text(fields, after);
     let mut change = RowChange {
         row_id,
         before: Map::new(),
@@ -73,6 +68,68 @@ pub fn row_change(
         change.after.insert(key, stored(&field.kind, new));
     }
     (!change.after.is_empty()).then_some(change)
+}
+
+/// What a new row was created with: its writable fields that hold a value, each from
+/// `null` (Baserow's create entries; like Baserow, empty values, `false` and zero count as
+/// nothing to show).
+pub fn row_created(fields: &[FieldInfo], row: &Value) -> Option<RowChange> {
+    let row_id = row.get("id")?.as_i64()?;
+    let primary_value = primary_text(fields, row);
+    let mut change = RowChange {
+        row_id,
+        before: Map::new(),
+        after: Map::new(),
+        fields_metadata: Map::new(),
+    };
+    for field in fields {
+        if field_types()
+            .get(&field.kind)
+            .is_none_or(|t| t.is_read_only())
+        {
+            continue;
+        }
+        let key = format!("field_{}", field.id);
+        let Some(value) = row.get(&key) else {
+            continue;
+        };
+        if is_blank(&field.kind, value) {
+            continue;
+        }
+        change.fields_metadata.insert(
+            key.clone(),
+            metadata(field, &Value::Null, value, &primary_value),
+        );
+        change.before.insert(key.clone(), Value::Null);
+        change.after.insert(key, stored(&field.kind, value));
+    }
+    Some(change)
+}
+
+/// Whether a new row's value is nothing worth listing: empty, `false` or zero.
+fn is_blank(kind: &str, value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => {
+            s.is_empty()
+                || (matches!(kind, "number" | "rating" | "duration")
+                    && s.parse::<f64>().is_ok_and(|n| n == 0.0))
+        }
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Bool(true) => false,
+    }
+}
+
+/// The row's primary value as text (linked rows' entries name the row by it).
+fn primary_text(fields: &[FieldInfo], row: &Value) -> String {
+    fields
+        .iter()
+        .find(|f| f.primary)
+        .and_then(|f| row.get(format!("field_{}", f.id)))
+        .map(as_text)
+        .unwrap_or_default()
 }
 
 /// Whether two API values of a field are the same value (Baserow's
@@ -244,6 +301,38 @@ mod tests {
         );
         assert_eq!(row_change(&fields, &[2, 3], &before, &after), None);
         assert_eq!(row_change(&fields, &[1], &after, &after), None);
+    }
+
+    #[test]
+    fn a_created_row_keeps_its_values_from_null_and_leaves_out_blank_ones() {
+        let fields = [
+            field(1, "text", json!({}), true),
+            field(2, "number", json!({"number_decimal_places": 2}), false),
+            field(3, "boolean", json!({}), false),
+            field(4, "single_select", json!({}), false),
+            field(5, "formula", json!({}), false),
+            field(6, "long_text", json!({}), false),
+        ];
+        let row = json!({"id": 9, "field_1": "Ann", "field_2": "0.00", "field_3": false,
+            "field_4": {"id": 3, "value": "On", "color": "blue"}, "field_5": "x", "field_6": ""});
+        let change = row_created(&fields, &row).unwrap();
+        assert_eq!(change.row_id, 9);
+        assert_eq!(
+            Value::Object(change.before),
+            json!({"field_1": null, "field_4": null})
+        );
+        assert_eq!(
+            Value::Object(change.after),
+            json!({"field_1": "Ann", "field_4": 3})
+        );
+        assert_eq!(
+            change.fields_metadata["field_4"]["select_options"],
+            json!({"3": {"id": 3, "value": "On", "color": "blue"}})
+        );
+        let empty = row_created(&fields, &json!({"id": 10, "field_1": null})).unwrap();
+        assert!(empty.after.is_empty() && empty.fields_metadata.is_empty());
+        assert!(!is_blank("number", &json!("0.5")));
+        assert!(is_blank("rating", &json!(0)));
     }
 
     #[test]

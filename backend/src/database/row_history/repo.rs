@@ -1,6 +1,6 @@
 //! SQL of `database_row_history`.
 
-use super::diff::FieldInfo;
+use super::{diff::FieldInfo, kind::Command};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, types::Json};
@@ -49,6 +49,8 @@ pub async fn fields(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<Vec<
 pub struct NewEntry {
     pub table_id: i64,
     pub row_id: i64,
+    pub action_type: String,
+    pub command: Command,
     pub before: Map<String, Value>,
     pub after: Map<String, Value>,
     pub fields_metadata: Map<String, Value>,
@@ -60,7 +62,6 @@ pub struct NewEntry {
 pub async fn insert(
     conn: &mut PgConnection,
     user_id: i64,
-    action_type: &str,
     entries: Vec<NewEntry>,
 ) -> sqlx::Result<Vec<Entry>> {
     if entries.is_empty() {
@@ -78,20 +79,26 @@ pub async fn insert(
     let mut befores = Vec::with_capacity(entries.len());
     let mut afters = Vec::with_capacity(entries.len());
     let mut metas = Vec::with_capacity(entries.len());
+    let mut action_types = Vec::with_capacity(entries.len());
+    let mut commands = Vec::with_capacity(entries.len());
     for e in entries {
         table_ids.push(e.table_id);
         row_ids.push(e.row_id);
+        action_types.push(e.action_type);
+        commands.push(e.command.as_str());
         befores.push(Json(Value::Object(e.before)));
         afters.push(Json(Value::Object(e.after)));
         metas.push(Json(Value::Object(e.fields_metadata)));
     }
     let stored: Vec<Entry> = sqlx::query_as(
         "INSERT INTO database_row_history \
-           (id, table_id, row_id, user_id, user_name, action_type, before, after, fields_metadata) \
+           (id, table_id, row_id, user_id, user_name, action_type, action_command_type, \
+            before, after, fields_metadata) \
          SELECT e.id, e.table_id, e.row_id, $7, COALESCE((SELECT first_name FROM users WHERE id = $7), ''), \
-                $8, e.before, e.after, e.meta \
-         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::jsonb[]) \
-              AS e(id, table_id, row_id, before, after, meta) \
+                e.action_type, e.command, e.before, e.after, e.meta \
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::jsonb[], $5::jsonb[], $6::jsonb[], \
+                     $8::text[], $9::text[]) \
+              AS e(id, table_id, row_id, before, after, meta, action_type, command) \
          RETURNING id, table_id, row_id, user_id, user_name, action_type, action_command_type, \
                    \"timestamp\", before, after, fields_metadata",
     )
@@ -102,7 +109,8 @@ pub async fn insert(
     .bind(&afters)
     .bind(&metas)
     .bind(user_id)
-    .bind(action_type)
+    .bind(&action_types)
+    .bind(&commands)
     .fetch_all(&mut *conn)
     .await?;
     // Back in the order given, whatever order `RETURNING` used.

@@ -23,6 +23,7 @@ use crate::{
             ripple::{Ripple, Touched},
         },
         metadata_cache::{MetadataCache, TableMeta},
+        row_history::RowAction,
         tables,
         tokens::Operation,
         tx::Tx,
@@ -268,7 +269,12 @@ pub async fn create(
     )
     .instrument(phase_span!("sql"))
     .await?;
-    tx.emit(table_id, inserted.event);
+    let action = if batch {
+        RowAction::CreateRows
+    } else {
+        RowAction::CreateRow
+    };
+    tx.emit_rows(table_id, inserted.event, action);
     async {
         inserted.ripple.emit(&mut tx).await?;
         tx.commit().await
@@ -528,9 +534,15 @@ pub async fn delete(
     table_id: i64,
     ids: &[i64],
     opts: WriteOptions,
+    batch: bool,
 ) -> Result<(), RowError> {
     let mut tx = Tx::begin(&ctx.db, origin(actor, opts)).await?;
-    delete_in(&mut tx, actor, table_id, ids).await?;
+    let action = if batch {
+        RowAction::DeleteRows
+    } else {
+        RowAction::DeleteRow
+    };
+    trash_rows(&mut tx, actor, table_id, ids, action).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -541,6 +553,21 @@ pub async fn delete_in(
     actor: &Actor,
     table_id: i64,
     ids: &[i64],
+) -> Result<(), RowError> {
+    let action = match ids {
+        [_] => RowAction::DeleteRow,
+        _ => RowAction::DeleteRows,
+    };
+    trash_rows(tx, actor, table_id, ids, action).await
+}
+
+/// Moves rows to the trash; their history names it `action`.
+async fn trash_rows(
+    tx: &mut Tx,
+    actor: &Actor,
+    table_id: i64,
+    ids: &[i64],
+    action: RowAction,
 ) -> Result<(), RowError> {
     let (_, scope, field_list) = open(tx, actor, table_id, Operation::Delete).await?;
     tables::repo::lock(&mut **tx, table_id).await?;
@@ -597,13 +624,14 @@ pub async fn delete_in(
     };
     let listed = (item_type == "rows").then_some(names.as_slice());
     trash::record_with_names(&mut **tx, &entry, listed).await?;
-    tx.emit(
+    tx.emit_rows(
         table_id,
         TableEvent::RowsDeleted {
             table_id,
             row_ids: ids.to_vec(),
             rows: json_rows(rows),
         },
+        action,
     );
     ripple.emit(tx).await?;
     Ok(())

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::{events::EventOrigin, tx::Tx},
+    database::{events::EventOrigin, row_history::Command, tx::Tx},
     platform::auth::Actor,
 };
 
@@ -78,6 +78,13 @@ async fn replay(
         .collect();
     let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
     for action in &batch {
+        let command = match direction {
+            Direction::Undo => Command::Undo,
+            Direction::Redo => Command::Redo,
+        };
+        // Row history names what is replayed, as Baserow's does: undoing a deletion is
+        // an `UNDO` of `delete_row`, not a restore.
+        tx.replaying(command, &action.action_type);
         let result = match direction {
             Direction::Undo => apply::undo(&mut tx, &replayer, &action.params.0).await,
             Direction::Redo => apply::redo(&mut tx, &replayer, &action.params.0).await,

@@ -1,8 +1,9 @@
-// The expanded row's history: who changed which values, from what to what, newest first,
-// read from the row's history endpoint a page at a time ("Show older") and kept live from
-// the table's `row_history_updated` events, which live.js passes on as a document event.
-// Values are shown as text: select options, links and collaborators by their names, which
-// each entry keeps in its `fields_metadata` (so a renamed or deleted field still reads).
+// The expanded row's history: who created, changed, deleted or restored the row (and
+// undid or redid it), which values went from what to what, newest first, read from the
+// row's history endpoint a page at a time ("Show older") and kept live from the table's
+// `row_history_updated` events, which live.js passes on as a document event. Values are
+// shown as text: select options, links and collaborators by their names, which each
+// entry keeps in its `fields_metadata` (so a renamed or deleted field still reads).
 
 import { el } from "./dom.js";
 
@@ -35,6 +36,31 @@ export function historyText(meta, value) {
     default:
       return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
+}
+
+/** What each kind of entry did, by `action_type`. */
+const ACTIONS = {
+  create_row: "created",
+  create_rows: "created",
+  update_row: "updated",
+  update_rows: "updated",
+  delete_row: "deleted",
+  delete_rows: "deleted",
+  restore_from_trash: "restored",
+};
+
+/** The words for what was done, undone (`UNDO`) or redone (`REDO`). */
+const PHRASES = {
+  created: { DO: "created the row", UNDO: "undid the row's creation", REDO: "created the row again" },
+  updated: { DO: "changed the row", UNDO: "undid a change to the row", REDO: "redid a change to the row" },
+  deleted: { DO: "deleted the row", UNDO: "undid the row's deletion", REDO: "deleted the row again" },
+  restored: { DO: "restored the row", UNDO: "undid the row's restore", REDO: "restored the row again" },
+};
+
+/** What an entry did to the row, in the reader's words. */
+export function historyAction(entry) {
+  const phrases = PHRASES[ACTIONS[entry.action_type] ?? "updated"];
+  return phrases[entry.action_command_type] ?? phrases.DO;
 }
 
 /** When an entry was made, in the reader's words. */
@@ -74,14 +100,20 @@ export function rowHistory({ rowId, tableId, fields, load }) {
   };
 
   function entryItem(entry) {
+    // A new row's values had no value before: only what it was created with is shown.
+    const created = ACTIONS[entry.action_type] === "created" && entry.action_command_type === "DO";
     const changes = Object.keys(entry.after || {}).map((key) => {
       const meta = entry.fields_metadata?.[key];
       const before = historyText(meta, entry.before?.[key]);
       const after = historyText(meta, entry.after?.[key]);
+      const name = el("span", { class: "row-history-field", textContent: fieldName(key, meta) });
+      if (created) {
+        return el("li", { class: "row-history-change", "data-field": key }, name, " ", el("ins", { textContent: after }));
+      }
       return el(
         "li",
         { class: "row-history-change", "data-field": key },
-        el("span", { class: "row-history-field", textContent: fieldName(key, meta) }),
+        name,
         " ",
         el("del", { textContent: before || "(empty)" }),
         " → ",
@@ -90,11 +122,18 @@ export function rowHistory({ rowId, tableId, fields, load }) {
     });
     return el(
       "li",
-      { class: "row-history-entry", "data-entry-id": String(entry.id) },
+      {
+        class: "row-history-entry",
+        "data-entry-id": String(entry.id),
+        "data-action-type": entry.action_type,
+        "data-command": entry.action_command_type,
+      },
       el(
         "div",
         { class: "row-history-meta" },
         el("strong", { textContent: entry.user?.name || "Someone" }),
+        " ",
+        el("span", { class: "row-history-action", textContent: historyAction(entry) }),
         " ",
         el("time", { dateTime: entry.timestamp, textContent: when(entry.timestamp) }),
       ),

@@ -23,6 +23,7 @@ use crate::database::{
     computed::{self, changes::Changes},
     events::TableEvent,
     fields, links,
+    row_history::RowAction,
     rows::read,
     tables,
     tx::Tx,
@@ -76,7 +77,7 @@ pub(super) async fn restore_rows(
         .into_iter()
         .map(|raw| read::to_api_row(&field_list, raw, read::RowKeys::Ids))
         .collect();
-    tx.emit(
+    tx.emit_rows(
         table_id,
         TableEvent::RowsCreated {
             table_id,
@@ -84,6 +85,7 @@ pub(super) async fn restore_rows(
             metadata: json!({}),
             before_row_id: None,
         },
+        RowAction::RestoreFromTrash,
     );
     ripple.emit(tx).await?;
     Ok(())

@@ -309,6 +309,7 @@ pub async fn delete(
         table_id,
         &[row_id],
         write_options(&params(raw)),
+        false,
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -418,7 +419,15 @@ pub async fn batch_delete(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    rows::delete(&state.ctx, &actor, id, &ids, write_options(&params(raw))).await?;
+    rows::delete(
+        &state.ctx,
+        &actor,
+        id,
+        &ids,
+        write_options(&params(raw)),
+        true,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
