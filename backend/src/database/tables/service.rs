@@ -87,6 +87,9 @@ pub struct TypedField {
     pub width: Option<i64>,
 }
 
+/// A new table's field: its name, type and width in the grid view.
+type FieldPlan<'a> = (String, &'a str, Option<i64>);
+
 /// Creates the table, its columns, its rows and its "Grid" view in one transaction.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), database_id))]
 pub async fn create(
@@ -115,7 +118,7 @@ pub async fn create_in(
     let name = valid_name(name)?;
     // (name, type, grid width) per field, the first primary, and the rows' values in
     // field order.
-    let (specs, data): (Vec<(String, &str, Option<i64>)>, Vec<Vec<Value>>) = match initial {
+    let (specs, data): (Vec<FieldPlan>, Vec<Vec<Value>>) = match initial {
         InitialData::Default => (
             [
                 ("Name", "text"),
@@ -164,7 +167,7 @@ pub async fn create_in(
         )
         .await?;
     }
-    let field_list = fields::repo::list(&mut **tx, table_id).await?;
+    let field_list = fields::repo::list(tx, table_id).await?;
     let rows: Vec<Map<String, Value>> = data
         .into_iter()
         .map(|row| {
