@@ -13,6 +13,7 @@ pub mod filters;
 pub mod formula;
 pub mod imports;
 pub mod indexes;
+pub mod initial_workspace;
 pub mod links;
 pub mod metadata_cache;
 pub mod row_history;

@@ -94,6 +94,8 @@ codes! {
     OrderByFieldNotPossible => "ERROR_ORDER_BY_FIELD_NOT_POSSIBLE", 400;
     FilterFieldNotFound => "ERROR_FILTER_FIELD_NOT_FOUND", 400;
     ViewDoesNotExist => "ERROR_VIEW_DOES_NOT_EXIST", 404;
+    GridDoesNotExist => "ERROR_GRID_DOES_NOT_EXIST", 404;
+    ViewDoesNotSupportListingRows => "ERROR_VIEW_DOES_NOT_SUPPORT_LISTING_ROWS", 400;
     NoAuthorizationToPubliclySharedView => "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW", 401;
     ViewTypeDoesNotExist => "ERROR_VIEW_TYPE_DOES_NOT_EXIST", 400;
     ViewNotInTable => "ERROR_VIEW_NOT_IN_TABLE", 400;

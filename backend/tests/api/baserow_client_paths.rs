@@ -162,6 +162,22 @@ async fn every_path_baserows_web_client_calls_is_served_or_explained() {
     let file_field = app
         .field(&ann, table, json!({"name": "File", "type": "file"}))
         .await;
+    // A link field the shared grid shows, for the shared views' link-row lookup.
+    let r = app
+        .post(
+            &format!("/api/database/tables/database/{database}/"),
+            a,
+            json!({"name": "Linked"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let link_field = app
+        .field(
+            &ann,
+            table,
+            json!({"name": "Link", "type": "link_row", "link_row_table_id": r.body["id"], "has_related_field": false}),
+        )
+        .await;
     let row = create_row_id(&app, &ann, table, json!({"Text": "a"})).await;
     let spare_row = create_row_id(&app, &ann, table, json!({"Text": "b"})).await;
     let trashed_row = create_row_id(&app, &ann, table, json!({"Text": "c"})).await;
@@ -339,6 +355,9 @@ async fn every_path_baserows_web_client_calls_is_served_or_explained() {
             .starts_with("/api/database/views/gallery/{view_id}")
         {
             ids.insert("view_id", gallery.clone());
+        }
+        if call.path.contains("/link-row-field-lookup/") {
+            ids.insert("field_id", link_field.to_string());
         }
         if call.path.starts_with("/api/admin/workspaces/") {
             ids.insert("workspace_id", spare_workspace.to_string());

@@ -39,6 +39,7 @@ mod pages;
 mod passwords;
 mod primary_field;
 mod public_card_views;
+mod public_rows;
 mod realtime;
 mod realtime_client;
 mod realtime_limits;

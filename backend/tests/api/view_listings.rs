@@ -868,3 +868,101 @@ async fn a_filtered_view_on_a_large_table_gets_an_index_of_just_its_rows() {
         .unwrap();
     assert_eq!(invalid, 0);
 }
+
+#[tokio::test]
+async fn a_grid_answers_rows_by_id_by_post_with_the_fields_asked_for() {
+    let app = TestApp::spawn().await;
+    let (fx, name, age) = people(&app).await;
+    let a = Some(fx.user.access.as_str());
+    let grid = create_view(&app, &fx, json!({"name": "Grid 2", "type": "grid"})).await;
+    let id = grid["id"].as_i64().unwrap();
+    let path = format!("/api/database/views/grid/{id}/");
+    let listing = app.get(&path, a).await;
+    let id_of = |who: &str| {
+        listing.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[format!("field_{name}")] == who)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (ann, eve) = (id_of("Ann"), id_of("Eve"));
+    // The view's filters do not apply: the rows asked for are refreshed as they are.
+    filter(
+        &app,
+        &fx,
+        id,
+        json!({"field": age, "type": "higher_than", "value": "20"}),
+    )
+    .await;
+
+    let r = app
+        .post(&path, a, json!({"row_ids": [eve, 999_999, ann]}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let rows = r.body.as_array().unwrap();
+    let got: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, [ann, eve], "the table's order, missing ids left out");
+    assert_eq!(rows[0][format!("field_{name}")], "Ann");
+    assert_eq!(rows[1][format!("field_{age}")], "19");
+    assert!(rows[0]["order"].is_string());
+
+    let r = app
+        .post(&path, a, json!({"row_ids": [ann], "field_ids": [name]}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body[0][format!("field_{name}")], "Ann");
+    assert!(
+        r.body[0].get(format!("field_{age}")).is_none(),
+        "{:?}",
+        r.body
+    );
+
+    // Bad bodies change nothing and answer 400.
+    let too_many: Vec<i64> = (1..=201).collect();
+    for body in [
+        json!({}),
+        json!({"row_ids": []}),
+        json!({"row_ids": ["x"]}),
+        json!({"row_ids": "1"}),
+        json!({"row_ids": [ann], "field_ids": []}),
+        json!({"row_ids": too_many}),
+        json!({"row_ids": ["\u{0}"]}),
+    ] {
+        let r = app.post(&path, a, body.clone()).await;
+        assert_error(&r, 400, "ERROR_REQUEST_BODY_VALIDATION");
+    }
+
+    // Only grid views, only for users who may read the table.
+    let gallery = create_view(&app, &fx, json!({"name": "Cards", "type": "gallery"})).await;
+    let r = app
+        .post(
+            &format!("/api/database/views/grid/{}/", gallery["id"]),
+            a,
+            json!({"row_ids": [ann]}),
+        )
+        .await;
+    assert_error(&r, 404, "ERROR_GRID_DOES_NOT_EXIST");
+    let r = app
+        .post(
+            "/api/database/views/grid/999999/",
+            a,
+            json!({"row_ids": [ann]}),
+        )
+        .await;
+    assert_error(&r, 404, "ERROR_GRID_DOES_NOT_EXIST");
+    let r = app.post(&path, None, json!({"row_ids": [ann]})).await;
+    assert_eq!(r.status, 401, "{:?}", r.body);
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app
+        .post(&path, Some(&bob.access), json!({"row_ids": [ann]}))
+        .await;
+    assert!(
+        r.status == 400 || r.status == 404,
+        "an outsider read rows: {:?}",
+        r.body
+    );
+    assert!(r.body.get("error").is_some(), "{:?}", r.body);
+}

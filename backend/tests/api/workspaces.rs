@@ -320,3 +320,116 @@ async fn the_old_group_paths_still_work() {
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
 }
+
+#[tokio::test]
+async fn the_initial_workspace_holds_an_example_database_with_two_tables() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("Ada", "ada@x.io").await;
+    let a = Some(ada.access.as_str());
+    let path = "/api/workspaces/create-initial-workspace/";
+    let r = app.post(path, None, json!({})).await;
+    assert_eq!(r.status, 401, "{:?}", r.body);
+
+    let r = app.post(path, a, json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["name"], "Ada's workspace");
+    assert_eq!(r.body["permissions"], "ADMIN");
+    assert_eq!(r.body["users"][0]["email"], "ada@x.io");
+    let workspace = r.body["id"].as_i64().unwrap();
+
+    let apps = app
+        .get(&format!("/api/applications/workspace/{workspace}/"), a)
+        .await;
+    assert_eq!(apps.status, 200, "{:?}", apps.body);
+    let apps = apps.body.as_array().unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["name"], "Ada's company");
+    assert_eq!(apps[0]["type"], "database");
+    let tables = apps[0]["tables"].as_array().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Customers", "Projects"]);
+
+    let customers = tables[0]["id"].as_i64().unwrap();
+    let r = app
+        .get(
+            &format!("/api/database/rows/table/{customers}/?user_field_names=true"),
+            a,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["count"], 5);
+    let first = &r.body["results"][0];
+    assert_eq!(first["Name"], "Ada");
+    assert_eq!(first["Last name"], "Lovelace");
+    assert_eq!(first["Active"], true);
+    assert!(
+        r.body["results"][1]["Notes"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lorem ipsum")
+    );
+    let fields = app
+        .get(&format!("/api/database/fields/table/{customers}/"), a)
+        .await;
+    let kinds: Vec<(&str, &str, bool)> = fields
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap(),
+                f["type"].as_str().unwrap(),
+                f["primary"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Name", "text", true),
+            ("Last name", "text", false),
+            ("Notes", "long_text", false),
+            ("Active", "boolean", false)
+        ]
+    );
+    // Its grid view shows the notes wide and the checkbox narrow.
+    let views = app
+        .get(&format!("/api/database/views/table/{customers}/"), a)
+        .await;
+    let grid = views.body[0]["id"].as_i64().unwrap();
+    let options = app
+        .get(&format!("/api/database/views/{grid}/field-options/"), a)
+        .await;
+    let notes = fields.body[2]["id"].to_string();
+    let active = fields.body[3]["id"].to_string();
+    assert_eq!(options.body["field_options"][&notes]["width"], 400);
+    assert_eq!(options.body["field_options"][&active]["width"], 100);
+
+    let projects = tables[1]["id"].as_i64().unwrap();
+    let r = app
+        .get(
+            &format!("/api/database/rows/table/{projects}/?user_field_names=true"),
+            a,
+        )
+        .await;
+    assert_eq!(r.body["count"], 4, "{:?}", r.body);
+    assert_eq!(r.body["results"][1]["Name"], "Turing machine");
+    assert_eq!(r.body["results"][1]["Started"], "1936-06-01");
+    assert_eq!(r.body["results"][1]["Active"], true);
+
+    // When only staff may create workspaces, others get no initial workspace either.
+    let r = app
+        .patch(
+            "/api/settings/update/",
+            a,
+            json!({"allow_global_workspace_creation": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "Ada, the first user, is staff: {:?}", r.body);
+    let bob = app.sign_up("Bob", "bob@x.io").await;
+    let r = app.post(path, Some(&bob.access), json!({})).await;
+    assert_error(&r, 401, "PERMISSION_DENIED");
+    let r = app.get("/api/workspaces/", Some(&bob.access)).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 0, "{:?}", r.body);
+}

@@ -55,6 +55,9 @@ pub struct ListQuery {
     pub keys: RowKeys,
     /// Skip counting entirely (`exclude_count`).
     pub with_count: bool,
+    /// Only these rows (by id), when given: one row of a shared view, or the rows a grid
+    /// refreshes.
+    pub ids: Option<Vec<i64>>,
 }
 
 impl Default for ListQuery {
@@ -69,6 +72,7 @@ impl Default for ListQuery {
             paging: Paging::Page { page: 1, size: 100 },
             keys: RowKeys::Ids,
             with_count: true,
+            ids: None,
         }
     }
 }
@@ -170,6 +174,11 @@ pub(super) fn push_where(
         .into());
     }
     sql.push(" WHERE NOT t.trashed");
+    if let Some(ids) = &q.ids {
+        sql.push(" AND t.id = ANY(")
+            .push_bind(ids.clone())
+            .push(")");
+    }
     if let Some(filter) = &q.filter {
         sql.push(" AND ");
         filter.push_sql(sql, fields, q.keys == RowKeys::Names)?;
@@ -309,7 +318,9 @@ pub async fn list(
 /// Whether `count` needs counting (filters or search), rather than the row counter.
 pub fn is_filtered(q: &ListQuery) -> bool {
     q.with_count
-        && (q.filter.is_some() || q.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        && (q.filter.is_some()
+            || q.ids.is_some()
+            || q.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
 }
 
 /// A filtered page and its `count` (see the module documentation).

@@ -9,6 +9,7 @@ use crate::{
         fields::{self, FieldSpec},
         rows,
         tx::Tx,
+        views,
     },
     platform::{
         actions::Params,
@@ -63,14 +64,31 @@ pub async fn get(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<Table
     Ok(accessible(&mut conn, actor, table_id).await?.0)
 }
 
-/// Initial content of a new table: Baserow's default fields, or imported rows.
+/// Initial content of a new table: Baserow's default fields, imported rows, or fields of
+/// given types with their rows (an example table).
 pub enum InitialData {
     Default,
     Rows {
         data: Vec<Vec<Value>>,
         first_row_header: bool,
     },
+    Typed {
+        /// The first is the primary field.
+        fields: Vec<TypedField>,
+        /// Values in the order of `fields`, as the API takes them.
+        rows: Vec<Vec<Value>>,
+    },
 }
+
+/// A field of an example table and its width in the table's grid view.
+pub struct TypedField {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub width: Option<i64>,
+}
+
+/// A new table's field: its name, type and width in the grid view.
+type FieldPlan<'a> = (String, &'a str, Option<i64>);
 
 /// Creates the table, its columns, its rows and its "Grid" view in one transaction.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), database_id))]
@@ -81,89 +99,95 @@ pub async fn create(
     name: &str,
     initial: InitialData,
 ) -> Result<Table, TableError> {
+    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
+    let table = create_in(ctx, &mut tx, actor, database_id, name, initial).await?;
+    tx.commit().await?;
+    tracing::info!(table_id = table.id, "table created");
+    Ok(table)
+}
+
+/// [`create`] in the caller's transaction.
+pub async fn create_in(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    actor: &Actor,
+    database_id: i64,
+    name: &str,
+    initial: InitialData,
+) -> Result<Table, TableError> {
     let name = valid_name(name)?;
-    let (headers, data) = match initial {
-        InitialData::Default => (Vec::new(), Vec::new()),
+    // (name, type, grid width) per field, the first primary, and the rows' values in
+    // field order.
+    let (specs, data): (Vec<FieldPlan>, Vec<Vec<Value>>) = match initial {
+        InitialData::Default => (
+            [
+                ("Name", "text"),
+                ("Notes", "long_text"),
+                ("Active", "boolean"),
+            ]
+            .iter()
+            .map(|(n, k)| ((*n).to_owned(), *k, None))
+            .collect(),
+            vec![Vec::new(), Vec::new()],
+        ),
         InitialData::Rows {
             data,
             first_row_header,
-        } => split_header(data, first_row_header, ctx.settings.max_fields_per_table)?,
-    };
-    let mut tx = Tx::begin(&ctx.db, fields::origin(actor)).await?;
-    let app = applications::accessible(&mut tx, actor, database_id).await?;
-    let table_id = repo::insert(&mut *tx, database_id, &name).await?;
-    repo::create_user_table(&mut tx, table_id).await?;
-    let empty = Map::new();
-    if headers.is_empty() {
-        fields::create_in_tx(
-            ctx,
-            &mut tx,
-            table_id,
-            FieldSpec {
-                name: "Name",
-                kind: "text",
-                primary: true,
-                body: &empty,
-            },
-        )
-        .await?;
-        fields::create_in_tx(
-            ctx,
-            &mut tx,
-            table_id,
-            FieldSpec {
-                name: "Notes",
-                kind: "long_text",
-                primary: false,
-                body: &empty,
-            },
-        )
-        .await?;
-        fields::create_in_tx(
-            ctx,
-            &mut tx,
-            table_id,
-            FieldSpec {
-                name: "Active",
-                kind: "boolean",
-                primary: false,
-                body: &empty,
-            },
-        )
-        .await?;
-    } else {
-        for (i, header) in headers.iter().enumerate() {
-            fields::create_in_tx(
-                ctx,
-                &mut tx,
-                table_id,
-                FieldSpec {
-                    name: header,
-                    kind: "text",
-                    primary: i == 0,
-                    body: &empty,
-                },
+        } => {
+            let (headers, data) =
+                split_header(data, first_row_header, ctx.settings.max_fields_per_table)?;
+            (
+                headers.into_iter().map(|h| (h, "text", None)).collect(),
+                data,
             )
-            .await?;
+        }
+        InitialData::Typed { fields, rows } => (
+            fields
+                .iter()
+                .map(|f| (f.name.to_owned(), f.kind, f.width))
+                .collect(),
+            rows,
+        ),
+    };
+    let app = applications::accessible(tx, actor, database_id).await?;
+    let table_id = repo::insert(&mut **tx, database_id, &name).await?;
+    repo::create_user_table(tx, table_id).await?;
+    let empty = Map::new();
+    for (i, (field_name, kind, _)) in specs.iter().enumerate() {
+        fields::create_in_tx(
+            ctx,
+            tx,
+            table_id,
+            FieldSpec {
+                name: field_name,
+                kind,
+                primary: i == 0,
+                body: &empty,
+            },
+        )
+        .await?;
+    }
+    let field_list = fields::repo::list(tx, table_id).await?;
+    let rows: Vec<Map<String, Value>> = data
+        .into_iter()
+        .map(|row| {
+            field_list
+                .iter()
+                .zip(row)
+                .map(|(f, v)| (f.column(), v))
+                .collect()
+        })
+        .collect();
+    rows::insert_initial_rows(tx, table_id, &field_list, rows, actor.id()).await?;
+    let view_id = repo::create_default_view(&mut **tx, table_id).await?;
+    for (field, (_, _, width)) in field_list.iter().zip(&specs) {
+        if let Some(width) = width {
+            let mut options = Map::new();
+            options.insert("width".into(), json!(width));
+            views::repo::merge_field_options(&mut **tx, view_id, field.id, &options).await?;
         }
     }
-    let field_list = fields::repo::list(&mut tx, table_id).await?;
-    let rows: Vec<Map<String, Value>> = if headers.is_empty() {
-        vec![Map::new(), Map::new()]
-    } else {
-        data.into_iter()
-            .map(|row| {
-                field_list
-                    .iter()
-                    .zip(row)
-                    .map(|(f, v)| (f.column(), v))
-                    .collect()
-            })
-            .collect()
-    };
-    rows::insert_initial_rows(&mut tx, table_id, &field_list, rows, actor.id()).await?;
-    repo::create_default_view(&mut *tx, table_id).await?;
-    let table = repo::get(&mut *tx, table_id)
+    let table = repo::get(&mut **tx, table_id)
         .await?
         .ok_or(TableError::NotFound)?;
     tx.emit(
@@ -173,9 +197,7 @@ pub async fn create(
         },
     );
     let keys = json!({ "table": table.to_json() });
-    notify::workspace(&mut tx, actor, app.workspace_id, "table_created", keys).await?;
-    tx.commit().await?;
-    tracing::info!(table_id, workspace_id = app.workspace_id, "table created");
+    notify::workspace(tx, actor, app.workspace_id, "table_created", keys).await?;
     Ok(table)
 }
 

@@ -10,6 +10,10 @@ use crate::{
 pub enum ViewError {
     #[error("The requested view does not exist.")]
     NotFound,
+    #[error("The requested grid view does not exist.")]
+    GridNotFound,
+    #[error("This view type does not support listing rows.")]
+    DoesNotListRows,
     /// Not transparent: the throttle stays the error's source, where `Retry-After` is read.
     #[error("{0}")]
     Throttled(#[from] crate::platform::throttle::Throttled),
@@ -66,6 +70,8 @@ impl HasCode for ViewError {
     fn code(&self) -> Code {
         match self {
             Self::NotFound => Code::ViewDoesNotExist,
+            Self::GridNotFound => Code::GridDoesNotExist,
+            Self::DoesNotListRows => Code::ViewDoesNotSupportListingRows,
             Self::Throttled(e) => e.code(),
             Self::NoPublicAuthorization => Code::NoAuthorizationToPubliclySharedView,
             Self::FilterNotFound => Code::ViewFilterDoesNotExist,

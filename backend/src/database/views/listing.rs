@@ -197,6 +197,39 @@ pub async fn list(
     Ok((page, options))
 }
 
+/// The most rows one [`rows_by_id`] call returns: the row page limit.
+pub const MAX_ROWS_BY_ID: usize = rows::query::MAX_PAGE_SIZE;
+
+/// Rows of a grid view's table by id, in the table's order, for a client refreshing rows
+/// it shows (Baserow's `POST views/grid/{id}/`): every field, or only `field_ids`; the
+/// view's filters do not apply. Ids of missing rows are left out.
+pub async fn rows_by_id(
+    ctx: &AppContext,
+    actor: &Actor,
+    view_id: i64,
+    row_ids: Vec<i64>,
+    field_ids: Option<Vec<i64>>,
+) -> Result<Vec<Map<String, Value>>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = match accessible(&mut conn, actor, view_id).await {
+        Ok((view, _, _)) if view.kind == "grid" => view,
+        Ok(_) | Err(ViewError::NotFound) => return Err(ViewError::GridNotFound),
+        Err(e) => return Err(e),
+    };
+    drop(conn);
+    let q = ListQuery {
+        paging: rows::Paging::Offset {
+            limit: row_ids.len(),
+            offset: 0,
+        },
+        ids: Some(row_ids),
+        include: field_ids.map(|ids| ids.iter().map(|id| format!("field_{id}")).collect()),
+        with_count: false,
+        ..ListQuery::default()
+    };
+    Ok(rows::list(ctx, actor, view.table_id, &q).await?.results)
+}
+
 /// How many rows the view shows (`count=true`): exact, through its filters and the
 /// request's.
 pub async fn count(

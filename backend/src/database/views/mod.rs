@@ -11,6 +11,7 @@ pub mod form;
 pub mod form_conditions;
 pub mod ical;
 pub mod index;
+pub mod link_lookup;
 pub mod listing;
 pub mod live;
 mod parts;

@@ -3,7 +3,7 @@
 //! shows. The request's own filters and `order_by` may name only those fields, and its
 //! search looks only in them.
 
-use super::{View, ViewError, calendar, listing, parts::options_of, repo};
+use super::{View, ViewError, calendar, listing, parts::options_of, repo, types};
 use crate::{
     context::AppContext,
     database::{
@@ -172,7 +172,10 @@ pub fn always_shown(
 }
 
 /// The fields a shared view shows, in the table's order.
-async fn visible_fields(conn: &mut PgConnection, view: &View) -> Result<Vec<Field>, ViewError> {
+pub(super) async fn visible_fields(
+    conn: &mut PgConnection,
+    view: &View,
+) -> Result<Vec<Field>, ViewError> {
     let options = options_of(conn, view).await?;
     let fields = fields::repo::list(&mut *conn, view.table_id).await?;
     let stored = repo::field_options(&mut *conn, view.id).await?;
@@ -303,6 +306,43 @@ pub async fn rows(
     only_visible(&mut q, &visible);
     drop(conn);
     Ok(rows::list_shared(ctx, view.table_id, &q).await?)
+}
+
+/// One row of a shared grid, gallery, kanban or calendar view, with the fields the view
+/// shows; a row the view's filters leave out (hidden fields' filters too) does not exist
+/// here. A form shows no rows.
+pub async fn row(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    row_id: i64,
+) -> Result<Map<String, Value>, ViewError> {
+    let mut conn = ctx.db.acquire().await?;
+    let view = open(ctx, &mut conn, slug, token).await?;
+    if !types::by_name(&view.kind).is_some_and(|t| t.lists_rows()) {
+        return Err(ViewError::DoesNotListRows);
+    }
+    let visible = visible_fields(&mut conn, &view).await?;
+    let mut q = ListQuery {
+        ids: Some(vec![row_id]),
+        paging: rows::Paging::Offset {
+            limit: 1,
+            offset: 0,
+        },
+        with_count: false,
+        ..ListQuery::default()
+    };
+    listing::apply(&mut conn, &view, &mut q, listing::Adhoc::And).await?;
+    // One row has no order to keep; the view's sorts would only cost a sort.
+    q.order_by = None;
+    only_visible(&mut q, &visible);
+    drop(conn);
+    rows::list_shared(ctx, view.table_id, &q)
+        .await?
+        .results
+        .into_iter()
+        .next()
+        .ok_or_else(|| RowError::NotFound(vec![row_id]).into())
 }
 
 /// Rows of a shared kanban view per column (see [`listing::kanban_columns`]): the view's

@@ -17,7 +17,7 @@ use crate::{
 use serde_json::json;
 use sqlx::PgConnection;
 
-const MAX_NAME_LENGTH: usize = 160;
+pub const MAX_NAME_LENGTH: usize = 160;
 
 fn valid_name(name: &str) -> Result<String, ValidationError> {
     let mut errors = ValidationError::default();
@@ -70,23 +70,35 @@ pub async fn create(
     name: &str,
     kind: &str,
 ) -> Result<Application, ApplicationError> {
+    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let app = create_in(&mut tx, actor, workspace_id, name, kind).await?;
+    tx.did(Params::CreateApplication {
+        workspace_id,
+        application_id: app.id,
+    });
+    tx.commit().await?;
+    Ok(app)
+}
+
+/// [`create`] in the caller's transaction, which records no undoable action for it.
+pub async fn create_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    workspace_id: i64,
+    name: &str,
+    kind: &str,
+) -> Result<Application, ApplicationError> {
     let mut errors = ValidationError::default();
     let name = validation::text(&mut errors, "name", name, 1, MAX_NAME_LENGTH);
     validation::choice(&mut errors, "type", kind, TYPES);
     errors.into_result()?;
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    require_member(&mut tx, actor.id(), workspace_id).await?;
-    let id = repo::insert(&mut *tx, workspace_id, &name, kind).await?;
-    let app = repo::get(&mut *tx, id)
+    require_member(tx, actor.id(), workspace_id).await?;
+    let id = repo::insert(&mut **tx, workspace_id, &name, kind).await?;
+    let app = repo::get(&mut **tx, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
     let keys = json!({ "application": ApplicationBody::new(&app, &[]) });
-    notify::workspace(&mut tx, actor, workspace_id, "application_created", keys).await?;
-    tx.did(Params::CreateApplication {
-        workspace_id,
-        application_id: id,
-    });
-    tx.commit().await?;
+    notify::workspace(tx, actor, workspace_id, "application_created", keys).await?;
     Ok(app)
 }
 

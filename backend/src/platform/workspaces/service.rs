@@ -68,21 +68,31 @@ pub async fn create(
     actor: &Actor,
     name: &str,
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
-    let name = valid_name(name)?;
     let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let instance = settings::repo::get(&mut *tx).await?;
+    let created = create_in(&mut tx, actor, name).await?;
+    tx.did(Params::CreateWorkspace {
+        workspace_id: created.workspace.id,
+    });
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`create`] in the caller's transaction, which records no undoable action for it.
+pub async fn create_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    name: &str,
+) -> Result<WorkspaceWithMembers, WorkspaceError> {
+    let name = valid_name(name)?;
+    let instance = settings::repo::get(&mut **tx).await?;
     if !instance.allow_global_workspace_creation && !actor.user.is_staff {
         return Err(WorkspaceError::CreationNotAllowed);
     }
-    let workspace = repo::insert(&mut *tx, &name).await?;
-    let membership = repo::add_member(&mut *tx, workspace.id, actor.id(), Role::Admin.as_str())
+    let workspace = repo::insert(&mut **tx, &name).await?;
+    let membership = repo::add_member(&mut **tx, workspace.id, actor.id(), Role::Admin.as_str())
         .await?
         .ok_or(WorkspaceError::AlreadyMember)?;
-    let members = repo::members(&mut *tx, workspace.id).await?;
-    tx.did(Params::CreateWorkspace {
-        workspace_id: workspace.id,
-    });
-    tx.commit().await?;
+    let members = repo::members(&mut **tx, workspace.id).await?;
     Ok(WorkspaceWithMembers {
         workspace,
         membership,

@@ -190,7 +190,10 @@ pub fn routes() -> RouteTable {
             "/api/database/views/{id}/field-options/",
             get(database::views::field_options).patch(database::views::update_field_options),
         )
-        .route("/api/database/views/grid/{id}/", get(database::views::rows))
+        .route(
+            "/api/database/views/grid/{id}/",
+            get(database::views::rows).post(database::views::rows_by_id),
+        )
         .route(
             "/api/database/views/grid/{id}/field-aggregations/",
             get(database::view_aggregations::of_view_old_path),
@@ -227,6 +230,14 @@ pub fn routes() -> RouteTable {
         .route(
             "/api/database/views/{id}/public/auth/",
             post(database::public_views::auth),
+        )
+        .route(
+            "/api/database/views/{id}/row/{row_id}/",
+            get(database::public_views::row),
+        )
+        .route(
+            "/api/database/views/{id}/link-row-field-lookup/{field_id}/",
+            get(database::public_views::link_row_lookup),
         )
         .route(
             "/api/database/views/form/{id}/submit/",
@@ -437,6 +448,10 @@ fn workspace_routes() -> Vec<(&'static str, MethodRouter<super::state::AppState>
             get(workspaces::list).post(workspaces::create),
         ),
         ("/api/workspaces/order/", post(workspaces::order)),
+        (
+            "/api/workspaces/create-initial-workspace/",
+            post(workspaces::create_initial),
+        ),
         (
             "/api/workspaces/{id}/",
             get(workspaces::get)

@@ -2,6 +2,7 @@
 
 use crate::dto::{MemberBody, WorkspaceBody};
 use crate::{
+    database::initial_workspace,
     error::ApiError,
     platform::{
         notifications,
@@ -49,6 +50,20 @@ pub async fn create(
     ApiJson(body): ApiJson<NameBody>,
 ) -> Result<Json<WorkspaceBody>, ApiError> {
     let created = workspaces::create(&state.ctx, &actor, &body.name).await?;
+    Ok(Json(WorkspaceBody::from(&created)))
+}
+
+/// The example workspace a new user starts with when skipping onboarding: "<first
+/// name>'s workspace" with a database of two example tables. Takes no body.
+#[utoipa::path(post, path = "/api/workspaces/create-initial-workspace/", tag = "Workspaces",
+    responses((status = 200, body = WorkspaceBody),
+        (status = 401, description = "PERMISSION_DENIED when only staff may create workspaces")),
+    security(("jwt" = [])))]
+pub async fn create_initial(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> Result<Json<WorkspaceBody>, ApiError> {
+    let created = initial_workspace::create(&state.ctx, &actor).await?;
     Ok(Json(WorkspaceBody::from(&created)))
 }
 

@@ -9,10 +9,12 @@ use crate::{
     database::{
         access::TableScope,
         fields::public_field_json,
-        views::{form, public},
+        rows::query::MAX_PAGE_SIZE,
+        views::{form, link_lookup, public},
     },
     error::ApiError,
     web::{
+        api::paging,
         extract::{ApiJson, ApiPath},
         state::AppState,
     },
@@ -23,7 +25,7 @@ use axum::{
     http::{HeaderMap, Uri},
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
 /// `Baserow-View-Authorization: JWT <token>` from `public/auth/`.
@@ -263,4 +265,63 @@ pub async fn form_submit(
         )
         .await?,
     ))
+}
+
+/// One row of a shared view: only the fields it shows, and only if its filters let the
+/// row through (else `ERROR_ROW_DOES_NOT_EXIST`).
+#[utoipa::path(get, path = "/api/database/views/{slug}/row/{row_id}/", tag = "Shared views",
+    params(("slug" = String, Path), ("row_id" = i64, Path)),
+    responses((status = 200, description = "`{id, order, field_<id>…}`: the row, with the view's visible fields only"),
+        (status = 400, description = "ERROR_VIEW_DOES_NOT_SUPPORT_LISTING_ROWS (a form)"),
+        (status = 401, description = "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW"),
+        (status = 404, description = "ERROR_VIEW_DOES_NOT_EXIST, ERROR_ROW_DOES_NOT_EXIST")))]
+pub async fn row(
+    State(state): State<AppState>,
+    ApiPath((slug, row_id)): ApiPath<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<Json<Map<String, Value>>, ApiError> {
+    let token = view_token(&headers);
+    Ok(Json(
+        public::row(&state.ctx, &slug, token.as_deref(), row_id).await?,
+    ))
+}
+
+/// The rows a link field of a shared view can point at (a public form's link picker):
+/// `{id, value, order}` of the linked table's rows, `search` in their primary field.
+#[utoipa::path(get, path = "/api/database/views/{slug}/link-row-field-lookup/{field_id}/", tag = "Shared views",
+    params(("slug" = String, Path), ("field_id" = i64, Path),
+        ("search" = Option<String>, Query, description = "Only rows whose primary field contains this"),
+        ("page" = Option<i64>, Query), ("size" = Option<i64>, Query, description = "Up to 200 (default 100)")),
+    responses((status = 200, description = "`{count, next, previous, results: [{id, value, order}]}`"),
+        (status = 400, description = "ERROR_PAGE_SIZE_LIMIT, ERROR_QUERY_PARAMETER_VALIDATION"),
+        (status = 401, description = "ERROR_NO_AUTHORIZATION_TO_PUBLICLY_SHARED_VIEW"),
+        (status = 404, description = "ERROR_VIEW_DOES_NOT_EXIST, ERROR_FIELD_DOES_NOT_EXIST")))]
+pub async fn link_row_lookup(
+    State(state): State<AppState>,
+    ApiPath((slug, field_id)): ApiPath<(String, i64)>,
+    headers: HeaderMap,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let params = params(raw);
+    let window = paging::window(&params, 100, MAX_PAGE_SIZE as i64, true)?;
+    let search = super::param(&params, "search");
+    let page = link_lookup::lookup(
+        &state.ctx,
+        &slug,
+        view_token(&headers).as_deref(),
+        field_id,
+        search,
+        window.limit,
+        window.offset,
+    )
+    .await?;
+    Ok(Json(paging::body(
+        &state.ctx.settings.public_url,
+        uri.path(),
+        &params,
+        window,
+        page.count,
+        page.results,
+    )))
 }

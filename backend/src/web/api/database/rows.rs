@@ -96,6 +96,7 @@ pub fn list_query(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
         paging,
         keys: keys(params),
         with_count: param(params, "exclude_count").is_none(),
+        ids: None,
     })
 }
 

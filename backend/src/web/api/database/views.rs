@@ -13,6 +13,7 @@ use crate::{
         views::{self, Include, calendar, listing},
     },
     error::{ApiError, Detail},
+    platform::validation::ValidationError,
     web::{
         extract::{ApiJson, ApiPath, Auth},
         state::AppState,
@@ -24,7 +25,7 @@ use axum::{
     http::{StatusCode, Uri},
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
 fn include(params: &[(String, String)]) -> Include {
@@ -173,6 +174,51 @@ pub async fn update_field_options(
 ) -> Result<Json<Value>, ApiError> {
     let options = views::update_field_options(&state.ctx, &actor, id, &object(body)?).await?;
     Ok(Json(json!({ "field_options": options })))
+}
+
+/// Body of `POST /api/database/views/grid/{view_id}/`.
+#[derive(Deserialize, ToSchema)]
+pub struct RowsByIdBody {
+    /// The rows to return (at most 200).
+    row_ids: Vec<i64>,
+    /// Only these fields; every field when absent.
+    #[serde(default)]
+    field_ids: Option<Vec<i64>>,
+}
+
+/// Rows of the grid view's table by id, for refreshing rows a client shows: every field
+/// (or `field_ids`), the view's filters not applied; ids of missing rows are left out.
+#[utoipa::path(post, path = "/api/database/views/grid/{view_id}/", tag = "Database views", request_body = RowsByIdBody,
+    params(("view_id" = i64, Path)),
+    responses((status = 200, description = "`[{id, order, field_<id>…}]`: the rows, in the table's order"),
+        (status = 400, description = "ERROR_REQUEST_BODY_VALIDATION, ERROR_USER_NOT_IN_GROUP"),
+        (status = 404, description = "ERROR_GRID_DOES_NOT_EXIST")), security(("jwt" = [])))]
+pub async fn rows_by_id(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<RowsByIdBody>,
+) -> Result<Json<Vec<Map<String, Value>>>, ApiError> {
+    let mut errors = ValidationError::default();
+    if body.row_ids.is_empty() {
+        errors.add("row_ids", "empty", "This list may not be empty.");
+    }
+    if body.row_ids.len() > listing::MAX_ROWS_BY_ID {
+        errors.add(
+            "row_ids",
+            "max_length",
+            format!(
+                "Ensure this field has no more than {} elements.",
+                listing::MAX_ROWS_BY_ID
+            ),
+        );
+    }
+    if body.field_ids.as_ref().is_some_and(Vec::is_empty) {
+        errors.add("field_ids", "empty", "This list may not be empty.");
+    }
+    errors.into_result()?;
+    let rows = listing::rows_by_id(&state.ctx, &actor, id, body.row_ids, body.field_ids).await?;
+    Ok(Json(rows))
 }
 
 /// Rows through a grid or gallery view: its filters and sorts apply; the request's own
