@@ -1,7 +1,7 @@
 //! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
 //! per test, settings with a private Redis prefix, a real SMTP server, a real HTTP
-//! receiver for webhooks and the license server, a license issuer, and certificates with a
-//! PostgreSQL server of a test's own that offers TLS with them.
+//! receiver for webhooks and the license server, a license issuer, and certificates with
+//! PostgreSQL and MariaDB servers of a test's own that offer TLS with them.
 
 pub mod api_client;
 mod certificates;
@@ -9,6 +9,7 @@ mod database;
 mod http_receiver;
 mod license_issuer;
 mod mail_server;
+mod mariadb_server;
 mod postgres_server;
 
 pub use certificates::{Authority, ServerCertificate};
@@ -16,6 +17,7 @@ pub use database::TestDatabase;
 pub use http_receiver::{HttpReceiver, ReceivedRequest, Reply};
 pub use license_issuer::LicenseIssuer;
 pub use mail_server::{MailServer, ReceivedMail};
+pub use mariadb_server::TlsMariaDb;
 pub use postgres_server::TlsPostgres;
 
 use crate::config::Settings;

@@ -170,7 +170,7 @@ fn pg_command(name: &str) -> Command {
 }
 
 /// A port nothing listens on right now.
-fn free_port() -> std::io::Result<u16> {
+pub(super) fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
