@@ -49,7 +49,7 @@ struct Fixture {
     server: Server,
     trusted: Authority,
     stranger: Authority,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 /// What every source holds.
@@ -86,7 +86,7 @@ impl Fixture {
             server: Server::Postgres(server),
             trusted,
             stranger,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -105,7 +105,7 @@ impl Fixture {
             server: Server::MariaDb(server),
             trusted,
             stranger,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -292,6 +292,18 @@ async fn a_certificate_for_another_name_or_from_an_untrusted_authority_is_refuse
         let r = list(&app, &user, &fixture.url(OTHER_NAME, "require")).await;
         assert_eq!(r.status, 200, "{:?}", r.body);
     }
+
+    // The operator's file is gone: verifying connections fail saying so, without its path.
+    let missing = fixture.dir.0.join("missing-ca.pem");
+    let (app, _) = backend(Some(&missing)).await;
+    let (user, _) = new_database(&app).await;
+    let r = list(&app, &user, &fixture.url(NAME, "verify-full")).await;
+    assert_error(&r, 400, "ERROR_EXTERNAL_DATABASE_UNREACHABLE");
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.contains("TESSERA_EXTERNAL_DB_CA_FILE"), "{detail}");
+    assert!(!detail.contains("missing-ca.pem"), "{detail}");
+    let r = list(&app, &user, &fixture.url(NAME, "require")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
 }
 
 #[tokio::test]

@@ -42,6 +42,31 @@ pub(super) struct Endpoint {
     ca_file: Option<PathBuf>,
 }
 
+impl Endpoint {
+    /// The operator's certificate authorities (PEM) when `tls` verifies the server and a
+    /// file is set; read at each connection, so a replaced file takes effect at once.
+    async fn trusted_pem(&self, tls: url::Tls) -> Result<Option<Vec<u8>>, String> {
+        let Some(path) = &self.ca_file else {
+            return Ok(None);
+        };
+        if !matches!(tls, url::Tls::VerifyCa | url::Tls::VerifyFull) {
+            return Ok(None);
+        }
+        match tokio::fs::read(path).await {
+            Ok(pem) => Ok(Some(pem)),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "TESSERA_EXTERNAL_DB_CA_FILE cannot be read");
+                // The path is the server's business, not the user's.
+                Err(
+                    "The certificate authorities this server trusts for external databases \
+                     (TESSERA_EXTERNAL_DB_CA_FILE) cannot be read; ask its administrator."
+                        .into(),
+                )
+            }
+        }
+    }
+}
+
 impl ImportSource for ExternalSource {
     fn read(self: Box<Self>, out: &mpsc::Sender<Message>, progress: &Progress) {
         // The import runs this on a blocking thread of the runtime; the drivers are async.

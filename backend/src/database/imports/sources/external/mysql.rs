@@ -42,8 +42,8 @@ async fn connect(url: &SourceUrl, to: &Endpoint) -> Result<(MySqlConnection, boo
     if !url.password.is_empty() {
         options = options.password(&url.password);
     }
-    if let Some(ca_file) = &to.ca_file {
-        options = options.ssl_ca(ca_file);
+    if let Some(pem) = to.trusted_pem(url.tls).await? {
+        options = options.ssl_ca_from_pem(pem);
     }
     let connect = pinned(&url.host, to.addr, options.connect());
     let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, connect)

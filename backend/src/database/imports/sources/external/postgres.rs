@@ -41,8 +41,8 @@ async fn connect(url: &SourceUrl, to: &Endpoint) -> Result<PgConnection, String>
     if !url.user.is_empty() {
         options = options.username(&url.user);
     }
-    if let Some(ca_file) = &to.ca_file {
-        options = options.ssl_root_cert(ca_file);
+    if let Some(pem) = to.trusted_pem(url.tls).await? {
+        options = options.ssl_root_cert_from_pem(pem);
     }
     let connect = pinned(&url.host, to.addr, options.connect());
     tokio::time::timeout(CONNECT_TIMEOUT, connect)
