@@ -16,11 +16,14 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # The deployment test runs deploy/nginx/tessera.conf in Debian's nginx.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 # The fault test (backend/tests/processes/faults.rs) runs a PostgreSQL server of its own,
-# initdb into a temporary directory, so it can kill and restart it.
+# initdb into a temporary directory, so it can kill and restart it; so do the TLS tests of
+# external-database imports (backend/tests/api/external_imports_tls.rs), with a MariaDB
+# server of their own and certificates made with the openssl command.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
-# MariaDB is the source server of the external-database import tests, unless
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# MariaDB is also the source server of the other external-database import tests, unless
 # TEST_MYSQL_URL names another.
-if [ -z "${TEST_MYSQL_URL:-}" ] && ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1; then
+if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-install-db >/dev/null 2>&1; then
   missing+=(mariadb-server)
 fi
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

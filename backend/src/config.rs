@@ -26,6 +26,9 @@ pub struct Settings {
     pub allow_private_addresses: bool,
     /// Addresses or networks outbound calls may reach even when private ones are refused.
     pub outbound_allowed: Vec<crate::platform::outbound::IpNet>,
+    /// A PEM file of certificate authorities external-database imports trust besides the
+    /// public ones, for `verify-ca`/`verify-full` (an internal CA); never taken from a URL.
+    pub external_database_ca_file: Option<PathBuf>,
     /// Peers whose `X-Real-IP` names the client (the reverse proxy in front).
     pub trusted_proxies: Vec<crate::platform::outbound::IpNet>,
     /// Sign-ups one client address may make per hour (0: unlimited).
@@ -226,6 +229,7 @@ impl Settings {
                      10.0.0.5 or 10.1.0.0/16, separated by commas; {bad:?} is neither"
                 ))
             })?,
+            external_database_ca_file: get("TESSERA_EXTERNAL_DB_CA_FILE").map(PathBuf::from),
             trusted_proxies: crate::platform::outbound::parse_allowed(
                 &get("TESSERA_TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.1, ::1".into()),
             )
@@ -425,6 +429,7 @@ impl fmt::Debug for Settings {
             .field("export_file_expiry", &self.export_file_expiry)
             .field("allow_private_addresses", &self.allow_private_addresses)
             .field("outbound_allowed", &self.outbound_allowed)
+            .field("external_database_ca_file", &self.external_database_ca_file)
             .field("trash_retention", &self.trash_retention)
             .field("action_retention", &self.action_retention)
             .field("actions_per_session", &self.actions_per_session)
@@ -516,8 +521,10 @@ mod tests {
         assert_eq!(s.webhooks.timeout, Duration::from_secs(5));
         assert_eq!(s.webhooks.max_failed_events, 8);
         assert!(s.outbound_allowed.is_empty());
+        assert_eq!(s.external_database_ca_file, None);
         let s = load(&[
             ("TESSERA_DEV", "1"),
+            ("TESSERA_EXTERNAL_DB_CA_FILE", "/etc/tessera/db-ca.pem"),
             (
                 "TESSERA_OUTBOUND_ALLOWED_ADDRESSES",
                 "10.0.0.5, 10.1.0.0/16",
@@ -529,6 +536,10 @@ mod tests {
         ])
         .expect("settings");
         assert_eq!(s.outbound_allowed.len(), 2);
+        assert_eq!(
+            s.external_database_ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/tessera/db-ca.pem"))
+        );
         assert!(s.outbound_allowed[1].contains("10.1.200.3".parse().expect("ip")));
         assert_eq!(
             (

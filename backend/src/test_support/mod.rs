@@ -1,17 +1,24 @@
 //! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
 //! per test, settings with a private Redis prefix, a real SMTP server, a real HTTP
-//! receiver for webhooks and the license server, and a license issuer.
+//! receiver for webhooks and the license server, a license issuer, and certificates with
+//! PostgreSQL and MariaDB servers of a test's own that offer TLS with them.
 
 pub mod api_client;
+mod certificates;
 mod database;
 mod http_receiver;
 mod license_issuer;
 mod mail_server;
+mod mariadb_server;
+mod postgres_server;
 
+pub use certificates::{Authority, ServerCertificate};
 pub use database::TestDatabase;
 pub use http_receiver::{HttpReceiver, ReceivedRequest, Reply};
 pub use license_issuer::LicenseIssuer;
 pub use mail_server::{MailServer, ReceivedMail};
+pub use mariadb_server::TlsMariaDb;
+pub use postgres_server::TlsPostgres;
 
 use crate::config::Settings;
 use std::{net::SocketAddr, time::Duration};
@@ -42,6 +49,7 @@ pub fn settings(database_url: &str) -> Settings {
         export_file_expiry: Duration::from_secs(3600),
         allow_private_addresses: true,
         outbound_allowed: Vec::new(),
+        external_database_ca_file: None,
         trusted_proxies: Vec::new(),
         signups_per_ip_per_hour: 30,
         access_token_lifetime: Duration::from_secs(600),

@@ -5,7 +5,10 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use tessera::{
     context::AppContext,
-    platform::jobs::{self, Queue, RunnerOptions},
+    platform::{
+        jobs::{self, Queue, RunnerOptions},
+        outbound::{Lookup, Outbound, OutboundPolicy},
+    },
     test_support::{self, MailServer, TestDatabase},
     web,
 };
@@ -43,7 +46,16 @@ impl TestApp {
 
     /// Spawns with adjusted settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut tessera::config::Settings)) -> Self {
-        Self::spawn_workers(adjust, true).await
+        Self::spawn_workers(adjust, true, None).await
+    }
+
+    /// Spawns with adjusted settings and outbound host names resolved by `lookup` (for the
+    /// address checks and the connections of webhooks and external-database imports).
+    pub async fn spawn_resolving(
+        adjust: impl FnOnce(&mut tessera::config::Settings),
+        lookup: Lookup,
+    ) -> Self {
+        Self::spawn_workers(adjust, true, Some(lookup)).await
     }
 
     /// Spawns without the `high` worker: its jobs (fan-out, access re-checks, …) stay
@@ -51,12 +63,13 @@ impl TestApp {
     pub async fn spawn_without_high_worker(
         adjust: impl FnOnce(&mut tessera::config::Settings),
     ) -> Self {
-        Self::spawn_workers(adjust, false).await
+        Self::spawn_workers(adjust, false, None).await
     }
 
     async fn spawn_workers(
         adjust: impl FnOnce(&mut tessera::config::Settings),
         high: bool,
+        lookup: Option<Lookup>,
     ) -> Self {
         let db = TestDatabase::create().await.expect("test database");
         let mail = MailServer::start().expect("smtp server");
@@ -66,7 +79,14 @@ impl TestApp {
         settings.public_url = url.clone();
         settings.smtp_url = Some(mail.url.clone());
         adjust(&mut settings);
-        let ctx = AppContext::connect(settings, 20).await.expect("context");
+        let mut ctx = AppContext::connect(settings, 20).await.expect("context");
+        if let Some(lookup) = lookup {
+            let policy = OutboundPolicy {
+                lookup,
+                ..ctx.outbound.policy().clone()
+            };
+            ctx.outbound = Outbound::new(policy, ctx.settings.webhooks.timeout).expect("outbound");
+        }
         let (shutdown, rx) = watch::channel(false);
         let stop = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;

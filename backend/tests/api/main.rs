@@ -19,6 +19,7 @@ mod email_verification;
 mod errors;
 mod exports;
 mod external_imports;
+mod external_imports_tls;
 mod field_duplicates;
 mod formula_clock;
 mod formula_functions;

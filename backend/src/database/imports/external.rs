@@ -152,9 +152,13 @@ pub async fn list_tables(
         .await?;
     let url = SourceUrl::parse(connection_url)
         .map_err(|reason| ValidationError::single("connection_url", "invalid", reason))?;
-    crate::database::imports::sources::external::list_tables(ctx.outbound.policy(), &url)
-        .await
-        .map_err(ImportError::ExternalDatabase)
+    crate::database::imports::sources::external::list_tables(
+        ctx.outbound.policy(),
+        ctx.settings.external_database_ca_file.clone(),
+        &url,
+    )
+    .await
+    .map_err(ImportError::ExternalDatabase)
 }
 
 /// What [`start`] stored in the job.
@@ -190,6 +194,7 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
             url: url.clone(),
             table: TableName::parse(&params.source_table).map_err(|e| anyhow::anyhow!(e))?,
             policy: ctx.outbound.policy().clone(),
+            ca_file: ctx.settings.external_database_ca_file.clone(),
         };
         let target = Target {
             database_id: params.database_id,

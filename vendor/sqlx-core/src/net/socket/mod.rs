@@ -181,6 +181,15 @@ impl<S: Socket + ?Sized> Socket for Box<S> {
     }
 }
 
+#[cfg(feature = "_rt-tokio")]
+tokio::task_local! {
+    /// Patched for Tessera (see vendor/README.md): a host name and the address the caller
+    /// checked for it. Within `PINNED_ADDRESS.scope(…)`, `connect_tcp` connects to that
+    /// address instead of resolving the name again, while the driver keeps the name for
+    /// TLS (server name indication and certificate verification); any other host is refused.
+    pub static PINNED_ADDRESS: (String, std::net::SocketAddr);
+}
+
 pub async fn connect_tcp<Ws: WithSocket>(
     host: &str,
     port: u16,
@@ -191,7 +200,18 @@ pub async fn connect_tcp<Ws: WithSocket>(
         // Patched for Tessera (see vendor/README.md): statements are written in 16 KB
         // pieces, and with Nagle's algorithm on, the last piece of a larger one waits for
         // the server's delayed acknowledgement (about 40 ms).
-        let stream = tokio::net::TcpStream::connect((host, port)).await?;
+        let pinned = PINNED_ADDRESS.try_with(|(name, addr)| (name == host).then_some(*addr));
+        let stream = match pinned {
+            Err(_) => tokio::net::TcpStream::connect((host, port)).await?,
+            Ok(Some(addr)) => tokio::net::TcpStream::connect(addr).await?,
+            Ok(None) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "the host is not the one whose address was checked",
+                )
+                .into())
+            }
+        };
         stream.set_nodelay(true)?;
         return Ok(with_socket.with_socket(stream).await);
     }

@@ -1,10 +1,10 @@
 //! Where to connect: the host is resolved once, every address it resolves to is checked
 //! with the outbound policy, and the connection goes to a checked address, never to the
 //! name again (a name that answers differently the second time cannot reach a private
-//! address: DNS rebinding).
+//! address: DNS rebinding). The driver still gets the name, for TLS to verify.
 
 use crate::platform::outbound::OutboundPolicy;
-use std::{net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, time::Duration};
 
 /// Longest wait for the resolver.
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,6 +30,15 @@ pub async fn resolve(policy: &OutboundPolicy, host: &str, port: u16) -> Result<S
         .into_iter()
         .next()
         .ok_or_else(|| format!("The host {host} could not be resolved."))
+}
+
+/// Runs a driver's `connect` with its TCP connection to `host` going to `addr` (the
+/// patched `sqlx-core` reads the pin; vendor/README.md), and to no other host: the driver
+/// keeps the name for the server name and certificate check of TLS.
+pub async fn pinned<T>(host: &str, addr: SocketAddr, connect: impl Future<Output = T>) -> T {
+    sqlx_core::net::PINNED_ADDRESS
+        .scope((host.to_owned(), addr), connect)
+        .await
 }
 
 #[cfg(test)]
@@ -69,5 +78,39 @@ mod tests {
         };
         assert!(resolve(&open, "10.0.0.1", 5432).await.is_ok());
         assert!(resolve(&open, "no-such-host.invalid", 5432).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_driver_given_a_name_connects_to_the_pinned_address_and_to_no_other_host() {
+        use sqlx::{ConnectOptions, Connection, postgres::PgConnectOptions};
+        let server = crate::test_support::database_server_url();
+        let real: PgConnectOptions = format!("{server}/postgres").parse().unwrap();
+        let addr = *tokio::net::lookup_host((real.get_host(), real.get_port()))
+            .await
+            .unwrap()
+            .collect::<Vec<_>>()
+            .first()
+            .unwrap();
+        // No resolver knows `.invalid` names: only the pin can lead the driver anywhere.
+        let named = real.clone().host("tessera-db.invalid");
+        let mut conn = pinned("tessera-db.invalid", addr, named.connect())
+            .await
+            .unwrap();
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        conn.close().await.unwrap();
+        assert!(named.connect().await.is_err(), "the name alone resolves");
+        let refused = pinned("another.invalid", addr, named.connect())
+            .await
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("not the one whose address was checked"),
+            "{refused}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! A table of an external PostgreSQL or MySQL/MariaDB database as an import source. The
-//! server's address is checked with the outbound policy before connecting; the session is
+//! server's address is checked with the outbound policy before connecting, and the
+//! connection goes to that address while TLS verifies the URL's host name; the session is
 //! read-only with timeouts; the table must be found in `information_schema` before its name
 //! is used, then only as a quoted identifier; its rows are streamed, not loaded whole.
 
@@ -14,7 +15,7 @@ pub use url::{Engine, SourceUrl, TableName};
 use super::{BATCH_ROWS, FieldPlan, ImportSource, Message, Progress};
 use crate::{database::imports::formats::Parsed, platform::outbound::OutboundPolicy};
 use serde_json::{Map, json};
-use std::time::Duration;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use tokio::sync::mpsc;
 
 /// Longest wait for a connection to the source.
@@ -30,6 +31,40 @@ pub struct ExternalSource {
     pub url: SourceUrl,
     pub table: TableName,
     pub policy: OutboundPolicy,
+    /// Certificate authorities trusted besides the public ones (`TESSERA_EXTERNAL_DB_CA_FILE`).
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Where an engine connects: the address checked for the URL's host, and the operator's
+/// certificate authorities for `verify-ca` and `verify-full`.
+pub(super) struct Endpoint {
+    addr: SocketAddr,
+    ca_file: Option<PathBuf>,
+}
+
+impl Endpoint {
+    /// The operator's certificate authorities (PEM) when `tls` verifies the server and a
+    /// file is set; read at each connection, so a replaced file takes effect at once.
+    async fn trusted_pem(&self, tls: url::Tls) -> Result<Option<Vec<u8>>, String> {
+        let Some(path) = &self.ca_file else {
+            return Ok(None);
+        };
+        if !matches!(tls, url::Tls::VerifyCa | url::Tls::VerifyFull) {
+            return Ok(None);
+        }
+        match tokio::fs::read(path).await {
+            Ok(pem) => Ok(Some(pem)),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "TESSERA_EXTERNAL_DB_CA_FILE cannot be read");
+                // The path is the server's business, not the user's.
+                Err(
+                    "The certificate authorities this server trusts for external databases \
+                     (TESSERA_EXTERNAL_DB_CA_FILE) cannot be read; ask its administrator."
+                        .into(),
+                )
+            }
+        }
+    }
 }
 
 impl ImportSource for ExternalSource {
@@ -53,7 +88,10 @@ impl ExternalSource {
         out: &mpsc::Sender<Message>,
         progress: &Progress,
     ) -> Result<(), String> {
-        let addr = address::resolve(&self.policy, &self.url.host, self.url.port).await?;
+        let to = Endpoint {
+            addr: address::resolve(&self.policy, &self.url.host, self.url.port).await?,
+            ca_file: self.ca_file.clone(),
+        };
         let mut rows = Rows {
             out,
             progress,
@@ -62,8 +100,8 @@ impl ExternalSource {
             seen: 0,
         };
         match self.url.engine {
-            Engine::Postgres => postgres::read(&self.url, addr, &self.table, &mut rows).await?,
-            Engine::MySql => mysql::read(&self.url, addr, &self.table, &mut rows).await?,
+            Engine::Postgres => postgres::read(&self.url, &to, &self.table, &mut rows).await?,
+            Engine::MySql => mysql::read(&self.url, &to, &self.table, &mut rows).await?,
         }
         rows.finish().await
     }
@@ -71,12 +109,19 @@ impl ExternalSource {
 
 /// Lists the tables the connection's user may read, as `schema.table` (PostgreSQL) or
 /// `table` (MySQL, in the URL's database).
-pub async fn list_tables(policy: &OutboundPolicy, url: &SourceUrl) -> Result<Vec<String>, String> {
+pub async fn list_tables(
+    policy: &OutboundPolicy,
+    ca_file: Option<PathBuf>,
+    url: &SourceUrl,
+) -> Result<Vec<String>, String> {
     let work = async {
-        let addr = address::resolve(policy, &url.host, url.port).await?;
+        let to = Endpoint {
+            addr: address::resolve(policy, &url.host, url.port).await?,
+            ca_file,
+        };
         match url.engine {
-            Engine::Postgres => postgres::list_tables(url, addr).await,
-            Engine::MySql => mysql::list_tables(url, addr).await,
+            Engine::Postgres => postgres::list_tables(url, &to).await,
+            Engine::MySql => mysql::list_tables(url, &to).await,
         }
     };
     tokio::time::timeout(CONNECT_TIMEOUT + QUERY_TIMEOUT, work)
@@ -150,6 +195,22 @@ async fn bounded<T, E: std::fmt::Display>(
         .await
         .map_err(|_| format!("{what}: the source database did not answer in time."))?
         .map_err(|e| format!("{what}: {e}"))
+}
+
+/// Why connecting failed, readable by the user; a refused certificate says what passes.
+fn connect_error(error: sqlx::Error) -> String {
+    // A refused certificate ends the handshake with an I/O error that names it.
+    let reason = error.to_string();
+    if matches!(error, sqlx::Error::Tls(_)) || reason.contains("peer certificate") {
+        format!(
+            "The TLS connection to the source database failed ({reason}). To be verified, the \
+             server's certificate must come from a public certificate authority or one the \
+             administrator trusts, and for verify-full (VERIFY_IDENTITY) be issued for the host \
+             name in the URL."
+        )
+    } else {
+        format!("Could not connect to the source database: {reason}")
+    }
 }
 
 /// The message for a table that is not there (or not readable by the connection's user).

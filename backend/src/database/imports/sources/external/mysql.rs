@@ -3,9 +3,11 @@
 //! by the server (bytes as hexadecimal), rows streamed.
 
 use super::{
-    CONNECT_TIMEOUT, QUERY_TIMEOUT, READ_TIMEOUT, Rows, SourceUrl, TableName, bounded,
+    CONNECT_TIMEOUT, Endpoint, QUERY_TIMEOUT, READ_TIMEOUT, Rows, SourceUrl, TableName,
+    address::pinned,
+    bounded,
     columns::{self, Read, SourceColumn},
-    table_not_found,
+    connect_error, table_not_found,
     url::Tls,
 };
 use futures::TryStreamExt;
@@ -13,13 +15,14 @@ use sqlx::{
     AssertSqlSafe, ConnectOptions, Connection, Row,
     mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode},
 };
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 
 /// A read-only connection, and whether the server is MariaDB.
-async fn connect(url: &SourceUrl, addr: SocketAddr) -> Result<(MySqlConnection, bool), String> {
+async fn connect(url: &SourceUrl, to: &Endpoint) -> Result<(MySqlConnection, bool), String> {
+    // The driver gets the name (for TLS to verify); the connection goes to `to.addr`.
     let mut options = MySqlConnectOptions::new()
-        .host(&addr.ip().to_string())
-        .port(addr.port())
+        .host(&url.host)
+        .port(to.addr.port())
         .username(if url.user.is_empty() {
             "root"
         } else {
@@ -30,6 +33,8 @@ async fn connect(url: &SourceUrl, addr: SocketAddr) -> Result<(MySqlConnection, 
             Tls::Disable => MySqlSslMode::Disabled,
             Tls::Prefer => MySqlSslMode::Preferred,
             Tls::Require => MySqlSslMode::Required,
+            Tls::VerifyCa => MySqlSslMode::VerifyCa,
+            Tls::VerifyFull => MySqlSslMode::VerifyIdentity,
         })
         .charset("utf8mb4")
         .timezone(Some("+00:00".to_owned()));
@@ -37,10 +42,14 @@ async fn connect(url: &SourceUrl, addr: SocketAddr) -> Result<(MySqlConnection, 
     if !url.password.is_empty() {
         options = options.password(&url.password);
     }
-    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+    if let Some(pem) = to.trusted_pem(url.tls).await? {
+        options = options.ssl_ca_from_pem(pem);
+    }
+    let connect = pinned(&url.host, to.addr, options.connect());
+    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, connect)
         .await
         .map_err(|_| "The source database did not answer in time.".to_string())?
-        .map_err(|e| format!("Could not connect to the source database: {e}"))?;
+        .map_err(connect_error)?;
     let version: String = bounded(
         "Reading the server's version",
         sqlx::query_scalar("SELECT CAST(VERSION() AS CHAR)").fetch_one(&mut conn),
@@ -92,11 +101,11 @@ type Described = (String, String, String, Option<i64>, Option<i64>);
 
 pub(super) async fn read(
     url: &SourceUrl,
-    addr: SocketAddr,
+    to: &Endpoint,
     table: &TableName,
     rows: &mut Rows<'_>,
 ) -> Result<(), String> {
-    let (mut conn, mariadb) = connect(url, addr).await?;
+    let (mut conn, mariadb) = connect(url, to).await?;
     let found: Option<(String, String)> = bounded(
         "Looking up the table",
         sqlx::query_as(
@@ -181,8 +190,8 @@ pub(super) async fn read(
     Ok(())
 }
 
-pub(super) async fn list_tables(url: &SourceUrl, addr: SocketAddr) -> Result<Vec<String>, String> {
-    let (mut conn, _) = connect(url, addr).await?;
+pub(super) async fn list_tables(url: &SourceUrl, to: &Endpoint) -> Result<Vec<String>, String> {
+    let (mut conn, _) = connect(url, to).await?;
     let tables = bounded(
         "Listing the tables",
         sqlx::query_scalar(
@@ -216,7 +225,11 @@ mod tests {
         )
         .await
         .unwrap();
-        let (mut conn, _) = connect(&url, addr).await.unwrap();
+        let to = Endpoint {
+            addr,
+            ca_file: None,
+        };
+        let (mut conn, _) = connect(&url, &to).await.unwrap();
         let refused = sqlx::raw_sql("CREATE TABLE tessera_must_not_exist (a int)")
             .execute(&mut conn)
             .await

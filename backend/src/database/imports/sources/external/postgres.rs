@@ -2,9 +2,11 @@
 //! columns from `information_schema`, every value cast to text by the server, rows streamed.
 
 use super::{
-    CONNECT_TIMEOUT, READ_TIMEOUT, Rows, SourceUrl, TableName, bounded,
+    CONNECT_TIMEOUT, Endpoint, READ_TIMEOUT, Rows, SourceUrl, TableName,
+    address::pinned,
+    bounded,
     columns::{self, Read, SourceColumn},
-    table_not_found,
+    connect_error, table_not_found,
     url::Tls,
 };
 use futures::TryStreamExt;
@@ -12,18 +14,20 @@ use sqlx::{
     AssertSqlSafe, ConnectOptions, Connection, Row,
     postgres::{PgConnectOptions, PgConnection, PgSslMode},
 };
-use std::net::SocketAddr;
 
-async fn connect(url: &SourceUrl, addr: SocketAddr) -> Result<PgConnection, String> {
+async fn connect(url: &SourceUrl, to: &Endpoint) -> Result<PgConnection, String> {
+    // The driver gets the name (for TLS to verify); the connection goes to `to.addr`.
     let mut options = PgConnectOptions::new_without_pgpass()
-        .host(&addr.ip().to_string())
-        .port(addr.port())
+        .host(&url.host)
+        .port(to.addr.port())
         .password(&url.password)
         .database(&url.database)
         .ssl_mode(match url.tls {
             Tls::Disable => PgSslMode::Disable,
             Tls::Prefer => PgSslMode::Prefer,
             Tls::Require => PgSslMode::Require,
+            Tls::VerifyCa => PgSslMode::VerifyCa,
+            Tls::VerifyFull => PgSslMode::VerifyFull,
         })
         .application_name("tessera-import")
         .options([
@@ -37,10 +41,14 @@ async fn connect(url: &SourceUrl, addr: SocketAddr) -> Result<PgConnection, Stri
     if !url.user.is_empty() {
         options = options.username(&url.user);
     }
-    tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+    if let Some(pem) = to.trusted_pem(url.tls).await? {
+        options = options.ssl_root_cert_from_pem(pem);
+    }
+    let connect = pinned(&url.host, to.addr, options.connect());
+    tokio::time::timeout(CONNECT_TIMEOUT, connect)
         .await
         .map_err(|_| "The source database did not answer in time.".to_string())?
-        .map_err(|e| format!("Could not connect to the source database: {e}"))
+        .map_err(connect_error)
 }
 
 /// A PostgreSQL identifier, quoted (only ever names read from `information_schema`).
@@ -54,11 +62,11 @@ type Described = (String, String, String, String, Option<i64>, Option<i64>);
 
 pub(super) async fn read(
     url: &SourceUrl,
-    addr: SocketAddr,
+    to: &Endpoint,
     table: &TableName,
     rows: &mut Rows<'_>,
 ) -> Result<(), String> {
-    let mut conn = connect(url, addr).await?;
+    let mut conn = connect(url, to).await?;
     let mut tx = bounded("Starting a read", conn.begin()).await?;
     let found: Option<(String, String)> = bounded(
         "Looking up the table",
@@ -158,8 +166,8 @@ pub(super) async fn read(
     Ok(())
 }
 
-pub(super) async fn list_tables(url: &SourceUrl, addr: SocketAddr) -> Result<Vec<String>, String> {
-    let mut conn = connect(url, addr).await?;
+pub(super) async fn list_tables(url: &SourceUrl, to: &Endpoint) -> Result<Vec<String>, String> {
+    let mut conn = connect(url, to).await?;
     let tables = bounded(
         "Listing the tables",
         sqlx::query_scalar(
@@ -193,7 +201,11 @@ mod tests {
         )
         .await
         .unwrap();
-        let mut conn = connect(&url, addr).await.unwrap();
+        let to = Endpoint {
+            addr,
+            ca_file: None,
+        };
+        let mut conn = connect(&url, &to).await.unwrap();
         let refused = sqlx::query("CREATE TABLE tessera_must_not_exist (a int)")
             .execute(&mut conn)
             .await

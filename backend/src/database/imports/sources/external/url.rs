@@ -26,12 +26,17 @@ impl Engine {
     }
 }
 
-/// Whether the connection uses TLS: never, when the server offers it, or always.
+/// Whether the connection uses TLS and what it verifies: never; when the server offers
+/// it; always, encrypted but unverified (anyone on the path can pose as the server); always,
+/// with a certificate from a trusted authority; always, with a trusted certificate for the
+/// host name in the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tls {
     Disable,
     Prefer,
     Require,
+    VerifyCa,
+    VerifyFull,
 }
 
 /// A checked connection URL. `host` is a name or an address; it is resolved and checked
@@ -106,20 +111,13 @@ impl SourceUrl {
         }
         let mut tls = Tls::Prefer;
         for (key, value) in url.query_pairs() {
-            tls = match (engine, key.as_ref(), value.as_ref()) {
-                (Engine::Postgres, "sslmode", "disable")
-                | (Engine::MySql, "ssl-mode" | "sslmode", "disabled" | "DISABLED") => Tls::Disable,
-                (Engine::Postgres, "sslmode", "prefer" | "allow")
-                | (Engine::MySql, "ssl-mode" | "sslmode", "preferred" | "PREFERRED") => Tls::Prefer,
-                (Engine::Postgres, "sslmode", "require")
-                | (Engine::MySql, "ssl-mode" | "sslmode", "required" | "REQUIRED") => Tls::Require,
-                (Engine::Postgres, "sslmode", _) => {
-                    return Err("sslmode must be disable, prefer or require.".into());
-                }
-                (Engine::MySql, "ssl-mode" | "sslmode", _) => {
-                    return Err("ssl-mode must be disabled, preferred or required.".into());
-                }
-                (_, other, _) => {
+            tls = match (engine, key.as_ref()) {
+                (Engine::Postgres, "sslmode") => postgres_tls(&value)
+                    .ok_or("sslmode must be disable, prefer, require, verify-ca or verify-full.")?,
+                (Engine::MySql, "ssl-mode" | "sslmode") => mysql_tls(&value).ok_or(
+                    "ssl-mode must be disabled, preferred, required, verify_ca or verify_identity.",
+                )?,
+                (_, other) => {
                     return Err(format!(
                         "The URL option {:?} is not supported.",
                         other.chars().take(64).collect::<String>()
@@ -160,6 +158,30 @@ impl SourceUrl {
             .replace(&self.password, HIDDEN)
             .replace(&encoded, HIDDEN)
     }
+}
+
+/// libpq's `sslmode` values (`allow` is taken as `prefer`).
+fn postgres_tls(value: &str) -> Option<Tls> {
+    Some(match value {
+        "disable" => Tls::Disable,
+        "allow" | "prefer" => Tls::Prefer,
+        "require" => Tls::Require,
+        "verify-ca" => Tls::VerifyCa,
+        "verify-full" => Tls::VerifyFull,
+        _ => return None,
+    })
+}
+
+/// MySQL's `--ssl-mode` values, in any case.
+fn mysql_tls(value: &str) -> Option<Tls> {
+    Some(match value.to_ascii_uppercase().as_str() {
+        "DISABLED" => Tls::Disable,
+        "PREFERRED" => Tls::Prefer,
+        "REQUIRED" => Tls::Require,
+        "VERIFY_CA" => Tls::VerifyCa,
+        "VERIFY_IDENTITY" => Tls::VerifyFull,
+        _ => return None,
+    })
 }
 
 /// Decodes `%xx` escapes of a URL part into UTF-8 text without NUL bytes.
@@ -267,7 +289,11 @@ mod tests {
             "postgresql://host/",
             "postgresql://host/a/b",
             "postgresql:///db",
-            "postgresql://host/db?sslmode=verify-full",
+            "postgresql://host/db?sslmode=verify_full",
+            "postgresql://host/db?sslmode=VERIFY-FULL",
+            "postgresql://host/db?sslrootcert=/etc/passwd",
+            "mysql://host/db?ssl-ca=/etc/passwd",
+            "mysql://host/db?ssl-mode=verify-identity",
             "postgresql://host/db?host=/tmp",
             "mysql://host/db?ssl-mode=sometimes",
             "mysql://host/db#x",
@@ -277,6 +303,28 @@ mod tests {
         ] {
             assert!(SourceUrl::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn tls_modes_of_both_engines_include_the_verifying_ones() {
+        for (raw, tls) in [
+            ("postgresql://h/db", Tls::Prefer),
+            ("postgresql://h/db?sslmode=disable", Tls::Disable),
+            ("postgresql://h/db?sslmode=allow", Tls::Prefer),
+            ("postgresql://h/db?sslmode=require", Tls::Require),
+            ("postgresql://h/db?sslmode=verify-ca", Tls::VerifyCa),
+            ("postgresql://h/db?sslmode=verify-full", Tls::VerifyFull),
+            ("mysql://h/db", Tls::Prefer),
+            ("mysql://h/db?ssl-mode=DISABLED", Tls::Disable),
+            ("mysql://h/db?ssl-mode=preferred", Tls::Prefer),
+            ("mariadb://h/db?sslmode=REQUIRED", Tls::Require),
+            ("mysql://h/db?ssl-mode=VERIFY_CA", Tls::VerifyCa),
+            ("mysql://h/db?ssl-mode=verify_identity", Tls::VerifyFull),
+        ] {
+            assert_eq!(SourceUrl::parse(raw).unwrap().tls, tls, "{raw}");
+        }
+        let refused = SourceUrl::parse("postgresql://h/db?sslmode=verify").unwrap_err();
+        assert!(refused.contains("verify-full"), "{refused}");
     }
 
     #[test]
