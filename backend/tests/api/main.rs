@@ -19,6 +19,7 @@ mod email_verification;
 mod errors;
 mod exports;
 mod external_imports;
+mod field_constraints;
 mod field_duplicates;
 mod formula_clock;
 mod formula_functions;
