@@ -160,7 +160,7 @@ fn has_default(kind: &str, options: &Value) -> bool {
         None | Some(Value::Null) | Some(Value::Bool(false)) => false,
         Some(Value::String(s)) => {
             let s = s.trim();
-            !s.is_empty() && s.parse::<f64>().map_or(true, |n| n != 0.0)
+            !s.is_empty() && s.parse::<f64>() != Ok(0.0)
         }
         Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
         Some(Value::Array(a)) => !a.is_empty(),
