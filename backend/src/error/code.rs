@@ -76,6 +76,11 @@ codes! {
     MaxFieldCountExceeded => "ERROR_MAX_FIELD_COUNT_EXCEEDED", 400;
     CannotDeletePrimaryField => "ERROR_CANNOT_DELETE_PRIMARY_FIELD", 400;
     IncompatiblePrimaryFieldType => "ERROR_INCOMPATIBLE_PRIMARY_FIELD_TYPE", 400;
+    DbIndexNotSupported => "ERROR_DB_INDEX_NOT_SUPPORTED", 400;
+    FieldConstraint => "ERROR_FIELD_CONSTRAINT", 400;
+    FieldDataConstraint => "ERROR_FIELD_DATA_CONSTRAINT", 400;
+    InvalidFieldConstraint => "ERROR_INVALID_FIELD_CONSTRAINT", 400;
+    FieldConstraintDoesNotSupportDefaultValue => "ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE", 400;
     IncompatibleFieldTypeForUniqueValues => "ERROR_INCOMPATIBLE_FIELD_TYPE_FOR_UNIQUE_VALUES", 400;
     LinkRowTableNotProvided => "ERROR_LINK_ROW_TABLE_NOT_PROVIDED", 400;
     LinkRowTableNotInSameDatabase => "ERROR_LINK_ROW_TABLE_NOT_IN_SAME_DATABASE", 400;

@@ -34,7 +34,7 @@ async fn upload_raw(
     .await
 }
 
-async fn upload(app: &TestApp, user: &Session, name: &str, bytes: &[u8]) -> String {
+pub(crate) async fn upload(app: &TestApp, user: &Session, name: &str, bytes: &[u8]) -> String {
     let r = upload_raw(app, user, name, bytes).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["name"], name);
@@ -43,7 +43,7 @@ async fn upload(app: &TestApp, user: &Session, name: &str, bytes: &[u8]) -> Stri
 }
 
 /// Starts an import and waits for it to end; returns the job as last polled.
-async fn import(app: &TestApp, user: &Session, body: Value) -> Value {
+pub(crate) async fn import(app: &TestApp, user: &Session, body: Value) -> Value {
     let mut body = body;
     body["type"] = json!("file_import");
     let r = app.post("/api/jobs/", Some(&user.access), body).await;

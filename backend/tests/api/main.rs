@@ -20,6 +20,7 @@ mod errors;
 mod exports;
 mod external_imports;
 mod external_imports_tls;
+mod field_constraints;
 mod field_duplicates;
 mod formula_clock;
 mod formula_functions;

@@ -56,6 +56,19 @@ pub enum FieldError {
     NotInTable,
     #[error("The table has no primary field.")]
     NoPrimaryField,
+    #[error("The field constraint {constraint} is not supported for field {field_type}.")]
+    InvalidConstraint {
+        constraint: String,
+        field_type: String,
+    },
+    #[error("Cannot set this constraint when default value is set.")]
+    ConstraintDoesNotSupportDefaultValue,
+    #[error(
+        "The field type {0} does not support database indexes. Explicitly set `db_index` to `false` to fix this error."
+    )]
+    DbIndexNotSupported(String),
+    #[error("Cannot apply field constraint due to existing data conflicts.")]
+    ConstraintConflict,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -93,8 +106,15 @@ impl HasCode for FieldError {
             Self::AlreadyPrimary => Code::FieldIsAlreadyPrimary,
             Self::NotInTable => Code::FieldNotInTable,
             Self::NoPrimaryField => Code::TableHasNoPrimaryField,
+            Self::InvalidConstraint { .. } => Code::InvalidFieldConstraint,
+            Self::ConstraintDoesNotSupportDefaultValue => {
+                Code::FieldConstraintDoesNotSupportDefaultValue
+            }
+            Self::DbIndexNotSupported(_) => Code::DbIndexNotSupported,
+            Self::ConstraintConflict => Code::FieldConstraint,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
+            Self::Database(e) if super::constraints::violated(e) => Code::FieldDataConstraint,
             Self::Database(_) => Code::Internal,
         }
     }
@@ -103,6 +123,9 @@ impl HasCode for FieldError {
         match self {
             Self::Workspace(e) => e.detail(),
             Self::Validation(e) => e.detail(),
+            Self::Database(e) if super::constraints::violated(e) => {
+                Detail::Message(super::constraints::VIOLATED.into())
+            }
             other => Detail::Message(other.to_string()),
         }
     }

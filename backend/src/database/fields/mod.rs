@@ -1,5 +1,6 @@
 //! Fields: typed columns of a table, one `FieldType` per kind.
 
+pub mod constraints;
 pub mod ddl;
 pub mod duplicate;
 mod errors;
@@ -37,5 +38,7 @@ pub fn test_field(kind: &str, options: serde_json::Value) -> Field {
         select_options: Vec::new(),
         linked_primary: None,
         collaborators: Vec::new(),
+        db_index: false,
+        constraints: Vec::new(),
     }
 }

@@ -23,6 +23,11 @@ pub struct Field {
     /// For `multiple_collaborators` fields: the workspace's members, the values a cell may
     /// hold. Loaded with the field, like `linked_primary`.
     pub collaborators: Vec<Collaborator>,
+    /// Baserow's `db_index`: the column has an index of its own (see `constraints`).
+    pub db_index: bool,
+    /// Baserow's `field_constraints` by name (`unique_with_empty`), each enforced by
+    /// PostgreSQL (see `constraints`).
+    pub constraints: Vec<String>,
 }
 
 impl Field {

@@ -19,9 +19,11 @@ struct FieldRow {
     is_primary: bool,
     description: Option<String>,
     options: Json<Value>,
+    db_index: bool,
+    field_constraints: Vec<String>,
 }
 
-const SELECT: &str = "SELECT id, table_id, name, type, \"order\", is_primary, description, options FROM database_fields";
+const SELECT: &str = "SELECT id, table_id, name, type, \"order\", is_primary, description, options, db_index, field_constraints FROM database_fields";
 
 /// Fields with their select options and, for link fields, the linked table's primary
 /// field; collaborator fields with the workspace's members.
@@ -111,6 +113,8 @@ async fn plain(conn: &mut PgConnection, rows: Vec<FieldRow>) -> sqlx::Result<Vec
             options: r.options.0,
             linked_primary: None,
             collaborators: Vec::new(),
+            db_index: r.db_index,
+            constraints: r.field_constraints,
         })
         .collect())
 }
@@ -213,6 +217,22 @@ pub async fn update(
         .bind(kind)
         .bind(description)
         .bind(Json(options))
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Sets a field's `db_index` and `field_constraints`.
+pub async fn set_index_and_constraints(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    db_index: bool,
+    constraints: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE database_fields SET db_index = $2, field_constraints = $3 WHERE id = $1")
+        .bind(id)
+        .bind(db_index)
+        .bind(constraints)
         .execute(db)
         .await
         .map(|_| ())

@@ -1,7 +1,7 @@
 //! Field use cases: list, create, get, update (including type conversion), delete.
 
 use super::{
-    Field, FieldError, FieldType, ddl,
+    Field, FieldError, FieldType, constraints, ddl,
     field_type::parse_select_options,
     registry::field_types,
     repo::{self, NewField},
@@ -30,6 +30,7 @@ pub const MAX_NAME_LENGTH: usize = 255;
 /// The field as the API shows it, with the type's own properties.
 pub fn field_json(field: &Field, scope: &TableScope) -> Value {
     let ft = field_types().get(&field.kind);
+    let (db_index, field_constraints) = constraints::api_props(field);
     let mut obj = json!({
         "id": field.id,
         "table_id": field.table_id,
@@ -43,8 +44,8 @@ pub fn field_json(field: &Field, scope: &TableScope) -> Value {
         "description": field.description,
         "database_id": scope.database_id,
         "workspace_id": scope.workspace_id,
-        "db_index": false,
-        "field_constraints": [],
+        "db_index": db_index,
+        "field_constraints": field_constraints,
     });
     if let (Some(map), Some(props)) = (obj.as_object_mut(), field.options.as_object()) {
         // Keys starting with `_` are kept for the server's own use.
@@ -275,6 +276,8 @@ pub async fn create_in_tx(
         None
     };
     errors.into_result()?;
+    let wanted = constraints::parse(spec.body, None)?;
+    constraints::check(spec.kind, &options, &wanted)?;
     if repo::count_live(&mut *conn, table_id).await? >= ctx.settings.max_fields_per_table as i64 {
         return Err(FieldError::MaxFieldCount(ctx.settings.max_fields_per_table));
     }
@@ -293,8 +296,13 @@ pub async fn create_in_tx(
     if let Some(select_options) = select_options {
         repo::replace_select_options(conn, id, &select_options).await?;
     }
+    repo::set_index_and_constraints(&mut *conn, id, wanted.db_index, &wanted.constraints).await?;
     let field = repo::get(conn, id).await?.ok_or(FieldError::NotFound)?;
     ddl::add_column(conn, &field, ft).await?;
+    constraints::apply_unique(conn, &field, !field.constraints.is_empty()).await?;
+    if field.db_index {
+        constraints::request_db_index(conn, table_id, id).await?;
+    }
     Ok(field)
 }
 
@@ -450,6 +458,9 @@ pub async fn update_in(
         None
     };
     errors.into_result()?;
+    // Left out of the body, both stay, and must then suit a new type too (as in Baserow).
+    let wanted = constraints::parse(body, Some(&old))?;
+    constraints::check(&kind, &options, &wanted)?;
     if name != old.name && repo::name_taken(&mut **tx, old.table_id, &name, Some(old.id)).await? {
         return Err(FieldError::NameNotUnique);
     }
@@ -465,6 +476,8 @@ pub async fn update_in(
     if let Some(select_options) = &select_options {
         repo::replace_select_options(tx, field_id, select_options).await?;
     }
+    repo::set_index_and_constraints(&mut **tx, field_id, wanted.db_index, &wanted.constraints)
+        .await?;
     let new = repo::get(tx, field_id).await?.ok_or(FieldError::NotFound)?;
     let relink = link_change(&old, &new);
     let mut gone_related = None;
@@ -506,6 +519,12 @@ pub async fn update_in(
         computed::refresh::field_changed(tx, other.table_id, other.id, None).await?;
     }
     let field = repo::get(tx, field_id).await?.ok_or(FieldError::NotFound)?;
+    // A converted column lost its indexes with the old one; changed constraints are redone.
+    let replaced = !(same_type && old_ft.storage(&old) == new_ft.storage(&field));
+    constraints::apply_unique(tx, &field, replaced || old.constraints != field.constraints).await?;
+    if field.db_index != old.db_index || (field.db_index && replaced) {
+        constraints::request_db_index(tx, field.table_id, field_id).await?;
+    }
     // A computed field's formula type can change with its formula, like a field's type.
     if !same_type || computed::is_computed(&field.kind) {
         crate::database::views::field_changes::field_converted(tx, &field).await?;

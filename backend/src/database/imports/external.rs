@@ -201,7 +201,9 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
             name: params.name.clone(),
             table_id: params.table_id.filter(|_| params.append),
         };
-        import_rows(ctx, job, target, Box::new(source)).await
+        import_rows(ctx, job, target, Box::new(source))
+            .await
+            .map_err(crate::database::fields::constraints::explain)
     }
     .await;
     forget_password(ctx, job.id).await?;

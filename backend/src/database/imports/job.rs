@@ -87,7 +87,8 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         },
         Box::new(source),
     )
-    .await?;
+    .await
+    .map_err(crate::database::fields::constraints::explain)?;
     tracing::info!(
         job_id = job.id,
         table_id = imported.table_id,

@@ -1,7 +1,10 @@
 //! Errors of row use cases.
 
 use crate::{
-    database::{fields::FieldError, filters::FilterError},
+    database::{
+        fields::{FieldError, constraints},
+        filters::FilterError,
+    },
     error::{Code, Detail, HasCode},
     platform::{validation::ValidationError, workspaces::WorkspaceError},
 };
@@ -63,6 +66,7 @@ impl HasCode for RowError {
             Self::Field(e) => e.code(),
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
+            Self::Database(e) if constraints::violated(e) => Code::FieldDataConstraint,
             Self::Database(_) => Code::Internal,
         }
     }
@@ -74,6 +78,9 @@ impl HasCode for RowError {
             Self::Field(e) => e.detail(),
             Self::Workspace(e) => e.detail(),
             Self::Validation(e) => e.detail(),
+            Self::Database(e) if constraints::violated(e) => {
+                Detail::Message(constraints::VIOLATED.into())
+            }
             other => Detail::Message(other.to_string()),
         }
     }

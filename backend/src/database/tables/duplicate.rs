@@ -160,6 +160,8 @@ async fn copy_field(
         options: &field.options,
     };
     let id = field_repo::insert(&mut *conn, &new).await?;
+    field_repo::set_index_and_constraints(&mut *conn, id, field.db_index, &field.constraints)
+        .await?;
     if !field.select_options.is_empty() {
         let fresh: Vec<_> = field
             .select_options
@@ -178,6 +180,11 @@ async fn copy_field(
         .get(&field.kind)
         .ok_or_else(|| anyhow::anyhow!("unknown field type {}", field.kind))?;
     fields::ddl::add_column(conn, &copy, ft).await?;
+    // The original's values are unique, so the copy's unique index holds them too.
+    fields::constraints::apply_unique(conn, &copy, !copy.constraints.is_empty()).await?;
+    if copy.db_index {
+        fields::constraints::request_db_index(conn, table_id, id).await?;
+    }
     Ok(copy)
 }
 

@@ -23,6 +23,8 @@ pub enum LowJob {
         table_id: i64,
         keys: Vec<database::indexes::IndexKey>,
     },
+    /// Build or drop a field's `db_index` index to match the field as it is now.
+    SyncFieldIndex { table_id: i64, field_id: i64 },
     /// Build the index of a filtered view on a large table.
     CreateViewIndex { view_id: i64 },
     /// Send a webhook's pending events, in order.
@@ -139,6 +141,9 @@ impl LowJob {
             }
             LowJob::CreateSortIndex { table_id, keys } => {
                 database::indexes::create_sort_index(ctx, table_id, &keys).await
+            }
+            LowJob::SyncFieldIndex { table_id, field_id } => {
+                database::fields::constraints::sync_db_index(&ctx.db, table_id, field_id).await
             }
         }
     }

@@ -21,6 +21,8 @@ pub enum TrashError {
     ParentIdNotAllowed,
     #[error("The page size is limited to {0}.")]
     PageSizeLimit(usize),
+    #[error("The operation violates a field constraint")]
+    FieldDataConstraint,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -39,6 +41,7 @@ impl HasCode for TrashError {
             Self::ParentIdRequired => Code::ParentIdMustBeProvided,
             Self::ParentIdNotAllowed => Code::ParentIdMustNotBeProvided,
             Self::PageSizeLimit(_) => Code::PageSizeLimit,
+            Self::FieldDataConstraint => Code::FieldDataConstraint,
             Self::Workspace(e) => e.code(),
             Self::Application(e) => e.code(),
             Self::Validation(e) => e.code(),

@@ -1,11 +1,16 @@
 // The table page's alert box: a short-lived error message (a failed save, a lost table),
 // and API errors put in words for it and for the page's dialogs.
 
+import { NOT_UNIQUE } from "./errors.js";
+
 /**
  * An API error in words: the detail, or each field's messages when it is a map. `labels`
  * names the fields for the reader (an empty label leaves the field out of the message).
  */
 export function errorText(e, labels = {}) {
+  if (e?.code === "ERROR_FIELD_DATA_CONSTRAINT") {
+    return NOT_UNIQUE;
+  }
   const detail = e?.detail;
   if (detail && typeof detail === "object") {
     const parts = [];

@@ -2,6 +2,9 @@
 // validation detail per field, a message), else a sentence for its error code. The raw
 // `ERROR_…` code is never what a person reads.
 
+/** What a person reads when a value repeats one that a unique field already holds. */
+export const NOT_UNIQUE = "Another row already holds this value, and this field's values must be unique.";
+
 /** Sentences for the codes a table page meets; others fall back to the HTTP status. */
 const CODE_SENTENCES = {
   ERROR_REQUEST_BODY_VALIDATION: "This value was refused.",
@@ -42,6 +45,10 @@ function sentences(detail) {
 /** An API error body (`{error, detail}`) with its HTTP status, as one or more sentences. */
 export function explain(status, body) {
   const code = body?.error ?? null;
+  // The server's sentence names no value or field: this one says what to do.
+  if (code === "ERROR_FIELD_DATA_CONSTRAINT") {
+    return NOT_UNIQUE;
+  }
   const said = [...new Set(sentences(body?.detail).filter((s) => !/^ERROR_[A-Z_]+$/.test(s)))];
   if (said.length > 0) {
     return said.join(" ");

@@ -49,6 +49,22 @@ const TYPES = {
   password: ["Password", "A secret kept as a hash: it can be set or cleared, never read."],
 };
 
+/** The types whose values can be kept unique (`unique_with_empty`), as the server has them. */
+const UNIQUE_TYPES = new Set(["text", "long_text", "url", "email", "number", "rating", "date", "duration", "single_select"]);
+/** The types whose column can have an index of its own (`db_index`). */
+const INDEX_TYPES = new Set([
+  "text", "long_text", "url", "email", "phone_number", "number", "rating", "boolean", "date", "created_on", "last_modified", "uuid", "autonumber",
+]);
+const UNIQUE = "unique_with_empty";
+
+/** What the dialog says for the server's constraint errors (others show its own text). */
+const CONSTRAINT_ERRORS = {
+  ERROR_FIELD_CONSTRAINT: "Some values in this field are duplicated. Remove or edit duplicates before making its values unique.",
+  ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE: "A field with unique values cannot have a default value: empty the default value, or untick “Unique values”.",
+  ERROR_INVALID_FIELD_CONSTRAINT: "This type cannot keep its values unique: untick “Unique values” first.",
+  ERROR_DB_INDEX_NOT_SUPPORTED: "This type cannot have an index: untick “Index” first.",
+};
+
 export const typeLabel = (type) => TYPES[type]?.[0] ?? type.replace(/_/g, " ");
 
 /** The colours select options cycle through (the grid has a chip style for each). */
@@ -529,14 +545,32 @@ export function openFieldDialog(field, options) {
     placeholder: "What this field holds, for the people using the table",
   });
   const settings = el("div", { class: "field-settings", id: "field-settings" });
+  // Unique values and the index, for the types that have them.
+  const unique = check("field-unique", "Unique values", (field?.field_constraints || []).some((c) => c.type_name === UNIQUE));
+  const uniqueRow = el(
+    "div",
+    { class: "stack" },
+    unique.element,
+    el("small", { class: "field-hint", textContent: "No two rows may hold the same value; empty cells may repeat." }),
+  );
+  const index = check("field-db-index", "Index", field?.db_index);
+  const indexRow = el(
+    "div",
+    { class: "stack" },
+    index.element,
+    el("small", { class: "field-hint", textContent: "Makes filtering on this field faster, but creating, changing and deleting rows a little slower." }),
+  );
+  const rules = el("div", { class: "stack field-rules", id: "field-rules" }, uniqueRow, indexRow);
   const error = el("p", { class: "form-error", id: "field-error", role: "alert", hidden: true });
   const blocked = el("p", { class: "field-note", id: "field-blocked", hidden: true });
   const save = el("button", { type: "submit", class: "btn btn-primary", textContent: field ? "Save" : "Create field", id: "field-save" });
   const cancel = el("button", { type: "button", class: "btn", textContent: "Cancel", onclick: () => dialog.close() });
   const actions = el("div", { class: "actions field-actions" }, el("span", { class: "spacer" }), cancel, save);
   const showError = (e) => {
-    error.textContent = errorText(e);
+    error.textContent = CONSTRAINT_ERRORS[e?.code] ?? errorText(e);
     error.hidden = false;
+    // On a small screen it may be below the fold of the scrolling dialog.
+    error.scrollIntoView({ block: "nearest" });
   };
 
   let editor = null;
@@ -569,6 +603,9 @@ export function openFieldDialog(field, options) {
     const current = field && field.type === type.value ? field : null;
     settings.replaceChildren(instance.build(current, own));
     settings.dataset.type = type.value;
+    uniqueRow.hidden = !UNIQUE_TYPES.has(type.value);
+    indexRow.hidden = !INDEX_TYPES.has(type.value);
+    rules.hidden = uniqueRow.hidden && indexRow.hidden;
     dialog.classList.toggle("field-dialog-wide", type.value === "formula");
   };
   type.addEventListener("change", showType);
@@ -579,6 +616,7 @@ export function openFieldDialog(field, options) {
     el("div", { class: "field-head" }, row("Name", name), row("Type", el("span", { class: "field-type-pick" }, typeIcon, type))),
     help,
     settings,
+    rules,
     row("Description", description, "Shown beside the field's name in the grid's header."),
     blocked,
     error,
@@ -609,6 +647,9 @@ export function openFieldDialog(field, options) {
       return;
     }
     const request = { name: name.value.trim(), type: type.value, description: description.value.trim() || null, ...editor.read() };
+    // Sent always, so a type without them drops them (the server keeps what is left out).
+    request.field_constraints = UNIQUE_TYPES.has(type.value) && unique.box.checked ? [{ type_name: UNIQUE }] : [];
+    request.db_index = INDEX_TYPES.has(type.value) && index.box.checked;
     save.disabled = true;
     error.hidden = true;
     try {

@@ -5,7 +5,7 @@
 // lookup fields through a link. Each step is checked in what the API then holds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, screenshot, signUp, logIn, createTable, apiOk } from '../support.mjs';
+import { launch, newPage, screenshot, signUp, logIn, createTable, apiOk, apiCall } from '../support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -420,6 +420,83 @@ test('computed cells show as their formula type: checks, dates, coloured options
   await page.waitForSelector('dialog[open] .row-fields');
   await screenshot(page, 'field-dialog-computed-row');
 
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('unique values and the index: ticked in the dialog, refused over duplicates in words, enforced on new rows', async () => {
+  const user = await signUp();
+  const s = await shop(user);
+  const token = user.token;
+  const { context, page } = await openGrid(user, s.path);
+
+  // A new text field with both ticked; types without them hide the boxes.
+  await openNewField(page, 'Code', 'text');
+  assert.equal(await page.isVisible('#field-unique'), true);
+  assert.equal(await page.isVisible('#field-db-index'), true);
+  await page.selectOption('#field-type', 'multiple_select');
+  assert.equal(await page.isVisible('#field-rules'), false, 'a multiple select has neither');
+  await page.selectOption('#field-type', 'boolean');
+  assert.equal(await page.isVisible('#field-unique'), false);
+  assert.equal(await page.isVisible('#field-db-index'), true, 'a boolean can be indexed');
+  await page.selectOption('#field-type', 'text');
+  await page.check('#field-unique');
+  await page.check('#field-db-index');
+  await screenshot(page, 'field-dialog-unique');
+  await saveField(page, 'Code');
+  let code = (await tableFields(token, s.tableId)).find((f) => f.name === 'Code');
+  assert.deepEqual(code.field_constraints, [{ type_name: 'unique_with_empty' }]);
+  assert.equal(code.db_index, true);
+
+  // A value another row holds is refused, typed in the grid or sent to the API.
+  await apiOk('PATCH', `/api/database/rows/table/${s.tableId}/${s.rows[0].id}/`, { token, body: { [`field_${code.id}`]: 'P-1' } });
+  const col = await columnIndex(page, 'Code');
+  const td = page.locator(`#grid tbody tr[data-row-id="${s.rows[1].id}"] td`).nth(col);
+  // Typing on a cell replaces its value; Enter saves.
+  await td.click();
+  await page.keyboard.type('P-1');
+  await page.keyboard.press('Enter');
+  // The editor opens again with what was typed, and a notice beside it says why.
+  await page.waitForSelector('#cell-notice');
+  assert.match(await page.locator('#cell-notice').textContent(), /Another row already holds this value/);
+  await screenshot(page, 'grid-unique-refused');
+  await page.keyboard.press('Escape');
+  const refused = await apiCall('PATCH', `/api/database/rows/table/${s.tableId}/${s.rows[1].id}/`, { token, body: { [`field_${code.id}`]: 'P-1' } });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error, 'ERROR_FIELD_DATA_CONSTRAINT');
+  const stored = await apiOk('GET', `/api/database/rows/table/${s.tableId}/${s.rows[1].id}/`, { token });
+  assert.equal(stored[`field_${code.id}`], null, 'nothing was written');
+  await page.waitForFunction(([id, i]) => document.querySelector(`#grid tbody tr[data-row-id="${id}"]`)?.children[i]?.textContent === '', [s.rows[1].id, col]);
+
+  // Unticked, both go; ticked again over duplicates, the dialog says why and stays open.
+  await page.click(`#grid thead th:has(.field-name-text:text-is("Code")) .field-menu-button`);
+  await page.click('#column-menu [data-action="edit"]');
+  await page.waitForSelector('#field-dialog');
+  assert.equal(await page.isChecked('#field-unique'), true);
+  assert.equal(await page.isChecked('#field-db-index'), true);
+  await page.uncheck('#field-unique');
+  await page.uncheck('#field-db-index');
+  await page.click('#field-save');
+  await page.waitForSelector('#field-dialog', { state: 'detached' });
+  code = (await tableFields(token, s.tableId)).find((f) => f.name === 'Code');
+  assert.deepEqual(code.field_constraints, []);
+  assert.equal(code.db_index, false);
+  await apiOk('PATCH', `/api/database/rows/table/${s.tableId}/${s.rows[1].id}/`, { token, body: { [`field_${code.id}`]: 'P-1' } });
+
+  await page.click(`#grid thead th:has(.field-name-text:text-is("Code")) .field-menu-button`);
+  await page.click('#column-menu [data-action="edit"]');
+  await page.waitForSelector('#field-dialog');
+  await page.check('#field-unique');
+  await page.click('#field-save');
+  await page.waitForSelector('#field-error:not([hidden])');
+  assert.match(await page.textContent('#field-error'), /Some values in this field are duplicated/);
+  await screenshot(page, 'field-dialog-unique-refused');
+  assert.deepEqual((await tableFields(token, s.tableId)).find((f) => f.name === 'Code').field_constraints, []);
+
+  // A default value and unique values do not go together: said in words too.
+  await page.fill('#field-text-default', 'x');
+  await page.click('#field-save');
+  await page.waitForFunction(() => /default value/.test(document.getElementById('field-error').textContent));
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -58,7 +58,15 @@ pub(super) async fn restore_rows(
     )))
     .bind(row_ids)
     .fetch_all(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| {
+        // A value another row took meanwhile, on a field whose values must be unique.
+        if fields::constraints::violated(&e) {
+            TrashError::FieldDataConstraint
+        } else {
+            e.into()
+        }
+    })?;
     if restored.is_empty() {
         return Err(TrashError::ItemNotFound);
     }

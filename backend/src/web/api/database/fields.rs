@@ -40,9 +40,12 @@ pub async fn list(
     Ok(Json(list.iter().map(|f| field_json(f, &scope)).collect()))
 }
 
-/// Body: `{name, type, description?, …type properties}`; the response adds `related_fields`.
+/// Body: `{name, type, description?, db_index?, field_constraints?, …type properties}`;
+/// the response adds `related_fields`.
 #[utoipa::path(post, path = "/api/database/fields/table/{table_id}/", tag = "Database fields", request_body = Object,
-    params(("table_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`")), security(("jwt" = [])))]
+    params(("table_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`"),
+        (status = 400, description = "ERROR_INVALID_FIELD_CONSTRAINT, ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE, ERROR_DB_INDEX_NOT_SUPPORTED, ERROR_REQUEST_BODY_VALIDATION")),
+    security(("jwt" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
@@ -73,9 +76,12 @@ pub async fn get(
     Ok(Json(field_json(&field, &scope)))
 }
 
-/// A new `type` converts every value; what does not fit becomes empty.
+/// A new `type` converts every value; what does not fit becomes empty. `db_index` and
+/// `field_constraints` left out stay as they are (and must suit a new type).
 #[utoipa::path(patch, path = "/api/database/fields/{field_id}/", tag = "Database fields", request_body = Object,
-    params(("field_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`")), security(("jwt" = [])))]
+    params(("field_id" = i64, Path)), responses((status = 200, description = "The field with `related_fields`"),
+        (status = 400, description = "ERROR_FIELD_CONSTRAINT (the values already repeat), ERROR_INVALID_FIELD_CONSTRAINT, ERROR_FIELD_CONSTRAINT_DOES_NOT_SUPPORT_DEFAULT_VALUE, ERROR_DB_INDEX_NOT_SUPPORTED, ERROR_REQUEST_BODY_VALIDATION")),
+    security(("jwt" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(actor): Auth,

@@ -244,7 +244,8 @@ fn items(body: Value, limit: usize) -> Result<Vec<Value>, ApiError> {
 
 #[utoipa::path(post, path = "/api/database/rows/table/{table_id}/", tag = "Database rows", request_body = Object,
     params(("table_id" = i64, Path), ("before" = Option<i64>, Query), ("user_field_names" = Option<String>, Query), ("send_webhook_events" = Option<bool>, Query)),
-    responses((status = 200, description = "The new row")), security(("jwt" = [])))]
+    responses((status = 200, description = "The new row"),
+        (status = 400, description = "ERROR_FIELD_DATA_CONSTRAINT (a value a unique field already holds), ERROR_REQUEST_BODY_VALIDATION")), security(("jwt" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
@@ -272,7 +273,8 @@ pub async fn create(
 }
 
 #[utoipa::path(patch, path = "/api/database/rows/table/{table_id}/{row_id}/", tag = "Database rows", request_body = Object,
-    params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 200, description = "The whole row")), security(("jwt" = [])))]
+    params(("table_id" = i64, Path), ("row_id" = i64, Path)), responses((status = 200, description = "The whole row"),
+        (status = 400, description = "ERROR_FIELD_DATA_CONSTRAINT (a value a unique field already holds), ERROR_REQUEST_BODY_VALIDATION")), security(("jwt" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
@@ -340,7 +342,8 @@ pub async fn move_row(
 }
 
 #[utoipa::path(post, path = "/api/database/rows/table/{table_id}/batch/", tag = "Database rows", request_body = Object,
-    params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`")), security(("jwt" = [])))]
+    params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`"),
+        (status = 400, description = "ERROR_FIELD_DATA_CONSTRAINT (nothing of the batch is written), ERROR_REQUEST_BODY_VALIDATION")), security(("jwt" = [])))]
 pub async fn batch_create(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
@@ -368,7 +371,8 @@ pub async fn batch_create(
 }
 
 #[utoipa::path(patch, path = "/api/database/rows/table/{table_id}/batch/", tag = "Database rows", request_body = Object,
-    params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`")), security(("jwt" = [])))]
+    params(("table_id" = i64, Path)), responses((status = 200, description = "`{items}`"),
+        (status = 400, description = "ERROR_FIELD_DATA_CONSTRAINT (nothing of the batch is written), ERROR_REQUEST_BODY_VALIDATION")), security(("jwt" = [])))]
 pub async fn batch_update(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
