@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(next_free_name("Sales", &taken), "Sales 3");
         assert_eq!(next_free_name("Other", &taken), "Other 2");
         let long = "x".repeat(MAX_NAME_LENGTH);
-        let copy = next_free_name(&long, &[long.clone()]);
+        let copy = next_free_name(&long, std::slice::from_ref(&long));
         assert_eq!(copy.chars().count(), MAX_NAME_LENGTH);
         assert!(copy.ends_with(" 2"));
     }

@@ -390,6 +390,20 @@ async fn a_duplicated_database_has_its_tables_rows_links_and_views_as_an_indepen
             "through_field_id": link, "target_field_name": "Name"}),
         )
         .await;
+    let tier = app
+        .field(
+            user,
+            t2,
+            json!({"name": "Tier", "type": "single_select",
+            "select_options": [{"value": "Gold", "color": "yellow"}]}),
+        )
+        .await;
+    app.field(
+        user,
+        fx.table,
+        json!({"name": "Tiers", "type": "lookup", "through_field_id": link, "target_field_id": tier}),
+    )
+    .await;
     let name = app.field_id(user, fx.table, "Name").await;
     let t2_name = app.field_id(user, t2, "Name").await;
     let t2_rows = app.rows(user, t2, "").await.body["results"].clone();
@@ -401,7 +415,7 @@ async fn a_duplicated_database_has_its_tables_rows_links_and_views_as_an_indepen
         .patch(
             &format!("/api/database/rows/table/{t2}/{x}/"),
             a,
-            json!({format!("field_{t2_name}"): "X"}),
+            json!({format!("field_{t2_name}"): "X", format!("field_{tier}"): "Gold"}),
         )
         .await)
     .await;
@@ -498,6 +512,18 @@ async fn a_duplicated_database_has_its_tables_rows_links_and_views_as_an_indepen
         ["Their names"]
         .clone();
     assert_eq!(names, original_names, "the looked-up values came along");
+    // A looked-up option is the copy's option.
+    let copy_gold = named(&f2, "Tier")["select_options"][0]["id"].clone();
+    let tiers = &copied_row["Tiers"];
+    let looked: Vec<_> = tiers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| !v["value"].is_null())
+        .collect();
+    assert_eq!(looked.len(), 1, "{tiers}");
+    assert_eq!(looked[0]["value"]["id"], copy_gold, "{tiers}");
+    assert_eq!(looked[0]["value"]["value"], "Gold");
     assert_eq!(names.as_array().map(Vec::len), Some(2), "{names:?}");
     let back = app.rows(user, c2, "user_field_names=true").await.body["results"].clone();
     let x_copy = back

@@ -7,6 +7,7 @@
 
 use super::{Table, repo, table_name};
 use crate::database::{
+    computed,
     fields::{self, Field, registry::field_types, repo as field_repo},
     id_map::IdMap,
     links::{self, Relation, schema},
@@ -54,6 +55,8 @@ pub async fn copy_tables(
     for (old, new) in &all_pairs {
         copy_link(conn, old, new, &map).await?;
     }
+    let copy_ids: Vec<i64> = originals.iter().map(|(t, _)| map.table(t.id)).collect();
+    recompute_copies(conn, &copy_ids).await?;
     for (original, _) in originals {
         let copy_id = map.table(original.id);
         repo::add_row_count(&mut *conn, copy_id, original.row_count).await?;
@@ -68,6 +71,17 @@ pub async fn copy_tables(
         tables.push(copy);
     }
     Ok(Copied { tables, map })
+}
+
+/// Computes the copies' computed fields afresh once their rows and links are in: a copied
+/// value may hold ids of the original's select options or read through the original's
+/// links, the recomputed one reads the copy.
+async fn recompute_copies(conn: &mut PgConnection, copies: &[i64]) -> sqlx::Result<()> {
+    for table_id in computed::recompute::tables_in_order(conn, copies).await? {
+        let fields = field_repo::list(conn, table_id).await?;
+        computed::recompute(conn, table_id, &fields, None).await?;
+    }
+    Ok(())
 }
 
 /// Copies a field (type, properties, options) into the new table; records its id and its
