@@ -15,6 +15,7 @@ mod database_fields;
 mod database_filters;
 mod database_rows;
 mod database_tables;
+mod duplication;
 mod email_verification;
 mod errors;
 mod exports;

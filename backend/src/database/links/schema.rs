@@ -69,6 +69,29 @@ pub async fn check(
     Ok(related)
 }
 
+/// Creates the relation table `database_relation_{relation_id}`: side `a` holds rows of
+/// `own_table`, side `b` rows of `target_table`.
+pub async fn create_relation(
+    conn: &mut PgConnection,
+    relation_id: i64,
+    own_table: i64,
+    target_table: i64,
+) -> sqlx::Result<()> {
+    let rel = format!("database_relation_{relation_id}");
+    let (own_table, target_table) = (table_name(own_table), table_name(target_table));
+    exec(
+        conn,
+        format!(
+            "CREATE TABLE {rel} (id BIGSERIAL PRIMARY KEY, \
+             a_id BIGINT NOT NULL REFERENCES {own_table} (id) ON DELETE CASCADE, \
+             b_id BIGINT NOT NULL REFERENCES {target_table} (id) ON DELETE CASCADE, \
+             UNIQUE (a_id, b_id))"
+        ),
+    )
+    .await?;
+    exec(conn, format!("CREATE INDEX {rel}_b ON {rel} (b_id, a_id)")).await
+}
+
 /// Creates the relation table of a new link field (whose options name the linked table),
 /// and its related field in the linked table when `with_related`. Returns the field as
 /// stored now and the related field.
@@ -81,19 +104,7 @@ pub async fn set_up(
         .opt("link_row_table_id")
         .as_i64()
         .ok_or(FieldError::LinkRowTableNotProvided)?;
-    let rel = format!("database_relation_{}", field.id);
-    let (own_table, target_table) = (table_name(field.table_id), table_name(target));
-    exec(
-        conn,
-        format!(
-            "CREATE TABLE {rel} (id BIGSERIAL PRIMARY KEY, \
-             a_id BIGINT NOT NULL REFERENCES {own_table} (id) ON DELETE CASCADE, \
-             b_id BIGINT NOT NULL REFERENCES {target_table} (id) ON DELETE CASCADE, \
-             UNIQUE (a_id, b_id))"
-        ),
-    )
-    .await?;
-    exec(conn, format!("CREATE INDEX {rel}_b ON {rel} (b_id, a_id)")).await?;
+    create_relation(conn, field.id, field.table_id, target).await?;
     let related = if with_related {
         let source_name = tables::repo::get(&mut *conn, field.table_id)
             .await?

@@ -1,5 +1,6 @@
 //! Tables: each one a real PostgreSQL table `database_table_{id}`.
 
+pub mod copy;
 pub mod duplicate;
 mod errors;
 pub mod repo;

@@ -3,6 +3,7 @@
 
 pub mod aggregations;
 pub mod calendar;
+pub mod copy;
 pub mod decorations;
 mod errors;
 pub mod field_changes;

@@ -114,7 +114,8 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             before,
             ..
         } => tables::order_in(tx, actor, *database_id, before).await?,
-        Params::CreateApplication { application_id, .. } => {
+        Params::CreateApplication { application_id, .. }
+        | Params::DuplicateApplication { application_id, .. } => {
             applications::delete_in(tx, actor, *application_id).await?
         }
         Params::UpdateApplication {
@@ -288,7 +289,8 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::OrderTables {
             database_id, after, ..
         } => tables::order_in(tx, actor, *database_id, after).await?,
-        Params::CreateApplication { application_id, .. } => {
+        Params::CreateApplication { application_id, .. }
+        | Params::DuplicateApplication { application_id, .. } => {
             restore(tx, actor, "application", *application_id, None).await?
         }
         Params::UpdateApplication {

@@ -179,6 +179,11 @@ pub enum Params {
         workspace_id: i64,
         application_id: i64,
     },
+    /// A database copied (by its job): undo trashes the copy, redo restores it.
+    DuplicateApplication {
+        workspace_id: i64,
+        application_id: i64,
+    },
     /// An application renamed: its name before and after.
     UpdateApplication {
         workspace_id: i64,
@@ -270,6 +275,7 @@ impl Params {
             Params::DeleteTable { .. } => "delete_table",
             Params::OrderTables { .. } => "order_tables",
             Params::CreateApplication { .. } => "create_application",
+            Params::DuplicateApplication { .. } => "duplicate_application",
             Params::UpdateApplication { .. } => "update_application",
             Params::DeleteApplication { .. } => "delete_application",
             Params::OrderApplications { .. } => "order_applications",
@@ -288,6 +294,7 @@ impl Params {
     pub fn scope(&self) -> String {
         let table_id = match self {
             Params::CreateApplication { workspace_id, .. }
+            | Params::DuplicateApplication { workspace_id, .. }
             | Params::UpdateApplication { workspace_id, .. }
             | Params::DeleteApplication { workspace_id, .. }
             | Params::OrderApplications { workspace_id, .. } => {

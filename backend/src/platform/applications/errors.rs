@@ -11,6 +11,8 @@ pub enum ApplicationError {
     NotFound,
     #[error("The application id {0} does not belong to the workspace.")]
     NotInWorkspace(i64),
+    #[error("You already have an unfinished job of this type.")]
+    MaxJobCount,
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error(transparent)]
@@ -24,6 +26,7 @@ impl HasCode for ApplicationError {
         match self {
             Self::NotFound => Code::ApplicationDoesNotExist,
             Self::NotInWorkspace(_) => Code::ApplicationNotInGroup,
+            Self::MaxJobCount => Code::MaxJobCountExceeded,
             Self::Workspace(e) => e.code(),
             Self::Validation(e) => e.code(),
             Self::Database(_) => Code::Internal,

@@ -158,6 +158,9 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     let outcome = match job.kind.as_str() {
         database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
         database::fields::duplicate::JOB_TYPE => database::fields::duplicate::run(ctx, &job).await,
+        database::duplicate_application::JOB_TYPE => {
+            database::duplicate_application::run(ctx, &job).await
+        }
         database::export::JOB_TYPE => database::export::run(ctx, &job).await,
         database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
         database::imports::external::JOB_TYPE => database::imports::external::run(ctx, &job).await,

@@ -137,3 +137,18 @@ pub async fn order(
     applications::order(&state.ctx, &actor, id, &b.application_ids).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Queues a copy of the database (tables, fields, rows, links, views); poll the returned
+/// job, whose `duplicated_application` is set once it has finished.
+#[utoipa::path(post, path = "/api/applications/{application_id}/duplicate/async/", tag = "Applications",
+    params(("application_id" = i64, Path)),
+    responses((status = 202, description = "A `duplicate_application` job with `original_application` and `duplicated_application`")),
+    security(("jwt" = [])))]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let job = crate::database::duplicate_application::start(&state.ctx, &actor, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(job.to_json())))
+}

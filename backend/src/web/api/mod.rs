@@ -87,6 +87,10 @@ pub fn routes() -> RouteTable {
                 .delete(applications::delete),
         )
         .route(
+            "/api/applications/{id}/duplicate/async/",
+            post(applications::duplicate),
+        )
+        .route(
             "/api/row_comments/{table_id}/{row_id}/",
             get(row_comments::list).post(row_comments::create),
         )

@@ -1,7 +1,7 @@
 // What the sidebar's buttons do, through the REST API: new workspaces, databases and tables
 // (a new table opens once created), and each item's menu: rename in place, duplicate a
-// table (a job, followed until it finishes), move up or down, a workspace's members,
-// delete after a confirmation.
+// table or a database (a job, followed until it finishes), move up or down, a workspace's
+// members, delete after a confirmation.
 
 import { errorText } from "../table/alert.js";
 import { el, openDialog } from "../table/dom.js";
@@ -77,24 +77,37 @@ function rename(kind, item, api) {
   });
 }
 
-/** Duplicates a table: the copy appears under it once the job has finished. */
-async function duplicate(item, api) {
+/** Follows a job until it has finished (or throws why not). */
+async function finishedJob(api, job) {
+  const deadline = Date.now() + JOB_TIMEOUT_MS;
+  while (job.state !== "finished" && job.state !== "failed") {
+    if (Date.now() > deadline) {
+      throw new Error("It is taking too long; the copy will appear when it is done.");
+    }
+    await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+    job = await api.get(`/jobs/${job.id}/`);
+  }
+  if (job.state === "failed") {
+    throw new Error(job.human_readable_error || "The copy could not be made.");
+  }
+  return job;
+}
+
+/**
+ * Duplicates a table (under its database) or a whole database (at the end of its
+ * workspace, with its tables): the copy appears once the job has finished.
+ */
+async function duplicate(kind, item, api) {
   const name = nameOf(item);
   showNavProgress(`Duplicating “${name}”…`);
   try {
-    let job = await api.post(`/database/tables/${item.dataset.tableId}/duplicate/async/`);
-    const deadline = Date.now() + JOB_TIMEOUT_MS;
-    while (job.state !== "finished" && job.state !== "failed") {
-      if (Date.now() > deadline) {
-        throw new Error("It is taking too long; the copy will appear when it is done.");
-      }
-      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
-      job = await api.get(`/jobs/${job.id}/`);
+    if (kind === "database") {
+      const job = await api.post(`/applications/${item.dataset.databaseId}/duplicate/async/`);
+      addDatabase((await finishedJob(api, job)).duplicated_application);
+    } else {
+      const job = await api.post(`/database/tables/${item.dataset.tableId}/duplicate/async/`);
+      addTable((await finishedJob(api, job)).duplicated_table);
     }
-    if (job.state === "failed") {
-      throw new Error(job.human_readable_error || "The copy could not be made.");
-    }
-    addTable(job.duplicated_table);
     clearNavStatus();
   } catch (error) {
     showNavError(`“${name}” could not be duplicated: ${errorText(error)}`);
@@ -161,7 +174,7 @@ function menuItems(kind, item, api) {
   if (kind === "table") {
     return [
       { label: "Rename", run: () => rename("table", item, api) },
-      { label: "Duplicate", run: () => duplicate(item, api) },
+      { label: "Duplicate", run: () => duplicate("table", item, api) },
       ...moves,
       { label: "Delete", run: () => confirmDelete("table", item, api), danger: true },
     ];
@@ -169,6 +182,7 @@ function menuItems(kind, item, api) {
   return [
     { label: "New table", run: () => createTable(item, api) },
     { label: "Rename", run: () => rename("database", item, api) },
+    { label: "Duplicate", run: () => duplicate("database", item, api) },
     ...moves,
     { label: "Delete", run: () => confirmDelete("database", item, api), danger: true },
   ];

@@ -33,6 +33,7 @@ const DONE = {
   delete_table: "a deleted table",
   order_tables: "a table order",
   duplicate_table: "a duplicated table",
+  duplicate_application: "a duplicated database",
 };
 
 function described(actions) {

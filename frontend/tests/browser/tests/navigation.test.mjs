@@ -226,12 +226,21 @@ for (const size of SIZES) {
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await eventually(() => tableNames(page, databaseId), ['Orders', 'Clients']);
     assert.deepEqual(await apiTableNames(ann, databaseId), ['Orders', 'Clients']);
+    // A database duplicates the same way: the copy, with its tables, comes last.
+    await menu(page, 'Sales', 'Duplicate');
+    await eventually(() => databaseNames(page, workspaceId), ['Marketing', 'Sales', 'Sales 2'], 'the copy is listed');
+    await page.locator('#sidebar-error').waitFor({ state: 'hidden' });
+    const withCopy = await apiOk('GET', `/api/applications/workspace/${workspaceId}/`, { token: ann.token });
+    const salesCopy = withCopy.find((a) => a.name === 'Sales 2');
+    assert.deepEqual(salesCopy.tables.map((t) => t.name), ['Orders', 'Clients']);
+    await eventually(() => tableNames(page, salesCopy.id), ['Orders', 'Clients'], 'with its tables');
+    await shoot(page, size, 'navigation-duplicated-database');
     // Deleting the database of the table shown goes back to the dashboard.
     await menu(page, 'Sales', 'Delete');
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.waitForURL('**/dashboard');
     const left = await apiOk('GET', `/api/applications/workspace/${workspaceId}/`, { token: ann.token });
-    assert.deepEqual(left.map((a) => a.name), ['Marketing']);
+    assert.deepEqual(left.map((a) => a.name), ['Marketing', 'Sales 2']);
     assert.deepEqual(page.errors, []);
     await context.close();
   });
