@@ -56,6 +56,67 @@ pub async fn lookup(
     limit: i64,
     offset: i64,
 ) -> Result<LookupPage, ViewError> {
+    let wanted = Wanted {
+        search,
+        ids: None,
+        limit,
+        offset,
+    };
+    candidates_page(ctx, slug, token, field_id, wanted).await
+}
+
+/// Which candidates a caller asks for.
+struct Wanted<'a> {
+    search: Option<&'a str>,
+    ids: Option<&'a [i64]>,
+    limit: i64,
+    offset: i64,
+}
+
+/// The primary texts of the rows `ids` among the candidates of the link field `field_id`,
+/// in the order of `ids` (a form sent back with an error shows the rows already chosen);
+/// ids that are no candidate are left out.
+pub async fn chosen(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    field_id: i64,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>, ViewError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted = Wanted {
+        search: None,
+        ids: Some(ids),
+        limit: ids.len() as i64,
+        offset: 0,
+    };
+    let page = candidates_page(ctx, slug, token, field_id, wanted).await?;
+    let found: std::collections::HashMap<i64, String> = page
+        .results
+        .iter()
+        .filter_map(|r| Some((r["id"].as_i64()?, r["value"].as_str()?.to_owned())))
+        .collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| Some((*id, found.get(id)?.clone())))
+        .collect())
+}
+
+async fn candidates_page(
+    ctx: &AppContext,
+    slug: &str,
+    token: Option<&str>,
+    field_id: i64,
+    wanted: Wanted<'_>,
+) -> Result<LookupPage, ViewError> {
+    let Wanted {
+        search,
+        ids,
+        limit,
+        offset,
+    } = wanted;
     if search.is_some_and(|s| s.contains('\0')) {
         return Err(ValidationError::single(
             "search",
@@ -105,6 +166,7 @@ pub async fn lookup(
             .as_ref()
             .map(|(f, fs)| (f.as_ref(), fs.as_slice())),
         search,
+        ids,
     };
 
     let mut count_sql = QueryBuilder::<Postgres>::new("SELECT count(*) ");
@@ -149,6 +211,8 @@ struct Candidates<'a> {
         &'a [Field],
     )>,
     search: Option<&'a str>,
+    /// Only these rows, when given.
+    ids: Option<&'a [i64]>,
 }
 
 impl Candidates<'_> {
@@ -178,6 +242,11 @@ impl Candidates<'_> {
                 filter.push_sql(sql, view_fields, false)?;
             }
             sql.push(")");
+        }
+        if let Some(ids) = self.ids {
+            sql.push(" AND t.id = ANY(")
+                .push_bind(ids.to_vec())
+                .push(")");
         }
         if let Some(term) = self.search {
             sql.push(" AND (FALSE");

@@ -20,8 +20,9 @@ use crate::{
             registry::filter_types,
             tree::{FieldRef, FilterLeaf},
         },
+        links::LINK_ROW,
         rows::{ListQuery, Page, Paging},
-        views::{ViewError, form, public},
+        views::{ViewError, form, link_lookup, public},
     },
     error::{ApiError, Code},
     platform::user_files,
@@ -520,6 +521,14 @@ pub enum Input {
     Files {
         files: Vec<(String, String)>,
     },
+    /// Rows of the linked table, searched through the shared view's link lookup by the
+    /// page's script; the ids of those chosen travel with the form, shown by their
+    /// primary text.
+    Links {
+        lookup: String,
+        chosen: Vec<(i64, String)>,
+        multiple: bool,
+    },
     Unsupported,
 }
 
@@ -560,13 +569,23 @@ fn submitted<'a>(answers: &'a [(String, String)], key: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// What a form page shows beside its fields and answers.
+struct Shown<'a> {
+    slug: &'a str,
+    /// Uploaded files' stored names → the names the visitors' files had.
+    uploaded: &'a HashMap<String, String>,
+    /// Per link field, the rows already chosen with their primary texts.
+    linked: &'a HashMap<i64, Vec<(i64, String)>>,
+}
+
 fn question(
     field: &Field,
     options: &Value,
     answers: &[(String, String)],
-    uploaded: &HashMap<String, String>,
+    shown: &Shown<'_>,
     errors: &FormErrors,
 ) -> Question {
+    let uploaded = shown.uploaded;
     let key = field.column();
     let given = submitted(answers, &key);
     let first = given.first().map(|s| (*s).to_owned()).unwrap_or_default();
@@ -637,6 +656,18 @@ fn question(
                 .filter_map(|n| Some(((*n).to_owned(), uploaded.get(*n)?.clone())))
                 .collect(),
         },
+        LINK_ROW => Input::Links {
+            lookup: format!(
+                "/api/database/views/{}/link-row-field-lookup/{}/",
+                shown.slug, field.id
+            ),
+            chosen: shown.linked.get(&field.id).cloned().unwrap_or_default(),
+            multiple: field
+                .options
+                .get("link_row_multiple_relationships")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+        },
         _ => Input::Unsupported,
     };
     let name = options
@@ -678,6 +709,15 @@ async fn render_form(
         Ok(uploaded) => uploaded,
         Err(err) => return failure(ViewError::from(err), csrf, slug, &here),
     };
+    let linked = match linked_rows(state, slug, token.as_deref(), &fields, answers).await {
+        Ok(linked) => linked,
+        Err(err) => return failure(err, csrf, slug, &here),
+    };
+    let shown = Shown {
+        slug,
+        uploaded: &uploaded,
+        linked: &linked,
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -695,7 +735,7 @@ async fn render_form(
             .unwrap_or_else(|| "Submit".into()),
         questions: fields
             .iter()
-            .map(|(f, o)| question(f, o, answers, &uploaded, &errors))
+            .map(|(f, o)| question(f, o, answers, &shown, &errors))
             .collect(),
         errors,
     };
@@ -725,6 +765,41 @@ async fn uploaded_files(
         .collect())
 }
 
+/// The rows already chosen for the form's link questions (sent back with answers that
+/// were refused), with their primary texts; ids the link could not be given are left out.
+async fn linked_rows(
+    state: &AppState,
+    slug: &str,
+    token: Option<&str>,
+    fields: &[(Field, Value)],
+    answers: &[(String, String)],
+) -> Result<HashMap<i64, Vec<(i64, String)>>, ViewError> {
+    let mut linked = HashMap::new();
+    for (field, _) in fields.iter().filter(|(f, _)| f.kind == LINK_ROW) {
+        let ids = link_ids(&submitted(answers, &field.column()));
+        if !ids.is_empty() {
+            let rows = link_lookup::chosen(&state.ctx, slug, token, field.id, &ids).await?;
+            linked.insert(field.id, rows);
+        }
+    }
+    Ok(linked)
+}
+
+/// The row ids a link question was answered with: numbers only, each once, at most as
+/// many as a page of rows.
+fn link_ids(given: &[&str]) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    for id in given.iter().filter_map(|v| v.trim().parse::<i64>().ok()) {
+        if !ids.contains(&id) && ids.len() < MAX_LINKS_PER_ANSWER {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The most rows one link question of a form page takes.
+const MAX_LINKS_PER_ANSWER: usize = 200;
+
 pub async fn form_page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -752,6 +827,9 @@ fn answer_value(field: &Field, given: &[&str]) -> Option<Value> {
                 .filter(|n| !n.trim().is_empty())
                 .map(|n| serde_json::json!({ "name": n.trim() }))
                 .collect(),
+        )),
+        LINK_ROW => Some(Value::Array(
+            link_ids(given).into_iter().map(Value::from).collect(),
         )),
         _ => match first {
             None | Some("") => None,

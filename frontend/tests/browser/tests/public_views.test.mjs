@@ -285,3 +285,74 @@ test('a shared form takes files: chosen files upload at once, show as chips, and
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a shared form links rows: typing searches the linked table, chosen rows show as chips and land in the row', async () => {
+  const { user, ids, fields } = await fixture();
+  const token = user.token;
+  const companies = await apiOk('POST', `/api/database/tables/database/${ids.databaseId}/`, {
+    token,
+    body: { name: 'Companies', data: [['Name'], ['Acme'], ['Acorn Ltd'], ['Globex'], [XSS]], first_row_header: true },
+  });
+  const companyRows = await apiOk('GET', `/api/database/rows/table/${companies.id}/?user_field_names=true`, { token });
+  const rowId = Object.fromEntries(companyRows.results.map((r) => [r.Name, r.id]));
+  const link = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, {
+    token,
+    body: { name: 'Company', type: 'link_row', link_row_table_id: companies.id, has_related_field: false },
+  });
+  const name = fields.find((f) => f.name === 'Name');
+  const form = await apiOk('POST', `/api/database/views/table/${ids.tableId}/`, { token, body: { name: 'Leads', type: 'form' } });
+  await apiOk('PATCH', `/api/database/views/${form.id}/field-options/`, {
+    token,
+    body: { field_options: { [name.id]: { enabled: true, required: true }, [link.id]: { enabled: true } } },
+  });
+  const shared = await apiOk('PATCH', `/api/database/views/${form.id}/`, { token, body: { public: true, title: 'New lead' } });
+
+  for (const size of ['desktop', 'mobile']) {
+    const context = await browser.newContext({ viewport: SIZES[size], baseURL: baseUrl });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`/form/${shared.slug}`);
+    const search = page.locator(`#field_${link.id}`);
+    const options = page.locator(`#field_${link.id}-results .form-link-option`);
+    // Typing searches the linked table's primary field.
+    await search.fill('ac');
+    await page.waitForFunction(
+      (sel) => [...document.querySelectorAll(sel)].map((b) => b.textContent).join('|') === 'Acme|Acorn Ltd',
+      `#field_${link.id}-results .form-link-option`,
+    );
+    await screenshot(page, 'public-form-link-search');
+    await options.filter({ hasText: 'Acorn Ltd' }).click();
+    // Enter chooses the first row found, without sending the form.
+    await search.fill('glob');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Globex', `#field_${link.id}-results .form-link-option`);
+    await search.press('Enter');
+    // Markup in a primary value is text.
+    await search.fill('<script');
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, `#field_${link.id}-results .form-link-option`);
+    await options.first().click();
+    const chips = page.locator('.form-link-list .chip .form-file-name');
+    assert.deepEqual(await chips.allTextContents(), ['Acorn Ltd', 'Globex', XSS]);
+    await page.getByRole('button', { name: `Remove ${XSS}` }).click();
+    await screenshot(page, 'public-form-links');
+    if (size === 'mobile') {
+      await assertFitsWidth(page);
+      assert.deepEqual(errors, []);
+      await context.close();
+      continue;
+    }
+    // A validation error keeps the chosen rows, named by their primary text.
+    await page.click('button[type=submit]');
+    await page.waitForSelector(`#field_${name.id}-error`);
+    assert.deepEqual(await chips.allTextContents(), ['Acorn Ltd', 'Globex']);
+    await page.fill(`input[name=field_${name.id}]`, 'Lead one');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[role=status]');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  const rows = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/?user_field_names=true&search=Lead%20one`, { token });
+  assert.equal(rows.results.length, 1);
+  assert.deepEqual(rows.results[0].Company.map((l) => l.id), [rowId['Acorn Ltd'], rowId.Globex]);
+  assert.deepEqual(rows.results[0].Company.map((l) => l.value), ['Acorn Ltd', 'Globex']);
+});
