@@ -298,9 +298,12 @@ async fn two_backends_behind_nginx_share_live_edits_and_a_killed_one_loses_nothi
     let last = create_row(&http, &base, &token, table, "after").await;
     ids.push(last);
     let replayed = created_until(&mut ann, last).await;
-    // Every event after the last one seen, once, in order: nothing lost.
-    let expected: Vec<i64> = (last_seen + 1..=last_seen + ids.len() as i64).collect();
-    assert_eq!(replayed, expected);
+    // Every row created after the last event seen, once, in order: nothing lost. (Each
+    // creation also logs a `row_history_updated` event for row pages, which a table page
+    // does not get, so the sequence numbers step over those.)
+    assert_eq!(replayed.len(), ids.len(), "{replayed:?}");
+    assert!(replayed[0] > last_seen, "{replayed:?}");
+    assert!(replayed.windows(2).all(|w| w[0] < w[1]), "{replayed:?}");
     let bob_seen = created_until(&mut bob, last).await;
     assert_eq!(bob_seen.len(), ids.len(), "Bob saw every edit live");
     last_seen = *replayed.last().unwrap();
