@@ -105,6 +105,61 @@ async fn a_mention_notifies_the_member_live_and_mentions_no_one_else() {
     assert_eq!(listing(&app, &dee, w).await["count"], 1);
 }
 
+/// The email summary job and marking as read lock recipient rows too; a notification whose
+/// row one of them holds while the live delivery runs must still go out, not stay queued.
+#[tokio::test]
+async fn a_notification_held_by_another_writer_during_delivery_is_still_delivered_live() {
+    let app = TestApp::spawn().await;
+    let (fx, bob, row, _) = setup(&app).await;
+    let mut bob_socket = client(&app.url, &bob.access).await;
+    comment(
+        &app,
+        &fx.user,
+        fx.table,
+        row,
+        message("hi ", &[(bob.id, "Bob")]),
+    )
+    .await;
+    let first = next_of(&mut bob_socket.socket, "notifications_created").await;
+    let id = &first["notifications"][0]["id"];
+
+    // Queued again (without a job: the delivery is run by hand below), then held by a
+    // writer as the summary job holds it, while a delivery runs.
+    sqlx::query("UPDATE notification_recipients SET queued = TRUE WHERE recipient_id = $1")
+        .bind(bob.id)
+        .execute(&app.ctx.db)
+        .await
+        .unwrap();
+    let mut holder = app.ctx.db.begin().await.unwrap();
+    sqlx::query(
+        "UPDATE notification_recipients SET email_scheduled = FALSE WHERE recipient_id = $1",
+    )
+    .bind(bob.id)
+    .execute(&mut *holder)
+    .await
+    .unwrap();
+    let ctx = app.ctx.clone();
+    let delivery = tokio::spawn(async move { notifications::live::send_queued(&ctx).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    holder.commit().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), delivery)
+        .await
+        .expect("the delivery ends once the row is free")
+        .unwrap()
+        .unwrap();
+
+    let again = next_of(&mut bob_socket.socket, "notifications_created").await;
+    assert_eq!(&again["notifications"][0]["id"], id);
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM notification_recipients WHERE recipient_id = $1 AND queued",
+    )
+    .bind(bob.id)
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(queued, 0, "nothing is left on the queue");
+}
+
 #[tokio::test]
 async fn notifications_are_marked_read_one_or_all_and_cleared_live() {
     let app = TestApp::spawn().await;

@@ -13,13 +13,19 @@ use std::collections::BTreeMap;
 /// one delivery are announced by their number only.
 pub const FETCH_REQUIRED_OVER: usize = 20;
 
-/// Takes every queued notification off the queue and tells its recipient. Rows another run
-/// holds are skipped: each notification is delivered once.
+/// Takes every queued notification off the queue and tells its recipient; each is delivered
+/// once.
+///
+/// The rows are locked in id order and waited for, not skipped: other writers lock them too
+/// (the email summary job, marking as read), and a row skipped because one of them held it
+/// would stay queued with no run left to deliver it. A row another run of this job took
+/// meanwhile is no longer `queued` once its lock is released, so it is not taken twice; the
+/// id order keeps two runs from deadlocking.
 pub async fn send_queued(ctx: &AppContext) -> anyhow::Result<()> {
     let mut tx = ctx.db.begin().await?;
     let taken: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
         "UPDATE notification_recipients SET queued = FALSE WHERE id IN ( \
-             SELECT id FROM notification_recipients WHERE queued FOR UPDATE SKIP LOCKED) \
+             SELECT id FROM notification_recipients WHERE queued ORDER BY id FOR UPDATE) \
          RETURNING recipient_id, notification_id, workspace_id",
     )
     .fetch_all(&mut *tx)
@@ -46,10 +52,15 @@ pub async fn send_queued(ctx: &AppContext) -> anyhow::Result<()> {
         messages.push((user_id, message));
     }
     tx.commit().await?;
+    // Taken off the queue now: one user's failed publish must not cost the others theirs.
+    let mut failed = None;
     for (user_id, message) in messages {
-        fan_out::publish_to_users(ctx, vec![user_id], None, message).await?;
+        if let Err(e) = fan_out::publish_to_users(ctx, vec![user_id], None, message).await {
+            tracing::warn!(user_id, error = %e, "new notifications not announced live");
+            failed.get_or_insert(e);
+        }
     }
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 /// `{"type": "notifications_fetch_required", "notifications_added": [{"workspace_id", "count"}]}`.
