@@ -970,3 +970,106 @@ async fn rows_from_a_form_leave_no_creation_entry_as_in_baserow() {
     let row = r.body["row_id"].as_i64().unwrap();
     assert_eq!(history(&app, &fx, row, "").await["count"], 0);
 }
+
+/// Waits for a job started from the tab to end, and returns it as last polled.
+async fn job_ended(app: &TestApp, fx: &TableFixture, job: i64) -> Value {
+    for _ in 0..300 {
+        let j = app
+            .get(&format!("/api/jobs/{job}/"), Some(&fx.user.access))
+            .await
+            .body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            return j;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the import did not end");
+}
+
+#[tokio::test]
+async fn imported_rows_start_their_history_with_an_import_entry_and_its_undo_and_redo() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (name, _, _) = keys(&app, &fx).await;
+    let earlier = new_row(&app, &fx, json!({ &name: "earlier" })).await;
+
+    // Rows appended to the table by an import started from the tab.
+    let upload = crate::imports::upload(&app, &fx.user, "more.csv", b"Name\nalpha\nbeta\n").await;
+    let r = from_tab(
+        &app,
+        reqwest::Method::POST,
+        "/api/jobs/",
+        &fx,
+        Some(
+            json!({"type": "file_import", "upload_id": upload, "table_id": fx.table,
+                    "first_row_header": true}),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let job = job_ended(&app, &fx, r.body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["state"], "finished", "{job}");
+    let rows = app.rows(&fx.user, fx.table, "").await.body["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let imported: Vec<i64> = rows
+        .iter()
+        .filter(|r| r[&name] == "alpha" || r[&name] == "beta")
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(imported.len(), 2, "{rows:?}");
+    for &row in &imported {
+        let page = history(&app, &fx, row, "").await;
+        assert_eq!(actions(&page), [("import_rows", "DO")]);
+        let entry = &page["results"][0];
+        assert!(without_values(entry), "{entry}");
+        assert_eq!(entry["user"], json!({"id": fx.user.id, "name": "Ann"}));
+    }
+    // The rows that were there already are left alone.
+    assert_eq!(
+        actions(&history(&app, &fx, earlier, "").await),
+        [("create_row", "DO")]
+    );
+
+    // Undoing the import trashes its rows, redoing it brings them back: both are entries.
+    replay(&app, &fx, "undo").await;
+    let r = app
+        .get(&history_path(fx.table, imported[0]), Some(&fx.user.access))
+        .await;
+    assert_error(&r, 404, "ERROR_ROW_DOES_NOT_EXIST");
+    replay(&app, &fx, "redo").await;
+    for &row in &imported {
+        assert_eq!(
+            actions(&history(&app, &fx, row, "").await),
+            [
+                ("import_rows", "REDO"),
+                ("import_rows", "UNDO"),
+                ("import_rows", "DO")
+            ]
+        );
+    }
+
+    // A table made from a file: each of its rows has its import entry too.
+    let upload = crate::imports::upload(&app, &fx.user, "new.csv", b"Title\none\n").await;
+    let r = app
+        .post(
+            "/api/jobs/",
+            Some(&fx.user.access),
+            json!({"type": "file_import", "upload_id": upload, "database_id": fx.database,
+                   "name": "From a file", "first_row_header": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let job = job_ended(&app, &fx, r.body["id"].as_i64().unwrap()).await;
+    assert_eq!(job["state"], "finished", "{job}");
+    let table = job["table_id"].as_i64().unwrap();
+    let row = app.rows(&fx.user, table, "").await.body["results"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .get(&history_path(table, row), Some(&fx.user.access))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(actions(&r.body), [("import_rows", "DO")]);
+}

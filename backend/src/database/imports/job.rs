@@ -16,6 +16,7 @@ use crate::{
     database::{
         access,
         events::{EventOrigin, TableEvent},
+        row_history::{self, RowAction},
         tables::{self, repo as table_repo},
         tx::Tx,
     },
@@ -208,6 +209,15 @@ pub async fn import_rows(
         .await?
         .ok_or_else(|| anyhow::anyhow!("The table no longer exists."))?;
     announce(&mut tx, &table, workspace_id, appending).await?;
+    // Each imported row's history starts with who imported it and when.
+    row_history::repo::insert_marks_after(
+        &mut tx,
+        table_id,
+        job.user_id,
+        last_id_before,
+        RowAction::ImportRows.action_type(),
+    )
+    .await?;
     if appending && imported > 0 {
         let row_ids = row_ids_after(&mut tx, table_id, last_id_before).await?;
         tx.did(actions::Params::ImportRows { table_id, row_ids });

@@ -1,5 +1,6 @@
-//! How history names a change: the action type of a row's creation, deletion or return
-//! from the trash (Baserow's `create_row(s)`, `delete_row(s)`, `restore_from_trash`), and
+//! How history names a change: the action type of a row's creation, import, deletion or
+//! return from the trash (Baserow's `create_row(s)`, `import_rows`, `delete_row(s)`,
+//! `restore_from_trash`), and
 //! whether the change was done, undone or redone (`action_command_type`).
 
 /// What a change did to whole rows, as the history entry's `action_type` says it.
@@ -9,6 +10,8 @@ pub enum RowAction {
     CreateRow,
     /// Rows created with the batch endpoint (one or more).
     CreateRows,
+    /// Rows an import wrote (into a new table or after a table's rows).
+    ImportRows,
     /// One row trashed with `DELETE …/{row}/`.
     DeleteRow,
     /// Rows trashed with the batch endpoint (one or more).
@@ -22,6 +25,7 @@ impl RowAction {
         match self {
             RowAction::CreateRow => "create_row",
             RowAction::CreateRows => "create_rows",
+            RowAction::ImportRows => "import_rows",
             RowAction::DeleteRow => "delete_row",
             RowAction::DeleteRows => "delete_rows",
             RowAction::RestoreFromTrash => "restore_from_trash",
@@ -33,6 +37,7 @@ impl RowAction {
         [
             RowAction::CreateRow,
             RowAction::CreateRows,
+            RowAction::ImportRows,
             RowAction::DeleteRow,
             RowAction::DeleteRows,
             RowAction::RestoreFromTrash,
@@ -89,6 +94,7 @@ mod tests {
         for action in [
             RowAction::CreateRow,
             RowAction::CreateRows,
+            RowAction::ImportRows,
             RowAction::DeleteRow,
             RowAction::DeleteRows,
             RowAction::RestoreFromTrash,
@@ -98,7 +104,14 @@ mod tests {
                 Some(action)
             );
         }
-        assert_eq!(RowAction::from_action_type("import_rows"), None);
+        assert_eq!(
+            RowAction::from_action_type("import_rows"),
+            Some(RowAction::ImportRows)
+        );
+        assert!(
+            !RowAction::ImportRows.is_creation(),
+            "imports keep no values"
+        );
         assert_eq!(RowAction::from_action_type("update_rows"), None);
         assert_eq!(Command::Undo.as_str(), "UNDO");
     }

@@ -22,8 +22,8 @@ pub const UPDATE_ROWS: &str = "update_rows";
 /// table of each event in the order they were emitted and `tags` says, in the same
 /// order, which row action and which replay each came from. Only changes someone made
 /// leave history: those without a user (formulas following the clock) and row moves (no
-/// field changed) do not, nor do rows created or trashed by anything but the row
-/// endpoints, the trash and undo (form submissions and imports, as in Baserow). Each
+/// field changed) do not, nor do rows created by form submissions (as in Baserow).
+/// Imports write their rows' entries themselves (`repo::insert_marks_after`). Each
 /// table's entries are logged as one event, without the originating socket, whose client
 /// also shows its own entries.
 pub async fn record(
@@ -156,8 +156,8 @@ fn entries(event: &TableEvent, tag: &Tag, command: Command, fields: &[FieldInfo]
 }
 
 /// Entries that only say what happened to each row: a deletion, a restore, or an undo or
-/// redo of a creation or deletion (named by the replayed action; other replays, such as
-/// an import's, leave none).
+/// redo of a creation, an import or a deletion (named by the replayed action; other
+/// replays leave none).
 fn marks(
     table_id: i64,
     row_ids: impl Iterator<Item = i64>,

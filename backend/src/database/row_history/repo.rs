@@ -119,6 +119,34 @@ pub async fn insert(
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// Stores one entry of `action_type`, without values, for each row of the table past
+/// `after_id`, in one statement: an import writes up to millions of rows, whose values the
+/// rows themselves hold.
+pub async fn insert_marks_after(
+    conn: &mut PgConnection,
+    table_id: i64,
+    user_id: i64,
+    after_id: i64,
+    action_type: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO database_row_history \
+           (table_id, row_id, user_id, user_name, action_type, action_command_type, \
+            before, after, fields_metadata) \
+         SELECT $1, r.id, $2, COALESCE((SELECT first_name FROM users WHERE id = $2), ''), \
+                $4, 'DO', '{{}}', '{{}}', '{{}}' \
+         FROM {} r WHERE r.id > $3 ORDER BY r.id",
+        crate::database::tables::table_name(table_id)
+    )))
+    .bind(table_id)
+    .bind(user_id)
+    .bind(after_id)
+    .bind(action_type)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// A row's entries, newest first.
 pub async fn list(
     conn: &mut PgConnection,

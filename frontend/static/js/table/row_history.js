@@ -42,6 +42,7 @@ export function historyText(meta, value) {
 const ACTIONS = {
   create_row: "created",
   create_rows: "created",
+  import_rows: "imported",
   update_row: "updated",
   update_rows: "updated",
   delete_row: "deleted",
@@ -52,6 +53,7 @@ const ACTIONS = {
 /** The words for what was done, undone (`UNDO`) or redone (`REDO`). */
 const PHRASES = {
   created: { DO: "created the row", UNDO: "undid the row's creation", REDO: "created the row again" },
+  imported: { DO: "imported the row", UNDO: "undid the row's import", REDO: "imported the row again" },
   updated: { DO: "changed the row", UNDO: "undid a change to the row", REDO: "redid a change to the row" },
   deleted: { DO: "deleted the row", UNDO: "undid the row's deletion", REDO: "deleted the row again" },
   restored: { DO: "restored the row", UNDO: "undid the row's restore", REDO: "restored the row again" },
