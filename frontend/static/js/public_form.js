@@ -31,10 +31,14 @@ function removeButton(li, label) {
   return remove;
 }
 
+/** A view with a password: the token its page was given, which the API asks for. */
+const viewToken = document.querySelector("form[data-view-token]")?.dataset.viewToken;
+const viewHeaders = viewToken ? { "Baserow-View-Authorization": `JWT ${viewToken}` } : {};
+
 async function upload(url, file) {
   const body = new FormData();
   body.append("file", file, file.name);
-  const response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+  const response = await fetch(url, { method: "POST", body, credentials: "same-origin", headers: viewHeaders });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new Error(answer.detail && typeof answer.detail === "string" ? answer.detail : `${file.name} could not be uploaded.`);
@@ -77,7 +81,7 @@ const LOOKUP_DELAY_MS = 200;
 async function lookup(url, search) {
   const query = new URLSearchParams({ size: String(LOOKUP_SIZE) });
   if (search) query.set("search", search);
-  const response = await fetch(`${url}?${query}`, { credentials: "same-origin" });
+  const response = await fetch(`${url}?${query}`, { credentials: "same-origin", headers: viewHeaders });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new Error(typeof answer.detail === "string" ? answer.detail : "The rows could not be searched.");

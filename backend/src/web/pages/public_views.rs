@@ -542,6 +542,9 @@ pub struct PublicFormPage {
     submit_text: String,
     questions: Vec<Question>,
     errors: FormErrors,
+    /// The token of a view with a password, which the page's uploads and row lookups send
+    /// as `Baserow-View-Authorization` (the API does not read the page's cookie).
+    view_token: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -738,6 +741,7 @@ async fn render_form(
             .map(|(f, o)| question(f, o, answers, &shown, &errors))
             .collect(),
         errors,
+        view_token: token,
     };
     (status, page).into_response()
 }

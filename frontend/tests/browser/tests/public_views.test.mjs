@@ -356,3 +356,54 @@ test('a shared form links rows: typing searches the linked table, chosen rows sh
   assert.deepEqual(rows.results[0].Company.map((l) => l.id), [rowId['Acorn Ltd'], rowId.Globex]);
   assert.deepEqual(rows.results[0].Company.map((l) => l.value), ['Acorn Ltd', 'Globex']);
 });
+
+test('a password-protected shared form uploads files and searches linked rows once unlocked', async () => {
+  const { user, ids, fields } = await fixture();
+  const token = user.token;
+  const companies = await apiOk('POST', `/api/database/tables/database/${ids.databaseId}/`, {
+    token,
+    body: { name: 'Companies', data: [['Name'], ['Acme'], ['Globex']], first_row_header: true },
+  });
+  const link = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, {
+    token,
+    body: { name: 'Company', type: 'link_row', link_row_table_id: companies.id, has_related_field: false },
+  });
+  const files = await apiOk('POST', `/api/database/fields/table/${ids.tableId}/`, { token, body: { name: 'Attachments', type: 'file' } });
+  const name = fields.find((f) => f.name === 'Name');
+  const form = await apiOk('POST', `/api/database/views/table/${ids.tableId}/`, { token, body: { name: 'Private', type: 'form' } });
+  await apiOk('PATCH', `/api/database/views/${form.id}/field-options/`, {
+    token,
+    body: { field_options: { [name.id]: { enabled: true, required: true }, [link.id]: { enabled: true }, [files.id]: { enabled: true } } },
+  });
+  const shared = await apiOk('PATCH', `/api/database/views/${form.id}/`, {
+    token,
+    body: { public: true, title: 'Members only', public_view_password: 'opensesame' },
+  });
+
+  const { context, page } = await newPage(browser);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const res = await page.goto(`/form/${shared.slug}`);
+  assert.equal(res.status(), 401);
+  await page.fill('#password', 'opensesame');
+  await page.click('button[type=submit]');
+  await page.waitForSelector(`#field_${files.id}`);
+  // The upload and the row search reach the API with the view's token.
+  await page.locator(`#field_${files.id}`).setInputFiles([
+    { name: 'secret.txt', mimeType: 'text/plain', buffer: Buffer.from('for members') },
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('.form-file-list .chip').length === 1);
+  assert.equal(await page.locator('.form-file-status').first().textContent(), '');
+  await page.locator(`#field_${link.id}`).fill('glob');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'Globex', `#field_${link.id}-results .form-link-option`);
+  await page.locator(`#field_${link.id}-results .form-link-option`).first().click();
+  await page.fill(`input[name=field_${name.id}]`, 'Private answer');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[role=status]');
+  const rows = await apiOk('GET', `/api/database/rows/table/${ids.tableId}/?user_field_names=true&search=Private%20answer`, { token });
+  assert.equal(rows.results.length, 1);
+  assert.deepEqual(rows.results[0].Attachments.map((f) => f.visible_name), ['secret.txt']);
+  assert.deepEqual(rows.results[0].Company.map((l) => l.value), ['Globex']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
