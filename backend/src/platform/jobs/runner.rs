@@ -149,32 +149,21 @@ async fn consume(
     let options = options.clone();
     let ctx = ctx.clone();
     let storage = PostgresStorage::<Value>::new(&ctx.db).with_config(config);
-    let monitor = match queue {
-        Queue::High => Monitor::new().register(move |_| {
-            WorkerBuilder::new(name.clone())
-                .backend(wake_and_poll(storage.clone(), &ctx, queue))
-                .concurrency(options.concurrency)
-                .retry(RetryPolicy::retries(5))
-                .catch_panic()
-                .timeout(options.job_timeout)
-                .enable_tracing()
-                .data(ctx.clone())
-                .on_event(on_event.clone())
-                .build(run_high)
-        }),
-        Queue::Low => Monitor::new().register(move |_| {
-            WorkerBuilder::new(name.clone())
-                .backend(wake_and_poll(storage.clone(), &ctx, queue))
-                .concurrency(options.concurrency)
-                .retry(RetryPolicy::retries(5))
-                .catch_panic()
-                .timeout(options.job_timeout)
-                .enable_tracing()
-                .data(ctx.clone())
-                .on_event(on_event.clone())
-                .build(run_low)
-        }),
-    };
+    // One builder for both queues: the queue itself is handed to the job function, which
+    // decodes the job as that queue's kind.
+    let monitor = Monitor::new().register(move |_| {
+        WorkerBuilder::new(name.clone())
+            .backend(wake_and_poll(storage.clone(), &ctx, queue))
+            .concurrency(options.concurrency)
+            .retry(RetryPolicy::retries(5))
+            .catch_panic()
+            .timeout(options.job_timeout)
+            .enable_tracing()
+            .data(ctx.clone())
+            .data(queue)
+            .on_event(on_event.clone())
+            .build(run_job)
+    });
     let watch_shutdown = shutdown.clone();
     let run = monitor
         .shutdown_timeout(Duration::from_secs(30))
@@ -235,14 +224,12 @@ fn wake_and_poll<B>(storage: B, ctx: &AppContext, queue: Queue) -> PollWith<B, S
 // job this build does not know (queued by a newer release during an upgrade, or damaged)
 // then fails on its own, where a decoding error inside the queue would stop the worker.
 
-async fn run_high(job: Value, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
-    let job: HighJob = decode(job)?;
-    job.run(&ctx).await.map_err(Into::into)
-}
-
-async fn run_low(job: Value, ctx: Data<AppContext>) -> Result<(), BoxDynError> {
-    let job: LowJob = decode(job)?;
-    job.run(&ctx).await.map_err(Into::into)
+async fn run_job(job: Value, ctx: Data<AppContext>, queue: Data<Queue>) -> Result<(), BoxDynError> {
+    match *queue {
+        Queue::High => decode::<HighJob>(job)?.run(&ctx).await,
+        Queue::Low => decode::<LowJob>(job)?.run(&ctx).await,
+    }
+    .map_err(Into::into)
 }
 
 fn decode<J: serde::de::DeserializeOwned>(job: Value) -> Result<J, BoxDynError> {
