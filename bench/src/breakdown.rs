@@ -125,6 +125,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn every_request_and_its_phases_are_counted() -> anyhow::Result<()> {
         const REQUESTS: u64 = 25;
+        let _alone = crate::SERVER_TESTS.lock().await;
         let phases = Phases::install()?;
         Server::run(false, async |server| {
             let mut api = Api::new(&server.url)?;

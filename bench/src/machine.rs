@@ -86,13 +86,20 @@ pub fn facts((start, max): (Option<f64>, Option<f64>)) -> String {
     if let Some(version) = source_version() {
         out.push_str(&format!("- code: {version}\n"));
     }
-    if let (Some(start), Some(max)) = (start, max) {
-        out.push_str(&format!(
+    out.push_str(&machine((start, max)));
+    out
+}
+
+/// The `- machine: …` line of [`facts`] alone: for a server measured elsewhere (`--target`),
+/// whose code is not this checkout's.
+pub fn machine((start, max): (Option<f64>, Option<f64>)) -> String {
+    match (start, max) {
+        (Some(start), Some(max)) => format!(
             "- machine: {} cores; 1-minute load average {start:.2} when measuring began, at most {max:.2} while it ran\n",
             std::thread::available_parallelism().map_or(0, |n| n.get())
-        ));
+        ),
+        _ => String::new(),
     }
-    out
 }
 
 /// The report's line on the database server: version, `shared_buffers` (how much of the

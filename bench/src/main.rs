@@ -3,13 +3,15 @@
 //! Starts the real server in this process on a fresh database, builds a 20-field table
 //! through the API, fills it with `COPY`, then times HTTP round trips (one request at a
 //! time, keep-alive) for the row workloads Baserow was measured with, beside the same work
-//! as bare SQL. Prints a Markdown table; see docs/benchmarks.md.
+//! as bare SQL. With `--target URL` it measures another Baserow-compatible server through
+//! its API alone (see `target`). Prints a Markdown table; see docs/benchmarks.md.
 
 mod breakdown;
 mod measure;
 mod report;
+mod target;
 
-use measure::{Bench, Workload};
+use measure::{Bench, Local, Workload};
 use sqlx::{Connection, PgConnection};
 use std::time::Instant;
 use tessera_bench::{
@@ -22,11 +24,27 @@ use tessera_bench::{
 /// Fixed seed: every run sends the same requests.
 const REQUEST_SEED: u64 = 2;
 
+/// Taken by every test that starts a server: the breakdown's spans are counted process-wide,
+/// so a server another test runs meanwhile would add its requests to them.
+#[cfg(test)]
+static SERVER_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Some(options) = Options::parse(std::env::args())? else {
+    let Some(options) =
+        Options::parse_with_target(std::env::args(), |name| std::env::var(name).ok())?
+    else {
         return Ok(());
     };
+    if let Some(target) = &options.target {
+        let outcome = target::run(target, &options).await?;
+        eprintln!(
+            "done: {} rows filled into table {:?} of database {}; access token renewed {} times",
+            outcome.filled, outcome.created.table_id, outcome.created.database_id, outcome.renewals
+        );
+        print!("{}", outcome.report);
+        return Ok(());
+    }
     let phases = breakdown::Phases::install()?;
     Server::run(options.keep, async |server| {
         run(server, &options, &phases).await
@@ -44,7 +62,34 @@ async fn run(server: &Server, options: &Options, phases: &breakdown::Phases) -> 
         .await?;
     let postgres = machine::postgres(&mut sql).await?;
 
-    let mut bench = Bench::new(server, &api, sql, &table, options, REQUEST_SEED, phases).await?;
+    let local = Local {
+        server,
+        sql,
+        phases,
+    };
+    let mut bench = Bench::new(&api, Some(local), &table, options, REQUEST_SEED).await?;
+    let (results, measuring, load) = measure_all(&mut bench).await?;
+    let intro = report::Intro {
+        at: String::new(),
+        table: &table,
+        options,
+        measuring,
+        facts: format!("{}{postgres}", machine::facts(load)),
+        probe_words: bench.probe_words(),
+    };
+    print!("{}", report::document(&intro, &results));
+    Ok(())
+}
+
+/// Every workload in turn; the results, how long measuring took and the machine's load
+/// meanwhile.
+async fn measure_all(
+    bench: &mut Bench<'_>,
+) -> anyhow::Result<(
+    Vec<measure::Measurement>,
+    std::time::Duration,
+    (Option<f64>, Option<f64>),
+)> {
     let mut results = Vec::new();
     let started = Instant::now();
     let load = machine::LoadSampler::start();
@@ -52,33 +97,5 @@ async fn run(server: &Server, options: &Options, phases: &breakdown::Phases) -> 
         eprintln!("measuring {}…", workload.label());
         results.push(bench.measure(workload).await?);
     }
-    let load = load.stop();
-
-    println!(
-        "\n## Rows API ({} rows, {} fields)\n",
-        options.rows,
-        table.schema.field_count()
-    );
-    print!("{}", table.describe());
-    println!(
-        "- requests: {} measured per series after {} warm-up, one at a time, keep-alive; measuring took {:.0} s",
-        options.requests,
-        options.warmup,
-        started.elapsed().as_secs_f64()
-    );
-    print!("{}", machine::facts(load));
-    print!("{postgres}");
-    println!(
-        "- probe words (filter and search, one per request in turn; vocabulary of {} words, Zipf frequencies): {}\n",
-        table.vocab.len(),
-        bench.probe_words().join(", ")
-    );
-    println!(
-        "{}",
-        report::table(&results, options.rows, options.requests)
-    );
-    println!("{}", report::counts(&results));
-    print!("{}", report::waits(&results));
-    println!("\n{}", report::breakdown(&results));
-    Ok(())
+    Ok((results, started.elapsed(), load.stop()))
 }

@@ -1,5 +1,6 @@
-//! The measured workloads, each as an HTTP request to the API and as the equivalent bare
-//! SQL, sent one at a time and timed from send to the last byte of the answer.
+//! The measured workloads, each as an HTTP request to the API and, when the server runs
+//! here on a database at hand, as the equivalent bare SQL, sent one at a time and timed
+//! from send to the last byte of the answer.
 
 use crate::breakdown::Phases;
 use anyhow::Context;
@@ -13,7 +14,7 @@ use std::{
 use tessera_bench::{
     cli::Options,
     server::{Api, SETTLE_TIMEOUT, Server, expect_ok},
-    setup::{INTEGER_RANGE, Schema, Table, col},
+    setup::{Filled, INTEGER_RANGE, Schema, Table, col},
     stats::Series,
     words::{Rng, Vocabulary},
 };
@@ -70,7 +71,8 @@ impl Workload {
 pub struct Measurement {
     pub workload: Workload,
     pub api: Series,
-    pub sql: Series,
+    /// `None` when the database was out of reach (a `--target` server).
+    pub sql: Option<Series>,
     /// `count` of the API's answers (listings only): how many rows matched.
     pub counts: Vec<i64>,
     /// Time spent after the warm-up waiting for background jobs it caused.
@@ -85,44 +87,62 @@ enum Side {
     Sql,
 }
 
+/// What only a server started here offers: its database and its spans.
+pub struct Local<'a> {
+    pub server: &'a Server,
+    /// Bare SQL goes over one dedicated connection: the equivalent of a keep-alive client.
+    pub sql: PgConnection,
+    pub phases: &'a Phases,
+}
+
+/// The rows the updates pick among.
+enum RowIds<'a> {
+    /// Every id from `first` to `last` (a table filled by `COPY`).
+    Range { first: i64, last: i64 },
+    /// The ids the batch API returned, sorted.
+    List(&'a [i64]),
+}
+
 /// Runs the workloads against one filled table.
 pub struct Bench<'a> {
-    server: &'a Server,
     api: &'a Api,
-    /// Bare SQL goes over one dedicated connection: the equivalent of a keep-alive client.
-    sql: PgConnection,
+    /// `None` for a `--target` server: the API alone is measured.
+    local: Option<Local<'a>>,
     schema: &'a Schema,
     vocab: &'a Vocabulary,
     options: &'a Options,
     rng: Rng,
     probe_words: Vec<String>,
-    /// Ids of the filled rows (the updates pick among them).
-    first_id: i64,
-    last_id: i64,
-    phases: &'a Phases,
+    row_ids: RowIds<'a>,
 }
 
 impl<'a> Bench<'a> {
     pub async fn new(
-        server: &'a Server,
         api: &'a Api,
-        mut sql: PgConnection,
+        mut local: Option<Local<'a>>,
         table: &'a Table,
         options: &'a Options,
         seed: u64,
-        phases: &'a Phases,
     ) -> anyhow::Result<Self> {
         let (schema, vocab) = (&table.schema, &*table.vocab);
-        let (first_id, last_id): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT min(id), max(id) FROM {}",
-            schema.table()
-        )))
-        .fetch_one(&mut sql)
-        .await?;
+        let row_ids = match (&table.filled, &mut local) {
+            (Filled::Api { ids, .. }, _) => RowIds::List(ids),
+            (Filled::Copy { .. }, Some(local)) => {
+                let (first, last): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+                    "SELECT min(id), max(id) FROM {}",
+                    schema.table()
+                )))
+                .fetch_one(&mut local.sql)
+                .await?;
+                RowIds::Range { first, last }
+            }
+            (Filled::Copy { .. }, None) => {
+                anyhow::bail!("a table filled by COPY needs its database")
+            }
+        };
         Ok(Self {
-            server,
             api,
-            sql,
+            local,
             schema,
             vocab,
             options,
@@ -131,9 +151,7 @@ impl<'a> Bench<'a> {
                 .iter()
                 .map(|r| vocab.word(*r).to_owned())
                 .collect(),
-            first_id,
-            last_id,
-            phases,
+            row_ids,
         })
     }
 
@@ -141,17 +159,24 @@ impl<'a> Bench<'a> {
         &self.probe_words
     }
 
-    /// Warm-up, then the timed API series, then the same for bare SQL.
+    /// Warm-up, then the timed API series, then the same for bare SQL when the database is
+    /// at hand.
     pub async fn measure(&mut self, workload: Workload) -> anyhow::Result<Measurement> {
         let mut counts = Vec::new();
         let mut settled = Duration::ZERO;
         let api = self
             .series(workload, Side::Api, &mut counts, &mut settled)
             .await?;
-        let phases = self.phases.totals();
-        let sql = self
-            .series(workload, Side::Sql, &mut Vec::new(), &mut settled)
-            .await?;
+        let (sql, phases) = match &self.local {
+            Some(local) => {
+                let phases = local.phases.totals();
+                let sql = self
+                    .series(workload, Side::Sql, &mut Vec::new(), &mut settled)
+                    .await?;
+                (Some(sql), phases)
+            }
+            None => (None, BTreeMap::new()),
+        };
         Ok(Measurement {
             workload,
             api,
@@ -172,15 +197,20 @@ impl<'a> Bench<'a> {
         self.warm_up(workload, side).await?;
         // The first sort by a field queues its index; steady state is measured, not the
         // build. A build changes plans and leaves the new index outside PostgreSQL's cache,
-        // so once background work has settled the warm-up runs again.
-        let waited = self.server.settle(SETTLE_TIMEOUT).await?;
-        if waited > Duration::from_millis(500) {
-            eprintln!("  waited {waited:.1?} for background jobs after the warm-up");
+        // so once background work has settled the warm-up runs again. A `--target` server's
+        // background work cannot be seen: its warm-up just runs twice.
+        if let Some(local) = &self.local {
+            let waited = local.server.settle(SETTLE_TIMEOUT).await?;
+            if waited > Duration::from_millis(500) {
+                eprintln!("  waited {waited:.1?} for background jobs after the warm-up");
+            }
+            *settled += waited;
         }
         self.warm_up(workload, side).await?;
-        *settled += waited;
         let warmup = self.options.warmup;
-        self.phases.reset();
+        if let Some(local) = &self.local {
+            local.phases.reset();
+        }
         let series = Series::measure(self.options.requests, self.options.budget, async |i| {
             self.once(workload, side, warmup + i, counts).await
         })
@@ -261,6 +291,8 @@ impl<'a> Bench<'a> {
             }
         };
         let what = format!("{method} {path}");
+        // Before the timer: a renewal of the access token is not part of the round trip.
+        self.api.renew_if_due().await?;
         let request = self.api.build(method, &path, body.as_ref())?;
 
         let started = Instant::now();
@@ -297,8 +329,20 @@ impl<'a> Bench<'a> {
     }
 
     fn random_row_id(&mut self) -> i64 {
-        let span = (self.last_id - self.first_id + 1).max(1) as u64;
-        self.first_id + self.rng.below(span) as i64
+        match self.row_ids {
+            RowIds::Range { first, last } => {
+                first + self.rng.below((last - first + 1).max(1) as u64) as i64
+            }
+            RowIds::List(ids) => ids[self.rng.below(ids.len() as u64) as usize],
+        }
+    }
+
+    /// The bare-SQL connection; only a server started here has one.
+    fn sql(&mut self) -> anyhow::Result<&mut PgConnection> {
+        match &mut self.local {
+            Some(local) => Ok(&mut local.sql),
+            None => anyhow::bail!("bare SQL needs the database"),
+        }
     }
 
     /// The same work as bare SQL: what PostgreSQL needs for it, without the API around it.
@@ -314,7 +358,7 @@ impl<'a> Bench<'a> {
                 );
                 started = Instant::now();
                 sqlx::query(AssertSqlSafe(sql))
-                    .fetch_all(&mut self.sql)
+                    .fetch_all(self.sql()?)
                     .await?;
             }
             Workload::FilterSort => {
@@ -328,7 +372,7 @@ impl<'a> Bench<'a> {
                 started = Instant::now();
                 sqlx::query(AssertSqlSafe(sql))
                     .bind(&pattern)
-                    .fetch_all(&mut self.sql)
+                    .fetch_all(self.sql()?)
                     .await?;
             }
             Workload::Search => {
@@ -340,7 +384,7 @@ impl<'a> Bench<'a> {
                 sqlx::query(AssertSqlSafe(sql))
                     .bind(&pattern)
                     .bind(word)
-                    .fetch_all(&mut self.sql)
+                    .fetch_all(self.sql()?)
                     .await?;
             }
             Workload::BatchCreate => {
@@ -366,7 +410,7 @@ impl<'a> Bench<'a> {
                     .bind(c.decimal)
                     .bind(c.boolean)
                     .bind(c.select)
-                    .fetch_all(&mut self.sql)
+                    .fetch_all(self.sql()?)
                     .await?;
             }
             Workload::UpdateRow => {
@@ -384,7 +428,7 @@ impl<'a> Bench<'a> {
                     .bind(text)
                     .bind(number)
                     .bind(id)
-                    .fetch_all(&mut self.sql)
+                    .fetch_all(self.sql()?)
                     .await?;
             }
         }

@@ -6,7 +6,66 @@ use crate::{
     measure::{Measurement, Workload},
 };
 use std::time::Duration;
-use tessera_bench::stats::{ratio, short_ms as ms};
+use tessera_bench::{
+    cli::Options,
+    setup::Table,
+    stats::{ratio, short_ms as ms},
+};
+
+/// What the report states besides the results.
+pub struct Intro<'a> {
+    /// Where the server ran: empty for the one started here, ` at <URL>` for a target.
+    pub at: String,
+    pub table: &'a Table,
+    pub options: &'a Options,
+    pub measuring: Duration,
+    /// The `- …` lines on the code, machine and database measured.
+    pub facts: String,
+    pub probe_words: &'a [String],
+}
+
+/// The whole report, Markdown: what was measured how, the result table, the listings'
+/// counts, and, with the database at hand, the waits for background work and where the
+/// time went; without it, what was left out.
+pub fn document(intro: &Intro<'_>, results: &[Measurement]) -> String {
+    let options = intro.options;
+    let mut out = format!(
+        "\n## Rows API{} ({} rows, {} fields)\n\n",
+        intro.at,
+        options.rows,
+        intro.table.schema.field_count()
+    );
+    out.push_str(&intro.table.describe());
+    out.push_str(&format!(
+        "- requests: {} measured per series after {} warm-up, one at a time, keep-alive; measuring took {:.0} s\n",
+        options.requests,
+        options.warmup,
+        intro.measuring.as_secs_f64()
+    ));
+    out.push_str(&intro.facts);
+    out.push_str(&format!(
+        "- probe words (filter and search, one per request in turn; vocabulary of {} words, Zipf frequencies): {}\n\n",
+        intro.table.vocab.len(),
+        intro.probe_words.join(", ")
+    ));
+    out.push_str(&table(results, options.rows, options.requests));
+    out.push('\n');
+    out.push_str(&counts(results));
+    out.push('\n');
+    if results.iter().all(|m| m.sql.is_some()) {
+        out.push_str(&waits(results));
+        out.push('\n');
+        out.push_str(&breakdown(results));
+        out.push('\n');
+    } else {
+        out.push_str(
+            "- measured through the API alone: bare SQL and the breakdown of the server's time \
+             need its database and are left out, and the server's background work (such as \
+             building a sort index) cannot be waited for, so each warm-up simply runs twice\n",
+        );
+    }
+    out
+}
 
 /// Baserow 1.35.3's p50 / p95 in ms, and which column of its baseline they come from.
 struct Baseline {
@@ -33,24 +92,47 @@ fn baseline(workload: Workload, rows: u64) -> Baseline {
 }
 
 /// The result table. A workload cut short by the time budget names its request count.
+/// Without bare SQL (a `--target` server) its two columns are left out.
 pub fn table(results: &[Measurement], rows: u64, requests: usize) -> String {
-    let mut out = String::from(
-        "| workload | API p50 / p95 / p99 ms | bare SQL p50 / p95 / p99 ms | API ÷ SQL (p50) | Baserow p50 / p95 ms | speed-up vs Baserow (p50) |\n\
-         |---|---|---|---|---|---|\n",
-    );
+    let with_sql = results.iter().all(|m| m.sql.is_some());
+    let mut out = if with_sql {
+        String::from(
+            "| workload | API p50 / p95 / p99 ms | bare SQL p50 / p95 / p99 ms | API ÷ SQL (p50) | Baserow p50 / p95 ms | speed-up vs Baserow (p50) |\n\
+             |---|---|---|---|---|---|\n",
+        )
+    } else {
+        String::from(
+            "| workload | API p50 / p95 / p99 ms | Baserow p50 / p95 ms | speed-up vs Baserow (p50) |\n\
+             |---|---|---|---|\n",
+        )
+    };
     for m in results {
         let base = baseline(m.workload, rows);
         let mut label = m.workload.label().to_owned();
-        let (n_api, n_sql) = (m.api.samples.len(), m.sql.samples.len());
-        if n_api < requests || n_sql < requests {
-            label.push_str(&format!(" (only {n_api} API / {n_sql} SQL requests)"));
-        }
+        let n_api = m.api.samples.len();
         let api_p50 = m.api.percentile_ms(50.0);
+        let sql = match &m.sql {
+            Some(sql) if with_sql => {
+                let n_sql = sql.samples.len();
+                if n_api < requests || n_sql < requests {
+                    label.push_str(&format!(" (only {n_api} API / {n_sql} SQL requests)"));
+                }
+                format!(
+                    " {} | {} |",
+                    sql.triple(),
+                    ratio(api_p50 / sql.percentile_ms(50.0))
+                )
+            }
+            _ => {
+                if n_api < requests {
+                    label.push_str(&format!(" (only {n_api} requests)"));
+                }
+                String::new()
+            }
+        };
         out.push_str(&format!(
-            "| {label} | {} | {} | {} | {} / {} ({} rows) | {} |\n",
+            "| {label} | {} |{sql} {} / {} ({} rows) | {} |\n",
             m.api.triple(),
-            m.sql.triple(),
-            ratio(api_p50 / m.sql.percentile_ms(50.0)),
             ms(base.p50),
             ms(base.p95),
             base.column,

@@ -1,12 +1,21 @@
 //! The real Tessera server, started in this process on a fresh database together with the
 //! job runners of both queues (what `tessera-worker` and `tessera-export-worker` do in a
-//! deployment), and the HTTP client that talks to it.
+//! deployment), and the HTTP client that talks to it (or to any Baserow-compatible server),
+//! which renews its access token before it expires.
 
 use anyhow::{Context, bail};
+use base64::Engine as _;
 use reqwest::{Method, Request};
-use serde_json::Value;
-use std::time::Duration;
+use serde_json::{Value, json};
+use std::{
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 use tessera::{
+    config::Settings,
     context::AppContext,
     platform::jobs::{self, Queue, RunnerOptions},
     test_support::{self, TestDatabase},
@@ -41,6 +50,15 @@ impl Server {
     /// As [`Server::start`], consuming only `queues`: a benchmark that runs a worker
     /// binary of its own (to measure that process) leaves the worker's queue to it.
     pub async fn start_with_queues(queues: &[Queue]) -> anyhow::Result<Self> {
+        Self::start_with(queues, |_| {}).await
+    }
+
+    /// As [`Server::start_with_queues`], with `configure` changing the settings last (a
+    /// test that needs short-lived access tokens).
+    pub async fn start_with(
+        queues: &[Queue],
+        configure: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<Self> {
         let db = TestDatabase::create()
             .await
             .context("creating the benchmark database (is PostgreSQL running?)")?;
@@ -54,6 +72,7 @@ impl Server {
         if let Ok(value) = std::env::var("TESSERA_METADATA_CACHE") {
             settings.metadata_cache = !matches!(value.as_str(), "0" | "false" | "no" | "off");
         }
+        configure(&mut settings);
         let ctx = AppContext::connect(settings, SERVER_DB_CONNECTIONS)
             .await
             .context("connecting the server (is Redis running?)")?;
@@ -173,33 +192,135 @@ impl Server {
 pub struct Api {
     client: reqwest::Client,
     base: String,
-    token: Option<String>,
+    /// Read for every request, replaced on renewal; never held across an `.await`.
+    session: Mutex<Option<Session>>,
+    renewals: AtomicUsize,
+}
+
+/// The access token requests carry and, when known, the refresh token that renews it.
+struct Session {
+    access: String,
+    refresh: Option<String>,
+    obtained: Instant,
+    /// Renewed once this old: half the token's lifetime, so a request built just before
+    /// still arrives well within it.
+    renew_after: Duration,
+}
+
+/// Renewal age of an access token whose lifetime cannot be read from it.
+const RENEW_UNKNOWN_AFTER: Duration = Duration::from_secs(4 * 60);
+
+impl Session {
+    fn new(access: &str, refresh: Option<String>) -> Self {
+        Self {
+            access: access.to_owned(),
+            refresh,
+            obtained: Instant::now(),
+            renew_after: token_lifetime(access).map_or(RENEW_UNKNOWN_AFTER, |t| t / 2),
+        }
+    }
+}
+
+/// The lifetime (`exp - iat`) a JWT states in its claims: Baserow's and Tessera's access
+/// tokens both carry them. Measured from when the token was received rather than against
+/// the wall clock, so the server's clock need not agree with ours.
+fn token_lifetime(token: &str) -> Option<Duration> {
+    let claims = token.split('.').nth(1)?;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(claims.trim_end_matches('='))
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&claims).ok()?;
+    let seconds = claims["exp"].as_i64()? - claims["iat"].as_i64()?;
+    (seconds > 0).then(|| Duration::from_secs(seconds as u64))
 }
 
 impl Api {
     pub fn new(base: &str) -> anyhow::Result<Self> {
+        Self::with_connections(base, 1)
+    }
+
+    /// A client keeping up to `connections` idle keep-alive connections: a fill of a target
+    /// sends that many requests at once; measuring sends one at a time.
+    pub fn with_connections(base: &str, connections: usize) -> anyhow::Result<Self> {
         tessera::platform::outbound::install_crypto_provider();
         let client = reqwest::Client::builder()
-            // Never through a proxy from the environment: this measures localhost round trips.
+            // Never through a proxy from the environment: a proxy's hop would be measured.
             .no_proxy()
-            .pool_max_idle_per_host(1)
+            .pool_max_idle_per_host(connections.max(1))
             .timeout(Duration::from_secs(600))
             .build()?;
         Ok(Self {
             client,
             base: base.to_owned(),
-            token: None,
+            session: Mutex::new(None),
+            renewals: AtomicUsize::new(0),
         })
     }
 
+    /// Signs requests with `token`, which is never renewed (its lifetime covers the run).
     pub fn set_token(&mut self, token: &str) {
-        self.token = Some(token.to_owned());
+        *self.session.get_mut().unwrap_or_else(|e| e.into_inner()) =
+            Some(Session::new(token, None));
+    }
+
+    /// Signs requests with `access`, renewed through `refresh` before it expires.
+    pub fn set_session(&self, access: &str, refresh: &str) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Session::new(access, Some(refresh.to_owned())));
+    }
+
+    /// How many times the access token was renewed.
+    pub fn renewals(&self) -> usize {
+        self.renewals.load(Ordering::Relaxed)
+    }
+
+    /// Renews the access token when it is half way to expiring (Baserow's lives ten
+    /// minutes, less than a long run): called before building any request, so no timed
+    /// request pays for it.
+    pub async fn renew_if_due(&self) -> anyhow::Result<()> {
+        let refresh = {
+            let session = self.session.lock().unwrap_or_else(|e| e.into_inner());
+            match &*session {
+                Some(s) if s.obtained.elapsed() >= s.renew_after => s.refresh.clone(),
+                _ => None,
+            }
+        };
+        if let Some(refresh) = refresh {
+            self.renew(&refresh).await?;
+        }
+        Ok(())
+    }
+
+    async fn renew(&self, refresh: &str) -> anyhow::Result<()> {
+        let what = "POST /api/user/token-refresh/";
+        // Without the old access token: an expired one in the header could be refused.
+        let req = self
+            .client
+            .post(format!("{}/api/user/token-refresh/", self.base))
+            .json(&json!({ "refresh_token": refresh }))
+            .build()?;
+        let (status, bytes) = self.send(req).await?;
+        expect_ok(what, status, &bytes)?;
+        let answer: Value = serde_json::from_slice(&bytes)?;
+        let access = answer["access_token"]
+            .as_str()
+            .or(answer["token"].as_str())
+            .with_context(|| format!("{what}: no access_token in {answer}"))?;
+        self.set_session(access, refresh);
+        self.renewals.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// A request to `path`, signed in when a token is set.
     fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         let req = self.client.request(method, format!("{}{path}", self.base));
-        match &self.token {
+        let token = self
+            .session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|s| s.access.clone());
+        match token {
             Some(token) => req.header("Authorization", format!("JWT {token}")),
             None => req,
         }
@@ -237,9 +358,32 @@ impl Api {
         body: Option<&Value>,
     ) -> anyhow::Result<Value> {
         let what = format!("{method} {path}");
+        self.renew_if_due().await?;
         let (status, bytes) = self.send(self.build(method, path, body)?).await?;
         expect_ok(&what, status, &bytes)?;
         serde_json::from_slice(&bytes).with_context(|| format!("{what}: response is not JSON"))
+    }
+
+    /// A set-up call whose answer is not needed: anything but 204 or 200 is an error that
+    /// shows the response (Baserow answers deletions with 204 and no body).
+    pub async fn call_empty(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<()> {
+        let what = format!("{method} {path}");
+        self.renew_if_due().await?;
+        let (status, bytes) = self.send(self.build(method, path, body)?).await?;
+        if status == 204 {
+            return Ok(());
+        }
+        expect_ok(&what, status, &bytes)
+    }
+
+    /// A set-up `DELETE` (see [`Api::call_empty`]).
+    pub async fn delete(&self, path: &str) -> anyhow::Result<()> {
+        self.call_empty(Method::DELETE, path, None).await
     }
 
     /// A set-up `POST` of a body that is not JSON (a multipart upload); its JSON answer.

@@ -1,5 +1,6 @@
 //! The benchmark table: created through the HTTP API as a user would, then filled with
-//! `COPY` (see [`fill`]).
+//! `COPY`, or through the batch row API on a server whose database is out of reach (see
+//! [`fill`]).
 
 use crate::{
     account, fill,
@@ -61,8 +62,15 @@ pub struct Table {
     pub vocab: Arc<Vocabulary>,
     pub rows: u64,
     pub fill_time: Duration,
-    /// `pg_size_pretty` of the table with its indexes, right after the fill.
-    pub size: String,
+    pub filled: Filled,
+}
+
+/// How the table was filled.
+pub enum Filled {
+    /// By `COPY`; `size` is `pg_size_pretty` of the table with its indexes right after.
+    Copy { size: String },
+    /// Through the batch row API, `concurrency` requests at a time; `ids` are the new rows.
+    Api { concurrency: usize, ids: Vec<i64> },
 }
 
 impl Table {
@@ -71,9 +79,9 @@ impl Table {
     pub async fn build(api: &mut Api, database_url: &str, rows: u64) -> anyhow::Result<Self> {
         let vocab = Arc::new(Vocabulary::generate(VOCABULARY_WORDS, VOCABULARY_SEED));
         eprintln!("creating the table through the API…");
-        let mut schema = create_schema(api).await?;
+        let account = account::create(api).await?;
+        let schema = create_schema(api, account.database_id).await?;
         let mut conn = PgConnection::connect(database_url).await?;
-        load_option_ids(&mut conn, &mut schema).await?;
 
         eprintln!("filling {rows} rows with COPY…");
         let fill_time = fill::fill(database_url, &schema, Arc::clone(&vocab), rows, FILL_SEED)
@@ -91,25 +99,103 @@ impl Table {
             vocab,
             rows,
             fill_time,
-            size,
+            filled: Filled::Copy { size },
+        })
+    }
+
+    /// Creates the table in the database `database_id` through `api` (signed in) and fills
+    /// it with `rows` rows through the batch row API, `concurrency` requests at a time:
+    /// for a server whose database is out of reach, Baserow included.
+    pub async fn build_through_api(
+        api: &Api,
+        database_id: i64,
+        rows: u64,
+        concurrency: usize,
+    ) -> anyhow::Result<Self> {
+        let vocab = Arc::new(Vocabulary::generate(VOCABULARY_WORDS, VOCABULARY_SEED));
+        eprintln!("creating the table through the API…");
+        let schema = create_schema(api, database_id).await?;
+        remove_starting_rows(api, schema.table_id).await?;
+        eprintln!("filling {rows} rows through the batch API, {concurrency} requests at a time…");
+        let (fill_time, ids) =
+            fill::fill_through_api(api, &schema, &vocab, rows, FILL_SEED, concurrency)
+                .await
+                .context("filling the table")?;
+        let count = row_count(api, schema.table_id).await?;
+        if count != rows {
+            bail!("the table reports {count} rows after the fill, expected {rows}");
+        }
+        Ok(Self {
+            schema,
+            vocab,
+            rows,
+            fill_time,
+            filled: Filled::Api { concurrency, ids },
         })
     }
 
     /// The report's lines on the table: its rows, size and fill time, and its fields.
     pub fn describe(&self) -> String {
+        let (how, size) = match &self.filled {
+            Filled::Copy { size } => ("by COPY".to_owned(), format!(" ({size} with indexes)")),
+            Filled::Api { concurrency, .. } => (
+                format!(
+                    "through the batch API ({} rows a request, {concurrency} at a time)",
+                    fill::BATCH_ROWS
+                ),
+                String::new(),
+            ),
+        };
         format!(
-            "- rows: {} in `{}` ({} with indexes), filled by COPY in {:.1} s ({:.0} rows/s)\n\
+            "- rows: {} in `{}`{size}, filled {how} in {:.1} s ({:.0} rows/s)\n\
              - fields: {} ({TEXT_FIELDS} text, {INTEGER_FIELDS} number with 0 decimals, \
              {DECIMAL_FIELDS} with 2, {BOOLEAN_FIELDS} boolean, {SELECT_FIELDS} single select \
              with {SELECT_OPTIONS} options)\n",
             self.rows,
             self.schema.table(),
-            self.size,
             self.fill_time.as_secs_f64(),
             self.rows as f64 / self.fill_time.as_secs_f64(),
             self.schema.field_count(),
         )
     }
+}
+
+/// The `count` of an unfiltered listing of the table.
+pub async fn row_count(api: &Api, table_id: i64) -> anyhow::Result<u64> {
+    let page = api
+        .call(
+            Method::GET,
+            &format!("/api/database/rows/table/{table_id}/?size=1"),
+            None,
+        )
+        .await?;
+    page["count"]
+        .as_u64()
+        .with_context(|| format!("a listing without count: {page}"))
+}
+
+/// Deletes any row a server put in a new table on its own, so the fill starts from none.
+async fn remove_starting_rows(api: &Api, table_id: i64) -> anyhow::Result<()> {
+    let page = api
+        .call(
+            Method::GET,
+            &format!("/api/database/rows/table/{table_id}/?size=200"),
+            None,
+        )
+        .await?;
+    let ids: Vec<i64> = page["results"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["id"].as_i64()).collect())
+        .unwrap_or_default();
+    if !ids.is_empty() {
+        api.call_empty(
+            Method::POST,
+            &format!("/api/database/rows/table/{table_id}/batch-delete/"),
+            Some(&json!({ "items": ids })),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The indexes on a table, by name, each with its definition and size, and `(invalid)`
@@ -142,17 +228,17 @@ pub fn col(field_id: i64) -> String {
     format!("field_{field_id}")
 }
 
-/// Signs up, then creates workspace, database, table and fields through the API. The API
-/// client keeps the new user's token.
-async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
-    let account = account::create(api).await?;
+/// Creates the table and its fields through the API in the database `database_id`.
+async fn create_schema(api: &Api, database_id: i64) -> anyhow::Result<Schema> {
     // A one-cell header and no rows gives a table whose only field is the text primary "Name".
-    let table_id = account
-        .create_table(
-            api,
-            json!({"name": "Rows", "data": [["Name"]], "first_row_header": true}),
+    let table_id = id_of(
+        &api.call(
+            Method::POST,
+            &format!("/api/database/tables/database/{database_id}/"),
+            Some(&json!({"name": "Rows", "data": [["Name"]], "first_row_header": true})),
         )
-        .await?;
+        .await?,
+    )?;
     let fields_path = format!("/api/database/fields/table/{table_id}/");
     let existing = api.call(Method::GET, &fields_path, None).await?;
     let primary = existing
@@ -168,7 +254,13 @@ async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
         boolean: Vec::new(),
         select: Vec::new(),
     };
-    let api = &*api;
+    // Any other field a server adds to a new table is not part of the benchmark's.
+    for field in existing.as_array().into_iter().flatten() {
+        if field["primary"] != json!(true) {
+            api.delete(&format!("/api/database/fields/{}/", id_of(field)?))
+                .await?;
+        }
+    }
     let add = |body: Value| add_field(api, &fields_path, body);
     for n in 2..=TEXT_FIELDS {
         schema
@@ -197,12 +289,29 @@ async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
         let options: Vec<Value> = (1..=SELECT_OPTIONS)
             .map(|o| json!({"value": format!("opt{o}"), "color": colors[(o - 1) % colors.len()]}))
             .collect();
-        let id = add(
-            json!({"name": format!("Status {n}"), "type": "single_select",
-            "select_options": options}),
-        )
-        .await?;
-        schema.select.push((id, Vec::new()));
+        let field = api
+            .call(
+                Method::POST,
+                &fields_path,
+                Some(
+                    &json!({"name": format!("Status {n}"), "type": "single_select",
+                    "select_options": options}),
+                ),
+            )
+            .await?;
+        // The options come back with their ids, in the order given: a single select cell
+        // holds an option's id.
+        let option_ids = field["select_options"]
+            .as_array()
+            .map(|options| options.iter().filter_map(|o| o["id"].as_i64()).collect())
+            .unwrap_or_else(Vec::new);
+        if option_ids.len() != SELECT_OPTIONS {
+            bail!(
+                "field {field} has {} options, expected {SELECT_OPTIONS}",
+                option_ids.len()
+            );
+        }
+        schema.select.push((id_of(&field)?, option_ids));
     }
     Ok(schema)
 }
@@ -210,24 +319,4 @@ async fn create_schema(api: &mut Api) -> anyhow::Result<Schema> {
 /// Creates one field; returns its id.
 async fn add_field(api: &Api, fields_path: &str, body: Value) -> anyhow::Result<i64> {
     id_of(&api.call(Method::POST, fields_path, Some(&body)).await?)
-}
-
-/// Reads the option ids of the select fields from the database: a single select column
-/// stores the option id, so the fill needs them.
-async fn load_option_ids(conn: &mut PgConnection, schema: &mut Schema) -> anyhow::Result<()> {
-    for (field_id, options) in &mut schema.select {
-        *options = sqlx::query_scalar(
-            "SELECT id FROM database_select_options WHERE field_id = $1 ORDER BY \"order\", id",
-        )
-        .bind(*field_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        if options.len() != SELECT_OPTIONS {
-            bail!(
-                "field {field_id} has {} options, expected {SELECT_OPTIONS}",
-                options.len()
-            );
-        }
-    }
-    Ok(())
 }
