@@ -176,6 +176,14 @@ codes! {
     UserAlreadyOnLicense => "ERROR_USER_ALREADY_ON_LICENSE", 400;
     NoSeatsLeftInLicense => "ERROR_NO_SEATS_LEFT_IN_LICENSE", 400;
     CantManuallyChangeSeats => "ERROR_CANT_MANUALLY_CHANGE_SEATS", 400;
+    // Staff administration (Baserow's codes, some without the prefix)
+    UserAdminCannotDeactivateSelf => "USER_ADMIN_CANNOT_DEACTIVATE_SELF", 400;
+    UserAdminCannotDeleteSelf => "USER_ADMIN_CANNOT_DELETE_SELF", 400;
+    UserAdminUnknownUser => "USER_ADMIN_UNKNOWN_USER", 400;
+    UserAdminAlreadyExists => "USER_ADMIN_ALREADY_EXISTS", 400;
+    InvalidSortDirection => "ERROR_INVALID_SORT_DIRECTION", 400;
+    InvalidSortAttribute => "ERROR_INVALID_SORT_ATTRIBUTE", 400;
+    UnknownTimeZone => "UNKNOWN_TIME_ZONE_ERROR", 400;
     // Server side
     ServiceUnavailable => "ERROR_SERVICE_UNAVAILABLE", 503;
     Internal => "ERROR_INTERNAL_SERVER_ERROR", 500;
@@ -207,6 +215,11 @@ mod tests {
                 "EXPIRED_TOKEN_SIGNATURE",
                 "URL_NOT_FOUND",
                 "URL_TRAILING_SLASH_MISSING",
+                "USER_ADMIN_CANNOT_DEACTIVATE_SELF",
+                "USER_ADMIN_CANNOT_DELETE_SELF",
+                "USER_ADMIN_UNKNOWN_USER",
+                "USER_ADMIN_ALREADY_EXISTS",
+                "UNKNOWN_TIME_ZONE_ERROR",
             ];
             assert!(
                 text.starts_with("ERROR_") || unprefixed.contains(&text),

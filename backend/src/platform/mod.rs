@@ -1,6 +1,7 @@
 //! Workspace-wide concepts: users and auth, instance settings, workspaces, applications, jobs, mail, notifications.
 
 pub mod actions;
+pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod jobs;

@@ -12,7 +12,9 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(title = "Tessera API", description = "Baserow-compatible REST API of Tessera. Errors are `{\"error\": \"ERROR_…\", \"detail\": …}`."),
     paths(
-        health::health, health::alive, health::full,
+        health::health, health::alive, health::full, health::email,
+        admin::dashboard, admin::list_users, admin::create_user, admin::update_user,
+        admin::delete_user, admin::impersonate, admin::list_workspaces, admin::delete_workspace,
         users::register, users::token_auth, users::token_refresh, users::token_verify,
         users::token_blacklist, users::send_reset_password_email, users::reset_password,
         users::send_verify_email, users::verify_email, users::schedule_account_deletion,

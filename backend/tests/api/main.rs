@@ -4,6 +4,7 @@
 
 mod access_revocation;
 mod account_deletion;
+mod admin;
 mod applications;
 mod auth;
 mod baserow_client_paths;

@@ -43,6 +43,11 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
+    /// Whether an SMTP relay is configured (otherwise messages are only logged).
+    pub fn is_configured(&self) -> bool {
+        self.transport.is_some()
+    }
+
     /// Sends one message. Errors are returned so the job is retried.
     pub async fn send(&self, message: &EmailMessage) -> anyhow::Result<()> {
         let Some(transport) = &self.transport else {

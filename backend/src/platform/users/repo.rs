@@ -98,6 +98,15 @@ pub async fn touch_last_login(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<
         .map(|_| ())
 }
 
+/// Records a log-in, which the staff dashboard counts as activity.
+pub async fn log_sign_in(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO user_sign_ins (user_id) VALUES ($1)")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
 pub struct AccountChanges {
     pub first_name: Option<String>,
     pub language: Option<String>,

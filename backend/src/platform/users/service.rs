@@ -180,6 +180,7 @@ pub async fn log_in(
         deletion::cancel_in_tx(ctx, &mut tx, &user).await?;
     }
     repo::touch_last_login(&mut *tx, user.id).await?;
+    repo::log_sign_in(&mut *tx, user.id).await?;
     tx.commit().await?;
     let user = User {
         to_be_deleted: false,

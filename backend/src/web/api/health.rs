@@ -1,15 +1,19 @@
 //! `GET /api/_health/`: whether PostgreSQL and Redis answer, and whether each job queue
 //! has a live consumer; Baserow's `GET /_health/` (a plain `OK`) and staff-only
-//! `GET /api/_health/full/` (the same checks, with each queue's backlog).
+//! `GET /api/_health/full/` (the same checks, with each queue's backlog) and
+//! `POST /api/_health/email/` (the email tester).
 
 use crate::{
     error::ApiError,
-    platform::{auth::AuthError, jobs::consumers},
-    web::{extract::Auth, state::AppState},
+    platform::{admin, auth::AuthError, jobs::consumers},
+    web::{
+        extract::{ApiJson, Auth},
+        state::AppState,
+    },
 };
 use axum::{Json, extract::State, http::StatusCode};
 use fred::interfaces::ClientLike;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::{collections::BTreeMap, time::Duration};
 use utoipa::ToSchema;
@@ -124,4 +128,36 @@ pub async fn full(
         "celery_queue_size": size("high"),
         "celery_export_queue_size": size("low"),
     })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EmailTestBody {
+    target_email: String,
+}
+
+/// Staff only: sends a test email through the configured SMTP relay now and answers
+/// Baserow's `{succeeded}`, or `{succeeded: false, error_type, error, error_stack}` with
+/// the relay's refusal (or the missing configuration).
+#[utoipa::path(post, path = "/api/_health/email/", tag = "Health", request_body = EmailTestBody,
+    responses((status = 200, description = "`{succeeded: true}` or `{succeeded: false, error_type, error, error_stack}`"),
+        (status = 400, description = "ERROR_REQUEST_BODY_VALIDATION"),
+        (status = 401, description = "PERMISSION_DENIED for non-staff")),
+    security(("jwt" = [])))]
+pub async fn email(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    ApiJson(body): ApiJson<EmailTestBody>,
+) -> Result<Json<Value>, ApiError> {
+    admin::require_staff(&actor)?;
+    Ok(Json(
+        match admin::email_test::send(&state.ctx, &actor, &body.target_email).await? {
+            Ok(()) => json!({ "succeeded": true }),
+            Err(f) => json!({
+                "succeeded": false,
+                "error_type": f.error_type,
+                "error": f.error,
+                "error_stack": f.error_stack,
+            }),
+        },
+    ))
 }

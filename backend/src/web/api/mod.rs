@@ -1,5 +1,6 @@
 //! The JSON REST API under `/api/`, mirroring Baserow's paths.
 
+pub mod admin;
 pub mod applications;
 pub mod auth_providers;
 pub mod database;
@@ -26,6 +27,22 @@ pub fn routes() -> RouteTable {
         .route("/api/_health/", get(health::health))
         .route("/_health/", get(health::alive))
         .route("/api/_health/full/", get(health::full))
+        .route("/api/_health/email/", post(health::email))
+        .route("/api/admin/dashboard/", get(admin::dashboard))
+        .route(
+            "/api/admin/users/",
+            get(admin::list_users).post(admin::create_user),
+        )
+        .route("/api/admin/users/impersonate/", post(admin::impersonate))
+        .route(
+            "/api/admin/users/{user_id}/",
+            patch(admin::update_user).delete(admin::delete_user),
+        )
+        .route("/api/admin/workspaces/", get(admin::list_workspaces))
+        .route(
+            "/api/admin/workspaces/{workspace_id}/",
+            axum::routing::delete(admin::delete_workspace),
+        )
         .route("/api/user/", post(users::register))
         .route("/api/user/token-auth/", post(users::token_auth))
         .route("/api/user/token-refresh/", post(users::token_refresh))

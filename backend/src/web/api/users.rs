@@ -45,7 +45,7 @@ pub struct SessionBody {
 
 /// `unread` is the user's unread notifications of no workspace (Baserow's
 /// `user_notifications.unread_count`).
-fn session_body(s: &UserSession, unread: i64) -> SessionBody {
+pub(crate) fn session_body(s: &UserSession, unread: i64) -> SessionBody {
     SessionBody {
         token: s.access_token.clone(),
         access_token: s.access_token.clone(),
