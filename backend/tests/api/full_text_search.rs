@@ -187,6 +187,8 @@ async fn an_edit_becomes_searchable_once_the_refresh_ran() {
     let fx = app.table_fixture().await;
     let (u, t) = (&fx.user, fx.table);
     let row = create_row_id(&app, u, t, json!({"Name": "alpha"})).await;
+    // A new row is found at once, before any refresh stored its words.
+    assert_eq!(ids(&search(&app, u, t, "alph").await), vec![row]);
     wait_refreshed(&app, t).await;
     assert_eq!(ids(&search(&app, u, t, "alph").await), vec![row]);
     // Words the refresh must overwrite: only the refresh can make them go.
