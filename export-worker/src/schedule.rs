@@ -1,6 +1,7 @@
 //! Enqueues periodic housekeeping jobs: permanent deletion from the trash, expiry of
-//! exports, of undoable actions and notification email summaries (on the `high` queue)
-//! every five minutes, row history past its retention every half hour (as in Baserow),
+//! exports, of undoable actions and notification email summaries (on the `high` queue),
+//! and the first fill of the full-text search column of tables from before it, every five
+//! minutes, row history past its retention every half hour (as in Baserow),
 //! the license check when a license is due for one (every
 //! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
 //! run: a PostgreSQL advisory lock lets only one of them schedule each round.
@@ -47,6 +48,8 @@ async fn schedule_once(ctx: &AppContext, hourly: bool, half_hourly: bool) -> any
         enqueue_low(&mut tx, &LowJob::DeleteTrash).await?;
         enqueue_low(&mut tx, &LowJob::ExpireExports).await?;
         enqueue_low(&mut tx, &LowJob::PruneActions).await?;
+        // Tables from before full-text search get their search column a few at a time.
+        enqueue_low(&mut tx, &LowJob::FillSearch).await?;
         if half_hourly {
             enqueue_low(&mut tx, &LowJob::PruneRowHistory).await?;
         }

@@ -1,6 +1,6 @@
 //! The database application: tables stored as real PostgreSQL tables, typed fields,
 //! rows, their history and comments, the links between them, workspace members as values,
-//! filters, the per-table event log, exports, tokens and webhooks.
+//! filters, search, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
 pub mod collaborators;
@@ -20,6 +20,7 @@ pub mod links;
 pub mod metadata_cache;
 pub mod row_history;
 pub mod rows;
+pub mod search;
 pub mod tables;
 pub mod tokens;
 pub mod tx;

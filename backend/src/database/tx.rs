@@ -2,11 +2,12 @@
 //! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
 //! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
 //! Nothing is announced from a transaction that rolls back, and nothing committed loses
-//! its event. The history of the rows it changed is written in the same commit.
+//! its event. The history of the rows it changed is written in the same commit, and so is
+//! the flag that queues the refresh of the changed tables' full-text search column.
 
 use super::{
     events::{self, EventOrigin, TableEvent},
-    row_history, webhooks,
+    row_history, search, webhooks,
 };
 use crate::platform::{
     actions,
@@ -106,6 +107,11 @@ impl Tx {
             )
             .await
             .map_err(queue_error)?;
+            if events.iter().any(search::refresh::affects_search) {
+                search::refresh::mark(&mut self.inner, *table_id)
+                    .await
+                    .map_err(queue_error)?;
+            }
             let for_webhooks = self.origin.send_webhooks
                 && events
                     .iter()

@@ -29,6 +29,7 @@ mod formula_functions;
 mod formula_graph;
 mod formula_injection;
 mod formulas;
+mod full_text_search;
 mod helpers;
 mod imports;
 mod invitations;

@@ -19,6 +19,7 @@ use crate::database::{
         FilterGroup,
         tree::{FieldRef, resolve},
     },
+    search::{self, SearchMode},
     tables::table_name,
 };
 use serde_json::{Map, Value};
@@ -47,6 +48,8 @@ pub struct ListQuery {
     /// The fields (ids) the search looks in; `None` = every field. A shared view searches
     /// only the fields it shows.
     pub search_fields: Option<Vec<i64>>,
+    /// How `search` matches rows.
+    pub search_mode: SearchMode,
     pub order_by: Option<String>,
     /// Field keys (`field_5` or names) to return; `None` = all.
     pub include: Option<Vec<String>>,
@@ -66,6 +69,7 @@ impl Default for ListQuery {
             filter: None,
             search: None,
             search_fields: None,
+            search_mode: SearchMode::Compat,
             order_by: None,
             include: None,
             exclude: None,
@@ -183,7 +187,13 @@ pub(super) fn push_where(
         sql.push(" AND ");
         filter.push_sql(sql, fields, q.keys == RowKeys::Names)?;
     }
-    if let Some(search) = q.search.as_deref().filter(|s| !s.trim().is_empty()) {
+    let search = q.search.as_deref().filter(|s| !s.trim().is_empty());
+    if let Some(search) = search.filter(|_| q.search_mode == SearchMode::FullText) {
+        sql.push(" AND (");
+        search::push_condition(sql, fields, q.search_fields.as_deref(), search);
+        push_id_match(sql, search);
+        sql.push(")");
+    } else if let Some(search) = search {
         sql.push(" AND (FALSE");
         let searched = fields.iter().filter(|f| {
             q.search_fields
@@ -199,14 +209,18 @@ pub(super) fn push_where(
                 ft.push_contains(field, &column_expr(field, ft), sql, search.trim());
             }
         }
-        // A number may be a row id; comparing ids (not their text) keeps the planner's
-        // estimate and the primary key in play.
-        if let Ok(id) = search.trim().parse::<i64>() {
-            sql.push(" OR t.id = ").push_bind(id);
-        }
+        push_id_match(sql, search);
         sql.push(")");
     }
     Ok(())
+}
+
+/// ` OR t.id = <n>` when the search is a number: it may be a row id. Comparing ids (not
+/// their text) keeps the planner's estimate and the primary key in play.
+fn push_id_match(sql: &mut QueryBuilder<Postgres>, search: &str) {
+    if let Ok(id) = search.trim().parse::<i64>() {
+        sql.push(" OR t.id = ").push_bind(id);
+    }
 }
 
 /// The fields a listing returns, after `include`/`exclude`.

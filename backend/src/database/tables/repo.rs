@@ -84,7 +84,8 @@ pub async fn add_row_count(db: impl PgExecutor<'_>, id: i64, delta: i64) -> sqlx
         .map(|_| ())
 }
 
-/// Creates `database_table_{id}` with the system columns.
+/// Creates `database_table_{id}` with the system columns (and the full-text search column,
+/// whose indexes its first refresh builds: see `database::search`).
 pub async fn create_user_table(conn: &mut PgConnection, id: i64) -> sqlx::Result<()> {
     let table = table_name(id);
     sqlx::query(AssertSqlSafe(format!(
@@ -95,7 +96,8 @@ pub async fn create_user_table(conn: &mut PgConnection, id: i64) -> sqlx::Result
            updated_on TIMESTAMPTZ NOT NULL DEFAULT now(), \
            created_by BIGINT, \
            last_modified_by BIGINT, \
-           trashed BOOLEAN NOT NULL DEFAULT FALSE)"
+           trashed BOOLEAN NOT NULL DEFAULT FALSE, \
+           search_tsv TSVECTOR)"
     )))
     .execute(&mut *conn)
     .await?;

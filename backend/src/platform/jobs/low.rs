@@ -42,6 +42,11 @@ pub enum LowJob {
     PruneImportUploads,
     /// Build the search indexes of a table an import created.
     CreateImportIndexes { table_id: i64 },
+    /// Bring a table's full-text search column up to date with its event log.
+    RefreshSearch { table_id: i64 },
+    /// Housekeeping: queue the first fill of the full-text search column of a few tables
+    /// that never had one.
+    FillSearch,
     /// Check the registered licenses with the license server.
     CheckLicenses,
     /// Housekeeping: forget expired undoable actions and the field backups they kept.
@@ -106,6 +111,15 @@ impl LowJob {
             }
             LowJob::CreateImportIndexes { table_id } => {
                 database::imports::indexes::build(ctx, table_id).await
+            }
+            LowJob::RefreshSearch { table_id } => {
+                database::search::refresh::run(ctx, table_id).await
+            }
+            LowJob::FillSearch => {
+                let mut tx = ctx.db.begin().await?;
+                database::search::refresh::queue_unfilled(&mut tx).await?;
+                tx.commit().await?;
+                Ok(())
             }
             LowJob::CreateViewIndex { view_id } => {
                 database::views::index::create(ctx, view_id).await

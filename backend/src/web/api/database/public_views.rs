@@ -89,7 +89,7 @@ pub async fn auth(
 /// Rows of a shared grid view: its filters and sorts, the request's filters on top; only
 /// visible fields, and the request may filter and sort by those alone.
 #[utoipa::path(get, path = "/api/database/views/grid/{slug}/public/rows/", tag = "Shared views",
-    params(("slug" = String, Path)), responses((status = 200, description = "`{count, next, previous, results}`")))]
+    params(("slug" = String, Path), ("search" = Option<String>, Query), ("search_mode" = Option<String>, Query, description = "`compat` (default) or `full-text-with-count`")), responses((status = 200, description = "`{count, next, previous, results}`")))]
 pub async fn grid_rows(
     State(state): State<AppState>,
     ApiPath(slug): ApiPath<String>,
@@ -117,7 +117,7 @@ pub async fn grid_rows(
 
 /// Rows of a shared gallery view; as the grid's.
 #[utoipa::path(get, path = "/api/database/views/gallery/{slug}/public/rows/", tag = "Shared views",
-    params(("slug" = String, Path)), responses((status = 200, description = "`{count, next, previous, results}`")))]
+    params(("slug" = String, Path), ("search" = Option<String>, Query), ("search_mode" = Option<String>, Query, description = "`compat` (default) or `full-text-with-count`")), responses((status = 200, description = "`{count, next, previous, results}`")))]
 pub async fn gallery_rows(
     state: State<AppState>,
     slug: ApiPath<String>,

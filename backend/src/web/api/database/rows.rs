@@ -6,6 +6,7 @@ use crate::{
         comments,
         filters::FilterGroup,
         rows::{self, ListQuery, Page, Paging, RowKeys, WriteOptions},
+        search::SearchMode,
     },
     error::{ApiError, Code, Detail},
     web::{
@@ -69,6 +70,20 @@ pub(crate) fn optional_id(params: &[(String, String)], key: &str) -> Result<Opti
     }
 }
 
+/// `search_mode`: `compat` (the default) or `full-text-with-count`, as Baserow names them.
+fn search_mode(params: &[(String, String)]) -> Result<SearchMode, ApiError> {
+    match param(params, "search_mode") {
+        None => Ok(SearchMode::default()),
+        Some(name) => SearchMode::parse(name).ok_or_else(|| {
+            ApiError::query_validation(Detail::field(
+                "search_mode",
+                "invalid_choice",
+                format!("\"{name}\" is not a valid choice."),
+            ))
+        }),
+    }
+}
+
 /// Reads the listing parameters shared by every row listing.
 pub fn list_query(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
     let number = |key: &str| param(params, key).and_then(|v| v.parse::<usize>().ok());
@@ -90,6 +105,7 @@ pub fn list_query(params: &[(String, String)]) -> Result<ListQuery, ApiError> {
         filter,
         search: param(params, "search").map(str::to_owned),
         search_fields: None,
+        search_mode: search_mode(params)?,
         order_by: param(params, "order_by").map(str::to_owned),
         include: list_of(param(params, "include")),
         exclude: list_of(param(params, "exclude")),
@@ -128,6 +144,7 @@ pub(crate) fn page_link(
 
 #[utoipa::path(get, path = "/api/database/rows/table/{table_id}/", tag = "Database rows",
     params(("table_id" = i64, Path), ("page" = Option<usize>, Query), ("size" = Option<usize>, Query), ("search" = Option<String>, Query),
+        ("search_mode" = Option<String>, Query, description = "`compat` (default) or `full-text-with-count`"),
         ("order_by" = Option<String>, Query), ("filters" = Option<String>, Query), ("filter_type" = Option<String>, Query),
         ("include" = Option<String>, Query), ("exclude" = Option<String>, Query), ("user_field_names" = Option<String>, Query)),
     responses((status = 200, description = "`{count, next, previous, results}`")), security(("jwt" = [])))]

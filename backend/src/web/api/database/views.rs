@@ -227,6 +227,7 @@ pub async fn rows_by_id(
 #[utoipa::path(get, path = "/api/database/views/grid/{view_id}/", tag = "Database views",
     params(("view_id" = i64, Path), ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query),
         ("page" = Option<usize>, Query), ("size" = Option<usize>, Query), ("search" = Option<String>, Query),
+        ("search_mode" = Option<String>, Query, description = "`compat` (default) or `full-text-with-count`"),
         ("include" = Option<String>, Query), ("order_by" = Option<String>, Query), ("filters" = Option<String>, Query)),
     responses((status = 200, description = "`{count, next, previous, results, field_options?}`")), security(("jwt" = [])))]
 pub async fn rows(
