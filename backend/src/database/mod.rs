@@ -20,6 +20,7 @@ pub mod links;
 pub mod metadata_cache;
 pub mod row_history;
 pub mod rows;
+pub mod snapshots;
 pub mod tables;
 pub mod tokens;
 pub mod tx;

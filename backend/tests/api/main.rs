@@ -53,6 +53,7 @@ mod ripple_changes;
 mod row_comments;
 mod row_history;
 mod settings;
+mod snapshots;
 mod table_page;
 mod throttles;
 mod tokens;
