@@ -73,6 +73,8 @@ pub struct Settings {
     pub actions_per_session: u64,
     /// How long row history entries are kept (Baserow: 180 days).
     pub row_history_retention: Duration,
+    /// Snapshots the databases of one workspace may keep (0: unlimited; Baserow: 50).
+    pub max_snapshots_per_workspace: u64,
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
@@ -282,6 +284,8 @@ impl Settings {
             row_history_retention: Duration::from_secs(
                 number(&get, "TESSERA_ROW_HISTORY_RETENTION_DAYS", 180)?.max(1) as u64 * 24 * 3600,
             ),
+            max_snapshots_per_workspace: number(&get, "TESSERA_MAX_SNAPSHOTS_PER_WORKSPACE", 50)?
+                as u64,
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
@@ -434,6 +438,10 @@ impl fmt::Debug for Settings {
             .field("action_retention", &self.action_retention)
             .field("actions_per_session", &self.actions_per_session)
             .field("row_history_retention", &self.row_history_retention)
+            .field(
+                "max_snapshots_per_workspace",
+                &self.max_snapshots_per_workspace,
+            )
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("license", &self.license)

@@ -136,7 +136,7 @@ async fn copy_name(conn: &mut PgConnection, original: &Application) -> sqlx::Res
     Ok(next_free_name(&original.name, &names))
 }
 
-fn next_free_name(name: &str, taken: &[String]) -> String {
+pub(crate) fn next_free_name(name: &str, taken: &[String]) -> String {
     (2..)
         .map(|n| {
             let suffix = format!(" {n}");

@@ -21,6 +21,7 @@ pub mod metadata_cache;
 pub mod row_history;
 pub mod rows;
 pub mod search;
+pub mod snapshots;
 pub mod tables;
 pub mod tokens;
 pub mod tx;

@@ -150,6 +150,13 @@ codes! {
     JobDoesNotExist => "ERROR_JOB_DOES_NOT_EXIST", 404;
     MaxJobCountExceeded => "ERROR_MAX_JOB_COUNT_EXCEEDED", 400;
     JobNotCancellable => "ERROR_JOB_NOT_CANCELLABLE", 400;
+    // Snapshots
+    SnapshotDoesNotExist => "ERROR_SNAPSHOT_DOES_NOT_EXIST", 404;
+    MaximumSnapshotsReached => "ERROR_MAXIMUM_SNAPSHOTS_REACHED", 400;
+    SnapshotIsBeingCreated => "ERROR_SNAPSHOT_IS_BEING_CREATED", 400;
+    SnapshotIsBeingRestored => "ERROR_SNAPSHOT_IS_BEING_RESTORED", 400;
+    SnapshotNameNotUnique => "ERROR_SNAPSHOT_NAME_NOT_UNIQUE", 400;
+    SnapshotOperationLimitExceeded => "ERROR_SNAPSHOT_OPERATION_LIMIT_EXCEEDED", 400;
     // Exports
     ExportJobDoesNotExist => "ERROR_EXPORT_JOB_DOES_NOT_EXIST", 404;
     ViewUnsupportedForExportType => "ERROR_VIEW_UNSUPPORTED_FOR_EXPORT_TYPE", 400;

@@ -69,6 +69,7 @@ pub fn settings(database_url: &str) -> Settings {
         trash_retention: Duration::from_secs(72 * 3600),
         action_retention: Duration::from_secs(24 * 3600),
         actions_per_session: 500,
+        max_snapshots_per_workspace: 50,
         row_history_retention: Duration::from_secs(180 * 24 * 3600),
         user_files: crate::config::UserFileSettings {
             max_bytes: 5 * 1024 * 1024,

@@ -33,6 +33,7 @@ use utoipa_swagger_ui::SwaggerUi;
         invitations::delete, invitations::resend, invitations::by_token, invitations::accept, invitations::reject,
         applications::list, applications::list_in_workspace, applications::create,
         applications::get, applications::update, applications::delete, applications::order, applications::duplicate,
+        snapshots::list, snapshots::create, snapshots::restore, snapshots::delete,
         database::tables::list, database::tables::create, database::tables::get, database::tables::update,
         database::tables::delete, database::tables::order,
         database::fields::list, database::fields::create, database::fields::get, database::fields::update, database::fields::delete, database::fields::formula_type, database::fields::unique_row_values, database::fields::password_authentication, database::fields::duplicate, database::fields::change_primary,

@@ -287,6 +287,26 @@ async fn every_path_baserows_web_client_calls_is_served_or_explained() {
         .unwrap()["id"]
         .to_string();
 
+    // A snapshot of the database, for the calls that restore and delete one.
+    let r = app
+        .post(
+            &format!("/api/snapshots/application/{database}/"),
+            a,
+            json!({"name": "Fixture"}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let snapshot = r.body["snapshot"]["id"].to_string();
+    let snapshot_job = r.body["id"].as_i64().unwrap();
+    for _ in 0..300 {
+        let j = app.get(&format!("/api/jobs/{snapshot_job}/"), a).await.body;
+        if j["state"] != "pending" && j["state"] != "started" {
+            assert_eq!(j["state"], "finished", "{j}");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     for (kind, id) in [
         ("workspace_id", workspace.to_string()),
@@ -316,11 +336,11 @@ async fn every_path_baserows_web_client_calls_is_served_or_explained() {
         ("password", "password123".to_owned()),
         ("refresh_token", ann.refresh.clone()),
         ("template_slug", "no-such-template".to_owned()),
+        ("snapshot_id", snapshot),
     ] {
         ids.insert(kind, id);
     }
     for kind in [
-        "snapshot_id",
         "template_id",
         "notification_id",
         "integration_id",

@@ -55,6 +55,7 @@ mod ripple_changes;
 mod row_comments;
 mod row_history;
 mod settings;
+mod snapshots;
 mod table_page;
 mod throttles;
 mod tokens;

@@ -175,6 +175,8 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
         database::duplicate_application::JOB_TYPE => {
             database::duplicate_application::run(ctx, &job).await
         }
+        database::snapshots::job::CREATE => database::snapshots::job::run_create(ctx, &job).await,
+        database::snapshots::job::RESTORE => database::snapshots::job::run_restore(ctx, &job).await,
         database::export::JOB_TYPE => database::export::run(ctx, &job).await,
         database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
         database::imports::external::JOB_TYPE => database::imports::external::run(ctx, &job).await,

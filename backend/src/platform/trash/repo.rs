@@ -41,9 +41,11 @@ pub async fn workspaces_of_user(
     .await
 }
 
+/// Snapshots' hidden copies are trashed applications too, but never the trash's.
 const APPLICATION: &str = "SELECT a.id, a.workspace_id, a.name, a.trashed, a.type FROM applications a \
     WHERE NOT EXISTS (SELECT 1 FROM trash_entries e WHERE e.trash_item_type = 'application' \
-      AND e.trash_item_id = a.id AND e.should_be_permanently_deleted)";
+      AND e.trash_item_id = a.id AND e.should_be_permanently_deleted) \
+    AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.snapshot_to_application_id = a.id)";
 
 /// Applications of the given workspaces, trashed or not, minus those being deleted for good.
 pub async fn applications_of(

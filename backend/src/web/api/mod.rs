@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod paging;
 pub mod row_comments;
 pub mod settings;
+pub mod snapshots;
 pub mod trash;
 pub mod undo;
 pub mod user_files;
@@ -19,7 +20,7 @@ pub mod users;
 pub mod workspaces;
 
 use super::routes::RouteTable;
-use axum::routing::{MethodRouter, get, patch, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 /// Every API route. Workspace routes are also served under Baserow's old "group" paths.
 pub fn routes() -> RouteTable {
@@ -107,6 +108,12 @@ pub fn routes() -> RouteTable {
             "/api/applications/{id}/duplicate/async/",
             post(applications::duplicate),
         )
+        .route(
+            "/api/snapshots/application/{id}/",
+            get(snapshots::list).post(snapshots::create),
+        )
+        .route("/api/snapshots/{id}/", delete(snapshots::delete))
+        .route("/api/snapshots/{id}/restore/", post(snapshots::restore))
         .route(
             "/api/row_comments/{table_id}/{row_id}/",
             get(row_comments::list).post(row_comments::create),

@@ -63,9 +63,11 @@ impl TrashItemType for ApplicationTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<Vec<i64>>> {
         Box::pin(
+            // The hidden copies its snapshots keep go with it.
             sqlx::query_scalar(
                 "SELECT t.id FROM database_tables t JOIN applications a ON a.id = t.database_id \
-                 WHERE a.id = $1 AND a.trashed ORDER BY t.id",
+                 WHERE a.trashed AND (a.id = $1 OR a.id IN (SELECT s.snapshot_to_application_id \
+                   FROM snapshots s WHERE s.snapshot_from_application_id = $1)) ORDER BY t.id",
             )
             .bind(entry.trash_item_id)
             .fetch_all(conn),
@@ -79,8 +81,18 @@ impl TrashItemType for ApplicationTrashItemType {
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
             let tables_inside = self.tables_inside(conn, entry).await?;
-            super::delete_with_tables(conn, tables_inside, "applications", entry.trash_item_id)
-                .await
+            for table_id in tables_inside {
+                tables::repo::drop_for_good(&mut *conn, table_id).await?;
+            }
+            // Its snapshots' copies, now without tables; the snapshots go with the database.
+            sqlx::query(
+                "DELETE FROM applications WHERE trashed AND id IN (SELECT s.snapshot_to_application_id \
+                 FROM snapshots s WHERE s.snapshot_from_application_id = $1)",
+            )
+            .bind(entry.trash_item_id)
+            .execute(&mut *conn)
+            .await?;
+            super::delete_with_tables(conn, Vec::new(), "applications", entry.trash_item_id).await
         })
     }
 }
