@@ -511,3 +511,130 @@ async fn a_change_reaches_formulas_two_tables_away() {
         "6"
     );
 }
+
+/// The relation's storage, which a rewrite of the table replaces and an `UPDATE` keeps.
+async fn relfilenode(app: &TestApp, table: i64) -> i64 {
+    sqlx::query_scalar::<_, sqlx::postgres::types::Oid>(
+        "SELECT relfilenode FROM pg_class WHERE relname = $1",
+    )
+    .bind(format!("database_table_{table}"))
+    .fetch_one(&app.ctx.db)
+    .await
+    .map(|oid| i64::from(oid.0))
+    .unwrap()
+}
+
+async fn search_indexes(app: &TestApp, table: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE tablename = $1 \
+         AND indexname LIKE '%search%' ORDER BY indexname",
+    )
+    .bind(format!("database_table_{table}"))
+    .fetch_all(&app.ctx.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_formula_added_to_a_large_table_fills_every_row_by_one_rewrite_and_stays_searchable() {
+    use crate::full_text_search::{ids, search, wait_refreshed};
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (user, t) = (&fx.user, fx.table);
+    let name = app.field_id(user, t, "Name").await;
+    let qty = app
+        .field(user, t, json!({"name": "Qty", "type": "number"}))
+        .await;
+    let rows = 12_000; // above `rewrite::MIN_ROWS`
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO database_table_{t} (\"order\", field_{name}, field_{qty}) \
+         SELECT g + 2, 'item' || g, g FROM generate_series(1, {rows}) g"
+    )))
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+    // A refresh after the first fill builds the search indexes.
+    app.field(user, t, json!({"name": "Note", "type": "text"}))
+        .await;
+    wait_refreshed(&app, t).await;
+    let indexes = search_indexes(&app, t).await;
+    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    let before = relfilenode(&app, t).await;
+
+    let r = create_field(
+        &app,
+        user,
+        t,
+        json!({"name": "Code", "type": "formula",
+               "formula": "concat('code-', field('Name'), '-', totext(field('Qty') * 2))"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let code = r.body["id"].as_i64().unwrap();
+    assert_ne!(
+        relfilenode(&app, t).await,
+        before,
+        "the table was not rewritten"
+    );
+    let wrong: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM database_table_{t} WHERE field_{qty} IS NOT NULL \
+         AND field_{code} IS DISTINCT FROM 'code-item' || field_{qty} || '-' || (field_{qty} * 2)"
+    )))
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0, "rows with a wrong value");
+    let last: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM database_table_{t} WHERE field_{qty} = {rows}"
+    )))
+    .fetch_one(&app.ctx.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        row(&app, user, t, last).await["Code"],
+        "code-item12000-24000"
+    );
+
+    // The search column was emptied with the rewrite: the row is found meanwhile, and
+    // once refreshed, through its indexes built again.
+    let found = search(&app, user, t, "code-item11999-").await;
+    assert_eq!(ids(&found), vec![last - 1], "{found:?}");
+    wait_refreshed(&app, t).await;
+    assert_eq!(search_indexes(&app, t).await, indexes);
+    let found = search(&app, user, t, "code-item12000").await;
+    assert_eq!(ids(&found), vec![last], "{found:?}");
+
+    // An edit afterwards recomputes the row as ever.
+    let r = app
+        .patch(
+            &format!("/api/database/rows/table/{t}/{last}/?user_field_names=true"),
+            Some(&user.access),
+            json!({"Qty": 1}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["Code"], "code-item12000-2");
+}
+
+#[tokio::test]
+async fn a_formula_added_to_a_small_table_is_filled_without_a_rewrite() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let (user, t) = (&fx.user, fx.table);
+    app.field(user, t, json!({"name": "Qty", "type": "number"}))
+        .await;
+    let created = create_row(&app, user, t, json!({"Qty": 4})).await["id"]
+        .as_i64()
+        .unwrap();
+    let before = relfilenode(&app, t).await;
+    let r = create_field(
+        &app,
+        user,
+        t,
+        json!({"name": "Double", "type": "formula", "formula": "field('Qty') * 2"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(relfilenode(&app, t).await, before);
+    assert_eq!(row(&app, user, t, created).await["Double"], "8");
+}

@@ -14,7 +14,7 @@ const FT: &str = "search_mode=full-text-with-count";
 
 /// Waits (at most 60 s) until a refresh finished after the table's last change of rows or
 /// fields (`search_seq` is advanced when a refresh is done).
-async fn wait_refreshed(app: &TestApp, table: i64) {
+pub(crate) async fn wait_refreshed(app: &TestApp, table: i64) {
     let started = Instant::now();
     loop {
         let done: bool = sqlx::query_scalar(
@@ -40,7 +40,7 @@ async fn wait_refreshed(app: &TestApp, table: i64) {
 }
 
 /// The ids a listing returned, in order.
-fn ids(body: &Value) -> Vec<i64> {
+pub(crate) fn ids(body: &Value) -> Vec<i64> {
     body["results"]
         .as_array()
         .unwrap_or_else(|| panic!("no results: {body:?}"))
@@ -50,7 +50,7 @@ fn ids(body: &Value) -> Vec<i64> {
 }
 
 /// Full-text rows of `table` for `search` (URL-encoded here).
-async fn search(app: &TestApp, user: &Session, table: i64, term: &str) -> Value {
+pub(crate) async fn search(app: &TestApp, user: &Session, table: i64, term: &str) -> Value {
     let q = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("search", term)
         .finish();

@@ -8,6 +8,7 @@
 //! - [`through`]: the formula behind `lookup`, `rollup` and `count` fields.
 //! - [`resolver`]: the fields a formula may name, with the SQL that reads them.
 //! - [`recompute`]: the `UPDATE`s, in dependency order.
+//! - [`rewrite`]: a new formula on a large table, filled by one rewrite of the table.
 //! - [`changes`]: what a write changed, and which computed fields elsewhere read it.
 //! - [`refresh`]: what a field change (rename, deletion, restore, new type) does to the
 //!   formulas that name it.
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod recompute;
 pub mod refresh;
 pub mod resolver;
+pub mod rewrite;
 pub mod stored;
 pub mod through;
 

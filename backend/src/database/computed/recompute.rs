@@ -7,7 +7,7 @@ use super::{
     changes::{Changes, affected},
     compile_field, computed_fields,
     resolver::Resolver,
-    stored,
+    rewrite, stored,
 };
 use crate::database::{fields::Field, links::Relation, tables::table_name};
 use sqlx::{AssertSqlSafe, PgConnection};
@@ -43,7 +43,16 @@ pub async fn recompute_affected(
     if only.is_empty() {
         return Ok(only);
     }
-    run(conn, &resolver, table_id, fields, Some(rows), Some(&only)).await
+    run(
+        conn,
+        &resolver,
+        table_id,
+        fields,
+        Some(rows),
+        Some(&only),
+        &BTreeSet::new(),
+    )
+    .await
 }
 
 /// Like [`recompute`], limited to the formula fields `only` and those that name them;
@@ -59,7 +68,33 @@ pub async fn recompute_some(
         return Ok(BTreeSet::new());
     }
     let resolver = Resolver::load(&mut *conn, fields).await?;
-    run(conn, &resolver, table_id, fields, rows, only).await
+    run(
+        conn,
+        &resolver,
+        table_id,
+        fields,
+        rows,
+        only,
+        &BTreeSet::new(),
+    )
+    .await
+}
+
+/// [`recompute_some`] for every row, where the fields `fresh` were created in this
+/// transaction: their empty columns may be filled by a rewrite of the table
+/// ([`rewrite`]).
+pub async fn recompute_with_new(
+    conn: &mut PgConnection,
+    table_id: i64,
+    fields: &[Field],
+    only: &BTreeSet<i64>,
+    fresh: &BTreeSet<i64>,
+) -> sqlx::Result<BTreeSet<i64>> {
+    if computed_fields(fields).next().is_none() {
+        return Ok(BTreeSet::new());
+    }
+    let resolver = Resolver::load(&mut *conn, fields).await?;
+    run(conn, &resolver, table_id, fields, None, Some(only), fresh).await
 }
 
 /// The `UPDATE`s of [`recompute_some`], against a loaded resolver.
@@ -70,6 +105,7 @@ async fn run(
     fields: &[Field],
     rows: Option<&[i64]>,
     only: Option<&BTreeSet<i64>>,
+    fresh: &BTreeSet<i64>,
 ) -> sqlx::Result<BTreeSet<i64>> {
     let mut wanted: BTreeSet<i64> = only.cloned().unwrap_or_default();
     // Fields naming none of the others in their batch are written by one `UPDATE`, so a
@@ -94,7 +130,11 @@ async fn run(
         }
     }
     for batch in &batches {
-        update_batch(conn, table_id, batch, rows).await?;
+        if rows.is_none() && rewrite::applies(conn, table_id, fields, batch, fresh).await? {
+            rewrite::fill(conn, table_id, batch).await?;
+        } else {
+            update_batch(conn, table_id, batch, rows).await?;
+        }
     }
     Ok(batches.iter().flatten().map(|(f, _)| f.id).collect())
 }

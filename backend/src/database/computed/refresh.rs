@@ -7,7 +7,7 @@
 
 use super::{
     COMPUTED_TYPES, compile_field, computed_fields, formula_of, formulas,
-    recompute::{in_order, recompute_some},
+    recompute::{in_order, recompute_with_new},
     resolver::Resolver,
     stored,
 };
@@ -39,10 +39,27 @@ pub async fn field_changed(
     if let Some((old, new)) = renamed.filter(|(old, new)| old != new) {
         rewrite_names(tx, table_id, old, new).await?;
     }
-    retype(tx, table_id, &BTreeSet::from([changed])).await?;
+    follow(tx, table_id, changed, &BTreeSet::new()).await
+}
+
+/// [`field_changed`] for field `created`, just added to `table_id`: being empty, its
+/// column may be filled by a rewrite of the table (see [`super::rewrite`]).
+pub async fn field_created(tx: &mut Tx, table_id: i64, created: i64) -> sqlx::Result<()> {
+    follow(tx, table_id, created, &BTreeSet::from([created])).await
+}
+
+/// Re-types the formulas of the table and of the tables looking into it after a change
+/// of field `changed`; `fresh` are the fields created in this transaction.
+async fn follow(
+    tx: &mut Tx,
+    table_id: i64,
+    changed: i64,
+    fresh: &BTreeSet<i64>,
+) -> sqlx::Result<()> {
+    retype(tx, table_id, &BTreeSet::from([changed]), fresh).await?;
     for (other, links) in looking_into(tx, table_id).await? {
         if other != table_id {
-            retype(tx, other, &links).await?;
+            retype(tx, other, &links, &BTreeSet::new()).await?;
         }
     }
     Ok(())
@@ -124,8 +141,14 @@ async fn set_formula(conn: &mut PgConnection, field: &Field, text: &str) -> sqlx
 
 /// Type checks the table's formulas again, saves the types that changed (changing their
 /// column's type, emptied, when needed), announces them as `field_updated` and
-/// recomputes them with every formula that names `changed` (or a formula recomputed).
-async fn retype(tx: &mut Tx, table_id: i64, changed: &BTreeSet<i64>) -> sqlx::Result<()> {
+/// recomputes them with every formula that names `changed` (or a formula recomputed);
+/// `fresh` are fields created in this transaction.
+async fn retype(
+    tx: &mut Tx,
+    table_id: i64,
+    changed: &BTreeSet<i64>,
+    fresh: &BTreeSet<i64>,
+) -> sqlx::Result<()> {
     let mut recompute: BTreeSet<i64> = BTreeSet::new();
     let mut announced: BTreeSet<i64> = BTreeSet::new();
     for _ in 0..MAX_ROUNDS {
@@ -168,7 +191,7 @@ async fn retype(tx: &mut Tx, table_id: i64, changed: &BTreeSet<i64>) -> sqlx::Re
         }
     }
     let fields = fields::repo::list(&mut *tx, table_id).await?;
-    recompute_some(tx, table_id, &fields, None, Some(&recompute)).await?;
+    recompute_with_new(tx, table_id, &fields, &recompute, fresh).await?;
     announce(tx, table_id, &fields, &announced).await?;
     Ok(())
 }

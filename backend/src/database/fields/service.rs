@@ -372,9 +372,9 @@ pub async fn create_in(
     } else {
         (field, None)
     };
-    computed::refresh::field_changed(tx, table_id, field.id, None).await?;
+    computed::refresh::field_created(tx, table_id, field.id).await?;
     if let Some(related) = &related {
-        computed::refresh::field_changed(tx, related.table_id, related.id, None).await?;
+        computed::refresh::field_created(tx, related.table_id, related.id).await?;
     }
     let field = repo::get(tx, field.id).await?.ok_or(FieldError::NotFound)?;
     let json = field_json(&field, &scope);

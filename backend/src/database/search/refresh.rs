@@ -82,6 +82,34 @@ pub async fn queue_unfilled(conn: &mut PgConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Before a rewrite of the table empties its search column: drops the column's indexes
+/// and marks it never filled, so its next refresh fills every row and builds them again
+/// in bulk. A refresh running meanwhile may still mark it filled up to its own events;
+/// the next one, reading the field change behind the rewrite, refills every row and
+/// builds the missing indexes all the same.
+pub async fn forget(conn: &mut PgConnection, table_id: i64) -> sqlx::Result<()> {
+    let [words, unfilled] = index_names(table_id);
+    sqlx::query(AssertSqlSafe(format!(
+        "DROP INDEX IF EXISTS {words}, {unfilled}"
+    )))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE database_tables SET search_seq = NULL WHERE id = $1")
+        .bind(table_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The search column's indexes: its words, and the rows not filled yet.
+fn index_names(table_id: i64) -> [String; 2] {
+    let table = table_name(table_id);
+    [
+        format!("{table}_search"),
+        format!("{table}_search_unfilled"),
+    ]
+}
+
 /// Which rows a refresh recomputes.
 enum Changes {
     All,
@@ -130,7 +158,10 @@ async fn refresh(ctx: &AppContext, conn: &mut PgConnection, table_id: i64) -> an
     let fields = fields::repo::list(conn, table_id).await?;
     let vector = vector_sql(&fields);
     let table = table_name(table_id);
-    let refreshed = match changes(conn, table_id, done, target).await? {
+    let changes = changes(conn, table_id, done, target).await?;
+    // After a refill of every row the indexes are checked too: a rewrite drops them.
+    let all = matches!(changes, Changes::All);
+    let refreshed = match changes {
         Changes::Rows(ids) => {
             for chunk in ids.chunks(BATCH as usize) {
                 refresh_rows(conn, &table, &vector, chunk).await?;
@@ -156,7 +187,7 @@ async fn refresh(ctx: &AppContext, conn: &mut PgConnection, table_id: i64) -> an
             count
         }
     };
-    if done.is_none() {
+    if all {
         build_indexes(ctx, conn, table_id).await?;
     }
     sqlx::query(
@@ -255,12 +286,11 @@ async fn build_indexes(
     table_id: i64,
 ) -> anyhow::Result<()> {
     let table = table_name(table_id);
-    let words = format!("{table}_search");
+    let [words, unfilled] = index_names(table_id);
     let create = format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {words} ON {table} USING gin (search_tsv)"
     );
     indexes::change_concurrently(&ctx.db, conn, table_id, &words, Some(&create)).await?;
-    let unfilled = format!("{table}_search_unfilled");
     let create = format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {unfilled} ON {table} (id) WHERE search_tsv IS NULL"
     );
