@@ -7,8 +7,9 @@
 //! refresh clears the flag, reads the table's event log from the last event the column
 //! reflects (`search_seq`) to now, and recomputes the column for the rows those events
 //! name — or for every row, in batches, after a field change, for a table never filled, or
-//! when the log no longer reaches back that far. A table's first refresh then builds the
-//! column's indexes without blocking writers. Tables that existed before full-text search
+//! when the log no longer reaches back that far. A refresh of every row then builds the
+//! column's indexes without blocking writers, when they are missing (a table's first
+//! refresh, or after a rewrite of the table emptied the column: [`forget`]). Tables that existed before full-text search
 //! are filled by the periodic sweep ([`queue_unfilled`]).
 
 use super::vector_sql;
