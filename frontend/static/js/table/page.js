@@ -180,7 +180,10 @@ async function addRow() {
     if (hasOwnOrder() || !store.insert(row, null)) {
       store.refresh();
     }
-    grid.cursor = { row: store.count - 1, col: 0 };
+    // Where the row landed: the last index, unless a refresh or the realtime event of this
+    // very creation placed it first.
+    const index = store.indexOf(row.id);
+    grid.cursor = { row: index >= 0 ? index : store.count - 1, col: 0 };
     grid.anchor = null;
     grid.scroller.scrollLeft = 0;
     grid.reveal();

@@ -80,14 +80,29 @@ function waitValues(user, tableId, expected) {
   return waitStored(user, tableId, (rs) => values(rs) === JSON.stringify(expected));
 }
 
+/** Waits until the active cell is at [row index, column]; fails saying where it is. */
 async function waitActive(page, expected) {
-  await page.waitForFunction(
-    ([r, c]) => {
+  try {
+    await page.waitForFunction(
+      ([r, c]) => {
+        const td = document.querySelector('#grid tbody td.active');
+        return td && Number(td.parentElement.dataset.index) === r && Number(td.dataset.col) === c;
+      },
+      expected,
+      { timeout: 15000 },
+    );
+  } catch (error) {
+    const state = await page.evaluate(() => {
       const td = document.querySelector('#grid tbody td.active');
-      return td && Number(td.parentElement.dataset.index) === r && Number(td.dataset.col) === c;
-    },
-    expected,
-  );
+      return {
+        active: td ? [Number(td.parentElement.dataset.index), Number(td.dataset.col)] : null,
+        rows: document.querySelectorAll('#grid tbody tr[data-row-id]').length,
+        count: document.querySelector('#grid')?.getAttribute('aria-rowcount'),
+        messages: [...document.querySelectorAll('.toast, [role=alert]')].map((t) => t.textContent),
+      };
+    });
+    throw new Error(`the active cell is not ${JSON.stringify(expected)}: ${JSON.stringify(state)} (${error.message})`);
+  }
 }
 
 function dataRows(page) {
