@@ -118,6 +118,8 @@ export function openSnapshots(item, api) {
       note.hidden = !text;
     };
     restore.addEventListener("click", async () => {
+      showError("");
+      status.textContent = "";
       restore.disabled = true;
       remove.disabled = true;
       say("");
@@ -140,10 +142,11 @@ export function openSnapshots(item, api) {
     });
     remove.addEventListener("click", () =>
       confirmDelete(snapshot, api, () => {
+        showError("");
         snapshots = snapshots.filter((s) => s.id !== snapshot.id);
         render();
         status.textContent = `Snapshot “${snapshot.name}” deleted.`;
-        dialog.querySelector(".snapshots-create input")?.focus();
+        input.focus();
       }),
     );
     return li;
@@ -170,9 +173,9 @@ export function openSnapshots(item, api) {
     try {
       const job = await api.post(`/snapshots/application/${databaseId}/`, { name });
       await finishedJob(api, job, { onProgress: creating.set, tooLong: TOO_LONG });
-      status.textContent = `Snapshot “${name}” created.`;
       input.value = defaultName();
       await load();
+      status.textContent = `Snapshot “${name}” created.`;
     } catch (e) {
       showError(errorText(e, { name: "" }));
     } finally {

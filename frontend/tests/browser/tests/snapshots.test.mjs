@@ -80,7 +80,11 @@ for (const size of ['desktop', 'mobile']) {
     // Taking one: a job, whose progress shows until it is listed with who took it.
     await name.fill('Before cleanup');
     await dialog.getByRole('button', { name: 'Create snapshot' }).click();
+    // The job is polled at most every 0.4 s: its bar shows in the name's place meanwhile.
+    await dialog.getByRole('progressbar', { name: 'Snapshot progress' }).waitFor();
+    assert.equal(await name.isVisible(), false);
     await dialog.getByRole('status').getByText('Snapshot “Before cleanup” created.').waitFor();
+    assert.equal(await dialog.getByRole('progressbar').count(), 0, 'the bar goes once it is listed');
     const item = dialog.locator('.snapshot', { hasText: 'Before cleanup' });
     await item.waitFor();
     assert.match(await item.locator('.snapshot-detail').textContent(), new RegExp(`^${ann.email.replace(/[.]/g, '\\.')} · just now$`));
@@ -98,7 +102,9 @@ for (const size of ['desktop', 'mobile']) {
     // The live database changes; restoring makes a new database as the snapshot had it.
     await apiOk('PATCH', `/api/database/rows/table/${tableId}/${ada.id}/`, { token: ann.token, body: { [primary]: 'Changed' } });
     await item.getByRole('button', { name: 'Restore Before cleanup' }).click();
+    await item.getByRole('progressbar', { name: 'Restoring Before cleanup' }).waitFor();
     await item.getByText('Restored as a new database').waitFor({ timeout: 30000 });
+    assert.equal(await dialog.getByRole('alert').isVisible(), false, 'the earlier refusal is gone');
     await eventually(() => databaseNames(page, workspaceId), ['Sales', 'Before cleanup'], 'the restored database joins the sidebar');
     const apps = await apiOk('GET', `/api/applications/workspace/${workspaceId}/`, { token: ann.token });
     const restored = apps.find((a) => a.name === 'Before cleanup');
