@@ -2,6 +2,7 @@
 // with who took them and when; takes a new one under a name (a `create_snapshot` job,
 // its progress shown); restores one as a new database of the workspace (a
 // `restore_snapshot` job; the copy joins the sidebar); deletes one after a confirmation.
+// Jobs begun before the dialog opened show their progress too.
 
 import { errorText } from "../table/alert.js";
 import { el, openDialog } from "../table/dom.js";
@@ -30,16 +31,19 @@ function takenAgo(iso, now = Date.now()) {
 function progress(label) {
   const bar = el("progress", { class: "snapshot-progress-bar", max: 100, value: 0, "aria-label": label });
   const text = el("span", { class: "snapshot-progress-text" });
-  const box = el("div", { class: "snapshot-progress", hidden: true }, bar, text);
+  const share = el("span", { class: "snapshot-progress-share" });
+  const box = el("div", { class: "snapshot-progress", hidden: true }, bar, el("div", { class: "snapshot-progress-line" }, text, share));
   return {
     box,
     show(words) {
       bar.value = 0;
       text.textContent = words;
+      share.textContent = "0 %";
       box.hidden = false;
     },
     set(percentage) {
       bar.value = percentage;
+      share.textContent = `${Math.round(percentage)} %`;
     },
     hide() {
       box.hidden = true;
@@ -74,9 +78,18 @@ export function openSnapshots(item, api) {
     error.hidden = !text;
   };
 
+  // Rows are kept across reads, so a restore under way keeps its progress.
+  const rows = new Map();
   const render = () => {
     loading.hidden = true;
-    list.replaceChildren(...snapshots.map((s) => row(s)));
+    const ids = new Set(snapshots.map((s) => s.id));
+    for (const id of rows.keys()) {
+      if (!ids.has(id)) rows.delete(id);
+    }
+    for (const s of snapshots) {
+      if (!rows.has(s.id)) rows.set(s.id, row(s));
+    }
+    list.replaceChildren(...snapshots.map((s) => rows.get(s.id).li));
     list.hidden = snapshots.length === 0;
     empty.hidden = snapshots.length > 0;
   };
@@ -117,17 +130,15 @@ export function openSnapshots(item, api) {
       note.dataset.kind = kind;
       note.hidden = !text;
     };
-    restore.addEventListener("click", async () => {
-      showError("");
-      status.textContent = "";
+    // `start()` gives the `restore_snapshot` job: a new one, or one found under way.
+    const followRestore = async (start) => {
       restore.disabled = true;
       remove.disabled = true;
       say("");
       info.hidden = true;
       restoring.show("Restoring…");
       try {
-        const job = await api.post(`/snapshots/${snapshot.id}/restore/`);
-        await finishedJob(api, job, { onProgress: restoring.set, tooLong: TOO_LONG });
+        await finishedJob(api, await start(), { onProgress: restoring.set, tooLong: TOO_LONG });
         say("Restored as a new database, named after the snapshot, at the end of the workspace.");
         // The socket brings the new database too; this read covers a socket that is down.
         sync(await api.get("/applications/"));
@@ -139,6 +150,11 @@ export function openSnapshots(item, api) {
         restore.disabled = false;
         remove.disabled = false;
       }
+    };
+    restore.addEventListener("click", () => {
+      showError("");
+      status.textContent = "";
+      followRestore(() => api.post(`/snapshots/${snapshot.id}/restore/`));
     });
     remove.addEventListener("click", () =>
       confirmDelete(snapshot, api, () => {
@@ -149,7 +165,38 @@ export function openSnapshots(item, api) {
         input.focus();
       }),
     );
-    return li;
+    return { li, followRestore };
+  };
+
+  // `start()` gives the `create_snapshot` job: a new one, or one found under way.
+  const followCreate = async (name, start) => {
+    create.disabled = true;
+    input.hidden = true;
+    creating.show(`Creating “${name}”…`);
+    try {
+      await finishedJob(api, await start(), { onProgress: creating.set, tooLong: TOO_LONG });
+      input.value = defaultName();
+      await load();
+      status.textContent = `Snapshot “${name}” created.`;
+    } catch (e) {
+      showError(errorText(e, { name: "" }));
+    } finally {
+      creating.hide();
+      input.hidden = false;
+      create.disabled = false;
+    }
+  };
+
+  /** Shows the progress of the caller's jobs on this database begun before the dialog opened. */
+  const resume = async () => {
+    const { jobs } = await api.get("/jobs/", { query: { states: "pending,started" } });
+    for (const job of jobs) {
+      if (job.type === "create_snapshot" && job.snapshot?.snapshot_from_application === databaseId) {
+        followCreate(job.snapshot.name, async () => job);
+      } else if (job.type === "restore_snapshot" && rows.has(job.snapshot?.id)) {
+        rows.get(job.snapshot.id).followRestore(async () => job);
+      }
+    }
   };
 
   form.addEventListener("submit", async (event) => {
@@ -167,22 +214,7 @@ export function openSnapshots(item, api) {
       input.focus();
       return;
     }
-    create.disabled = true;
-    input.hidden = true;
-    creating.show(`Creating “${name}”…`);
-    try {
-      const job = await api.post(`/snapshots/application/${databaseId}/`, { name });
-      await finishedJob(api, job, { onProgress: creating.set, tooLong: TOO_LONG });
-      input.value = defaultName();
-      await load();
-      status.textContent = `Snapshot “${name}” created.`;
-    } catch (e) {
-      showError(errorText(e, { name: "" }));
-    } finally {
-      creating.hide();
-      input.hidden = false;
-      create.disabled = false;
-    }
+    followCreate(name, () => api.post(`/snapshots/application/${databaseId}/`, { name }));
   });
 
   body.append(
@@ -199,7 +231,8 @@ export function openSnapshots(item, api) {
   dialog.classList.add("snapshots-dialog");
   input.focus();
   input.select();
-  load();
+  // Without the jobs list the dialog still works; a job under way then ends unseen.
+  load().then(() => resume().catch(() => {}));
 }
 
 /** Asks before deleting a snapshot for good; `onDeleted` runs once it is gone. */

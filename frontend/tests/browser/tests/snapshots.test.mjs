@@ -1,9 +1,10 @@
 // A database's snapshots from the sidebar's "⋯" menu: the dialog takes one (its progress
 // shown, a taken name refused), lists it with who took it, restores it as a new database
 // that joins the sidebar with the rows it had when taken, and deletes it after asking — at
-// both screen sizes.
+// both screen sizes. A job begun before the dialog opened shows its progress there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import {
   launch, newPage, screenshot, signUp, logIn, createTable, apiOk,
 } from '../support.mjs';
@@ -140,3 +141,36 @@ for (const size of ['desktop', 'mobile']) {
     await context.close();
   });
 }
+
+test('a snapshot being taken when the dialog opens shows its progress, then its failure in words', async () => {
+  const ann = await signUp({ name: 'Ann' });
+  const { databaseId } = await createTable(ann, { workspace: 'Acme', database: 'Sales', table: 'Customers' });
+  // A job row no worker runs (it is not queued): one under way, as far as the page can tell.
+  const sql = (text) => execFileSync('psql', [process.env.TESSERA_TEST_DATABASE_URL, '-qtAc', text], { encoding: 'utf8' }).trim();
+  const params = JSON.stringify({ snapshot: { id: 0, name: 'Nightly', snapshot_from_application: databaseId } });
+  const jobId = sql(`INSERT INTO jobs (type, user_id, state, progress_percentage, params)
+    VALUES ('create_snapshot', ${ann.user.id}, 'started', 40, '${params}') RETURNING id`);
+
+  const { context, page } = await newPage(browser, 'desktop');
+  await logIn(context, ann);
+  await page.goto('/dashboard');
+  await page.waitForSelector('#sidebar[data-ready="true"]', { state: 'attached' });
+  await page.getByRole('button', { name: 'Actions for Sales', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Snapshots', exact: true }).click();
+  const dialog = page.locator('#snapshots-dialog');
+  const bar = dialog.getByRole('progressbar', { name: 'Snapshot progress' });
+  await bar.waitFor();
+  await page.waitForFunction(() => document.querySelector('#snapshots-dialog progress')?.value === 40);
+  await dialog.getByText('Creating “Nightly”…').waitFor();
+  assert.equal(await dialog.locator('.snapshot-progress-share').textContent(), '40 %');
+  assert.equal(await dialog.getByRole('button', { name: 'Create snapshot' }).isDisabled(), true);
+  await screenshot(page, 'snapshots-progress');
+
+  sql(`UPDATE jobs SET state = 'failed', human_readable_error = 'The database no longer exists.' WHERE id = ${jobId}`);
+  await dialog.getByRole('alert').getByText('The database no longer exists.').waitFor();
+  await bar.waitFor({ state: 'hidden' });
+  assert.equal(await dialog.getByLabel('Create a new snapshot').isVisible(), true);
+  assert.equal(await dialog.getByRole('button', { name: 'Create snapshot' }).isDisabled(), false);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
