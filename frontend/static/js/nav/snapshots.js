@@ -13,14 +13,14 @@ const DIALOG_ID = "snapshots-dialog";
 const TOO_LONG = "It is taking too long; it goes on in the background.";
 
 /** Baserow's default name: the moment in UTC, e.g. "Snapshot 2026-12-08 14:05 UTC". */
-function defaultName(now = new Date()) {
-  const iso = now.toISOString();
+function defaultName() {
+  const iso = new Date().toISOString();
   return `Snapshot ${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /** When a snapshot was taken, in words: "just now", "5 min ago", "3 h ago", else the date. */
-function takenAgo(iso, now = Date.now()) {
-  const seconds = Math.max(0, (now - new Date(iso).getTime()) / 1000);
+function takenAgo(iso) {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
   if (seconds < 60) return "just now";
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
