@@ -75,6 +75,8 @@ pub struct Settings {
     pub row_history_retention: Duration,
     /// Snapshots the databases of one workspace may keep (0: unlimited; Baserow: 50).
     pub max_snapshots_per_workspace: u64,
+    /// How long a snapshot is kept before the export worker deletes it (Baserow: 360 days).
+    pub snapshot_expiration: Duration,
     pub webhooks: WebhookSettings,
     /// Largest file an import may upload, in bytes.
     pub import_max_bytes: u64,
@@ -286,6 +288,9 @@ impl Settings {
             ),
             max_snapshots_per_workspace: number(&get, "TESSERA_MAX_SNAPSHOTS_PER_WORKSPACE", 50)?
                 as u64,
+            snapshot_expiration: Duration::from_secs(
+                number(&get, "TESSERA_SNAPSHOT_EXPIRATION_DAYS", 360)?.max(1) as u64 * 24 * 3600,
+            ),
             webhooks: webhook_settings(&get)?,
             import_max_bytes: number(&get, "TESSERA_IMPORT_MAX_BYTES", 2 << 30)?.max(1) as u64,
             import_uploads_per_user: number(&get, "TESSERA_IMPORT_UPLOADS_PER_USER", 20)?.max(1)
@@ -442,6 +447,7 @@ impl fmt::Debug for Settings {
                 "max_snapshots_per_workspace",
                 &self.max_snapshots_per_workspace,
             )
+            .field("snapshot_expiration", &self.snapshot_expiration)
             .field("webhooks", &self.webhooks)
             .field("import_max_bytes", &self.import_max_bytes)
             .field("license", &self.license)
@@ -501,6 +507,17 @@ mod tests {
         ])
         .expect("settings");
         assert_eq!(s.row_history_retention, Duration::from_secs(24 * 3600));
+        assert_eq!(
+            s.snapshot_expiration,
+            Duration::from_secs(360 * 24 * 3600),
+            "snapshots are kept 360 days by default"
+        );
+        let s = load(&[
+            ("TESSERA_DEV", "1"),
+            ("TESSERA_SNAPSHOT_EXPIRATION_DAYS", "0"),
+        ])
+        .expect("settings");
+        assert_eq!(s.snapshot_expiration, Duration::from_secs(24 * 3600));
         assert_eq!(s.export_file_expiry, Duration::from_secs(3600));
         assert_eq!(s.action_retention, Duration::from_secs(24 * 3600));
         assert_eq!(s.actions_per_session, 500);

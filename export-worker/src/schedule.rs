@@ -3,7 +3,8 @@
 //! and the first fill of the full-text search column of tables from before it, every five
 //! minutes, row history past its retention every half hour (as in Baserow),
 //! the license check when a license is due for one (every
-//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest hourly. Several export workers may
+//! `TESSERA_LICENSE_CHECK_INTERVAL_MINUTES`), the rest (expired snapshots among them)
+//! hourly. Several export workers may
 //! run: a PostgreSQL advisory lock lets only one of them schedule each round.
 
 use std::time::Duration;
@@ -62,6 +63,7 @@ async fn schedule_once(ctx: &AppContext, hourly: bool, half_hourly: bool) -> any
             enqueue_low(&mut tx, &LowJob::PruneWebhookCalls).await?;
             enqueue_low(&mut tx, &LowJob::PruneImportUploads).await?;
             enqueue_low(&mut tx, &LowJob::DeleteExpiredUsers).await?;
+            enqueue_low(&mut tx, &LowJob::DeleteExpiredSnapshots).await?;
         }
         // The licenses' own check times decide, so restarts and several export workers do
         // not multiply the calls. No license server or no license: no job, no call.

@@ -70,6 +70,7 @@ pub fn settings(database_url: &str) -> Settings {
         action_retention: Duration::from_secs(24 * 3600),
         actions_per_session: 500,
         max_snapshots_per_workspace: 50,
+        snapshot_expiration: Duration::from_secs(360 * 24 * 3600),
         row_history_retention: Duration::from_secs(180 * 24 * 3600),
         user_files: crate::config::UserFileSettings {
             max_bytes: 5 * 1024 * 1024,

@@ -1,11 +1,11 @@
 //! Database snapshots (`/api/snapshots/…`): taking one (a `create_snapshot` job), the
 //! hidden copy nobody reaches, restoring it as a new database (a `restore_snapshot` job),
-//! deleting it, who may, bad input and limits, and the trash.
+//! deleting it, who may, bad input and limits, the trash, and expiry.
 
 use crate::helpers::{Session, TableFixture, TestApp, assert_error, create_row_id, patch_row};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tessera::platform::trash::cleanup_job;
+use tessera::platform::{jobs::LowJob, trash::cleanup_job};
 
 /// Waits for the job to end; returns it, finished.
 async fn finished(app: &TestApp, user: &Session, job: i64) -> Value {
@@ -807,4 +807,71 @@ async fn wait_until_gone(app: &TestApp, sql: &'static str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{sql}: something is left");
+}
+
+/// Moves a snapshot's creation back by `days`.
+async fn age(app: &TestApp, snapshot: i64, days: i32) {
+    sqlx::query(
+        "UPDATE snapshots SET created_at = now() - make_interval(days => $2) WHERE id = $1",
+    )
+    .bind(snapshot)
+    .bind(days)
+    .execute(&app.ctx.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn snapshots_past_the_expiry_are_deleted_with_their_copies_by_the_housekeeping_job() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let a = Some(user.access.as_str());
+    let snapshot_id = |job: &Value| job["snapshot"]["id"].as_i64().unwrap();
+    let expired = snapshot_id(&take(&app, user, fx.database, "Last year").await);
+    let nearly = snapshot_id(&take(&app, user, fx.database, "Nearly a year").await);
+    let fresh = snapshot_id(&take(&app, user, fx.database, "Today").await);
+    // The default expiry is 360 days.
+    age(&app, expired, 361).await;
+    age(&app, nearly, 359).await;
+    let expired_copy = copy_of(&app, expired).await;
+    let expired_tables = tables_of(&app, expired_copy).await;
+    assert!(table_exists(&app, expired_tables[0]).await);
+
+    LowJob::DeleteExpiredSnapshots.run(&app.ctx).await.unwrap();
+
+    let listed: Vec<Value> = app
+        .get(&create_path(fx.database), a)
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    assert_eq!(listed, vec![json!(fresh), json!(nearly)]);
+    assert!(
+        !table_exists(&app, expired_tables[0]).await,
+        "the expired copy's table is dropped"
+    );
+    assert!(tables_of(&app, expired_copy).await.is_empty());
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM applications WHERE trashed").await,
+        2,
+        "only the kept snapshots' copies are left"
+    );
+    assert_error(
+        &app.post(&format!("/api/snapshots/{expired}/restore/"), a, json!({}))
+            .await,
+        404,
+        "ERROR_SNAPSHOT_DOES_NOT_EXIST",
+    );
+    // The kept ones still restore, and the next run finds nothing more to delete.
+    restore(&app, user, nearly).await;
+    LowJob::DeleteExpiredSnapshots.run(&app.ctx).await.unwrap();
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM snapshots").await,
+        2,
+        "the fresh snapshots are kept"
+    );
 }

@@ -1,8 +1,10 @@
 //! Database snapshots (Baserow's `snapshots`): named copies of a database kept out of
 //! sight, listed per database, restored as a new database of its workspace, deleted for
-//! good. Taking and restoring one are jobs (`create_snapshot`, `restore_snapshot`).
+//! good (by hand, or by the export worker once expired). Taking and restoring one are jobs
+//! (`create_snapshot`, `restore_snapshot`).
 
 mod errors;
+pub mod expiry;
 pub mod job;
 pub mod repo;
 mod service;

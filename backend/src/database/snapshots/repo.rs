@@ -1,6 +1,7 @@
 //! SQL for `snapshots` and the hidden copies they keep.
 
 use super::Snapshot;
+use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, PgConnection, PgExecutor};
 
 const SELECT: &str = "SELECT s.id, s.name, s.snapshot_from_application_id, s.snapshot_to_application_id, \
@@ -26,6 +27,22 @@ pub async fn get(conn: &mut PgConnection, id: i64, lock: Lock) -> sqlx::Result<O
         .bind(id)
         .fetch_optional(conn)
         .await
+}
+
+/// The first snapshot after `after` (by id) taken before `before`, locked; one another
+/// transaction holds (being deleted, or restored) is passed over.
+pub async fn next_expired(
+    conn: &mut PgConnection,
+    before: DateTime<Utc>,
+    after: i64,
+) -> sqlx::Result<Option<Snapshot>> {
+    sqlx::query_as(AssertSqlSafe(format!(
+        "{SELECT} WHERE s.created_at < $1 AND s.id > $2 ORDER BY s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED"
+    )))
+    .bind(before)
+    .bind(after)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The snapshots of a database that have a copy, newest first (Baserow's order).

@@ -55,6 +55,8 @@ pub enum LowJob {
     PruneRowHistory,
     /// Housekeeping: delete the accounts whose scheduled deletion is due.
     DeleteExpiredUsers,
+    /// Housekeeping: delete snapshots older than their expiry, with their copies.
+    DeleteExpiredSnapshots,
 }
 
 impl LowJob {
@@ -130,6 +132,15 @@ impl LowJob {
             }
             LowJob::DeleteExpiredUsers => {
                 users::deletion::delete_expired(ctx).await?;
+                Ok(())
+            }
+            LowJob::DeleteExpiredSnapshots => {
+                let deleted = database::snapshots::expiry::delete_expired(
+                    &ctx.db,
+                    ctx.settings.snapshot_expiration,
+                )
+                .await?;
+                tracing::info!(deleted, "expired snapshots deleted");
                 Ok(())
             }
             LowJob::PruneRowHistory => {

@@ -1,19 +1,18 @@
 // What the sidebar's buttons do, through the REST API: new workspaces, databases and tables
 // (a new table opens once created), and each item's menu: rename in place, duplicate a
-// table or a database (a job, followed until it finishes), move up or down, a workspace's
-// members, delete after a confirmation.
+// table or a database (a job, followed until it finishes), a database's snapshots, move up
+// or down, a workspace's members, delete after a confirmation.
 
 import { errorText } from "../table/alert.js";
 import { el, openDialog } from "../table/dom.js";
 import { expand } from "./folding.js";
+import { finishedJob } from "./jobs.js";
 import { openMenu } from "./menu.js";
 import { editName } from "./name_input.js";
 import { move } from "./reorder.js";
+import { openSnapshots } from "./snapshots.js";
 import { clearNavStatus, showNavError, showNavProgress } from "./status.js";
 import { addDatabase, addTable, addWorkspace, currentTableId, nameOf, remove, setName, tableUrl } from "./tree.js";
-
-const JOB_POLL_MS = 400;
-const JOB_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** A name field in a new list item at the end of `list`; `create(name)` makes the item. */
 function nameNewItem(list, label, create) {
@@ -77,22 +76,6 @@ function rename(kind, item, api) {
   });
 }
 
-/** Follows a job until it has finished (or throws why not). */
-async function finishedJob(api, job) {
-  const deadline = Date.now() + JOB_TIMEOUT_MS;
-  while (job.state !== "finished" && job.state !== "failed") {
-    if (Date.now() > deadline) {
-      throw new Error("It is taking too long; the copy will appear when it is done.");
-    }
-    await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
-    job = await api.get(`/jobs/${job.id}/`);
-  }
-  if (job.state === "failed") {
-    throw new Error(job.human_readable_error || "The copy could not be made.");
-  }
-  return job;
-}
-
 /**
  * Duplicates a table (under its database) or a whole database (at the end of its
  * workspace, with its tables): the copy appears once the job has finished.
@@ -100,13 +83,14 @@ async function finishedJob(api, job) {
 async function duplicate(kind, item, api) {
   const name = nameOf(item);
   showNavProgress(`Duplicating “${name}”…`);
+  const tooLong = "It is taking too long; the copy will appear when it is done.";
   try {
     if (kind === "database") {
       const job = await api.post(`/applications/${item.dataset.databaseId}/duplicate/async/`);
-      addDatabase((await finishedJob(api, job)).duplicated_application);
+      addDatabase((await finishedJob(api, job, { tooLong })).duplicated_application);
     } else {
       const job = await api.post(`/database/tables/${item.dataset.tableId}/duplicate/async/`);
-      addTable((await finishedJob(api, job)).duplicated_table);
+      addTable((await finishedJob(api, job, { tooLong })).duplicated_table);
     }
     clearNavStatus();
   } catch (error) {
@@ -183,6 +167,7 @@ function menuItems(kind, item, api) {
     { label: "New table", run: () => createTable(item, api) },
     { label: "Rename", run: () => rename("database", item, api) },
     { label: "Duplicate", run: () => duplicate("database", item, api) },
+    { label: "Snapshots", run: () => openSnapshots(item, api) },
     ...moves,
     { label: "Delete", run: () => confirmDelete("database", item, api), danger: true },
   ];
