@@ -472,3 +472,126 @@ async fn formatting_chosen_for_a_result_is_kept() {
         own.body["number_decimal_places"]
     );
 }
+
+#[tokio::test]
+async fn rows_linking_to_the_same_rows_share_values_and_the_others_keep_theirs() {
+    let app = TestApp::spawn().await;
+    let fx = app.table_fixture().await;
+    let user = &fx.user;
+    let (tags, followers) = (fx.table, app.table_fixture_in(&fx).await);
+    app.field(user, tags, json!({"name": "Count", "type": "number"}))
+        .await;
+    let t1 = create_row_id(&app, user, tags, json!({"Name": "t1", "Count": 2})).await;
+    let t2 = create_row_id(&app, user, tags, json!({"Name": "t2", "Count": 5})).await;
+    let link = app
+        .field(
+            user,
+            followers,
+            json!({"name": "Tag", "type": "link_row", "link_row_table_id": tags, "has_related_field": false}),
+        )
+        .await;
+    app.field(user, followers, json!({"name": "Own", "type": "number"}))
+        .await;
+    // Rows linking to one tag, to the same tag, to both, to none and to the other.
+    let mut ids = Vec::new();
+    for (own, linked) in [
+        (1, vec![t1]),
+        (2, vec![t1]),
+        (3, vec![t1, t2]),
+        (4, vec![]),
+        (5, vec![t2]),
+    ] {
+        let body = json!({"Name": format!("f{own}"), "Own": own, "Tag": linked});
+        ids.push(create_row_id(&app, user, followers, body).await);
+    }
+    // Fields reading only through the link, and a formula reading its own row too.
+    app.field(
+        user,
+        followers,
+        json!({"name": "Sum", "type": "rollup", "through_field_id": link,
+               "target_field_name": "Count", "rollup_function": "sum"}),
+    )
+    .await;
+    app.field(
+        user,
+        followers,
+        json!({"name": "N", "type": "count", "through_field_id": link}),
+    )
+    .await;
+    app.field(
+        user,
+        followers,
+        json!({"name": "Names", "type": "lookup", "through_field_id": link, "target_field_name": "Name"}),
+    )
+    .await;
+    app.field(
+        user,
+        followers,
+        json!({"name": "Mixed", "type": "formula", "formula": "field('Own') + sum(lookup('Tag', 'Count'))"}),
+    )
+    .await;
+    let column = |name: &'static str| {
+        let app = &app;
+        let ids = ids.clone();
+        async move {
+            let mut out = Vec::new();
+            for id in ids {
+                out.push(row(app, user, followers, id).await[name].clone());
+            }
+            out
+        }
+    };
+    assert_eq!(
+        column("Sum").await,
+        json!(["2", "2", "7", "0", "5"]).as_array().unwrap().clone()
+    );
+    assert_eq!(
+        column("N").await,
+        json!(["1", "1", "2", "0", "1"]).as_array().unwrap().clone()
+    );
+    assert_eq!(
+        column("Mixed").await,
+        json!(["3", "4", "10", "4", "10"])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    let names: Vec<Vec<Value>> = column("Names").await.iter().map(values).collect();
+    assert_eq!(names[2], vec![json!("t1"), json!("t2")]);
+    assert!(names[3].is_empty());
+
+    // An edit of the shared tag reaches every row linking to it, and only those.
+    patch_row(&app, user, tags, t1, json!({"Name": "one", "Count": 10})).await;
+    assert_eq!(
+        column("Sum").await,
+        json!(["10", "10", "15", "0", "5"])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    assert_eq!(
+        column("Mixed").await,
+        json!(["11", "12", "18", "4", "10"])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    let names: Vec<Vec<Value>> = column("Names").await.iter().map(values).collect();
+    assert_eq!(names[0], vec![json!("one")]);
+    assert_eq!(names[4], vec![json!("t2")]);
+
+    // A row that changes its links gets the values of its new set.
+    patch_row(&app, user, followers, ids[1], json!({"Tag": [t2]})).await;
+    patch_row(&app, user, followers, ids[3], json!({"Tag": [t1, t2]})).await;
+    assert_eq!(
+        column("Sum").await,
+        json!(["10", "5", "15", "15", "5"])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    assert_eq!(
+        column("N").await,
+        json!(["1", "1", "2", "2", "1"]).as_array().unwrap().clone()
+    );
+}
