@@ -8,7 +8,11 @@ use crate::{
     context::AppContext,
     database::{
         events::{EventOrigin, TableEvent},
-        tables::{self, copy::copy_tables},
+        job_start,
+        tables::{
+            self,
+            copy::{Copied, copy_tables},
+        },
         tx::Tx,
     },
     dto::ApplicationBody,
@@ -47,10 +51,8 @@ pub async fn start(
     }
     let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
         .await
-        .map_err(|e| match e {
-            user_jobs::JobError::MaxJobCountExceeded => ApplicationError::MaxJobCount,
-            user_jobs::JobError::Database(e) => ApplicationError::Database(e),
-            other => ApplicationError::Database(sqlx::Error::Protocol(other.to_string())),
+        .map_err(|e| {
+            job_start::error(e, ApplicationError::MaxJobCount, ApplicationError::Database)
         })?;
     tx.commit().await?;
     Ok(job)
@@ -89,29 +91,10 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
         })
         .collect();
     let copied = copy_tables(&mut tx, &originals, copy_id, workspace_id).await?;
-    for table in &copied.tables {
-        tx.emit(
-            table.id,
-            TableEvent::TableCreated {
-                table: table.to_json(),
-            },
-        );
-    }
     let copy = applications::repo::get(&mut *tx, copy_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("The copy vanished."))?;
-    let body = json!(ApplicationBody::new(&copy, &copied.tables));
-    notify::queue(
-        &mut tx,
-        WorkspaceEvent {
-            workspace_id,
-            audience: Audience::Members,
-            also_user_ids: Vec::new(),
-            skip_websocket_id: None,
-            message: notify::message("application_created", json!({ "application": body })),
-        },
-    )
-    .await?;
+    let body = announce_copied_database(&mut tx, &copy, &copied).await?;
     tx.did(Params::DuplicateApplication {
         workspace_id,
         application_id: copy_id,
@@ -122,6 +105,37 @@ pub async fn run(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Tells of a new database filled with copied tables (a duplicate, a restored snapshot):
+/// each table's page that it was created, the workspace's members that the database was.
+/// Returns the database as the API shows it.
+pub(crate) async fn announce_copied_database(
+    tx: &mut Tx,
+    database: &Application,
+    copied: &Copied,
+) -> sqlx::Result<Value> {
+    for table in &copied.tables {
+        tx.emit(
+            table.id,
+            TableEvent::TableCreated {
+                table: table.to_json(),
+            },
+        );
+    }
+    let body = json!(ApplicationBody::new(database, &copied.tables));
+    notify::queue(
+        tx,
+        WorkspaceEvent {
+            workspace_id: database.workspace_id,
+            audience: Audience::Members,
+            also_user_ids: Vec::new(),
+            skip_websocket_id: None,
+            message: notify::message("application_created", json!({ "application": body })),
+        },
+    )
+    .await?;
+    Ok(body)
 }
 
 /// `<name> 2`, or the next free number among the workspace's applications, shortened so

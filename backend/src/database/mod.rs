@@ -16,6 +16,7 @@ pub mod id_map;
 pub mod imports;
 pub mod indexes;
 pub mod initial_workspace;
+pub mod job_start;
 pub mod links;
 pub mod metadata_cache;
 pub mod row_history;

@@ -1,7 +1,8 @@
 //! Test fixtures shared by every crate's tests (feature `test-support`): a fresh database
 //! per test, settings with a private Redis prefix, a real SMTP server, a real HTTP
-//! receiver for webhooks and the license server, a license issuer, and certificates with
-//! PostgreSQL and MariaDB servers of a test's own that offer TLS with them.
+//! receiver for webhooks and the license server, a license issuer, certificates with
+//! PostgreSQL and MariaDB servers of a test's own that offer TLS with them, and temporary
+//! directories.
 
 pub mod api_client;
 mod certificates;
@@ -11,6 +12,8 @@ mod license_issuer;
 mod mail_server;
 mod mariadb_server;
 mod postgres_server;
+mod server_process;
+mod temp_dir;
 
 pub use certificates::{Authority, ServerCertificate};
 pub use database::TestDatabase;
@@ -18,7 +21,8 @@ pub use http_receiver::{HttpReceiver, ReceivedRequest, Reply};
 pub use license_issuer::LicenseIssuer;
 pub use mail_server::{MailServer, ReceivedMail};
 pub use mariadb_server::TlsMariaDb;
-pub use postgres_server::TlsPostgres;
+pub use postgres_server::{PostgresServer, TlsPostgres};
+pub use temp_dir::TempDir;
 
 use crate::config::Settings;
 use std::{net::SocketAddr, time::Duration};

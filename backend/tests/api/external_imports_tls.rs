@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 use std::{
     net::SocketAddr,
-    path::{Path, PathBuf},
+    path::Path,
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -20,22 +20,13 @@ use std::{
 };
 use tessera::{
     platform::outbound::Lookup,
-    test_support::{Authority, ServerCertificate, TlsMariaDb, TlsPostgres},
+    test_support::{Authority, ServerCertificate, TempDir, TlsMariaDb, TlsPostgres},
 };
 
 /// The name the server's certificate is for.
 const NAME: &str = "db.tessera.test";
 /// Another name that leads to the same server.
 const OTHER_NAME: &str = "other.tessera.test";
-
-/// A directory removed when dropped.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The server of a test.
 enum Server {
@@ -59,13 +50,11 @@ const ITEMS: &str = "CREATE TABLE items (title varchar(20), qty int);
 impl Fixture {
     /// The authorities and the certificate for [`NAME`].
     fn certificates() -> (TempDir, Authority, Authority, ServerCertificate) {
-        let dir =
-            std::env::temp_dir().join(format!("tessera-tls-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let trusted = Authority::create(&dir, "trusted-ca").unwrap();
-        let stranger = Authority::create(&dir, "stranger-ca").unwrap();
+        let dir = TempDir::new("tessera-tls").unwrap();
+        let trusted = Authority::create(dir.path(), "trusted-ca").unwrap();
+        let stranger = Authority::create(dir.path(), "stranger-ca").unwrap();
         let certificate = trusted.issue("server", NAME).unwrap();
-        (TempDir(dir), trusted, stranger, certificate)
+        (dir, trusted, stranger, certificate)
     }
 
     async fn postgres() -> Self {
@@ -294,7 +283,7 @@ async fn a_certificate_for_another_name_or_from_an_untrusted_authority_is_refuse
     }
 
     // The operator's file is gone: verifying connections fail saying so, without its path.
-    let missing = fixture.dir.0.join("missing-ca.pem");
+    let missing = fixture.dir.path().join("missing-ca.pem");
     let (app, _) = backend(Some(&missing)).await;
     let (user, _) = new_database(&app).await;
     let r = list(&app, &user, &fixture.url(NAME, "verify-full")).await;

@@ -576,3 +576,65 @@ async fn members_page_forms_change_nothing_they_may_not() {
     let html = r.text().await.unwrap();
     assert!(html.contains("not a member of it") && !html.contains("ann@example.com"));
 }
+
+#[tokio::test]
+async fn dashboard_forms_rename_and_delete_a_workspace_or_show_the_dashboard_with_the_error() {
+    let app = TestApp::spawn().await;
+    let ann = app.sign_up("Ann", "ann@example.com").await;
+    let id = app
+        .post("/api/workspaces/", Some(&ann.access), json!({"name": "W"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let (csrf_cookie, token) = csrf(&app).await;
+    let cookies = format!(
+        "tessera_session={}; tessera_csrf={csrf_cookie}",
+        ann.refresh
+    );
+    let post = |path: String, name: &str| {
+        client()
+            .post(format!("{}{path}", app.url))
+            .header(header::COOKIE, cookies.clone())
+            .header(header::ORIGIN, app.url.clone())
+            .header(header::CONTENT_TYPE, FORM)
+            .body(form(&[("name", name), ("csrf", token.as_str())]))
+            .send()
+    };
+    let names = || async {
+        app.get("/api/workspaces/", Some(&ann.access))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    let renamed = post(format!("/dashboard/workspaces/{id}/rename"), "Renamed")
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 303);
+    assert_eq!(
+        renamed.headers()[header::LOCATION],
+        format!("/dashboard#ws-{id}").as_str()
+    );
+    assert_eq!(names().await, ["Renamed"]);
+
+    // A workspace that is not hers: the dashboard again, with the refusal, and no change.
+    let refused = post(format!("/dashboard/workspaces/{}/rename", id + 1000), "X")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(refused.headers().get(header::LOCATION).is_none());
+    assert!(refused.text().await.unwrap().contains("Renamed"));
+    assert_eq!(names().await, ["Renamed"]);
+
+    let deleted = post(format!("/dashboard/workspaces/{id}/delete"), "")
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(deleted.headers()[header::LOCATION], "/dashboard");
+    assert!(names().await.is_empty());
+}

@@ -27,7 +27,7 @@ use std::{
 use tessera::{
     config::Settings,
     db,
-    test_support::{self, HttpReceiver, api_client::table_via_api},
+    test_support::{self, HttpReceiver, PostgresServer, TempDir, api_client::table_via_api},
 };
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
@@ -38,19 +38,6 @@ const OUTAGE: Duration = Duration::from_secs(2);
 /// Bound on each catch-up after a fault (events, webhook calls).
 const CATCH_UP: Duration = Duration::from_secs(60);
 
-/// A directory removed when dropped, unless the test failed: then its logs are kept and
-/// their place printed.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("tessera-faults-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
 /// A log file in `dir`, appended to by every process of that name.
 fn log_file(dir: &Path, name: &str) -> Stdio {
     let file = std::fs::OpenOptions::new()
@@ -59,170 +46,6 @@ fn log_file(dir: &Path, name: &str) -> Stdio {
         .open(dir.join(name))
         .unwrap();
     Stdio::from(file)
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("fault test logs kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
-
-/// Debian's PostgreSQL programs (the newest version installed), or the ones on `PATH`.
-fn pg_program(name: &str) -> PathBuf {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    versions.sort_by_key(|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.parse::<u32>().ok())
-            .unwrap_or(0)
-    });
-    versions
-        .last()
-        .map(|v| v.join("bin").join(name))
-        .filter(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from(name))
-}
-
-/// PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user
-/// (`setpriv` execs, so the child's pid is the postmaster's own).
-fn pg_command(name: &str) -> Command {
-    let program = pg_program(name);
-    if is_root() {
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--reuid=postgres", "--regid=postgres", "--clear-groups"])
-            .arg(program);
-        command
-    } else {
-        Command::new(program)
-    }
-}
-
-/// A PostgreSQL server of this test's own.
-struct Postgres {
-    child: Option<Child>,
-    data: PathBuf,
-    socket_dir: PathBuf,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Postgres {
-    async fn init(dir: &TempDir) -> Self {
-        let root = dir.0.join("pg");
-        std::fs::create_dir_all(&root).unwrap();
-        if is_root() {
-            let owned = Command::new("chown")
-                .args(["-R", "postgres:"])
-                .arg(&root)
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(owned, "chown of the PostgreSQL directory to `postgres`");
-        }
-        let data = root.join("data");
-        let initdb = pg_command("initdb")
-            .arg("-D")
-            .arg(&data)
-            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C"])
-            .arg("--no-sync")
-            .stdout(Stdio::null())
-            .stderr(log_file(&dir.0, "initdb.log"))
-            .status()
-            .expect("initdb runs (Debian's postgresql package)");
-        assert!(initdb.success(), "initdb failed, see initdb.log");
-        let mut pg = Self {
-            child: None,
-            data,
-            socket_dir: root,
-            port: free_port(),
-            log: dir.0.join("postgres.log"),
-        };
-        pg.start().await;
-        pg
-    }
-
-    fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
-    }
-
-    async fn start(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .unwrap();
-        let child = pg_command("postgres")
-            .arg("-D")
-            .arg(&self.data)
-            .args(["-p", &self.port.to_string()])
-            .arg("-k")
-            .arg(&self.socket_dir)
-            .args([
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "max_connections=200",
-                // Durability against an OS crash is not what this test is about.
-                "-c",
-                "fsync=off",
-                "-c",
-                "full_page_writes=off",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("postgres starts");
-        self.child = Some(child);
-        let url = self.url("postgres");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(pool) = sqlx::PgPool::connect(&url).await {
-                pool.close().await;
-                return;
-            }
-            assert!(Instant::now() < deadline, "PostgreSQL did not come up");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Immediate shutdown (SIGQUIT to the postmaster): every connection dropped, no
-    /// checkpoint, crash recovery at the next start — as a crash looks to its clients.
-    fn crash(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let _ = Command::new("kill")
-            .args(["-QUIT", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while child.try_wait().ok().flatten().is_none() {
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        self.crash();
-    }
 }
 
 /// A throw-away Redis server, keeping nothing on disk.
@@ -748,8 +571,15 @@ async fn catch_up(
 async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
     let began = Instant::now();
     tessera::platform::outbound::install_crypto_provider();
-    let dir = TempDir::new();
-    let mut postgres = Postgres::init(&dir).await;
+    let dir = TempDir::new("tessera-faults").unwrap().kept_on_failure();
+    // Immediate shutdown (SIGQUIT to the postmaster) for the restart: every connection
+    // dropped, as a crash looks to its clients. Durability against an OS crash is not what
+    // this test is about.
+    let pg_settings = ["max_connections=200", "fsync=off", "full_page_writes=off"];
+    let mut postgres =
+        PostgresServer::init(&dir.path().join("pg"), dir.path(), &pg_settings, "QUIT")
+            .await
+            .expect("PostgreSQL starts");
     let database_url = postgres.url("tessera");
     db::ensure_database(&database_url).await.unwrap();
     let pool = db::connect(&database_url, 2).await.unwrap();
@@ -758,10 +588,10 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
     let mut redis = Redis::start(redis_port).await;
     let mut settings = test_support::settings(&database_url);
     settings.redis_url = format!("redis://127.0.0.1:{}", redis.port);
-    settings.media_dir = dir.0.join("media");
+    settings.media_dir = dir.path().join("media");
 
     let mut install = Installation {
-        logs: dir.0.clone(),
+        logs: dir.path().to_owned(),
         database_url,
         settings,
         backends: vec![None, None],
@@ -880,9 +710,9 @@ async fn in_turn_killed_backends_workers_redis_and_postgresql_lose_nothing() {
                 redis = Redis::start(redis_port).await;
             }
             _ => {
-                postgres.crash();
+                postgres.stop();
                 tokio::time::sleep(OUTAGE).await;
-                postgres.start().await;
+                postgres.start().await.expect("PostgreSQL starts again");
                 exports.push((
                     "queued as PostgreSQL came back",
                     queue_export(&http, &a, &token, table).await,

@@ -2,8 +2,11 @@
 //! killed worker handed to another.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/worker_process.rs"]
+mod worker_process;
+
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     time::{Duration, Instant},
 };
 use tessera::{
@@ -13,17 +16,7 @@ use tessera::{
 
 fn start_worker(db: &TestDatabase, smtp_url: &str) -> Child {
     let settings = test_support::settings(&db.url);
-    Command::new(env!("CARGO_BIN_EXE_tessera-worker"))
-        .env("DATABASE_URL", &db.url)
-        .env("REDIS_URL", &settings.redis_url)
-        .env("TESSERA_SECRET_KEY", &settings.secret_key)
-        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
-        .env("TESSERA_SMTP_URL", smtp_url)
-        .env("TESSERA_JOB_HEARTBEAT_SECONDS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("worker starts")
+    worker_process::start(db, &settings, &[("TESSERA_SMTP_URL", smtp_url)])
 }
 
 async fn send_email(db: &TestDatabase, to: &str) {

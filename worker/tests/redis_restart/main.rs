@@ -3,21 +3,17 @@
 //! the client then has every event, in order, without duplicates.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use futures::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+#[path = "../common/table_stream.rs"]
+mod table_stream;
+#[path = "../common/worker_process.rs"]
+mod worker_process;
+
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
-use tessera::{
-    context::AppContext,
-    test_support::{
-        self, TestDatabase,
-        api_client::{post, table_via_api},
-    },
-    web,
-};
-use tokio_tungstenite::{connect_async, tungstenite::Message};
+use table_stream::{receive_rows, serve_backend, spawn_row_writer, subscribe_to_table};
+use tessera::test_support::{self, TestDatabase, api_client::table_via_api};
 
 /// A throw-away Redis on `port`, keeping nothing on disk.
 fn start_redis(port: u16) -> Child {
@@ -59,77 +55,21 @@ async fn a_redis_restart_mid_stream_loses_no_event_and_keeps_the_order() {
     wait_for_port(port).await;
 
     let db = TestDatabase::create().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let mut settings = test_support::settings(&db.url);
-    settings.public_url = base.clone();
     settings.redis_url = format!("redis://127.0.0.1:{port}");
-    let ctx = AppContext::connect(settings.clone(), 10).await.unwrap();
-    tokio::spawn(web::serve(ctx, listener, std::future::pending()));
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_tessera-worker"))
-        .env("DATABASE_URL", &db.url)
-        .env("REDIS_URL", &settings.redis_url)
-        .env("TESSERA_SECRET_KEY", &settings.secret_key)
-        .env("TESSERA_REDIS_PREFIX", &settings.redis_prefix)
-        .env("TESSERA_JOB_HEARTBEAT_SECONDS", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("worker starts");
+    let (base, settings) = serve_backend(settings).await;
+    let mut worker = worker_process::start(&db, &settings, &[]);
 
     let http = reqwest::Client::new();
     let (token, table) = table_via_api(&http, &base).await;
+    let (mut socket, start_seq) = subscribe_to_table(&base, &token, table).await;
 
-    let (mut socket, _) = connect_async(format!(
-        "{}/ws/core/?jwt_token={token}",
-        base.replacen("http", "ws", 1)
-    ))
-    .await
-    .unwrap();
-    socket
-        .send(Message::Text(
-            json!({"page": "table", "table_id": table})
-                .to_string()
-                .into(),
-        ))
-        .await
-        .unwrap();
-    let start_seq = loop {
-        let Some(Ok(Message::Text(text))) = socket.next().await else {
-            panic!("socket closed")
-        };
-        let m: Value = serde_json::from_str(text.as_str()).unwrap();
-        if m["type"] == "page_add" {
-            break m["seq"].as_i64().unwrap();
-        }
-    };
+    const EDITS: usize = 300;
+    let writer = spawn_row_writer(&http, &base, &token, table, EDITS, |_| true);
 
-    const EDITS: i64 = 300;
-    let writer = {
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        tokio::spawn(async move {
-            let mut ids = Vec::new();
-            for _ in 0..EDITS {
-                let row = post(
-                    &http,
-                    format!("{base}/api/database/rows/table/{table}/"),
-                    Some(&token),
-                    json!({}),
-                )
-                .await;
-                ids.push(row["id"].as_i64().unwrap());
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            ids
-        })
-    };
-
-    let mut seqs = Vec::new();
-    let mut received = Vec::new();
     let mut restarted = false;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while (seqs.len() as i64) < EDITS && Instant::now() < deadline {
-        if !restarted && seqs.len() >= 50 {
+    let received = receive_rows(&mut socket, EDITS, async |so_far| {
+        if !restarted && so_far >= 50 {
             // Redis goes away mid-stream, then comes back on the same port, empty.
             redis.kill().unwrap();
             redis.wait().unwrap();
@@ -138,17 +78,10 @@ async fn a_redis_restart_mid_stream_loses_no_event_and_keeps_the_order() {
             wait_for_port(port).await;
             restarted = true;
         }
-        match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => {
-                let m: Value = serde_json::from_str(text.as_str()).unwrap();
-                if m["type"] == "rows_created" {
-                    seqs.push(m["seq"].as_i64().unwrap());
-                    received.push(m["rows"][0]["id"].as_i64().unwrap());
-                }
-            }
-            Ok(Some(Ok(_))) => {}
-            other => panic!("socket ended: {other:?}"),
-        }
+    })
+    .await;
+    if let Some(why) = &received.ended {
+        panic!("socket ended: {why}");
     }
     let created = writer.await.unwrap();
     worker.kill().unwrap();
@@ -156,9 +89,5 @@ async fn a_redis_restart_mid_stream_loses_no_event_and_keeps_the_order() {
     redis.kill().unwrap();
     redis.wait().unwrap();
     assert!(restarted, "Redis was restarted during the stream");
-    // Every created row arrives once, in the order it was made; the sequence numbers rise
-    // (stepping over the row-history events a table page does not get).
-    assert_eq!(received, created, "every event once, in order");
-    assert!(seqs[0] > start_seq, "{seqs:?}");
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+    received.assert_in_order(&created, start_seq);
 }

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::{computed, links, tables::table_name, tx::Tx},
+    database::{computed, job_start, links, tables::table_name, tx::Tx},
     platform::{
         actions::{ActionSession, Params},
         auth::Actor,
@@ -40,11 +40,7 @@ pub async fn start(
     });
     let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
         .await
-        .map_err(|e| match e {
-            user_jobs::JobError::MaxJobCountExceeded => FieldError::MaxJobCount,
-            user_jobs::JobError::Database(e) => FieldError::Database(e),
-            other => FieldError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+        .map_err(|e| job_start::error(e, FieldError::MaxJobCount, FieldError::Database))?;
     tx.commit().await?;
     Ok(job)
 }

@@ -4,11 +4,11 @@
 
 use super::ImportError;
 use crate::{
-    database::tables,
+    database::{job_start, tables},
     platform::{
         applications,
         auth::Actor,
-        jobs::user_jobs::{self, JobError, UserJob},
+        jobs::user_jobs::{self, UserJob},
         validation::ValidationError,
     },
 };
@@ -51,9 +51,5 @@ pub(super) async fn start_job(
 ) -> Result<UserJob, ImportError> {
     user_jobs::start(conn, actor.id(), job_type, params)
         .await
-        .map_err(|e| match e {
-            JobError::MaxJobCountExceeded => ImportError::MaxJobCount,
-            JobError::Database(e) => ImportError::Database(e),
-            other => ImportError::Database(sqlx::Error::Protocol(other.to_string())),
-        })
+        .map_err(|e| job_start::error(e, ImportError::MaxJobCount, ImportError::Database))
 }

@@ -8,18 +8,16 @@ use super::{Snapshot, repo};
 use crate::{
     context::AppContext,
     database::{
-        duplicate_application::next_free_name,
-        events::{EventOrigin, TableEvent},
+        duplicate_application::{announce_copied_database, next_free_name},
+        events::EventOrigin,
         tables::{self, Table, copy::copy_tables},
         tx::Tx,
     },
-    dto::ApplicationBody,
     platform::{
         applications::{self, Application},
         jobs::user_jobs::{self, UserJob},
         workspaces::require_admin,
     },
-    realtime::notify::{self, Audience, WorkspaceEvent},
 };
 use anyhow::anyhow;
 use serde_json::{Value, json};
@@ -126,29 +124,10 @@ pub async fn run_restore(ctx: &AppContext, job: &UserJob) -> anyhow::Result<()> 
     let restored_id = applications::repo::insert(&mut *tx, workspace_id, &name, "database").await?;
     let originals = tables_to_copy(&mut tx, copy_id).await?;
     let copied = copy_tables(&mut tx, &originals, restored_id, workspace_id).await?;
-    for table in &copied.tables {
-        tx.emit(
-            table.id,
-            TableEvent::TableCreated {
-                table: table.to_json(),
-            },
-        );
-    }
     let restored = applications::repo::get(&mut *tx, restored_id)
         .await?
         .ok_or_else(|| anyhow!("The restored database vanished."))?;
-    let body = json!(ApplicationBody::new(&restored, &copied.tables));
-    notify::queue(
-        &mut tx,
-        WorkspaceEvent {
-            workspace_id,
-            audience: Audience::Members,
-            also_user_ids: Vec::new(),
-            skip_websocket_id: None,
-            message: notify::message("application_created", json!({ "application": body })),
-        },
-    )
-    .await?;
+    announce_copied_database(&mut tx, &restored, &copied).await?;
     if !user_jobs::finish(&mut tx, job.id, json!({ "snapshot": snapshot.to_json() })).await? {
         return Ok(());
     }

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::{
     context::AppContext,
+    database::job_start,
     platform::{
         applications::{self, Application, MAX_NAME_LENGTH},
         auth::Actor,
@@ -50,11 +51,11 @@ async fn reachable(
 }
 
 fn job_error(e: JobError) -> SnapshotError {
-    match e {
-        JobError::MaxJobCountExceeded => SnapshotError::OperationLimitExceeded,
-        JobError::Database(e) => SnapshotError::Database(e),
-        other => SnapshotError::Database(sqlx::Error::Protocol(other.to_string())),
-    }
+    job_start::error(
+        e,
+        SnapshotError::OperationLimitExceeded,
+        SnapshotError::Database,
+    )
 }
 
 /// The database's snapshots, newest first.

@@ -8,6 +8,7 @@ use crate::{
     database::{
         access,
         events::{EventOrigin, TableEvent},
+        job_start,
         tx::Tx,
     },
     platform::{
@@ -36,11 +37,7 @@ pub async fn start(ctx: &AppContext, actor: &Actor, table_id: i64) -> Result<Use
     }
     let job = user_jobs::start(&mut tx, actor.id(), JOB_TYPE, params)
         .await
-        .map_err(|e| match e {
-            user_jobs::JobError::MaxJobCountExceeded => TableError::MaxJobCount,
-            user_jobs::JobError::Database(e) => TableError::Database(e),
-            other => TableError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+        .map_err(|e| job_start::error(e, TableError::MaxJobCount, TableError::Database))?;
     tx.commit().await?;
     Ok(job)
 }

@@ -13,25 +13,54 @@ use crate::{
     error::{ApiError, Code},
     platform::{
         applications,
+        auth::Actor,
         workspaces::{self, invitations},
     },
     web::state::AppState,
 };
 use axum::{
-    extract::{Path, State},
+    extract::{FromRequestParts, Path},
+    http::request::Parts,
     response::{IntoResponse, Redirect, Response},
 };
 
-/// Back to the dashboard at `anchor`, or the dashboard with the error.
-async fn finish(
-    state: &AppState,
-    user: &PageUser,
-    csrf: &Csrf,
-    result: Result<String, ApiError>,
-) -> Response {
-    match result {
-        Ok(anchor) => Redirect::to(&format!("/dashboard{anchor}")).into_response(),
-        Err(err) => dashboard::render(state, user, csrf, None, Some(forms::message(&err))).await,
+/// What every dashboard form works with besides its own values: the signed-in user, and the
+/// CSRF token for showing the dashboard again with an error.
+pub struct Dashboard {
+    state: AppState,
+    user: PageUser,
+    csrf: Csrf,
+}
+
+impl FromRequestParts<AppState> for Dashboard {
+    /// Without a session: the way to the login page.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = PageUser::from_request_parts(parts, state).await?;
+        let Ok(csrf) = Csrf::from_request_parts(parts, state).await;
+        Ok(Self {
+            state: state.clone(),
+            user,
+            csrf,
+        })
+    }
+}
+
+impl Dashboard {
+    fn actor(&self) -> Actor {
+        self.user.actor()
+    }
+
+    /// Back to the dashboard at the anchor `result` holds, or the dashboard with the error.
+    async fn finish(&self, result: Result<String, impl Into<ApiError>>) -> Response {
+        match result {
+            Ok(anchor) => Redirect::to(&format!("/dashboard{anchor}")).into_response(),
+            Err(err) => {
+                let message = forms::message(&err.into());
+                dashboard::render(&self.state, &self.user, &self.csrf, None, Some(message)).await
+            }
+        }
     }
 }
 
@@ -42,112 +71,81 @@ fn not_found() -> ApiError {
     )
 }
 
-pub async fn create_workspace(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
-    PageForm(form): PageForm<NameForm>,
-) -> Response {
-    let result = workspaces::create(&state.ctx, &user.actor(), &form.name)
+pub async fn create_workspace(page: Dashboard, PageForm(form): PageForm<NameForm>) -> Response {
+    let result = workspaces::create(&page.state.ctx, &page.actor(), &form.name).await;
+    page.finish(result.map(|w| format!("#ws-{}", w.workspace.id)))
         .await
-        .map(|w| format!("#ws-{}", w.workspace.id))
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
 }
 
 pub async fn rename_workspace(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<NameForm>,
 ) -> Response {
-    let result = workspaces::rename(&state.ctx, &user.actor(), id, &form.name)
-        .await
-        .map(|_| format!("#ws-{id}"))
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = workspaces::rename(&page.state.ctx, &page.actor(), id, &form.name).await;
+    page.finish(result.map(|_| format!("#ws-{id}"))).await
 }
 
 pub async fn delete_workspace(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
-    let result = workspaces::delete(&state.ctx, &user.actor(), id)
-        .await
-        .map(|_| String::new())
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = workspaces::delete(&page.state.ctx, &page.actor(), id).await;
+    page.finish(result.map(|_| String::new())).await
 }
 
 pub async fn move_workspace(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<MoveForm>,
 ) -> Response {
     let result = async {
-        let list = dashboard::load(&state, &user).await?;
+        let list = dashboard::load(&page.state, &page.user).await?;
         let ids: Vec<i64> = list.iter().map(|w| w.id).collect();
         if let Some(order) = forms::moved(&ids, id, &form.direction) {
-            workspaces::order(&state.ctx, &user.actor(), &order).await?;
+            workspaces::order(&page.state.ctx, &page.actor(), &order).await?;
         }
-        Ok(format!("#ws-{id}"))
+        Ok::<_, ApiError>(format!("#ws-{id}"))
     }
     .await;
-    finish(&state, &user, &csrf, result).await
+    page.finish(result).await
 }
 
 pub async fn create_database(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(workspace_id): Path<i64>,
     PageForm(form): PageForm<NameForm>,
 ) -> Response {
     let result = applications::create(
-        &state.ctx,
-        &user.actor(),
+        &page.state.ctx,
+        &page.actor(),
         workspace_id,
         &form.name,
         "database",
     )
-    .await
-    .map(|_| format!("#ws-{workspace_id}"))
-    .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    .await;
+    page.finish(result.map(|_| format!("#ws-{workspace_id}")))
+        .await
 }
 
 pub async fn rename_database(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<NameForm>,
 ) -> Response {
-    let result = applications::rename(&state.ctx, &user.actor(), id, &form.name)
+    let result = applications::rename(&page.state.ctx, &page.actor(), id, &form.name).await;
+    page.finish(result.map(|a| format!("#ws-{}", a.workspace_id)))
         .await
-        .map(|a| format!("#ws-{}", a.workspace_id))
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
 }
 
 pub async fn delete_database(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
-    let result = applications::delete(&state.ctx, &user.actor(), id)
-        .await
-        .map(|_| String::new())
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = applications::delete(&page.state.ctx, &page.actor(), id).await;
+    page.finish(result.map(|_| String::new())).await
 }
 
 /// The workspace holding database `id`, from the dashboard's data.
@@ -156,82 +154,64 @@ fn workspace_of_database(list: &[WorkspaceItem], id: i64) -> Option<&WorkspaceIt
 }
 
 pub async fn move_database(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<MoveForm>,
 ) -> Response {
     let result = async {
-        let list = dashboard::load(&state, &user).await?;
+        let list = dashboard::load(&page.state, &page.user).await?;
         let ws = workspace_of_database(&list, id).ok_or_else(not_found)?;
         let ids: Vec<i64> = ws.databases.iter().map(|d| d.id).collect();
         if let Some(order) = forms::moved(&ids, id, &form.direction) {
-            applications::order(&state.ctx, &user.actor(), ws.id, &order).await?;
+            applications::order(&page.state.ctx, &page.actor(), ws.id, &order).await?;
         }
-        Ok(format!("#ws-{}", ws.id))
+        Ok::<_, ApiError>(format!("#ws-{}", ws.id))
     }
     .await;
-    finish(&state, &user, &csrf, result).await
+    page.finish(result).await
 }
 
 pub async fn create_table(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(database_id): Path<i64>,
     PageForm(form): PageForm<NameForm>,
 ) -> Response {
     let result = tables::create(
-        &state.ctx,
-        &user.actor(),
+        &page.state.ctx,
+        &page.actor(),
         database_id,
         &form.name,
         InitialData::Default,
     )
-    .await
-    .map(|t| format!("#t-{}", t.id))
-    .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    .await;
+    page.finish(result.map(|t| format!("#t-{}", t.id))).await
 }
 
 pub async fn rename_table(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<NameForm>,
 ) -> Response {
-    let result = tables::rename(&state.ctx, &user.actor(), id, &form.name)
-        .await
-        .map(|t| format!("#t-{}", t.id))
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = tables::rename(&page.state.ctx, &page.actor(), id, &form.name).await;
+    page.finish(result.map(|t| format!("#t-{}", t.id))).await
 }
 
 pub async fn delete_table(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
-    let result = tables::delete(&state.ctx, &user.actor(), id)
-        .await
-        .map(|_| String::new())
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = tables::delete(&page.state.ctx, &page.actor(), id).await;
+    page.finish(result.map(|_| String::new())).await
 }
 
 pub async fn move_table(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(form): PageForm<MoveForm>,
 ) -> Response {
     let result = async {
-        let list = dashboard::load(&state, &user).await?;
+        let list = dashboard::load(&page.state, &page.user).await?;
         let db = list
             .iter()
             .flat_map(|w| w.databases.iter())
@@ -239,40 +219,31 @@ pub async fn move_table(
             .ok_or_else(not_found)?;
         let ids: Vec<i64> = db.tables.iter().map(|t| t.id).collect();
         if let Some(order) = forms::moved(&ids, id, &form.direction) {
-            tables::order(&state.ctx, &user.actor(), db.id, &order).await?;
+            tables::order(&page.state.ctx, &page.actor(), db.id, &order).await?;
         }
-        Ok(format!("#t-{id}"))
+        Ok::<_, ApiError>(format!("#t-{id}"))
     }
     .await;
-    finish(&state, &user, &csrf, result).await
+    page.finish(result).await
 }
 
 /// Accepts an invitation to the signed-in user's email; the dashboard then shows the
 /// workspace joined.
 pub async fn accept_invitation(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
-    let result = invitations::accept(&state.ctx, &user.actor(), id)
+    let result = invitations::accept(&page.state.ctx, &page.actor(), id).await;
+    page.finish(result.map(|w| format!("#ws-{}", w.workspace.id)))
         .await
-        .map(|w| format!("#ws-{}", w.workspace.id))
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
 }
 
 pub async fn decline_invitation(
-    State(state): State<AppState>,
-    user: PageUser,
-    csrf: Csrf,
+    page: Dashboard,
     Path(id): Path<i64>,
     PageForm(_): PageForm<EmptyForm>,
 ) -> Response {
-    let result = invitations::reject(&state.ctx, &user.actor(), id)
-        .await
-        .map(|_| String::new())
-        .map_err(ApiError::from);
-    finish(&state, &user, &csrf, result).await
+    let result = invitations::reject(&page.state.ctx, &page.actor(), id).await;
+    page.finish(result.map(|_| String::new())).await
 }
