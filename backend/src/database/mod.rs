@@ -3,6 +3,7 @@
 //! filters, search, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
+pub mod application_type;
 pub mod collaborators;
 pub mod comments;
 pub mod computed;
@@ -24,6 +25,8 @@ pub mod search;
 pub mod snapshots;
 pub mod tables;
 pub mod tokens;
-pub mod tx;
+pub mod trash;
+/// The transaction the database's changes run in, shared with the platform.
+pub use crate::db::tx;
 pub mod views;
 pub mod webhooks;

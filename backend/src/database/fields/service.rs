@@ -663,10 +663,5 @@ pub async fn delete_in(
 }
 
 pub fn origin(actor: &Actor) -> EventOrigin {
-    EventOrigin {
-        user_id: Some(actor.id()),
-        websocket_id: actor.websocket_id.clone(),
-        send_webhooks: true,
-        session: actor.session.clone(),
-    }
+    EventOrigin::of(actor)
 }

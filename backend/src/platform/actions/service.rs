@@ -8,7 +8,8 @@ use super::{
 };
 use crate::{
     context::AppContext,
-    database::{events::EventOrigin, row_history::Command, tx::Tx},
+    database::row_history::Command,
+    db::tx::{EventOrigin, Tx},
     platform::auth::Actor,
 };
 
@@ -86,8 +87,12 @@ async fn replay(
         // an `UNDO` of `delete_row`, not a restore.
         tx.replaying(command, &action.action_type);
         let result = match direction {
-            Direction::Undo => apply::undo(&mut tx, &replayer, &action.params.0).await,
-            Direction::Redo => apply::redo(&mut tx, &replayer, &action.params.0).await,
+            Direction::Undo => {
+                apply::undo(&mut tx, &ctx.registries.trash, &replayer, &action.params.0).await
+            }
+            Direction::Redo => {
+                apply::redo(&mut tx, &ctx.registries.trash, &replayer, &action.params.0).await
+            }
         };
         if let Err(e) = result {
             // Nothing of the group is replayed; the actions are skipped from now on.

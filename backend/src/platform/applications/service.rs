@@ -3,7 +3,7 @@
 use super::{Application, ApplicationError, TYPES, repo};
 use crate::{
     context::AppContext,
-    database::{fields::origin, tx::Tx},
+    db::tx::{EventOrigin, Tx},
     dto::ApplicationBody,
     platform::{
         actions::Params,
@@ -70,7 +70,7 @@ pub async fn create(
     name: &str,
     kind: &str,
 ) -> Result<Application, ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let app = create_in(&mut tx, actor, workspace_id, name, kind).await?;
     tx.did(Params::CreateApplication {
         workspace_id,
@@ -108,7 +108,7 @@ pub async fn rename(
     id: i64,
     name: &str,
 ) -> Result<Application, ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let app = rename_in(&mut tx, actor, id, name).await?;
     tx.commit().await?;
     Ok(app)
@@ -140,7 +140,7 @@ pub async fn rename_in(
 }
 
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     delete_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(())
@@ -176,7 +176,7 @@ pub async fn order(
     workspace_id: i64,
     application_ids: &[i64],
 ) -> Result<(), ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     order_in(&mut tx, actor, workspace_id, application_ids).await?;
     tx.commit().await?;
     Ok(())

@@ -125,7 +125,7 @@ impl LowJob {
                 database::views::index::create(ctx, view_id).await
             }
             LowJob::DeleteTrash => {
-                platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                platform::trash::cleanup_job::run(ctx, ctx.settings.trash_retention).await?;
                 Ok(())
             }
             LowJob::DeleteExpiredUsers => {

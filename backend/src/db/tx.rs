@@ -1,16 +1,23 @@
-//! A transaction that carries table events. A change emits what it did as it goes
+//! The unit of work every change runs in, platform and database alike: a transaction
+//! that carries table events. A change emits what it did as it goes
 //! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
 //! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
 //! Nothing is announced from a transaction that rolls back, and nothing committed loses
 //! its event. The history of the rows it changed is written in the same commit, and so is
 //! the flag that queues the refresh of the changed tables' full-text search column.
+//!
+//! It lives beside the pool rather than in `database/` so that platform services
+//! (workspaces, applications, trash, undo) can share a transaction with the database
+//! application's changes without naming the database; only `commit` knows what the
+//! database does with the events.
 
-use super::{
-    events::{self, EventOrigin, TableEvent},
+use crate::database::{
+    events::{self, TableEvent},
     row_history, search, webhooks,
 };
 use crate::platform::{
-    actions,
+    actions::{self, ActionSession},
+    auth::Actor,
     jobs::{self, HighJob, LowJob},
 };
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -18,6 +25,31 @@ use std::{
     collections::BTreeMap,
     ops::{Deref, DerefMut},
 };
+
+/// Who caused an event; the realtime layer skips the originating socket.
+#[derive(Debug, Clone, Default)]
+pub struct EventOrigin {
+    pub user_id: Option<i64>,
+    pub websocket_id: Option<String>,
+    /// Whether webhooks should be called for this event.
+    pub send_webhooks: bool,
+    /// The tab's undo stack: a change made with one is recorded as an undoable action
+    /// when its transaction commits.
+    pub session: Option<ActionSession>,
+}
+
+impl EventOrigin {
+    /// A change `actor` asked for: their socket is skipped, webhooks are called, and it
+    /// goes on their undo stack when they have one.
+    pub fn of(actor: &Actor) -> Self {
+        Self {
+            user_id: Some(actor.id()),
+            websocket_id: actor.websocket_id.clone(),
+            send_webhooks: true,
+            session: actor.session.clone(),
+        }
+    }
+}
 
 pub struct Tx {
     inner: Transaction<'static, Postgres>,
