@@ -1,6 +1,6 @@
 //! The database as an application type: what the platform asks of it about its tables.
 
-use super::tables;
+use super::{collaborators, tables, tx::Tx};
 use crate::{
     dto::ApplicationBody,
     platform::applications::{Application, ApplicationType},
@@ -35,6 +35,15 @@ impl ApplicationType for DatabaseApplicationType {
                 })
                 .collect())
         })
+    }
+
+    fn member_removed<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        workspace_id: i64,
+        user_id: i64,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(collaborators::remove_user(tx, workspace_id, user_id))
     }
 
     fn drop_table<'a>(

@@ -49,6 +49,12 @@ impl EventOrigin {
             session: actor.session.clone(),
         }
     }
+
+    /// A change nobody is recorded as making, because it follows from another (a member
+    /// leaving a workspace leaves its collaborator cells): no history, no webhook, no undo.
+    pub fn unattributed() -> Self {
+        Self::default()
+    }
 }
 
 pub struct Tx {

@@ -13,16 +13,17 @@ use crate::{
     platform::{
         applications,
         auth::Actor,
-        trash::{self, RestoreRequest, TrashItemTypes},
+        trash::{self, RestoreRequest},
         workspaces,
     },
+    registries::Registries,
 };
 use serde_json::{Map, Value};
 
-/// Undoes `params`; `trash_types` finds the item types of what it restores.
+/// Undoes `params`; `registries` find the item types of what it restores.
 pub async fn undo(
     tx: &mut Tx,
-    trash_types: &TrashItemTypes,
+    registries: &Registries,
     actor: &Actor,
     params: &Params,
 ) -> anyhow::Result<()> {
@@ -34,7 +35,7 @@ pub async fn undo(
             table_id, before, ..
         } => write_back(tx, actor, *table_id, before).await?,
         Params::DeleteRows { table_id, row_ids } => {
-            restore_rows(tx, trash_types, actor, *table_id, row_ids).await?
+            restore_rows(tx, registries, actor, *table_id, row_ids).await?
         }
         Params::ChangePrimaryField {
             table_id, before, ..
@@ -62,7 +63,7 @@ pub async fn undo(
             }
         }
         Params::DeleteField { field_id, .. } => {
-            restore(tx, trash_types, actor, "field", *field_id, None).await?
+            restore(tx, registries, actor, "field", *field_id, None).await?
         }
         Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
             views::delete_in(tx, actor, *view_id).await?
@@ -71,7 +72,7 @@ pub async fn undo(
             view_id, before, ..
         } => views::set_slug_in(tx, actor, *view_id, before).await?,
         Params::DeleteView { view_id, .. } => {
-            restore(tx, trash_types, actor, "view", *view_id, None).await?
+            restore(tx, registries, actor, "view", *view_id, None).await?
         }
         Params::UpdateView {
             view_id, before, ..
@@ -115,7 +116,7 @@ pub async fn undo(
             table_id, before, ..
         } => rename_table(tx, actor, *table_id, before).await?,
         Params::DeleteTable { table_id, .. } => {
-            restore(tx, trash_types, actor, "table", *table_id, None).await?
+            restore(tx, registries, actor, "table", *table_id, None).await?
         }
         Params::OrderTables {
             database_id,
@@ -131,10 +132,11 @@ pub async fn undo(
             before,
             ..
         } => {
-            applications::rename_in(tx, actor, *application_id, before).await?;
+            applications::rename_in(tx, &*registries.application, actor, *application_id, before)
+                .await?;
         }
         Params::DeleteApplication { application_id, .. } => {
-            restore(tx, trash_types, actor, "application", *application_id, None).await?
+            restore(tx, registries, actor, "application", *application_id, None).await?
         }
         Params::OrderApplications {
             workspace_id,
@@ -152,7 +154,7 @@ pub async fn undo(
             workspaces::rename_in(tx, actor, *workspace_id, before).await?;
         }
         Params::DeleteWorkspace { workspace_id } => {
-            restore(tx, trash_types, actor, "workspace", *workspace_id, None).await?
+            restore(tx, registries, actor, "workspace", *workspace_id, None).await?
         }
         Params::OrderWorkspaces { before, .. } => workspaces::order_in(tx, actor, before).await?,
     }
@@ -212,16 +214,16 @@ async fn rename_table(
     Ok(())
 }
 
-/// Redoes `params`; `trash_types` finds the item types of what it restores.
+/// Redoes `params`; `registries` find the item types of what it restores.
 pub async fn redo(
     tx: &mut Tx,
-    trash_types: &TrashItemTypes,
+    registries: &Registries,
     actor: &Actor,
     params: &Params,
 ) -> anyhow::Result<()> {
     match params {
         Params::CreateRows { table_id, row_ids } | Params::ImportRows { table_id, row_ids } => {
-            restore_rows(tx, trash_types, actor, *table_id, row_ids).await?
+            restore_rows(tx, registries, actor, *table_id, row_ids).await?
         }
         Params::UpdateRows {
             table_id, after, ..
@@ -235,7 +237,7 @@ pub async fn redo(
             fields::primary::change_in(tx, actor, *table_id, *after).await?;
         }
         Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
-            restore(tx, trash_types, actor, "field", *field_id, None).await?
+            restore(tx, registries, actor, "field", *field_id, None).await?
         }
         Params::UpdateField {
             field_id, after, ..
@@ -246,7 +248,7 @@ pub async fn redo(
             fields::delete_in(tx, actor, *field_id).await?;
         }
         Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
-            restore(tx, trash_types, actor, "view", *view_id, None).await?
+            restore(tx, registries, actor, "view", *view_id, None).await?
         }
         Params::RotateViewSlug { view_id, after, .. } => {
             views::set_slug_in(tx, actor, *view_id, after).await?
@@ -294,7 +296,7 @@ pub async fn redo(
             field_options(tx, actor, *view_id, after).await?
         }
         Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
-            restore(tx, trash_types, actor, "table", *table_id, None).await?
+            restore(tx, registries, actor, "table", *table_id, None).await?
         }
         Params::UpdateTable {
             table_id, after, ..
@@ -305,14 +307,15 @@ pub async fn redo(
         } => tables::order_in(tx, actor, *database_id, after).await?,
         Params::CreateApplication { application_id, .. }
         | Params::DuplicateApplication { application_id, .. } => {
-            restore(tx, trash_types, actor, "application", *application_id, None).await?
+            restore(tx, registries, actor, "application", *application_id, None).await?
         }
         Params::UpdateApplication {
             application_id,
             after,
             ..
         } => {
-            applications::rename_in(tx, actor, *application_id, after).await?;
+            applications::rename_in(tx, &*registries.application, actor, *application_id, after)
+                .await?;
         }
         Params::DeleteApplication { application_id, .. } => {
             applications::delete_in(tx, actor, *application_id).await?
@@ -323,7 +326,7 @@ pub async fn redo(
             ..
         } => applications::order_in(tx, actor, *workspace_id, after).await?,
         Params::CreateWorkspace { workspace_id } => {
-            restore(tx, trash_types, actor, "workspace", *workspace_id, None).await?
+            restore(tx, registries, actor, "workspace", *workspace_id, None).await?
         }
         Params::UpdateWorkspace {
             workspace_id,
@@ -372,13 +375,13 @@ async fn write_back(
 /// newest of the table listing exactly these ids).
 async fn restore_rows(
     tx: &mut Tx,
-    trash_types: &TrashItemTypes,
+    registries: &Registries,
     actor: &Actor,
     table_id: i64,
     row_ids: &[i64],
 ) -> anyhow::Result<()> {
     if let [id] = row_ids {
-        return restore(tx, trash_types, actor, "row", *id, Some(table_id)).await;
+        return restore(tx, registries, actor, "row", *id, Some(table_id)).await;
     }
     let batch: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM database_trashed_rows WHERE table_id = $1 AND row_ids = $2 \
@@ -389,18 +392,19 @@ async fn restore_rows(
     .fetch_optional(&mut **tx)
     .await?;
     let batch = batch.ok_or(trash::TrashError::ItemNotFound)?;
-    restore(tx, trash_types, actor, "rows", batch, Some(table_id)).await
+    restore(tx, registries, actor, "rows", batch, Some(table_id)).await
 }
 
 async fn restore(
     tx: &mut Tx,
-    types: &TrashItemTypes,
+    registries: &Registries,
     actor: &Actor,
     item_type: &str,
     item_id: i64,
     parent_id: Option<i64>,
 ) -> anyhow::Result<()> {
-    let kind = types
+    let kind = registries
+        .trash
         .get(item_type)
         .ok_or(trash::TrashError::ItemNotFound)?;
     let req = RestoreRequest {

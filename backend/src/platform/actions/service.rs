@@ -88,10 +88,10 @@ async fn replay(
         tx.replaying(command, &action.action_type);
         let result = match direction {
             Direction::Undo => {
-                apply::undo(&mut tx, &ctx.registries.trash, &replayer, &action.params.0).await
+                apply::undo(&mut tx, &ctx.registries, &replayer, &action.params.0).await
             }
             Direction::Redo => {
-                apply::redo(&mut tx, &ctx.registries.trash, &replayer, &action.params.0).await
+                apply::redo(&mut tx, &ctx.registries, &replayer, &action.params.0).await
             }
         };
         if let Err(e) = result {

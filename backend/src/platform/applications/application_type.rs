@@ -3,7 +3,7 @@
 //! registered in `crate::registries`; the platform never names it.
 
 use super::Application;
-use crate::dto::ApplicationBody;
+use crate::{db::tx::Tx, dto::ApplicationBody};
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
@@ -18,6 +18,16 @@ pub trait ApplicationType: Send + Sync + 'static {
         conn: &'a mut PgConnection,
         apps: &'a [Application],
     ) -> BoxFuture<'a, sqlx::Result<Vec<ApplicationBody>>>;
+
+    /// Takes a user who left (or was removed from) a workspace out of what its
+    /// applications hold (a database's collaborator cells), in the transaction removing the
+    /// membership.
+    fn member_removed<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        workspace_id: i64,
+        user_id: i64,
+    ) -> BoxFuture<'a, sqlx::Result<()>>;
 
     /// Drops one of the PostgreSQL tables of a trashed application for good, with its
     /// metadata; a table already gone is not an error.

@@ -1,6 +1,6 @@
 //! Application use cases: list, create, get, rename, delete (to trash), reorder.
 
-use super::{Application, ApplicationError, TYPES, repo};
+use super::{Application, ApplicationError, ApplicationType, TYPES, repo};
 use crate::{
     context::AppContext,
     db::tx::{EventOrigin, Tx},
@@ -109,14 +109,16 @@ pub async fn rename(
     name: &str,
 ) -> Result<Application, ApplicationError> {
     let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
-    let app = rename_in(&mut tx, actor, id, name).await?;
+    let app = rename_in(&mut tx, &*ctx.registries.application, actor, id, name).await?;
     tx.commit().await?;
     Ok(app)
 }
 
-/// [`rename`] in the caller's transaction.
+/// [`rename`] in the caller's transaction; `app_type` describes the renamed application
+/// to live clients.
 pub async fn rename_in(
     tx: &mut Tx,
+    app_type: &dyn ApplicationType,
     actor: &Actor,
     id: i64,
     name: &str,
@@ -127,8 +129,8 @@ pub async fn rename_in(
     let app = repo::get(&mut **tx, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
-    let tables = crate::database::tables::repo::list(&mut **tx, id).await?;
-    let keys = json!({ "application_id": id, "application": ApplicationBody::new(&app, &tables) });
+    let body = app_type.bodies(tx, std::slice::from_ref(&app)).await?;
+    let keys = json!({ "application_id": id, "application": body.first() });
     notify::workspace(tx, actor, app.workspace_id, "application_updated", keys).await?;
     tx.did(Params::UpdateApplication {
         workspace_id: app.workspace_id,

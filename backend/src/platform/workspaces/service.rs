@@ -220,7 +220,7 @@ pub async fn order_in(
 
 /// Leaves a workspace; the last admin cannot.
 pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, crate::database::collaborators::removal_origin()).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::unattributed()).await?;
     let membership = access::require_member(&mut tx, actor.id(), id).await?;
     if membership.is_admin() && repo::count_admins_for_update(&mut *tx, id).await? <= 1 {
         return Err(WorkspaceError::LastAdmin);
@@ -228,7 +228,10 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
     let member = repo::member(&mut *tx, membership.id).await?;
     repo::remove_member(&mut *tx, membership.id).await?;
     // With the membership, the member leaves every collaborator cell of the workspace.
-    crate::database::collaborators::remove_user(&mut tx, id, actor.id()).await?;
+    ctx.registries
+        .application
+        .member_removed(&mut tx, id, actor.id())
+        .await?;
     jobs::enqueue(
         &mut tx,
         &HighJob::RecheckAccess {
