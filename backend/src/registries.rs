@@ -1,9 +1,13 @@
-//! The registries that let the platform call into the applications without naming them:
-//! built once per process, here, and held by `AppContext`.
+//! The registries and hooks that let the platform call into the applications without
+//! naming them: built once per process, here, and held by `AppContext`.
 
 use crate::{
-    database::{application_type::DatabaseApplicationType, trash as database_trash},
+    database::{
+        actions::ServiceReplayer, application_type::DatabaseApplicationType,
+        trash as database_trash,
+    },
     platform::{
+        actions::Replayer,
         applications::ApplicationType,
         trash::{TrashItemTypes, WorkspaceTrashItemType},
     },
@@ -11,6 +15,8 @@ use crate::{
 use std::sync::Arc;
 
 pub struct Registries {
+    /// How undo and redo replay recorded actions.
+    pub actions: Box<dyn Replayer>,
     /// The one application type, the database.
     pub application: Arc<dyn ApplicationType>,
     /// Every trashable item type: the workspace, then the database's items.
@@ -23,7 +29,11 @@ impl Registries {
         let trash = TrashItemTypes::new()
             .with(Box::new(WorkspaceTrashItemType::new(application.clone())))
             .with_all(database_trash::item_types());
-        Self { application, trash }
+        Self {
+            actions: Box::new(ServiceReplayer),
+            application,
+            trash,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! filters, search, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
+pub mod actions;
 pub mod application_type;
 pub mod collaborators;
 pub mod comments;

@@ -12,6 +12,7 @@
 //! database does with the events.
 
 use crate::database::{
+    actions::derive_action,
     events::{self, TableEvent},
     row_history, search, webhooks,
 };
@@ -54,6 +55,24 @@ impl EventOrigin {
     /// leaving a workspace leaves its collaborator cells): no history, no webhook, no undo.
     pub fn unattributed() -> Self {
         Self::default()
+    }
+}
+
+/// Whether a change was made, undone or redone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Do,
+    Undo,
+    Redo,
+}
+
+impl Command {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Do => "DO",
+            Command::Undo => "UNDO",
+            Command::Redo => "REDO",
+        }
     }
 }
 
@@ -114,7 +133,7 @@ impl Tx {
 
     /// Says that the changes from now on undo (or redo) an action of `action_type`, which
     /// their row history names.
-    pub fn replaying(&mut self, command: row_history::Command, action_type: &str) {
+    pub fn replaying(&mut self, command: Command, action_type: &str) {
         self.replay = Some(row_history::Replay {
             command,
             action_type: action_type.to_owned(),
@@ -133,7 +152,11 @@ impl Tx {
     pub async fn commit(mut self) -> sqlx::Result<()> {
         let pending = std::mem::take(&mut self.pending);
         let done = self.done.take();
-        actions::record(&mut self.inner, &self.origin, done, &self.emitted, &pending).await?;
+        // Deriving the action costs a pass over the events; only an undo stack needs it.
+        if self.origin.session.is_some() {
+            let params = done.or_else(|| derive_action(&self.emitted, &pending));
+            actions::record(&mut self.inner, &self.origin, params).await?;
+        }
         for (table_id, events) in &pending {
             let refs: Vec<&TableEvent> = events.iter().collect();
             events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;

@@ -10,6 +10,7 @@ use crate::{
     context::AppContext,
     database::{
         access::{self, TableScope},
+        actions::backup,
         collaborators::MULTIPLE_COLLABORATORS,
         computed,
         events::{EventOrigin, FieldBefore, TableEvent},
@@ -18,7 +19,7 @@ use crate::{
         tokens::Operation,
         tx::Tx,
     },
-    platform::{actions, auth::Actor, trash, validation::ValidationError},
+    platform::{auth::Actor, trash, validation::ValidationError},
 };
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
@@ -502,7 +503,7 @@ pub async fn update_in(
     };
     // A type change may lose data; with an undo stack to go back to, the column is kept.
     let backup = if !same_type && tx.origin().session.is_some() {
-        actions::backup::save(tx, &old).await?
+        backup::save(tx, &old).await?
     } else {
         None
     };

@@ -2,14 +2,13 @@
 //! rest of its group), replayed in one transaction.
 
 use super::{
-    ActionError, apply,
+    ActionError,
     model::{ActionDone, Outcome, ResultCode, Scopes},
     repo::{self, ActionRow},
 };
 use crate::{
     context::AppContext,
-    database::row_history::Command,
-    db::tx::{EventOrigin, Tx},
+    db::tx::{Command, EventOrigin, Tx},
     platform::auth::Actor,
 };
 
@@ -88,10 +87,16 @@ async fn replay(
         tx.replaying(command, &action.action_type);
         let result = match direction {
             Direction::Undo => {
-                apply::undo(&mut tx, &ctx.registries, &replayer, &action.params.0).await
+                ctx.registries
+                    .actions
+                    .undo(&mut tx, &ctx.registries, &replayer, &action.params.0)
+                    .await
             }
             Direction::Redo => {
-                apply::redo(&mut tx, &ctx.registries, &replayer, &action.params.0).await
+                ctx.registries
+                    .actions
+                    .redo(&mut tx, &ctx.registries, &replayer, &action.params.0)
+                    .await
             }
         };
         if let Err(e) = result {

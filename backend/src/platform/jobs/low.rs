@@ -144,7 +144,7 @@ impl LowJob {
                 Ok(())
             }
             LowJob::PruneActions => {
-                let removed = platform::actions::cleanup::run(
+                let removed = database::actions::cleanup::run(
                     &ctx.db,
                     ctx.settings.action_retention,
                     ctx.settings.actions_per_session,

@@ -1,7 +1,7 @@
 //! Undoing and redoing one action inside the undo's transaction, through the same
 //! services as any change, so events, webhooks, permissions and linked rows follow.
 
-use super::{backup, model::Params};
+use super::backup;
 use crate::{
     database::{
         fields,
@@ -11,6 +11,7 @@ use crate::{
         views::{self, decorations},
     },
     platform::{
+        actions::{Params, Replayer},
         applications,
         auth::Actor,
         trash::{self, RestoreRequest},
@@ -18,10 +19,37 @@ use crate::{
     },
     registries::Registries,
 };
+use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
+/// Replays every recorded action through the service that made it, the platform's
+/// (workspaces, applications) as the database's.
+pub struct ServiceReplayer;
+
+impl Replayer for ServiceReplayer {
+    fn undo<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        registries: &'a Registries,
+        actor: &'a Actor,
+        params: &'a Params,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(undo(tx, registries, actor, params))
+    }
+
+    fn redo<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        registries: &'a Registries,
+        actor: &'a Actor,
+        params: &'a Params,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(redo(tx, registries, actor, params))
+    }
+}
+
 /// Undoes `params`; `registries` find the item types of what it restores.
-pub async fn undo(
+async fn undo(
     tx: &mut Tx,
     registries: &Registries,
     actor: &Actor,
@@ -215,7 +243,7 @@ async fn rename_table(
 }
 
 /// Redoes `params`; `registries` find the item types of what it restores.
-pub async fn redo(
+async fn redo(
     tx: &mut Tx,
     registries: &Registries,
     actor: &Actor,
