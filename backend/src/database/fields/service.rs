@@ -16,7 +16,7 @@ use crate::{
         events::{EventOrigin, FieldBefore, TableEvent},
         links,
         rows::read::column_expr,
-        tokens::Operation,
+        tokens::{self, Operation},
         tx::Tx,
     },
     platform::{auth::Actor, trash, validation::ValidationError},
@@ -144,8 +144,8 @@ pub fn check_token(
     scope: &TableScope,
     op: Option<Operation>,
 ) -> Result<(), FieldError> {
-    if let Some(grant) = &actor.token {
-        let allowed = op.is_some_and(|op| {
+    if actor.token.is_some() {
+        let allowed = tokens::grant_of(actor).zip(op).is_some_and(|(grant, op)| {
             grant.workspace_id == scope.workspace_id && grant.permissions.allows(op, scope)
         });
         if !allowed {
