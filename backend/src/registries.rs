@@ -4,11 +4,12 @@
 use crate::{
     database::{
         actions::ServiceReplayer, application_type::DatabaseApplicationType,
-        trash as database_trash,
+        trash as database_trash, user_job_types::user_job_types,
     },
     platform::{
         actions::Replayer,
         applications::ApplicationType,
+        jobs::UserJobType,
         trash::{TrashItemTypes, WorkspaceTrashItemType},
     },
 };
@@ -21,6 +22,8 @@ pub struct Registries {
     pub application: Arc<dyn ApplicationType>,
     /// Every trashable item type: the workspace, then the database's items.
     pub trash: TrashItemTypes,
+    /// What runs each kind of user-visible job.
+    pub user_jobs: Vec<UserJobType>,
 }
 
 impl Registries {
@@ -33,7 +36,13 @@ impl Registries {
             actions: Box::new(ServiceReplayer),
             application,
             trash,
+            user_jobs: user_job_types(),
         }
+    }
+
+    /// The user-visible job type named `name`.
+    pub fn user_job(&self, name: &str) -> Option<&UserJobType> {
+        self.user_jobs.iter().find(|t| t.name == name)
     }
 }
 
@@ -82,6 +91,27 @@ mod tests {
                 t.name()
             );
         }
+    }
+
+    #[test]
+    fn every_user_job_type_is_registered_once() {
+        let registries = Registries::builtin();
+        let names: Vec<&str> = registries.user_jobs.iter().map(|t| t.name).collect();
+        let unique: HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for name in [
+            "duplicate_table",
+            "duplicate_field",
+            "duplicate_application",
+            "create_snapshot",
+            "restore_snapshot",
+            "export_table",
+            "file_import",
+            "external_database_import",
+        ] {
+            assert!(registries.user_job(name).is_some(), "{name}");
+        }
+        assert!(registries.user_job("unknown").is_none());
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod snapshots;
 pub mod tables;
 pub mod tokens;
 pub mod trash;
+pub mod user_job_types;
 /// The transaction the database's changes run in, shared with the platform.
 pub use crate::db::tx;
 pub mod views;

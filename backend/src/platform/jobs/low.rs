@@ -169,18 +169,9 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     let Some(job) = user_jobs::claim(ctx, job_id).await? else {
         return Ok(());
     };
-    let outcome = match job.kind.as_str() {
-        database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
-        database::fields::duplicate::JOB_TYPE => database::fields::duplicate::run(ctx, &job).await,
-        database::duplicate_application::JOB_TYPE => {
-            database::duplicate_application::run(ctx, &job).await
-        }
-        database::snapshots::job::CREATE => database::snapshots::job::run_create(ctx, &job).await,
-        database::snapshots::job::RESTORE => database::snapshots::job::run_restore(ctx, &job).await,
-        database::export::JOB_TYPE => database::export::run(ctx, &job).await,
-        database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
-        database::imports::external::JOB_TYPE => database::imports::external::run(ctx, &job).await,
-        other => Err(anyhow::anyhow!("Unknown job type {other}.")),
+    let outcome = match ctx.registries.user_job(&job.kind) {
+        Some(job_type) => (job_type.run)(ctx, &job).await,
+        None => Err(anyhow::anyhow!("Unknown job type {}.", job.kind)),
     };
     if let Err(e) = outcome {
         tracing::warn!(job_id, error = %e, "job failed");
