@@ -4,6 +4,7 @@ use crate::{
     config::Settings,
     db,
     platform::{mail::Mailer, outbound::Outbound},
+    registries::Registries,
 };
 use fred::prelude::*;
 use sqlx::PgPool;
@@ -22,6 +23,8 @@ pub struct AppContext {
     pub index_requests: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Tables, fields and memberships row requests read (see `database::metadata_cache`).
     pub metadata: Arc<crate::database::metadata_cache::MetadataCache>,
+    /// The pluggable kinds the platform reaches the applications through.
+    pub registries: Arc<Registries>,
 }
 
 impl AppContext {
@@ -41,6 +44,7 @@ impl AppContext {
             outbound,
             index_requests: Arc::default(),
             metadata: Arc::default(),
+            registries: Arc::new(Registries::builtin()),
         })
     }
 

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod error;
 pub mod platform;
 pub mod realtime;
+pub mod registries;
 pub mod telemetry;
 #[cfg(feature = "test-support")]
 pub mod test_support;

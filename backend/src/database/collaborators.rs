@@ -2,7 +2,7 @@
 //! fields, and taking a member out of every such value when they leave the workspace.
 
 use crate::database::{
-    events::{EventOrigin, TableEvent},
+    events::TableEvent,
     fields,
     links::ripple::MAX_ANNOUNCED_ROWS,
     rows::read::{event_rows, rows_by_ids},
@@ -165,12 +165,6 @@ async fn remove_from_table(
         );
     }
     Ok(())
-}
-
-/// The origin of a member's removal from collaborator cells: a consequence of the
-/// membership change, so no user is its author (no history) and no webhook is called.
-pub fn removal_origin() -> EventOrigin {
-    EventOrigin::default()
 }
 
 /// Why a write naming non-members is refused, for the row error's detail.

@@ -3,6 +3,8 @@
 //! filters, search, the per-table event log, exports, tokens and webhooks.
 
 pub mod access;
+pub mod actions;
+pub mod application_type;
 pub mod collaborators;
 pub mod comments;
 pub mod computed;
@@ -25,6 +27,9 @@ pub mod search;
 pub mod snapshots;
 pub mod tables;
 pub mod tokens;
-pub mod tx;
+pub mod trash;
+pub mod user_job_types;
+/// The transaction the database's changes run in, shared with the platform.
+pub use crate::db::tx;
 pub mod views;
 pub mod webhooks;

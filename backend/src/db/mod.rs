@@ -1,5 +1,7 @@
 //! The PostgreSQL pool, migrations (ours and the job queue's) and database creation.
 
+pub mod tx;
+
 use sqlx::{
     PgPool,
     migrate::Migrator,

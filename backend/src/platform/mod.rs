@@ -10,6 +10,7 @@ pub mod links;
 pub mod mail;
 pub mod notifications;
 pub mod outbound;
+pub mod rich_text;
 pub mod sealing;
 pub mod settings;
 pub mod signing;

@@ -322,7 +322,7 @@ async fn comments_hide_with_their_row_in_the_trash_and_go_with_it_for_good() {
         )
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
-    cleanup_job::run(&app.ctx.db, Duration::from_secs(3600))
+    cleanup_job::run(&app.ctx, Duration::from_secs(3600))
         .await
         .unwrap();
     let mut left = 1;

@@ -766,7 +766,7 @@ async fn trashing_the_database_hides_its_snapshots_and_deleting_it_for_good_drop
         )
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
-    cleanup_job::run(&app.ctx.db, Duration::from_secs(3600))
+    cleanup_job::run(&app.ctx, Duration::from_secs(3600))
         .await
         .unwrap();
     wait_until_gone(&app, "SELECT count(*) FROM applications").await;
@@ -790,7 +790,7 @@ async fn deleting_the_workspace_for_good_drops_its_snapshots_copies() {
     assert_eq!(r.status, 204, "{:?}", r.body);
     let r = app.delete(&format!("/api/trash/workspace/{ws}/"), a).await;
     assert_eq!(r.status, 204, "{:?}", r.body);
-    cleanup_job::run(&app.ctx.db, Duration::from_secs(3600))
+    cleanup_job::run(&app.ctx, Duration::from_secs(3600))
         .await
         .unwrap();
     wait_until_gone(&app, "SELECT count(*) FROM workspaces").await;

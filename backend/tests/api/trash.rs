@@ -734,7 +734,7 @@ async fn emptying_hands_items_to_the_job_which_drops_them_for_good() {
         "ERROR_TRASH_ITEM_DOES_NOT_EXIST",
     );
     // Emptying queued the job; running it here too is harmless.
-    cleanup_job::run(&app.ctx.db, Duration::from_secs(3600))
+    cleanup_job::run(&app.ctx, Duration::from_secs(3600))
         .await
         .unwrap();
     wait_until_trash_is_empty(&app).await;
@@ -801,7 +801,7 @@ async fn the_job_deletes_what_outlived_the_retention_parents_first() {
     app.delete(&format!("/api/workspaces/{ws}/"), Some(a)).await;
 
     // Within the retention nothing goes.
-    let report = cleanup_job::run(&app.ctx.db, Duration::from_secs(3600))
+    let report = cleanup_job::run(&app.ctx, Duration::from_secs(3600))
         .await
         .unwrap();
     assert_eq!(report, cleanup_job::Report::default());
@@ -819,7 +819,7 @@ async fn the_job_deletes_what_outlived_the_retention_parents_first() {
         .execute(&app.ctx.db)
         .await
         .unwrap();
-    let report = cleanup_job::run(&app.ctx.db, Duration::from_secs(72 * 3600))
+    let report = cleanup_job::run(&app.ctx, Duration::from_secs(72 * 3600))
         .await
         .unwrap();
     assert_eq!(report.expired, 3);

@@ -843,7 +843,7 @@ async fn old_actions_beyond_the_newest_of_each_tab_are_forgotten_with_their_back
         .await
         .unwrap();
     let settings = &app.ctx.settings;
-    let removed = tessera::platform::actions::cleanup::run(
+    let removed = tessera::database::actions::cleanup::run(
         &app.ctx.db,
         settings.action_retention,
         settings.actions_per_session,
@@ -860,7 +860,7 @@ async fn old_actions_beyond_the_newest_of_each_tab_are_forgotten_with_their_back
     assert_eq!(left, [("s1".to_owned(), 1), ("s2".to_owned(), 500)]);
     assert!(backup_exists().await);
     // With fewer kept per tab, tab 1's old change goes, and its backup with it.
-    tessera::platform::actions::cleanup::run(&app.ctx.db, settings.action_retention, 0)
+    tessera::database::actions::cleanup::run(&app.ctx.db, settings.action_retention, 0)
         .await
         .unwrap();
     assert!(!backup_exists().await);

@@ -4,7 +4,6 @@
 //! it is in the trash and deleted with it for good.
 
 pub mod errors;
-pub mod message;
 pub mod notification_mode;
 pub mod repo;
 pub mod service;

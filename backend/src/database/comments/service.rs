@@ -2,7 +2,7 @@
 //! (database tokens may not); only the author edits or deletes one. Mentions of users who
 //! are not members are kept in the text but mention no one, as in Baserow.
 
-use super::{CommentError, message, notification_mode, repo};
+use super::{CommentError, notification_mode, repo};
 use crate::{
     context::AppContext,
     database::{
@@ -16,7 +16,7 @@ use crate::{
     platform::{
         auth::Actor,
         notifications::kinds::{self, CommentPlace},
-        trash,
+        rich_text as message, trash,
         validation::ValidationError,
     },
 };

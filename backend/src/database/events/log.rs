@@ -3,21 +3,9 @@
 //! queued by the transaction, not here.
 
 use super::TableEvent;
-use crate::platform::actions::ActionSession;
+use crate::db::tx::EventOrigin;
 use serde_json::Value;
 use sqlx::PgConnection;
-
-/// Who caused an event; the realtime layer skips the originating socket.
-#[derive(Debug, Clone, Default)]
-pub struct EventOrigin {
-    pub user_id: Option<i64>,
-    pub websocket_id: Option<String>,
-    /// Whether webhooks should be called for this event.
-    pub send_webhooks: bool,
-    /// The tab's undo stack: a change made with one is recorded as an undoable action
-    /// when its transaction commits.
-    pub session: Option<ActionSession>,
-}
 
 /// Logs `events` (all of one table, in order) and returns the sequence number of the
 /// last. The `UPDATE … RETURNING` takes the table row's lock until commit, so concurrent

@@ -4,5 +4,6 @@
 mod log;
 mod table_event;
 
-pub use log::{EventOrigin, append, prune, since};
+pub use crate::db::tx::EventOrigin;
+pub use log::{append, prune, since};
 pub use table_event::{FieldBefore, TableEvent, ViewPart};

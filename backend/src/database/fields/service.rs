@@ -10,15 +10,16 @@ use crate::{
     context::AppContext,
     database::{
         access::{self, TableScope},
+        actions::backup,
         collaborators::MULTIPLE_COLLABORATORS,
         computed,
         events::{EventOrigin, FieldBefore, TableEvent},
         links,
         rows::read::column_expr,
-        tokens::Operation,
+        tokens::{self, Operation},
         tx::Tx,
     },
-    platform::{actions, auth::Actor, trash, validation::ValidationError},
+    platform::{auth::Actor, trash, validation::ValidationError},
 };
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
@@ -143,8 +144,8 @@ pub fn check_token(
     scope: &TableScope,
     op: Option<Operation>,
 ) -> Result<(), FieldError> {
-    if let Some(grant) = &actor.token {
-        let allowed = op.is_some_and(|op| {
+    if actor.token.is_some() {
+        let allowed = tokens::grant_of(actor).zip(op).is_some_and(|(grant, op)| {
             grant.workspace_id == scope.workspace_id && grant.permissions.allows(op, scope)
         });
         if !allowed {
@@ -502,7 +503,7 @@ pub async fn update_in(
     };
     // A type change may lose data; with an undo stack to go back to, the column is kept.
     let backup = if !same_type && tx.origin().session.is_some() {
-        actions::backup::save(tx, &old).await?
+        backup::save(tx, &old).await?
     } else {
         None
     };
@@ -663,10 +664,5 @@ pub async fn delete_in(
 }
 
 pub fn origin(actor: &Actor) -> EventOrigin {
-    EventOrigin {
-        user_id: Some(actor.id()),
-        websocket_id: actor.websocket_id.clone(),
-        send_webhooks: true,
-        session: actor.session.clone(),
-    }
+    EventOrigin::of(actor)
 }

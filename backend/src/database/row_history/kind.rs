@@ -52,23 +52,7 @@ impl RowAction {
     }
 }
 
-/// Whether a change was made, undone or redone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Do,
-    Undo,
-    Redo,
-}
-
-impl Command {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Command::Do => "DO",
-            Command::Undo => "UNDO",
-            Command::Redo => "REDO",
-        }
-    }
-}
+pub use crate::db::tx::Command;
 
 /// An undo or redo being replayed: its events are entries of the replayed action's type.
 #[derive(Debug, Clone, PartialEq, Eq)]

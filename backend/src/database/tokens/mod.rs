@@ -10,7 +10,9 @@ pub use errors::TokenError;
 pub use permissions::{Operation, Scope, TokenPermissions};
 pub use service::*;
 
+use crate::platform::auth::{Actor, Grant};
 use chrono::{DateTime, Utc};
+use std::any::Any;
 
 /// Tokens are recognisable by this prefix (e.g. in logs or leaked-secret scanners).
 pub const KEY_PREFIX: &str = "tsr_";
@@ -33,4 +35,12 @@ pub struct TokenGrant {
     pub token_id: i64,
     pub workspace_id: i64,
     pub permissions: TokenPermissions,
+}
+
+impl Grant for TokenGrant {}
+
+/// The database token an actor authenticated with, if any.
+pub fn grant_of(actor: &Actor) -> Option<&TokenGrant> {
+    let grant: &dyn Any = actor.token.as_deref()?;
+    grant.downcast_ref()
 }

@@ -240,6 +240,6 @@ pub fn actor_for(user: User, grant: TokenGrant) -> Actor {
         user,
         websocket_id: None,
         session: None,
-        token: Some(grant),
+        token: Some(std::sync::Arc::new(grant)),
     }
 }

@@ -2,13 +2,13 @@
 //! rest of its group), replayed in one transaction.
 
 use super::{
-    ActionError, apply,
+    ActionError,
     model::{ActionDone, Outcome, ResultCode, Scopes},
     repo::{self, ActionRow},
 };
 use crate::{
     context::AppContext,
-    database::{events::EventOrigin, row_history::Command, tx::Tx},
+    db::tx::{Command, EventOrigin, Tx},
     platform::auth::Actor,
 };
 
@@ -86,8 +86,18 @@ async fn replay(
         // an `UNDO` of `delete_row`, not a restore.
         tx.replaying(command, &action.action_type);
         let result = match direction {
-            Direction::Undo => apply::undo(&mut tx, &replayer, &action.params.0).await,
-            Direction::Redo => apply::redo(&mut tx, &replayer, &action.params.0).await,
+            Direction::Undo => {
+                ctx.registries
+                    .actions
+                    .undo(&mut tx, &ctx.registries, &replayer, &action.params.0)
+                    .await
+            }
+            Direction::Redo => {
+                ctx.registries
+                    .actions
+                    .redo(&mut tx, &ctx.registries, &replayer, &action.params.0)
+                    .await
+            }
         };
         if let Err(e) = result {
             // Nothing of the group is replayed; the actions are skipped from now on.

@@ -4,7 +4,7 @@
 use super::{AdminError, listing::Listing, require_staff};
 use crate::{
     context::AppContext,
-    database::{collaborators, tx::Tx},
+    db::tx::{EventOrigin, Tx},
     platform::{
         auth::{Actor, password},
         jobs::{self, HighJob},
@@ -267,7 +267,7 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Admi
     if id == actor.id() {
         return Err(AdminError::CannotDeleteSelf);
     }
-    let mut tx = Tx::begin(&ctx.db, collaborators::removal_origin()).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::unattributed()).await?;
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR UPDATE")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -275,7 +275,10 @@ pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Admi
     found.ok_or(AdminError::UnknownUser)?;
     let memberships = workspaces_repo::memberships_of_user(&mut *tx, id).await?;
     for (workspace, membership) in &memberships {
-        collaborators::remove_user(&mut tx, workspace.id, id).await?;
+        ctx.registries
+            .application
+            .member_removed(&mut tx, workspace.id, id)
+            .await?;
         if let Some(member) = workspaces_repo::member(&mut *tx, membership.id).await? {
             members::notify_removed(&mut tx, actor, &member).await?;
         }

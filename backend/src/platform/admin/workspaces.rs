@@ -3,7 +3,7 @@
 use super::{AdminError, listing::Listing, require_staff};
 use crate::{
     context::AppContext,
-    database::{fields::origin, tx::Tx},
+    db::tx::{EventOrigin, Tx},
     platform::{
         auth::Actor,
         jobs::{self, HighJob, LowJob},
@@ -105,7 +105,7 @@ pub async fn list(
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id = id))]
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), AdminError> {
     require_staff(actor)?;
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let name: Option<String> =
         sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1 AND NOT trashed FOR UPDATE")
             .bind(id)

@@ -1,9 +1,11 @@
 //! Applications inside a workspace. Tessera has one application type: `database`.
 
+mod application_type;
 mod errors;
 pub mod repo;
 mod service;
 
+pub use application_type::ApplicationType;
 pub use errors::ApplicationError;
 pub use service::*;
 

@@ -1,9 +1,9 @@
 //! Application use cases: list, create, get, rename, delete (to trash), reorder.
 
-use super::{Application, ApplicationError, TYPES, repo};
+use super::{Application, ApplicationError, ApplicationType, TYPES, repo};
 use crate::{
     context::AppContext,
-    database::{fields::origin, tx::Tx},
+    db::tx::{EventOrigin, Tx},
     dto::ApplicationBody,
     platform::{
         actions::Params,
@@ -70,7 +70,7 @@ pub async fn create(
     name: &str,
     kind: &str,
 ) -> Result<Application, ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let app = create_in(&mut tx, actor, workspace_id, name, kind).await?;
     tx.did(Params::CreateApplication {
         workspace_id,
@@ -108,15 +108,17 @@ pub async fn rename(
     id: i64,
     name: &str,
 ) -> Result<Application, ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
-    let app = rename_in(&mut tx, actor, id, name).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
+    let app = rename_in(&mut tx, &*ctx.registries.application, actor, id, name).await?;
     tx.commit().await?;
     Ok(app)
 }
 
-/// [`rename`] in the caller's transaction.
+/// [`rename`] in the caller's transaction; `app_type` describes the renamed application
+/// to live clients.
 pub async fn rename_in(
     tx: &mut Tx,
+    app_type: &dyn ApplicationType,
     actor: &Actor,
     id: i64,
     name: &str,
@@ -127,8 +129,8 @@ pub async fn rename_in(
     let app = repo::get(&mut **tx, id)
         .await?
         .ok_or(ApplicationError::NotFound)?;
-    let tables = crate::database::tables::repo::list(&mut **tx, id).await?;
-    let keys = json!({ "application_id": id, "application": ApplicationBody::new(&app, &tables) });
+    let body = app_type.bodies(tx, std::slice::from_ref(&app)).await?;
+    let keys = json!({ "application_id": id, "application": body.first() });
     notify::workspace(tx, actor, app.workspace_id, "application_updated", keys).await?;
     tx.did(Params::UpdateApplication {
         workspace_id: app.workspace_id,
@@ -140,7 +142,7 @@ pub async fn rename_in(
 }
 
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     delete_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(())
@@ -176,7 +178,7 @@ pub async fn order(
     workspace_id: i64,
     application_ids: &[i64],
 ) -> Result<(), ApplicationError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     order_in(&mut tx, actor, workspace_id, application_ids).await?;
     tx.commit().await?;
     Ok(())

@@ -5,5 +5,5 @@ mod errors;
 pub mod jwt;
 pub mod password;
 
-pub use actor::Actor;
+pub use actor::{Actor, Grant};
 pub use errors::AuthError;

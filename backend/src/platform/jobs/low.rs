@@ -127,7 +127,7 @@ impl LowJob {
                 database::views::index::create(ctx, view_id).await
             }
             LowJob::DeleteTrash => {
-                platform::trash::cleanup_job::run(&ctx.db, ctx.settings.trash_retention).await?;
+                platform::trash::cleanup_job::run(ctx, ctx.settings.trash_retention).await?;
                 Ok(())
             }
             LowJob::DeleteExpiredUsers => {
@@ -155,7 +155,7 @@ impl LowJob {
                 Ok(())
             }
             LowJob::PruneActions => {
-                let removed = platform::actions::cleanup::run(
+                let removed = database::actions::cleanup::run(
                     &ctx.db,
                     ctx.settings.action_retention,
                     ctx.settings.actions_per_session,
@@ -180,18 +180,9 @@ async fn run_user_job(ctx: &AppContext, job_id: i64) -> anyhow::Result<()> {
     let Some(job) = user_jobs::claim(ctx, job_id).await? else {
         return Ok(());
     };
-    let outcome = match job.kind.as_str() {
-        database::tables::duplicate::JOB_TYPE => database::tables::duplicate::run(ctx, &job).await,
-        database::fields::duplicate::JOB_TYPE => database::fields::duplicate::run(ctx, &job).await,
-        database::duplicate_application::JOB_TYPE => {
-            database::duplicate_application::run(ctx, &job).await
-        }
-        database::snapshots::job::CREATE => database::snapshots::job::run_create(ctx, &job).await,
-        database::snapshots::job::RESTORE => database::snapshots::job::run_restore(ctx, &job).await,
-        database::export::JOB_TYPE => database::export::run(ctx, &job).await,
-        database::imports::JOB_TYPE => database::imports::run(ctx, &job).await,
-        database::imports::external::JOB_TYPE => database::imports::external::run(ctx, &job).await,
-        other => Err(anyhow::anyhow!("Unknown job type {other}.")),
+    let outcome = match ctx.registries.user_job(&job.kind) {
+        Some(job_type) => (job_type.run)(ctx, &job).await,
+        None => Err(anyhow::anyhow!("Unknown job type {}.", job.kind)),
     };
     if let Err(e) = outcome {
         tracing::warn!(job_id, error = %e, "job failed");

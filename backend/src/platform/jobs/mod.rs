@@ -7,9 +7,11 @@ mod low;
 mod notices;
 mod queue;
 mod runner;
+mod user_job_type;
 pub mod user_jobs;
 
 pub use high::HighJob;
 pub use low::LowJob;
 pub use queue::{Queue, enqueue, enqueue_low, enqueue_low_after};
 pub use runner::{RunnerOptions, run};
+pub use user_job_type::UserJobType;

@@ -6,10 +6,9 @@
 
 use crate::{
     context::AppContext,
-    database::comments::message,
     platform::{
         jobs::{self, HighJob},
-        mail,
+        mail, rich_text as message,
     },
 };
 use chrono::{DateTime, Utc, Weekday};

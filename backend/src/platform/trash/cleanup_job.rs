@@ -3,8 +3,8 @@
 //! deleted for good, parents first. Each transaction changes the schema and the metadata
 //! together, so a crash never leaves a table without its metadata or the reverse.
 
-use super::{registry::item_types, repo};
-use crate::database::tables;
+use super::{registry::TrashItemTypes, repo};
+use crate::context::AppContext;
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -23,9 +23,10 @@ pub struct Report {
 
 /// Deletes for good what is due. A failing entry is logged and retried next run; the others
 /// go on.
-pub async fn run(db: &PgPool, retention: Duration) -> anyhow::Result<Report> {
+pub async fn run(ctx: &AppContext, retention: Duration) -> anyhow::Result<Report> {
+    let db = &ctx.db;
+    let types = &ctx.registries.trash;
     let expired = repo::mark_expired(db, retention).await?;
-    let types = item_types();
     let mut marked = repo::marked(db).await?;
     marked.sort_by_key(|(id, kind)| (types.get(kind).map_or(u8::MAX, |t| t.deletion_rank()), *id));
     let mut report = Report {
@@ -34,7 +35,7 @@ pub async fn run(db: &PgPool, retention: Duration) -> anyhow::Result<Report> {
     };
     let mut failed = 0;
     for (id, kind) in marked {
-        match delete_entry(db, id, &kind).await {
+        match delete_entry(db, types, id, &kind).await {
             Ok(true) => report.deleted += 1,
             Ok(false) => {}
             Err(e) => {
@@ -57,8 +58,13 @@ pub async fn run(db: &PgPool, retention: Duration) -> anyhow::Result<Report> {
 
 /// Deletes one marked entry's item; `false` when the entry went meanwhile (with a parent,
 /// or to another run).
-async fn delete_entry(db: &PgPool, id: i64, kind: &str) -> anyhow::Result<bool> {
-    let Some(item_type) = item_types().get(kind) else {
+async fn delete_entry(
+    db: &PgPool,
+    types: &TrashItemTypes,
+    id: i64,
+    kind: &str,
+) -> anyhow::Result<bool> {
+    let Some(item_type) = types.get(kind) else {
         tracing::warn!(
             entry_id = id,
             item_type = kind,
@@ -76,14 +82,14 @@ async fn delete_entry(db: &PgPool, id: i64, kind: &str) -> anyhow::Result<bool> 
         if inside.is_empty() {
             item_type.delete_for_good(&mut tx, &entry).await?;
             repo::delete(&mut *tx, entry.id).await?;
-            repo::delete_orphans(&mut tx).await?;
+            repo::delete_orphans(&mut tx, types).await?;
             tx.commit().await?;
             return Ok(true);
         }
         for table_id in inside.iter().take(TABLES_PER_TRANSACTION) {
-            tables::repo::drop_for_good(&mut tx, *table_id).await?;
+            item_type.drop_table_inside(&mut tx, *table_id).await?;
         }
-        repo::delete_orphans(&mut tx).await?;
+        repo::delete_orphans(&mut tx, types).await?;
         tx.commit().await?;
     }
 }

@@ -1,8 +1,9 @@
 //! What every kind of trashable item does: how it is restored, how its parents are
-//! checked, and how it is deleted for good. One implementation per file in `types/`.
+//! checked, and how it is deleted for good. The workspace's is in `types/`; the database
+//! application's items implement it in `database/trash/`.
 
 use super::{TrashEntry, TrashError};
-use crate::database::tx::Tx;
+use crate::db::tx::Tx;
 use crate::platform::auth::Actor;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
@@ -55,7 +56,8 @@ pub trait TrashItemType: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<(), TrashError>>;
 
     /// User tables inside the item, which permanent deletion drops a few per transaction
-    /// before [`TrashItemType::delete_for_good`] so that no transaction holds the locks of a
+    /// (with [`TrashItemType::drop_table_inside`]) before
+    /// [`TrashItemType::delete_for_good`] so that no transaction holds the locks of a
     /// whole workspace.
     fn tables_inside<'a>(
         &'a self,
@@ -63,6 +65,15 @@ pub trait TrashItemType: Send + Sync + 'static {
         _entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<Vec<i64>>> {
         Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// Drops one of the [`TrashItemType::tables_inside`] for good, with its metadata.
+    fn drop_table_inside<'a>(
+        &'a self,
+        _conn: &'a mut PgConnection,
+        _table_id: i64,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(async { Ok(()) })
     }
 
     /// Deletes the item for good inside the caller's transaction, schema changes and

@@ -13,7 +13,9 @@ mod types;
 pub use errors::TrashError;
 pub use item_type::TrashItemType;
 pub use model::{ApplicationNode, TrashEntry, TrashPage, WorkspaceNode};
+pub use registry::TrashItemTypes;
 pub use service::*;
+pub use types::{WorkspaceTrashItemType, delete_trashed, untrash};
 
 use sqlx::PgExecutor;
 

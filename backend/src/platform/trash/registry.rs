@@ -1,6 +1,7 @@
-//! Every trashable item type. Adding one is a file in `types/` and a line here.
+//! The registry of trashable item types. The platform contributes the workspace; the
+//! applications register their own items. It is built once, in `crate::registries`.
 
-use super::{TrashItemType, types::*};
+use super::TrashItemType;
 
 /// Name → trash item type.
 pub struct TrashItemTypes {
@@ -8,18 +9,24 @@ pub struct TrashItemTypes {
 }
 
 impl TrashItemTypes {
-    pub fn builtin() -> Self {
-        let types: Vec<Box<dyn TrashItemType>> = vec![
-            Box::new(WorkspaceTrashItemType),
-            Box::new(ApplicationTrashItemType),
-            Box::new(TableTrashItemType),
-            Box::new(FieldTrashItemType),
-            Box::new(ViewTrashItemType),
-            Box::new(RowTrashItemType),
-            Box::new(RowsTrashItemType),
-            Box::new(RowCommentTrashItemType),
-        ];
-        Self { types }
+    pub fn new() -> Self {
+        Self { types: Vec::new() }
+    }
+
+    /// Adds `item`; a name registered twice is a programming error.
+    pub fn with(mut self, item: Box<dyn TrashItemType>) -> Self {
+        assert!(
+            self.get(item.name()).is_none(),
+            "trash item type `{}` registered twice",
+            item.name()
+        );
+        self.types.push(item);
+        self
+    }
+
+    /// Adds every item of `items`, in order.
+    pub fn with_all(self, items: impl IntoIterator<Item = Box<dyn TrashItemType>>) -> Self {
+        items.into_iter().fold(self, Self::with)
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn TrashItemType> {
@@ -35,42 +42,8 @@ impl TrashItemTypes {
     }
 }
 
-/// The process-wide registry: built once, immutable.
-pub fn item_types() -> &'static TrashItemTypes {
-    static TYPES: std::sync::OnceLock<TrashItemTypes> = std::sync::OnceLock::new();
-    TYPES.get_or_init(TrashItemTypes::builtin)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn names_are_unique_snake_case_and_parents_rank_first() {
-        let types = item_types();
-        let mut seen = HashSet::new();
-        for t in types.iter() {
-            assert!(seen.insert(t.name()), "{} registered twice", t.name());
-            assert!(t.name().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
-        }
-        let rank = |name: &str| types.get(name).map(|t| t.deletion_rank());
-        assert!(rank("workspace") < rank("application"));
-        assert!(rank("application") < rank("table"));
-        assert!(rank("table") < rank("field") && rank("table") < rank("view"));
-        assert!(rank("table") < rank("row") && rank("table") < rank("rows"));
-        assert!(rank("row") < rank("row_comment"));
-    }
-
-    #[test]
-    fn only_row_entries_name_their_parent() {
-        for t in item_types().iter() {
-            assert_eq!(
-                t.requires_parent_id(),
-                matches!(t.name(), "row" | "rows"),
-                "{}",
-                t.name()
-            );
-        }
+impl Default for TrashItemTypes {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -1,7 +1,9 @@
 //! SQL for `trash_entries` and for the trash's view of workspaces and databases, which
 //! includes trashed ones.
 
-use super::{ApplicationNode, TrashEntry, TrashItemType, model::ListedEntry, registry::item_types};
+use super::{
+    ApplicationNode, TrashEntry, TrashItemType, model::ListedEntry, registry::TrashItemTypes,
+};
 use sqlx::{AssertSqlSafe, PgConnection, PgExecutor, Postgres, QueryBuilder};
 
 const ENTRY: &str = "e.id, e.trash_item_type, e.trash_item_id, e.parent_trash_item_id, \
@@ -94,6 +96,7 @@ pub async fn count(
 /// One page of entries, newest first, with who trashed them and their parent's name.
 pub async fn page(
     conn: &mut PgConnection,
+    types: &TrashItemTypes,
     workspace_id: i64,
     application_id: Option<i64>,
     limit: i64,
@@ -102,7 +105,7 @@ pub async fn page(
     let mut sql = QueryBuilder::new(format!(
         "SELECT {ENTRY}, u.first_name AS user_who_trashed, CASE e.trash_item_type"
     ));
-    for t in item_types().iter() {
+    for t in types.iter() {
         sql.push(" WHEN ")
             .push_bind(t.name())
             .push(format!(" THEN {}", t.parent_name_sql()));
@@ -211,9 +214,9 @@ pub async fn lock_marked(conn: &mut PgConnection, id: i64) -> sqlx::Result<Optio
 }
 
 /// Drops the entries whose items went with a parent deleted for good.
-pub async fn delete_orphans(conn: &mut PgConnection) -> sqlx::Result<u64> {
+pub async fn delete_orphans(conn: &mut PgConnection, types: &TrashItemTypes) -> sqlx::Result<u64> {
     let mut removed = 0;
-    for t in item_types().iter() {
+    for t in types.iter() {
         removed += sqlx::query(AssertSqlSafe(format!(
             "DELETE FROM trash_entries e WHERE e.trash_item_type = $1 AND ({})",
             t.orphaned_sql()

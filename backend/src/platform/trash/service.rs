@@ -1,7 +1,7 @@
 //! Trash use cases: the structure, a page of entries, emptying, restoring.
 
-use super::{ApplicationNode, TrashError, TrashPage, WorkspaceNode, registry::item_types, repo};
-use crate::database::tx::Tx;
+use super::{ApplicationNode, TrashError, TrashPage, WorkspaceNode, repo};
+use crate::db::tx::{EventOrigin, Tx};
 use crate::{
     context::AppContext,
     platform::{
@@ -83,7 +83,15 @@ pub async fn contents(
     let offset = page.saturating_sub(1).saturating_mul(size);
     let entries = match i64::try_from(offset) {
         Ok(offset) if offset < count => {
-            repo::page(&mut conn, workspace_id, application_id, size as i64, offset).await?
+            repo::page(
+                &mut conn,
+                &ctx.registries.trash,
+                workspace_id,
+                application_id,
+                size as i64,
+                offset,
+            )
+            .await?
         }
         _ => Vec::new(),
     };
@@ -105,7 +113,7 @@ pub async fn empty(
     let marked = repo::mark_for_deletion(&mut tx, workspace_id, application_id).await?;
     let needs_admin = marked
         .iter()
-        .any(|t| item_types().get(t).is_some_and(|t| t.admin_only()));
+        .any(|t| ctx.registries.trash.get(t).is_some_and(|t| t.admin_only()));
     if needs_admin && !membership.is_admin() {
         return Err(WorkspaceError::NotAdmin.into());
     }
@@ -133,7 +141,7 @@ pub async fn restore(
     actor: &Actor,
     req: &RestoreRequest,
 ) -> Result<(), TrashError> {
-    let types = item_types();
+    let types = &ctx.registries.trash;
     let Some(item_type) = types.get(&req.item_type) else {
         let mut errors = ValidationError::default();
         validation::choice(
@@ -149,7 +157,7 @@ pub async fn restore(
         (false, Some(_)) => return Err(TrashError::ParentIdNotAllowed),
         _ => {}
     }
-    let mut tx = Tx::begin(&ctx.db, crate::database::fields::origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let entry_id = restore_in(&mut tx, actor, item_type, req).await?;
     tx.commit().await?;
     tracing::info!(entry_id, "restored from the trash");

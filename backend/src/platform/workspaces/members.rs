@@ -3,7 +3,7 @@
 use super::{Member, Role, WorkspaceError, access, repo};
 use crate::{
     context::AppContext,
-    database::collaborators,
+    db::tx::{EventOrigin, Tx},
     platform::{
         auth::Actor,
         jobs::{self, HighJob},
@@ -37,7 +37,7 @@ pub async fn update(
     let mut errors = ValidationError::default();
     validation::choice(&mut errors, "permissions", permissions, Role::NAMES);
     errors.into_result()?;
-    let mut tx = crate::database::tx::Tx::begin(&ctx.db, collaborators::removal_origin()).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::unattributed()).await?;
     let target = repo::membership_by_id(&mut *tx, membership_id)
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;
@@ -70,7 +70,7 @@ pub async fn remove(
     actor: &Actor,
     membership_id: i64,
 ) -> Result<(), WorkspaceError> {
-    let mut tx = crate::database::tx::Tx::begin(&ctx.db, collaborators::removal_origin()).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::unattributed()).await?;
     let target = repo::membership_by_id(&mut *tx, membership_id)
         .await?
         .ok_or(WorkspaceError::MemberNotFound)?;
@@ -81,7 +81,10 @@ pub async fn remove(
     let member = repo::member(&mut *tx, membership_id).await?;
     repo::remove_member(&mut *tx, membership_id).await?;
     // With the membership, the member leaves every collaborator cell of the workspace.
-    collaborators::remove_user(&mut tx, target.workspace_id, target.user_id).await?;
+    ctx.registries
+        .application
+        .member_removed(&mut tx, target.workspace_id, target.user_id)
+        .await?;
     if let Some(member) = member {
         notify_removed(&mut tx, actor, &member).await?;
     }

@@ -3,7 +3,7 @@
 use super::{Role, WorkspaceError, WorkspaceWithMembers, access, repo};
 use crate::{
     context::AppContext,
-    database::{fields::origin, tx::Tx},
+    db::tx::{EventOrigin, Tx},
     platform::{
         actions::Params,
         auth::Actor,
@@ -68,7 +68,7 @@ pub async fn create(
     actor: &Actor,
     name: &str,
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let created = create_in(&mut tx, actor, name).await?;
     tx.did(Params::CreateWorkspace {
         workspace_id: created.workspace.id,
@@ -107,7 +107,7 @@ pub async fn rename(
     id: i64,
     name: &str,
 ) -> Result<WorkspaceWithMembers, WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     let renamed = rename_in(&mut tx, actor, id, name).await?;
     tx.commit().await?;
     Ok(renamed)
@@ -144,7 +144,7 @@ pub async fn rename_in(
 /// Moves a workspace to the trash; admins only.
 #[tracing::instrument(skip_all, fields(user_id = actor.id(), workspace_id = id))]
 pub async fn delete(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     delete_in(&mut tx, actor, id).await?;
     tx.commit().await?;
     Ok(())
@@ -193,7 +193,7 @@ pub async fn order(
     actor: &Actor,
     workspace_ids: &[i64],
 ) -> Result<(), WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, origin(actor)).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::of(actor)).await?;
     order_in(&mut tx, actor, workspace_ids).await?;
     tx.commit().await?;
     Ok(())
@@ -220,7 +220,7 @@ pub async fn order_in(
 
 /// Leaves a workspace; the last admin cannot.
 pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), WorkspaceError> {
-    let mut tx = Tx::begin(&ctx.db, crate::database::collaborators::removal_origin()).await?;
+    let mut tx = Tx::begin(&ctx.db, EventOrigin::unattributed()).await?;
     let membership = access::require_member(&mut tx, actor.id(), id).await?;
     if membership.is_admin() && repo::count_admins_for_update(&mut *tx, id).await? <= 1 {
         return Err(WorkspaceError::LastAdmin);
@@ -228,7 +228,10 @@ pub async fn leave(ctx: &AppContext, actor: &Actor, id: i64) -> Result<(), Works
     let member = repo::member(&mut *tx, membership.id).await?;
     repo::remove_member(&mut *tx, membership.id).await?;
     // With the membership, the member leaves every collaborator cell of the workspace.
-    crate::database::collaborators::remove_user(&mut tx, id, actor.id()).await?;
+    ctx.registries
+        .application
+        .member_removed(&mut tx, id, actor.id())
+        .await?;
     jobs::enqueue(
         &mut tx,
         &HighJob::RecheckAccess {

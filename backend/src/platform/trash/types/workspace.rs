@@ -2,12 +2,11 @@
 //! admin role.
 
 use super::super::{TrashEntry, TrashError, TrashItemType};
-use crate::database::tx::Tx;
 use crate::{
-    database::tables,
-    dto::{ApplicationBody, WorkspaceBody},
+    db::tx::Tx,
+    dto::WorkspaceBody,
     platform::{
-        applications,
+        applications::{self, ApplicationType},
         auth::Actor,
         workspaces::{self, WorkspaceWithMembers},
     },
@@ -16,13 +15,24 @@ use crate::{
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
+use std::sync::Arc;
 
-pub struct WorkspaceTrashItemType;
+pub struct WorkspaceTrashItemType {
+    /// The application type whose data a workspace holds.
+    applications: Arc<dyn ApplicationType>,
+}
+
+impl WorkspaceTrashItemType {
+    pub fn new(applications: Arc<dyn ApplicationType>) -> Self {
+        Self { applications }
+    }
+}
 
 /// Tells every member the workspace is back: `group_restored` with the workspace as that
 /// member sees it (their role and order) and its databases, so clients need not reload.
 async fn notify_restored(
     conn: &mut PgConnection,
+    applications: &dyn ApplicationType,
     actor: &Actor,
     workspace_id: i64,
 ) -> Result<(), TrashError> {
@@ -31,18 +41,11 @@ async fn notify_restored(
         .ok_or(TrashError::ItemNotFound)?;
     let members = workspaces::repo::members(&mut *conn, workspace_id).await?;
     let apps = applications::repo::list_in_workspace(&mut *conn, workspace_id).await?;
-    let app_ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
-    let all_tables = tables::repo::list_for_databases(&mut *conn, &app_ids).await?;
-    let applications: Vec<Value> = apps
+    let applications: Vec<Value> = applications
+        .bodies(&mut *conn, &apps)
+        .await?
         .iter()
-        .map(|app| {
-            let own: Vec<_> = all_tables
-                .iter()
-                .filter(|t| t.database_id == app.id)
-                .cloned()
-                .collect();
-            json!(ApplicationBody::new(app, &own))
-        })
+        .map(|body| json!(body))
         .collect();
     for member in &members {
         let Some(membership) =
@@ -102,7 +105,7 @@ impl TrashItemType for WorkspaceTrashItemType {
         Box::pin(async move {
             let conn: &mut PgConnection = tx;
             super::untrash(&mut *conn, "workspaces", entry.trash_item_id).await?;
-            notify_restored(conn, actor, entry.trash_item_id).await
+            notify_restored(conn, &*self.applications, actor, entry.trash_item_id).await
         })
     }
 
@@ -122,15 +125,26 @@ impl TrashItemType for WorkspaceTrashItemType {
         )
     }
 
+    fn drop_table_inside<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        table_id: i64,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        self.applications.drop_table(conn, table_id)
+    }
+
     fn delete_for_good<'a>(
         &'a self,
         conn: &'a mut PgConnection,
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
+            // Its tables are normally gone already (dropped a few per transaction first).
+            for table_id in self.tables_inside(conn, entry).await? {
+                self.applications.drop_table(conn, table_id).await?;
+            }
             // Members, invitations, databases, tokens and trash entries go with it.
-            let tables_inside = self.tables_inside(conn, entry).await?;
-            super::delete_with_tables(conn, tables_inside, "workspaces", entry.trash_item_id).await
+            super::delete_trashed(conn, "workspaces", entry.trash_item_id).await
         })
     }
 }

@@ -178,7 +178,7 @@ pub async fn all_tables(
     State(state): State<AppState>,
     AuthOrToken(actor): AuthOrToken,
 ) -> Result<Json<Vec<Value>>, ApiError> {
-    let Some(grant) = &actor.token else {
+    let Some(grant) = tokens::grant_of(&actor) else {
         return Err(ApiError::new(
             Code::NotAuthenticated,
             "Authentication credentials were not provided.",

@@ -1,7 +1,7 @@
 //! Undoing and redoing one action inside the undo's transaction, through the same
 //! services as any change, so events, webhooks, permissions and linked rows follow.
 
-use super::{backup, model::Params};
+use super::backup;
 use crate::{
     database::{
         fields,
@@ -11,15 +11,50 @@ use crate::{
         views::{self, decorations},
     },
     platform::{
+        actions::{Params, Replayer},
         applications,
         auth::Actor,
-        trash::{self, RestoreRequest, registry::item_types},
+        trash::{self, RestoreRequest},
         workspaces,
     },
+    registries::Registries,
 };
+use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
-pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+/// Replays every recorded action through the service that made it, the platform's
+/// (workspaces, applications) as the database's.
+pub struct ServiceReplayer;
+
+impl Replayer for ServiceReplayer {
+    fn undo<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        registries: &'a Registries,
+        actor: &'a Actor,
+        params: &'a Params,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(undo(tx, registries, actor, params))
+    }
+
+    fn redo<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        registries: &'a Registries,
+        actor: &'a Actor,
+        params: &'a Params,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(redo(tx, registries, actor, params))
+    }
+}
+
+/// Undoes `params`; `registries` find the item types of what it restores.
+async fn undo(
+    tx: &mut Tx,
+    registries: &Registries,
+    actor: &Actor,
+    params: &Params,
+) -> anyhow::Result<()> {
     match params {
         Params::CreateRows { table_id, row_ids } | Params::ImportRows { table_id, row_ids } => {
             rows::delete_in(tx, actor, *table_id, row_ids).await?;
@@ -28,7 +63,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             table_id, before, ..
         } => write_back(tx, actor, *table_id, before).await?,
         Params::DeleteRows { table_id, row_ids } => {
-            restore_rows(tx, actor, *table_id, row_ids).await?
+            restore_rows(tx, registries, actor, *table_id, row_ids).await?
         }
         Params::ChangePrimaryField {
             table_id, before, ..
@@ -56,7 +91,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             }
         }
         Params::DeleteField { field_id, .. } => {
-            restore(tx, actor, "field", *field_id, None).await?
+            restore(tx, registries, actor, "field", *field_id, None).await?
         }
         Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
             views::delete_in(tx, actor, *view_id).await?
@@ -64,7 +99,9 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         Params::RotateViewSlug {
             view_id, before, ..
         } => views::set_slug_in(tx, actor, *view_id, before).await?,
-        Params::DeleteView { view_id, .. } => restore(tx, actor, "view", *view_id, None).await?,
+        Params::DeleteView { view_id, .. } => {
+            restore(tx, registries, actor, "view", *view_id, None).await?
+        }
         Params::UpdateView {
             view_id, before, ..
         } => {
@@ -107,7 +144,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             table_id, before, ..
         } => rename_table(tx, actor, *table_id, before).await?,
         Params::DeleteTable { table_id, .. } => {
-            restore(tx, actor, "table", *table_id, None).await?
+            restore(tx, registries, actor, "table", *table_id, None).await?
         }
         Params::OrderTables {
             database_id,
@@ -123,10 +160,11 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             before,
             ..
         } => {
-            applications::rename_in(tx, actor, *application_id, before).await?;
+            applications::rename_in(tx, &*registries.application, actor, *application_id, before)
+                .await?;
         }
         Params::DeleteApplication { application_id, .. } => {
-            restore(tx, actor, "application", *application_id, None).await?
+            restore(tx, registries, actor, "application", *application_id, None).await?
         }
         Params::OrderApplications {
             workspace_id,
@@ -144,7 +182,7 @@ pub async fn undo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             workspaces::rename_in(tx, actor, *workspace_id, before).await?;
         }
         Params::DeleteWorkspace { workspace_id } => {
-            restore(tx, actor, "workspace", *workspace_id, None).await?
+            restore(tx, registries, actor, "workspace", *workspace_id, None).await?
         }
         Params::OrderWorkspaces { before, .. } => workspaces::order_in(tx, actor, before).await?,
     }
@@ -204,10 +242,16 @@ async fn rename_table(
     Ok(())
 }
 
-pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result<()> {
+/// Redoes `params`; `registries` find the item types of what it restores.
+async fn redo(
+    tx: &mut Tx,
+    registries: &Registries,
+    actor: &Actor,
+    params: &Params,
+) -> anyhow::Result<()> {
     match params {
         Params::CreateRows { table_id, row_ids } | Params::ImportRows { table_id, row_ids } => {
-            restore_rows(tx, actor, *table_id, row_ids).await?
+            restore_rows(tx, registries, actor, *table_id, row_ids).await?
         }
         Params::UpdateRows {
             table_id, after, ..
@@ -221,7 +265,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             fields::primary::change_in(tx, actor, *table_id, *after).await?;
         }
         Params::CreateField { field_id, .. } | Params::DuplicateField { field_id, .. } => {
-            restore(tx, actor, "field", *field_id, None).await?
+            restore(tx, registries, actor, "field", *field_id, None).await?
         }
         Params::UpdateField {
             field_id, after, ..
@@ -232,7 +276,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             fields::delete_in(tx, actor, *field_id).await?;
         }
         Params::CreateView { view_id, .. } | Params::DuplicateView { view_id, .. } => {
-            restore(tx, actor, "view", *view_id, None).await?
+            restore(tx, registries, actor, "view", *view_id, None).await?
         }
         Params::RotateViewSlug { view_id, after, .. } => {
             views::set_slug_in(tx, actor, *view_id, after).await?
@@ -280,7 +324,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             field_options(tx, actor, *view_id, after).await?
         }
         Params::CreateTable { table_id, .. } | Params::DuplicateTable { table_id, .. } => {
-            restore(tx, actor, "table", *table_id, None).await?
+            restore(tx, registries, actor, "table", *table_id, None).await?
         }
         Params::UpdateTable {
             table_id, after, ..
@@ -291,14 +335,15 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
         } => tables::order_in(tx, actor, *database_id, after).await?,
         Params::CreateApplication { application_id, .. }
         | Params::DuplicateApplication { application_id, .. } => {
-            restore(tx, actor, "application", *application_id, None).await?
+            restore(tx, registries, actor, "application", *application_id, None).await?
         }
         Params::UpdateApplication {
             application_id,
             after,
             ..
         } => {
-            applications::rename_in(tx, actor, *application_id, after).await?;
+            applications::rename_in(tx, &*registries.application, actor, *application_id, after)
+                .await?;
         }
         Params::DeleteApplication { application_id, .. } => {
             applications::delete_in(tx, actor, *application_id).await?
@@ -309,7 +354,7 @@ pub async fn redo(tx: &mut Tx, actor: &Actor, params: &Params) -> anyhow::Result
             ..
         } => applications::order_in(tx, actor, *workspace_id, after).await?,
         Params::CreateWorkspace { workspace_id } => {
-            restore(tx, actor, "workspace", *workspace_id, None).await?
+            restore(tx, registries, actor, "workspace", *workspace_id, None).await?
         }
         Params::UpdateWorkspace {
             workspace_id,
@@ -358,12 +403,13 @@ async fn write_back(
 /// newest of the table listing exactly these ids).
 async fn restore_rows(
     tx: &mut Tx,
+    registries: &Registries,
     actor: &Actor,
     table_id: i64,
     row_ids: &[i64],
 ) -> anyhow::Result<()> {
     if let [id] = row_ids {
-        return restore(tx, actor, "row", *id, Some(table_id)).await;
+        return restore(tx, registries, actor, "row", *id, Some(table_id)).await;
     }
     let batch: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM database_trashed_rows WHERE table_id = $1 AND row_ids = $2 \
@@ -374,18 +420,19 @@ async fn restore_rows(
     .fetch_optional(&mut **tx)
     .await?;
     let batch = batch.ok_or(trash::TrashError::ItemNotFound)?;
-    restore(tx, actor, "rows", batch, Some(table_id)).await
+    restore(tx, registries, actor, "rows", batch, Some(table_id)).await
 }
 
 async fn restore(
     tx: &mut Tx,
+    registries: &Registries,
     actor: &Actor,
     item_type: &str,
     item_id: i64,
     parent_id: Option<i64>,
 ) -> anyhow::Result<()> {
-    let types = item_types();
-    let kind = types
+    let kind = registries
+        .trash
         .get(item_type)
         .ok_or(trash::TrashError::ItemNotFound)?;
     let req = RestoreRequest {

@@ -1,16 +1,21 @@
 //! `field`: a field keeps its column while trashed; restoring it under a name that has been
 //! taken meanwhile gives it a free one, as Baserow does.
 
-use super::super::{TrashEntry, TrashError, TrashItemType};
+use super::{InTable, in_table, untrash_in_table};
 use crate::{
-    database::{access, events::TableEvent, fields, links, tables, tx::Tx},
-    platform::auth::Actor,
+    database::{access, computed, events::TableEvent, fields, links, tables, tx::Tx},
+    platform::{
+        auth::Actor,
+        trash::{TrashEntry, TrashError, TrashItemType},
+    },
 };
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 use std::collections::HashSet;
 
 pub struct FieldTrashItemType;
+
+const SQL: InTable = in_table!("database_fields");
 
 /// `name` when free, else `name (Restored)`, else that with ` 2`, ` 3`, … appended, each
 /// cut to the longest allowed field name (Baserow's `find_next_unused_field_name`).
@@ -45,18 +50,15 @@ impl TrashItemType for FieldTrashItemType {
     }
 
     fn parent_trashed_sql(&self) -> &'static str {
-        "EXISTS (SELECT 1 FROM database_fields f JOIN database_tables t ON t.id = f.table_id \
-         JOIN applications a ON a.id = t.database_id JOIN workspaces w ON w.id = a.workspace_id \
-         WHERE f.id = e.trash_item_id AND (t.trashed OR a.trashed OR w.trashed))"
+        SQL.parent_trashed
     }
 
     fn parent_name_sql(&self) -> &'static str {
-        "(SELECT t.name FROM database_fields f JOIN database_tables t ON t.id = f.table_id \
-         WHERE f.id = e.trash_item_id)"
+        SQL.parent_name
     }
 
     fn orphaned_sql(&self) -> &'static str {
-        "NOT EXISTS (SELECT 1 FROM database_fields f WHERE f.id = e.trash_item_id)"
+        SQL.orphaned
     }
 
     fn restore<'a>(
@@ -110,12 +112,7 @@ impl TrashItemType for FieldTrashItemType {
             // A link's related field was trashed with it and comes back with it.
             let mut related_fields = Vec::new();
             if let Some(related_id) = links::schema::related_id(&field) {
-                let related_table: Option<i64> = sqlx::query_scalar(
-                    "UPDATE database_fields SET trashed = FALSE WHERE id = $1 AND trashed RETURNING table_id",
-                )
-                .bind(related_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+                let related_table = untrash_in_table(tx, "database_fields", related_id).await?;
                 if let Some(related) = fields::repo::get(tx, related_id).await? {
                     let json = fields::field_json(&related, &scope);
                     if let Some(related_table) = related_table {
@@ -130,17 +127,11 @@ impl TrashItemType for FieldTrashItemType {
                     related_fields.push(json);
                 }
             }
-            crate::database::computed::refresh::field_changed(tx, table_id, id, None).await?;
+            computed::refresh::field_changed(tx, table_id, id, None).await?;
             if let Some(related_id) = links::schema::related_id(&field)
                 && let Some(related) = fields::repo::get(tx, related_id).await?
             {
-                crate::database::computed::refresh::field_changed(
-                    tx,
-                    related.table_id,
-                    related.id,
-                    None,
-                )
-                .await?;
+                computed::refresh::field_changed(tx, related.table_id, related.id, None).await?;
             }
             // Its own type may have changed with the fields it names.
             let field = fields::repo::get(tx, id)

@@ -1,15 +1,20 @@
 //! `row_comment`: a deleted comment (listed meanwhile without its message); restoring it
 //! shows it again with `row_comment_restored`. Its parent is found through the comment.
 
-use super::super::{TrashEntry, TrashError, TrashItemType};
+use super::{InTable, delete_in_table, in_table, untrash_in_table};
 use crate::{
     database::{comments::repo, events::TableEvent, tx::Tx},
-    platform::auth::Actor,
+    platform::{
+        auth::Actor,
+        trash::{TrashEntry, TrashError, TrashItemType},
+    },
 };
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 pub struct RowCommentTrashItemType;
+
+const SQL: InTable = in_table!("database_row_comments");
 
 impl TrashItemType for RowCommentTrashItemType {
     fn name(&self) -> &'static str {
@@ -21,18 +26,15 @@ impl TrashItemType for RowCommentTrashItemType {
     }
 
     fn parent_trashed_sql(&self) -> &'static str {
-        "EXISTS (SELECT 1 FROM database_row_comments c JOIN database_tables t ON t.id = c.table_id \
-         JOIN applications a ON a.id = t.database_id JOIN workspaces w ON w.id = a.workspace_id \
-         WHERE c.id = e.trash_item_id AND (t.trashed OR a.trashed OR w.trashed))"
+        SQL.parent_trashed
     }
 
     fn parent_name_sql(&self) -> &'static str {
-        "(SELECT t.name FROM database_row_comments c JOIN database_tables t ON t.id = c.table_id \
-         WHERE c.id = e.trash_item_id)"
+        SQL.parent_name
     }
 
     fn orphaned_sql(&self) -> &'static str {
-        "NOT EXISTS (SELECT 1 FROM database_row_comments c WHERE c.id = e.trash_item_id)"
+        SQL.orphaned
     }
 
     fn restore<'a>(
@@ -42,17 +44,11 @@ impl TrashItemType for RowCommentTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
-            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
-            let table_id: i64 = sqlx::query_scalar(
-                "UPDATE database_row_comments SET trashed = FALSE WHERE id = $1 AND trashed \
-                 RETURNING table_id",
-            )
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(TrashError::ItemNotFound)?;
-            let comment = repo::get(&mut *conn, table_id, id)
+            let table_id = untrash_in_table(tx, "database_row_comments", id)
+                .await?
+                .ok_or(TrashError::ItemNotFound)?;
+            let comment = repo::get(&mut **tx, table_id, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
             tx.emit(
@@ -71,9 +67,7 @@ impl TrashItemType for RowCommentTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         Box::pin(async move {
-            sqlx::query("DELETE FROM database_row_comments WHERE id = $1 AND trashed")
-                .bind(entry.trash_item_id)
-                .execute(conn)
+            delete_in_table(conn, "database_row_comments", entry.trash_item_id)
                 .await
                 .map(|_| ())
         })

@@ -1,9 +1,11 @@
 //! `table`: a table with its PostgreSQL table; deleting it for good drops both.
 
-use super::super::{TrashEntry, TrashError, TrashItemType};
 use crate::{
     database::{events::TableEvent, tables, tx::Tx},
-    platform::auth::Actor,
+    platform::{
+        auth::Actor,
+        trash::{self, TrashEntry, TrashError, TrashItemType},
+    },
     realtime::notify,
 };
 use futures::future::BoxFuture;
@@ -45,7 +47,7 @@ impl TrashItemType for TableTrashItemType {
         Box::pin(async move {
             let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
-            super::untrash(&mut *conn, "database_tables", id).await?;
+            trash::untrash(&mut *conn, "database_tables", id).await?;
             let table = tables::repo::get(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;

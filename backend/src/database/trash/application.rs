@@ -1,11 +1,13 @@
 //! `application`: a database with its tables.
 
-use super::super::{TrashEntry, TrashError, TrashItemType};
-use crate::database::tx::Tx;
 use crate::{
-    database::tables,
+    database::{tables, tx::Tx},
     dto::ApplicationBody,
-    platform::{applications, auth::Actor},
+    platform::{
+        applications,
+        auth::Actor,
+        trash::{self, TrashEntry, TrashError, TrashItemType},
+    },
     realtime::notify,
 };
 use futures::future::BoxFuture;
@@ -46,7 +48,7 @@ impl TrashItemType for ApplicationTrashItemType {
         Box::pin(async move {
             let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
-            super::untrash(&mut *conn, "applications", id).await?;
+            trash::untrash(&mut *conn, "applications", id).await?;
             let app = applications::repo::get(&mut *conn, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
@@ -74,6 +76,14 @@ impl TrashItemType for ApplicationTrashItemType {
         )
     }
 
+    fn drop_table_inside<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        table_id: i64,
+    ) -> BoxFuture<'a, sqlx::Result<()>> {
+        Box::pin(tables::repo::drop_for_good(conn, table_id))
+    }
+
     fn delete_for_good<'a>(
         &'a self,
         conn: &'a mut PgConnection,
@@ -92,7 +102,7 @@ impl TrashItemType for ApplicationTrashItemType {
             .bind(entry.trash_item_id)
             .execute(&mut *conn)
             .await?;
-            super::delete_with_tables(conn, Vec::new(), "applications", entry.trash_item_id).await
+            trash::delete_trashed(conn, "applications", entry.trash_item_id).await
         })
     }
 }

@@ -1,16 +1,24 @@
-//! A transaction that carries table events. A change emits what it did as it goes
+//! The unit of work every change runs in, platform and database alike: a transaction
+//! that carries table events. A change emits what it did as it goes
 //! (`tx.emit(table_id, event)`); committing writes the events to the log and queues, in
 //! the same transaction, their realtime fan-out and the webhook deliveries they trigger.
 //! Nothing is announced from a transaction that rolls back, and nothing committed loses
 //! its event. The history of the rows it changed is written in the same commit, and so is
 //! the flag that queues the refresh of the changed tables' full-text search column.
+//!
+//! It lives beside the pool rather than in `database/` so that platform services
+//! (workspaces, applications, trash, undo) can share a transaction with the database
+//! application's changes without naming the database; only `commit` knows what the
+//! database does with the events.
 
-use super::{
-    events::{self, EventOrigin, TableEvent},
+use crate::database::{
+    actions::derive_action,
+    events::{self, TableEvent},
     row_history, search, webhooks,
 };
 use crate::platform::{
-    actions,
+    actions::{self, ActionSession},
+    auth::Actor,
     jobs::{self, HighJob, LowJob},
 };
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -18,6 +26,55 @@ use std::{
     collections::BTreeMap,
     ops::{Deref, DerefMut},
 };
+
+/// Who caused an event; the realtime layer skips the originating socket.
+#[derive(Debug, Clone, Default)]
+pub struct EventOrigin {
+    pub user_id: Option<i64>,
+    pub websocket_id: Option<String>,
+    /// Whether webhooks should be called for this event.
+    pub send_webhooks: bool,
+    /// The tab's undo stack: a change made with one is recorded as an undoable action
+    /// when its transaction commits.
+    pub session: Option<ActionSession>,
+}
+
+impl EventOrigin {
+    /// A change `actor` asked for: their socket is skipped, webhooks are called, and it
+    /// goes on their undo stack when they have one.
+    pub fn of(actor: &Actor) -> Self {
+        Self {
+            user_id: Some(actor.id()),
+            websocket_id: actor.websocket_id.clone(),
+            send_webhooks: true,
+            session: actor.session.clone(),
+        }
+    }
+
+    /// A change nobody is recorded as making, because it follows from another (a member
+    /// leaving a workspace leaves its collaborator cells): no history, no webhook, no undo.
+    pub fn unattributed() -> Self {
+        Self::default()
+    }
+}
+
+/// Whether a change was made, undone or redone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Do,
+    Undo,
+    Redo,
+}
+
+impl Command {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Do => "DO",
+            Command::Undo => "UNDO",
+            Command::Redo => "REDO",
+        }
+    }
+}
 
 pub struct Tx {
     inner: Transaction<'static, Postgres>,
@@ -76,7 +133,7 @@ impl Tx {
 
     /// Says that the changes from now on undo (or redo) an action of `action_type`, which
     /// their row history names.
-    pub fn replaying(&mut self, command: row_history::Command, action_type: &str) {
+    pub fn replaying(&mut self, command: Command, action_type: &str) {
         self.replay = Some(row_history::Replay {
             command,
             action_type: action_type.to_owned(),
@@ -95,7 +152,11 @@ impl Tx {
     pub async fn commit(mut self) -> sqlx::Result<()> {
         let pending = std::mem::take(&mut self.pending);
         let done = self.done.take();
-        actions::record(&mut self.inner, &self.origin, done, &self.emitted, &pending).await?;
+        // Deriving the action costs a pass over the events; only an undo stack needs it.
+        if self.origin.session.is_some() {
+            let params = done.or_else(|| derive_action(&self.emitted, &pending));
+            actions::record(&mut self.inner, &self.origin, params).await?;
+        }
         for (table_id, events) in &pending {
             let refs: Vec<&TableEvent> = events.iter().collect();
             events::append(&mut self.inner, *table_id, &refs, &self.origin).await?;

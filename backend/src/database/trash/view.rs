@@ -1,14 +1,19 @@
 //! `view`: a view with its filters, sorts, group-bys and field options.
 
-use super::super::{TrashEntry, TrashError, TrashItemType};
+use super::{InTable, delete_in_table, in_table, untrash_in_table};
 use crate::{
     database::{events::TableEvent, tx::Tx, views},
-    platform::auth::Actor,
+    platform::{
+        auth::Actor,
+        trash::{TrashEntry, TrashError, TrashItemType},
+    },
 };
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
 pub struct ViewTrashItemType;
+
+const SQL: InTable = in_table!("database_views");
 
 impl TrashItemType for ViewTrashItemType {
     fn name(&self) -> &'static str {
@@ -20,18 +25,15 @@ impl TrashItemType for ViewTrashItemType {
     }
 
     fn parent_trashed_sql(&self) -> &'static str {
-        "EXISTS (SELECT 1 FROM database_views v JOIN database_tables t ON t.id = v.table_id \
-         JOIN applications a ON a.id = t.database_id JOIN workspaces w ON w.id = a.workspace_id \
-         WHERE v.id = e.trash_item_id AND (t.trashed OR a.trashed OR w.trashed))"
+        SQL.parent_trashed
     }
 
     fn parent_name_sql(&self) -> &'static str {
-        "(SELECT t.name FROM database_views v JOIN database_tables t ON t.id = v.table_id \
-         WHERE v.id = e.trash_item_id)"
+        SQL.parent_name
     }
 
     fn orphaned_sql(&self) -> &'static str {
-        "NOT EXISTS (SELECT 1 FROM database_views v WHERE v.id = e.trash_item_id)"
+        SQL.orphaned
     }
 
     fn restore<'a>(
@@ -41,16 +43,11 @@ impl TrashItemType for ViewTrashItemType {
         entry: &'a TrashEntry,
     ) -> BoxFuture<'a, Result<(), TrashError>> {
         Box::pin(async move {
-            let conn: &mut PgConnection = tx;
             let id = entry.trash_item_id;
-            let table_id: i64 = sqlx::query_scalar(
-                "UPDATE database_views SET trashed = FALSE WHERE id = $1 AND trashed RETURNING table_id",
-            )
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(TrashError::ItemNotFound)?;
-            let view = views::event_json(&mut *conn, id)
+            let table_id = untrash_in_table(tx, "database_views", id)
+                .await?
+                .ok_or(TrashError::ItemNotFound)?;
+            let view = views::event_json(tx, id)
                 .await?
                 .ok_or(TrashError::ItemNotFound)?;
             tx.emit(table_id, TableEvent::ViewCreated { view });
@@ -66,13 +63,7 @@ impl TrashItemType for ViewTrashItemType {
         Box::pin(async move {
             let id = entry.trash_item_id;
             // Its filters, sorts, group-bys and field options go with it.
-            let table_id: Option<i64> = sqlx::query_scalar(
-                "DELETE FROM database_views WHERE id = $1 AND trashed RETURNING table_id",
-            )
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some(table_id) = table_id {
+            if let Some(table_id) = delete_in_table(conn, "database_views", id).await? {
                 views::index::drop_all(conn, table_id, id).await?;
             }
             Ok(())

@@ -1,5 +1,6 @@
-//! A comment's rich text: Baserow's ProseMirror schema (a `doc` of `paragraph`s holding
-//! `text`, `hardBreak` and `mention` nodes, no marks). Checked strictly, so what is stored
+//! Rich text, as comments and their notifications carry it: Baserow's ProseMirror schema
+//! (a `doc` of `paragraph`s holding `text`, `hardBreak` and `mention` nodes, no marks),
+//! kept with the platform as Baserow keeps it in its core. Checked strictly, so what is stored
 //! renders the same everywhere; the mentioned user ids and a plain-text form are read off it.
 
 use serde_json::Value;
