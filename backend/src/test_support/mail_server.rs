@@ -93,7 +93,11 @@ impl MailServer {
         let mut server = Server::new(collector.clone());
         server
             .with_name("tessera-test")
-            .with_num_threads(2)
+            // One thread serves one connection at a time, and the mailers keep their
+            // connections open between messages (lettre's pool): with few threads, the
+            // pools of the app and of its runners can hold them all, and a new connection
+            // (the email tester's) then waits out its timeout.
+            .with_num_threads(16)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();

@@ -47,9 +47,11 @@ pub async fn insert(
     user_id: i64,
     message: &Value,
 ) -> sqlx::Result<i64> {
+    // Both times from one reading of the clock: a comment is "edited" when they differ,
+    // and each column's own default reads the clock separately.
     sqlx::query_scalar(
-        "INSERT INTO database_row_comments (table_id, row_id, user_id, message) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO database_row_comments (table_id, row_id, user_id, message, created_on, updated_on) \
+         SELECT $1, $2, $3, $4, at, at FROM (SELECT clock_timestamp() AS at) AS now RETURNING id",
     )
     .bind(table_id)
     .bind(row_id)
