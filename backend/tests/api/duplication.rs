@@ -1,9 +1,10 @@
 //! Duplicating a table (its views come along, mapped to the copy's fields) and a whole
 //! database (`POST /api/applications/{id}/duplicate/async/`, a `duplicate_application` job).
 
-use crate::helpers::{Resp, Session, TableFixture, TestApp, assert_error};
+use crate::helpers::{
+    Resp, Session, TableFixture, TestApp, assert_error, finished_job as finished,
+};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// A request from the tab `s1` (its undo stack).
 async fn from_tab(
@@ -20,22 +21,6 @@ async fn from_tab(
         .header("ClientSessionId", "s1")
         .json(&body);
     app.raw(req).await
-}
-
-/// Waits for the job to finish; returns it.
-async fn finished(app: &TestApp, user: &Session, job: i64) -> Value {
-    for _ in 0..200 {
-        let j = app
-            .get(&format!("/api/jobs/{job}/"), Some(&user.access))
-            .await
-            .body;
-        if j["state"] == "finished" || j["state"] == "failed" {
-            assert_eq!(j["state"], "finished", "{j}");
-            return j;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the job did not finish");
 }
 
 async fn ok(r: Resp) -> Value {

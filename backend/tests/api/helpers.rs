@@ -446,3 +446,19 @@ pub async fn field_of(app: &TestApp, user: &Session, id: i64) -> Value {
     assert_eq!(r.status, 200, "{:?}", r.body);
     r.body
 }
+
+/// Waits (at most 30 s) for the job to end; asserts it finished and returns it.
+pub async fn finished_job(app: &TestApp, user: &Session, job: i64) -> Value {
+    for _ in 0..300 {
+        let j = app
+            .get(&format!("/api/jobs/{job}/"), Some(&user.access))
+            .await
+            .body;
+        if j["state"] == "finished" || j["state"] == "failed" {
+            assert_eq!(j["state"], "finished", "{j}");
+            return j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the job did not finish");
+}

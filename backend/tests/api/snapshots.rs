@@ -2,26 +2,13 @@
 //! hidden copy nobody reaches, restoring it as a new database (a `restore_snapshot` job),
 //! deleting it, who may, bad input and limits, the trash, and expiry.
 
-use crate::helpers::{Session, TableFixture, TestApp, assert_error, create_row_id, patch_row};
+use crate::helpers::{
+    Session, TableFixture, TestApp, assert_error, create_row_id, finished_job as finished,
+    patch_row,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tessera::platform::{jobs::LowJob, trash::cleanup_job};
-
-/// Waits for the job to end; returns it, finished.
-async fn finished(app: &TestApp, user: &Session, job: i64) -> Value {
-    for _ in 0..300 {
-        let j = app
-            .get(&format!("/api/jobs/{job}/"), Some(&user.access))
-            .await
-            .body;
-        if j["state"] == "finished" || j["state"] == "failed" {
-            assert_eq!(j["state"], "finished", "{j}");
-            return j;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the job did not finish");
-}
 
 fn create_path(database: i64) -> String {
     format!("/api/snapshots/application/{database}/")
